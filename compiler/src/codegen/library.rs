@@ -1,0 +1,30 @@
+//! Small math functions kernels may call, prepended only to kernels that use them.
+
+use super::Lang;
+
+/// erf, Numerical Recipes' erfc Chebyshev fit (|error| < 1.2e-7), same as the CPU
+/// reference in `ops::elementwise`.
+const ERF_WGSL: &str = "fn drift_erf(x: f32) -> f32 {
+    let t = 1.0 / (1.0 + 0.5 * abs(x));
+    let y = 1.0 - t * exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    return select(-y, y, x >= 0.0);
+}
+";
+const ERF_CL: &str = "float drift_erf(float x) {
+    const float t = 1.0f / (1.0f + 0.5f * fabs(x));
+    const float y = 1.0f - t * exp(-x * x - 1.26551223f + t * (1.00002368f + t * (0.37409196f + t * (0.09678418f + t * (-0.18628806f + t * (0.27886807f + t * (-1.13520398f + t * (1.48851587f + t * (-0.82215223f + t * 0.17087277f)))))))));
+    return x >= 0.0f ? y : -y;
+}
+";
+
+/// Functions `src` calls, to place before it.
+pub fn prelude_for(lang: Lang, src: &str) -> String {
+    let mut out = String::new();
+    if src.contains("drift_erf(") {
+        out.push_str(match lang {
+            Lang::Wgsl => ERF_WGSL,
+            Lang::OpenclC => ERF_CL,
+        });
+    }
+    out
+}

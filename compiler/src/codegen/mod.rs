@@ -1,0 +1,179 @@
+//! Code generation: ops describe kernels as [`KernelSpec`]s through a [`KernelBuilder`];
+//! [`render`] expands templates with tera, giving each template tensor accessors that the
+//! codegen writes for the tensor's physical descriptor (tensor virtualization: templates
+//! never compute an address); [`backend`] validates WGSL with naga and translates it to
+//! SPIR-V or MSL.
+
+pub mod backend;
+pub mod helpers;
+pub mod library;
+pub mod render;
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value as Json};
+
+use crate::ir::{Graph, Node, TensorId, Value};
+use crate::passes::virtualize::Physical;
+use crate::target::{Precision, Target};
+
+/// Source language templates are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Wgsl,
+    OpenclC,
+}
+
+impl Lang {
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Wgsl => "wgsl",
+            Lang::OpenclC => "opencl",
+        }
+    }
+    /// A float literal.
+    pub fn f(self, v: f32) -> String {
+        let s = if v.is_finite() { format!("{v:?}") } else if v > 0.0 { "3.4028235e38".into() } else { "-3.4028235e38".into() };
+        match self {
+            Lang::Wgsl => s,
+            Lang::OpenclC => format!("{s}f"),
+        }
+    }
+    /// An unsigned integer literal.
+    pub fn u(self, v: usize) -> String {
+        match self {
+            Lang::Wgsl => format!("{v}u"),
+            Lang::OpenclC => format!("{v}u"),
+        }
+    }
+    /// `cond ? a : b` in the language.
+    pub fn select(self, cond: &str, a: &str, b: &str) -> String {
+        match self {
+            Lang::Wgsl => format!("select({b}, {a}, {cond})"),
+            Lang::OpenclC => format!("(({cond}) ? ({a}) : ({b}))"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CodegenError {
+    #[error("node '{node}' ({op}): no kernel for target '{target}': {message}")]
+    NoKernel { node: String, op: String, target: String, message: String },
+    #[error("node '{node}' ({op}): {message}")]
+    Node { node: String, op: String, message: String },
+    #[error("template '{template}' for node '{node}' on target '{target}': {message}")]
+    Render { template: String, node: String, target: String, message: String },
+    #[error("kernel '{kernel}' (template '{template}', node '{node}', target '{target}') failed {stage}: {message}")]
+    Validate { kernel: String, template: String, node: String, target: String, stage: &'static str, message: String },
+}
+
+/// Read-only or read-write binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// Name the template uses for the tensor (`x`, `w`, `y`).
+    pub name: String,
+    pub tensor: TensorId,
+    pub access: Access,
+    /// Logical shape the template sees, when it differs from the tensor's (a 1-D conv
+    /// viewed as 2-D); only for linear layouts with the same element count.
+    pub view: Option<Vec<usize>>,
+}
+
+/// One kernel launch an op asks for.
+#[derive(Debug, Clone)]
+pub struct KernelSpec {
+    /// Template file stem under `templates/<lang>/` (e.g. `conv2d_direct`).
+    pub template: &'static str,
+    pub bindings: Vec<Binding>,
+    /// Compile-time constants baked into the source.
+    pub params: Map<String, Json>,
+    /// Invocations; one per output element for most kernels.
+    pub invocations: u64,
+    pub workgroup: u32,
+    /// Names of the template's output-coordinate variables when the kernel applies the
+    /// node's fused epilogue to its value `v` at `{{ epilogue }}`; `None` otherwise.
+    pub epilogue_coords: Option<Vec<String>>,
+}
+
+impl KernelSpec {
+    pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None }
+    }
+    pub fn read(mut self, name: &str, t: TensorId) -> Self {
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None });
+        self
+    }
+    pub fn write(mut self, name: &str, t: TensorId) -> Self {
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: None });
+        self
+    }
+    /// Reads `t` seen with logical shape `view` (same element count).
+    pub fn read_view(mut self, name: &str, t: TensorId, view: Vec<usize>) -> Self {
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: Some(view) });
+        self
+    }
+    pub fn write_view(mut self, name: &str, t: TensorId, view: Vec<usize>) -> Self {
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: Some(view) });
+        self
+    }
+    pub fn param(mut self, key: &str, v: impl Into<Json>) -> Self {
+        self.params.insert(key.into(), v.into());
+        self
+    }
+    pub fn epilogue_at(mut self, coords: &[&str]) -> Self {
+        self.epilogue_coords = Some(coords.iter().map(|s| s.to_string()).collect());
+        self
+    }
+}
+
+/// What an op sees while choosing its kernels.
+pub struct KernelBuilder<'a> {
+    pub graph: &'a Graph,
+    pub node: &'a Node,
+    pub target: &'a Target,
+    pub precision: Precision,
+    pub lang: Lang,
+    pub physical: &'a HashMap<TensorId, Physical>,
+    pub specs: Vec<KernelSpec>,
+}
+
+impl<'a> KernelBuilder<'a> {
+    pub fn err(&self, message: impl Into<String>) -> CodegenError {
+        CodegenError::Node { node: self.node.name.clone(), op: self.node.op.op_type().into(), message: message.into() }
+    }
+    pub fn no_kernel(&self, message: impl Into<String>) -> CodegenError {
+        CodegenError::NoKernel { node: self.node.name.clone(), op: self.node.op.op_type().into(), target: self.target.name.clone(), message: message.into() }
+    }
+    pub fn input(&self, i: usize) -> Result<TensorId, CodegenError> {
+        self.node.input(i).ok_or_else(|| self.err(format!("input {i} is missing")))
+    }
+    pub fn output(&self, i: usize) -> Result<TensorId, CodegenError> {
+        self.node.outputs.get(i).copied().ok_or_else(|| self.err(format!("output {i} is missing")))
+    }
+    pub fn shape(&self, t: TensorId) -> &'a [usize] {
+        &self.graph.tensor(t).shape
+    }
+    pub fn value(&self, t: TensorId) -> Option<&'a Value> {
+        self.graph.tensor(t).value.as_deref()
+    }
+    pub fn wg_elementwise(&self) -> u32 {
+        self.target.tuning.workgroup_size_elementwise
+    }
+    pub fn wg_conv(&self) -> u32 {
+        self.target.tuning.workgroup_size_conv
+    }
+    /// The descriptor templates see for `t` bound as `name` (see [`helpers::TensorDesc`]).
+    pub fn desc(&self, name: &str, t: TensorId) -> Result<helpers::TensorDesc, CodegenError> {
+        let p = self.physical.get(&t).ok_or_else(|| self.err(format!("tensor '{}' has no physical descriptor", self.graph.tensor(t).name)))?;
+        Ok(p.desc(name, &self.graph.tensor(t).shape))
+    }
+    pub fn emit(&mut self, spec: KernelSpec) {
+        self.specs.push(spec);
+    }
+}

@@ -1,0 +1,180 @@
+//! Renders a [`KernelSpec`] into complete kernel source: binding declarations and entry
+//! point written here, the body from `templates/<lang>/<template>.<ext>.tera`, with the
+//! tensor accessors of [`super::helpers`] registered as tera functions.
+
+use std::collections::HashMap;
+
+use serde_json::Value as Json;
+use tera::{Context, Tera};
+
+use super::helpers::{self, TensorDesc};
+use super::{Access, Lang};
+
+/// Every template, embedded at build time: (name, WGSL body, OpenCL C body).
+/// Adding a kernel means adding its two files and one line here.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        pub const TEMPLATES: &[(&str, &str, &str)] = &[
+            $(($name,
+               include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../templates/wgsl/", $name, ".wgsl.tera")),
+               include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../templates/opencl/", $name, ".cl.tera"))),)*
+        ];
+    };
+}
+
+templates!(
+    "elementwise",
+    "conv2d_direct",
+    "matmul",
+    "copy_permute",
+    "slice_copy",
+);
+
+fn arg_desc(args: &HashMap<String, Json>, key: &str) -> tera::Result<TensorDesc> {
+    let v = args.get(key).ok_or_else(|| tera::Error::msg(format!("missing argument '{key}'")))?;
+    serde_json::from_value(v.clone()).map_err(|e| tera::Error::msg(format!("argument '{key}' is not a tensor: {e}")))
+}
+
+fn arg_strs(args: &HashMap<String, Json>, key: &str) -> tera::Result<Vec<String>> {
+    let v = args.get(key).ok_or_else(|| tera::Error::msg(format!("missing argument '{key}'")))?;
+    let list = v.as_array().ok_or_else(|| tera::Error::msg(format!("argument '{key}' must be a list")))?;
+    Ok(list
+        .iter()
+        .map(|x| match x {
+            Json::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect())
+}
+
+fn arg_str(args: &HashMap<String, Json>, key: &str) -> tera::Result<String> {
+    match args.get(key) {
+        Some(Json::String(s)) => Ok(s.clone()),
+        Some(other) => Ok(other.to_string()),
+        None => Err(tera::Error::msg(format!("missing argument '{key}'"))),
+    }
+}
+
+fn lift(r: Result<String, String>) -> tera::Result<Json> {
+    r.map(Json::String).map_err(tera::Error::msg)
+}
+
+/// A tera environment for one language, with every template and accessor registered.
+pub fn environment(lang: Lang) -> Result<Tera, String> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![]);
+    let sources: Vec<(&str, &str)> = TEMPLATES.iter().map(|(name, wgsl, cl)| (*name, if lang == Lang::Wgsl { *wgsl } else { *cl })).collect();
+    tera.add_raw_templates(sources).map_err(|e| format!("{e:?}"))?;
+    tera.register_function("load", move |a: &HashMap<String, Json>| lift(helpers::load(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?)));
+    tera.register_function("store", move |a: &HashMap<String, Json>| lift(helpers::store(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?, &arg_str(a, "v")?)));
+    tera.register_function("offset", move |a: &HashMap<String, Json>| lift(helpers::offset(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?)));
+    tera.register_function("load_bcast", move |a: &HashMap<String, Json>| lift(helpers::load_bcast(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?)));
+    tera.register_function("coords", move |a: &HashMap<String, Json>| {
+        let shape: Vec<usize> = serde_json::from_value(a.get("shape").cloned().unwrap_or(Json::Null)).map_err(|e| tera::Error::msg(format!("argument 'shape': {e}")))?;
+        lift(helpers::coords(lang, &shape, &arg_str(a, "i")?, &arg_strs(a, "names")?))
+    });
+    tera.register_function("f", move |a: &HashMap<String, Json>| {
+        let v = a.get("v").and_then(Json::as_f64).ok_or_else(|| tera::Error::msg("argument 'v' must be a number"))?;
+        Ok(Json::String(lang.f(v as f32)))
+    });
+    Ok(tera)
+}
+
+/// A binding as the renderer needs it.
+pub struct RenderBinding {
+    pub desc: TensorDesc,
+    pub access: Access,
+}
+
+fn elem_type(lang: Lang, elem: &str) -> &'static str {
+    match (lang, elem) {
+        (Lang::Wgsl, "f16") => "f16",
+        (Lang::Wgsl, "i32") => "i32",
+        (Lang::Wgsl, _) => "f32",
+        (Lang::OpenclC, "f16") => "half",
+        (Lang::OpenclC, "i32") => "int",
+        (Lang::OpenclC, _) => "float",
+    }
+}
+
+/// Renders one kernel. `stride_y` is the number of invocations per grid row (see
+/// `grid_for`); `n` the number of invocations that do work.
+pub fn render(
+    tera: &Tera,
+    lang: Lang,
+    template: &str,
+    bindings: &[RenderBinding],
+    params: &serde_json::Map<String, Json>,
+    epilogue: &str,
+    workgroup: u32,
+    stride_y: u64,
+    n: u64,
+) -> Result<String, String> {
+    let mut ctx = Context::new();
+    for (k, v) in params {
+        ctx.insert(k.as_str(), v);
+    }
+    for b in bindings {
+        let name = b.desc.var.trim_start_matches("b_").to_string();
+        ctx.insert(name.as_str(), &b.desc);
+    }
+    ctx.insert("epilogue", epilogue);
+    let body = tera.render(template, &ctx).map_err(|e| {
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        msg
+    })?;
+    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16");
+    let lib = super::library::prelude_for(lang, &body);
+    let mut out = String::new();
+    match lang {
+        Lang::Wgsl => {
+            if uses_f16 {
+                out.push_str("enable f16;\n\n");
+            }
+            for (k, b) in bindings.iter().enumerate() {
+                let access = if b.access == Access::Write { "read_write" } else { "read" };
+                out.push_str(&format!("@group(0) @binding({k}) var<storage, {access}> {}: array<{}>;\n", b.desc.var, elem_type(lang, &b.desc.elem)));
+            }
+            out.push_str(&lib);
+            out.push_str(&format!(
+                "\n@compute @workgroup_size({workgroup})\nfn main(@builtin(global_invocation_id) gid: vec3<u32>) {{\n    let i: u32 = gid.x + gid.y * {stride_y}u;\n    if (i >= {n}u) {{ return; }}\n{body}}}\n"
+            ));
+        }
+        Lang::OpenclC => {
+            let params: Vec<String> = bindings
+                .iter()
+                .map(|b| {
+                    let c = if b.access == Access::Write { "" } else { "const " };
+                    format!("__global {c}{}* restrict {}", elem_type(lang, &b.desc.elem), b.desc.var)
+                })
+                .collect();
+            out.push_str(&lib);
+            out.push_str(&format!(
+                "__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n    const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * {stride_y}u;\n    if (i >= {n}u) return;\n{body}}}\n",
+                params.join(", ")
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Workgroup counts for `n` invocations of `workgroup` each: one row while it fits the
+/// device's per-dimension limit, else rows of `max_x` groups. Returns (grid, stride_y).
+pub fn grid_for(n: u64, workgroup: u32, max_count: [u32; 3]) -> Option<([u32; 3], u64)> {
+    let groups = n.div_ceil(workgroup as u64).max(1);
+    let max_x = max_count[0] as u64;
+    if groups <= max_x {
+        return Some(([groups as u32, 1, 1], groups * workgroup as u64));
+    }
+    let rows = groups.div_ceil(max_x);
+    if rows > max_count[1] as u64 {
+        return None;
+    }
+    Some(([max_x as u32, rows as u32, 1], max_x * workgroup as u64))
+}

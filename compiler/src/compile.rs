@@ -1,0 +1,433 @@
+//! The compiler driver: import → passes → virtualize → plan → codegen → bundle.
+//! Everything the runtime will do is decided here and written into the manifest.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use runtime_min::bundle::{
+    self, Api as BApi, BufferRange, ByteRange, Dispatch, ElemType, Kernel, KernelLanguage as BLang, Layout, Manifest, PlanReport, Pool, PoolRole, Precision as BPrecision,
+    Program, Requirements, Storage, TensorEntry, WeightUpload, WEIGHTS_ALIGN,
+};
+
+use crate::codegen::render::{environment, grid_for, render, RenderBinding};
+use crate::codegen::{backend, helpers, Access, CodegenError, KernelBuilder, KernelSpec, Lang};
+use crate::front::onnx::{self, ImportOptions};
+use crate::ir::{Graph, NodeId, TensorId, Value};
+use crate::passes::{self, virtualize};
+use crate::plan;
+use crate::target::{Api, KernelLanguage, Precision, Target};
+use crate::CompileError;
+
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    pub precision: Option<Precision>,
+    pub import: ImportOptions,
+    /// Memory-planning strategy; `None` picks the smallest.
+    pub strategy: Option<String>,
+    /// Stop the pass pipeline after this pass.
+    pub stop_after: Option<String>,
+    /// Run `spirv-val` on every SPIR-V kernel (when installed).
+    pub validate_spirv: bool,
+}
+
+/// What `driftc compile` prints.
+#[derive(Debug, Clone, Default)]
+pub struct CompileReport {
+    pub nodes_imported: usize,
+    pub nodes_after: usize,
+    pub dispatches: usize,
+    pub kernels: usize,
+    pub plan: PlanReport,
+    pub weights_bytes: u64,
+    pub spirv_validated: usize,
+}
+
+/// A compiled model: the bundle bytes plus text forms for goldens and inspection.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub bundle: Vec<u8>,
+    pub manifest: Manifest,
+    pub report: CompileReport,
+    /// (kernel name, rendered source before translation: WGSL or OpenCL C).
+    pub sources: Vec<(String, String)>,
+    /// (kernel name, translated text: MSL or WGSL for those targets).
+    pub translated: Vec<(String, String)>,
+}
+
+pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, CompileError> {
+    Ok(onnx::load(path, options)?)
+}
+
+/// Runs the graph passes; `on_dump` sees the IR after each.
+pub fn optimize(g: &mut Graph, target: &Target, stop_after: Option<&str>, on_dump: impl FnMut(&str, &Graph)) -> Result<(), CompileError> {
+    passes::run_pipeline(g, target, stop_after, on_dump)?;
+    Ok(())
+}
+
+/// The memory plan of an optimized graph: (records with offsets, report).
+pub struct MemoryPlan {
+    pub order: Vec<NodeId>,
+    pub virt: virtualize::Virtualized,
+    pub records: Vec<(TensorId, plan::UsageRecord)>,
+    pub offsets: plan::Offsets,
+    pub report: PlanReport,
+}
+
+pub const STRATEGIES: &[&str] = &["greedy-by-size", "naive"];
+
+pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: Option<&str>) -> Result<MemoryPlan, CompileError> {
+    let order = g.order()?;
+    let virt = virtualize::run(g, target, precision, &order);
+    let records = plan::usage_records(g, &order, &virt.physical);
+    let recs: Vec<plan::UsageRecord> = records.iter().map(|r| r.1).collect();
+    let align = (target.limits.min_storage_buffer_offset_alignment as u64).max(16);
+    let naive = plan::naive(&recs, align)?;
+    let lower = plan::lower_bound(&recs, align)?;
+    let (name, offsets) = match strategy {
+        Some(s) => (s.to_string(), plan::plan(s, &recs, align)?),
+        None => {
+            let mut best: Option<(String, plan::Offsets)> = None;
+            for s in STRATEGIES {
+                let o = plan::plan(s, &recs, align)?;
+                if best.as_ref().is_none_or(|b| o.total_size < b.1.total_size) {
+                    best = Some((s.to_string(), o));
+                }
+            }
+            best.unwrap_or_else(|| ("naive".into(), naive.clone()))
+        }
+    };
+    let report = PlanReport { strategy: name, naive_bytes: naive.total_size, planned_bytes: offsets.total_size, lower_bound_bytes: lower };
+    Ok(MemoryPlan { order, virt, records, offsets, report })
+}
+
+fn kernel_language(t: &Target) -> (Lang, BLang) {
+    match t.kernel_language {
+        KernelLanguage::Spirv => (Lang::Wgsl, BLang::Spirv),
+        KernelLanguage::Msl => (Lang::Wgsl, BLang::Msl),
+        KernelLanguage::Wgsl => (Lang::Wgsl, BLang::Wgsl),
+        KernelLanguage::OpenclC => (Lang::OpenclC, BLang::OpenclC),
+    }
+}
+
+fn api(t: &Target) -> BApi {
+    match t.api {
+        Api::Vulkan => BApi::Vulkan,
+        Api::OpenCl => BApi::OpenCl,
+        Api::Metal => BApi::Metal,
+        Api::WebGpu => BApi::WebGpu,
+    }
+}
+
+/// Encodes a constant in its device element type (linear layout).
+fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError> {
+    Ok(match elem {
+        ElemType::F32 => v.as_f32().iter().flat_map(|x| x.to_le_bytes()).collect(),
+        ElemType::F16 => v.as_f32().iter().flat_map(|x| half::f16::from_f32(*x).to_le_bytes()).collect(),
+        ElemType::I32 => {
+            let mut out = Vec::with_capacity(v.len() * 4);
+            for x in v.as_i64() {
+                let x = i32::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside the 32-bit range integers have on the device")))?;
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+            out
+        }
+        ElemType::I8x4 => return Err(CompileError::Weights(format!("constant '{name}': int8 packing is not implemented"))),
+    })
+}
+
+struct Pending<'g> {
+    node: NodeId,
+    spec: KernelSpec,
+    node_ref: &'g crate::ir::Node,
+}
+
+/// Compiles an optimized graph for `target`.
+pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes_imported: usize) -> Result<Compiled, CompileError> {
+    let precision = options.precision.unwrap_or(target.default_precision);
+    if precision == Precision::F16 && !target.features.fp16 {
+        return Err(CompileError::Target(format!("target '{}' has no fp16; use --precision f32", target.name)));
+    }
+    let mp = plan_memory(g, target, precision, options.strategy.as_deref())?;
+    let (lang, blang) = kernel_language(target);
+    let physical = &mp.virt.physical;
+    let aliased: HashSet<NodeId> = mp.virt.aliased_nodes.iter().copied().collect();
+
+    // Phase A: every node's kernel specs.
+    let mut pending: Vec<Pending<'_>> = Vec::new();
+    for &id in &mp.order {
+        if aliased.contains(&id) {
+            continue;
+        }
+        let node = g.node(id);
+        let mut kb = KernelBuilder { graph: g, node, target, precision, lang, physical, specs: Vec::new() };
+        node.op.kernels(&mut kb)?;
+        if !node.epilogue.is_empty() && kb.specs.iter().all(|s| s.epilogue_coords.is_none()) {
+            return Err(CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: "has a fused epilogue its kernel does not apply".into() }.into());
+        }
+        for spec in kb.specs {
+            pending.push(Pending { node: id, spec, node_ref: node });
+        }
+    }
+
+    // Phase B: pack every constant a kernel binds, in first-use order, 256-byte aligned.
+    let mut weights: Vec<u8> = Vec::new();
+    let mut weight_offset: HashMap<TensorId, u64> = HashMap::new();
+    let bound = |p: &Pending<'_>| -> Vec<TensorId> {
+        let mut v: Vec<TensorId> = p.spec.bindings.iter().map(|b| b.tensor).collect();
+        if p.spec.epilogue_coords.is_some() {
+            v.extend(p.node_ref.epilogue.iter().flat_map(|s| s.args.iter().flatten().copied()));
+        }
+        v
+    };
+    for p in &pending {
+        for t in bound(p) {
+            let Some(ph) = physical.get(&t) else { continue };
+            if ph.pool != PoolRole::Weights || weight_offset.contains_key(&t) {
+                continue;
+            }
+            let tensor = g.tensor(t);
+            let value = tensor.value.as_deref().ok_or_else(|| CompileError::Weights(format!("weight '{}' has no data (is its external data file missing?)", tensor.name)))?;
+            let off = bundle::align_up(weights.len() as u64, WEIGHTS_ALIGN);
+            weights.resize(off as usize, 0);
+            weights.extend(encode(value, ph.elem, &tensor.name)?);
+            weight_offset.insert(t, off);
+        }
+    }
+    let act_offset: HashMap<TensorId, u64> = mp.records.iter().zip(&mp.offsets.offsets).map(|((t, _), &o)| (*t, o)).collect();
+    let range_of = |t: TensorId| -> Option<BufferRange> {
+        let ph = physical.get(&t)?;
+        match ph.pool {
+            PoolRole::Weights => Some(BufferRange { pool: 0, offset: *weight_offset.get(&t)?, size: ph.bytes }),
+            PoolRole::Activations => {
+                let root = ph.alias_of.unwrap_or(t);
+                Some(BufferRange { pool: 1, offset: *act_offset.get(&root)?, size: ph.bytes })
+            }
+        }
+    };
+
+    // Phase C: render, validate, translate, deduplicate, and schedule.
+    let tera = environment(lang).map_err(|m| CodegenError::Render { template: "*".into(), node: "*".into(), target: target.name.clone(), message: m })?;
+    let mut kernels: Vec<Kernel> = Vec::new();
+    let mut code: Vec<u8> = Vec::new();
+    let mut by_code: HashMap<blake3::Hash, u32> = HashMap::new();
+    let mut sources = Vec::new();
+    let mut translated = Vec::new();
+    let mut dispatches = Vec::new();
+    let mut written: Vec<BufferRange> = Vec::new();
+    let mut read: Vec<BufferRange> = Vec::new();
+    let mut max_binding = 0u64;
+    let mut max_wg = 1u32;
+    let mut spirv_validated = 0;
+    for p in &pending {
+        let node = p.node_ref;
+        let spec = &p.spec;
+        let mut rbs: Vec<RenderBinding> = Vec::new();
+        let mut ranges: Vec<(BufferRange, Access)> = Vec::new();
+        let mut add = |name: &str, t: TensorId, access: Access, view: Option<&Vec<usize>>| -> Result<helpers::TensorDesc, CompileError> {
+            let tensor = g.tensor(t);
+            let ph = physical.get(&t).ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' has no descriptor", tensor.name) })?;
+            let shape = view.unwrap_or(&tensor.shape);
+            if view.is_some() && shape != &tensor.shape && ph.layout != Layout::Linear {
+                return Err(CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' is viewed with shape {shape:?} but its layout is not linear", tensor.name) }.into());
+            }
+            let r = range_of(t).ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' has no storage", tensor.name) })?;
+            if r.size > target.limits.max_storage_buffer_range {
+                return Err(CompileError::Target(format!(
+                    "node '{}': tensor '{}' needs a {}-byte binding, above target '{}' max_storage_buffer_range {}",
+                    node.name, tensor.name, r.size, target.name, target.limits.max_storage_buffer_range
+                )));
+            }
+            let desc = ph.desc(name, shape);
+            rbs.push(RenderBinding { desc: desc.clone(), access });
+            ranges.push((r, access));
+            Ok(desc)
+        };
+        for b in &spec.bindings {
+            add(&b.name, b.tensor, b.access, b.view.as_ref())?;
+        }
+        let mut epilogue = String::new();
+        if let Some(coords) = &spec.epilogue_coords {
+            for (si, step) in node.epilogue.iter().enumerate() {
+                let ew = step.op.as_elementwise().ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("epilogue step '{}' is not element-wise", step.from) })?;
+                let mut args = Vec::new();
+                for (ai, a) in step.args.iter().enumerate() {
+                    match a {
+                        None => args.push("v".to_string()),
+                        Some(t) => {
+                            let desc = add(&format!("e{si}_{ai}"), *t, Access::Read, None)?;
+                            args.push(helpers::load_bcast(lang, &desc, coords).map_err(|m| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: m })?);
+                        }
+                    }
+                }
+                epilogue.push_str(&format!("    v = {};\n", ew.expr(lang, &args)));
+            }
+        }
+        let (grid, stride) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
+            .ok_or_else(|| CompileError::Target(format!("node '{}': {} invocations exceed target '{}' grid limits", node.name, spec.invocations, target.name)))?;
+        let src = render(&tera, lang, spec.template, &rbs, &spec.params, &epilogue, spec.workgroup, stride, spec.invocations)
+            .map_err(|m| CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: m })?;
+        let vfail = |stage: &'static str, message: String| CodegenError::Validate { kernel: spec.template.into(), template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), stage, message };
+        let (blob, text): (Vec<u8>, Option<String>) = match blang {
+            BLang::OpenclC => (src.clone().into_bytes(), None),
+            _ => {
+                let (module, info) = backend::validate_wgsl(&src).map_err(|(stage, m)| vfail(stage, format!("{m}\n--- source ---\n{src}")))?;
+                match blang {
+                    BLang::Spirv => {
+                        let words = backend::to_spirv(&module, &info).map_err(|m| vfail("SPIR-V writing", m))?;
+                        if options.validate_spirv && backend::spirv_val(&words).map_err(|m| vfail("spirv-val", m))? {
+                            spirv_validated += 1;
+                        }
+                        (backend::spirv_bytes(&words), None)
+                    }
+                    BLang::Msl => {
+                        let msl = backend::to_msl(&module, &info).map_err(|m| vfail("MSL writing", m))?;
+                        (msl.clone().into_bytes(), Some(msl))
+                    }
+                    _ => {
+                        let w = backend::to_wgsl(&module, &info).map_err(|m| vfail("WGSL writing", m))?;
+                        (w.clone().into_bytes(), Some(w))
+                    }
+                }
+            }
+        };
+        let hash = blake3::hash(&blob);
+        let elem = rbs.iter().find(|b| b.access == Access::Write).map_or("f32", |b| b.desc.elem.as_str()).to_string();
+        let kernel = match by_code.get(&hash) {
+            Some(&k) => k,
+            None => {
+                let k = kernels.len() as u32;
+                let name = format!("{}_{}_{k}", spec.template, elem);
+                let off = code.len() as u64;
+                code.extend_from_slice(&blob);
+                while code.len() % 4 != 0 {
+                    code.push(0);
+                }
+                kernels.push(Kernel {
+                    name: name.clone(),
+                    language: blang,
+                    entry: if blang == BLang::OpenclC { "k_main".into() } else { "main".into() },
+                    code: ByteRange { offset: off, len: blob.len() as u64 },
+                    workgroup_size: [spec.workgroup, 1, 1],
+                    bindings: ranges.iter().map(|(_, a)| if *a == Access::Write { bundle::Access::ReadWrite } else { bundle::Access::Read }).collect(),
+                    push_constant_bytes: 0,
+                    shared_memory_bytes: 0,
+                });
+                sources.push((name.clone(), src.clone()));
+                if let Some(t) = text {
+                    translated.push((name, t));
+                }
+                by_code.insert(hash, k);
+                k
+            }
+        };
+        // A barrier is needed when this dispatch touches memory an earlier dispatch since
+        // the last barrier wrote, or writes memory one of them read.
+        let overlaps = |a: &BufferRange, b: &BufferRange| a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
+        let hazard = ranges.iter().any(|(r, acc)| written.iter().any(|w| overlaps(r, w)) || (*acc == Access::Write && read.iter().any(|x| overlaps(r, x))));
+        if hazard {
+            written.clear();
+            read.clear();
+        }
+        for (r, acc) in &ranges {
+            max_binding = max_binding.max(r.size);
+            if *acc == Access::Write {
+                written.push(*r);
+            } else {
+                read.push(*r);
+            }
+        }
+        max_wg = max_wg.max(spec.workgroup);
+        dispatches.push(Dispatch {
+            kernel,
+            label: node.name.clone(),
+            bindings: ranges.iter().map(|(r, _)| *r).collect(),
+            grid,
+            push_constants: Vec::new(),
+            barrier_before: hazard,
+        });
+        let _ = p.node;
+    }
+
+    let weights_len = weights.len() as u64;
+    let pools = vec![
+        Pool { name: "weights".into(), role: PoolRole::Weights, size: bundle::align_up(weights_len.max(4), WEIGHTS_ALIGN) },
+        Pool { name: "activations".into(), role: PoolRole::Activations, size: bundle::align_up(mp.offsets.total_size.max(4), WEIGHTS_ALIGN) },
+    ];
+    let mut tensors = Vec::new();
+    let mut io = |list: &[TensorId]| -> Result<Vec<u32>, CompileError> {
+        let mut idx = Vec::new();
+        for &t in list {
+            let tensor = g.tensor(t);
+            let ph = physical.get(&t).ok_or_else(|| CompileError::Weights(format!("tensor '{}' has no descriptor", tensor.name)))?;
+            let r = range_of(t).ok_or_else(|| CompileError::Target(format!("graph input/output '{}' has no storage in the activations pool (is it a constant?)", tensor.name)))?;
+            if r.pool != 1 {
+                return Err(CompileError::Target(format!("graph output '{}' is a compile-time constant; driftc does not emit constant outputs", tensor.name)));
+            }
+            idx.push(tensors.len() as u32);
+            tensors.push(TensorEntry {
+                name: tensor.name.clone(),
+                dtype: tensor.dtype,
+                shape: tensor.shape.iter().map(|&d| d as u64).collect(),
+                storage: Storage { pool: 1, offset: r.offset, size: r.size, elem: ph.elem, layout: ph.layout, kind: ph.storage },
+            });
+        }
+        Ok(idx)
+    };
+    let inputs = io(&g.inputs)?;
+    let outputs = io(&g.outputs)?;
+    let device_memory_bytes = pools.iter().map(|p| p.size).sum();
+    let manifest = Manifest {
+        target: target.name.clone(),
+        api: api(target),
+        precision: if precision == Precision::F16 { BPrecision::F16 } else { BPrecision::F32 },
+        source_model: g.name.clone(),
+        requirements: Requirements {
+            fp16: precision == Precision::F16,
+            int8_dot: false,
+            subgroup_size: 0,
+            max_binding_range: max_binding,
+            max_workgroup_invocations: max_wg,
+            max_shared_memory_bytes: 0,
+            max_push_constant_bytes: 0,
+            device_memory_bytes,
+        },
+        pools,
+        tensors,
+        inputs,
+        outputs,
+        kernels,
+        weights: if weights.is_empty() { vec![] } else { vec![WeightUpload { pool: 0, pool_offset: 0, data: ByteRange { offset: 0, len: weights_len } }] },
+        programs: vec![Program { name: "main".into(), dispatches }],
+        plan: mp.report.clone(),
+    };
+    let bytes = bundle::write(&manifest, &code, &weights)?;
+    let report = CompileReport {
+        nodes_imported,
+        nodes_after: g.nodes.node_count(),
+        dispatches: manifest.programs.iter().map(|p| p.dispatches.len()).sum(),
+        kernels: manifest.kernels.len(),
+        plan: mp.report,
+        weights_bytes: weights_len,
+        spirv_validated,
+    };
+    Ok(Compiled { bundle: bytes, manifest, report, sources, translated })
+}
+
+/// Imports, optimizes and compiles a model file.
+pub fn compile_file(path: &Path, target: &Target, options: &CompileOptions) -> Result<Compiled, CompileError> {
+    let mut g = import_file(path, &options.import)?;
+    let imported = g.nodes.node_count();
+    optimize(&mut g, target, options.stop_after.as_deref(), |_, _| {})?;
+    compile_graph(&g, target, options, imported)
+}
+
+/// Figures per input/output for messages.
+pub fn io_summary(m: &Manifest) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (&i, kind) in m.inputs.iter().map(|i| (i, "input")).chain(m.outputs.iter().map(|o| (o, "output"))) {
+        if let Some(t) = m.tensors.get(i as usize) {
+            out.insert(format!("{kind} {}", t.name), format!("{:?} {:?}", t.dtype, t.shape));
+        }
+    }
+    out
+}

@@ -1,0 +1,3 @@
+//! Frontends: readers that turn a model file into a [`crate::ir::Graph`].
+
+pub mod onnx;

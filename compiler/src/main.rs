@@ -1,0 +1,383 @@
+//! The `driftc` command line: compile, inspect, plan, targets, run, verify.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use driftc::compile::{self, CompileOptions};
+use driftc::front::onnx::{parse_shape_arg, ImportOptions};
+use driftc::ir::{DType, Value};
+use driftc::target::{Precision, Target};
+use driftc::{inspect, npy, reference};
+use runtime_min::{Bundle, HostTensor, Session, SessionOptions};
+
+#[derive(Parser)]
+#[command(name = "driftc", version, about = "Ahead-of-time GPU model compiler: one model in, one sealed bundle out")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PrecisionArg {
+    F16,
+    F32,
+}
+
+#[derive(clap::Args, Clone)]
+struct ModelArgs {
+    /// ONNX model file.
+    model: PathBuf,
+    /// Target device name (see `driftc targets`) or a target .toml file.
+    #[arg(long, short)]
+    target: String,
+    /// Override the target's default precision.
+    #[arg(long, value_enum)]
+    precision: Option<PrecisionArg>,
+    /// Fix dynamic input dimensions: NAME=d0,d1,.. (repeatable).
+    #[arg(long = "shape", value_name = "NAME=DIMS")]
+    shapes: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a model into a sealed bundle.
+    Compile {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Output bundle (default: MODEL stem + .<target>.bundle next to the model).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Print the IR after this pass (simplify, fold-batchnorm, fuse-elementwise, or "import").
+        #[arg(long, value_name = "PASS")]
+        dump_after: Option<String>,
+        /// Memory-planning strategy (default: the smallest of all).
+        #[arg(long)]
+        strategy: Option<String>,
+    },
+    /// Print a bundle's manifest.
+    Inspect {
+        bundle: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan activation memory and print the figures.
+    Plan {
+        #[command(flatten)]
+        model: ModelArgs,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        strategy: Option<String>,
+    },
+    /// List the known targets.
+    Targets,
+    /// Run a bundle on this machine's device.
+    Run {
+        bundle: PathBuf,
+        /// NAME=FILE.npy (repeatable).
+        #[arg(long = "input", value_name = "NAME=FILE")]
+        inputs: Vec<String>,
+        /// Directory for <output name>.npy files.
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
+        /// Device index (default: the first GPU, else the first device).
+        #[arg(long)]
+        device: Option<usize>,
+        /// Runs to time (the first is a warm-up).
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+    },
+    /// Compile, run on this machine's device, and compare with the CPU reference.
+    Verify {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// NAME=FILE.npy inputs (default: deterministic random data).
+        #[arg(long = "input", value_name = "NAME=FILE")]
+        inputs: Vec<String>,
+        #[arg(long)]
+        device: Option<usize>,
+        /// Largest accepted relative L2 error (default 1e-4 for f32, 1e-2 for f16).
+        #[arg(long)]
+        tolerance: Option<f64>,
+    },
+}
+
+fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
+    let target = Target::load(&m.target)?;
+    let mut shapes = BTreeMap::new();
+    for s in &m.shapes {
+        let (name, dims) = parse_shape_arg(s)?;
+        shapes.insert(name, dims);
+    }
+    let precision = m.precision.map(|p| match p {
+        PrecisionArg::F16 => Precision::F16,
+        PrecisionArg::F32 => Precision::F32,
+    });
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false }, strategy: None, stop_after: None, validate_spirv: true }))
+}
+
+fn spinner(msg: &str) -> indicatif::ProgressBar {
+    let pb = indicatif::ProgressBar::new_spinner();
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        pb.enable_steady_tick(Duration::from_millis(120));
+    } else {
+        pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    pb.set_message(msg.to_string());
+    pb
+}
+
+/// Writes a file atomically: a temporary file in the same directory, then a rename.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{}.tmp{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("bundle"), std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
+    Ok(())
+}
+
+fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String>, strategy: Option<String>) -> Result<()> {
+    let (target, mut opts) = options(m)?;
+    opts.strategy = strategy;
+    let pb = spinner("importing");
+    let mut g = compile::import_file(&m.model, &opts.import)?;
+    let imported = g.nodes.node_count();
+    if dump_after.as_deref() == Some("import") {
+        print!("{}", g.dump());
+    }
+    pb.set_message("optimizing");
+    let known = driftc::passes::names();
+    if let Some(p) = &dump_after {
+        if p != "import" && !known.contains(&p.as_str()) {
+            bail!("--dump-after {p}: unknown pass (known: import, {})", known.join(", "));
+        }
+    }
+    compile::optimize(&mut g, &target, None, |name, g| {
+        if dump_after.as_deref() == Some(name) {
+            print!("{}", g.dump());
+        }
+    })?;
+    pb.set_message("generating kernels");
+    let c = compile::compile_graph(&g, &target, &opts, imported)?;
+    pb.finish_and_clear();
+    let out = output.unwrap_or_else(|| {
+        let stem = m.model.file_stem().and_then(|s| s.to_str()).unwrap_or("model");
+        m.model.with_file_name(format!("{stem}.{}.bundle", target.name))
+    });
+    write_atomic(&out, &c.bundle)?;
+    let r = &c.report;
+    eprintln!(
+        "compiled {} for {} ({:?}): nodes {} -> {}, {} dispatches, {} kernels, weights {} B, activations {} B planned ({} naive, {} lower bound, {}){}",
+        m.model.display(),
+        target.name,
+        opts.precision.unwrap_or(target.default_precision),
+        r.nodes_imported,
+        r.nodes_after,
+        r.dispatches,
+        r.kernels,
+        r.weights_bytes,
+        r.plan.planned_bytes,
+        r.plan.naive_bytes,
+        r.plan.lower_bound_bytes,
+        r.plan.strategy,
+        if r.spirv_validated > 0 { format!(", {} SPIR-V modules passed spirv-val", r.spirv_validated) } else { String::new() }
+    );
+    eprintln!("wrote {} ({} bytes)", out.display(), c.bundle.len());
+    Ok(())
+}
+
+fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>) -> Result<()> {
+    let (target, mut opts) = options(m)?;
+    opts.import.allow_missing_weights = true;
+    let mut g = compile::import_file(&m.model, &opts.import)?;
+    compile::optimize(&mut g, &target, None, |_, _| {})?;
+    let precision = opts.precision.unwrap_or(target.default_precision);
+    let mp = compile::plan_memory(&g, &target, precision, strategy.as_deref())?;
+    let r = &mp.report;
+    if json {
+        println!(
+            "{{\"model\":{},\"target\":{},\"precision\":\"{:?}\",\"strategy\":{},\"naive_bytes\":{},\"planned_bytes\":{},\"lower_bound_bytes\":{},\"tensors\":{}}}",
+            serde_json::to_string(&m.model.display().to_string())?,
+            serde_json::to_string(&target.name)?,
+            precision,
+            serde_json::to_string(&r.strategy)?,
+            r.naive_bytes,
+            r.planned_bytes,
+            r.lower_bound_bytes,
+            mp.records.len()
+        );
+    } else {
+        println!("{} on {} ({:?}): {} tensors", m.model.display(), target.name, precision, mp.records.len());
+        println!("  naive       {:>14} B", r.naive_bytes);
+        println!("  planned     {:>14} B  ({})", r.planned_bytes, r.strategy);
+        println!("  lower bound {:>14} B", r.lower_bound_bytes);
+    }
+    Ok(())
+}
+
+fn host_of(v: &Value) -> HostTensor {
+    let shape: Vec<u64> = v.shape.iter().map(|&d| d as u64).collect();
+    match v.dtype {
+        DType::F32 | DType::F16 => HostTensor::from_f32(&shape, &v.as_f32()),
+        DType::Bool => HostTensor::from_bool(&shape, &v.as_i64().iter().map(|&x| x != 0).collect::<Vec<_>>()),
+        _ => HostTensor::from_i64(&shape, &v.as_i64()),
+    }
+}
+
+fn value_of(h: &HostTensor) -> Result<Value> {
+    let shape: Vec<usize> = h.shape.iter().map(|&d| usize::try_from(d)).collect::<Result<_, _>>()?;
+    Ok(match h.dtype {
+        DType::F32 | DType::F16 => Value::f32(shape, h.to_f32()?),
+        DType::Bool => Value::bool(shape, h.to_i64()?.iter().map(|&x| x != 0).collect()),
+        dt => {
+            let mut v = Value::i64(shape, h.to_i64()?);
+            v.dtype = dt;
+            v
+        }
+    })
+}
+
+fn read_inputs(args: &[String]) -> Result<BTreeMap<String, Value>> {
+    let mut out = BTreeMap::new();
+    for a in args {
+        let (name, file) = a.split_once('=').with_context(|| format!("--input {a}: expected NAME=FILE.npy"))?;
+        out.insert(name.to_string(), npy::read(Path::new(file))?);
+    }
+    Ok(out)
+}
+
+/// Output file name: characters other than letters, digits, '.', '_' and '-' become '_'.
+fn sanitize(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect()
+}
+
+fn cmd_run(bundle: &Path, inputs: &[String], output_dir: Option<PathBuf>, device: Option<usize>, runs: usize) -> Result<()> {
+    let b = Bundle::open(bundle)?;
+    let mut s = Session::new(&b, &SessionOptions { device_index: device, ..SessionOptions::default() })?;
+    for (name, v) in read_inputs(inputs)? {
+        s.set_input(&name, &host_of(&v))?;
+    }
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        times.push(s.run()?);
+    }
+    let last = times.last().cloned();
+    if let Some(dir) = &output_dir {
+        std::fs::create_dir_all(dir)?;
+        for name in s.output_names().iter().map(|n| n.to_string()).collect::<Vec<_>>() {
+            let v = value_of(&s.output(&name)?)?;
+            let path = dir.join(format!("{}.npy", sanitize(&name)));
+            npy::write(&path, &v)?;
+            println!("wrote {}", path.display());
+        }
+    }
+    let gpu: Vec<f64> = times.iter().skip(if times.len() > 1 { 1 } else { 0 }).filter_map(|t| t.gpu_ns).map(|n| n as f64 / 1e6).collect();
+    let wall: Vec<f64> = times.iter().skip(if times.len() > 1 { 1 } else { 0 }).map(|t| t.wall_ns as f64 / 1e6).collect();
+    let med = |v: &[f64]| -> Option<f64> {
+        let mut v = v.to_vec();
+        v.sort_by(|a, b| a.total_cmp(b));
+        v.get(v.len() / 2).copied()
+    };
+    println!(
+        "device: {} | runs: {} | gpu time: {} | wall time: {} | device memory: {} B",
+        s.device_name(),
+        times.len(),
+        med(&gpu).map_or("n/a".into(), |t| format!("{t:.3} ms")),
+        med(&wall).map_or("n/a".into(), |t| format!("{t:.3} ms")),
+        s.allocated_bytes()
+    );
+    let _ = last;
+    Ok(())
+}
+
+/// Deterministic pseudo-random inputs (xorshift, uniform in [-1, 1]; integers 0..8).
+fn random_inputs(g: &driftc::ir::Graph) -> BTreeMap<String, Value> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut out = BTreeMap::new();
+    for &t in &g.inputs {
+        let tensor = g.tensor(t);
+        let n = tensor.numel();
+        let v = match tensor.dtype {
+            DType::F32 | DType::F16 => Value::f32(tensor.shape.clone(), (0..n).map(|_| (next() % 20001) as f32 / 10000.0 - 1.0).collect()),
+            DType::Bool => Value::bool(tensor.shape.clone(), (0..n).map(|_| next() % 2 == 1).collect()),
+            _ => Value::i64(tensor.shape.clone(), (0..n).map(|_| (next() % 8) as i64).collect()),
+        };
+        out.insert(tensor.name.clone(), v);
+    }
+    out
+}
+
+fn cmd_verify(m: &ModelArgs, inputs: &[String], device: Option<usize>, tolerance: Option<f64>) -> Result<()> {
+    let (target, opts) = options(m)?;
+    let precision = opts.precision.unwrap_or(target.default_precision);
+    let reference_graph = compile::import_file(&m.model, &opts.import)?;
+    let mut given = read_inputs(inputs)?;
+    if given.is_empty() {
+        given = random_inputs(&reference_graph);
+    }
+    let expected = reference::run(&reference_graph, &given)?;
+    let c = compile::compile_file(&m.model, &target, &opts)?;
+    let b = Bundle::from_vec(c.bundle)?;
+    let mut s = Session::new(&b, &SessionOptions { device_index: device, ..SessionOptions::default() })?;
+    for (name, v) in &given {
+        s.set_input(name, &host_of(v))?;
+    }
+    let stats = s.run()?;
+    let tol = tolerance.unwrap_or(if precision == Precision::F16 { 1e-2 } else { 1e-4 });
+    let mut worst = 0f64;
+    for (name, want) in &expected {
+        let got = s.output(name)?.to_f32()?;
+        let err = reference::rel_l2(&got, &want.as_f32());
+        worst = worst.max(err);
+        println!("output '{name}': relative L2 error {err:.3e} ({} elements)", want.len());
+    }
+    println!(
+        "device: {} | gpu time: {} | {} dispatches",
+        s.device_name(),
+        stats.gpu_ns.map_or("n/a".into(), |n| format!("{:.3} ms", n as f64 / 1e6)),
+        c.report.dispatches
+    );
+    if !(worst <= tol) {
+        bail!("verification failed: worst relative L2 error {worst:.3e} exceeds {tol:.0e}");
+    }
+    println!("verified: worst relative L2 error {worst:.3e} <= {tol:.0e}");
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Compile { model, output, dump_after, strategy } => cmd_compile(&model, output, dump_after, strategy),
+        Command::Inspect { bundle, json } => {
+            let b = std::fs::read(&bundle).with_context(|| format!("reading {}", bundle.display()))?;
+            let view = runtime_min::bundle::open(&b, None).with_context(|| format!("{}", bundle.display()))?;
+            if json {
+                println!("{}", inspect::json(&view));
+            } else {
+                print!("{}", inspect::text(&view));
+            }
+            Ok(())
+        }
+        Command::Plan { model, json, strategy } => cmd_plan(&model, json, strategy),
+        Command::Targets => {
+            for name in Target::known() {
+                match Target::load(&name) {
+                    Ok(t) => println!("{:<12} {:<7} {:<9} {:?} default  {}", t.name, format!("{:?}", t.api), format!("{:?}", t.kernel_language), t.default_precision, t.description),
+                    Err(e) => println!("{name:<12} invalid: {e}"),
+                }
+            }
+            Ok(())
+        }
+        Command::Run { bundle, inputs, output_dir, device, runs } => cmd_run(&bundle, &inputs, output_dir, device, runs),
+        Command::Verify { model, inputs, device, tolerance } => cmd_verify(&model, &inputs, device, tolerance),
+    }
+}

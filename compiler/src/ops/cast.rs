@@ -1,0 +1,59 @@
+//! Cast between float, integer and boolean element types.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+
+use super::{arg, fact, ImportFn, Op, OpError, OutFact};
+use crate::codegen::{CodegenError, KernelBuilder};
+use crate::front::onnx::tensor::{dtype_name, dtype_of};
+use crate::ir::{value::is_float, DType, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cast {
+    pub to: DType,
+}
+
+pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
+    reg.insert("Cast", |n| {
+        let code = n.int("to")?.ok_or(OpError::Attribute { name: "to".into(), message: "missing".into() })?;
+        let code = i32::try_from(code).map_err(|_| OpError::Attribute { name: "to".into(), message: format!("{code} is not a type") })?;
+        let (to, _) = dtype_of(code).ok_or_else(|| OpError::Unsupported(format!("Cast to {}", dtype_name(code))))?;
+        Ok(Box::new(Cast { to }))
+    });
+}
+
+impl Op for Cast {
+    fn op_type(&self) -> &'static str {
+        "Cast"
+    }
+    fn attrs(&self) -> String {
+        format!("to={:?}", self.to).to_lowercase()
+    }
+    fn infer(&self, inputs: &[Option<super::Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
+        Ok(vec![OutFact::new(self.to, fact(inputs, 0, "input")?.shape.to_vec())])
+    }
+    fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        let x = arg(inputs, 0, "input")?;
+        let v = if is_float(self.to) {
+            Value::from_f32_as(self.to, x.shape.clone(), x.as_f32())
+        } else if self.to == DType::Bool {
+            Value::bool(x.shape.clone(), x.as_f32().iter().map(|&v| v != 0.0).collect())
+        } else {
+            let mut v = Value::i64(x.shape.clone(), x.as_i64());
+            v.dtype = self.to;
+            v
+        };
+        Ok(vec![v])
+    }
+    fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
+        let (x, y) = (k.input(0)?, k.output(0)?);
+        // Float-to-float casts are a copy with the storage conversion of each side.
+        if is_float(k.graph.tensor(x).dtype) && is_float(self.to) {
+            return super::reshape::copy_flat(k, x, y);
+        }
+        Err(k.no_kernel(format!("Cast from {:?} to {:?} of a run-time tensor", k.graph.tensor(x).dtype, self.to)))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

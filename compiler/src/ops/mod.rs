@@ -1,0 +1,187 @@
+//! Operators: one file per operator (or per tight family), each holding the op's
+//! attributes, its ONNX importer, its shape/type rule, its CPU reference and its kernel
+//! mapping. There is no central `match` on op types: [`registry`] is a table of
+//! importers, and everything else goes through the [`Op`] trait.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+
+use crate::codegen::{CodegenError, KernelBuilder, Lang};
+use crate::front::onnx::OnnxNode;
+use crate::ir::{DType, Value};
+
+pub mod broadcast;
+pub mod elementwise;
+
+pub mod batchnorm;
+pub mod cast;
+pub mod concat;
+pub mod constant;
+pub mod conv;
+pub mod conv_transpose;
+pub mod gather;
+pub mod gemm;
+pub mod identity;
+pub mod matmul;
+pub mod pad;
+pub mod pool;
+pub mod reshape;
+pub mod resize;
+pub mod shape;
+pub mod slice;
+pub mod softmax;
+pub mod transpose;
+
+/// What is known about one input when inferring shapes: its type, and its value when it is
+/// a constant or could be folded.
+#[derive(Debug, Clone, Copy)]
+pub struct Fact<'a> {
+    pub dtype: DType,
+    pub shape: &'a [usize],
+    pub value: Option<&'a Value>,
+}
+
+/// An inferred output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFact {
+    pub dtype: DType,
+    pub shape: Vec<usize>,
+}
+
+impl OutFact {
+    pub fn new(dtype: DType, shape: Vec<usize>) -> Self {
+        OutFact { dtype, shape }
+    }
+}
+
+/// An operator-level error; the caller adds the node name and op type.
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    #[error("input {index} ({what}) is required")]
+    MissingInput { index: usize, what: &'static str },
+    #[error("input {index} ({what}) must be a compile-time constant")]
+    NotConstant { index: usize, what: &'static str },
+    #[error("attribute '{name}': {message}")]
+    Attribute { name: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not supported: {0}")]
+    Unsupported(String),
+}
+
+pub fn invalid(msg: impl Into<String>) -> OpError {
+    OpError::Invalid(msg.into())
+}
+
+/// An operator in the IR.
+pub trait Op: Debug + Send + Sync + Any {
+    /// The ONNX op type (or our fused op's name).
+    fn op_type(&self) -> &'static str;
+    /// Attributes as `k=v` text for IR dumps; deterministic.
+    fn attrs(&self) -> String {
+        String::new()
+    }
+    /// Output dtypes and shapes from the inputs' facts.
+    fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError>;
+    /// CPU reference: exact f32 semantics of the op.
+    fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError>;
+    /// Emits the kernels computing this node, through the virtualization helpers.
+    fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError>;
+    /// The element-wise view of this op, when it is one (fusion uses it).
+    fn as_elementwise(&self) -> Option<&dyn Elementwise> {
+        None
+    }
+    /// True when the op's kernel applies a fused epilogue to each output element.
+    fn accepts_epilogue(&self) -> bool {
+        false
+    }
+    /// `Some(i)` when output 0 is input `i`'s data reinterpreted with another shape
+    /// (Reshape, Flatten, Squeeze, Unsqueeze): no kernel when the layouts allow.
+    fn alias_of_input(&self) -> Option<usize> {
+        None
+    }
+    /// Output values computable from input shapes alone (Shape, Size), even when the
+    /// input's data is only known at run time.
+    fn fold_from_shapes(&self, _inputs: &[Option<Fact<'_>>]) -> Option<Vec<Value>> {
+        None
+    }
+    /// True for no-ops that simplify removes (Identity, Dropout in inference).
+    fn is_identity(&self) -> bool {
+        false
+    }
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// An element-wise op: a scalar function of its operands, broadcast over tensors.
+pub trait Elementwise {
+    fn arity(&self) -> usize;
+    /// f32 semantics for the CPU reference.
+    fn eval_f32(&self, args: &[f32]) -> f32;
+    /// Integer semantics where the op has them (shape arithmetic on int64).
+    fn eval_i64(&self, _args: &[i64]) -> Option<i64> {
+        None
+    }
+    /// Output dtype given operand dtypes (default: first operand's).
+    fn out_dtype(&self, dtypes: &[DType]) -> DType {
+        dtypes.first().copied().unwrap_or(DType::F32)
+    }
+    /// Kernel expression over f32 operand expressions.
+    fn expr(&self, lang: Lang, args: &[String]) -> String;
+}
+
+/// Reads an ONNX node's attributes and inputs into an op.
+pub type ImportFn = fn(&OnnxNode<'_>) -> Result<Box<dyn Op>, OpError>;
+
+/// Every ONNX op type we import, by name.
+pub fn registry() -> BTreeMap<&'static str, ImportFn> {
+    let mut reg: BTreeMap<&'static str, ImportFn> = BTreeMap::new();
+    elementwise::register(&mut reg);
+    batchnorm::register(&mut reg);
+    cast::register(&mut reg);
+    concat::register(&mut reg);
+    constant::register(&mut reg);
+    conv::register(&mut reg);
+    conv_transpose::register(&mut reg);
+    gather::register(&mut reg);
+    gemm::register(&mut reg);
+    identity::register(&mut reg);
+    matmul::register(&mut reg);
+    pad::register(&mut reg);
+    pool::register(&mut reg);
+    reshape::register(&mut reg);
+    resize::register(&mut reg);
+    shape::register(&mut reg);
+    slice::register(&mut reg);
+    softmax::register(&mut reg);
+    transpose::register(&mut reg);
+    reg
+}
+
+/// Required input `i` of an inference call.
+pub fn fact<'a>(inputs: &[Option<Fact<'a>>], i: usize, what: &'static str) -> Result<Fact<'a>, OpError> {
+    inputs.get(i).copied().flatten().ok_or(OpError::MissingInput { index: i, what })
+}
+
+/// Required input `i` of an evaluation call.
+pub fn arg<'a>(inputs: &[Option<&'a Value>], i: usize, what: &'static str) -> Result<&'a Value, OpError> {
+    inputs.get(i).copied().flatten().ok_or(OpError::MissingInput { index: i, what })
+}
+
+/// Constant value of input `i`, needed at compile time (e.g. a Reshape's target shape).
+pub fn const_input<'a>(inputs: &[Option<Fact<'a>>], i: usize, what: &'static str) -> Result<Option<&'a Value>, OpError> {
+    match inputs.get(i).copied().flatten() {
+        None => Ok(None),
+        Some(f) => f.value.map(Some).ok_or(OpError::NotConstant { index: i, what }),
+    }
+}
+
+/// Normalizes a possibly negative axis against `rank`.
+pub fn norm_axis(axis: i64, rank: usize) -> Result<usize, OpError> {
+    let r = rank as i64;
+    let a = if axis < 0 { axis + r } else { axis };
+    if a < 0 || a >= r.max(1) {
+        return Err(invalid(format!("axis {axis} out of range for rank {rank}")));
+    }
+    Ok(a as usize)
+}

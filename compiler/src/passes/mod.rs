@@ -1,0 +1,60 @@
+//! Graph passes, run in order by [`run_pipeline`]; the IR consistency check runs after
+//! each, and `--dump-after NAME` prints the IR after the named pass. Later stages
+//! (`virtualize`, then `crate::plan`) compute data about the graph instead of rewriting it.
+
+pub mod fold_batchnorm;
+pub mod fuse_elementwise;
+pub mod simplify;
+pub mod virtualize;
+
+use crate::ir::{Graph, IrError};
+use crate::target::Target;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PassError {
+    #[error("pass {pass}: {message}")]
+    Failed { pass: &'static str, message: String },
+    #[error("pass {pass} left the IR inconsistent: {source}")]
+    Inconsistent { pass: &'static str, source: IrError },
+}
+
+/// What a pass did, for `driftc compile`'s summary.
+#[derive(Debug, Clone, Default)]
+pub struct PassReport {
+    pub changes: usize,
+}
+
+pub trait Pass {
+    /// Kebab-case name used by `--dump-after` and golden directories.
+    fn name(&self) -> &'static str;
+    fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError>;
+}
+
+/// The graph-rewriting passes, in order.
+pub fn pipeline() -> Vec<Box<dyn Pass>> {
+    vec![Box::new(simplify::Simplify), Box::new(fold_batchnorm::FoldBatchNorm), Box::new(simplify::Simplify), Box::new(fuse_elementwise::FuseElementwise)]
+}
+
+pub fn names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = pipeline().iter().map(|p| p.name()).collect();
+    v.dedup();
+    v
+}
+
+/// Runs every pass; `stop_after` ends after the named pass (to bisect a miscompile);
+/// `on_dump(name, ir)` receives the IR after each pass.
+pub fn run_pipeline(g: &mut Graph, target: &Target, stop_after: Option<&str>, mut on_dump: impl FnMut(&str, &Graph)) -> Result<Vec<(&'static str, PassReport)>, PassError> {
+    g.check().map_err(|source| PassError::Inconsistent { pass: "import", source })?;
+    let mut reports = Vec::new();
+    for pass in pipeline() {
+        let report = pass.run(g, target)?;
+        g.rebuild_edges();
+        g.check().map_err(|source| PassError::Inconsistent { pass: pass.name(), source })?;
+        on_dump(pass.name(), g);
+        reports.push((pass.name(), report));
+        if stop_after == Some(pass.name()) {
+            break;
+        }
+    }
+    Ok(reports)
+}

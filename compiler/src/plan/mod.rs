@@ -1,0 +1,93 @@
+//! Memory planning: lifetimes of activation tensors in execution order become usage
+//! records; strategies turn records into offsets in one pool. The plan is data in the
+//! bundle: the runtime allocates exactly `total_size` and nothing more.
+
+pub mod greedy_by_size;
+pub mod lifetimes;
+
+pub use lifetimes::usage_records;
+
+/// One tensor's need: `size` bytes from step `first` to step `last`, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageRecord {
+    pub size: u64,
+    pub first: usize,
+    pub last: usize,
+}
+
+/// Offsets per record (same order) and the pool size they need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offsets {
+    pub offsets: Vec<u64>,
+    pub total_size: u64,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error("usage record {index} ends (step {last}) before it starts (step {first})")]
+    BadInterval { index: usize, first: usize, last: usize },
+    #[error("alignment {0} is not a power of two")]
+    BadAlignment(u64),
+    #[error("pool size overflows 64 bits")]
+    Overflow,
+    #[error("unknown strategy '{0}' (known: naive, greedy-by-size)")]
+    UnknownStrategy(String),
+}
+
+fn check(records: &[UsageRecord], align: u64) -> Result<(), PlanError> {
+    if align == 0 || !align.is_power_of_two() {
+        return Err(PlanError::BadAlignment(align));
+    }
+    for (index, r) in records.iter().enumerate() {
+        if r.last < r.first {
+            return Err(PlanError::BadInterval { index, first: r.first, last: r.last });
+        }
+    }
+    Ok(())
+}
+
+pub fn align_up(v: u64, align: u64) -> Result<u64, PlanError> {
+    v.checked_add(align - 1).map(|x| x & !(align - 1)).ok_or(PlanError::Overflow)
+}
+
+/// NAIVE: every tensor gets its own bytes, back to back.
+pub fn naive(records: &[UsageRecord], align: u64) -> Result<Offsets, PlanError> {
+    check(records, align)?;
+    let mut offsets = Vec::with_capacity(records.len());
+    let mut end = 0u64;
+    for r in records {
+        offsets.push(end);
+        end = align_up(end.checked_add(r.size).ok_or(PlanError::Overflow)?, align)?;
+    }
+    Ok(Offsets { offsets, total_size: end })
+}
+
+/// The most bytes live at any one step (each size aligned): no plan can use less.
+pub fn lower_bound(records: &[UsageRecord], align: u64) -> Result<u64, PlanError> {
+    check(records, align)?;
+    let steps = records.iter().map(|r| r.last + 1).max().unwrap_or(0);
+    // Difference array of live bytes per step (signed, so starts and ends may interleave).
+    let mut delta = vec![0i128; steps + 1];
+    for r in records {
+        let s = align_up(r.size, align)? as i128;
+        delta[r.first] += s;
+        delta[r.last + 1] -= s;
+    }
+    let mut cur = 0i128;
+    let mut best = 0i128;
+    for d in delta {
+        cur += d;
+        best = best.max(cur);
+    }
+    let best = u64::try_from(best).map_err(|_| PlanError::Overflow)?;
+    Ok(best)
+}
+
+/// Runs a strategy by name.
+pub fn plan(strategy: &str, records: &[UsageRecord], align: u64) -> Result<Offsets, PlanError> {
+    match strategy {
+        "naive" => naive(records, align),
+        "greedy-by-size" => greedy_by_size::assign(records, align),
+        other => Err(PlanError::UnknownStrategy(other.into())),
+    }
+}

@@ -1,0 +1,228 @@
+//! Device descriptions: loads `targets/<name>.toml` into [`Target`].
+//!
+//! A target file is data, not code: every limit is named after the API field it mirrors
+//! (Vulkan `VkPhysicalDeviceLimits`, OpenCL `clGetDeviceInfo`, Metal feature tables) and
+//! carries its public source in a comment beside it. Unknown fields are rejected so a typo
+//! never silently falls back to a default.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Errors while finding or parsing a target description.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error("unknown target '{name}'; known targets: {known}")]
+    Unknown { name: String, known: String },
+    #[error("target file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("target file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("target file {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The GPU API a target is driven through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Api {
+    Vulkan,
+    OpenCl,
+    Metal,
+    WebGpu,
+}
+
+/// The kernel language a bundle for the target carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KernelLanguage {
+    Spirv,
+    Msl,
+    Wgsl,
+    OpenclC,
+}
+
+/// Arithmetic/storage precision of activations and weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    F32,
+    F16,
+}
+
+/// Physical storage kind preferred for a class of tensors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StorageKind {
+    Buffer,
+    ImageBuffer,
+    Texture2d,
+    Texture2dArray,
+}
+
+/// Physical layout preferred for rank-4 activations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActivationLayout {
+    /// Row-major over the logical NCHW shape, one scalar per element.
+    Linear,
+    /// Batch, height, width, then channels in zero-padded slices of 4 (vec4 elements).
+    Phwc4,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// Short name used on the command line (`--target adreno750`); equals the file stem.
+    pub name: String,
+    /// Human description of the device.
+    pub description: String,
+    pub api: Api,
+    pub kernel_language: KernelLanguage,
+    /// True when this project can run bundles for the target on the machines it has.
+    pub runnable_here: bool,
+    /// Precision used unless `--precision` overrides it.
+    pub default_precision: Precision,
+    pub features: Features,
+    pub limits: Limits,
+    pub tuning: Tuning,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Features {
+    /// Half-precision arithmetic and 16-bit storage (Vulkan shaderFloat16 +
+    /// storageBuffer16BitAccess; OpenCL cl_khr_fp16; Metal always).
+    pub fp16: bool,
+    /// 8-bit integer dot products (VK_KHR_shader_integer_dot_product,
+    /// cl_khr_integer_dot_product, Metal none).
+    pub int8_dot: bool,
+    /// Cooperative matrices (VK_KHR_cooperative_matrix, Metal simdgroup_matrix).
+    pub cooperative_matrix: bool,
+    /// Subgroup / wave / SIMD width kernels may assume.
+    pub subgroup_size: u32,
+    /// Image (texture) objects usable from compute kernels.
+    pub images: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Largest range of one storage-buffer binding, bytes (Vulkan maxStorageBufferRange;
+    /// OpenCL CL_DEVICE_MAX_MEM_ALLOC_SIZE).
+    pub max_storage_buffer_range: u64,
+    /// Vulkan maxComputeWorkGroupInvocations / OpenCL CL_DEVICE_MAX_WORK_GROUP_SIZE.
+    pub max_compute_workgroup_invocations: u32,
+    /// Vulkan maxComputeWorkGroupCount (per dimension).
+    pub max_compute_workgroup_count: [u32; 3],
+    /// Vulkan maxComputeSharedMemorySize / OpenCL CL_DEVICE_LOCAL_MEM_SIZE, bytes.
+    pub max_compute_shared_memory_size: u32,
+    /// Vulkan minStorageBufferOffsetAlignment / OpenCL CL_DEVICE_MEM_BASE_ADDR_ALIGN (bytes).
+    /// The planner aligns every tensor offset to at least this.
+    pub min_storage_buffer_offset_alignment: u32,
+    /// Vulkan maxPushConstantsSize (bytes); 0 where the API has none (OpenCL passes args).
+    pub max_push_constants_size: u32,
+    /// Largest 2D image, texels (Vulkan maxImageDimension2D; OpenCL CL_DEVICE_IMAGE2D_MAX_WIDTH).
+    pub max_image_dimension_2d: u32,
+    /// Memory the app may use on the device for one model, bytes (weights + activations).
+    pub memory_budget_bytes: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tuning {
+    /// Workgroup size (invocations) for element-wise and copy kernels.
+    pub workgroup_size_elementwise: u32,
+    /// Workgroup size for convolution and matrix kernels.
+    pub workgroup_size_conv: u32,
+    /// Storage preferred for activations.
+    pub activation_storage: StorageKind,
+    /// Layout preferred for rank-4 activations.
+    pub activation_layout: ActivationLayout,
+}
+
+impl Target {
+    /// Parses a target description from TOML text; `path` is used in errors only.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self, TargetError> {
+        let target: Target = toml::from_str(text).map_err(|e| TargetError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        target.check(path)?;
+        Ok(target)
+    }
+
+    fn check(&self, path: &Path) -> Result<(), TargetError> {
+        let invalid = |message: String| TargetError::Invalid { path: path.to_path_buf(), message };
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if !stem.is_empty() && stem != self.name {
+            return Err(invalid(format!("name '{}' differs from the file name '{stem}'", self.name)));
+        }
+        let align = self.limits.min_storage_buffer_offset_alignment;
+        if align == 0 || !align.is_power_of_two() {
+            return Err(invalid(format!("limits.min_storage_buffer_offset_alignment {align} is not a power of two")));
+        }
+        for (what, wg) in [
+            ("tuning.workgroup_size_elementwise", self.tuning.workgroup_size_elementwise),
+            ("tuning.workgroup_size_conv", self.tuning.workgroup_size_conv),
+        ] {
+            if wg == 0 || wg > self.limits.max_compute_workgroup_invocations {
+                return Err(invalid(format!(
+                    "{what} {wg} is outside 1..={} (limits.max_compute_workgroup_invocations)",
+                    self.limits.max_compute_workgroup_invocations
+                )));
+            }
+        }
+        if self.default_precision == Precision::F16 && !self.features.fp16 {
+            return Err(invalid("default_precision is f16 but features.fp16 is false".into()));
+        }
+        if self.limits.max_compute_workgroup_count.iter().any(|&c| c == 0) {
+            return Err(invalid("limits.max_compute_workgroup_count has a zero".into()));
+        }
+        Ok(())
+    }
+
+    /// The directory holding target files: `$DRIFTC_TARGETS`, else `targets/` of this source tree.
+    pub fn dir() -> PathBuf {
+        match std::env::var_os("DRIFTC_TARGETS") {
+            Some(dir) => PathBuf::from(dir),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("targets"),
+        }
+    }
+
+    /// Names of every target file, sorted.
+    pub fn known() -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(Self::dir())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter_map(|e| {
+                        let p = e.path();
+                        (p.extension()? == "toml").then(|| p.file_stem()?.to_str().map(String::from))?
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    /// Loads a target by name (`lavapipe`) or by path to a `.toml` file.
+    pub fn load(name_or_path: &str) -> Result<Self, TargetError> {
+        let path = if name_or_path.ends_with(".toml") {
+            PathBuf::from(name_or_path)
+        } else {
+            if !name_or_path.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                return Err(TargetError::Unknown { name: name_or_path.into(), known: Self::known().join(", ") });
+            }
+            Self::dir().join(format!("{name_or_path}.toml"))
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !name_or_path.ends_with(".toml") => {
+                return Err(TargetError::Unknown { name: name_or_path.into(), known: Self::known().join(", ") })
+            }
+            Err(source) => return Err(TargetError::Read { path, source }),
+        };
+        Self::from_toml(&text, &path)
+    }
+}

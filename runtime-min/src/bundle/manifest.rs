@@ -1,0 +1,257 @@
+//! The manifest: everything the runtime needs to execute a bundle, decided at compile time.
+//!
+//! Indices (`pool`, `kernel`, tensor indices) refer to the vectors of the same manifest;
+//! byte ranges refer to the kernels section, the weights section, or a pool. None of it is
+//! trusted until [`super::verify`] has checked it.
+
+use bincode::{Decode, Encode};
+
+/// GPU API the kernels are written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum Api {
+    Vulkan,
+    OpenCl,
+    Metal,
+    WebGpu,
+}
+
+impl std::fmt::Display for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Api::Vulkan => "Vulkan",
+            Api::OpenCl => "OpenCL",
+            Api::Metal => "Metal",
+            Api::WebGpu => "WebGPU",
+        })
+    }
+}
+
+/// Language of one kernel's code blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum KernelLanguage {
+    /// SPIR-V binary, little-endian words.
+    Spirv,
+    /// Metal Shading Language source.
+    Msl,
+    /// WGSL source.
+    Wgsl,
+    /// OpenCL C source.
+    OpenclC,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum Precision {
+    F32,
+    F16,
+}
+
+/// Element type of a tensor as the host sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum DType {
+    F32,
+    F16,
+    I64,
+    I32,
+    I8,
+    U8,
+    Bool,
+}
+
+impl DType {
+    pub fn size(self) -> u64 {
+        match self {
+            DType::F32 | DType::I32 => 4,
+            DType::F16 => 2,
+            DType::I64 => 8,
+            DType::I8 | DType::U8 | DType::Bool => 1,
+        }
+    }
+}
+
+/// Element type of a tensor in device memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum ElemType {
+    F32,
+    F16,
+    /// 32-bit signed integers; also holds int64 indices and booleans (0/1) on device.
+    I32,
+    /// Signed 8-bit integers packed four to a 32-bit word.
+    I8x4,
+}
+
+impl ElemType {
+    pub fn size(self) -> u64 {
+        match self {
+            ElemType::F32 | ElemType::I32 => 4,
+            ElemType::F16 => 2,
+            ElemType::I8x4 => 1,
+        }
+    }
+}
+
+/// Physical layout of a tensor in its storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum Layout {
+    /// Row-major over the logical shape.
+    Linear,
+    /// Rank-4 NCHW tensor stored as `[N][H][W][ceil(C/4)]` vec4, zero-padded channels.
+    Phwc4,
+}
+
+/// Kind of physical object realizing a tensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum StorageKind {
+    Buffer,
+    ImageBuffer,
+    Texture2d,
+    Texture2dArray,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum PoolRole {
+    /// Filled once from the weights section at load time, read-only afterwards.
+    Weights,
+    /// Planned intermediates, inputs and outputs.
+    Activations,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Pool {
+    pub name: String,
+    pub role: PoolRole,
+    pub size: u64,
+}
+
+/// Where a tensor lives.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Storage {
+    pub pool: u32,
+    pub offset: u64,
+    /// Bytes reserved, including layout padding.
+    pub size: u64,
+    pub elem: ElemType,
+    pub layout: Layout,
+    pub kind: StorageKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct TensorEntry {
+    pub name: String,
+    pub dtype: DType,
+    pub shape: Vec<u64>,
+    pub storage: Storage,
+}
+
+impl TensorEntry {
+    /// Number of logical elements, or `None` on overflow.
+    pub fn element_count(&self) -> Option<u64> {
+        self.shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum Access {
+    Read,
+    ReadWrite,
+}
+
+/// A byte range inside one section of the bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub struct ByteRange {
+    pub offset: u64,
+    pub len: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Kernel {
+    /// `<op>_<strategy>_<dtype>` plus a disambiguating suffix.
+    pub name: String,
+    pub language: KernelLanguage,
+    pub entry: String,
+    /// Code blob inside the kernels section.
+    pub code: ByteRange,
+    pub workgroup_size: [u32; 3],
+    /// One entry per storage-buffer binding, in binding order.
+    pub bindings: Vec<Access>,
+    pub push_constant_bytes: u32,
+    pub shared_memory_bytes: u32,
+}
+
+/// A binding of one dispatch: a byte range of a pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub struct BufferRange {
+    pub pool: u32,
+    pub offset: u64,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Dispatch {
+    pub kernel: u32,
+    /// The graph node(s) this dispatch computes, for profiles and errors.
+    pub label: String,
+    pub bindings: Vec<BufferRange>,
+    /// Workgroup counts.
+    pub grid: [u32; 3],
+    pub push_constants: Vec<u8>,
+    /// True when this dispatch reads memory an earlier dispatch wrote, so a barrier is needed.
+    pub barrier_before: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Program {
+    pub name: String,
+    pub dispatches: Vec<Dispatch>,
+}
+
+/// Copy of `data` (weights section) into `pool` at `pool_offset`, done once at load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub struct WeightUpload {
+    pub pool: u32,
+    pub pool_offset: u64,
+    pub data: ByteRange,
+}
+
+/// What the device must offer to run the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Requirements {
+    pub fp16: bool,
+    pub int8_dot: bool,
+    /// Subgroup size kernels assume; 0 when they assume none.
+    pub subgroup_size: u32,
+    /// Largest single binding range used.
+    pub max_binding_range: u64,
+    pub max_workgroup_invocations: u32,
+    pub max_shared_memory_bytes: u32,
+    pub max_push_constant_bytes: u32,
+    /// Pools together, bytes.
+    pub device_memory_bytes: u64,
+}
+
+/// The memory plan's figures, as reported by `driftc plan`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Encode, Decode)]
+pub struct PlanReport {
+    pub strategy: String,
+    pub naive_bytes: u64,
+    pub planned_bytes: u64,
+    pub lower_bound_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Manifest {
+    pub target: String,
+    pub api: Api,
+    pub precision: Precision,
+    /// File name of the model the bundle was compiled from (no directories).
+    pub source_model: String,
+    pub requirements: Requirements,
+    pub pools: Vec<Pool>,
+    pub tensors: Vec<TensorEntry>,
+    /// Indices into `tensors`.
+    pub inputs: Vec<u32>,
+    pub outputs: Vec<u32>,
+    pub kernels: Vec<Kernel>,
+    pub weights: Vec<WeightUpload>,
+    pub programs: Vec<Program>,
+    pub plan: PlanReport,
+}

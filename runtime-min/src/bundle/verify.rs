@@ -1,0 +1,189 @@
+//! Checks every index, range, grid and requirement in a manifest against the bundle's
+//! sections and, when given, the device's limits. Runs before any GPU call.
+
+use super::{BundleError, Layout, Manifest, PoolRole, WEIGHTS_ALIGN};
+use crate::bundle::KernelLanguage;
+
+/// Most entries of each kind a manifest may declare (defence against huge allocations).
+const MAX_ENTRIES: usize = 1 << 20;
+/// Most bindings of one kernel.
+const MAX_BINDINGS: usize = 64;
+/// Most push-constant bytes of one dispatch.
+const MAX_PUSH_CONSTANTS: usize = 4096;
+
+/// What the device offers; filled by a backend from its API's limits and features.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceLimits {
+    pub max_storage_buffer_range: u64,
+    pub max_workgroup_invocations: u32,
+    pub max_workgroup_size: [u32; 3],
+    pub max_workgroup_count: [u32; 3],
+    pub max_push_constants_size: u32,
+    pub max_shared_memory_bytes: u32,
+    pub min_storage_buffer_offset_alignment: u64,
+    pub fp16: bool,
+    pub int8_dot: bool,
+    /// 0 when unknown.
+    pub subgroup_size: u32,
+    /// Device memory the runtime may allocate, bytes; 0 when unknown.
+    pub memory_bytes: u64,
+}
+
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> BundleError {
+    BundleError::invalid(field, message)
+}
+
+fn check_count(field: &str, n: usize) -> Result<(), BundleError> {
+    if n > MAX_ENTRIES {
+        return Err(invalid(field, format!("{n} entries exceeds the limit of {MAX_ENTRIES}")));
+    }
+    Ok(())
+}
+
+fn check_range(field: &str, offset: u64, len: u64, within: u64, within_name: &str) -> Result<(), BundleError> {
+    match offset.checked_add(len) {
+        Some(end) if end <= within => Ok(()),
+        _ => Err(invalid(field, format!("byte range {offset}+{len} lies outside {within_name} of {within} bytes"))),
+    }
+}
+
+/// Verifies `m` against section sizes and, if given, device limits.
+pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&DeviceLimits>) -> Result<(), BundleError> {
+    check_count("pools", m.pools.len())?;
+    check_count("tensors", m.tensors.len())?;
+    check_count("kernels", m.kernels.len())?;
+    check_count("weights", m.weights.len())?;
+    check_count("programs", m.programs.len())?;
+    let mut pool_total: u64 = 0;
+    for (i, p) in m.pools.iter().enumerate() {
+        pool_total = pool_total
+            .checked_add(p.size)
+            .ok_or_else(|| invalid(format!("pools[{i}].size"), "total pool size overflows"))?;
+    }
+    let pool = |field: &str, idx: u32| -> Result<&super::Pool, BundleError> {
+        m.pools.get(idx as usize).ok_or_else(|| invalid(field, format!("pool index {idx} out of range (bundle has {} pools)", m.pools.len())))
+    };
+    for (i, t) in m.tensors.iter().enumerate() {
+        let f = format!("tensors[{i}] '{}'", t.name);
+        let p = pool(&format!("{f}.storage.pool"), t.storage.pool)?;
+        check_range(&format!("{f}.storage"), t.storage.offset, t.storage.size, p.size, &format!("pool '{}'", p.name))?;
+        let count = t.element_count().ok_or_else(|| invalid(format!("{f}.shape"), "element count overflows"))?;
+        let need = count
+            .checked_mul(t.storage.elem.size())
+            .ok_or_else(|| invalid(format!("{f}.shape"), "byte size overflows"))?;
+        if t.storage.layout == Layout::Linear && need > t.storage.size {
+            return Err(invalid(format!("{f}.storage.size"), format!("{} bytes cannot hold {count} elements of {:?}", t.storage.size, t.storage.elem)));
+        }
+    }
+    for (field, list) in [("inputs", &m.inputs), ("outputs", &m.outputs)] {
+        for (i, &t) in list.iter().enumerate() {
+            let entry = m.tensors.get(t as usize).ok_or_else(|| invalid(format!("{field}[{i}]"), format!("tensor index {t} out of range")))?;
+            if entry.storage.layout != Layout::Linear {
+                return Err(invalid(format!("{field}[{i}] '{}'", entry.name), "graph inputs and outputs must have linear layout"));
+            }
+            if m.pools.get(entry.storage.pool as usize).map(|p| p.role) != Some(PoolRole::Activations) {
+                return Err(invalid(format!("{field}[{i}] '{}'", entry.name), "graph inputs and outputs must live in an activations pool"));
+            }
+        }
+    }
+    for (i, w) in m.weights.iter().enumerate() {
+        let f = format!("weights[{i}]");
+        check_range(&format!("{f}.data"), w.data.offset, w.data.len, weights_len, "the weights section")?;
+        if w.data.offset % WEIGHTS_ALIGN != 0 {
+            return Err(invalid(format!("{f}.data.offset"), format!("{} is not {WEIGHTS_ALIGN}-byte aligned", w.data.offset)));
+        }
+        let p = pool(&format!("{f}.pool"), w.pool)?;
+        if p.role != PoolRole::Weights {
+            return Err(invalid(format!("{f}.pool"), format!("pool '{}' is not a weights pool", p.name)));
+        }
+        check_range(&f, w.pool_offset, w.data.len, p.size, &format!("pool '{}'", p.name))?;
+    }
+    for (i, k) in m.kernels.iter().enumerate() {
+        let f = format!("kernels[{i}] '{}'", k.name);
+        check_range(&format!("{f}.code"), k.code.offset, k.code.len, kernels_len, "the kernels section")?;
+        if k.bindings.len() > MAX_BINDINGS {
+            return Err(invalid(format!("{f}.bindings"), format!("{} bindings exceeds {MAX_BINDINGS}", k.bindings.len())));
+        }
+        if k.language == KernelLanguage::Spirv && (k.code.len % 4 != 0 || k.code.len < 20) {
+            return Err(invalid(format!("{f}.code"), format!("{} bytes is not a SPIR-V module (needs a multiple of 4, at least 20)", k.code.len)));
+        }
+        let invocations = k.workgroup_size.iter().try_fold(1u64, |a, &d| a.checked_mul(d as u64)).unwrap_or(u64::MAX);
+        if invocations == 0 {
+            return Err(invalid(format!("{f}.workgroup_size"), "has a zero dimension"));
+        }
+        if let Some(d) = device {
+            if invocations > d.max_workgroup_invocations as u64 {
+                return Err(invalid(format!("{f}.workgroup_size"), format!("{invocations} invocations exceeds the device limit {}", d.max_workgroup_invocations)));
+            }
+            for axis in 0..3 {
+                if k.workgroup_size[axis] > d.max_workgroup_size[axis] {
+                    return Err(invalid(format!("{f}.workgroup_size[{axis}]"), format!("{} exceeds the device limit {}", k.workgroup_size[axis], d.max_workgroup_size[axis])));
+                }
+            }
+            if k.shared_memory_bytes > d.max_shared_memory_bytes {
+                return Err(invalid(format!("{f}.shared_memory_bytes"), format!("{} exceeds the device limit {}", k.shared_memory_bytes, d.max_shared_memory_bytes)));
+            }
+            if k.push_constant_bytes > d.max_push_constants_size {
+                return Err(invalid(format!("{f}.push_constant_bytes"), format!("{} exceeds the device limit {}", k.push_constant_bytes, d.max_push_constants_size)));
+            }
+        }
+    }
+    for (pi, prog) in m.programs.iter().enumerate() {
+        check_count(&format!("programs[{pi}].dispatches"), prog.dispatches.len())?;
+        for (di, d) in prog.dispatches.iter().enumerate() {
+            let f = format!("programs[{pi}].dispatches[{di}] '{}'", d.label);
+            let k = m.kernels.get(d.kernel as usize).ok_or_else(|| invalid(format!("{f}.kernel"), format!("kernel index {} out of range", d.kernel)))?;
+            if d.bindings.len() != k.bindings.len() {
+                return Err(invalid(format!("{f}.bindings"), format!("{} bindings but kernel '{}' declares {}", d.bindings.len(), k.name, k.bindings.len())));
+            }
+            if d.push_constants.len() > MAX_PUSH_CONSTANTS || d.push_constants.len() as u64 != k.push_constant_bytes as u64 {
+                return Err(invalid(format!("{f}.push_constants"), format!("{} bytes but kernel '{}' declares {}", d.push_constants.len(), k.name, k.push_constant_bytes)));
+            }
+            for (bi, b) in d.bindings.iter().enumerate() {
+                let bf = format!("{f}.bindings[{bi}]");
+                let p = pool(&format!("{bf}.pool"), b.pool)?;
+                check_range(&bf, b.offset, b.size, p.size, &format!("pool '{}'", p.name))?;
+                if b.size == 0 {
+                    return Err(invalid(bf, "binding of zero bytes"));
+                }
+                if p.role == PoolRole::Weights && k.bindings.get(bi) == Some(&super::Access::ReadWrite) {
+                    return Err(invalid(bf, format!("kernel '{}' would write the weights pool '{}'", k.name, p.name)));
+                }
+                if let Some(dev) = device {
+                    if b.size > dev.max_storage_buffer_range {
+                        return Err(invalid(bf, format!("{} bytes exceeds the device's storage-binding limit {}", b.size, dev.max_storage_buffer_range)));
+                    }
+                    if dev.min_storage_buffer_offset_alignment > 0 && b.offset % dev.min_storage_buffer_offset_alignment != 0 {
+                        return Err(invalid(bf, format!("offset {} is not a multiple of the device's alignment {}", b.offset, dev.min_storage_buffer_offset_alignment)));
+                    }
+                }
+            }
+            if d.grid.contains(&0) {
+                return Err(invalid(format!("{f}.grid"), format!("{:?} has a zero dimension", d.grid)));
+            }
+            if let Some(dev) = device {
+                for axis in 0..3 {
+                    if d.grid[axis] > dev.max_workgroup_count[axis] {
+                        return Err(invalid(format!("{f}.grid[{axis}]"), format!("{} exceeds the device limit {}", d.grid[axis], dev.max_workgroup_count[axis])));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(dev) = device {
+        let r = &m.requirements;
+        if r.fp16 && !dev.fp16 {
+            return Err(invalid("requirements.fp16", "the bundle needs fp16 arithmetic and 16-bit storage, which this device lacks; recompile with --precision f32"));
+        }
+        if r.int8_dot && !dev.int8_dot {
+            return Err(invalid("requirements.int8_dot", "the bundle needs int8 dot products, which this device lacks"));
+        }
+        if r.subgroup_size != 0 && dev.subgroup_size != 0 && r.subgroup_size != dev.subgroup_size {
+            return Err(invalid("requirements.subgroup_size", format!("the bundle assumes subgroups of {}, the device has {}", r.subgroup_size, dev.subgroup_size)));
+        }
+        if dev.memory_bytes != 0 && pool_total > dev.memory_bytes {
+            return Err(invalid("pools", format!("{pool_total} bytes of pools exceeds the device memory {}", dev.memory_bytes)));
+        }
+    }
+    Ok(())
+}

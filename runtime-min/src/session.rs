@@ -1,0 +1,295 @@
+//! [`Session`]: the app-facing API. Picks the backend from `manifest.api`, verifies the
+//! bundle against the real device's limits before creating any buffer or pipeline, then
+//! takes inputs, runs programs and hands back outputs.
+//!
+//! Invariants: every graph input and output has a (host dtype, device element) pair that
+//! [`crate::host`] can convert (checked at creation), and `Linear` layout (checked by the
+//! verifier), so moving tensors is element-wise. Inputs stay set across runs and are
+//! written to their pools before every run, because the memory plan may reuse an input's
+//! bytes for intermediates once it is consumed.
+
+use crate::bundle::{Api, DType, DeviceLimits, ElemType, Manifest};
+use crate::error::{Error, Result};
+use crate::host::{self, HostTensor};
+use crate::loader::Bundle;
+use std::time::Instant;
+
+/// How to create a [`Session`].
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    /// Index of the device to use, in the API's enumeration order. `None` picks the first
+    /// discrete GPU, else the first integrated GPU, else the first device.
+    pub device_index: Option<usize>,
+    /// Move inputs, outputs and weights through a staging buffer with copy commands even
+    /// when pool memory is host-visible (as on unified-memory devices), which exercises the
+    /// discrete-GPU path. Off by default.
+    pub force_staging: bool,
+}
+
+/// Timing of one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunStats {
+    /// GPU time of the program's dispatches from timestamp queries, if the queue has them.
+    pub gpu_ns: Option<u64>,
+    /// Host wall-clock time of the whole run, including input and output transfers.
+    pub wall_ns: u64,
+}
+
+/// A graph input's or output's name, host dtype and logical shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TensorInfo {
+    pub name: String,
+    pub dtype: DType,
+    pub shape: Vec<u64>,
+}
+
+/// A graph input or output: `len` bytes at `offset` in pool `pool` (backend-neutral).
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "vulkan"), allow(dead_code))]
+pub(crate) struct IoSlot {
+    pub(crate) pool: u32,
+    pub(crate) offset: u64,
+    pub(crate) len: u64,
+}
+
+/// What a session needs from a backend once it is built.
+pub(crate) trait Backend: Send {
+    fn device_name(&self) -> &str;
+    fn limits(&self) -> &DeviceLimits;
+    fn allocated_bytes(&self) -> u64;
+    /// Writes `inputs` into their slots, runs program `program`, reads every output slot
+    /// into `outputs`; returns GPU nanoseconds when timed.
+    fn run(&mut self, program: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>>;
+}
+
+struct Io {
+    info: TensorInfo,
+    elem: ElemType,
+    slot: IoSlot,
+}
+
+fn io_table(m: &Manifest, list: &[u32], kind: &str) -> Result<Vec<Io>> {
+    list.iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            let bad = |message: String| crate::bundle::BundleError::Invalid { field: format!("{kind}s[{i}]"), message };
+            let e = m.tensors.get(t as usize).ok_or_else(|| bad(format!("tensor index {t} out of range")))?;
+            if !host::io_supported(e.dtype, e.storage.elem) {
+                return Err(Error::Unsupported {
+                    what: format!("{kind} '{}' has host dtype {:?} stored as {:?}; the runtime converts only float⇄F32/F16 and integer/bool⇄I32", e.name, e.dtype, e.storage.elem),
+                });
+            }
+            let len = e
+                .element_count()
+                .and_then(|n| n.checked_mul(e.storage.elem.size()))
+                .ok_or_else(|| bad(format!("'{}' byte size overflows", e.name)))?;
+            Ok(Io {
+                info: TensorInfo { name: e.name.clone(), dtype: e.dtype, shape: e.shape.clone() },
+                elem: e.storage.elem,
+                slot: IoSlot { pool: e.storage.pool, offset: e.storage.offset, len },
+            })
+        })
+        .collect()
+}
+
+fn names(list: &[Io]) -> String {
+    let v: Vec<&str> = list.iter().map(|io| io.info.name.as_str()).collect();
+    if v.is_empty() {
+        "(none)".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// A bundle loaded onto one device, ready to run.
+pub struct Session {
+    backend: Box<dyn Backend>,
+    api: Api,
+    inputs: Vec<Io>,
+    outputs: Vec<Io>,
+    programs: Vec<String>,
+    /// Device bytes of each input, once set.
+    input_data: Vec<Option<Vec<u8>>>,
+    /// Device bytes of each output after the last run.
+    output_data: Vec<Vec<u8>>,
+    has_run: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("api", &self.api)
+            .field("device", &self.backend.device_name())
+            .field("programs", &self.programs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Opens the device for `bundle`'s API, verifies the bundle against the device's real
+    /// limits, then allocates the pools, uploads weights, builds pipelines and records
+    /// every program.
+    pub fn new(bundle: &Bundle, options: &SessionOptions) -> Result<Session> {
+        let m = bundle.manifest();
+        let inputs = io_table(m, &m.inputs, "input")?;
+        let outputs = io_table(m, &m.outputs, "output")?;
+        let backend: Box<dyn Backend> = match m.api {
+            Api::Vulkan => open_vulkan(bundle, options, &inputs, &outputs)?,
+            Api::OpenCl => {
+                return Err(Error::BackendNotCompiled {
+                    api: Api::OpenCl.to_string(),
+                    reason: "this version of runtime-min has no OpenCL executor yet; compile the model for a Vulkan target".into(),
+                })
+            }
+            api @ (Api::Metal | Api::WebGpu) => {
+                return Err(Error::BackendNotCompiled {
+                    api: api.to_string(),
+                    reason: "runtime-min drives only Vulkan and OpenCL; such bundles are for the platform's own runtime (or compile for a Vulkan or OpenCL target)".into(),
+                })
+            }
+        };
+        Ok(Session {
+            backend,
+            api: m.api,
+            input_data: vec![None; inputs.len()],
+            output_data: vec![Vec::new(); outputs.len()],
+            inputs,
+            outputs,
+            programs: m.programs.iter().map(|p| p.name.clone()).collect(),
+            has_run: false,
+        })
+    }
+
+    pub fn api(&self) -> Api {
+        self.api
+    }
+
+    pub fn device_name(&self) -> &str {
+        self.backend.device_name()
+    }
+
+    /// The limits the bundle was verified against.
+    pub fn device_limits(&self) -> &DeviceLimits {
+        self.backend.limits()
+    }
+
+    /// Bytes of device memory allocated for the bundle's pools: exactly the sum of
+    /// `manifest.pools[].size` (staging memory for transfers is host memory, not counted).
+    pub fn allocated_bytes(&self) -> u64 {
+        self.backend.allocated_bytes()
+    }
+
+    pub fn input_names(&self) -> Vec<&str> {
+        self.inputs.iter().map(|io| io.info.name.as_str()).collect()
+    }
+
+    pub fn output_names(&self) -> Vec<&str> {
+        self.outputs.iter().map(|io| io.info.name.as_str()).collect()
+    }
+
+    pub fn program_names(&self) -> Vec<&str> {
+        self.programs.iter().map(String::as_str).collect()
+    }
+
+    fn input_index(&self, name: &str) -> Result<usize> {
+        self.inputs
+            .iter()
+            .position(|io| io.info.name == name)
+            .ok_or_else(|| Error::UnknownInput { name: name.into(), known: names(&self.inputs) })
+    }
+
+    fn output_index(&self, name: &str) -> Result<usize> {
+        self.outputs
+            .iter()
+            .position(|io| io.info.name == name)
+            .ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })
+    }
+
+    pub fn input_info(&self, name: &str) -> Result<&TensorInfo> {
+        let i = self.input_index(name)?;
+        self.inputs.get(i).map(|io| &io.info).ok_or_else(|| Error::UnknownInput { name: name.into(), known: names(&self.inputs) })
+    }
+
+    pub fn output_info(&self, name: &str) -> Result<&TensorInfo> {
+        let i = self.output_index(name)?;
+        self.outputs.get(i).map(|io| &io.info).ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })
+    }
+
+    /// Checks `t` against input `name` (shape, dtype, data length, value range), converts
+    /// it to the device element type and keeps it for every following run.
+    pub fn set_input(&mut self, name: &str, t: &HostTensor) -> Result<()> {
+        let i = self.input_index(name)?;
+        let io = self.inputs.get(i).ok_or_else(|| Error::UnknownInput { name: name.into(), known: names(&self.inputs) })?;
+        if t.shape != io.info.shape {
+            return Err(Error::InputShape { name: name.into(), expected: io.info.shape.clone(), got: t.shape.clone() });
+        }
+        if !host::accepts(io.info.dtype, t.dtype) {
+            return Err(Error::InputDType { name: name.into(), expected: host::accepted_list(io.info.dtype), got: t.dtype });
+        }
+        t.check_len(name)?;
+        let bytes = host::to_device(name, t, io.elem)?;
+        if bytes.len() as u64 != io.slot.len {
+            return Err(Error::InputValue { name: name.into(), message: format!("{} device bytes for a {}-byte tensor", bytes.len(), io.slot.len) });
+        }
+        if let Some(slot) = self.input_data.get_mut(i) {
+            *slot = Some(bytes);
+        }
+        Ok(())
+    }
+
+    /// Runs the program named "main".
+    pub fn run(&mut self) -> Result<RunStats> {
+        self.run_program("main")
+    }
+
+    /// Runs the program `name` (e.g. "prefill" or "decode") with the inputs set so far.
+    pub fn run_program(&mut self, name: &str) -> Result<RunStats> {
+        let index = self
+            .programs
+            .iter()
+            .position(|p| p == name)
+            .ok_or_else(|| Error::UnknownProgram { name: name.into(), known: self.programs.join(", ") })?;
+        let mut inputs = Vec::with_capacity(self.inputs.len());
+        for (io, data) in self.inputs.iter().zip(&self.input_data) {
+            let data = data.as_deref().ok_or_else(|| Error::MissingInput { name: io.info.name.clone() })?;
+            inputs.push(data);
+        }
+        let start = Instant::now();
+        self.has_run = false;
+        let gpu_ns = self.backend.run(index, &inputs, &mut self.output_data)?;
+        self.has_run = true;
+        let wall_ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        Ok(RunStats { gpu_ns, wall_ns })
+    }
+
+    /// Output `name` of the last run, converted to its host dtype.
+    pub fn output(&self, name: &str) -> Result<HostTensor> {
+        let i = self.output_index(name)?;
+        let (io, data) = self
+            .outputs
+            .get(i)
+            .zip(self.output_data.get(i))
+            .ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
+        if !self.has_run {
+            return Err(Error::OutputValue { name: name.into(), message: "no run has completed yet; call run first".into() });
+        }
+        host::from_device(name, data, io.elem, io.info.dtype, &io.info.shape)
+    }
+}
+
+#[cfg(feature = "vulkan")]
+fn open_vulkan(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs: &[Io]) -> Result<Box<dyn Backend>> {
+    use crate::vulkan::{Context, Executor};
+    let m = bundle.manifest();
+    let ctx = Context::new(options.device_index, &m.requirements)?;
+    // The device's real limits, before any buffer or pipeline exists.
+    crate::bundle::verify(m, bundle.kernels_section().len() as u64, bundle.weights_section().len() as u64, Some(&ctx.limits))?;
+    let slots = |l: &[Io]| l.iter().map(|io| io.slot).collect::<Vec<_>>();
+    let ex = Executor::new(ctx, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs), !options.force_staging)?;
+    Ok(Box::new(ex))
+}
+
+#[cfg(not(feature = "vulkan"))]
+fn open_vulkan(_: &Bundle, _: &SessionOptions, _: &[Io], _: &[Io]) -> Result<Box<dyn Backend>> {
+    Err(Error::BackendNotCompiled { api: Api::Vulkan.to_string(), reason: "runtime-min was built without its `vulkan` cargo feature".into() })
+}
