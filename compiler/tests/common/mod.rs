@@ -1,0 +1,94 @@
+//! Shared test helpers: golden model directories (model.onnx + meta.json + onnxruntime
+//! reference .npy files made by scripts/make_references.py), compile-and-run on lavapipe.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use driftc::compile::{self, CompileOptions, Compiled};
+use driftc::front::onnx::{parse_shape_arg, ImportOptions};
+use driftc::ir::{DType, Value};
+use driftc::npy;
+use driftc::target::{Precision, Target};
+use runtime_min::{Bundle, HostTensor, Session, SessionOptions};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Committed golden models (random weights, made by scripts/make_golden_models.py).
+pub const GOLDEN: &[&str] = &["tiny_cnn", "tiny_ops", "shape_chain", "external_data", "mlp_dynamic", "squeezenet1_1", "mobilenet_v2"];
+/// Real-weight models from the rapidocr-onnxruntime wheel (scripts/fetch_pypi_models.sh).
+pub const PYPI: &[&str] = &["ocr_cls", "ocr_det"];
+
+pub struct Case {
+    pub name: String,
+    pub dir: PathBuf,
+    pub inputs: BTreeMap<String, Value>,
+    pub outputs: BTreeMap<String, Value>,
+    pub shapes: BTreeMap<String, Vec<usize>>,
+}
+
+pub fn case_dir(name: &str) -> PathBuf {
+    if PYPI.contains(&name) {
+        repo().join("target/pypi-models").join(name)
+    } else {
+        repo().join("golden/models").join(name)
+    }
+}
+
+pub fn load_case(name: &str) -> Case {
+    let dir = case_dir(name);
+    let meta_path = dir.join("meta.json");
+    let text = std::fs::read_to_string(&meta_path).unwrap_or_else(|e| {
+        panic!("{}: {e}. The real-weight models are fetched by `make test` (scripts/fetch_pypi_models.sh).", meta_path.display())
+    });
+    let meta: serde_json::Value = serde_json::from_str(&text).expect("meta.json parses");
+    let read = |key: &str| -> BTreeMap<String, Value> {
+        meta[key]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|e| (e["name"].as_str().expect("name").to_string(), npy::read(&dir.join(e["file"].as_str().expect("file"))).expect("npy reads")))
+            .collect()
+    };
+    let mut shapes = BTreeMap::new();
+    for s in meta["shape_args"].as_array().cloned().unwrap_or_default() {
+        let (n, d) = parse_shape_arg(s.as_str().expect("shape arg")).expect("valid shape arg");
+        shapes.insert(n, d);
+    }
+    Case { name: name.into(), inputs: read("inputs"), outputs: read("outputs"), shapes, dir }
+}
+
+impl Case {
+    pub fn model(&self) -> PathBuf {
+        self.dir.join("model.onnx")
+    }
+    pub fn options(&self, precision: Option<Precision>) -> CompileOptions {
+        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false }, strategy: None, stop_after: None, validate_spirv: false }
+    }
+    pub fn compile(&self, target: &str, precision: Option<Precision>) -> Compiled {
+        let t = Target::load(target).expect("target loads");
+        compile::compile_file(&self.model(), &t, &self.options(precision)).unwrap_or_else(|e| panic!("{} for {target}: {e}", self.name))
+    }
+}
+
+pub fn host_of(v: &Value) -> HostTensor {
+    let shape: Vec<u64> = v.shape.iter().map(|&d| d as u64).collect();
+    match v.dtype {
+        DType::F32 | DType::F16 => HostTensor::from_f32(&shape, &v.as_f32()),
+        _ => HostTensor::from_i64(&shape, &v.as_i64()),
+    }
+}
+
+/// Runs a compiled bundle on this machine's Vulkan device (lavapipe in CI).
+pub fn run_on_device(c: &Compiled, inputs: &BTreeMap<String, Value>) -> BTreeMap<String, Vec<f32>> {
+    let b = Bundle::from_vec(c.bundle.clone()).expect("bundle opens");
+    let mut s = Session::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("no Vulkan device ({e}); install mesa-vulkan-drivers and libvulkan1 (make test does)"));
+    for (n, v) in inputs {
+        s.set_input(n, &host_of(v)).expect("input accepted");
+    }
+    s.run().expect("run");
+    let names: Vec<String> = s.output_names().iter().map(|n| n.to_string()).collect();
+    names.into_iter().map(|n| { let v = s.output(&n).expect("output").to_f32().expect("f32"); (n, v) }).collect()
+}
