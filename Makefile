@@ -7,7 +7,7 @@ CARGO ?= cargo
 DRIFTC := target/debug/driftc
 DEMO := target/demo
 
-.PHONY: setup demo test bless validate bench
+.PHONY: setup demo test bless
 
 setup:
 	bash scripts/setup_system.sh
@@ -36,5 +36,3 @@ test: setup
 bless:
 	GOLDEN_BLESS=1 $(CARGO) test -p driftc --test golden
 
-validate:
-	for f in $$(find golden/out/spvasm -name '*.spvasm' 2>/dev/null); do spirv-as --target-env vulkan1.1 $$f -o /tmp/driftc-validate.spv && spirv-val --target-env vulkan1.1 /tmp/driftc-validate.spv; done

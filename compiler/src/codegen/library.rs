@@ -17,6 +17,23 @@ const ERF_CL: &str = "float drift_erf(float x) {
 }
 ";
 
+/// Real power as ONNX (and C's powf) defines it: integer exponents of negative bases
+/// keep their sign, x^0 = 1. GPU `pow` is undefined for negative bases.
+const POW_WGSL: &str = "fn drift_pow(x: f32, y: f32) -> f32 {
+    if (y == 0.0) { return 1.0; }
+    if (x < 0.0 && y == floor(y)) {
+        let r = pow(-x, y);
+        return select(r, -r, y * 0.5 != floor(y * 0.5));
+    }
+    return pow(x, y);
+}
+";
+// OpenCL C's `pow` follows C99 (negative bases with integral exponents are defined).
+const POW_CL: &str = "float drift_pow(float x, float y) {
+    return pow(x, y);
+}
+";
+
 /// Functions `src` calls, to place before it.
 pub fn prelude_for(lang: Lang, src: &str) -> String {
     let mut out = String::new();
@@ -24,6 +41,12 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
         out.push_str(match lang {
             Lang::Wgsl => ERF_WGSL,
             Lang::OpenclC => ERF_CL,
+        });
+    }
+    if src.contains("drift_pow(") {
+        out.push_str(match lang {
+            Lang::Wgsl => POW_WGSL,
+            Lang::OpenclC => POW_CL,
         });
     }
     out

@@ -28,6 +28,13 @@ templates!(
     "matmul",
     "copy_permute",
     "slice_copy",
+    "conv_transpose2d",
+    "pool2d",
+    "global_pool",
+    "pad",
+    "resize",
+    "softmax",
+    "gather",
 );
 
 fn arg_desc(args: &HashMap<String, Json>, key: &str) -> tera::Result<TensorDesc> {

@@ -193,7 +193,7 @@ impl super::Elementwise for ElementwiseOp {
             Kind::Sub => format!("({x} - {y})"),
             Kind::Mul => format!("({x} * {y})"),
             Kind::Div => format!("({x} / {y})"),
-            Kind::Pow => format!("pow({x}, {y})"),
+            Kind::Pow => format!("drift_pow({x}, {y})"),
             Kind::Max => format!("max({x}, {y})"),
             Kind::Min => format!("min({x}, {y})"),
             Kind::Relu => format!("max({x}, {})", f(0.0)),

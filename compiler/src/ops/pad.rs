@@ -295,7 +295,7 @@ mod tests {
         c.value = 9.5;
         assert_eq!(run(&c, x.clone()).as_f32(), vec![9.5, 1., 2., 3., 9.5, 9.5]);
         // Wider than the input: reflection repeats with period 2(n-1) = 4.
-        assert_eq!(run(&pad(PadMode::Reflect, &[4, 0]), x).as_f32(), vec![3., 2., 1., 2., 1., 2., 3.]);
+        assert_eq!(run(&pad(PadMode::Reflect, &[4, 0]), x).as_f32(), vec![1., 2., 3., 2., 1., 2., 3.]);
     }
 
     #[test]
@@ -322,6 +322,12 @@ mod tests {
         let op = import(&n).expect("import");
         let p = op.as_any().downcast_ref::<Pad>().expect("a Pad");
         assert_eq!((p.mode, p.pads.clone()), (PadMode::Edge, vec![1, 2]));
+
+        let proto = node("Pad", &["x"], &["y"], &[("pads", A::Is(&[0, 1])), ("value", A::F(1.5))]);
+        let n = OnnxNode { proto: &proto, opset: 2, const_inputs: vec![None] };
+        let op = import(&n).expect("import");
+        let y = run(op.as_any().downcast_ref::<Pad>().expect("a Pad"), Value::f32(vec![1], vec![4.0]));
+        assert_eq!(y.as_f32(), vec![4.0, 1.5]);
 
         let pads = Value::i64(vec![2], vec![0, 1]);
         let value = Value::f32(vec![], vec![2.5]);

@@ -326,6 +326,33 @@ mod tests {
     }
 
     #[test]
+    fn avgpool_pads_with_ceil_mode_overhang() {
+        // 4x4 ramp, kernel 3, stride 2, pads 1, ceil_mode: the last window covers row 3,
+        // padded row 4 and row 5 past the padded input; with count_include_pad it divides
+        // by the 2x2 positions inside the padded input (values from onnxruntime 1.32).
+        let y = run(&pool(Reduce::Avg, [3, 3], [2, 2], [1, 1, 1, 1], true, true), ramp(vec![1, 1, 4, 4]));
+        assert_eq!(y.shape, vec![1, 1, 3, 3]);
+        let want = [1.5555556, 3.3333333, 2.0, 6.3333335, 11.0, 6.0, 4.5, 7.5, 4.0];
+        assert!(y.as_f32().iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-6), "{:?}", y.as_f32());
+    }
+
+    #[test]
+    fn import_attributes() {
+        use super::super::pad::test_node::{node, A};
+        let proto = node("AveragePool", &["x"], &["y"], &[("kernel_shape", A::Is(&[2, 2])), ("ceil_mode", A::I(1)), ("count_include_pad", A::I(1))]);
+        let n = OnnxNode { proto: &proto, opset: 19, const_inputs: vec![None] };
+        let op = import(&n, Reduce::Avg).expect("import");
+        let p = op.as_any().downcast_ref::<Pool>().expect("a Pool");
+        assert!(p.ceil_mode && p.count_include_pad && p.window.kernel == [2, 2]);
+        let proto = node("MaxPool", &["x"], &["y", "idx"], &[("kernel_shape", A::Is(&[2, 2]))]);
+        let n = OnnxNode { proto: &proto, opset: 12, const_inputs: vec![None] };
+        assert!(matches!(import(&n, Reduce::Max), Err(OpError::Unsupported(_))));
+        let proto = node("MaxPool", &["x"], &["y"], &[]);
+        let n = OnnxNode { proto: &proto, opset: 12, const_inputs: vec![None] };
+        assert!(matches!(import(&n, Reduce::Max), Err(OpError::Attribute { .. })));
+    }
+
+    #[test]
     fn maxpool_ignores_padding_and_dilation_1d() {
         let window = Window { kernel: [1, 2], strides: [1, 1], dilations: [1, 2], pads: [0, 1, 0, 1], auto_pad: "NOTSET".into(), spatial: 1 };
         let op = Pool { reduce: Reduce::Max, window, ceil_mode: false, count_include_pad: false };
