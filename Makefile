@@ -7,7 +7,7 @@ CARGO ?= cargo
 DRIFTC := target/debug/driftc
 DEMO := target/demo
 
-.PHONY: setup demo test bless
+.PHONY: setup demo test bless bench
 
 setup:
 	bash scripts/setup_system.sh
@@ -36,3 +36,10 @@ test: setup
 bless:
 	GOLDEN_BLESS=1 $(CARGO) test -p driftc --test golden
 
+
+# Benchmarks: run on a machine with a real GPU (BENCH_TARGET names its target file).
+BENCH_TARGET ?= nvidia-h100
+bench: setup
+	$(CARGO) build -q -p driftc
+	.venv/bin/python scripts/device_check.py $(DRIFTC) $(BENCH_TARGET) target/bench golden/models/mobilenet_v2 golden/models/squeezenet1_1 target/pypi-models/ocr_cls target/pypi-models/ocr_det | tee target/bench-latest.md
+	@echo "append target/bench-latest.md to bench/RESULTS.md with the device name and date"

@@ -200,9 +200,14 @@ impl Resize {
         Ok(out)
     }
 
-    /// Input coordinate of output coordinate `x` (ONNX Resize-19 formulas).
+    /// Input coordinate of output coordinate `x` (ONNX Resize-19 formulas). An axis that
+    /// keeps its size with scale 1 maps to itself, as onnxruntime does (this matters for
+    /// tf_half_pixel_for_nn, whose formula would shift it by half a pixel).
     fn map(&self, x: f32, a: Axis) -> f32 {
         let (s, li, lo) = (a.scale, a.len_in, a.len_out);
+        if unchanged(a) {
+            return x;
+        }
         match self.coord {
             CoordMode::HalfPixel => (x + 0.5) / s - 0.5,
             CoordMode::HalfPixelSymmetric => symmetric_offset(a) + (x + 0.5) / s - 0.5,
@@ -219,6 +224,9 @@ impl Resize {
     fn map_expr(&self, lang: Lang, x: &str, a: Axis) -> String {
         let (s, li, lo) = (lang.f(a.scale), a.len_in, a.len_out);
         let half = lang.f(0.5);
+        if unchanged(a) {
+            return x.to_string();
+        }
         match self.coord {
             CoordMode::HalfPixel => format!("(({x} + {half}) / {s} - {half})"),
             CoordMode::HalfPixelSymmetric => format!("({} + ({x} + {half}) / {s} - {half})", lang.f(symmetric_offset(a))),
@@ -229,6 +237,11 @@ impl Resize {
             CoordMode::TfHalfPixelForNn => format!("(({x} + {half}) / {s})"),
         }
     }
+}
+
+/// True for an axis resized to its own size with scale 1.
+fn unchanged(a: Axis) -> bool {
+    a.scale == 1.0 && a.len_in == a.len_out
 }
 
 /// half_pixel_symmetric's shift: center * (1 - out / (scale * in)).
@@ -377,7 +390,7 @@ impl Op for Resize {
             }
             Interp::Linear => {
                 // Bilinear on the last two axes; every leading axis must map to itself.
-                let lead_ok = rank >= 2 && g[..rank - 2].iter().all(|a| a.len_in == a.len_out && (a.scale == 1.0 || a.len_in == 1));
+                let lead_ok = rank >= 2 && g[..rank - 2].iter().all(|&a| unchanged(a) || (a.len_in == 1 && a.len_out == 1));
                 if k.desc("x", x)?.elem == "i32" {
                     return Err(k.no_kernel("linear resize of an integer tensor"));
                 }
@@ -460,6 +473,15 @@ mod tests {
         op.coord = CoordMode::AlignCorners;
         // align_corners: x_in = o * 3 / 1.
         assert_eq!(run(&op, x).as_f32(), vec![10., 13.]);
+    }
+
+    #[test]
+    fn unchanged_axes_map_to_themselves() {
+        // tf_half_pixel_for_nn + ceil would send channel c to c + 1 (x_in = c + 0.5);
+        // onnxruntime keeps scale-1 axes as they are.
+        let op = resize(Interp::Nearest(NearestMode::Ceil), CoordMode::TfHalfPixelForNn, Target::Scales(vec![1., 2.]));
+        let y = run(&op, Value::f32(vec![2, 1], vec![1., 2.]));
+        assert_eq!(y.as_f32(), vec![1., 1., 2., 2.]);
     }
 
     #[test]
