@@ -105,6 +105,22 @@ enum Command {
     },
 }
 
+/// Writes to stdout; a closed pipe (`driftc inspect B | head`) ends the program quietly
+/// instead of panicking.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => { out(&format!("{}\n", format!($($arg)*))) };
+}
+
 fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
     let target = Target::load(&m.target)?;
     let mut shapes = BTreeMap::new();
@@ -146,7 +162,7 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
     let mut g = compile::import_file(&m.model, &opts.import)?;
     let imported = g.nodes.node_count();
     if dump_after.as_deref() == Some("import") {
-        print!("{}", g.dump());
+        out(&g.dump());
     }
     pb.set_message("optimizing");
     let known = driftc::passes::names();
@@ -157,7 +173,7 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
     }
     compile::optimize(&mut g, &target, None, |name, g| {
         if dump_after.as_deref() == Some(name) {
-            print!("{}", g.dump());
+            out(&g.dump());
         }
     })?;
     pb.set_message("generating kernels");
@@ -198,7 +214,7 @@ fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>) -> Result<()> {
     let mp = compile::plan_memory(&g, &target, precision, strategy.as_deref())?;
     let r = &mp.report;
     if json {
-        println!(
+        outln!(
             "{{\"model\":{},\"target\":{},\"precision\":\"{:?}\",\"strategy\":{},\"naive_bytes\":{},\"planned_bytes\":{},\"lower_bound_bytes\":{},\"tensors\":{}}}",
             serde_json::to_string(&m.model.display().to_string())?,
             serde_json::to_string(&target.name)?,
@@ -210,10 +226,10 @@ fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>) -> Result<()> {
             mp.records.len()
         );
     } else {
-        println!("{} on {} ({:?}): {} tensors", m.model.display(), target.name, precision, mp.records.len());
-        println!("  naive       {:>14} B", r.naive_bytes);
-        println!("  planned     {:>14} B  ({})", r.planned_bytes, r.strategy);
-        println!("  lower bound {:>14} B", r.lower_bound_bytes);
+        outln!("{} on {} ({:?}): {} tensors", m.model.display(), target.name, precision, mp.records.len());
+        outln!("  naive       {:>14} B", r.naive_bytes);
+        outln!("  planned     {:>14} B  ({})", r.planned_bytes, r.strategy);
+        outln!("  lower bound {:>14} B", r.lower_bound_bytes);
     }
     Ok(())
 }
@@ -271,7 +287,7 @@ fn cmd_run(bundle: &Path, inputs: &[String], output_dir: Option<PathBuf>, device
             let v = value_of(&s.output(&name)?)?;
             let path = dir.join(format!("{}.npy", sanitize(&name)));
             npy::write(&path, &v)?;
-            println!("wrote {}", path.display());
+            outln!("wrote {}", path.display());
         }
     }
     let gpu: Vec<f64> = times.iter().skip(if times.len() > 1 { 1 } else { 0 }).filter_map(|t| t.gpu_ns).map(|n| n as f64 / 1e6).collect();
@@ -281,7 +297,7 @@ fn cmd_run(bundle: &Path, inputs: &[String], output_dir: Option<PathBuf>, device
         v.sort_by(|a, b| a.total_cmp(b));
         v.get(v.len() / 2).copied()
     };
-    println!(
+    outln!(
         "device: {} | runs: {} | gpu time: {} | wall time: {} | device memory: {} B",
         s.device_name(),
         times.len(),
@@ -338,9 +354,9 @@ fn cmd_verify(m: &ModelArgs, inputs: &[String], device: Option<usize>, tolerance
         let got = s.output(name)?.to_f32()?;
         let err = reference::rel_l2(&got, &want.as_f32());
         worst = worst.max(err);
-        println!("output '{name}': relative L2 error {err:.3e} ({} elements)", want.len());
+        outln!("output '{name}': relative L2 error {err:.3e} ({} elements)", want.len());
     }
-    println!(
+    outln!(
         "device: {} | gpu time: {} | {} dispatches",
         s.device_name(),
         stats.gpu_ns.map_or("n/a".into(), |n| format!("{:.3} ms", n as f64 / 1e6)),
@@ -349,7 +365,7 @@ fn cmd_verify(m: &ModelArgs, inputs: &[String], device: Option<usize>, tolerance
     if !(worst <= tol) {
         bail!("verification failed: worst relative L2 error {worst:.3e} exceeds {tol:.0e}");
     }
-    println!("verified: worst relative L2 error {worst:.3e} <= {tol:.0e}");
+    outln!("verified: worst relative L2 error {worst:.3e} <= {tol:.0e}");
     Ok(())
 }
 
@@ -361,9 +377,9 @@ fn main() -> Result<()> {
             let b = std::fs::read(&bundle).with_context(|| format!("reading {}", bundle.display()))?;
             let view = runtime_min::bundle::open(&b, None).with_context(|| format!("{}", bundle.display()))?;
             if json {
-                println!("{}", inspect::json(&view));
+                outln!("{}", inspect::json(&view));
             } else {
-                print!("{}", inspect::text(&view));
+                out(&inspect::text(&view));
             }
             Ok(())
         }
@@ -371,8 +387,8 @@ fn main() -> Result<()> {
         Command::Targets => {
             for name in Target::known() {
                 match Target::load(&name) {
-                    Ok(t) => println!("{:<12} {:<7} {:<9} {:?} default  {}", t.name, format!("{:?}", t.api), format!("{:?}", t.kernel_language), t.default_precision, t.description),
-                    Err(e) => println!("{name:<12} invalid: {e}"),
+                    Ok(t) => outln!("{:<12} {:<7} {:<9} {:?} default  {}", t.name, format!("{:?}", t.api), format!("{:?}", t.kernel_language), t.default_precision, t.description),
+                    Err(e) => outln!("{name:<12} invalid: {e}"),
                 }
             }
             Ok(())

@@ -9,6 +9,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+/// The target files of this source tree, built into the binary.
+macro_rules! builtin_targets {
+    ($($name:literal),* $(,)?) => {
+        const BUILTIN: &[(&str, &str)] = &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/", $name, ".toml")))),*];
+    };
+}
+builtin_targets!("adreno740", "adreno750", "apple-m3", "intel-xe2", "lavapipe", "mali-g715", "nvidia-h100", "pocl", "webgpu");
+
 /// Errors while finding or parsing a target description.
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -182,31 +190,32 @@ impl Target {
         Ok(())
     }
 
-    /// The directory holding target files: `$DRIFTC_TARGETS`, else `targets/` of this source tree.
-    pub fn dir() -> PathBuf {
-        match std::env::var_os("DRIFTC_TARGETS") {
-            Some(dir) => PathBuf::from(dir),
-            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("targets"),
-        }
+    /// A directory of target files to use instead of the built-in ones: `$DRIFTC_TARGETS`.
+    pub fn dir() -> Option<PathBuf> {
+        std::env::var_os("DRIFTC_TARGETS").map(PathBuf::from)
     }
 
-    /// Names of every target file, sorted.
+    /// Names of every known target, sorted.
     pub fn known() -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(Self::dir())
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .filter_map(|e| {
-                        let p = e.path();
-                        (p.extension()? == "toml").then(|| p.file_stem()?.to_str().map(String::from))?
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut names: Vec<String> = match Self::dir() {
+            Some(dir) => std::fs::read_dir(dir)
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .filter_map(|e| {
+                            let p = e.path();
+                            (p.extension()? == "toml").then(|| p.file_stem()?.to_str().map(String::from))?
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => BUILTIN.iter().map(|(n, _)| n.to_string()).collect(),
+        };
         names.sort();
         names
     }
 
-    /// Loads a target by name (`lavapipe`) or by path to a `.toml` file.
+    /// Loads a target by name (`lavapipe`: built into the binary, or from
+    /// `$DRIFTC_TARGETS`) or by path to a `.toml` file.
     pub fn load(name_or_path: &str) -> Result<Self, TargetError> {
         let path = if name_or_path.ends_with(".toml") {
             PathBuf::from(name_or_path)
@@ -214,7 +223,14 @@ impl Target {
             if !name_or_path.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
                 return Err(TargetError::Unknown { name: name_or_path.into(), known: Self::known().join(", ") });
             }
-            Self::dir().join(format!("{name_or_path}.toml"))
+            match Self::dir() {
+                Some(dir) => dir.join(format!("{name_or_path}.toml")),
+                None => {
+                    let text = BUILTIN.iter().find(|(n, _)| *n == name_or_path).map(|(_, t)| *t);
+                    let text = text.ok_or_else(|| TargetError::Unknown { name: name_or_path.into(), known: Self::known().join(", ") })?;
+                    return Self::from_toml(text, Path::new(&format!("targets/{name_or_path}.toml")));
+                }
+            }
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,

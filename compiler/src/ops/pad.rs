@@ -195,12 +195,8 @@ impl Op for Pad {
         };
         let names: Vec<String> = (0..shape.len()).map(|d| format!("o{d}")).collect();
         let srcs: Vec<String> = (0..shape.len()).map(|d| format!("s{d}")).collect();
-        let axes: Vec<serde_json::Value> = pads
-            .iter()
-            .zip(xshape)
-            .enumerate()
-            .map(|(d, (&(b, _), &n))| serde_json::json!({ "dst": names[d], "src": srcs[d], "begin": b, "n": n, "period": 2 * n.saturating_sub(1) }))
-            .collect();
+        let axes: Vec<serde_json::Value> =
+            pads.iter().zip(xshape).enumerate().map(|(d, (&(b, _), &n))| serde_json::json!({ "dst": names[d], "src": srcs[d], "begin": b, "n": n, "period": 2 * n.saturating_sub(1) })).collect();
         let numel = numel(&shape).ok_or_else(|| k.err("output too large"))?;
         let spec = KernelSpec::new("pad", numel as u64, k.wg_elementwise())
             .read("x", x)

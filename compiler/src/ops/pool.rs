@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use super::conv::{out_shape, spatial_dims, Window};
 use super::conv_transpose::{read_as, write_as};
 use super::{arg, fact, invalid, Fact, ImportFn, Op, OpError, OutFact};
+use crate::codegen::Lang;
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
 use crate::front::onnx::OnnxNode;
-use crate::ir::{DType, Value};
+use crate::ir::{TensorId, Value};
 
 /// How a pool combines its window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,20 @@ impl Reduce {
             Reduce::Max => "max",
             Reduce::Avg => "avg",
         }
+    }
+
+    /// Template parameters for the value type: `ty` and the starting value `init`. A max
+    /// of integers stays in integers; an average of integers has no kernel.
+    fn value_params(self, k: &KernelBuilder<'_>, x: TensorId, spec: KernelSpec) -> Result<KernelSpec, CodegenError> {
+        let int = k.desc("x", x)?.elem == "i32";
+        let (ty, init) = match (k.lang, int, self) {
+            (_, true, Reduce::Avg) => return Err(k.no_kernel("average pooling of an integer tensor")),
+            (Lang::Wgsl, true, _) => ("i32", "(-2147483647 - 1)".to_string()),
+            (Lang::OpenclC, true, _) => ("int", "(-2147483647 - 1)".to_string()),
+            (Lang::Wgsl, false, _) => ("f32", k.lang.f(if self == Reduce::Max { f32::MIN } else { 0.0 })),
+            (Lang::OpenclC, false, _) => ("float", k.lang.f(if self == Reduce::Max { f32::MIN } else { 0.0 })),
+        };
+        Ok(spec.param("ty", ty).param("init", init))
     }
 }
 
@@ -158,9 +173,7 @@ impl Op for Pool {
                 }
             }
         }
-        let mut v = Value::f32(out_shape(n, c, [oh, ow], win.spatial), out);
-        v.dtype = if x.dtype == DType::F16 { DType::F16 } else { DType::F32 };
-        Ok(vec![v])
+        Ok(vec![Value::from_f32_as(x.dtype, out_shape(n, c, [oh, ow], win.spatial), out)])
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, y) = (k.input(0)?, k.output(0)?);
@@ -169,6 +182,7 @@ impl Op for Pool {
         spec = read_as(spec, "x", x, k.shape(x), vec![n, c, ih, iw]);
         spec = write_as(spec, "y", y, k.shape(y), vec![n, c, oh, ow]);
         let coords: &[&str] = if win.spatial == 1 { &["n", "c", "ox"] } else { &["n", "c", "oy", "ox"] };
+        spec = self.reduce.value_params(k, x, spec)?;
         spec = spec
             .param("reduce", self.reduce.name())
             .param("count_include_pad", self.count_include_pad)
@@ -231,9 +245,7 @@ impl Op for GlobalPool {
             out.push(v);
         }
         let shape = x.shape.iter().enumerate().map(|(d, &v)| if d < 2 { v } else { 1 }).collect();
-        let mut v = Value::f32(shape, out);
-        v.dtype = if x.dtype == DType::F16 { DType::F16 } else { DType::F32 };
-        Ok(vec![v])
+        Ok(vec![Value::from_f32_as(x.dtype, shape, out)])
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, y) = (k.input(0)?, k.output(0)?);
@@ -244,22 +256,18 @@ impl Op for GlobalPool {
             [_, _, h, w] => (*h, *w),
             _ => (1, len),
         };
-        let names: Vec<String> = (0..k.shape(y).len()).map(|d| match d {
-            0 => "n".to_string(),
-            1 => "c".to_string(),
-            _ => format!("s{}", d - 2),
-        }).collect();
+        let names: Vec<String> = (0..k.shape(y).len())
+            .map(|d| match d {
+                0 => "n".to_string(),
+                1 => "c".to_string(),
+                _ => format!("s{}", d - 2),
+            })
+            .collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut spec = KernelSpec::new("global_pool", (n * c) as u64, k.wg_elementwise());
         spec = read_as(spec, "x", x, xshape, vec![n, c, h, w]);
-        spec = spec
-            .write("y", y)
-            .param("reduce", self.reduce.name())
-            .param("names", names.clone())
-            .param("h", h)
-            .param("w", w)
-            .param("count", k.lang.f(len as f32))
-            .epilogue_at(&refs);
+        spec = self.reduce.value_params(k, x, spec)?;
+        spec = spec.write("y", y).param("reduce", self.reduce.name()).param("names", names.clone()).param("h", h).param("w", w).param("count", k.lang.f(len as f32)).epilogue_at(&refs);
         k.emit(spec);
         Ok(())
     }
@@ -379,5 +387,8 @@ mod tests {
         assert_eq!(y.as_f32(), vec![4., 8.]);
         let y = run(&GlobalPool { reduce: Reduce::Max }, Value::f32(vec![1, 1, 3], vec![-3., -1., -2.]));
         assert_eq!((y.shape.clone(), y.as_f32()), (vec![1, 1, 1], vec![-1.]));
+        // Integers stay integers.
+        let y = run(&GlobalPool { reduce: Reduce::Max }, Value::i64(vec![1, 1, 3], vec![7, 250, 3]));
+        assert_eq!((y.dtype, y.as_i64()), (crate::ir::DType::I64, vec![250]));
     }
 }

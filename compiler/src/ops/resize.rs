@@ -2,8 +2,8 @@
 //! onnxruntime's legacy rule before opset 11) and linear interpolation, with the
 //! coordinate transformations half_pixel, half_pixel_symmetric, pytorch_half_pixel,
 //! align_corners, asymmetric and tf_half_pixel_for_nn. Scales or sizes (and opset 18
-//! axes) must be compile-time constants. Not supported: cubic, tf_crop_and_resize,
-//! antialias, keep_aspect_ratio_policy other than stretch.
+//! axes, keep_aspect_ratio_policy) must be compile-time constants. Not supported: cubic,
+//! tf_crop_and_resize, antialias.
 //!
 //! The output size is floor(in * scale), or the given size with scale = out / in. The CPU
 //! reference maps coordinates with the same f32 operations, in the same order, as the
@@ -52,7 +52,18 @@ pub enum CoordMode {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     Scales(Vec<f32>),
-    Sizes(Vec<i64>),
+    Sizes(Vec<i64>, Aspect),
+}
+
+/// `keep_aspect_ratio_policy` (opset 18) for sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aspect {
+    /// Every axis gets its size and its own scale.
+    Stretch,
+    /// One scale for all listed axes, the smallest (no axis exceeds its size) ...
+    NotLarger,
+    /// ... or the largest (no axis falls short of its size); sizes are then rounded.
+    NotSmaller,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -139,11 +150,13 @@ fn import_resize(n: &OnnxNode<'_>) -> Result<Box<dyn Op>, OpError> {
         (Some(_), Some(_)) => return Err(invalid("both scales and sizes are given")),
         (Some(s), None) => Target::Scales(s.as_f32()),
         (None, Some(s)) => {
-            let policy = n.string_or("keep_aspect_ratio_policy", "stretch")?;
-            if policy != "stretch" {
-                return Err(OpError::Unsupported(format!("Resize keep_aspect_ratio_policy '{policy}'")));
-            }
-            Target::Sizes(s.as_i64())
+            let aspect = match n.string_or("keep_aspect_ratio_policy", "stretch")?.as_str() {
+                "stretch" => Aspect::Stretch,
+                "not_larger" => Aspect::NotLarger,
+                "not_smaller" => Aspect::NotSmaller,
+                other => return Err(attr_err("keep_aspect_ratio_policy", format!("unknown value '{other}'"))),
+            };
+            Target::Sizes(s.as_i64(), aspect)
         }
         (None, None) => return Err(OpError::MissingInput { index: 2, what: "scales or sizes" }),
     };
@@ -167,11 +180,20 @@ impl Resize {
         };
         let count = match &self.target {
             Target::Scales(s) => s.len(),
-            Target::Sizes(s) => s.len(),
+            Target::Sizes(s, _) => s.len(),
         };
         if count != axes.len() {
             return Err(invalid(format!("{count} scales or sizes for an input of rank {rank} (axes {:?})", self.axes)));
         }
+        // keep_aspect_ratio_policy: one scale for every listed axis, sizes rounded from it.
+        let common = match &self.target {
+            Target::Sizes(s, aspect) if *aspect != Aspect::Stretch => {
+                let ratios = axes.iter().zip(s).map(|(&a, &sz)| sz as f32 / x.get(a).copied().unwrap_or(0) as f32);
+                let pick = if *aspect == Aspect::NotLarger { f32::min } else { f32::max };
+                ratios.reduce(pick)
+            }
+            _ => None,
+        };
         let mut out: Vec<Axis> = x.iter().map(|&d| Axis { len_in: d, len_out: d, scale: 1.0 }).collect();
         for (k, &a) in axes.iter().enumerate() {
             if axes[..k].contains(&a) {
@@ -188,10 +210,20 @@ impl Resize {
                     ax.len_out = size.floor() as usize;
                     ax.scale = sc;
                 }
-                Target::Sizes(s) => {
-                    ax.len_out = usize::try_from(s[k]).map_err(|_| invalid(format!("negative size {} on axis {a}", s[k])))?;
-                    ax.scale = ax.len_out as f32 / ax.len_in as f32;
-                }
+                Target::Sizes(s, _) => match common {
+                    Some(sc) => {
+                        let size = (sc * ax.len_in as f32).round();
+                        if !(sc > 0.0 && size.is_finite() && size < i32::MAX as f32) {
+                            return Err(invalid(format!("sizes {s:?} give scale {sc} on axis {a}")));
+                        }
+                        ax.len_out = size as usize;
+                        ax.scale = sc;
+                    }
+                    None => {
+                        ax.len_out = usize::try_from(s[k]).map_err(|_| invalid(format!("negative size {} on axis {a}", s[k])))?;
+                        ax.scale = ax.len_out as f32 / ax.len_in as f32;
+                    }
+                },
             }
             if ax.len_in == 0 || ax.len_out == 0 {
                 return Err(invalid(format!("axis {a} resizes {} to {}: empty axes are not supported", ax.len_in, ax.len_out)));
@@ -308,7 +340,8 @@ impl Op for Resize {
         let mut s = format!("mode={:?},coord={:?}", self.interp, self.coord);
         match &self.target {
             Target::Scales(v) => s.push_str(&format!(",scales={v:?}")),
-            Target::Sizes(v) => s.push_str(&format!(",sizes={v:?}")),
+            Target::Sizes(v, Aspect::Stretch) => s.push_str(&format!(",sizes={v:?}")),
+            Target::Sizes(v, aspect) => s.push_str(&format!(",sizes={v:?},keep_aspect={aspect:?}")),
         }
         if let Some(a) = &self.axes {
             s.push_str(&format!(",axes={a:?}"));
@@ -329,10 +362,8 @@ impl Op for Resize {
         match self.interp {
             Interp::Nearest(mode) => {
                 // Separable: one source table per axis.
-                let tables: Vec<Vec<usize>> = g
-                    .iter()
-                    .map(|&a| (0..a.len_out).map(|o| (round_nearest(mode, self.map(o as f32, a), a.scale) as i64).clamp(0, a.len_in as i64 - 1) as usize).collect())
-                    .collect();
+                let tables: Vec<Vec<usize>> =
+                    g.iter().map(|&a| (0..a.len_out).map(|o| (round_nearest(mode, self.map(o as f32, a), a.scale) as i64).clamp(0, a.len_in as i64 - 1) as usize).collect()).collect();
                 let src = (0..total).map(|i| (0..shape.len()).map(|d| tables[d][(i / out_st[d]) % shape[d]] * in_st[d]).sum::<usize>());
                 Ok(vec![x.gather(x.dtype, shape.clone(), src)])
             }
@@ -465,7 +496,7 @@ mod tests {
     fn nearest_rounding_modes_on_ties() {
         // Downsample 4 → 2 with half_pixel: x_in = 2 * o + 0.5, a tie every time.
         let x = Value::f32(vec![4], vec![10., 11., 12., 13.]);
-        let mut op = resize(Interp::Nearest(NearestMode::RoundPreferFloor), CoordMode::HalfPixel, Target::Sizes(vec![2]));
+        let mut op = resize(Interp::Nearest(NearestMode::RoundPreferFloor), CoordMode::HalfPixel, Target::Sizes(vec![2], Aspect::Stretch));
         assert_eq!(run(&op, x.clone()).as_f32(), vec![10., 12.]);
         op.interp = Interp::Nearest(NearestMode::RoundPreferCeil);
         assert_eq!(run(&op, x.clone()).as_f32(), vec![11., 13.]);
@@ -503,7 +534,7 @@ mod tests {
     #[test]
     fn linear_align_corners_and_sizes() {
         // align_corners to 3x3: x_in = o * 1 / 2 = 0, 0.5, 1.
-        let op = resize(Interp::Linear, CoordMode::AlignCorners, Target::Sizes(vec![1, 1, 3, 3]));
+        let op = resize(Interp::Linear, CoordMode::AlignCorners, Target::Sizes(vec![1, 1, 3, 3], Aspect::Stretch));
         let y = run(&op, x2x2());
         assert_eq!(y.shape, vec![1, 1, 3, 3]);
         assert!(close(&y.as_f32(), &[1., 1.5, 2., 2., 2.5, 3., 3., 3.5, 4.]), "{:?}", y.as_f32());
@@ -520,6 +551,17 @@ mod tests {
     }
 
     #[test]
+    fn keep_aspect_ratio() {
+        // 4x6 to at most 3x3: scale min(3/4, 3/6) = 0.5 → 2x3; at least 3x3: 0.75 → 3x5 (4.5
+        // rounds half away from zero, as onnxruntime's roundf).
+        let mut op = resize(Interp::Nearest(NearestMode::Floor), CoordMode::Asymmetric, Target::Sizes(vec![3, 3], Aspect::NotLarger));
+        let lens = |op: &Resize| op.geometry(&[4, 6]).expect("geometry").iter().map(|a| (a.len_out, a.scale)).collect::<Vec<_>>();
+        assert_eq!(lens(&op), vec![(2, 0.5), (3, 0.5)]);
+        op.target = Target::Sizes(vec![3, 3], Aspect::NotSmaller);
+        assert_eq!(lens(&op), vec![(3, 0.75), (5, 0.75)]);
+    }
+
+    #[test]
     fn import_rules() {
         let empty = Value::f32(vec![0], vec![]);
         let sizes = Value::i64(vec![4], vec![1, 1, 4, 4]);
@@ -527,7 +569,7 @@ mod tests {
         let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, None, None, Some(&sizes)] };
         let op = import_resize(&n).expect("import");
         let r = op.as_any().downcast_ref::<Resize>().expect("a Resize");
-        assert_eq!((r.interp, r.coord, r.target.clone()), (Interp::Linear, CoordMode::AlignCorners, Target::Sizes(vec![1, 1, 4, 4])));
+        assert_eq!((r.interp, r.coord, r.target.clone()), (Interp::Linear, CoordMode::AlignCorners, Target::Sizes(vec![1, 1, 4, 4], Aspect::Stretch)));
 
         // An empty scales tensor next to sizes is "absent".
         let proto = node("Resize", &["x", "roi", "sc", "s"], &["y"], &[]);

@@ -48,11 +48,7 @@ impl Softmax {
         let axis = norm_axis(self.axis, shape.len()).map_err(|e| OpError::Attribute { name: "axis".into(), message: e.to_string() })?;
         let prod = |s: &[usize]| numel(s).ok_or_else(|| invalid(format!("shape {shape:?} is too large")));
         let outer = prod(&shape[..axis])?;
-        Ok(if self.flatten {
-            Rows { axis, outer, len: prod(&shape[axis..])?, inner: 1 }
-        } else {
-            Rows { axis, outer, len: shape[axis], inner: prod(&shape[axis + 1..])? }
-        })
+        Ok(if self.flatten { Rows { axis, outer, len: prod(&shape[axis..])?, inner: 1 } } else { Rows { axis, outer, len: shape[axis], inner: prod(&shape[axis + 1..])? } })
     }
 }
 

@@ -57,11 +57,12 @@ pub struct Virtualized {
 }
 
 fn bytes_of(shape: &[usize], elem: ElemType, layout: Layout) -> u64 {
+    // Shapes are bounded by the frontend (MAX_ELEMENTS); saturate anyway.
     let n: u64 = match (layout, shape) {
-        (Layout::Phwc4, [n, c, h, w]) => (*n as u64) * (*h as u64) * (*w as u64) * (c.div_ceil(4) as u64 * 4),
-        _ => shape.iter().map(|&d| d as u64).product(),
+        (Layout::Phwc4, [n, c, h, w]) => [*n as u64, *h as u64, *w as u64, c.div_ceil(4) as u64 * 4].iter().fold(1u64, |a, &d| a.saturating_mul(d)),
+        _ => shape.iter().fold(1u64, |a, &d| a.saturating_mul(d as u64)),
     };
-    (n * elem.size()).div_ceil(4) * 4
+    n.saturating_mul(elem.size()).div_ceil(4).saturating_mul(4)
 }
 
 pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -> Virtualized {

@@ -908,16 +908,16 @@ struct main_Input {
     uint o1_ = naga_mod(naga_div(i, 484u), 3u);
     uint o2_ = naga_mod(naga_div(i, 22u), 22u);
     uint o3_ = naga_mod(i, 22u);
-    float f0_ = ((static_cast<float>(o0_) + 0.5) / 1.0) - 0.5;
+    float f0_ = static_cast<float>(o0_);
     int s0_ = metal::clamp(naga_f2i32((f0_ == (metal::floor(f0_) + 0.5)) ? metal::floor(f0_) : metal::rint(f0_)), 0, 0);
-    float f1_ = ((static_cast<float>(o1_) + 0.5) / 1.0) - 0.5;
+    float f1_ = static_cast<float>(o1_);
     int s1_ = metal::clamp(naga_f2i32((f1_ == (metal::floor(f1_) + 0.5)) ? metal::floor(f1_) : metal::rint(f1_)), 0, 2);
     float f2_ = ((static_cast<float>(o2_) + 0.5) / 2.0) - 0.5;
     int s2_ = metal::clamp(naga_f2i32((f2_ == (metal::floor(f2_) + 0.5)) ? metal::floor(f2_) : metal::rint(f2_)), 0, 10);
     float f3_ = ((static_cast<float>(o3_) + 0.5) / 2.0) - 0.5;
     int s3_ = metal::clamp(naga_f2i32((f3_ == (metal::floor(f3_) + 0.5)) ? metal::floor(f3_) : metal::rint(f3_)), 0, 10);
-    half _e107 = b_x[metal::min(unsigned((((((static_cast<uint>(s0_) * 11u) + static_cast<uint>(s2_)) * 11u) + static_cast<uint>(s3_)) * 4u) + static_cast<uint>(s1_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
-    float v = static_cast<float>(_e107);
+    half _e95 = b_x[metal::min(unsigned((((((static_cast<uint>(s0_) * 11u) + static_cast<uint>(s2_)) * 11u) + static_cast<uint>(s3_)) * 4u) + static_cast<uint>(s1_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
+    float v = static_cast<float>(_e95);
     b_y[metal::min(unsigned((((((static_cast<uint>(o0_) * 3u) + static_cast<uint>(o1_)) * 22u) + static_cast<uint>(o2_)) * 22u) + static_cast<uint>(o3_)), (_buffer_sizes.size1 - 0 - 2) / 2)] = static_cast<half>(v);
     return;
 }

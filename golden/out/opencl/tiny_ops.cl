@@ -259,9 +259,9 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
     const uint o2 = (i / 22u) % 22u;
     const uint o3 = i % 22u;
 
-    const float f0 = (((float)(o0) + 0.5f) / 1.0f - 0.5f);
+    const float f0 = (float)(o0);
     const int s0 = clamp((int)(((f0 == floor(f0) + 0.5f) ? (floor(f0)) : (round(f0)))), 0, 0);
-    const float f1 = (((float)(o1) + 0.5f) / 1.0f - 0.5f);
+    const float f1 = (float)(o1);
     const int s1 = clamp((int)(((f1 == floor(f1) + 0.5f) ? (floor(f1)) : (round(f1)))), 0, 2);
     const float f2 = (((float)(o2) + 0.5f) / 2.0f - 0.5f);
     const int s2 = clamp((int)(((f2 == floor(f2) + 0.5f) ? (floor(f2)) : (round(f2)))), 0, 10);

@@ -315,9 +315,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let o2: u32 = (i / 22u) % 22u;
     let o3: u32 = i % 22u;
 
-    let f0: f32 = ((f32(o0) + 0.5) / 1.0 - 0.5);
+    let f0: f32 = f32(o0);
     let s0: i32 = clamp(i32(select(round(f0), floor(f0), f0 == floor(f0) + 0.5)), 0, 0);
-    let f1: f32 = ((f32(o1) + 0.5) / 1.0 - 0.5);
+    let f1: f32 = f32(o1);
     let s1: i32 = clamp(i32(select(round(f1), floor(f1), f1 == floor(f1) + 0.5)), 0, 2);
     let f2: f32 = ((f32(o2) + 0.5) / 2.0 - 0.5);
     let s2: i32 = clamp(i32(select(round(f2), floor(f2), f2 == floor(f2) + 0.5)), 0, 10);

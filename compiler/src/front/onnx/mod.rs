@@ -82,7 +82,13 @@ pub fn load(path: &Path, options: &ImportOptions) -> Result<Graph, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::Read { path: path.display().to_string(), message: e.to_string() })?;
     let model = ModelProto::parse_from_bytes(&bytes).map_err(|e| Error::Parse { path: path.display().to_string(), message: e.to_string() })?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("model").to_string();
+    // Models are often saved as `<name>/model.onnx`: name the graph after the directory then.
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("model");
+    let parent = path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str());
+    let name = match parent {
+        Some(p) if stem == "model" => p.to_string(),
+        _ => stem.to_string(),
+    };
     import(&model, dir, &name, options).map_err(|e| match e {
         Error::NoGraph { .. } => Error::NoGraph { path: path.display().to_string() },
         other => other,
@@ -246,6 +252,13 @@ pub fn infer_and_fold(g: &mut Graph, op: &dyn crate::ops::Op, inputs: &[Option<T
         .map(|t| t.map(|t| { let x = g.tensor(t); Fact { dtype: x.dtype, shape: &x.shape, value: x.value.as_deref() } }))
         .collect();
     let out_facts = op.infer(&facts)?;
+    // Declared sizes are checked before anything is allocated or folded.
+    for (i, f) in out_facts.iter().enumerate() {
+        match crate::ir::numel(&f.shape) {
+            Some(n) if n <= tensor::MAX_ELEMENTS => {}
+            _ => return Err(OpError::Invalid(format!("output {i} would have shape {:?}, more than {} elements", f.shape, tensor::MAX_ELEMENTS))),
+        }
+    }
     let all_known = inputs.iter().flatten().all(|&t| g.tensor(t).value.is_some());
     let values = if all_known {
         let args: Vec<Option<&Value>> = inputs.iter().map(|t| t.and_then(|t| g.tensor(t).value.as_deref())).collect();
