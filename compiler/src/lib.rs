@@ -7,6 +7,7 @@
 pub mod codegen;
 pub mod compile;
 pub mod front;
+pub mod host;
 pub mod inspect;
 pub mod ir;
 pub mod npy;

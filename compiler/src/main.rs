@@ -11,7 +11,7 @@ use driftc::front::onnx::{parse_shape_arg, ImportOptions};
 use driftc::ir::{DType, Value};
 use driftc::target::{Precision, Target};
 use driftc::{inspect, npy, reference};
-use runtime_min::{Bundle, HostTensor, Session, SessionOptions};
+use runtime_min::{Bundle, Session, SessionOptions};
 
 #[derive(Parser)]
 #[command(name = "driftc", version, about = "Ahead-of-time GPU model compiler: one model in, one sealed bundle out")]
@@ -67,6 +67,11 @@ enum Command {
     Plan {
         #[command(flatten)]
         model: ModelArgs,
+        /// The graph inputs the application feeds (comma-separated); other graph inputs
+        /// are weights without data. Default: inputs that feed only parameter slots
+        /// (weights, biases, scales, embedding tables) are weights.
+        #[arg(long, value_delimiter = ',')]
+        runtime_inputs: Option<Vec<String>>,
         #[arg(long)]
         json: bool,
         #[arg(long)]
@@ -132,7 +137,7 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
         PrecisionArg::F16 => Precision::F16,
         PrecisionArg::F32 => Precision::F32,
     });
-    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false }, strategy: None, stop_after: None, validate_spirv: true }))
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None }, strategy: None, stop_after: None, validate_spirv: true }))
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {
@@ -205,9 +210,10 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
     Ok(())
 }
 
-fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>) -> Result<()> {
+fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs: Option<Vec<String>>) -> Result<()> {
     let (target, mut opts) = options(m)?;
     opts.import.allow_missing_weights = true;
+    opts.import.runtime_inputs = runtime_inputs;
     let mut g = compile::import_file(&m.model, &opts.import)?;
     compile::optimize(&mut g, &target, None, |_, _| {})?;
     let precision = opts.precision.unwrap_or(target.default_precision);
@@ -234,28 +240,6 @@ fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>) -> Result<()> {
     Ok(())
 }
 
-fn host_of(v: &Value) -> HostTensor {
-    let shape: Vec<u64> = v.shape.iter().map(|&d| d as u64).collect();
-    match v.dtype {
-        DType::F32 | DType::F16 => HostTensor::from_f32(&shape, &v.as_f32()),
-        DType::Bool => HostTensor::from_bool(&shape, &v.as_i64().iter().map(|&x| x != 0).collect::<Vec<_>>()),
-        _ => HostTensor::from_i64(&shape, &v.as_i64()),
-    }
-}
-
-fn value_of(h: &HostTensor) -> Result<Value> {
-    let shape: Vec<usize> = h.shape.iter().map(|&d| usize::try_from(d)).collect::<Result<_, _>>()?;
-    Ok(match h.dtype {
-        DType::F32 | DType::F16 => Value::f32(shape, h.to_f32()?),
-        DType::Bool => Value::bool(shape, h.to_i64()?.iter().map(|&x| x != 0).collect()),
-        dt => {
-            let mut v = Value::i64(shape, h.to_i64()?);
-            v.dtype = dt;
-            v
-        }
-    })
-}
-
 fn read_inputs(args: &[String]) -> Result<BTreeMap<String, Value>> {
     let mut out = BTreeMap::new();
     for a in args {
@@ -274,7 +258,7 @@ fn cmd_run(bundle: &Path, inputs: &[String], output_dir: Option<PathBuf>, device
     let b = Bundle::open(bundle)?;
     let mut s = Session::new(&b, &SessionOptions { device_index: device, ..SessionOptions::default() })?;
     for (name, v) in read_inputs(inputs)? {
-        s.set_input(&name, &host_of(&v))?;
+        s.set_input(&name, &driftc::host::to_host(&v))?;
     }
     let mut times = Vec::new();
     for _ in 0..runs.max(1) {
@@ -284,7 +268,7 @@ fn cmd_run(bundle: &Path, inputs: &[String], output_dir: Option<PathBuf>, device
     if let Some(dir) = &output_dir {
         std::fs::create_dir_all(dir)?;
         for name in s.output_names().iter().map(|n| n.to_string()).collect::<Vec<_>>() {
-            let v = value_of(&s.output(&name)?)?;
+            let v = driftc::host::from_host(&s.output(&name)?)?;
             let path = dir.join(format!("{}.npy", sanitize(&name)));
             npy::write(&path, &v)?;
             outln!("wrote {}", path.display());
@@ -345,7 +329,7 @@ fn cmd_verify(m: &ModelArgs, inputs: &[String], device: Option<usize>, tolerance
     let b = Bundle::from_vec(c.bundle)?;
     let mut s = Session::new(&b, &SessionOptions { device_index: device, ..SessionOptions::default() })?;
     for (name, v) in &given {
-        s.set_input(name, &host_of(v))?;
+        s.set_input(name, &driftc::host::to_host(v))?;
     }
     let stats = s.run()?;
     let tol = tolerance.unwrap_or(if precision == Precision::F16 { 1e-2 } else { 1e-4 });
@@ -383,7 +367,7 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Command::Plan { model, json, strategy } => cmd_plan(&model, json, strategy),
+        Command::Plan { model, json, strategy, runtime_inputs } => cmd_plan(&model, json, strategy, runtime_inputs),
         Command::Targets => {
             for name in Target::known() {
                 match Target::load(&name) {

@@ -60,24 +60,29 @@ pub fn offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, Stri
     Ok(expr)
 }
 
-/// Expression reading one element: f32 for float tensors, i32 for integer ones.
+/// Expression reading one element as f32, whatever the storage element type (integer
+/// and boolean tensors are stored as i32; values up to 2^24 convert exactly).
 pub fn load(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, String> {
     let off = offset(lang, t, idx)?;
     Ok(match (lang, t.elem.as_str()) {
-        (Lang::Wgsl, "f16") => format!("f32({}[{off}])", t.var),
-        (Lang::Wgsl, _) => format!("{}[{off}]", t.var),
+        (Lang::Wgsl, "f32") => format!("{}[{off}]", t.var),
+        (Lang::Wgsl, _) => format!("f32({}[{off}])", t.var),
         (Lang::OpenclC, "f16") => format!("vload_half({off}, {})", t.var),
+        (Lang::OpenclC, "i32") => format!("((float)({}[{off}]))", t.var),
         (Lang::OpenclC, _) => format!("{}[{off}]", t.var),
     })
 }
 
-/// Statement writing `v` (f32, or i32 for integer tensors) to one element.
+/// Statement writing f32 `v` to one element, converting to the storage element type
+/// (integers round toward zero, as ONNX Cast does).
 pub fn store(lang: Lang, t: &TensorDesc, idx: &[String], v: &str) -> Result<String, String> {
     let off = offset(lang, t, idx)?;
     Ok(match (lang, t.elem.as_str()) {
         (Lang::Wgsl, "f16") => format!("{}[{off}] = f16({v});", t.var),
+        (Lang::Wgsl, "i32") => format!("{}[{off}] = i32({v});", t.var),
         (Lang::Wgsl, _) => format!("{}[{off}] = {v};", t.var),
         (Lang::OpenclC, "f16") => format!("vstore_half({v}, {off}, {});", t.var),
+        (Lang::OpenclC, "i32") => format!("{}[{off}] = (int)({v});", t.var),
         (Lang::OpenclC, _) => format!("{}[{off}] = {v};", t.var),
     })
 }

@@ -35,6 +35,7 @@ templates!(
     "resize",
     "softmax",
     "gather",
+    "row_norm",
 );
 
 fn arg_desc(args: &HashMap<String, Json>, key: &str) -> tera::Result<TensorDesc> {

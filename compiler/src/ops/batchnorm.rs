@@ -37,6 +37,9 @@ impl BatchNorm {
 }
 
 impl Op for BatchNorm {
+    fn weight_slots(&self) -> Vec<usize> {
+        vec![1, 2, 3, 4]
+    }
     fn op_type(&self) -> &'static str {
         "BatchNormalization"
     }

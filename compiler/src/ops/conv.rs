@@ -162,6 +162,9 @@ impl Conv {
 }
 
 impl Op for Conv {
+    fn weight_slots(&self) -> Vec<usize> {
+        vec![1, 2]
+    }
     fn op_type(&self) -> &'static str {
         "Conv"
     }

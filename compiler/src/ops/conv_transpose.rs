@@ -13,7 +13,7 @@ use super::conv::{out_shape, spatial_dims, Window};
 use super::{arg, fact, invalid, Fact, ImportFn, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
 use crate::front::onnx::OnnxNode;
-use crate::ir::{DType, TensorId, Value};
+use crate::ir::{numel, DType, TensorId, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvTranspose {
@@ -138,6 +138,9 @@ impl ConvTranspose {
             };
             out[a] = usize::try_from(size).ok().filter(|&o| o > 0).ok_or_else(|| invalid(format!("the pads leave an empty output (size {size}) on spatial axis {a}")))?;
         }
+        if numel(&[n, oc, out[0], out[1]]).is_none() {
+            return Err(invalid(format!("output {n}x{oc}x{out:?} is too large")));
+        }
         Ok(Geometry { n, c, input, oc, out, pads })
     }
 }
@@ -161,6 +164,9 @@ pub(crate) fn write_as(spec: KernelSpec, name: &str, t: TensorId, shape: &[usize
 }
 
 impl Op for ConvTranspose {
+    fn weight_slots(&self) -> Vec<usize> {
+        vec![1, 2]
+    }
     fn op_type(&self) -> &'static str {
         "ConvTranspose"
     }

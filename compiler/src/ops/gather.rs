@@ -27,6 +27,9 @@ impl Gather {
 }
 
 impl Op for Gather {
+    fn weight_slots(&self) -> Vec<usize> {
+        vec![0]
+    }
     fn op_type(&self) -> &'static str {
         "Gather"
     }

@@ -39,6 +39,9 @@ impl Gemm {
 }
 
 impl Op for Gemm {
+    fn weight_slots(&self) -> Vec<usize> {
+        vec![1, 2]
+    }
     fn op_type(&self) -> &'static str {
         "Gemm"
     }

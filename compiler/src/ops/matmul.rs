@@ -51,6 +51,9 @@ fn promoted(a: &[usize], b: &[usize], batch: &[usize]) -> (Vec<usize>, Vec<usize
 }
 
 impl Op for MatMul {
+    fn weight_slots(&self) -> Vec<usize> {
+        vec![1]
+    }
     fn op_type(&self) -> &'static str {
         "MatMul"
     }

@@ -13,6 +13,9 @@ use crate::ir::{DType, Value};
 
 pub mod broadcast;
 pub mod elementwise;
+pub mod expand;
+pub mod logic;
+pub mod norm;
 
 pub mod batchnorm;
 pub mod cast;
@@ -106,6 +109,12 @@ pub trait Op: Debug + Send + Sync + Any {
     fn fold_from_shapes(&self, _inputs: &[Option<Fact<'_>>]) -> Option<Vec<Value>> {
         None
     }
+    /// Input slots that hold parameters (weights, biases, norms' scales, embedding
+    /// tables). Graphs exported without their weights carry them as graph inputs; those
+    /// feeding only such slots are treated as weights.
+    fn weight_slots(&self) -> Vec<usize> {
+        self.as_elementwise().map(|e| (0..e.arity()).collect()).unwrap_or_default()
+    }
     /// True for no-ops that simplify removes (Identity, Dropout in inference).
     fn is_identity(&self) -> bool {
         false
@@ -137,6 +146,9 @@ pub type ImportFn = fn(&OnnxNode<'_>) -> Result<Box<dyn Op>, OpError>;
 pub fn registry() -> BTreeMap<&'static str, ImportFn> {
     let mut reg: BTreeMap<&'static str, ImportFn> = BTreeMap::new();
     elementwise::register(&mut reg);
+    expand::register(&mut reg);
+    logic::register(&mut reg);
+    norm::register(&mut reg);
     batchnorm::register(&mut reg);
     cast::register(&mut reg);
     concat::register(&mut reg);

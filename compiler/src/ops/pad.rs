@@ -6,7 +6,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 
 use super::{arg, fact, invalid, norm_axis, Fact, ImportFn, Op, OpError, OutFact};
-use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang};
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
 use crate::front::onnx::OnnxNode;
 use crate::ir::value::strides;
 use crate::ir::{numel, Data, Value};
@@ -81,9 +81,12 @@ fn import(n: &OnnxNode<'_>) -> Result<Box<dyn Op>, OpError> {
     Ok(Box::new(Pad { mode, pads, axes, value }))
 }
 
+/// (begin, end) pads of every axis.
+type Pads = Vec<(i64, i64)>;
+
 impl Pad {
     /// Per-axis (begin, end) pads for an input of `rank`.
-    fn resolve(&self, rank: usize) -> Result<Vec<(i64, i64)>, OpError> {
+    fn resolve(&self, rank: usize) -> Result<Pads, OpError> {
         let axes: Vec<usize> = match &self.axes {
             None => (0..rank).collect(),
             Some(a) => a.iter().map(|&x| norm_axis(x, rank)).collect::<Result<_, _>>()?,
@@ -102,8 +105,8 @@ impl Pad {
         Ok(out.into_iter().map(|p| p.unwrap_or((0, 0))).collect())
     }
 
-    /// Output shape and per-axis pads.
-    fn geometry(&self, x: &[usize]) -> Result<(Vec<usize>, Vec<(i64, i64)>), OpError> {
+    /// Output shape and per-axis (begin, end) pads.
+    fn geometry(&self, x: &[usize]) -> Result<(Vec<usize>, Pads), OpError> {
         let pads = self.resolve(x.len())?;
         let mut out = Vec::with_capacity(x.len());
         for (a, (&d, &(b, e))) in x.iter().zip(&pads).enumerate() {
@@ -186,13 +189,6 @@ impl Op for Pad {
         let (x, y) = (k.input(0)?, k.output(0)?);
         let xshape = k.shape(x);
         let (shape, pads) = self.geometry(xshape).map_err(|e| k.err(e.to_string()))?;
-        let int = k.desc("y", y)?.elem == "i32";
-        let (ty, value) = match (k.lang, int) {
-            (Lang::Wgsl, false) => ("f32", k.lang.f(self.value)),
-            (Lang::OpenclC, false) => ("float", k.lang.f(self.value)),
-            (Lang::Wgsl, true) => ("i32", format!("{}", self.value as i32)),
-            (Lang::OpenclC, true) => ("int", format!("{}", self.value as i32)),
-        };
         let names: Vec<String> = (0..shape.len()).map(|d| format!("o{d}")).collect();
         let srcs: Vec<String> = (0..shape.len()).map(|d| format!("s{d}")).collect();
         let axes: Vec<serde_json::Value> =
@@ -205,8 +201,7 @@ impl Op for Pad {
             .param("names", names)
             .param("srcs", srcs)
             .param("axes", axes)
-            .param("ty", ty)
-            .param("value", value);
+            .param("value", k.lang.f(self.value));
         k.emit(spec);
         Ok(())
     }

@@ -13,10 +13,9 @@ use std::collections::BTreeMap;
 use super::conv::{out_shape, spatial_dims, Window};
 use super::conv_transpose::{read_as, write_as};
 use super::{arg, fact, invalid, Fact, ImportFn, Op, OpError, OutFact};
-use crate::codegen::Lang;
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
 use crate::front::onnx::OnnxNode;
-use crate::ir::{TensorId, Value};
+use crate::ir::{numel, Value};
 
 /// How a pool combines its window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,20 +30,6 @@ impl Reduce {
             Reduce::Max => "max",
             Reduce::Avg => "avg",
         }
-    }
-
-    /// Template parameters for the value type: `ty` and the starting value `init`. A max
-    /// of integers stays in integers; an average of integers has no kernel.
-    fn value_params(self, k: &KernelBuilder<'_>, x: TensorId, spec: KernelSpec) -> Result<KernelSpec, CodegenError> {
-        let int = k.desc("x", x)?.elem == "i32";
-        let (ty, init) = match (k.lang, int, self) {
-            (_, true, Reduce::Avg) => return Err(k.no_kernel("average pooling of an integer tensor")),
-            (Lang::Wgsl, true, _) => ("i32", "(-2147483647 - 1)".to_string()),
-            (Lang::OpenclC, true, _) => ("int", "(-2147483647 - 1)".to_string()),
-            (Lang::Wgsl, false, _) => ("f32", k.lang.f(if self == Reduce::Max { f32::MIN } else { 0.0 })),
-            (Lang::OpenclC, false, _) => ("float", k.lang.f(if self == Reduce::Max { f32::MIN } else { 0.0 })),
-        };
-        Ok(spec.param("ty", ty).param("init", init))
     }
 }
 
@@ -90,13 +75,25 @@ fn import(n: &OnnxNode<'_>, reduce: Reduce) -> Result<Box<dyn Op>, OpError> {
     Ok(Box::new(Pool { reduce, window, ceil_mode, count_include_pad }))
 }
 
+/// A windowed pool's resolved geometry.
+struct Geometry {
+    n: usize,
+    c: usize,
+    input: [usize; 2],
+    /// The window with auto_pad resolved into pads.
+    win: Window,
+    out: [usize; 2],
+}
+
 impl Pool {
-    /// (N, C, input HW, window with auto_pad resolved, output HW).
-    fn geometry(&self, x: &[usize]) -> Result<(usize, usize, [usize; 2], Window, [usize; 2]), OpError> {
-        let (n, c, hw) = spatial_dims(x, self.window.spatial)?;
+    fn geometry(&self, x: &[usize]) -> Result<Geometry, OpError> {
+        let (n, c, input) = spatial_dims(x, self.window.spatial)?;
         let mut win = self.window.clone();
-        let o = win.resolve(hw, self.ceil_mode)?;
-        Ok((n, c, hw, win, o))
+        let out = win.resolve(input, self.ceil_mode)?;
+        if numel(&[n, c, out[0], out[1]]).is_none() {
+            return Err(invalid(format!("output {n}x{c}x{out:?} is too large")));
+        }
+        Ok(Geometry { n, c, input, win, out })
     }
 }
 
@@ -122,12 +119,12 @@ impl Op for Pool {
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let x = fact(inputs, 0, "X")?;
-        let (n, c, _, _, o) = self.geometry(x.shape)?;
+        let Geometry { n, c, out: o, .. } = self.geometry(x.shape)?;
         Ok(vec![OutFact::new(x.dtype, out_shape(n, c, o, self.window.spatial))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let x = arg(inputs, 0, "X")?;
-        let (n, c, [ih, iw], win, [oh, ow]) = self.geometry(&x.shape)?;
+        let Geometry { n, c, input: [ih, iw], win, out: [oh, ow] } = self.geometry(&x.shape)?;
         let xs = x.as_f32();
         let [kh, kw] = win.kernel;
         // Windows end at the padded input; ceil_mode overhang is not part of any window.
@@ -177,12 +174,11 @@ impl Op for Pool {
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, y) = (k.input(0)?, k.output(0)?);
-        let (n, c, [ih, iw], win, [oh, ow]) = self.geometry(k.shape(x)).map_err(|e| k.err(e.to_string()))?;
+        let Geometry { n, c, input: [ih, iw], win, out: [oh, ow] } = self.geometry(k.shape(x)).map_err(|e| k.err(e.to_string()))?;
         let mut spec = KernelSpec::new("pool2d", (n * c * oh * ow) as u64, k.wg_conv());
         spec = read_as(spec, "x", x, k.shape(x), vec![n, c, ih, iw]);
         spec = write_as(spec, "y", y, k.shape(y), vec![n, c, oh, ow]);
         let coords: &[&str] = if win.spatial == 1 { &["n", "c", "ox"] } else { &["n", "c", "oy", "ox"] };
-        spec = self.reduce.value_params(k, x, spec)?;
         spec = spec
             .param("reduce", self.reduce.name())
             .param("count_include_pad", self.count_include_pad)
@@ -266,7 +262,6 @@ impl Op for GlobalPool {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut spec = KernelSpec::new("global_pool", (n * c) as u64, k.wg_elementwise());
         spec = read_as(spec, "x", x, xshape, vec![n, c, h, w]);
-        spec = self.reduce.value_params(k, x, spec)?;
         spec = spec.write("y", y).param("reduce", self.reduce.name()).param("names", names.clone()).param("h", h).param("w", w).param("count", k.lang.f(len as f32)).epilogue_at(&refs);
         k.emit(spec);
         Ok(())

@@ -396,12 +396,6 @@ impl Op for Resize {
         let mut spec = KernelSpec::new("resize", total as u64, k.wg_elementwise()).read("x", x).write("y", y).param("names", names.clone());
         match self.interp {
             Interp::Nearest(mode) => {
-                let ty = match (lang, k.desc("y", y)?.elem == "i32") {
-                    (Lang::Wgsl, false) => "f32",
-                    (Lang::Wgsl, true) => "i32",
-                    (Lang::OpenclC, false) => "float",
-                    (Lang::OpenclC, true) => "int",
-                };
                 let srcs: Vec<String> = (0..rank).map(|d| format!("s{d}")).collect();
                 let axes: Vec<serde_json::Value> = g
                     .iter()
@@ -417,7 +411,7 @@ impl Op for Resize {
                         })
                     })
                     .collect();
-                spec = spec.param("mode", "nearest").param("srcs", srcs).param("axes", axes).param("ty", ty);
+                spec = spec.param("mode", "nearest").param("srcs", srcs).param("axes", axes);
             }
             Interp::Linear => {
                 // Bilinear on the last two axes; every leading axis must map to itself.

@@ -45,6 +45,9 @@ struct Rows {
 
 impl Softmax {
     fn rows(&self, shape: &[usize]) -> Result<Rows, OpError> {
+        if shape.is_empty() {
+            return Err(invalid("the input is a scalar; it needs at least one axis"));
+        }
         let axis = norm_axis(self.axis, shape.len()).map_err(|e| OpError::Attribute { name: "axis".into(), message: e.to_string() })?;
         let prod = |s: &[usize]| numel(s).ok_or_else(|| invalid(format!("shape {shape:?} is too large")));
         let outer = prod(&shape[..axis])?;
@@ -150,7 +153,7 @@ mod tests {
         assert!(close(&y, &[0.0900306, 0.2447285, 0.6652409]), "{y:?}");
         let op = Softmax { log: true, axis: -1, flatten: false };
         let y = run(&op, Value::f32(vec![3], vec![1., 2., 3.]));
-        assert!(close(&y, &[-2.4076059, -1.4076059, -0.4076059]), "{y:?}");
+        assert!(close(&y, &[-2.407606, -1.407606, -0.407606]), "{y:?}");
     }
 
     #[test]
@@ -178,5 +181,6 @@ mod tests {
             assert_eq!(op.as_any().downcast_ref::<Softmax>(), Some(&Softmax { log: false, axis, flatten }));
         }
         assert!(Softmax { log: false, axis: 3, flatten: false }.rows(&[2, 3]).is_err());
+        assert!(Softmax { log: false, axis: 0, flatten: false }.rows(&[]).is_err());
     }
 }

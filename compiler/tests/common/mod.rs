@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use driftc::compile::{self, CompileOptions, Compiled};
 use driftc::front::onnx::{parse_shape_arg, ImportOptions};
-use driftc::ir::{DType, Value};
+use driftc::ir::Value;
 use driftc::npy;
 use driftc::target::{Precision, Target};
-use runtime_min::{Bundle, HostTensor, Session, SessionOptions};
+use runtime_min::{Bundle, Session, SessionOptions};
 
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -65,7 +65,7 @@ impl Case {
         self.dir.join("model.onnx")
     }
     pub fn options(&self, precision: Option<Precision>) -> CompileOptions {
-        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false }, strategy: None, stop_after: None, validate_spirv: false }
+        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false, runtime_inputs: None }, strategy: None, stop_after: None, validate_spirv: false }
     }
     pub fn compile(&self, target: &str, precision: Option<Precision>) -> Compiled {
         let t = Target::load(target).expect("target loads");
@@ -73,13 +73,7 @@ impl Case {
     }
 }
 
-pub fn host_of(v: &Value) -> HostTensor {
-    let shape: Vec<u64> = v.shape.iter().map(|&d| d as u64).collect();
-    match v.dtype {
-        DType::F32 | DType::F16 => HostTensor::from_f32(&shape, &v.as_f32()),
-        _ => HostTensor::from_i64(&shape, &v.as_i64()),
-    }
-}
+pub use driftc::host::to_host as host_of;
 
 /// Runs a compiled bundle on this machine's Vulkan device (lavapipe in CI).
 pub fn run_on_device(c: &Compiled, inputs: &BTreeMap<String, Value>) -> BTreeMap<String, Vec<f32>> {

@@ -67,7 +67,12 @@ pub struct ImportOptions {
     pub shapes: BTreeMap<String, Vec<usize>>,
     /// Keep weights whose external data files are absent as shape-only tensors
     /// (planning without weights). Compiling such a graph fails later, naming them.
+    /// Also treats graph inputs that feed only parameter slots as such weights (graphs
+    /// exported without their parameters), unless `runtime_inputs` names the real inputs.
     pub allow_missing_weights: bool,
+    /// The graph inputs the application feeds; every other graph input is a weight
+    /// without data (planning only).
+    pub runtime_inputs: Option<Vec<String>>,
 }
 
 /// Parses `--shape` text: `NAME=d0,d1,..`.
@@ -241,7 +246,48 @@ pub fn import(model: &ModelProto, dir: &Path, name: &str, options: &ImportOption
         let t = by_name.get(&vi.name).copied().ok_or_else(|| Error::MissingOutput(vi.name.clone()))?;
         g.outputs.push(t);
     }
+    if options.allow_missing_weights || options.runtime_inputs.is_some() {
+        demote_weight_inputs(&mut g, options.runtime_inputs.as_deref())?;
+    }
     Ok(g)
+}
+
+/// Turns graph inputs that are really parameters into shape-only weights: those not in
+/// `runtime` when given, else those whose every use is a parameter slot.
+fn demote_weight_inputs(g: &mut Graph, runtime: Option<&[String]>) -> Result<(), Error> {
+    if let Some(names) = runtime {
+        for n in names {
+            if !g.inputs.iter().any(|&t| &g.tensor(t).name == n) {
+                return Err(Error::ShapeArg { name: n.clone(), message: "--runtime-inputs names no graph input".into() });
+            }
+        }
+    }
+    let mut param_only: HashMap<TensorId, bool> = g.inputs.iter().map(|&t| (t, true)).collect();
+    for id in g.nodes.node_indices() {
+        let node = g.node(id);
+        let slots = node.op.weight_slots();
+        for (i, t) in node.inputs.iter().enumerate() {
+            if let Some(flag) = t.and_then(|t| param_only.get_mut(&t)) {
+                *flag &= slots.contains(&i);
+            }
+        }
+    }
+    let keep: Vec<TensorId> = g
+        .inputs
+        .iter()
+        .copied()
+        .filter(|&t| match runtime {
+            Some(names) => names.contains(&g.tensor(t).name),
+            None => !param_only.get(&t).copied().unwrap_or(false),
+        })
+        .collect();
+    for &t in &g.inputs {
+        if !keep.contains(&t) {
+            g.tensors[t].role = Role::Weight;
+        }
+    }
+    g.inputs = keep;
+    Ok(())
 }
 
 /// Infers a node's outputs, creates their tensors, and computes their values when every
