@@ -72,6 +72,9 @@ enum Command {
         /// (weights, biases, scales, embedding tables) are weights.
         #[arg(long, value_delimiter = ',')]
         runtime_inputs: Option<Vec<String>>,
+        /// Draw the plan as SVG (x: step, y: offset, one rectangle per tensor).
+        #[arg(long)]
+        svg: Option<PathBuf>,
         #[arg(long)]
         json: bool,
         #[arg(long)]
@@ -210,7 +213,7 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
     Ok(())
 }
 
-fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs: Option<Vec<String>>) -> Result<()> {
+fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs: Option<Vec<String>>, svg: Option<PathBuf>) -> Result<()> {
     let (target, mut opts) = options(m)?;
     opts.import.allow_missing_weights = true;
     opts.import.runtime_inputs = runtime_inputs;
@@ -219,9 +222,25 @@ fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs:
     let precision = opts.precision.unwrap_or(target.default_precision);
     let mp = compile::plan_memory(&g, &target, precision, strategy.as_deref())?;
     let r = &mp.report;
+    let recs: Vec<driftc::plan::UsageRecord> = mp.records.iter().map(|x| x.1).collect();
+    let align = (target.limits.min_storage_buffer_offset_alignment as u64).max(16);
+    let (peak_step, peak_bytes) = driftc::plan::peak(&recs, align);
+    let peak_node = mp.order.get(peak_step).map(|&n| g.node(n).name.clone()).unwrap_or_default();
+    let label = |t: driftc::ir::TensorId| -> String {
+        let tensor = g.tensor(t);
+        match tensor.producer {
+            Some(p) => format!("{} ({})", g.node(p).name, g.node(p).op.op_type()),
+            None => tensor.name.clone(),
+        }
+    };
+    if let Some(path) = &svg {
+        let labels: Vec<String> = mp.records.iter().map(|(t, _)| label(*t)).collect();
+        let title = format!("{} on {} ({:?}): {} planned, {} lower bound", m.model.display(), target.name, precision, r.planned_bytes, r.lower_bound_bytes);
+        std::fs::write(path, driftc::plan::svg::draw(&title, &recs, &mp.offsets.offsets, &labels, mp.offsets.total_size, peak_step)).with_context(|| format!("writing {}", path.display()))?;
+    }
     if json {
         outln!(
-            "{{\"model\":{},\"target\":{},\"precision\":\"{:?}\",\"strategy\":{},\"naive_bytes\":{},\"planned_bytes\":{},\"lower_bound_bytes\":{},\"tensors\":{}}}",
+            "{{\"model\":{},\"target\":{},\"precision\":\"{:?}\",\"strategy\":{},\"naive_bytes\":{},\"planned_bytes\":{},\"lower_bound_bytes\":{},\"tensors\":{},\"pools\":[{{\"name\":\"activations\",\"bytes\":{}}}],\"peak\":{{\"step\":{},\"node\":{},\"live_bytes\":{}}}}}",
             serde_json::to_string(&m.model.display().to_string())?,
             serde_json::to_string(&target.name)?,
             precision,
@@ -229,13 +248,23 @@ fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs:
             r.naive_bytes,
             r.planned_bytes,
             r.lower_bound_bytes,
-            mp.records.len()
+            mp.records.len(),
+            mp.offsets.total_size,
+            peak_step,
+            serde_json::to_string(&peak_node)?,
+            peak_bytes
         );
     } else {
         outln!("{} on {} ({:?}): {} tensors", m.model.display(), target.name, precision, mp.records.len());
         outln!("  naive       {:>14} B", r.naive_bytes);
         outln!("  planned     {:>14} B  ({})", r.planned_bytes, r.strategy);
         outln!("  lower bound {:>14} B", r.lower_bound_bytes);
+        outln!("  peak at step {peak_step} ({peak_node}): live tensors, largest first:");
+        let mut live: Vec<&(driftc::ir::TensorId, driftc::plan::UsageRecord)> = mp.records.iter().filter(|(_, x)| x.first <= peak_step && peak_step <= x.last).collect();
+        live.sort_by_key(|(_, x)| std::cmp::Reverse(x.size));
+        for (t, x) in live.iter().take(12) {
+            outln!("    {:>12} B  steps {:>4}..{:<4} {}", x.size, x.first, x.last, label(*t));
+        }
     }
     Ok(())
 }
@@ -367,7 +396,7 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Command::Plan { model, json, strategy, runtime_inputs } => cmd_plan(&model, json, strategy, runtime_inputs),
+        Command::Plan { model, json, strategy, runtime_inputs, svg } => cmd_plan(&model, json, strategy, runtime_inputs, svg),
         Command::Targets => {
             for name in Target::known() {
                 match Target::load(&name) {

@@ -27,4 +27,4 @@ macro_rules! e2e {
     };
 }
 
-e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, ocr_cls, ocr_det);
+e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, ocr_cls, ocr_det);

@@ -90,3 +90,8 @@ fn tiny_ops() {
 fn shape_chain() {
     snapshot("shape_chain");
 }
+
+#[test]
+fn sd_block() {
+    snapshot("sd_block");
+}

@@ -36,6 +36,8 @@ templates!(
     "softmax",
     "gather",
     "row_norm",
+    "attention_rows",
+    "row_stats",
 );
 
 fn arg_desc(args: &HashMap<String, Json>, key: &str) -> tera::Result<TensorDesc> {

@@ -123,10 +123,21 @@ pub fn out_shape(n: usize, c: usize, hw: [usize; 2], spatial: usize) -> Vec<usiz
     }
 }
 
+/// A normalization applied to the convolution's input as it is read (fuse-norm-conv):
+/// x' = act((x − mean[row]) · inv[row] · γ[c] + β[c]) with row = n·groups + c / per_group,
+/// statistics from input 3 ([rows, 2]), γ and β from inputs 4 and 5 (optional).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prologue {
+    pub groups: usize,
+    pub per_group: usize,
+    pub activations: Vec<crate::ops::elementwise::ElementwiseOp>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conv {
     pub window: Window,
     pub group: usize,
+    pub prologue: Option<Prologue>,
 }
 
 pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
@@ -141,7 +152,7 @@ fn import(n: &OnnxNode<'_>) -> Result<Box<dyn Op>, OpError> {
     let wshape: Option<Vec<i64>> = n.const_input(1).map(|w| w.shape.iter().skip(2).map(|&d| d as i64).collect());
     let window = Window::import(n, spatial, wshape.as_deref())?;
     let group = usize::try_from(n.int_or("group", 1)?).ok().filter(|&g| g > 0).ok_or_else(|| invalid("group must be positive"))?;
-    Ok(Box::new(Conv { window, group }))
+    Ok(Box::new(Conv { window, group, prologue: None }))
 }
 
 impl Conv {
@@ -161,15 +172,71 @@ impl Conv {
     }
 }
 
+impl Conv {
+    /// Normalizes `xs` ([N, C, spatial]) as the prologue describes (CPU reference).
+    fn apply_prologue(&self, p: &Prologue, xs: &mut [f32], c: usize, spatial: usize, inputs: &[Option<&Value>]) -> Result<(), OpError> {
+        use crate::ops::Elementwise;
+        let stats = arg(inputs, 3, "norm statistics")?.as_f32();
+        let gamma = inputs.get(4).copied().flatten().map(|v| v.as_f32());
+        let beta = inputs.get(5).copied().flatten().map(|v| v.as_f32());
+        for (i, v) in xs.iter_mut().enumerate() {
+            let ch = (i / spatial.max(1)) % c.max(1);
+            let row = (i / (spatial.max(1) * c.max(1))) * p.groups + ch / p.per_group.max(1);
+            let (mean, inv) = (stats.get(2 * row).copied().unwrap_or(0.0), stats.get(2 * row + 1).copied().unwrap_or(1.0));
+            let mut y = (*v - mean) * inv * gamma.as_ref().map_or(1.0, |g| g.get(ch).copied().unwrap_or(1.0)) + beta.as_ref().map_or(0.0, |b| b.get(ch).copied().unwrap_or(0.0));
+            for a in &p.activations {
+                y = a.eval_f32(&[y]);
+            }
+            *v = y;
+        }
+        Ok(())
+    }
+
+    /// The expression the kernel reads its input through.
+    fn input_expr(&self, k: &KernelBuilder<'_>, x_view: Vec<usize>) -> Result<String, CodegenError> {
+        use crate::codegen::helpers::{load, TensorDesc};
+        use crate::ops::Elementwise;
+        let x = k.input(0)?;
+        let mut xd: TensorDesc = k.desc("x", x)?;
+        xd.shape = x_view;
+        let base = load(k.lang, &xd, &["n".into(), "c".into(), "iy".into(), "ix".into()]).map_err(|m| k.err(m))?;
+        let Some(p) = &self.prologue else { return Ok(base) };
+        let row = format!("(n * {} + c / {})", k.lang.u(p.groups), k.lang.u(p.per_group));
+        let sd = k.desc("stats", k.input(3)?)?;
+        let mean = load(k.lang, &sd, &[row.clone(), "0".into()]).map_err(|m| k.err(m))?;
+        let inv = load(k.lang, &sd, &[row, "1".into()]).map_err(|m| k.err(m))?;
+        let mut e = format!("(({base} - {mean}) * {inv})");
+        for (i, name) in [(4usize, "gamma"), (5, "beta")] {
+            if let Some(t) = k.node.input(i) {
+                let mut d = k.desc(name, t)?;
+                d.shape = vec![d.numel];
+                let v = load(k.lang, &d, &["c".into()]).map_err(|m| k.err(m))?;
+                e = if i == 4 { format!("({e} * {v})") } else { format!("({e} + {v})") };
+            }
+        }
+        for a in &p.activations {
+            e = a.expr(k.lang, &[e]);
+        }
+        Ok(e)
+    }
+}
+
 impl Op for Conv {
     fn weight_slots(&self) -> Vec<usize> {
-        vec![1, 2]
+        vec![1, 2, 4, 5]
     }
     fn op_type(&self) -> &'static str {
         "Conv"
     }
     fn attrs(&self) -> String {
-        format!("{},group={}", self.window.attrs(), self.group)
+        let pro = match &self.prologue {
+            Some(p) => {
+                let acts: Vec<&str> = p.activations.iter().map(|a| a.op_type()).collect();
+                format!(",prologue=norm(groups={}){}", p.groups, acts.iter().map(|a| format!("+{a}")).collect::<String>())
+            }
+            None => String::new(),
+        };
+        format!("{},group={}{pro}", self.window.attrs(), self.group)
     }
     fn infer(&self, inputs: &[Option<super::Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let x = fact(inputs, 0, "X")?;
@@ -187,7 +254,10 @@ impl Op for Conv {
         let w = arg(inputs, 1, "W")?;
         let (win, n, c, [ih, iw], oc, [oh, ow]) = self.geometry(&x.shape, &w.shape)?;
         let bias = inputs.get(2).copied().flatten().map(|b| b.as_f32());
-        let (xs, ws) = (x.as_f32(), w.as_f32());
+        let (mut xs, ws) = (x.as_f32(), w.as_f32());
+        if let Some(p) = &self.prologue {
+            self.apply_prologue(p, &mut xs, c, ih * iw, inputs)?;
+        }
         let (icg, ocg) = (c / self.group, oc / self.group);
         let [kh, kw] = win.kernel;
         let mut out = vec![0f32; n * oc * oh * ow];
@@ -228,9 +298,21 @@ impl Op for Conv {
         let (x, w, y) = (k.input(0)?, k.input(1)?, k.output(0)?);
         let (win, n, c, [ih, iw], oc, [oh, ow]) = self.geometry(k.shape(x), k.shape(w)).map_err(|e| k.err(e.to_string()))?;
         let (kh, kw) = (win.kernel[0], win.kernel[1]);
+        let xin = self.input_expr(k, vec![n, c, ih, iw])?;
         let mut spec = KernelSpec::new("conv2d_direct", (n * oc * oh * ow) as u64, k.wg_conv())
             .read_view("x", x, vec![n, c, ih, iw])
-            .read_view("w", w, vec![oc, c / self.group, kh, kw]);
+            .read_view("w", w, vec![oc, c / self.group, kh, kw])
+            .param("xin", xin);
+        if self.prologue.is_some() {
+            let stats = k.input(3)?;
+            spec = spec.read("stats", stats);
+            for (i, name) in [(4usize, "gamma"), (5, "beta")] {
+                if let Some(t) = k.node.input(i) {
+                    let len = k.graph.tensor(t).numel();
+                    spec = spec.read_view(name, t, vec![len]);
+                }
+            }
+        }
         if let Some(b) = k.node.input(2) {
             spec = spec.read("b", b).param("has_bias", true);
         } else {

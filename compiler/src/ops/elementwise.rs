@@ -38,6 +38,8 @@ pub enum Kind {
     Floor,
     Ceil,
     Gelu,
+    /// x · sigmoid(x): only made by the fuse-activations pass.
+    Silu,
 }
 
 /// An element-wise op with its attributes (alpha/beta for LeakyRelu, HardSigmoid, Clip).
@@ -164,6 +166,7 @@ impl super::Elementwise for ElementwiseOp {
             Kind::Floor => x.floor(),
             Kind::Ceil => x.ceil(),
             Kind::Gelu => 0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2)),
+            Kind::Silu => x / (1.0 + (-x).exp()),
         }
     }
 
@@ -215,6 +218,7 @@ impl super::Elementwise for ElementwiseOp {
             Kind::Floor => format!("floor({x})"),
             Kind::Ceil => format!("ceil({x})"),
             Kind::Gelu => format!("({} * {x} * ({} + drift_erf({x} * {})))", f(0.5), f(1.0), f(std::f32::consts::FRAC_1_SQRT_2)),
+            Kind::Silu => format!("({x} / ({} + exp(-{x})))", f(1.0)),
         }
     }
 }
@@ -233,6 +237,7 @@ impl Op for ElementwiseOp {
                 Kind::Max => "Max",
                 Kind::Min => "Min",
                 Kind::Gelu => "Gelu",
+                Kind::Silu => "Silu",
                 _ => "Elementwise",
             })
     }

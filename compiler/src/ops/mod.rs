@@ -16,7 +16,9 @@ pub mod elementwise;
 pub mod expand;
 pub mod logic;
 pub mod norm;
+pub mod norm_stats;
 
+pub mod attention;
 pub mod batchnorm;
 pub mod cast;
 pub mod concat;
@@ -98,6 +100,11 @@ pub trait Op: Debug + Send + Sync + Any {
     /// True when the op's kernel applies a fused epilogue to each output element.
     fn accepts_epilogue(&self) -> bool {
         false
+    }
+    /// False when the kernel applies only unary epilogue steps (no tensor operands), e.g.
+    /// because it does not compute output coordinates for broadcasting.
+    fn epilogue_operands(&self) -> bool {
+        true
     }
     /// `Some(i)` when output 0 is input `i`'s data reinterpreted with another shape
     /// (Reshape, Flatten, Squeeze, Unsqueeze): no kernel when the layouts allow.

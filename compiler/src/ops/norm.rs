@@ -168,9 +168,16 @@ impl Op for Norm {
             .param("channels", g.channels)
             .param("groups", g.groups)
             .param("per_group", g.channels / g.groups.max(1))
-            .param("spatial", g.spatial);
+            .param("spatial", g.spatial)
+            .epilogue_at(&["i", "j"]);
         k.emit(spec);
         Ok(())
+    }
+    fn accepts_epilogue(&self) -> bool {
+        true
+    }
+    fn epilogue_operands(&self) -> bool {
+        false
     }
     fn as_any(&self) -> &dyn Any {
         self

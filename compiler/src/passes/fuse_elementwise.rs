@@ -70,6 +70,9 @@ fn next_step(g: &Graph, id: NodeId, pos: &HashMap<NodeId, usize>) -> Option<(Nod
         return None;
     }
     let here = *pos.get(&id)?;
+    if !node.op.epilogue_operands() && operands.iter().any(|&o| o != Some(t)) {
+        return None;
+    }
     let mut args = Vec::new();
     for o in operands.iter().flatten() {
         if *o == t {

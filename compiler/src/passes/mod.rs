@@ -3,6 +3,11 @@
 //! (`virtualize`, then `crate::plan`) compute data about the graph instead of rewriting it.
 
 pub mod fold_batchnorm;
+pub mod fuse_activations;
+pub mod fuse_attention;
+pub mod fuse_group_norm;
+pub mod fuse_norm_conv;
+pub mod patterns;
 pub mod fuse_elementwise;
 pub mod simplify;
 pub mod virtualize;
@@ -32,7 +37,16 @@ pub trait Pass {
 
 /// The graph-rewriting passes, in order.
 pub fn pipeline() -> Vec<Box<dyn Pass>> {
-    vec![Box::new(simplify::Simplify), Box::new(fold_batchnorm::FoldBatchNorm), Box::new(simplify::Simplify), Box::new(fuse_elementwise::FuseElementwise)]
+    vec![
+        Box::new(simplify::Simplify),
+        Box::new(fold_batchnorm::FoldBatchNorm),
+        Box::new(simplify::Simplify),
+        Box::new(fuse_group_norm::FuseGroupNorm),
+        Box::new(fuse_attention::FuseAttention),
+        Box::new(fuse_activations::FuseActivations),
+        Box::new(fuse_elementwise::FuseElementwise),
+        Box::new(fuse_norm_conv::FuseNormConv),
+    ]
 }
 
 pub fn names() -> Vec<&'static str> {

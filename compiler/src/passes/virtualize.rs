@@ -48,7 +48,7 @@ impl Physical {
 }
 
 /// Ops whose kernels view operands under another shape, so their tensors stay linear.
-const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization"];
+const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "NormStats"];
 
 pub struct Virtualized {
     pub physical: HashMap<TensorId, Physical>,

@@ -4,6 +4,7 @@
 
 pub mod greedy_by_size;
 pub mod lifetimes;
+pub mod svg;
 
 pub use lifetimes::usage_records;
 
@@ -81,6 +82,19 @@ pub fn lower_bound(records: &[UsageRecord], align: u64) -> Result<u64, PlanError
     }
     let best = u64::try_from(best).map_err(|_| PlanError::Overflow)?;
     Ok(best)
+}
+
+/// The step with the most live bytes, and those bytes.
+pub fn peak(records: &[UsageRecord], align: u64) -> (usize, u64) {
+    let steps = records.iter().map(|r| r.last + 1).max().unwrap_or(0);
+    let mut live = vec![0u64; steps];
+    for r in records {
+        let s = align_up(r.size, align).unwrap_or(u64::MAX);
+        for slot in live.iter_mut().take(r.last + 1).skip(r.first) {
+            *slot = slot.saturating_add(s);
+        }
+    }
+    live.iter().enumerate().max_by_key(|(i, &b)| (b, std::cmp::Reverse(*i))).map(|(i, &b)| (i, b)).unwrap_or((0, 0))
 }
 
 /// Runs a strategy by name.
