@@ -18,6 +18,11 @@ pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
         if n.int_or("training_mode", 0)? != 0 || n.proto.output.iter().skip(1).any(|o| !o.is_empty()) {
             return Err(OpError::Unsupported("BatchNormalization in training mode".into()));
         }
+        for (i, what) in [(1usize, "scale"), (2, "B"), (3, "mean"), (4, "var")] {
+            if n.const_input(i).is_none() {
+                return Err(OpError::NotConstant { index: i, what });
+            }
+        }
         Ok(Box::new(BatchNorm { epsilon: n.float_or("epsilon", 1e-5)? }))
     });
 }

@@ -147,9 +147,9 @@ pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
 fn import(n: &OnnxNode<'_>) -> Result<Box<dyn Op>, OpError> {
     let spatial = match n.ints("kernel_shape")? {
         Some(k) => k.len(),
-        None => n.const_input(1).map(|w| w.shape.len().saturating_sub(2)).ok_or(OpError::Attribute { name: "kernel_shape".into(), message: "missing, and the weight is not a constant".into() })?,
+        None => n.input_shape(1).map(|w| w.len().saturating_sub(2)).ok_or(OpError::Attribute { name: "kernel_shape".into(), message: "missing, and the weight has no known shape".into() })?,
     };
-    let wshape: Option<Vec<i64>> = n.const_input(1).map(|w| w.shape.iter().skip(2).map(|&d| d as i64).collect());
+    let wshape: Option<Vec<i64>> = n.input_shape(1).map(|w| w.iter().skip(2).map(|&d| d as i64).collect());
     let window = Window::import(n, spatial, wshape.as_deref())?;
     let group = usize::try_from(n.int_or("group", 1)?).ok().filter(|&g| g > 0).ok_or_else(|| invalid("group must be positive"))?;
     Ok(Box::new(Conv { window, group, prologue: None }))

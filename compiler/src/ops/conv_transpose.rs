@@ -61,9 +61,9 @@ fn spatial_pair(v: &[i64], spatial: usize, name: &str, default: usize) -> Result
 fn import(n: &OnnxNode<'_>) -> Result<Box<dyn Op>, OpError> {
     let spatial = match n.ints("kernel_shape")? {
         Some(k) => k.len(),
-        None => n.const_input(1).map(|w| w.shape.len().saturating_sub(2)).ok_or_else(|| attr_err("kernel_shape", "missing, and the weight is not a constant"))?,
+        None => n.input_shape(1).map(|w| w.len().saturating_sub(2)).ok_or_else(|| attr_err("kernel_shape", "missing, and the weight has no known shape"))?,
     };
-    let wshape: Option<Vec<i64>> = n.const_input(1).map(|w| w.shape.iter().skip(2).map(|&d| d as i64).collect());
+    let wshape: Option<Vec<i64>> = n.input_shape(1).map(|w| w.iter().skip(2).map(|&d| d as i64).collect());
     let window = Window::import(n, spatial, wshape.as_deref())?;
     match window.auto_pad.as_str() {
         "NOTSET" | "" | "VALID" | "SAME_UPPER" | "SAME_LOWER" => {}

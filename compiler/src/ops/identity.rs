@@ -18,6 +18,15 @@ pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
         if n.proto.output.iter().skip(1).any(|o| !o.is_empty()) {
             return Err(OpError::Unsupported("Dropout's mask output (training mode)".into()));
         }
+        // Opset 12+: training_mode is input 2; only a constant false (or a ratio of 0,
+        // which drops nothing) is an identity.
+        let zero_ratio = n.const_input(1).is_some_and(|r| r.as_f32().iter().all(|&x| x == 0.0));
+        if n.has_input(2) && !zero_ratio {
+            let training = n.const_input(2).ok_or(OpError::NotConstant { index: 2, what: "training_mode" })?;
+            if training.as_i64().iter().any(|&t| t != 0) {
+                return Err(OpError::Unsupported("Dropout with training_mode = true".into()));
+            }
+        }
         Ok(Box::new(Identity { name: "Dropout" }))
     });
 }

@@ -129,8 +129,11 @@ impl Elementwise for Logic {
             Kind::Or => cmp(format!("({x} != {zero}) || ({y} != {zero})")),
             Kind::Xor => cmp(format!("({x} != {zero}) != ({y} != {zero})")),
             Kind::Not => cmp(format!("{x} == {zero}")),
-            // x != x is true only for NaN.
-            Kind::IsNaN => cmp(format!("{x} != {x}")),
+            // Not `x != x`: naga emits an ordered compare, false for NaN. Test the bits.
+            Kind::IsNaN => match lang {
+                Lang::Wgsl => cmp(format!("(bitcast<u32>({x}) & 0x7fffffffu) > 0x7f800000u")),
+                Lang::OpenclC => cmp(format!("isnan({x})")),
+            },
             Kind::IsInf => {
                 let big = lang.f(f32::MAX);
                 match (self.detect_pos, self.detect_neg) {

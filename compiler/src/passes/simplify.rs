@@ -35,7 +35,7 @@ impl Pass for Simplify {
         "simplify"
     }
     fn run(&self, g: &mut Graph, _target: &Target) -> Result<PassReport, PassError> {
-        let mut changes = 0;
+        let mut changes = materialize_constant_outputs(g);
         let order = g.order().map_err(|e| PassError::Failed { pass: "simplify", message: e.to_string() })?;
         for id in order {
             let node = g.node(id);
@@ -54,7 +54,7 @@ impl Pass for Simplify {
             if node.op.is_identity() && node.epilogue.is_empty() {
                 if let (Some(x), Some(&y)) = (node.input(0), node.outputs.first()) {
                     let y_is_output = g.outputs.contains(&y);
-                    if y_is_output && (g.inputs.contains(&x) || g.outputs.contains(&x)) {
+                    if y_is_output && (g.inputs.contains(&x) || g.outputs.contains(&x) || g.tensor(x).is_const()) {
                         continue;
                     }
                     g.remove_node(id);
@@ -76,6 +76,30 @@ impl Pass for Simplify {
         changes += remove_dead(g);
         Ok(PassReport { changes })
     }
+}
+
+/// A graph output folded to a constant still has to appear in the output buffer: give it a
+/// copy node from a constant (Identity, which simplify keeps for this case).
+fn materialize_constant_outputs(g: &mut Graph) -> usize {
+    let mut changes = 0;
+    for i in 0..g.outputs.len() {
+        let t = g.outputs[i];
+        let Some(value) = g.tensor(t).value.clone() else { continue };
+        if g.tensor(t).producer.is_some_and(|p| g.nodes.node_weight(p).is_some_and(|n| n.op.is_identity())) {
+            continue;
+        }
+        let name = g.tensor(t).name.clone();
+        let c = g.add_const(format!("{name}.value"), (*value).clone());
+        if let Some(p) = g.tensor(t).producer {
+            g.remove_node(p);
+        }
+        let out = &mut g.tensors[t];
+        out.value = None;
+        out.role = Role::Activation;
+        g.add_node(crate::ir::Node::new(format!("{name}.copy"), Box::new(crate::ops::identity::Identity { name: "Identity" }), vec![Some(c)], vec![t]));
+        changes += 1;
+    }
+    changes
 }
 
 /// Deletes nodes none of whose outputs is read or is a graph output.

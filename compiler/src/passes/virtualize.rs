@@ -62,7 +62,8 @@ fn bytes_of(shape: &[usize], elem: ElemType, layout: Layout) -> u64 {
         (Layout::Phwc4, [n, c, h, w]) => [*n as u64, *h as u64, *w as u64, c.div_ceil(4) as u64 * 4].iter().fold(1u64, |a, &d| a.saturating_mul(d)),
         _ => shape.iter().fold(1u64, |a, &d| a.saturating_mul(d as u64)),
     };
-    n.saturating_mul(elem.size()).div_ceil(4).saturating_mul(4)
+    // At least one word: an empty tensor still gets a valid (unused) binding.
+    n.saturating_mul(elem.size()).div_ceil(4).saturating_mul(4).max(4)
 }
 
 pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -> Virtualized {

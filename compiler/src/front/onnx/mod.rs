@@ -232,7 +232,13 @@ pub fn import(model: &ModelProto, dir: &Path, name: &str, options: &ImportOption
         let node_err = |error: OpError| Error::Node { node: node_name.clone(), op: n.op_type.clone(), error };
         let import_fn = reg.get(n.op_type.as_str()).ok_or_else(|| node_err(OpError::Unsupported(n.op_type.clone())))?;
         let values: Vec<Option<Arc<Value>>> = inputs.iter().map(|t| t.and_then(|t| g.tensor(t).value.clone())).collect();
-        let onnx_node = OnnxNode { proto: n, opset, const_inputs: values.iter().map(|v| v.as_deref()).collect() };
+        let shapes: Vec<Option<Vec<usize>>> = inputs.iter().map(|t| t.map(|t| g.tensor(t).shape.clone())).collect();
+        let onnx_node = OnnxNode {
+            proto: n,
+            opset,
+            const_inputs: values.iter().map(|v| v.as_deref()).collect(),
+            input_shapes: shapes.iter().map(|s| s.as_deref()).collect(),
+        };
         let op = import_fn(&onnx_node).map_err(node_err)?;
         let outputs = infer_and_fold(&mut g, op.as_ref(), &inputs, &n.output).map_err(node_err)?;
         for (out_name, &t) in n.output.iter().zip(&outputs) {

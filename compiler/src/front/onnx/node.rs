@@ -12,6 +12,8 @@ pub struct OnnxNode<'a> {
     pub opset: i64,
     /// Value of each input when it is a compile-time constant (`None` otherwise).
     pub const_inputs: Vec<Option<&'a Value>>,
+    /// Static shape of each present input.
+    pub input_shapes: Vec<Option<&'a [usize]>>,
 }
 
 fn attr_err(name: &str, message: impl Into<String>) -> OpError {
@@ -76,6 +78,10 @@ impl<'a> OnnxNode<'a> {
     /// True when input `i` is present (not omitted, not "").
     pub fn has_input(&self, i: usize) -> bool {
         self.proto.input.get(i).is_some_and(|s| !s.is_empty())
+    }
+    /// Static shape of input `i`, if present.
+    pub fn input_shape(&self, i: usize) -> Option<&'a [usize]> {
+        self.input_shapes.get(i).copied().flatten()
     }
     /// Constant value of input `i`, if it is one.
     pub fn const_input(&self, i: usize) -> Option<&'a Value> {
