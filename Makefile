@@ -7,7 +7,7 @@ CARGO ?= cargo
 DRIFTC := target/debug/driftc
 DEMO := target/demo
 
-.PHONY: setup demo test bless bench
+.PHONY: setup demo test bless bench memory
 
 setup:
 	bash scripts/setup_system.sh
@@ -52,3 +52,9 @@ bench: setup
 conformance: setup
 	bash scripts/fetch_onnx_node_tests.sh
 	CONFORMANCE_REPORT=docs/CONFORMANCE.md $(CARGO) test -p driftc --test conformance -- --nocapture
+
+# docs/MEMORY.md and docs/unet_plan.svg from `driftc plan` on the SD 1.4 graphs and the golden models.
+memory:
+	$(CARGO) build -q -p driftc
+	python3 scripts/memory_report.py $(DRIFTC) ../shared/models/sd14
+	@cat docs/MEMORY.md

@@ -73,7 +73,7 @@ pub struct MemoryPlan {
     pub report: PlanReport,
 }
 
-pub const STRATEGIES: &[&str] = &["greedy-by-size", "naive"];
+pub const STRATEGIES: &[&str] = &["greedy-by-size", "greedy-by-breadth", "naive"];
 
 pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: Option<&str>) -> Result<MemoryPlan, CompileError> {
     let order = g.order()?;

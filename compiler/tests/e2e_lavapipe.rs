@@ -28,3 +28,25 @@ macro_rules! e2e {
 }
 
 e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, ocr_cls, ocr_det);
+
+/// The plan in the bundle is the one `driftc plan` reports, and the runtime allocates
+/// exactly the planned pools and nothing more.
+#[test]
+fn runtime_allocates_exactly_the_plan() {
+    use runtime_min::bundle::{align_up, PoolRole, WEIGHTS_ALIGN};
+    for name in ["mobilenet_v2", "sd_block"] {
+        let case = load_case(name);
+        let target = driftc::target::Target::load("lavapipe").expect("target");
+        let compiled = case.compile("lavapipe", None);
+        let mut g = driftc::compile::import_file(&case.model(), &case.options(None).import).expect("imports");
+        driftc::compile::optimize(&mut g, &target, None, |_, _| {}).expect("optimizes");
+        let reported = driftc::compile::plan_memory(&g, &target, target.default_precision, None).expect("plans").report;
+        assert_eq!(compiled.manifest.plan, reported, "{name}: bundle plan differs from `driftc plan`");
+        let act = compiled.manifest.pools.iter().find(|p| p.role == PoolRole::Activations).expect("activations pool");
+        assert_eq!(act.size, align_up(reported.planned_bytes.max(4), WEIGHTS_ALIGN), "{name}: pool size is not the planned size");
+        let bundle = runtime_min::Bundle::from_vec(compiled.bundle.clone()).expect("opens");
+        let session = runtime_min::Session::new(&bundle, &runtime_min::SessionOptions::default()).expect("session");
+        let pools: u64 = compiled.manifest.pools.iter().map(|p| p.size).sum();
+        assert_eq!(session.allocated_bytes(), pools, "{name}: runtime allocated more than the planned pools");
+    }
+}

@@ -34,6 +34,11 @@ pub enum Error {
     #[error("Vulkan call {call} failed: {result}")]
     Vulkan { call: &'static str, result: String },
 
+    /// An OpenCL call failed; `message` names the kernel, dispatch or object, and carries
+    /// the compiler's build log when a kernel does not build.
+    #[error("OpenCL call {call} failed: {message}")]
+    OpenCl { call: &'static str, message: String },
+
     #[error("unknown input '{name}'; the bundle's inputs are: {known}")]
     UnknownInput { name: String, known: String },
 

@@ -20,6 +20,8 @@ pub mod error;
 pub mod host;
 pub mod loader;
 pub mod session;
+#[cfg(feature = "opencl")]
+mod opencl;
 #[cfg(feature = "vulkan")]
 mod vulkan;
 
@@ -28,3 +30,9 @@ pub use error::{Error, Result};
 pub use host::HostTensor;
 pub use loader::Bundle;
 pub use session::{RunStats, Session, SessionOptions, TensorInfo};
+
+/// OpenCL objects this process's sessions hold right now (tests use it to check that a
+/// refused bundle created nothing and a dropped session released everything).
+#[cfg(feature = "opencl")]
+#[doc(hidden)]
+pub use opencl::live_objects as opencl_live_objects;

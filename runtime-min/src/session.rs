@@ -17,8 +17,9 @@ use std::time::Instant;
 /// How to create a [`Session`].
 #[derive(Debug, Clone, Default)]
 pub struct SessionOptions {
-    /// Index of the device to use, in the API's enumeration order. `None` picks the first
-    /// discrete GPU, else the first integrated GPU, else the first device.
+    /// Index of the device to use. Vulkan: in enumeration order, and `None` picks the first
+    /// discrete GPU, else the first integrated GPU, else the first device. OpenCL: every GPU
+    /// device of every platform first, then every other device; `None` is index 0.
     pub device_index: Option<usize>,
     /// Move inputs, outputs and weights through a staging buffer with copy commands even
     /// when pool memory is host-visible (as on unified-memory devices), which exercises the
@@ -45,7 +46,7 @@ pub struct TensorInfo {
 
 /// A graph input or output: `len` bytes at `offset` in pool `pool` (backend-neutral).
 #[derive(Debug, Clone, Copy)]
-#[cfg_attr(not(feature = "vulkan"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "vulkan", feature = "opencl")), allow(dead_code))]
 pub(crate) struct IoSlot {
     pub(crate) pool: u32,
     pub(crate) offset: u64,
@@ -135,12 +136,7 @@ impl Session {
         let outputs = io_table(m, &m.outputs, "output")?;
         let backend: Box<dyn Backend> = match m.api {
             Api::Vulkan => open_vulkan(bundle, options, &inputs, &outputs)?,
-            Api::OpenCl => {
-                return Err(Error::BackendNotCompiled {
-                    api: Api::OpenCl.to_string(),
-                    reason: "this version of runtime-min has no OpenCL executor yet; compile the model for a Vulkan target".into(),
-                })
-            }
+            Api::OpenCl => open_opencl(bundle, options, &inputs, &outputs)?,
             api @ (Api::Metal | Api::WebGpu) => {
                 return Err(Error::BackendNotCompiled {
                     api: api.to_string(),
@@ -292,4 +288,21 @@ fn open_vulkan(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs
 #[cfg(not(feature = "vulkan"))]
 fn open_vulkan(_: &Bundle, _: &SessionOptions, _: &[Io], _: &[Io]) -> Result<Box<dyn Backend>> {
     Err(Error::BackendNotCompiled { api: Api::Vulkan.to_string(), reason: "runtime-min was built without its `vulkan` cargo feature".into() })
+}
+
+#[cfg(feature = "opencl")]
+fn open_opencl(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs: &[Io]) -> Result<Box<dyn Backend>> {
+    use crate::opencl::{Device, Executor};
+    let m = bundle.manifest();
+    // Platform and device ids only: nothing is created before the bundle is verified.
+    let device = Device::pick(options.device_index)?;
+    crate::bundle::verify(m, bundle.kernels_section().len() as u64, bundle.weights_section().len() as u64, Some(&device.limits))?;
+    let slots = |l: &[Io]| l.iter().map(|io| io.slot).collect::<Vec<_>>();
+    let ex = Executor::new(device, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs))?;
+    Ok(Box::new(ex))
+}
+
+#[cfg(not(feature = "opencl"))]
+fn open_opencl(_: &Bundle, _: &SessionOptions, _: &[Io], _: &[Io]) -> Result<Box<dyn Backend>> {
+    Err(Error::BackendNotCompiled { api: Api::OpenCl.to_string(), reason: "runtime-min was built without its `opencl` cargo feature".into() })
 }

@@ -38,7 +38,8 @@ pub enum Kind {
     Floor,
     Ceil,
     Gelu,
-    /// x · sigmoid(x): only made by the fuse-activations pass.
+    /// x · sigmoid(alpha · x) (SiLU for alpha = 1, CLIP's quick-GELU for 1.702): only
+    /// made by the fuse-activations pass.
     Silu,
 }
 
@@ -166,7 +167,7 @@ impl super::Elementwise for ElementwiseOp {
             Kind::Floor => x.floor(),
             Kind::Ceil => x.ceil(),
             Kind::Gelu => 0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2)),
-            Kind::Silu => x / (1.0 + (-x).exp()),
+            Kind::Silu => x / (1.0 + (-self.alpha * x).exp()),
         }
     }
 
@@ -218,7 +219,7 @@ impl super::Elementwise for ElementwiseOp {
             Kind::Floor => format!("floor({x})"),
             Kind::Ceil => format!("ceil({x})"),
             Kind::Gelu => format!("({} * {x} * ({} + drift_erf({x} * {})))", f(0.5), f(1.0), f(std::f32::consts::FRAC_1_SQRT_2)),
-            Kind::Silu => format!("({x} / ({} + exp(-{x})))", f(1.0)),
+            Kind::Silu => format!("({x} / ({} + exp({} * {x})))", f(1.0), f(-self.alpha)),
         }
     }
 }
@@ -246,6 +247,7 @@ impl Op for ElementwiseOp {
             Kind::LeakyRelu => format!("alpha={}", self.alpha),
             Kind::Clip => format!("min={},max={}", self.alpha, self.beta),
             Kind::HardSigmoid => format!("alpha={},beta={}", self.alpha, self.beta),
+            Kind::Silu if self.alpha != 1.0 => format!("alpha={}", self.alpha),
             _ => String::new(),
         }
     }

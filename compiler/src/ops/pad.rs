@@ -309,13 +309,13 @@ mod tests {
     #[test]
     fn import_by_opset() {
         let proto = node("Pad", &["x"], &["y"], &[("pads", A::Is(&[1, 2])), ("mode", A::S("edge"))]);
-        let n = OnnxNode { proto: &proto, opset: 9, const_inputs: vec![None] };
+        let n = OnnxNode { proto: &proto, opset: 9, const_inputs: vec![None], input_shapes: vec![] };
         let op = import(&n).expect("import");
         let p = op.as_any().downcast_ref::<Pad>().expect("a Pad");
         assert_eq!((p.mode, p.pads.clone()), (PadMode::Edge, vec![1, 2]));
 
         let proto = node("Pad", &["x"], &["y"], &[("pads", A::Is(&[0, 1])), ("value", A::F(1.5))]);
-        let n = OnnxNode { proto: &proto, opset: 2, const_inputs: vec![None] };
+        let n = OnnxNode { proto: &proto, opset: 2, const_inputs: vec![None], input_shapes: vec![] };
         let op = import(&n).expect("import");
         let y = run(op.as_any().downcast_ref::<Pad>().expect("a Pad"), Value::f32(vec![1], vec![4.0]));
         assert_eq!(y.as_f32(), vec![4.0, 1.5]);
@@ -323,15 +323,15 @@ mod tests {
         let pads = Value::i64(vec![2], vec![0, 1]);
         let value = Value::f32(vec![], vec![2.5]);
         let proto = node("Pad", &["x", "p", "v"], &["y"], &[]);
-        let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, Some(&pads), Some(&value)] };
+        let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, Some(&pads), Some(&value)], input_shapes: vec![] };
         let op = import(&n).expect("import");
         let p = op.as_any().downcast_ref::<Pad>().expect("a Pad");
         assert_eq!((p.pads.clone(), p.value), (vec![0, 1], 2.5));
 
-        let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, None, Some(&value)] };
+        let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, None, Some(&value)], input_shapes: vec![] };
         assert!(matches!(import(&n), Err(OpError::NotConstant { index: 1, .. })));
         let proto = node("Pad", &["x", "p"], &["y"], &[("mode", A::S("wrap"))]);
-        let n = OnnxNode { proto: &proto, opset: 19, const_inputs: vec![None, Some(&pads)] };
+        let n = OnnxNode { proto: &proto, opset: 19, const_inputs: vec![None, Some(&pads)], input_shapes: vec![] };
         assert!(matches!(import(&n), Err(OpError::Unsupported(_))));
     }
 }

@@ -343,15 +343,15 @@ mod tests {
     fn import_attributes() {
         use super::super::pad::test_node::{node, A};
         let proto = node("AveragePool", &["x"], &["y"], &[("kernel_shape", A::Is(&[2, 2])), ("ceil_mode", A::I(1)), ("count_include_pad", A::I(1))]);
-        let n = OnnxNode { proto: &proto, opset: 19, const_inputs: vec![None] };
+        let n = OnnxNode { proto: &proto, opset: 19, const_inputs: vec![None], input_shapes: vec![] };
         let op = import(&n, Reduce::Avg).expect("import");
         let p = op.as_any().downcast_ref::<Pool>().expect("a Pool");
         assert!(p.ceil_mode && p.count_include_pad && p.window.kernel == [2, 2]);
         let proto = node("MaxPool", &["x"], &["y", "idx"], &[("kernel_shape", A::Is(&[2, 2]))]);
-        let n = OnnxNode { proto: &proto, opset: 12, const_inputs: vec![None] };
+        let n = OnnxNode { proto: &proto, opset: 12, const_inputs: vec![None], input_shapes: vec![] };
         assert!(matches!(import(&n, Reduce::Max), Err(OpError::Unsupported(_))));
         let proto = node("MaxPool", &["x"], &["y"], &[]);
-        let n = OnnxNode { proto: &proto, opset: 12, const_inputs: vec![None] };
+        let n = OnnxNode { proto: &proto, opset: 12, const_inputs: vec![None], input_shapes: vec![] };
         assert!(matches!(import(&n, Reduce::Max), Err(OpError::Attribute { .. })));
     }
 

@@ -560,24 +560,24 @@ mod tests {
         let empty = Value::f32(vec![0], vec![]);
         let sizes = Value::i64(vec![4], vec![1, 1, 4, 4]);
         let proto = node("Resize", &["x", "", "", "s"], &["y"], &[("mode", A::S("linear")), ("coordinate_transformation_mode", A::S("align_corners"))]);
-        let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, None, None, Some(&sizes)] };
+        let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, None, None, Some(&sizes)], input_shapes: vec![] };
         let op = import_resize(&n).expect("import");
         let r = op.as_any().downcast_ref::<Resize>().expect("a Resize");
         assert_eq!((r.interp, r.coord, r.target.clone()), (Interp::Linear, CoordMode::AlignCorners, Target::Sizes(vec![1, 1, 4, 4], Aspect::Stretch)));
 
         // An empty scales tensor next to sizes is "absent".
         let proto = node("Resize", &["x", "roi", "sc", "s"], &["y"], &[]);
-        let n = OnnxNode { proto: &proto, opset: 11, const_inputs: vec![None, Some(&empty), Some(&empty), Some(&sizes)] };
+        let n = OnnxNode { proto: &proto, opset: 11, const_inputs: vec![None, Some(&empty), Some(&empty), Some(&sizes)], input_shapes: vec![] };
         assert!(import_resize(&n).is_ok());
-        let n = OnnxNode { proto: &proto, opset: 11, const_inputs: vec![None, Some(&empty), Some(&empty), None] };
+        let n = OnnxNode { proto: &proto, opset: 11, const_inputs: vec![None, Some(&empty), Some(&empty), None], input_shapes: vec![] };
         assert!(matches!(import_resize(&n), Err(OpError::NotConstant { index: 3, .. })));
 
         let proto = node("Resize", &["x", "", "sc"], &["y"], &[("mode", A::S("cubic"))]);
-        let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, None, Some(&sizes)] };
+        let n = OnnxNode { proto: &proto, opset: 13, const_inputs: vec![None, None, Some(&sizes)], input_shapes: vec![] };
         assert!(matches!(import_resize(&n), Err(OpError::Unsupported(_))));
 
         let proto = node("Upsample", &["x"], &["y"], &[("scales", A::Fs(&[1., 1., 2., 2.]))]);
-        let n = OnnxNode { proto: &proto, opset: 7, const_inputs: vec![None] };
+        let n = OnnxNode { proto: &proto, opset: 7, const_inputs: vec![None], input_shapes: vec![] };
         let op = import_upsample(&n).expect("import");
         assert_eq!(op.op_type(), "Upsample");
         assert_eq!(run(op.as_any().downcast_ref::<Resize>().expect("a Resize"), x2x2()).shape, vec![1, 1, 4, 4]);

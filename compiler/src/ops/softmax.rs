@@ -176,7 +176,7 @@ mod tests {
     fn default_axis_by_opset() {
         let proto = node("Softmax", &["x"], &["y"], &[]);
         for (opset, axis, flatten) in [(11, 1, true), (13, -1, false)] {
-            let n = OnnxNode { proto: &proto, opset, const_inputs: vec![None] };
+            let n = OnnxNode { proto: &proto, opset, const_inputs: vec![None], input_shapes: vec![] };
             let op = import(&n, false).expect("import");
             assert_eq!(op.as_any().downcast_ref::<Softmax>(), Some(&Softmax { log: false, axis, flatten }));
         }

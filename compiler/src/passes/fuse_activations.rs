@@ -2,8 +2,8 @@
 //! element-wise op, so they fuse into their producer's epilogue.
 //!
 //! ```text
-//!   x ─┬─ Sigmoid ─ s ─┐                      x ─ Silu ─ y
-//!      └───────────────┴─ Mul ─ y      ⇒
+//!   x ─┬─ [Mul α] ─ Sigmoid ─ s ─┐            x ─ Silu(α) ─ y
+//!      └─────────────────────────┴─ Mul ─ y  ⇒
 //!
 //!   x ─┬─ Div(√2) ─ Erf ─ Add(1) ─┐
 //!      └──────────────────────────┴─ Mul ─ Mul(0.5) ─ y   ⇒   x ─ Gelu ─ y
@@ -21,19 +21,31 @@ fn plain(n: &Node) -> bool {
     n.epilogue.is_empty()
 }
 
-/// Sigmoid(x) read only by Mul(x, ·): returns (nodes to remove, x, y).
-fn silu(g: &Graph, c: &std::collections::HashMap<TensorId, Vec<NodeId>>, sig: NodeId) -> Option<(Vec<NodeId>, TensorId, TensorId)> {
+/// Sigmoid(x) or Sigmoid(x·α) read only by Mul(x, ·): returns (nodes to remove, x, y, α).
+fn silu(g: &Graph, c: &std::collections::HashMap<TensorId, Vec<NodeId>>, sig: NodeId) -> Option<(Vec<NodeId>, TensorId, TensorId, f32)> {
     let n = g.node(sig);
     if n.op.op_type() != "Sigmoid" || !plain(n) {
         return None;
     }
-    let x = n.input(0)?;
+    let arg = n.input(0)?;
     let s = n.outputs[0];
     let m = sole_consumer(g, c, s)?;
-    if op_type(g, m) != Some("Mul") || !plain(g.node(m)) || other_operand(g, m, s)? != x {
+    if op_type(g, m) != Some("Mul") || !plain(g.node(m)) {
         return None;
     }
-    Some((vec![sig, m], x, g.node(m).outputs[0]))
+    let x = other_operand(g, m, s)?;
+    let y = g.node(m).outputs[0];
+    if x == arg {
+        return Some((vec![sig, m], x, y, 1.0));
+    }
+    // x·α computed by a Mul read only by the Sigmoid.
+    let scale = g.tensor(arg).producer?;
+    let sn = g.node(scale);
+    if sn.op.op_type() != "Mul" || !plain(sn) || sole_consumer(g, c, arg) != Some(sig) {
+        return None;
+    }
+    let alpha = const_scalar(g, other_operand(g, scale, x)?)?;
+    Some((vec![scale, sig, m], x, y, alpha))
 }
 
 /// x / √2 → Erf → + 1 → · x → · 0.5 (or 0.5 applied first): returns (nodes, x, y).
@@ -85,13 +97,13 @@ impl Pass for FuseActivations {
                 continue;
             }
             let c = g.consumers();
-            let found = silu(g, &c, id).map(|m| (m, Kind::Silu)).or_else(|| gelu(g, &c, id).map(|m| (m, Kind::Gelu)));
-            let Some(((nodes, x, y), kind)) = found else { continue };
+            let found = silu(g, &c, id).map(|(n, x, y, a)| ((n, x, y), Kind::Silu, a)).or_else(|| gelu(g, &c, id).map(|m| (m, Kind::Gelu, 0.0)));
+            let Some(((nodes, x, y), kind, alpha)) = found else { continue };
             let name = g.node(*nodes.last().unwrap_or(&id)).name.clone();
             for n in &nodes {
                 g.remove_node(*n);
             }
-            g.add_node(Node::new(name, Box::new(ElementwiseOp { kind, alpha: 0.0, beta: 0.0 }), vec![Some(x)], vec![y]));
+            g.add_node(Node::new(name, Box::new(ElementwiseOp { kind, alpha, beta: 0.0 }), vec![Some(x)], vec![y]));
             changes += 1;
         }
         Ok(PassReport { changes })

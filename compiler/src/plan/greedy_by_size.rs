@@ -19,34 +19,39 @@ pub fn assign(records: &[UsageRecord], align: u64) -> Result<Offsets, PlanError>
     let mut placed: Vec<usize> = Vec::with_capacity(records.len());
     let mut total = 0u64;
     for &i in &order {
-        let r = records[i];
-        let size = align_up(r.size, align)?;
-        let mut overlapping: Vec<(u64, u64)> = placed
-            .iter()
-            .filter(|&&j| records[j].first <= r.last && r.first <= records[j].last)
-            .map(|&j| (offsets[j], offsets[j] + align_up(records[j].size, align).unwrap_or(u64::MAX)))
-            .collect();
-        overlapping.sort_unstable();
-        let mut best: Option<(u64, u64)> = None; // (gap size, offset)
-        let mut cursor = 0u64;
-        for &(start, end) in &overlapping {
-            if start > cursor {
-                let gap = start - cursor;
-                if gap >= size && best.is_none_or(|(g, _)| gap < g) {
-                    best = Some((gap, cursor));
-                }
-            }
-            cursor = cursor.max(end);
-        }
-        let offset = match best {
-            Some((_, off)) => off,
-            None => cursor,
-        };
-        offsets[i] = offset;
-        total = total.max(offset.checked_add(size).ok_or(PlanError::Overflow)?);
+        let off = place(records, &offsets, &placed, i, align)?;
+        offsets[i] = off;
+        total = total.max(off.checked_add(align_up(records[i].size, align)?).ok_or(PlanError::Overflow)?);
         placed.push(i);
     }
     Ok(Offsets { offsets, total_size: total })
+}
+
+/// The offset for record `i`: the smallest gap that fits among the `placed` records
+/// overlapping it in time, else just above the highest of them.
+pub(super) fn place(records: &[UsageRecord], offsets: &[u64], placed: &[usize], i: usize, align: u64) -> Result<u64, PlanError> {
+    let r = records[i];
+    let size = align_up(r.size, align)?;
+    let mut overlapping: Vec<(u64, u64)> = Vec::new();
+    for &j in placed {
+        if records[j].first <= r.last && r.first <= records[j].last {
+            let end = offsets[j].checked_add(align_up(records[j].size, align)?).ok_or(PlanError::Overflow)?;
+            overlapping.push((offsets[j], end));
+        }
+    }
+    overlapping.sort_unstable();
+    let mut best: Option<(u64, u64)> = None; // (gap size, offset)
+    let mut cursor = 0u64;
+    for &(start, end) in &overlapping {
+        if start > cursor {
+            let gap = start - cursor;
+            if gap >= size && best.is_none_or(|(g, _)| gap < g) {
+                best = Some((gap, cursor));
+            }
+        }
+        cursor = cursor.max(end);
+    }
+    Ok(best.map_or(cursor, |(_, off)| off))
 }
 
 #[cfg(test)]

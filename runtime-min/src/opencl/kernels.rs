@@ -1,0 +1,138 @@
+//! Kernel checks, program builds, and per-dispatch `cl_kernel` objects.
+//!
+//! A bundle kernel for OpenCL is OpenCL C source with one entry (`Kernel::entry`, `k_main`
+//! from driftc) whose arguments are, in order, one `__global T*` per binding and, when
+//! `push_constant_bytes > 0`, one by-value argument of exactly that many bytes (a scalar
+//! or a struct) carrying the dispatch's push constants. Every kernel is checked (language,
+//! code range, UTF-8, argument bytes) before any OpenCL object exists; once built, each
+//! dispatch's kernel object is checked against what the compiler saw (argument count,
+//! `CL_KERNEL_WORK_GROUP_SIZE`) and gets its arguments set once, at session creation.
+
+use super::device::Device;
+use super::handles::{cl_error, Context, Kernel, Program};
+use crate::bundle::{BundleError, Kernel as KernelEntry, KernelLanguage};
+use crate::error::{Error, Result};
+use opencl3::kernel::{create_kernel, get_kernel_data, get_kernel_work_group_data, set_kernel_arg, CL_KERNEL_NUM_ARGS, CL_KERNEL_WORK_GROUP_SIZE};
+use opencl3::program::{build_program, create_program_with_source, get_program_build_data, CL_PROGRAM_BUILD_LOG};
+use opencl3::types::cl_mem;
+use std::ffi::{c_void, CString};
+
+fn invalid(field: String, message: impl Into<String>) -> Error {
+    Error::Bundle(BundleError::Invalid { field, message: message.into() })
+}
+
+/// "kernels[i] 'name'", the prefix of every message about kernel `i`.
+pub(crate) fn kernel_path(i: usize, k: &KernelEntry) -> String {
+    format!("kernels[{i}] '{}'", k.name)
+}
+
+/// A kernel's source and entry name, checked; no OpenCL call is made.
+pub(crate) struct Checked<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) entry: CString,
+}
+
+/// Checks kernel `i` against what OpenCL and this device accept, before any object exists.
+pub(crate) fn check_kernel<'a>(dev: &Device, i: usize, k: &KernelEntry, kernels_section: &'a [u8]) -> Result<Checked<'a>> {
+    let f = kernel_path(i, k);
+    if k.language != KernelLanguage::OpenclC {
+        return Err(invalid(format!("{f}.language"), format!("{:?} code cannot run on OpenCL; the bundle must hold OpenCL C source", k.language)));
+    }
+    let entry = CString::new(k.entry.as_bytes()).map_err(|_| invalid(format!("{f}.entry"), "contains a NUL byte"))?;
+    if k.entry.is_empty() {
+        return Err(invalid(format!("{f}.entry"), "is empty"));
+    }
+    let start = usize::try_from(k.code.offset).ok();
+    let end = k.code.offset.checked_add(k.code.len).and_then(|e| usize::try_from(e).ok());
+    let bytes = start
+        .zip(end)
+        .and_then(|(s, e)| kernels_section.get(s..e))
+        .ok_or_else(|| invalid(format!("{f}.code"), "byte range lies outside the kernels section"))?;
+    let source = std::str::from_utf8(bytes).map_err(|e| invalid(format!("{f}.code"), format!("OpenCL C source is not UTF-8: {e}")))?;
+    if source.contains('\0') {
+        return Err(invalid(format!("{f}.code"), "OpenCL C source contains a NUL byte"));
+    }
+    let args = (k.bindings.len() as u64)
+        .saturating_mul(dev.pointer_bytes)
+        .saturating_add(u64::from(k.push_constant_bytes));
+    if args > dev.max_parameter_bytes {
+        return Err(invalid(
+            format!("{f}.bindings"),
+            format!("{} buffer arguments and {} push-constant bytes need {args} bytes of kernel arguments; the device allows {} (CL_DEVICE_MAX_PARAMETER_SIZE)", k.bindings.len(), k.push_constant_bytes, dev.max_parameter_bytes),
+        ));
+    }
+    Ok(Checked { source, entry })
+}
+
+/// Builds kernel `i`'s source for `dev`; a failed build reports the compiler's log.
+pub(crate) fn build(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Result<Program> {
+    let what = kernel_path(i, k);
+    let raw = create_program_with_source(ctx.raw(), &[source]).map_err(|code| cl_error("clCreateProgramWithSource", &what, code))?;
+    let program = Program::own(raw);
+    if let Err(code) = build_program(program.raw(), &[dev.id], c"", None, std::ptr::null_mut()) {
+        let log = get_program_build_data(program.raw(), dev.id, CL_PROGRAM_BUILD_LOG)
+            .map(|b| {
+                let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+                String::from_utf8_lossy(b.get(..end).unwrap_or_default()).trim().to_string()
+            })
+            .unwrap_or_else(|e| format!("(no build log: {})", opencl3::error_codes::error_text(e)));
+        return Err(Error::OpenCl {
+            call: "clBuildProgram",
+            message: format!("{what}: {} ({code}); build log:\n{log}", opencl3::error_codes::error_text(code)),
+        });
+    }
+    Ok(program)
+}
+
+fn kernel_uint(bytes: &[u8]) -> Option<u64> {
+    match *bytes {
+        [a, b, c, d] => Some(u64::from(u32::from_ne_bytes([a, b, c, d]))),
+        [a, b, c, d, e, f, g, h] => Some(u64::from_ne_bytes([a, b, c, d, e, f, g, h])),
+        _ => None,
+    }
+}
+
+/// Creates a `cl_kernel` for one dispatch of kernel `i` and sets its arguments: `buffers`
+/// (one sub-buffer per binding) then, if any, the push constants.
+pub(crate) fn dispatch_kernel(dev: &Device, program: &Program, i: usize, k: &KernelEntry, entry: &CString, buffers: &[cl_mem], push: &[u8]) -> Result<Kernel> {
+    let what = kernel_path(i, k);
+    let kernel = Kernel::own(create_kernel(program.raw(), entry).map_err(|code| cl_error("clCreateKernel", format!("{what} entry '{}'", k.entry), code))?);
+    let num_args = get_kernel_data(kernel.raw(), CL_KERNEL_NUM_ARGS)
+        .ok()
+        .and_then(|b| kernel_uint(&b))
+        .ok_or_else(|| Error::OpenCl { call: "clGetKernelInfo", message: format!("{what}: CL_KERNEL_NUM_ARGS unreadable") })?;
+    let want = buffers.len() as u64 + u64::from(!push.is_empty());
+    if num_args != want {
+        return Err(invalid(
+            format!("{what}.bindings"),
+            format!("entry '{}' takes {num_args} arguments, but the manifest declares {} bindings and {} push-constant bytes ({want} arguments)", k.entry, buffers.len(), push.len()),
+        ));
+    }
+    let invocations = k.workgroup_size.iter().fold(1u64, |a, &d| a.saturating_mul(u64::from(d)));
+    let kernel_max = get_kernel_work_group_data(kernel.raw(), dev.id, CL_KERNEL_WORK_GROUP_SIZE)
+        .ok()
+        .and_then(|b| kernel_uint(&b))
+        .ok_or_else(|| Error::OpenCl { call: "clGetKernelWorkGroupInfo", message: format!("{what}: CL_KERNEL_WORK_GROUP_SIZE unreadable") })?;
+    if invocations > kernel_max {
+        return Err(invalid(
+            format!("{what}.workgroup_size"),
+            format!("{invocations} work-items per group exceeds this kernel's limit on the device, {kernel_max} (CL_KERNEL_WORK_GROUP_SIZE)"),
+        ));
+    }
+    for (a, mem) in buffers.iter().enumerate() {
+        let index = u32::try_from(a).unwrap_or(u32::MAX);
+        // SAFETY: argument `a` is a `__global` pointer (the argument count was checked
+        // above); its value is a `cl_mem` handle, passed by address with its exact size, and
+        // the sub-buffer outlives the kernel (the executor drops kernels first).
+        unsafe { set_kernel_arg(kernel.raw(), index, std::mem::size_of::<cl_mem>(), (mem as *const cl_mem).cast::<c_void>()) }
+            .map_err(|code| cl_error("clSetKernelArg", format!("{what} argument {a}"), code))?;
+    }
+    if !push.is_empty() {
+        let index = u32::try_from(buffers.len()).unwrap_or(u32::MAX);
+        // SAFETY: `push` is a live byte slice of exactly the size passed; OpenCL copies it
+        // during the call and refuses (CL_INVALID_ARG_SIZE) a size the argument does not have.
+        unsafe { set_kernel_arg(kernel.raw(), index, push.len(), push.as_ptr().cast::<c_void>()) }
+            .map_err(|code| cl_error("clSetKernelArg", format!("{what} push-constant argument {index} ({} bytes)", push.len()), code))?;
+    }
+    Ok(kernel)
+}

@@ -1,0 +1,349 @@
+//! The OpenCL executor (feature `opencl`, opencl3 0.12 loading `libOpenCL.so.1` at run time).
+//!
+//! [`Device::pick`] reads the device's limits without creating anything; the session
+//! verifies the bundle against them, then [`Executor::new`] checks every kernel (language,
+//! source, argument bytes), every pool (CL_DEVICE_MAX_MEM_ALLOC_SIZE) and every dispatch's
+//! global size, and only then creates OpenCL objects, in this order: a context, an in-order
+//! command queue with profiling, one program per kernel built from its OpenCL C source,
+//! one `CL_MEM_READ_WRITE` buffer per pool (exactly the pool's size), the weights upload,
+//! and per dispatch its sub-buffers (origin = binding offset, size = binding size; identical
+//! ranges share one) and one `cl_kernel` with every argument set. `Drop` finishes the
+//! queue and releases them in reverse order.
+//!
+//! A run enqueues the input writes, every dispatch of the program in order (global size =
+//! grid × workgroup size, local size = workgroup size), and the output reads on the in-order
+//! queue, then waits once: no planning or argument setting at run time. An in-order queue
+//! completes each command before the next starts, so `barrier_before` needs no command.
+//! GPU time is the end of the last dispatch minus the start of the first, from profiling
+//! events. `SessionOptions::force_staging` has no meaning here (OpenCL moves host data with
+//! its own transfer commands) and is ignored.
+
+mod device;
+mod handles;
+mod kernels;
+
+pub(crate) use device::Device;
+pub use handles::live_objects;
+
+use crate::bundle::{BundleError, DeviceLimits, Manifest};
+use crate::error::{Error, Result};
+use crate::session::{Backend, IoSlot};
+use handles::{cl_error, Context, Event, Kernel, Mem, Program, Queue};
+use opencl3::command_queue::{create_command_queue, enqueue_nd_range_kernel, enqueue_read_buffer, enqueue_write_buffer, finish, CL_QUEUE_PROFILING_ENABLE};
+use opencl3::context::context::create_context;
+use opencl3::event::{get_event_profiling_data, CL_PROFILING_COMMAND_END, CL_PROFILING_COMMAND_START};
+use opencl3::memory::{create_buffer, create_sub_buffer, CL_BUFFER_CREATE_TYPE_REGION, CL_MEM_READ_WRITE};
+use opencl3::types::{cl_buffer_region, cl_mem, CL_FALSE, CL_TRUE};
+use std::collections::HashMap;
+use std::ffi::c_void;
+
+fn invalid(field: String, message: impl Into<String>) -> Error {
+    Error::Bundle(BundleError::Invalid { field, message: message.into() })
+}
+
+fn to_usize(v: u64, what: &str) -> Result<usize> {
+    usize::try_from(v).map_err(|_| Error::Unsupported { what: format!("{what}: {v} does not fit this host's usize") })
+}
+
+/// One dispatch, ready to enqueue.
+struct Step {
+    kernel: Kernel,
+    global: [usize; 3],
+    local: [usize; 3],
+    /// "programs[p].dispatches[d] 'label'", for errors at run time.
+    path: String,
+}
+
+pub(crate) struct Executor {
+    // Released by `Drop` in reverse creation order: steps, sub-buffers, pools, built
+    // programs; then the fields below drop in declaration order (queue, then context).
+    steps: Vec<Vec<Step>>,
+    sub_buffers: Vec<Mem>,
+    /// `None` for a pool of zero bytes (OpenCL has no empty buffers; nothing binds it).
+    pools: Vec<Option<Mem>>,
+    built: Vec<Program>,
+    queue: Queue,
+    context: Context,
+    device: Device,
+    profiling: bool,
+    inputs: Vec<IoSlot>,
+    outputs: Vec<IoSlot>,
+    allocated: u64,
+}
+
+// SAFETY: every OpenCL API call is thread-safe except clSetKernelArg on one kernel from
+// several threads (OpenCL 3.0 §A.2); kernel arguments are set only in `Executor::new`, and
+// a run needs `&mut self`, so moving the executor to another thread is sound. The handles
+// are plain pointers owned by this value alone.
+unsafe impl Send for Executor {}
+
+impl Executor {
+    /// Creates every OpenCL object for `m`. The caller has verified `m` against
+    /// `device.limits`; the OpenCL-specific checks here also run before any object exists.
+    pub(crate) fn new(device: Device, m: &Manifest, kernels_section: &[u8], weights_section: &[u8], inputs: &[IoSlot], outputs: &[IoSlot]) -> Result<Self> {
+        let mut checked = Vec::with_capacity(m.kernels.len());
+        for (i, k) in m.kernels.iter().enumerate() {
+            checked.push(kernels::check_kernel(&device, i, k, kernels_section)?);
+        }
+        for (i, p) in m.pools.iter().enumerate() {
+            if p.size > device.max_alloc_bytes {
+                return Err(invalid(format!("pools[{i}] '{}'.size", p.name), format!("{} bytes exceeds the device's largest buffer, {} (CL_DEVICE_MAX_MEM_ALLOC_SIZE)", p.size, device.max_alloc_bytes)));
+            }
+            to_usize(p.size, "pool size")?;
+        }
+        let sizes = global_sizes(&device, m)?;
+
+        let context = Context::own(create_context(&[device.id], std::ptr::null(), None, std::ptr::null_mut()).map_err(|c| cl_error("clCreateContext", &device.name, c))?);
+        // SAFETY: `device.id` is the one device `context` was created for.
+        let (queue, profiling) = match unsafe { create_command_queue(context.raw(), device.id, CL_QUEUE_PROFILING_ENABLE) } {
+            Ok(q) => (q, true),
+            // SAFETY: as above; a queue without profiling still runs, only untimed.
+            Err(_) => (unsafe { create_command_queue(context.raw(), device.id, 0) }.map_err(|c| cl_error("clCreateCommandQueue", &device.name, c))?, false),
+        };
+        let mut ex = Executor {
+            steps: Vec::with_capacity(m.programs.len()),
+            sub_buffers: Vec::new(),
+            pools: Vec::with_capacity(m.pools.len()),
+            built: Vec::with_capacity(m.kernels.len()),
+            queue: Queue::own(queue),
+            context,
+            device,
+            profiling,
+            inputs: inputs.to_vec(),
+            outputs: outputs.to_vec(),
+            allocated: 0,
+        };
+        // From here on, an early return drops `ex`, which releases what exists so far.
+        for (i, (k, c)) in m.kernels.iter().zip(&checked).enumerate() {
+            let program = kernels::build(&ex.context, &ex.device, i, k, c.source)?;
+            ex.built.push(program);
+        }
+        for (i, p) in m.pools.iter().enumerate() {
+            if p.size == 0 {
+                ex.pools.push(None);
+                continue;
+            }
+            // SAFETY: no host pointer is passed, so no host-pointer flag is; READ_WRITE alone is valid.
+            let raw = unsafe { create_buffer(ex.context.raw(), CL_MEM_READ_WRITE, to_usize(p.size, "pool size")?, std::ptr::null_mut()) }
+                .map_err(|c| cl_error("clCreateBuffer", format!("pools[{i}] '{}' ({} bytes)", p.name, p.size), c))?;
+            ex.pools.push(Some(Mem::own(raw)));
+            ex.allocated = ex.allocated.saturating_add(p.size);
+        }
+        ex.upload_weights(m, weights_section)?;
+        ex.create_steps(m, &checked, &sizes)?;
+        Ok(ex)
+    }
+
+    fn pool(&self, pool: u32, what: &str) -> Result<cl_mem> {
+        self.pools
+            .get(pool as usize)
+            .and_then(|p| p.as_ref())
+            .map(Mem::raw)
+            .ok_or_else(|| Error::Unsupported { what: format!("{what}: pool {pool} has no buffer") })
+    }
+
+    /// Copies every `manifest.weights` range into its pool (blocking writes, once).
+    fn upload_weights(&mut self, m: &Manifest, weights_section: &[u8]) -> Result<()> {
+        for (i, w) in m.weights.iter().enumerate() {
+            let what = format!("weights[{i}]");
+            if w.data.len == 0 {
+                continue;
+            }
+            let start = usize::try_from(w.data.offset).ok();
+            let end = w.data.offset.checked_add(w.data.len).and_then(|e| usize::try_from(e).ok());
+            let data = start
+                .zip(end)
+                .and_then(|(s, e)| weights_section.get(s..e))
+                .ok_or_else(|| Error::Unsupported { what: format!("{what}: data range outside the weights section") })?;
+            let mem = self.pool(w.pool, &what)?;
+            let offset = to_usize(w.pool_offset, &what)?;
+            // SAFETY: a blocking write: `data` is read before the call returns. The verifier
+            // checked that pool_offset + len lies inside the pool, whose buffer has its size.
+            let ev = unsafe { enqueue_write_buffer(self.queue.raw(), mem, CL_TRUE, offset, data.len(), data.as_ptr().cast::<c_void>(), 0, std::ptr::null()) }
+                .map_err(|c| cl_error("clEnqueueWriteBuffer", &what, c))?;
+            drop(Event::own(ev));
+        }
+        Ok(())
+    }
+
+    /// Sub-buffers (one per distinct binding range) and one argument-set kernel per dispatch.
+    fn create_steps(&mut self, m: &Manifest, checked: &[kernels::Checked<'_>], sizes: &[Vec<[usize; 3]>]) -> Result<()> {
+        let mut by_range: HashMap<(u32, u64, u64), cl_mem> = HashMap::new();
+        for (pi, (prog, prog_sizes)) in m.programs.iter().zip(sizes).enumerate() {
+            let mut steps = Vec::with_capacity(prog.dispatches.len());
+            for (di, (d, global)) in prog.dispatches.iter().zip(prog_sizes).enumerate() {
+                let path = format!("programs[{pi}].dispatches[{di}] '{}'", d.label);
+                let ki = d.kernel as usize;
+                let (k, c, program) = match (m.kernels.get(ki), checked.get(ki), self.built.get(ki)) {
+                    (Some(k), Some(c), Some(p)) => (k, c, p),
+                    _ => return Err(invalid(format!("{path}.kernel"), format!("kernel index {ki} out of range"))),
+                };
+                let mut args = Vec::with_capacity(d.bindings.len());
+                for (bi, b) in d.bindings.iter().enumerate() {
+                    let key = (b.pool, b.offset, b.size);
+                    if let Some(&mem) = by_range.get(&key) {
+                        args.push(mem);
+                        continue;
+                    }
+                    let what = format!("{path}.bindings[{bi}]");
+                    let parent = self.pool(b.pool, &what)?;
+                    let region = cl_buffer_region { origin: to_usize(b.offset, &what)?, size: to_usize(b.size, &what)? };
+                    // SAFETY: `region` lives across the call and describes a range the verifier
+                    // checked to lie inside the parent buffer, with its origin a multiple of
+                    // CL_DEVICE_MEM_BASE_ADDR_ALIGN; READ_WRITE matches the parent's flags.
+                    let raw = unsafe { create_sub_buffer(parent, CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, (&region as *const cl_buffer_region).cast::<c_void>()) }
+                        .map_err(|code| cl_error("clCreateSubBuffer", format!("{what} (offset {}, {} bytes)", b.offset, b.size), code))?;
+                    let sub = Mem::own(raw);
+                    by_range.insert(key, sub.raw());
+                    args.push(sub.raw());
+                    self.sub_buffers.push(sub);
+                }
+                let kernel = kernels::dispatch_kernel(&self.device, program, ki, k, &c.entry, &args, &d.push_constants)?;
+                let local = k.workgroup_size.map(|v| v as usize);
+                steps.push(Step { kernel, global: *global, local, path });
+            }
+            self.steps.push(steps);
+        }
+        Ok(())
+    }
+
+    /// Enqueues writes, dispatches and reads for program `index`; returns the first and
+    /// last dispatch events. The caller waits for the queue whether or not this fails.
+    fn enqueue(&self, index: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<(Event, Event)>> {
+        let steps = self.steps.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
+        let q = self.queue.raw();
+        for (i, (slot, bytes)) in self.inputs.iter().zip(inputs).enumerate() {
+            if bytes.len() as u64 != slot.len {
+                return Err(Error::Unsupported { what: format!("input {i}: {} bytes for a {}-byte slot", bytes.len(), slot.len) });
+            }
+            if bytes.is_empty() {
+                continue;
+            }
+            let what = format!("input {i}");
+            let mem = self.pool(slot.pool, &what)?;
+            // SAFETY: `bytes` is borrowed from the session for the whole run, and `execute`
+            // waits for the queue before returning, so it outlives this non-blocking write.
+            // The verifier checked offset + len against the pool's size.
+            let ev = unsafe { enqueue_write_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, bytes.len(), bytes.as_ptr().cast::<c_void>(), 0, std::ptr::null()) }
+                .map_err(|c| cl_error("clEnqueueWriteBuffer", &what, c))?;
+            drop(Event::own(ev));
+        }
+        let mut first: Option<Event> = None;
+        let mut last: Option<Event> = None;
+        for s in steps {
+            // SAFETY: the kernel's arguments were all set at creation; `global` and `local`
+            // are 3-element arrays live across the call, global a multiple of local per axis.
+            let ev = unsafe { enqueue_nd_range_kernel(q, s.kernel.raw(), 3, std::ptr::null(), s.global.as_ptr(), s.local.as_ptr(), 0, std::ptr::null()) }
+                .map_err(|c| cl_error("clEnqueueNDRangeKernel", &s.path, c))?;
+            let ev = Event::own(ev);
+            if first.is_none() {
+                first = Some(ev);
+            } else {
+                last = Some(ev);
+            }
+        }
+        for (i, (slot, out)) in self.outputs.iter().zip(outputs.iter_mut()).enumerate() {
+            let what = format!("output {i}");
+            out.resize(to_usize(slot.len, &what)?, 0);
+            if out.is_empty() {
+                continue;
+            }
+            let mem = self.pool(slot.pool, &what)?;
+            // SAFETY: `out` has exactly `slot.len` bytes and is not touched (or resized)
+            // until `execute` has waited for the queue. Offset + len lies inside the pool.
+            let ev = unsafe { enqueue_read_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, out.len(), out.as_mut_ptr().cast::<c_void>(), 0, std::ptr::null()) }
+                .map_err(|c| cl_error("clEnqueueReadBuffer", &what, c))?;
+            drop(Event::own(ev));
+        }
+        Ok(match (first, last) {
+            (Some(f), Some(l)) => Some((f, l)),
+            (Some(f), None) => {
+                // One dispatch: it is both first and last.
+                // SAFETY: `f` is a valid event; retaining it gives the second owner its own reference.
+                unsafe { opencl3::event::retain_event(f.raw()) }.map_err(|c| cl_error("clRetainEvent", "dispatch event", c))?;
+                let again = Event::own(f.raw());
+                Some((f, again))
+            }
+            _ => None,
+        })
+    }
+
+    fn profile(&self, ev: &Event, param: u32, name: &'static str) -> Result<u64> {
+        let b = get_event_profiling_data(ev.raw(), param).map_err(|c| cl_error("clGetEventProfilingInfo", name, c))?;
+        match *b {
+            [a, b, c, d, e, f, g, h] => Ok(u64::from_ne_bytes([a, b, c, d, e, f, g, h])),
+            _ => Err(Error::OpenCl { call: "clGetEventProfilingInfo", message: format!("{name}: {}-byte value", b.len()) }),
+        }
+    }
+
+    fn execute(&mut self, index: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>> {
+        let enqueued = self.enqueue(index, inputs, outputs);
+        // Always wait, even after a failed enqueue: commands already queued still read the
+        // inputs and write the outputs borrowed above.
+        let finished = finish(self.queue.raw()).map_err(|c| cl_error("clFinish", &self.device.name, c));
+        let events = enqueued?;
+        finished?;
+        match events {
+            Some((first, last)) if self.profiling => {
+                let start = self.profile(&first, CL_PROFILING_COMMAND_START, "CL_PROFILING_COMMAND_START")?;
+                let end = self.profile(&last, CL_PROFILING_COMMAND_END, "CL_PROFILING_COMMAND_END")?;
+                Ok(Some(end.saturating_sub(start)))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Global work size of every dispatch (grid × workgroup size per axis), checked to fit the
+/// device's `size_t`, before any object exists.
+fn global_sizes(dev: &Device, m: &Manifest) -> Result<Vec<Vec<[usize; 3]>>> {
+    let mut all = Vec::with_capacity(m.programs.len());
+    for (pi, prog) in m.programs.iter().enumerate() {
+        let mut sizes = Vec::with_capacity(prog.dispatches.len());
+        for (di, d) in prog.dispatches.iter().enumerate() {
+            let k = m.kernels.get(d.kernel as usize).ok_or_else(|| invalid(format!("programs[{pi}].dispatches[{di}].kernel"), "out of range"))?;
+            let mut g = [0usize; 3];
+            for (axis, ((slot, &n), &wg)) in g.iter_mut().zip(&d.grid).zip(&k.workgroup_size).enumerate() {
+                let v = u64::from(n) * u64::from(wg);
+                *slot = usize::try_from(v).ok().filter(|&v| v <= dev.max_global_size).ok_or_else(|| {
+                    invalid(format!("programs[{pi}].dispatches[{di}] '{}'.grid[{axis}]", d.label), format!("global size {v} exceeds the device's size_t"))
+                })?;
+            }
+            sizes.push(g);
+        }
+        all.push(sizes);
+    }
+    Ok(all)
+}
+
+impl Backend for Executor {
+    fn device_name(&self) -> &str {
+        &self.device.name
+    }
+
+    fn limits(&self) -> &DeviceLimits {
+        &self.device.limits
+    }
+
+    fn allocated_bytes(&self) -> u64 {
+        self.allocated
+    }
+
+    fn run(&mut self, program: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>> {
+        self.execute(program, inputs, outputs)
+    }
+}
+
+impl Drop for Executor {
+    fn drop(&mut self) {
+        // Nothing queued may still use what is released below.
+        let _ = finish(self.queue.raw());
+        while let Some(mut steps) = self.steps.pop() {
+            while steps.pop().is_some() {}
+        }
+        while self.sub_buffers.pop().is_some() {}
+        while self.pools.pop().is_some() {}
+        while self.built.pop().is_some() {}
+        // `queue`, then `context`, drop after this body, in declaration order.
+    }
+}
