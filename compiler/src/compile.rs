@@ -76,28 +76,40 @@ pub struct MemoryPlan {
 pub const STRATEGIES: &[&str] = &["greedy-by-size", "greedy-by-breadth", "naive"];
 
 pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: Option<&str>) -> Result<MemoryPlan, CompileError> {
-    let order = g.order()?;
-    let virt = virtualize::run(g, target, precision, &order);
-    let records = plan::usage_records(g, &order, &virt.physical);
-    let recs: Vec<plan::UsageRecord> = records.iter().map(|r| r.1).collect();
+    let file_order = g.order()?;
+    let virt = virtualize::run(g, target, precision, &file_order);
+    // Two candidate orders: the model's, and one scheduled to keep the live set small.
+    let mut orders = vec![(file_order, "")];
+    let smart = plan::order::memory_aware(g, &virt.physical)?;
+    if smart != orders[0].0 {
+        orders.push((smart, "+memory-aware-order"));
+    }
     let align = (target.limits.min_storage_buffer_offset_alignment as u64).max(16);
-    let naive = plan::naive(&recs, align)?;
-    let lower = plan::lower_bound(&recs, align)?;
-    let (name, offsets) = match strategy {
-        Some(s) => (s.to_string(), plan::plan(s, &recs, align)?),
-        None => {
-            let mut best: Option<(String, plan::Offsets)> = None;
-            for s in STRATEGIES {
-                let o = plan::plan(s, &recs, align)?;
-                if best.as_ref().is_none_or(|b| o.total_size < b.1.total_size) {
-                    best = Some((s.to_string(), o));
+    let mut best: Option<MemoryPlan> = None;
+    for (order, order_name) in orders {
+        let records = plan::usage_records(g, &order, &virt.physical);
+        let recs: Vec<plan::UsageRecord> = records.iter().map(|r| r.1).collect();
+        let naive = plan::naive(&recs, align)?;
+        let lower = plan::lower_bound(&recs, align)?;
+        let (name, offsets) = match strategy {
+            Some(s) => (s.to_string(), plan::plan(s, &recs, align)?),
+            None => {
+                let mut pick: Option<(String, plan::Offsets)> = None;
+                for s in STRATEGIES {
+                    let o = plan::plan(s, &recs, align)?;
+                    if pick.as_ref().is_none_or(|b| o.total_size < b.1.total_size) {
+                        pick = Some((s.to_string(), o));
+                    }
                 }
+                pick.unwrap_or_else(|| ("naive".into(), naive.clone()))
             }
-            best.unwrap_or_else(|| ("naive".into(), naive.clone()))
+        };
+        let report = PlanReport { strategy: format!("{name}{order_name}"), naive_bytes: naive.total_size, planned_bytes: offsets.total_size, lower_bound_bytes: lower };
+        if best.as_ref().is_none_or(|b| report.planned_bytes < b.report.planned_bytes) {
+            best = Some(MemoryPlan { order, virt: virt.clone(), records, offsets, report });
         }
-    };
-    let report = PlanReport { strategy: name, naive_bytes: naive.total_size, planned_bytes: offsets.total_size, lower_bound_bytes: lower };
-    Ok(MemoryPlan { order, virt, records, offsets, report })
+    }
+    best.ok_or_else(|| CompileError::Target("empty graph".into()))
 }
 
 fn kernel_language(t: &Target) -> (Lang, BLang) {

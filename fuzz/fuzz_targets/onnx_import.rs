@@ -65,8 +65,18 @@ fn fixed_shapes(model: &ModelProto) -> BTreeMap<String, Vec<usize>> {
     shapes
 }
 
+/// `FUZZ_VERBOSE=1 fuzz/target/.../onnx_import FILE` tells how far an input got.
+fn stop(stage: &str, e: &dyn std::fmt::Display) {
+    if std::env::var_os("FUZZ_VERBOSE").is_some() {
+        eprintln!("{stage}: {e}");
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(model) = ModelProto::parse_from_bytes(data) else { return };
+    let model = match ModelProto::parse_from_bytes(data) {
+        Ok(m) => m,
+        Err(e) => return stop("parse", &e),
+    };
     let dir = Path::new(MODEL_DIR);
     let mut options = ImportOptions::default();
     let mut g = match import(&model, dir, "fuzz", &options) {
@@ -75,18 +85,22 @@ fuzz_target!(|data: &[u8]| {
             options.shapes = fixed_shapes(&model);
             match import(&model, dir, "fuzz", &options) {
                 Ok(g) => g,
-                Err(_) => return,
+                Err(e) => return stop("import (dynamic dims fixed to 2)", &e),
             }
         }
-        Err(_) => return,
+        Err(e) => return stop("import", &e),
     };
     let target: &Target = &TARGET;
     let imported = g.nodes.node_count();
-    if optimize(&mut g, target, None, |_, _| {}).is_err() {
-        return;
+    if let Err(e) = optimize(&mut g, target, None, |_, _| {}) {
+        return stop("optimize", &e);
     }
     let compile_options = CompileOptions { import: options, ..CompileOptions::default() };
-    let Ok(c) = compile_graph(&g, target, &compile_options, imported) else { return };
+    let c = match compile_graph(&g, target, &compile_options, imported) {
+        Ok(c) => c,
+        Err(e) => return stop("compile", &e),
+    };
+    stop("compiled", &format!("{} bytes", c.bundle.len()));
     if let Err(e) = bundle::open(&c.bundle, None) {
         panic!("driftc wrote a bundle runtime-min refuses: {e}");
     }

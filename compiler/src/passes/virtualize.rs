@@ -50,6 +50,7 @@ impl Physical {
 /// Ops whose kernels view operands under another shape, so their tensors stay linear.
 const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "NormStats"];
 
+#[derive(Debug, Clone)]
 pub struct Virtualized {
     pub physical: HashMap<TensorId, Physical>,
     /// Nodes that need no kernel because their output aliases their input.

@@ -5,6 +5,7 @@
 pub mod greedy_by_breadth;
 pub mod greedy_by_size;
 pub mod lifetimes;
+pub mod order;
 pub mod svg;
 
 pub use lifetimes::usage_records;

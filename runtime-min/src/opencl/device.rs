@@ -89,7 +89,13 @@ struct Listed {
     platform: String,
 }
 
+/// Serializes platform and device enumeration: the ICD loader and PoCL initialize their
+/// platform lists on the first call, and two threads doing that at once crashed (SIGSEGV)
+/// or saw an empty device list with ocl-icd 2.3 and PoCL 3.1.
+static ENUMERATION: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn enumerate() -> Result<Vec<Listed>> {
+    let _guard = ENUMERATION.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let platforms: Vec<cl_platform_id> = match get_platform_ids() {
         Ok(p) => p,
         Err(DLOPEN_RUNTIME_LOAD_FAILED) => return Err(no_device(format!("cannot load the OpenCL library libOpenCL.so.1; {INSTALL_HINT}"))),

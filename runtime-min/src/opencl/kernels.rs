@@ -12,7 +12,7 @@ use super::device::Device;
 use super::handles::{cl_error, Context, Kernel, Program};
 use crate::bundle::{BundleError, Kernel as KernelEntry, KernelLanguage};
 use crate::error::{Error, Result};
-use opencl3::kernel::{create_kernel, get_kernel_data, get_kernel_work_group_data, set_kernel_arg, CL_KERNEL_NUM_ARGS, CL_KERNEL_WORK_GROUP_SIZE};
+use opencl3::kernel::{create_kernel, get_kernel_data, get_kernel_work_group_data, set_kernel_arg, CL_KERNEL_COMPILE_WORK_GROUP_SIZE, CL_KERNEL_NUM_ARGS, CL_KERNEL_WORK_GROUP_SIZE};
 use opencl3::program::{build_program, create_program_with_source, get_program_build_data, CL_PROGRAM_BUILD_LOG};
 use opencl3::types::cl_mem;
 use std::ffi::{c_void, CString};
@@ -106,6 +106,18 @@ pub(crate) fn dispatch_kernel(dev: &Device, program: &Program, i: usize, k: &Ker
         return Err(invalid(
             format!("{what}.bindings"),
             format!("entry '{}' takes {num_args} arguments, but the manifest declares {} bindings and {} push-constant bytes ({want} arguments)", k.entry, buffers.len(), push.len()),
+        ));
+    }
+    // reqd_work_group_size in the source, (0, 0, 0) when absent: it must be what the
+    // manifest dispatches with, or every enqueue would fail with CL_INVALID_WORK_GROUP_SIZE.
+    let required: Vec<u64> = get_kernel_work_group_data(kernel.raw(), dev.id, CL_KERNEL_COMPILE_WORK_GROUP_SIZE)
+        .map(|b| b.chunks_exact(std::mem::size_of::<usize>()).filter_map(kernel_uint).collect())
+        .unwrap_or_default();
+    let declared: Vec<u64> = k.workgroup_size.iter().map(|&d| u64::from(d)).collect();
+    if required.len() == 3 && required.iter().any(|&d| d != 0) && required != declared {
+        return Err(invalid(
+            format!("{what}.workgroup_size"),
+            format!("{declared:?} differs from the source's reqd_work_group_size {required:?}"),
         ));
     }
     let invocations = k.workgroup_size.iter().fold(1u64, |a, &d| a.saturating_mul(u64::from(d)));
