@@ -58,3 +58,23 @@ memory:
 	$(CARGO) build -q -p driftc
 	python3 scripts/memory_report.py $(DRIFTC) ../shared/models/sd14
 	@cat docs/MEMORY.md
+
+# Fuzzing (docs/SECURITY.md): cargo-fuzz targets in fuzz/ (its own workspace, not built by
+# `make test`). Builds every target, then runs each for FUZZ_SECONDS from the committed
+# seeds in fuzz/seeds/<target>, growing the git-ignored corpus fuzz/corpus/<target>;
+# crashes land in fuzz/artifacts/<target>/; fuzz/<target>.dict is used when present. Stable Rust: no sanitizer (`--sanitizer none`),
+# overflow checks and debug assertions on (`-a`).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := onnx_import bundle_open npy_parse
+FUZZ_FLAGS := --sanitizer none -O -a
+.PHONY: fuzz
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz
+	cd fuzz && $(CARGO) fuzz build $(FUZZ_FLAGS)
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t fuzz/artifacts/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  dict=$$([ -f fuzz/$$t.dict ] && echo -dict=$$t.dict || true); \
+	  (cd fuzz && $(CARGO) fuzz run $(FUZZ_FLAGS) $$t corpus/$$t seeds/$$t -- $$dict \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1) || exit 1; \
+	done

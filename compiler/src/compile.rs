@@ -28,6 +28,9 @@ pub struct CompileOptions {
     pub stop_after: Option<String>,
     /// Run `spirv-val` on every SPIR-V kernel (when installed).
     pub validate_spirv: bool,
+    /// Weights without data (graphs exported without parameters) are zero-filled instead
+    /// of refused: the bundle is for inspecting kernels, dispatches and memory only.
+    pub zero_missing_weights: bool,
 }
 
 /// What `driftc compile` prints.
@@ -40,6 +43,8 @@ pub struct CompileReport {
     pub plan: PlanReport,
     pub weights_bytes: u64,
     pub spirv_validated: usize,
+    /// Weights that had no data and were zero-filled (`zero_missing_weights`).
+    pub zero_filled_weights: usize,
 }
 
 /// A compiled model: the bundle bytes plus text forms for goldens and inspection.
@@ -183,6 +188,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
 
     // Phase B: pack every constant a kernel binds, in first-use order, 256-byte aligned.
     let mut weights: Vec<u8> = Vec::new();
+    let mut zero_filled = 0usize;
     let mut weight_offset: HashMap<TensorId, u64> = HashMap::new();
     let bound = |p: &Pending<'_>| -> Vec<TensorId> {
         let mut v: Vec<TensorId> = p.spec.bindings.iter().map(|b| b.tensor).collect();
@@ -198,10 +204,16 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 continue;
             }
             let tensor = g.tensor(t);
-            let value = tensor.value.as_deref().ok_or_else(|| CompileError::Weights(format!("weight '{}' has no data (is its external data file missing?)", tensor.name)))?;
             let off = bundle::align_up(weights.len() as u64, WEIGHTS_ALIGN);
             weights.resize(off as usize, 0);
-            weights.extend(encode(value, ph.elem, &tensor.name)?);
+            match tensor.value.as_deref() {
+                Some(value) => weights.extend(encode(value, ph.elem, &tensor.name)?),
+                None if options.zero_missing_weights => {
+                    weights.resize(off as usize + ph.bytes as usize, 0);
+                    zero_filled += 1;
+                }
+                None => return Err(CompileError::Weights(format!("weight '{}' has no data (an external data file missing, or a graph exported without parameters; --zero-missing-weights compiles it for inspection only)", tensor.name))),
+            }
             weight_offset.insert(t, off);
         }
     }
@@ -425,6 +437,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         plan: mp.report,
         weights_bytes: weights_len,
         spirv_validated,
+        zero_filled_weights: zero_filled,
     };
     Ok(Compiled { bundle: bytes, manifest, report, sources, translated })
 }

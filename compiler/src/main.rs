@@ -56,6 +56,13 @@ enum Command {
         /// Memory-planning strategy (default: the smallest of all).
         #[arg(long)]
         strategy: Option<String>,
+        /// Compile a graph whose weights are absent (graph inputs or external data not
+        /// present) with zero weights, to inspect kernels, dispatches and memory.
+        #[arg(long)]
+        zero_missing_weights: bool,
+        /// With --zero-missing-weights: the graph inputs the application feeds.
+        #[arg(long, value_delimiter = ',')]
+        runtime_inputs: Option<Vec<String>>,
     },
     /// Print a bundle's manifest.
     Inspect {
@@ -140,7 +147,7 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
         PrecisionArg::F16 => Precision::F16,
         PrecisionArg::F32 => Precision::F32,
     });
-    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None }, strategy: None, stop_after: None, validate_spirv: true }))
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false }))
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {
@@ -163,9 +170,12 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String>, strategy: Option<String>) -> Result<()> {
+fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String>, strategy: Option<String>, zero_missing_weights: bool, runtime_inputs: Option<Vec<String>>) -> Result<()> {
     let (target, mut opts) = options(m)?;
     opts.strategy = strategy;
+    opts.zero_missing_weights = zero_missing_weights;
+    opts.import.allow_missing_weights = zero_missing_weights;
+    opts.import.runtime_inputs = runtime_inputs;
     let pb = spinner("importing");
     let mut g = compile::import_file(&m.model, &opts.import)?;
     let imported = g.nodes.node_count();
@@ -209,6 +219,9 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
         r.plan.strategy,
         if r.spirv_validated > 0 { format!(", {} SPIR-V modules passed spirv-val", r.spirv_validated) } else { String::new() }
     );
+    if r.zero_filled_weights > 0 {
+        eprintln!("warning: {} weights had no data and were zero-filled: this bundle computes nothing meaningful (inspection only)", r.zero_filled_weights);
+    }
     eprintln!("wrote {} ({} bytes)", out.display(), c.bundle.len());
     Ok(())
 }
@@ -385,7 +398,7 @@ fn cmd_verify(m: &ModelArgs, inputs: &[String], device: Option<usize>, tolerance
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Compile { model, output, dump_after, strategy } => cmd_compile(&model, output, dump_after, strategy),
+        Command::Compile { model, output, dump_after, strategy, zero_missing_weights, runtime_inputs } => cmd_compile(&model, output, dump_after, strategy, zero_missing_weights, runtime_inputs),
         Command::Inspect { bundle, json } => {
             let b = std::fs::read(&bundle).with_context(|| format!("reading {}", bundle.display()))?;
             let view = runtime_min::bundle::open(&b, None).with_context(|| format!("{}", bundle.display()))?;

@@ -266,6 +266,7 @@ fn d_kernel_that_fails_to_build_is_named_with_its_log() {
     assert_eq!(*call, "clBuildProgram", "{e}");
     assert!(message.starts_with("kernels[1] 'add_f32'"), "{e}");
     assert!(message.contains("b_missing"), "the build log should name the bad identifier: {e}");
+    eprintln!("{e}");
 }
 
 #[test]

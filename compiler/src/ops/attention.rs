@@ -15,8 +15,9 @@ pub struct FusedAttention {
     pub scale: f32,
 }
 
-/// Most value columns one invocation accumulates in registers.
-pub const MAX_HEAD_DIM: usize = 256;
+/// Value columns one invocation accumulates in registers; wider heads are split into
+/// chunks, each recomputing the scores (still never stored).
+pub const VALUE_CHUNK: usize = 64;
 
 struct Geometry {
     batch: Vec<usize>,
@@ -97,14 +98,13 @@ impl Op for FusedAttention {
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, kt, v, y) = (k.input(0)?, k.input(1)?, k.input(2)?, k.output(0)?);
         let g = geometry(k.shape(q), k.shape(kt), k.shape(v)).map_err(|e| k.err(e.to_string()))?;
-        if g.dv > MAX_HEAD_DIM {
-            return Err(k.no_kernel(format!("value head size {} exceeds {MAX_HEAD_DIM}", g.dv)));
-        }
+        let chunk = g.dv.min(VALUE_CHUNK);
+        let chunks = g.dv.div_ceil(chunk.max(1));
         let batch: Vec<String> = (0..g.batch.len()).map(|d| format!("b{d}")).collect();
         let mut rows = g.batch.clone();
-        rows.push(g.n);
+        rows.extend([g.n, chunks]);
         let mut row_names = batch.clone();
-        row_names.push("n".into());
+        row_names.extend(["n".to_string(), "ch".to_string()]);
         let mut spec = KernelSpec::new("attention_rows", numel(&rows).unwrap_or(0) as u64, k.wg_elementwise())
             .read("q", q)
             .read("kt", kt)
@@ -115,6 +115,7 @@ impl Op for FusedAttention {
             .param("d", g.d)
             .param("m", g.m)
             .param("dv", g.dv)
+            .param("chunk", chunk)
             .param("scale", self.scale);
         match k.node.input(3) {
             Some(mask) => spec = spec.read("mask", mask).param("has_mask", true),
