@@ -137,8 +137,8 @@ struct main_Input {
     bool loop_init = true;
     while(true) {
         if (!loop_init) {
-            uint _e235 = ic;
-            ic = _e235 + 1u;
+            uint _e236 = ic;
+            ic = _e236 + 1u;
         }
         loop_init = false;
         uint _e30 = ic;
@@ -153,8 +153,8 @@ struct main_Input {
             bool loop_init_1 = true;
             while(true) {
                 if (!loop_init_1) {
-                    uint _e232 = ky;
-                    ky = _e232 + 1u;
+                    uint _e233 = ky;
+                    ky = _e233 + 1u;
                 }
                 loop_init_1 = false;
                 uint _e39 = ky;
@@ -178,8 +178,8 @@ struct main_Input {
                     bool loop_init_2 = true;
                     while(true) {
                         if (!loop_init_2) {
-                            uint _e229 = kx;
-                            kx = _e229 + 1u;
+                            uint _e230 = kx;
+                            kx = _e230 + 1u;
                         }
                         loop_init_2 = false;
                         uint _e62 = kx;
@@ -210,19 +210,19 @@ struct main_Input {
                             half _e187 = b_stats[metal::min(unsigned((static_cast<uint>((n * 8u) + naga_div(c, 4u)) * 2u) + 1u), (_buffer_sizes.size2 - 0 - 2) / 2)];
                             half _e193 = b_gamma[metal::min(unsigned(static_cast<uint>(c)), (_buffer_sizes.size3 - 0 - 2) / 2)];
                             half _e199 = b_beta[metal::min(unsigned(static_cast<uint>(c)), (_buffer_sizes.size4 - 0 - 2) / 2)];
-                            uint _e211 = ic;
-                            uint _e216 = ky;
-                            uint _e221 = kx;
-                            half _e225 = b_w[metal::min(unsigned((((((static_cast<uint>(oc) * 32u) + static_cast<uint>(_e211)) * 3u) + static_cast<uint>(_e216)) * 3u) + static_cast<uint>(_e221)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-                            v = _e83 + ((((((static_cast<float>(_e99) - static_cast<float>(_e113)) * static_cast<float>(_e128)) * static_cast<float>(_e134)) + static_cast<float>(_e140)) / (1.0 + metal::exp(-(((((static_cast<float>(_e158) - static_cast<float>(_e172)) * static_cast<float>(_e187)) * static_cast<float>(_e193)) + static_cast<float>(_e199)))))) * static_cast<float>(_e225));
+                            uint _e212 = ic;
+                            uint _e217 = ky;
+                            uint _e222 = kx;
+                            half _e226 = b_w[metal::min(unsigned((((((static_cast<uint>(oc) * 32u) + static_cast<uint>(_e212)) * 3u) + static_cast<uint>(_e217)) * 3u) + static_cast<uint>(_e222)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+                            v = _e83 + ((((((static_cast<float>(_e99) - static_cast<float>(_e113)) * static_cast<float>(_e128)) * static_cast<float>(_e134)) + static_cast<float>(_e140)) / (1.0 + metal::exp(-1.0 * ((((static_cast<float>(_e158) - static_cast<float>(_e172)) * static_cast<float>(_e187)) * static_cast<float>(_e193)) + static_cast<float>(_e199))))) * static_cast<float>(_e226));
                         }
                     }
                 }
             }
         }
     }
-    float _e253 = v;
-    b_y[metal::min(unsigned((((((static_cast<uint>(n) * 32u) + static_cast<uint>(oc)) * 8u) + static_cast<uint>(oy)) * 8u) + static_cast<uint>(ox)), (_buffer_sizes.size6 - 0 - 2) / 2)] = static_cast<half>(_e253);
+    float _e254 = v;
+    b_y[metal::min(unsigned((((((static_cast<uint>(n) * 32u) + static_cast<uint>(oc)) * 8u) + static_cast<uint>(oy)) * 8u) + static_cast<uint>(ox)), (_buffer_sizes.size6 - 0 - 2) / 2)] = static_cast<half>(_e254);
     return;
 }
 
@@ -288,8 +288,8 @@ struct main_Input {
     bool loop_init = true;
     while(true) {
         if (!loop_init) {
-            uint _e235 = ic;
-            ic = _e235 + 1u;
+            uint _e236 = ic;
+            ic = _e236 + 1u;
         }
         loop_init = false;
         uint _e30 = ic;
@@ -304,8 +304,8 @@ struct main_Input {
             bool loop_init_1 = true;
             while(true) {
                 if (!loop_init_1) {
-                    uint _e232 = ky;
-                    ky = _e232 + 1u;
+                    uint _e233 = ky;
+                    ky = _e233 + 1u;
                 }
                 loop_init_1 = false;
                 uint _e39 = ky;
@@ -329,8 +329,8 @@ struct main_Input {
                     bool loop_init_2 = true;
                     while(true) {
                         if (!loop_init_2) {
-                            uint _e229 = kx;
-                            kx = _e229 + 1u;
+                            uint _e230 = kx;
+                            kx = _e230 + 1u;
                         }
                         loop_init_2 = false;
                         uint _e62 = kx;
@@ -361,22 +361,22 @@ struct main_Input {
                             half _e187 = b_stats[metal::min(unsigned((static_cast<uint>((n * 8u) + naga_div(c, 4u)) * 2u) + 1u), (_buffer_sizes.size2 - 0 - 2) / 2)];
                             half _e193 = b_gamma[metal::min(unsigned(static_cast<uint>(c)), (_buffer_sizes.size3 - 0 - 2) / 2)];
                             half _e199 = b_beta[metal::min(unsigned(static_cast<uint>(c)), (_buffer_sizes.size4 - 0 - 2) / 2)];
-                            uint _e211 = ic;
-                            uint _e216 = ky;
-                            uint _e221 = kx;
-                            half _e225 = b_w[metal::min(unsigned((((((static_cast<uint>(oc) * 32u) + static_cast<uint>(_e211)) * 3u) + static_cast<uint>(_e216)) * 3u) + static_cast<uint>(_e221)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-                            v = _e83 + ((((((static_cast<float>(_e99) - static_cast<float>(_e113)) * static_cast<float>(_e128)) * static_cast<float>(_e134)) + static_cast<float>(_e140)) / (1.0 + metal::exp(-(((((static_cast<float>(_e158) - static_cast<float>(_e172)) * static_cast<float>(_e187)) * static_cast<float>(_e193)) + static_cast<float>(_e199)))))) * static_cast<float>(_e225));
+                            uint _e212 = ic;
+                            uint _e217 = ky;
+                            uint _e222 = kx;
+                            half _e226 = b_w[metal::min(unsigned((((((static_cast<uint>(oc) * 32u) + static_cast<uint>(_e212)) * 3u) + static_cast<uint>(_e217)) * 3u) + static_cast<uint>(_e222)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+                            v = _e83 + ((((((static_cast<float>(_e99) - static_cast<float>(_e113)) * static_cast<float>(_e128)) * static_cast<float>(_e134)) + static_cast<float>(_e140)) / (1.0 + metal::exp(-1.0 * ((((static_cast<float>(_e158) - static_cast<float>(_e172)) * static_cast<float>(_e187)) * static_cast<float>(_e193)) + static_cast<float>(_e199))))) * static_cast<float>(_e226));
                         }
                     }
                 }
             }
         }
     }
-    float _e238 = v;
-    half _e252 = b_e0_1_[metal::min(unsigned(((((0u + static_cast<uint>(oc)) * 8u) + static_cast<uint>(oy)) * 8u) + static_cast<uint>(ox)), (_buffer_sizes.size7 - 0 - 2) / 2)];
-    v = _e238 + static_cast<float>(_e252);
-    float _e270 = v;
-    b_y[metal::min(unsigned((((((static_cast<uint>(n) * 32u) + static_cast<uint>(oc)) * 8u) + static_cast<uint>(oy)) * 8u) + static_cast<uint>(ox)), (_buffer_sizes.size6 - 0 - 2) / 2)] = static_cast<half>(_e270);
+    float _e239 = v;
+    half _e253 = b_e0_1_[metal::min(unsigned(((((0u + static_cast<uint>(oc)) * 8u) + static_cast<uint>(oy)) * 8u) + static_cast<uint>(ox)), (_buffer_sizes.size7 - 0 - 2) / 2)];
+    v = _e239 + static_cast<float>(_e253);
+    float _e271 = v;
+    b_y[metal::min(unsigned((((((static_cast<uint>(n) * 32u) + static_cast<uint>(oc)) * 8u) + static_cast<uint>(oy)) * 8u) + static_cast<uint>(ox)), (_buffer_sizes.size6 - 0 - 2) / 2)] = static_cast<half>(_e271);
     return;
 }
 
@@ -746,32 +746,34 @@ struct main_Input {
     uint b0_ = naga_div(i, 128u);
     uint b1_ = naga_mod(naga_div(i, 64u), 2u);
     uint n = naga_mod(i, 64u);
+    uint ch = naga_mod(i, 1u);
+    uint e0_ = ch * 16u;
     bool loop_init = true;
     while(true) {
         if (!loop_init) {
-            uint _e29 = e;
-            e = _e29 + 1u;
+            uint _e33 = e;
+            e = _e33 + 1u;
         }
         loop_init = false;
-        uint _e23 = e;
-        if (_e23 < 16u) {
+        uint _e27 = e;
+        if (_e27 < 16u) {
         } else {
             break;
         }
         {
-            uint _e26 = e;
-            acc.inner[metal::min(unsigned(_e26), 15u)] = 0.0;
+            uint _e30 = e;
+            acc.inner[metal::min(unsigned(_e30), 15u)] = 0.0;
         }
     }
     bool loop_init_1 = true;
     while(true) {
         if (!loop_init_1) {
-            uint _e131 = j;
-            j = _e131 + 1u;
+            uint _e138 = j;
+            j = _e138 + 1u;
         }
         loop_init_1 = false;
-        uint _e34 = j;
-        if (_e34 < 64u) {
+        uint _e38 = j;
+        if (_e38 < 64u) {
         } else {
             break;
         }
@@ -781,57 +783,58 @@ struct main_Input {
             bool loop_init_2 = true;
             while(true) {
                 if (!loop_init_2) {
-                    uint _e80 = dd;
-                    dd = _e80 + 1u;
+                    uint _e84 = dd;
+                    dd = _e84 + 1u;
                 }
                 loop_init_2 = false;
-                uint _e41 = dd;
-                if (_e41 < 16u) {
+                uint _e45 = dd;
+                if (_e45 < 16u) {
                 } else {
                     break;
                 }
                 {
-                    float _e44 = s;
-                    uint _e51 = dd;
-                    half _e59 = b_q[metal::min(unsigned(((((0u + static_cast<uint>(n)) * 16u) + static_cast<uint>(_e51)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
-                    uint _e63 = dd;
-                    uint _e68 = j;
-                    half _e76 = b_kt[metal::min(unsigned(((((0u + static_cast<uint>(_e63)) * 64u) + static_cast<uint>(_e68)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-                    s = _e44 + (static_cast<float>(_e59) * static_cast<float>(_e76));
+                    float _e48 = s;
+                    uint _e55 = dd;
+                    half _e63 = b_q[metal::min(unsigned(((((0u + static_cast<uint>(n)) * 16u) + static_cast<uint>(_e55)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
+                    uint _e67 = dd;
+                    uint _e72 = j;
+                    half _e80 = b_kt[metal::min(unsigned(((((0u + static_cast<uint>(_e67)) * 64u) + static_cast<uint>(_e72)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+                    s = _e48 + (static_cast<float>(_e63) * static_cast<float>(_e80));
                 }
             }
-            float _e83 = s;
-            s = _e83 * 0.25;
-            float _e86 = mx;
             float _e87 = s;
-            float m_new = metal::max(_e86, _e87);
-            float _e89 = mx;
-            float corr = metal::exp(_e89 - m_new);
-            float _e92 = s;
-            float p = metal::exp(_e92 - m_new);
-            float _e95 = l;
-            l = (_e95 * corr) + p;
+            s = _e87 * 0.25;
+            float _e90 = mx;
+            float _e91 = s;
+            float m_new = metal::max(_e90, _e91);
+            float _e93 = mx;
+            float corr = metal::exp(_e93 - m_new);
+            float _e96 = s;
+            float p = metal::exp(_e96 - m_new);
+            float _e99 = l;
+            l = (_e99 * corr) + p;
             e_1 = 0u;
             bool loop_init_3 = true;
             while(true) {
                 if (!loop_init_3) {
-                    uint _e128 = e_1;
-                    e_1 = _e128 + 1u;
+                    uint _e135 = e_1;
+                    e_1 = _e135 + 1u;
                 }
                 loop_init_3 = false;
-                uint _e100 = e_1;
-                if (_e100 < 16u) {
+                uint _e104 = e_1;
+                if (_e104 < 16u) {
                 } else {
                     break;
                 }
                 {
-                    uint _e103 = e_1;
-                    uint _e105 = e_1;
-                    float _e107 = acc.inner[metal::min(unsigned(_e105), 15u)];
-                    uint _e111 = j;
-                    uint _e116 = e_1;
-                    half _e124 = b_v[metal::min(unsigned(((((0u + static_cast<uint>(_e111)) * 16u) + static_cast<uint>(_e116)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size2 - 0 - 2) / 2)];
-                    acc.inner[metal::min(unsigned(_e103), 15u)] = (_e107 * corr) + (p * static_cast<float>(_e124));
+                    uint _e107 = e_1;
+                    uint col = metal::min(e0_ + _e107, 15u);
+                    uint _e111 = e_1;
+                    uint _e113 = e_1;
+                    float _e115 = acc.inner[metal::min(unsigned(_e113), 15u)];
+                    uint _e119 = j;
+                    half _e131 = b_v[metal::min(unsigned(((((0u + static_cast<uint>(_e119)) * 16u) + static_cast<uint>(col)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size2 - 0 - 2) / 2)];
+                    acc.inner[metal::min(unsigned(_e111), 15u)] = (_e115 * corr) + (p * static_cast<float>(_e131));
                 }
             }
             mx = m_new;
@@ -840,22 +843,25 @@ struct main_Input {
     bool loop_init_4 = true;
     while(true) {
         if (!loop_init_4) {
-            uint _e161 = e_2;
-            e_2 = _e161 + 1u;
+            uint _e171 = e_2;
+            e_2 = _e171 + 1u;
         }
         loop_init_4 = false;
-        uint _e136 = e_2;
-        if (_e136 < 16u) {
+        uint _e143 = e_2;
+        if (_e143 < 16u) {
         } else {
             break;
         }
         {
-            uint _e139 = e_2;
-            float _e141 = acc.inner[metal::min(unsigned(_e139), 15u)];
-            float _e142 = l;
-            float v = _e141 / _e142;
-            uint _e152 = e_2;
-            b_y[metal::min(unsigned((((((static_cast<uint>(b0_) * 64u) + static_cast<uint>(n)) * 16u) + static_cast<uint>(_e152)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size3 - 0 - 2) / 2)] = static_cast<half>(v);
+            uint _e146 = e_2;
+            uint col_1 = e0_ + _e146;
+            if (col_1 < 16u) {
+                uint _e150 = e_2;
+                float _e152 = acc.inner[metal::min(unsigned(_e150), 15u)];
+                float _e153 = l;
+                float v = _e152 / _e153;
+                b_y[metal::min(unsigned((((((static_cast<uint>(b0_) * 64u) + static_cast<uint>(n)) * 16u) + static_cast<uint>(col_1)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size3 - 0 - 2) / 2)] = static_cast<half>(v);
+            }
         }
     }
     return;
@@ -1197,32 +1203,34 @@ struct main_Input {
     uint b0_ = naga_div(i, 128u);
     uint b1_ = naga_mod(naga_div(i, 64u), 2u);
     uint n = naga_mod(i, 64u);
+    uint ch = naga_mod(i, 1u);
+    uint e0_ = ch * 16u;
     bool loop_init = true;
     while(true) {
         if (!loop_init) {
-            uint _e29 = e;
-            e = _e29 + 1u;
+            uint _e33 = e;
+            e = _e33 + 1u;
         }
         loop_init = false;
-        uint _e23 = e;
-        if (_e23 < 16u) {
+        uint _e27 = e;
+        if (_e27 < 16u) {
         } else {
             break;
         }
         {
-            uint _e26 = e;
-            acc.inner[metal::min(unsigned(_e26), 15u)] = 0.0;
+            uint _e30 = e;
+            acc.inner[metal::min(unsigned(_e30), 15u)] = 0.0;
         }
     }
     bool loop_init_1 = true;
     while(true) {
         if (!loop_init_1) {
-            uint _e131 = j;
-            j = _e131 + 1u;
+            uint _e138 = j;
+            j = _e138 + 1u;
         }
         loop_init_1 = false;
-        uint _e34 = j;
-        if (_e34 < 7u) {
+        uint _e38 = j;
+        if (_e38 < 7u) {
         } else {
             break;
         }
@@ -1232,57 +1240,58 @@ struct main_Input {
             bool loop_init_2 = true;
             while(true) {
                 if (!loop_init_2) {
-                    uint _e80 = dd;
-                    dd = _e80 + 1u;
+                    uint _e84 = dd;
+                    dd = _e84 + 1u;
                 }
                 loop_init_2 = false;
-                uint _e41 = dd;
-                if (_e41 < 16u) {
+                uint _e45 = dd;
+                if (_e45 < 16u) {
                 } else {
                     break;
                 }
                 {
-                    float _e44 = s;
-                    uint _e51 = dd;
-                    half _e59 = b_q[metal::min(unsigned(((((0u + static_cast<uint>(n)) * 16u) + static_cast<uint>(_e51)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
-                    uint _e63 = dd;
-                    uint _e68 = j;
-                    half _e76 = b_kt[metal::min(unsigned(((((0u + static_cast<uint>(_e63)) * 7u) + static_cast<uint>(_e68)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-                    s = _e44 + (static_cast<float>(_e59) * static_cast<float>(_e76));
+                    float _e48 = s;
+                    uint _e55 = dd;
+                    half _e63 = b_q[metal::min(unsigned(((((0u + static_cast<uint>(n)) * 16u) + static_cast<uint>(_e55)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
+                    uint _e67 = dd;
+                    uint _e72 = j;
+                    half _e80 = b_kt[metal::min(unsigned(((((0u + static_cast<uint>(_e67)) * 7u) + static_cast<uint>(_e72)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+                    s = _e48 + (static_cast<float>(_e63) * static_cast<float>(_e80));
                 }
             }
-            float _e83 = s;
-            s = _e83 * 0.25;
-            float _e86 = mx;
             float _e87 = s;
-            float m_new = metal::max(_e86, _e87);
-            float _e89 = mx;
-            float corr = metal::exp(_e89 - m_new);
-            float _e92 = s;
-            float p = metal::exp(_e92 - m_new);
-            float _e95 = l;
-            l = (_e95 * corr) + p;
+            s = _e87 * 0.25;
+            float _e90 = mx;
+            float _e91 = s;
+            float m_new = metal::max(_e90, _e91);
+            float _e93 = mx;
+            float corr = metal::exp(_e93 - m_new);
+            float _e96 = s;
+            float p = metal::exp(_e96 - m_new);
+            float _e99 = l;
+            l = (_e99 * corr) + p;
             e_1 = 0u;
             bool loop_init_3 = true;
             while(true) {
                 if (!loop_init_3) {
-                    uint _e128 = e_1;
-                    e_1 = _e128 + 1u;
+                    uint _e135 = e_1;
+                    e_1 = _e135 + 1u;
                 }
                 loop_init_3 = false;
-                uint _e100 = e_1;
-                if (_e100 < 16u) {
+                uint _e104 = e_1;
+                if (_e104 < 16u) {
                 } else {
                     break;
                 }
                 {
-                    uint _e103 = e_1;
-                    uint _e105 = e_1;
-                    float _e107 = acc.inner[metal::min(unsigned(_e105), 15u)];
-                    uint _e111 = j;
-                    uint _e116 = e_1;
-                    half _e124 = b_v[metal::min(unsigned(((((0u + static_cast<uint>(_e111)) * 16u) + static_cast<uint>(_e116)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size2 - 0 - 2) / 2)];
-                    acc.inner[metal::min(unsigned(_e103), 15u)] = (_e107 * corr) + (p * static_cast<float>(_e124));
+                    uint _e107 = e_1;
+                    uint col = metal::min(e0_ + _e107, 15u);
+                    uint _e111 = e_1;
+                    uint _e113 = e_1;
+                    float _e115 = acc.inner[metal::min(unsigned(_e113), 15u)];
+                    uint _e119 = j;
+                    half _e131 = b_v[metal::min(unsigned(((((0u + static_cast<uint>(_e119)) * 16u) + static_cast<uint>(col)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size2 - 0 - 2) / 2)];
+                    acc.inner[metal::min(unsigned(_e111), 15u)] = (_e115 * corr) + (p * static_cast<float>(_e131));
                 }
             }
             mx = m_new;
@@ -1291,22 +1300,25 @@ struct main_Input {
     bool loop_init_4 = true;
     while(true) {
         if (!loop_init_4) {
-            uint _e161 = e_2;
-            e_2 = _e161 + 1u;
+            uint _e171 = e_2;
+            e_2 = _e171 + 1u;
         }
         loop_init_4 = false;
-        uint _e136 = e_2;
-        if (_e136 < 16u) {
+        uint _e143 = e_2;
+        if (_e143 < 16u) {
         } else {
             break;
         }
         {
-            uint _e139 = e_2;
-            float _e141 = acc.inner[metal::min(unsigned(_e139), 15u)];
-            float _e142 = l;
-            float v = _e141 / _e142;
-            uint _e152 = e_2;
-            b_y[metal::min(unsigned((((((static_cast<uint>(b0_) * 64u) + static_cast<uint>(n)) * 16u) + static_cast<uint>(_e152)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size3 - 0 - 2) / 2)] = static_cast<half>(v);
+            uint _e146 = e_2;
+            uint col_1 = e0_ + _e146;
+            if (col_1 < 16u) {
+                uint _e150 = e_2;
+                float _e152 = acc.inner[metal::min(unsigned(_e150), 15u)];
+                float _e153 = l;
+                float v = _e152 / _e153;
+                b_y[metal::min(unsigned((((((static_cast<uint>(b0_) * 64u) + static_cast<uint>(n)) * 16u) + static_cast<uint>(col_1)) * 4u) + static_cast<uint>(b1_)), (_buffer_sizes.size3 - 0 - 2) / 2)] = static_cast<half>(v);
+            }
         }
     }
     return;

@@ -39,7 +39,7 @@ void k_main(__global const half* restrict b_x, __global const half* restrict b_w
             for (uint kx = 0u; kx < 3u; kx++) {
                 const int ix = (int)(ox * 1u + kx * 1u) - 1;
                 if (ix < 0 || ix >= 8) continue;
-                v += (((((vload_half((((((uint)(n)) * 32u + ((uint)(c))) * 8u + ((uint)(iy))) * 8u + ((uint)(ix))), b_x) - vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(0))), b_stats)) * vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(1))), b_stats)) * vload_half(((uint)(c)), b_gamma)) + vload_half(((uint)(c)), b_beta)) / (1.0f + exp(-((((vload_half((((((uint)(n)) * 32u + ((uint)(c))) * 8u + ((uint)(iy))) * 8u + ((uint)(ix))), b_x) - vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(0))), b_stats)) * vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(1))), b_stats)) * vload_half(((uint)(c)), b_gamma)) + vload_half(((uint)(c)), b_beta))))) * vload_half((((((uint)(oc)) * 32u + ((uint)(ic))) * 3u + ((uint)(ky))) * 3u + ((uint)(kx))), b_w);
+                v += (((((vload_half((((((uint)(n)) * 32u + ((uint)(c))) * 8u + ((uint)(iy))) * 8u + ((uint)(ix))), b_x) - vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(0))), b_stats)) * vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(1))), b_stats)) * vload_half(((uint)(c)), b_gamma)) + vload_half(((uint)(c)), b_beta)) / (1.0f + exp(-1.0f * ((((vload_half((((((uint)(n)) * 32u + ((uint)(c))) * 8u + ((uint)(iy))) * 8u + ((uint)(ix))), b_x) - vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(0))), b_stats)) * vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(1))), b_stats)) * vload_half(((uint)(c)), b_gamma)) + vload_half(((uint)(c)), b_beta))))) * vload_half((((((uint)(oc)) * 32u + ((uint)(ic))) * 3u + ((uint)(ky))) * 3u + ((uint)(kx))), b_w);
             }
         }
     }
@@ -68,7 +68,7 @@ void k_main(__global const half* restrict b_x, __global const half* restrict b_w
             for (uint kx = 0u; kx < 3u; kx++) {
                 const int ix = (int)(ox * 1u + kx * 1u) - 1;
                 if (ix < 0 || ix >= 8) continue;
-                v += (((((vload_half((((((uint)(n)) * 32u + ((uint)(c))) * 8u + ((uint)(iy))) * 8u + ((uint)(ix))), b_x) - vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(0))), b_stats)) * vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(1))), b_stats)) * vload_half(((uint)(c)), b_gamma)) + vload_half(((uint)(c)), b_beta)) / (1.0f + exp(-((((vload_half((((((uint)(n)) * 32u + ((uint)(c))) * 8u + ((uint)(iy))) * 8u + ((uint)(ix))), b_x) - vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(0))), b_stats)) * vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(1))), b_stats)) * vload_half(((uint)(c)), b_gamma)) + vload_half(((uint)(c)), b_beta))))) * vload_half((((((uint)(oc)) * 32u + ((uint)(ic))) * 3u + ((uint)(ky))) * 3u + ((uint)(kx))), b_w);
+                v += (((((vload_half((((((uint)(n)) * 32u + ((uint)(c))) * 8u + ((uint)(iy))) * 8u + ((uint)(ix))), b_x) - vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(0))), b_stats)) * vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(1))), b_stats)) * vload_half(((uint)(c)), b_gamma)) + vload_half(((uint)(c)), b_beta)) / (1.0f + exp(-1.0f * ((((vload_half((((((uint)(n)) * 32u + ((uint)(c))) * 8u + ((uint)(iy))) * 8u + ((uint)(ix))), b_x) - vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(0))), b_stats)) * vload_half((((uint)((n * 8u + c / 4u))) * 2u + ((uint)(1))), b_stats)) * vload_half(((uint)(c)), b_gamma)) + vload_half(((uint)(c)), b_beta))))) * vload_half((((((uint)(oc)) * 32u + ((uint)(ic))) * 3u + ((uint)(ky))) * 3u + ((uint)(kx))), b_w);
             }
         }
     }
@@ -174,7 +174,9 @@ void k_main(__global const half* restrict b_q, __global const half* restrict b_k
     const uint b0 = (i / 128u);
     const uint b1 = (i / 64u) % 2u;
     const uint n = i % 64u;
+    const uint ch = i % 1u;
 
+    const uint e0 = ch * 16u;
     float mx = -3.4028235e38f;
     float l = 0.0f;
     float acc[16];
@@ -190,13 +192,17 @@ void k_main(__global const half* restrict b_q, __global const half* restrict b_k
         const float p = exp(s - m_new);
         l = l * corr + p;
         for (uint e = 0u; e < 16u; e++) {
-            acc[e] = acc[e] * corr + p * vload_half(((((((uint)(0))) * 64u + ((uint)(j))) * 16u + ((uint)(e))) * 4u + ((uint)(b1))), b_v);
+            const uint col = min(e0 + e, 16u - 1u);
+            acc[e] = acc[e] * corr + p * vload_half(((((((uint)(0))) * 64u + ((uint)(j))) * 16u + ((uint)(col))) * 4u + ((uint)(b1))), b_v);
         }
         mx = m_new;
     }
     for (uint e = 0u; e < 16u; e++) {
-        const float v = acc[e] / l;
-        vstore_half(v, ((((((uint)(b0))) * 64u + ((uint)(n))) * 16u + ((uint)(e))) * 4u + ((uint)(b1))), b_y);
+        const uint col = e0 + e;
+        if (col < 16u) {
+            const float v = acc[e] / l;
+            vstore_half(v, ((((((uint)(b0))) * 64u + ((uint)(n))) * 16u + ((uint)(col))) * 4u + ((uint)(b1))), b_y);
+        }
     }
 }
 
@@ -295,7 +301,9 @@ void k_main(__global const half* restrict b_q, __global const half* restrict b_k
     const uint b0 = (i / 128u);
     const uint b1 = (i / 64u) % 2u;
     const uint n = i % 64u;
+    const uint ch = i % 1u;
 
+    const uint e0 = ch * 16u;
     float mx = -3.4028235e38f;
     float l = 0.0f;
     float acc[16];
@@ -311,13 +319,17 @@ void k_main(__global const half* restrict b_q, __global const half* restrict b_k
         const float p = exp(s - m_new);
         l = l * corr + p;
         for (uint e = 0u; e < 16u; e++) {
-            acc[e] = acc[e] * corr + p * vload_half(((((((uint)(0))) * 7u + ((uint)(j))) * 16u + ((uint)(e))) * 4u + ((uint)(b1))), b_v);
+            const uint col = min(e0 + e, 16u - 1u);
+            acc[e] = acc[e] * corr + p * vload_half(((((((uint)(0))) * 7u + ((uint)(j))) * 16u + ((uint)(col))) * 4u + ((uint)(b1))), b_v);
         }
         mx = m_new;
     }
     for (uint e = 0u; e < 16u; e++) {
-        const float v = acc[e] / l;
-        vstore_half(v, ((((((uint)(b0))) * 64u + ((uint)(n))) * 16u + ((uint)(e))) * 4u + ((uint)(b1))), b_y);
+        const uint col = e0 + e;
+        if (col < 16u) {
+            const float v = acc[e] / l;
+            vstore_half(v, ((((((uint)(b0))) * 64u + ((uint)(n))) * 16u + ((uint)(col))) * 4u + ((uint)(b1))), b_y);
+        }
     }
 }
 

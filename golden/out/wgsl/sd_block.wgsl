@@ -50,7 +50,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             for (var kx: u32 = 0u; kx < 3u; kx = kx + 1u) {
                 let ix: i32 = i32(ox * 1u + kx * 1u) - 1;
                 if (ix < 0 || ix >= 8) { continue; }
-                v = v + (((((b_x[(((u32(n) * 32u + u32(c)) * 8u + u32(iy)) * 8u + u32(ix))] - b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(0))]) * b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(1))]) * b_gamma[u32(c)]) + b_beta[u32(c)]) / (1.0 + exp(-((((b_x[(((u32(n) * 32u + u32(c)) * 8u + u32(iy)) * 8u + u32(ix))] - b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(0))]) * b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(1))]) * b_gamma[u32(c)]) + b_beta[u32(c)])))) * b_w[(((u32(oc) * 32u + u32(ic)) * 3u + u32(ky)) * 3u + u32(kx))];
+                v = v + (((((b_x[(((u32(n) * 32u + u32(c)) * 8u + u32(iy)) * 8u + u32(ix))] - b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(0))]) * b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(1))]) * b_gamma[u32(c)]) + b_beta[u32(c)]) / (1.0 + exp(-1.0 * ((((b_x[(((u32(n) * 32u + u32(c)) * 8u + u32(iy)) * 8u + u32(ix))] - b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(0))]) * b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(1))]) * b_gamma[u32(c)]) + b_beta[u32(c)])))) * b_w[(((u32(oc) * 32u + u32(ic)) * 3u + u32(ky)) * 3u + u32(kx))];
             }
         }
     }
@@ -88,7 +88,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
             for (var kx: u32 = 0u; kx < 3u; kx = kx + 1u) {
                 let ix: i32 = i32(ox * 1u + kx * 1u) - 1;
                 if (ix < 0 || ix >= 8) { continue; }
-                v = v + (((((b_x[(((u32(n) * 32u + u32(c)) * 8u + u32(iy)) * 8u + u32(ix))] - b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(0))]) * b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(1))]) * b_gamma[u32(c)]) + b_beta[u32(c)]) / (1.0 + exp(-((((b_x[(((u32(n) * 32u + u32(c)) * 8u + u32(iy)) * 8u + u32(ix))] - b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(0))]) * b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(1))]) * b_gamma[u32(c)]) + b_beta[u32(c)])))) * b_w[(((u32(oc) * 32u + u32(ic)) * 3u + u32(ky)) * 3u + u32(kx))];
+                v = v + (((((b_x[(((u32(n) * 32u + u32(c)) * 8u + u32(iy)) * 8u + u32(ix))] - b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(0))]) * b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(1))]) * b_gamma[u32(c)]) + b_beta[u32(c)]) / (1.0 + exp(-1.0 * ((((b_x[(((u32(n) * 32u + u32(c)) * 8u + u32(iy)) * 8u + u32(ix))] - b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(0))]) * b_stats[(u32((n * 8u + c / 4u)) * 2u + u32(1))]) * b_gamma[u32(c)]) + b_beta[u32(c)])))) * b_w[(((u32(oc) * 32u + u32(ic)) * 3u + u32(ky)) * 3u + u32(kx))];
             }
         }
     }
@@ -217,7 +217,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let b0: u32 = (i / 128u);
     let b1: u32 = (i / 64u) % 2u;
     let n: u32 = i % 64u;
+    let ch: u32 = i % 1u;
 
+    let e0: u32 = ch * 16u;
     var mx: f32 = -3.4028235e38;
     var l: f32 = 0.0;
     var acc: array<f32, 16>;
@@ -233,13 +235,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         let p: f32 = exp(s - m_new);
         l = l * corr + p;
         for (var e: u32 = 0u; e < 16u; e = e + 1u) {
-            acc[e] = acc[e] * corr + p * b_v[(((u32(0) * 2u + u32(b1)) * 64u + u32(j)) * 16u + u32(e))];
+            let col: u32 = min(e0 + e, 16u - 1u);
+            acc[e] = acc[e] * corr + p * b_v[(((u32(0) * 2u + u32(b1)) * 64u + u32(j)) * 16u + u32(col))];
         }
         mx = m_new;
     }
     for (var e: u32 = 0u; e < 16u; e = e + 1u) {
-        let v: f32 = acc[e] / l;
-        b_y[(((u32(b0) * 2u + u32(b1)) * 64u + u32(n)) * 16u + u32(e))] = v;
+        let col: u32 = e0 + e;
+        if (col < 16u) {
+            let v: f32 = acc[e] / l;
+            b_y[(((u32(b0) * 2u + u32(b1)) * 64u + u32(n)) * 16u + u32(col))] = v;
+        }
     }
 }
 
@@ -362,7 +368,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let b0: u32 = (i / 128u);
     let b1: u32 = (i / 64u) % 2u;
     let n: u32 = i % 64u;
+    let ch: u32 = i % 1u;
 
+    let e0: u32 = ch * 16u;
     var mx: f32 = -3.4028235e38;
     var l: f32 = 0.0;
     var acc: array<f32, 16>;
@@ -378,13 +386,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         let p: f32 = exp(s - m_new);
         l = l * corr + p;
         for (var e: u32 = 0u; e < 16u; e = e + 1u) {
-            acc[e] = acc[e] * corr + p * b_v[(((u32(0) * 2u + u32(b1)) * 7u + u32(j)) * 16u + u32(e))];
+            let col: u32 = min(e0 + e, 16u - 1u);
+            acc[e] = acc[e] * corr + p * b_v[(((u32(0) * 2u + u32(b1)) * 7u + u32(j)) * 16u + u32(col))];
         }
         mx = m_new;
     }
     for (var e: u32 = 0u; e < 16u; e = e + 1u) {
-        let v: f32 = acc[e] / l;
-        b_y[(((u32(b0) * 2u + u32(b1)) * 64u + u32(n)) * 16u + u32(e))] = v;
+        let col: u32 = e0 + e;
+        if (col < 16u) {
+            let v: f32 = acc[e] / l;
+            b_y[(((u32(b0) * 2u + u32(b1)) * 64u + u32(n)) * 16u + u32(col))] = v;
+        }
     }
 }
 
