@@ -255,15 +255,27 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 return Err(CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' is viewed with shape {shape:?} but its layout is not linear", tensor.name) }.into());
             }
             let r = range_of(t).ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' has no storage", tensor.name) })?;
-            if r.size > target.limits.max_storage_buffer_range {
-                return Err(CompileError::Target(format!(
-                    "node '{}': tensor '{}' needs a {}-byte binding, above target '{}' max_storage_buffer_range {}",
-                    node.name, tensor.name, r.size, target.name, target.limits.max_storage_buffer_range
-                )));
+            if !ph.objects.is_empty() && view.is_some_and(|v| v != &tensor.shape) && ph.layout != Layout::Linear {
+                return Err(CompileError::Target(format!("node '{}': tensor '{}' is split into objects and viewed in a non-linear layout", node.name, tensor.name)));
             }
             let desc = ph.desc(name, shape);
+            if ph.objects.is_empty() {
+                if r.size > target.limits.max_storage_buffer_range {
+                    return Err(CompileError::Target(format!(
+                        "node '{}': tensor '{}' needs a {}-byte binding, above target '{}' max_storage_buffer_range {}",
+                        node.name, tensor.name, r.size, target.name, target.limits.max_storage_buffer_range
+                    )));
+                }
+                ranges.push((r, access));
+            } else {
+                // One binding per object: consecutive ranges of the tensor's storage.
+                let mut off = r.offset;
+                for &size in &ph.objects {
+                    ranges.push((BufferRange { pool: r.pool, offset: off, size }, access));
+                    off += size;
+                }
+            }
             rbs.push(RenderBinding { desc: desc.clone(), access });
-            ranges.push((r, access));
             Ok(desc)
         };
         for b in &spec.bindings {

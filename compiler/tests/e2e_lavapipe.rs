@@ -50,3 +50,26 @@ fn runtime_allocates_exactly_the_plan() {
         assert_eq!(session.allocated_bytes(), pools, "{name}: runtime allocated more than the planned pools");
     }
 }
+
+/// Tensors larger than one storage binding are realized as several objects: with a
+/// lavapipe target whose binding limit is 4 KiB, activations and weights of real models
+/// are split, every binding stays within the limit, and results still match onnxruntime.
+#[test]
+fn tensors_split_across_bindings() {
+    let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
+    let limited = text.replace("max_storage_buffer_range = 134217728", "max_storage_buffer_range = 4096");
+    assert_ne!(text, limited, "lavapipe.toml no longer has the expected limit line");
+    let target = driftc::target::Target::from_toml(&limited, std::path::Path::new("lavapipe.toml")).expect("target");
+    for name in ["tiny_cnn", "tiny_ops", "sd_block", "attention_wide"] {
+        let case = load_case(name);
+        let compiled = driftc::compile::compile_file(&case.model(), &target, &case.options(None)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let bindings: Vec<u64> = compiled.manifest.programs.iter().flat_map(|p| p.dispatches.iter().flat_map(|d| d.bindings.iter().map(|b| b.size))).collect();
+        assert!(bindings.iter().all(|&b| b <= 4096), "{name}: a binding exceeds the 4 KiB limit");
+        assert!(compiled.sources.iter().any(|(_, src)| src.contains("var<storage, read> b_w0") || src.contains("b_a00") || src.contains("b_y0:") || src.contains("b_x0:") || src.contains("b_v0:")), "{name}: nothing was split");
+        let got = run_on_device(&compiled, &case.inputs);
+        for (out, want) in &case.outputs {
+            let err = rel_l2(&got[out], &want.as_f32());
+            assert!(err <= 1e-4, "{name}: output '{out}' relative L2 error {err:.3e} with split tensors");
+        }
+    }
+}

@@ -45,21 +45,23 @@ void k_main(__global const float* restrict b_t, __global const float* restrict b
 "#;
 
 /// y = a*x + b as two kernels; `a`, `b` in a weights pool, `x`, `t`, `y` in an activations
-/// pool at non-zero offsets (multiples of 128, PoCL's CL_DEVICE_MEM_BASE_ADDR_ALIGN).
+/// pool at non-zero offsets. Sub-buffer origins must be multiples of the device's
+/// CL_DEVICE_MEM_BASE_ADDR_ALIGN (128 bytes on PoCL, 512 on NVIDIA), so every offset here
+/// is a multiple of 4096 and the bundles run on any OpenCL device.
 fn axpb() -> (Builder, Vec<f32>, Vec<f32>) {
     let n = AXPB_N;
     let n64 = u64::from(n);
     let (a, b) = (values(n as usize, 1), values(n as usize, 2));
     let mut bld = builder();
     let wp = bld.pool("weights", PoolRole::Weights, 8192);
-    let ap = bld.pool("activations", PoolRole::Activations, 12544);
+    let ap = bld.pool("activations", PoolRole::Activations, 16384);
     let ra = bld.tensor("a", DType::F32, &[n64], wp, 0, ElemType::F32);
     let rb = bld.tensor("b", DType::F32, &[n64], wp, 4096, ElemType::F32);
     bld.weight(wp, 0, &f32_bytes(&a));
     bld.weight(wp, 4096, &f32_bytes(&b));
-    let rx = bld.input("x", DType::F32, &[n64], ap, 256, ElemType::F32);
-    let rt = bld.tensor("t", DType::F32, &[n64], ap, 4352, ElemType::F32);
-    let ry = bld.output("y", DType::F32, &[n64], ap, 8448, ElemType::F32);
+    let rx = bld.input("x", DType::F32, &[n64], ap, 4096, ElemType::F32);
+    let rt = bld.tensor("t", DType::F32, &[n64], ap, 8192, ElemType::F32);
+    let ry = bld.output("y", DType::F32, &[n64], ap, 12288, ElemType::F32);
     let (r, rw) = (Access::Read, Access::ReadWrite);
     let k_mul = cl_kernel(&mut bld, "mul_f32", MUL_F32, vec![r, r, rw], 4);
     let k_add = cl_kernel(&mut bld, "add_f32", ADD_F32, vec![r, r, rw], 0);
@@ -83,9 +85,9 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
 fn affine_f16() -> Builder {
     let mut bld = builder();
     bld.m.precision = Precision::F16;
-    let ap = bld.pool("activations", PoolRole::Activations, 4096);
+    let ap = bld.pool("activations", PoolRole::Activations, 8192);
     let rx = bld.input("x", DType::F32, &[1, 333], ap, 0, ElemType::F16);
-    let ry = bld.output("y", DType::F32, &[1, 333], ap, 2048, ElemType::F16);
+    let ry = bld.output("y", DType::F32, &[1, 333], ap, 4096, ElemType::F16);
     let k = cl_kernel(&mut bld, "affine_f16", AFFINE_F16, vec![Access::Read, Access::ReadWrite], 0);
     bld.dispatch(k, "y = 0.5x + 0.25", vec![rx, ry], [6, 1, 1], vec![], false);
     bld
@@ -104,9 +106,9 @@ void k_main(__global const int* restrict b_x, __global int* restrict b_y) {
 /// y = 3x - 1 on i32 storage, with i64 host input and output.
 fn affine_i32() -> Builder {
     let mut bld = builder();
-    let ap = bld.pool("activations", PoolRole::Activations, 1024);
+    let ap = bld.pool("activations", PoolRole::Activations, 8192);
     let rx = bld.input("ids", DType::I64, &[100], ap, 0, ElemType::I32);
-    let ry = bld.output("y", DType::I64, &[100], ap, 512, ElemType::I32);
+    let ry = bld.output("y", DType::I64, &[100], ap, 4096, ElemType::I32);
     let k = cl_kernel(&mut bld, "affine_i32", AFFINE_I32, vec![Access::Read, Access::ReadWrite], 0);
     bld.dispatch(k, "y = 3x - 1", vec![rx, ry], [2, 1, 1], vec![], false);
     bld
@@ -174,9 +176,9 @@ fn a_device_limits_and_info() {
     assert!(l.min_storage_buffer_offset_alignment.is_power_of_two(), "{l:?}");
     assert!(l.max_workgroup_count.iter().all(|&c| u64::from(c) * 4096 > u64::from(u32::MAX)), "{l:?}");
     if is_pocl(&s) {
-        // clinfo: 1024-bit base address alignment, 2 GiB allocations, no cl_khr_fp16.
+        // clinfo: 1024-bit base address alignment, no cl_khr_fp16. (PoCL derives its
+        // allocation and global-memory sizes from the host's free memory: they vary.)
         assert_eq!(l.min_storage_buffer_offset_alignment, 128, "{l:?}");
-        assert_eq!(l.max_storage_buffer_range, 2 << 30, "{l:?}");
         assert!(!l.fp16 && !l.int8_dot, "{l:?}");
     }
     drop(s);
@@ -272,7 +274,7 @@ fn d_kernel_that_fails_to_build_is_named_with_its_log() {
 #[test]
 fn d_binding_past_pool_end_is_refused_at_open() {
     let mut bld = axpb().0;
-    bld.m.programs[0].dispatches[0].bindings[2].offset = 12544 - 256; // t: 4000 bytes
+    bld.m.programs[0].dispatches[0].bindings[2].offset = 16384 - 256; // t: 4000 bytes
     let e = Bundle::from_vec(bld.build()).unwrap_err();
     let field = invalid_field(&e);
     assert!(field.starts_with("programs[0].dispatches[0]") && field.ends_with(".bindings[2]"), "{e}");

@@ -22,10 +22,10 @@ fn copy_bundle() -> Builder {
     let mut bld = Builder::new(Api::OpenCl);
     bld.m.target = "pocl".into();
     let wp = bld.pool("weights", PoolRole::Weights, 1024);
-    let ap = bld.pool("activations", PoolRole::Activations, 2048);
+    let ap = bld.pool("activations", PoolRole::Activations, 8192);
     let rw = bld.tensor("w", DType::F32, &[256], wp, 0, ElemType::F32);
     bld.weight(wp, 0, &f32_bytes(&values(256, 5)));
-    let ry = bld.output("y", DType::F32, &[256], ap, 1024, ElemType::F32);
+    let ry = bld.output("y", DType::F32, &[256], ap, 4096, ElemType::F32);
     let k = bld.kernel_code("copy_f32", "k_main", COPY.as_bytes(), vec![Access::Read, Access::ReadWrite], 0);
     bld.m.kernels[k as usize].language = KernelLanguage::OpenclC;
     bld.dispatch(k, "y = w + 1", vec![rw, ry], [4, 1, 1], vec![], false);
@@ -38,14 +38,13 @@ fn refused_and_dropped_sessions_hold_no_opencl_object() {
 
     // Past the pool's end: refused when the bundle is opened, before any device work.
     let mut bld = copy_bundle();
-    bld.m.programs[0].dispatches[0].bindings[1].offset = 1536;
+    bld.m.programs[0].dispatches[0].bindings[1].offset = 8192 - 512;
     assert!(Bundle::from_vec(bld.build()).is_err());
     assert_eq!(live(), 0);
 
     // Refused by the device-limit verification (alignment): nothing was created.
     let mut bld = copy_bundle();
-    bld.m.programs[0].dispatches[0].bindings[1].offset = 1028;
-    bld.m.programs[0].dispatches[0].bindings[1].size = 1016;
+    bld.m.programs[0].dispatches[0].bindings[1].offset = 4100;
     let e = Session::new(&Bundle::from_vec(bld.build()).unwrap(), &SessionOptions::default()).unwrap_err();
     assert!(matches!(e, Error::Bundle(_)), "{e}");
     assert_eq!(live(), 0, "the verifier must run before any OpenCL object is created");

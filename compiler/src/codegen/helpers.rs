@@ -20,6 +20,48 @@ pub struct TensorDesc {
     /// "f32", "f16" or "i32".
     pub elem: String,
     pub numel: usize,
+    /// Elements in each physical object when the tensor is split across several
+    /// bindings (`var` + index); empty for one object.
+    #[serde(default)]
+    pub objects: Vec<usize>,
+}
+
+/// Binding variable names of a tensor: `var` itself, or `var0`, `var1`, ... when split.
+pub fn object_vars(t: &TensorDesc) -> Vec<String> {
+    if t.objects.len() <= 1 {
+        vec![t.var.clone()]
+    } else {
+        (0..t.objects.len()).map(|k| format!("{}{k}", t.var)).collect()
+    }
+}
+
+/// One element read from `var[off]` in the language.
+fn read_elem(lang: Lang, elem: &str, var: &str, off: &str) -> String {
+    match (lang, elem) {
+        (Lang::Wgsl, "f32") => format!("{var}[{off}]"),
+        (Lang::Wgsl, _) => format!("f32({var}[{off}])"),
+        (Lang::OpenclC, "f16") => format!("vload_half({off}, {var})"),
+        (Lang::OpenclC, "i32") => format!("((float)({var}[{off}]))"),
+        (Lang::OpenclC, _) => format!("{var}[{off}]"),
+    }
+}
+
+/// One element written to `var[off]` in the language.
+fn write_elem(lang: Lang, elem: &str, var: &str, off: &str, v: &str) -> String {
+    match (lang, elem) {
+        (Lang::Wgsl, "f16") => format!("{var}[{off}] = f16({v});"),
+        (Lang::Wgsl, "i32") => format!("{var}[{off}] = i32({v});"),
+        (Lang::Wgsl, _) => format!("{var}[{off}] = {v};"),
+        (Lang::OpenclC, "f16") => format!("vstore_half({v}, {off}, {var});"),
+        (Lang::OpenclC, "i32") => format!("{var}[{off}] = (int)({v});"),
+        (Lang::OpenclC, _) => format!("{var}[{off}] = {v};"),
+    }
+}
+
+/// Object boundaries: (object index, first element) for every object.
+fn object_starts(t: &TensorDesc) -> Vec<(usize, usize)> {
+    let mut start = 0;
+    t.objects.iter().enumerate().map(|(k, &n)| { let s = (k, start); start += n; s }).collect()
 }
 
 fn coord(lang: Lang, c: &str) -> String {
@@ -64,27 +106,40 @@ pub fn offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, Stri
 /// and boolean tensors are stored as i32; values up to 2^24 convert exactly).
 pub fn load(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, String> {
     let off = offset(lang, t, idx)?;
-    Ok(match (lang, t.elem.as_str()) {
-        (Lang::Wgsl, "f32") => format!("{}[{off}]", t.var),
-        (Lang::Wgsl, _) => format!("f32({}[{off}])", t.var),
-        (Lang::OpenclC, "f16") => format!("vload_half({off}, {})", t.var),
-        (Lang::OpenclC, "i32") => format!("((float)({}[{off}]))", t.var),
-        (Lang::OpenclC, _) => format!("{}[{off}]", t.var),
-    })
+    if t.objects.len() <= 1 {
+        return Ok(read_elem(lang, &t.elem, &t.var, &off));
+    }
+    // Several objects: read from the one holding the element. (Indices into the other
+    // objects are clamped by the bounds-check policy, and their values discarded.)
+    let vars = object_vars(t);
+    let starts = object_starts(t);
+    let (last, last_start) = starts.last().copied().unwrap_or((0, 0));
+    let mut expr = read_elem(lang, &t.elem, &vars[last], &format!("({off} - {})", lang.u(last_start)));
+    for &(k, start) in starts.iter().rev().skip(1) {
+        let end = start + t.objects[k];
+        let here = read_elem(lang, &t.elem, &vars[k], &format!("({off} - {})", lang.u(start)));
+        expr = lang.select(&format!("{off} < {}", lang.u(end)), &here, &expr);
+    }
+    Ok(expr)
 }
 
 /// Statement writing f32 `v` to one element, converting to the storage element type
 /// (integers round toward zero, as ONNX Cast does).
 pub fn store(lang: Lang, t: &TensorDesc, idx: &[String], v: &str) -> Result<String, String> {
     let off = offset(lang, t, idx)?;
-    Ok(match (lang, t.elem.as_str()) {
-        (Lang::Wgsl, "f16") => format!("{}[{off}] = f16({v});", t.var),
-        (Lang::Wgsl, "i32") => format!("{}[{off}] = i32({v});", t.var),
-        (Lang::Wgsl, _) => format!("{}[{off}] = {v};", t.var),
-        (Lang::OpenclC, "f16") => format!("vstore_half({v}, {off}, {});", t.var),
-        (Lang::OpenclC, "i32") => format!("{}[{off}] = (int)({v});", t.var),
-        (Lang::OpenclC, _) => format!("{}[{off}] = {v};", t.var),
-    })
+    if t.objects.len() <= 1 {
+        return Ok(write_elem(lang, &t.elem, &t.var, &off, v));
+    }
+    let vars = object_vars(t);
+    let mut out = String::new();
+    for (k, start) in object_starts(t) {
+        let end = start + t.objects[k];
+        let w = write_elem(lang, &t.elem, &vars[k], &format!("({off} - {})", lang.u(start)), v);
+        let cond = if k + 1 == t.objects.len() { String::new() } else { format!("if ({off} < {}) ", lang.u(end)) };
+        let lead = if k == 0 { "" } else { " else " };
+        out.push_str(&format!("{lead}{cond}{{ {w} }}"));
+    }
+    Ok(out)
 }
 
 /// Reads `t` broadcast (numpy rules, right-aligned) to an output of rank `out_rank`

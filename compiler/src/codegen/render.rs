@@ -147,9 +147,13 @@ pub fn render(
             if uses_f16 {
                 out.push_str("enable f16;\n\n");
             }
-            for (k, b) in bindings.iter().enumerate() {
+            let mut k = 0;
+            for b in bindings {
                 let access = if b.access == Access::Write { "read_write" } else { "read" };
-                out.push_str(&format!("@group(0) @binding({k}) var<storage, {access}> {}: array<{}>;\n", b.desc.var, elem_type(lang, &b.desc.elem)));
+                for var in helpers::object_vars(&b.desc) {
+                    out.push_str(&format!("@group(0) @binding({k}) var<storage, {access}> {var}: array<{}>;\n", elem_type(lang, &b.desc.elem)));
+                    k += 1;
+                }
             }
             out.push_str(&lib);
             out.push_str(&format!(
@@ -159,9 +163,9 @@ pub fn render(
         Lang::OpenclC => {
             let params: Vec<String> = bindings
                 .iter()
-                .map(|b| {
+                .flat_map(|b| {
                     let c = if b.access == Access::Write { "" } else { "const " };
-                    format!("__global {c}{}* restrict {}", elem_type(lang, &b.desc.elem), b.desc.var)
+                    helpers::object_vars(&b.desc).into_iter().map(move |var| format!("__global {c}{}* restrict {var}", elem_type(lang, &b.desc.elem)))
                 })
                 .collect();
             out.push_str(&lib);

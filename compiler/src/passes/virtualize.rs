@@ -26,6 +26,10 @@ pub struct Physical {
     pub bytes: u64,
     /// The tensor whose storage this one shares (Reshape-like nodes), if any.
     pub alias_of: Option<TensorId>,
+    /// Bytes of each physical object when one binding cannot hold the tensor (target
+    /// `max_storage_buffer_range`): consecutive ranges of its storage, each bound
+    /// separately. Empty for one object.
+    pub objects: Vec<u64>,
 }
 
 impl Physical {
@@ -43,6 +47,7 @@ impl Physical {
                 _ => "f32".into(),
             },
             numel: shape.iter().product(),
+            objects: self.objects.iter().map(|&b| (b / self.elem.size()) as usize).collect(),
         }
     }
 }
@@ -67,6 +72,25 @@ fn bytes_of(shape: &[usize], elem: ElemType, layout: Layout) -> u64 {
     n.saturating_mul(elem.size()).div_ceil(4).saturating_mul(4).max(4)
 }
 
+/// Object sizes for a tensor of `bytes` when one binding holds at most `max_range`: equal
+/// objects of the largest size that is a multiple of 256 and of the offset alignment (so
+/// every object starts aligned), and a remainder; empty when one object suffices.
+pub fn split_objects(bytes: u64, max_range: u64, align: u64) -> Vec<u64> {
+    if bytes <= max_range {
+        return Vec::new();
+    }
+    let unit = align.max(256);
+    let chunk = (max_range / unit) * unit;
+    if chunk == 0 {
+        return Vec::new();
+    }
+    let mut out = vec![chunk; (bytes / chunk) as usize];
+    if bytes % chunk != 0 {
+        out.push(bytes % chunk);
+    }
+    out
+}
+
 pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -> Virtualized {
     let float_elem = if precision == Precision::F16 { ElemType::F16 } else { ElemType::F32 };
     let mut linear_only: std::collections::HashSet<TensorId> = g.inputs.iter().chain(&g.outputs).copied().collect();
@@ -86,7 +110,9 @@ pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -
         } else {
             Layout::Linear
         };
-        physical.insert(t, Physical { pool, elem, layout, storage: StorageKind::Buffer, bytes: bytes_of(&tensor.shape, elem, layout), alias_of: None });
+        let bytes = bytes_of(&tensor.shape, elem, layout);
+        let objects = split_objects(bytes, target.limits.max_storage_buffer_range, target.limits.min_storage_buffer_offset_alignment as u64);
+        physical.insert(t, Physical { pool, elem, layout, storage: StorageKind::Buffer, bytes, alias_of: None, objects });
     }
     let mut aliased_nodes = Vec::new();
     for &id in order {

@@ -49,11 +49,6 @@ pub(crate) struct Device {
     pub(crate) max_alloc_bytes: u64,
 }
 
-// SAFETY: a `cl_device_id` is an opaque, immutable handle; OpenCL API calls taking it are
-// thread-safe (OpenCL 3.0 §A.2, "Multiple Host Threads"), and root devices are not
-// reference counted, so moving it to another thread cannot invalidate it.
-unsafe impl Send for Device {}
-
 fn data(dev: cl_device_id, param: cl_device_info, name: &'static str) -> Result<Vec<u8>> {
     get_device_data(dev, param).map_err(|code| cl_error("clGetDeviceInfo", name, code))
 }

@@ -74,7 +74,8 @@ pub(crate) struct Executor {
 // SAFETY: every OpenCL API call is thread-safe except clSetKernelArg on one kernel from
 // several threads (OpenCL 3.0 §A.2); kernel arguments are set only in `Executor::new`, and
 // a run needs `&mut self`, so moving the executor to another thread is sound. The handles
-// are plain pointers owned by this value alone.
+// are plain pointers owned by this value alone; the device id is a root device, which is
+// not reference counted and stays valid on any thread.
 unsafe impl Send for Executor {}
 
 impl Executor {
