@@ -49,15 +49,15 @@ impl Op for Cast {
         // Accessors read every element type as f32 and convert on store (integers
         // truncate toward zero, as ONNX Cast does); booleans need an explicit test.
         // Integer values beyond 2^24 lose precision on the device.
-        let (x, y) = (k.input(0)?, k.output(0)?);
-        let shape = k.shape(y).to_vec();
-        let names: Vec<String> = (0..shape.len()).map(|d| format!("c{d}")).collect();
-        let v = crate::codegen::helpers::load(k.lang, &k.desc("a0", x)?, &names).map_err(|m| k.err(m))?;
-        let expr = if self.to == DType::Bool { k.lang.select(&format!("{v} != {}", k.lang.f(0.0)), &k.lang.f(1.0), &k.lang.f(0.0)) } else { v };
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let n = shape.iter().product::<usize>() as u64;
-        k.emit(crate::codegen::KernelSpec::new("elementwise", n, k.wg_elementwise()).read("a0", x).write("y", y).param("names", names.clone()).param("expr", expr).epilogue_at(&refs));
-        Ok(())
+        let to_bool = self.to == DType::Bool;
+        super::elementwise::emit(k, 1, |lang, args| {
+            let v = args.first().cloned().unwrap_or_default();
+            if to_bool {
+                lang.select(&format!("{v} != {}", lang.f(0.0)), &lang.f(1.0), &lang.f(0.0))
+            } else {
+                v
+            }
+        })
     }
     fn accepts_epilogue(&self) -> bool {
         true

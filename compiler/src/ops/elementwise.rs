@@ -117,6 +117,27 @@ fn import_clip(n: &OnnxNode<'_>) -> Result<Box<dyn Op>, OpError> {
     Ok(Box::new(ElementwiseOp { kind: Kind::Clip, alpha: lo, beta: hi }))
 }
 
+/// Emits the shared element-wise kernel for a node: one invocation per output element,
+/// operands 0..`arity` read broadcast to the output's coordinates, `expr` combining them,
+/// then the node's fused epilogue. Used by every element-wise op (arithmetic, logic,
+/// Expand, Cast).
+pub fn emit(k: &mut KernelBuilder<'_>, arity: usize, expr: impl Fn(Lang, &[String]) -> String) -> Result<(), CodegenError> {
+    let y = k.output(0)?;
+    let out_shape = k.shape(y).to_vec();
+    let names: Vec<String> = (0..out_shape.len()).map(|d| format!("c{d}")).collect();
+    let mut spec = KernelSpec::new("elementwise", out_shape.iter().product::<usize>() as u64, k.wg_elementwise());
+    let mut args = Vec::with_capacity(arity);
+    for i in 0..arity {
+        let t = k.input(i)?;
+        let name = format!("a{i}");
+        args.push(helpers::load_bcast(k.lang, &k.desc(&name, t)?, &names).map_err(|m| k.err(m))?);
+        spec = spec.read(&name, t);
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    k.emit(spec.write("y", y).param("names", names.clone()).param("expr", expr(k.lang, &args)).epilogue_at(&refs));
+    Ok(())
+}
+
 fn erf(x: f32) -> f32 {
     // Abramowitz–Stegun 7.1.26 is too coarse for 1e-5 parity; use f64 series/continued
     // fraction through libm-quality expansion instead.
@@ -267,22 +288,7 @@ impl Op for ElementwiseOp {
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         use super::Elementwise;
-        let y = k.output(0)?;
-        let out_shape = k.shape(y).to_vec();
-        let names: Vec<String> = (0..out_shape.len()).map(|d| format!("c{d}")).collect();
-        let mut spec = KernelSpec::new("elementwise", out_shape.iter().product::<usize>() as u64, k.wg_elementwise());
-        let mut args = Vec::new();
-        for i in 0..self.arity() {
-            let t = k.input(i)?;
-            let name = format!("a{i}");
-            let desc = k.desc(&name, t)?;
-            args.push(helpers::load_bcast(k.lang, &desc, &names).map_err(|m| k.err(m))?);
-            spec = spec.read(&name, t);
-        }
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        spec = spec.write("y", y).param("names", names.clone()).param("expr", self.expr(k.lang, &args)).epilogue_at(&refs);
-        k.emit(spec);
-        Ok(())
+        emit(k, self.arity(), |lang, args| self.expr(lang, args))
     }
     fn as_elementwise(&self) -> Option<&dyn super::Elementwise> {
         Some(self)

@@ -6,7 +6,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 
 use super::{arg, broadcast, fact, Elementwise, ImportFn, Op, OpError, OutFact};
-use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang};
+use crate::codegen::{CodegenError, KernelBuilder, Lang};
 use crate::ir::{DType, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,20 +163,7 @@ impl Op for Logic {
         Ok(vec![broadcast::eval(self, &args)?])
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
-        let y = k.output(0)?;
-        let out_shape = k.shape(y).to_vec();
-        let names: Vec<String> = (0..out_shape.len()).map(|d| format!("c{d}")).collect();
-        let mut spec = KernelSpec::new("elementwise", out_shape.iter().product::<usize>() as u64, k.wg_elementwise());
-        let mut args = Vec::new();
-        for i in 0..self.arity() {
-            let t = k.input(i)?;
-            let name = format!("a{i}");
-            args.push(helpers::load_bcast(k.lang, &k.desc(&name, t)?, &names).map_err(|m| k.err(m))?);
-            spec = spec.read(&name, t);
-        }
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        k.emit(spec.write("y", y).param("names", names.clone()).param("expr", self.expr(k.lang, &args)).epilogue_at(&refs));
-        Ok(())
+        super::elementwise::emit(k, self.arity(), |lang, args| self.expr(lang, args))
     }
     fn as_elementwise(&self) -> Option<&dyn Elementwise> {
         Some(self)

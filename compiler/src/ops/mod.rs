@@ -31,6 +31,7 @@ pub mod identity;
 pub mod matmul;
 pub mod pad;
 pub mod pool;
+pub mod reduce;
 pub mod reshape;
 pub mod resize;
 pub mod shape;
@@ -168,6 +169,7 @@ pub fn registry() -> BTreeMap<&'static str, ImportFn> {
     matmul::register(&mut reg);
     pad::register(&mut reg);
     pool::register(&mut reg);
+    reduce::register(&mut reg);
     reshape::register(&mut reg);
     resize::register(&mut reg);
     shape::register(&mut reg);
