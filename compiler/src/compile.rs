@@ -197,6 +197,9 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         }
         v
     };
+    // Every weight binding must start at the device's offset alignment (NVIDIA OpenCL:
+    // 512 bytes), and every weight at the bundle's 256.
+    let weight_align = WEIGHTS_ALIGN.max(target.limits.min_storage_buffer_offset_alignment as u64);
     for p in &pending {
         for t in bound(p) {
             let Some(ph) = physical.get(&t) else { continue };
@@ -204,7 +207,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 continue;
             }
             let tensor = g.tensor(t);
-            let off = bundle::align_up(weights.len() as u64, WEIGHTS_ALIGN);
+            let off = bundle::align_up(weights.len() as u64, weight_align);
             weights.resize(off as usize, 0);
             match tensor.value.as_deref() {
                 Some(value) => weights.extend(encode(value, ph.elem, &tensor.name)?),

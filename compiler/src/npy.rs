@@ -91,12 +91,18 @@ pub fn encode(v: &Value) -> Vec<u8> {
         _ => format!("({})", v.shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")),
     };
     let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-    while (10 + header.len() + 1) % 64 != 0 {
+    // Format 1.0 stores the header length in 16 bits; longer headers need format 2.0.
+    let v2 = header.len() + 12 > usize::from(u16::MAX);
+    let prefix = if v2 { 12 } else { 10 };
+    while (prefix + header.len() + 1) % 64 != 0 {
         header.push(' ');
     }
     header.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    let mut out = if v2 { b"\x93NUMPY\x02\x00".to_vec() } else { b"\x93NUMPY\x01\x00".to_vec() };
+    match u16::try_from(header.len()) {
+        Ok(len) if !v2 => out.extend_from_slice(&len.to_le_bytes()),
+        _ => out.extend_from_slice(&(header.len() as u32).to_le_bytes()),
+    }
     out.extend_from_slice(header.as_bytes());
     out.extend(body);
     out

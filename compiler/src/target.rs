@@ -15,7 +15,7 @@ macro_rules! builtin_targets {
         const BUILTIN: &[(&str, &str)] = &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/", $name, ".toml")))),*];
     };
 }
-builtin_targets!("adreno740", "adreno750", "apple-m3", "intel-xe2", "lavapipe", "mali-g715", "nvidia-h100", "pocl", "webgpu");
+builtin_targets!("adreno740", "adreno750", "apple-m3", "intel-xe2", "lavapipe", "mali-g715", "nvidia-h100", "nvidia-h100-opencl", "pocl", "webgpu");
 
 /// Errors while finding or parsing a target description.
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use driftc::target::Target;
 
-const TARGETS: &[&str] = &["lavapipe", "pocl", "nvidia-h100", "adreno750", "adreno740", "mali-g715", "apple-m3", "intel-xe2", "webgpu"];
+const TARGETS: &[&str] = &["lavapipe", "pocl", "nvidia-h100", "nvidia-h100-opencl", "adreno750", "adreno740", "mali-g715", "apple-m3", "intel-xe2", "webgpu"];
 
 fn check(name: &str) {
     let case = load_case(name);

@@ -38,6 +38,13 @@ templates!(
     "row_norm",
     "attention_rows",
     "row_stats",
+    "reduce",
+    "arg_reduce",
+    "cumsum",
+    "topk",
+    "attention_sdpa",
+    "rotary",
+    "rms_norm",
 );
 
 fn arg_desc(args: &HashMap<String, Json>, key: &str) -> tera::Result<TensorDesc> {

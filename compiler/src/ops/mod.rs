@@ -32,6 +32,21 @@ pub mod matmul;
 pub mod pad;
 pub mod pool;
 pub mod reduce;
+pub mod cumsum;
+pub mod einsum;
+pub mod rms_norm;
+pub mod rotary;
+pub mod sdpa;
+pub mod topk;
+pub mod argmax;
+pub mod cast_like;
+pub mod depth_to_space;
+pub mod gather_elements;
+pub mod modulo;
+pub mod range;
+pub mod split;
+pub mod tile;
+pub mod trilu;
 pub mod reshape;
 pub mod resize;
 pub mod shape;
@@ -170,6 +185,21 @@ pub fn registry() -> BTreeMap<&'static str, ImportFn> {
     pad::register(&mut reg);
     pool::register(&mut reg);
     reduce::register(&mut reg);
+    cumsum::register(&mut reg);
+    einsum::register(&mut reg);
+    rms_norm::register(&mut reg);
+    rotary::register(&mut reg);
+    sdpa::register(&mut reg);
+    topk::register(&mut reg);
+    argmax::register(&mut reg);
+    cast_like::register(&mut reg);
+    depth_to_space::register(&mut reg);
+    gather_elements::register(&mut reg);
+    modulo::register(&mut reg);
+    range::register(&mut reg);
+    split::register(&mut reg);
+    tile::register(&mut reg);
+    trilu::register(&mut reg);
     reshape::register(&mut reg);
     resize::register(&mut reg);
     shape::register(&mut reg);
@@ -201,7 +231,8 @@ pub fn const_input<'a>(inputs: &[Option<Fact<'a>>], i: usize, what: &'static str
 pub fn norm_axis(axis: i64, rank: usize) -> Result<usize, OpError> {
     let r = rank as i64;
     let a = if axis < 0 { axis + r } else { axis };
-    if a < 0 || a >= r.max(1) {
+    // A scalar has no axis 0: shape rules index `shape[axis]`.
+    if a < 0 || a >= r {
         return Err(invalid(format!("axis {axis} out of range for rank {rank}")));
     }
     Ok(a as usize)

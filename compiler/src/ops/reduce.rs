@@ -10,7 +10,7 @@
 use std::any::Any;
 use std::collections::BTreeMap;
 
-use super::{arg, const_input, fact, invalid, norm_axis, Fact, ImportFn, Op, OpError, OutFact};
+use super::{arg, const_input, fact, norm_axis, Fact, ImportFn, Op, OpError, OutFact};
 use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang};
 use crate::front::onnx::OnnxNode;
 use crate::ir::value::strides;

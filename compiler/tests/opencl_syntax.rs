@@ -1,0 +1,46 @@
+//! OpenCL C for targets we cannot run (adreno750, adreno740, mali-g715: fp16) and for
+//! pocl is checked by a real OpenCL C front end: every kernel of every golden model is
+//! compiled by clang with `-cl-std=CL3.0 -fsyntax-only` (and the fp16 extension enabled,
+//! as those devices offer it).
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn clang() -> String {
+    for c in ["clang", "clang-16", "clang-15", "clang-14"] {
+        if Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return c.to_string();
+        }
+    }
+    panic!("clang is needed to check OpenCL C (Debian package clang; `make test` installs it)");
+}
+
+#[test]
+fn opencl_c_compiles_for_every_opencl_target() {
+    let clang = clang();
+    let dir = std::env::temp_dir().join(format!("driftc-clc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let mut checked = 0;
+    for target in ["adreno750", "adreno740", "mali-g715", "pocl"] {
+        for name in GOLDEN {
+            let case = load_case(name);
+            let compiled = case.compile(target, None);
+            for (kernel, src) in &compiled.sources {
+                let path = dir.join(format!("{target}-{name}-{kernel}.cl"));
+                std::fs::write(&path, format!("#pragma OPENCL EXTENSION cl_khr_fp16 : enable\n{src}")).expect("write");
+                let out = Command::new(&clang)
+                    .args(["-x", "cl", "-cl-std=CL3.0", "-fsyntax-only", "-Werror", "-Xclang", "-finclude-default-header"])
+                    .arg(&path)
+                    .output()
+                    .expect("clang runs");
+                assert!(out.status.success(), "{target} {name} {kernel}: clang rejects the OpenCL C:\n{}\n{src}", String::from_utf8_lossy(&out.stderr));
+                let _ = std::fs::remove_file(&path);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} kernels checked");
+}
