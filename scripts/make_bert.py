@@ -56,7 +56,11 @@ def main():
     ap.add_argument("--seq", type=int, default=SEQ)
     a = ap.parse_args()
 
-    model = BertModel.from_pretrained(a.pretrained, local_files_only=True) if a.pretrained else tiny_model()
+    if a.pretrained:
+        torch.manual_seed(0)  # any weight the checkpoint lacks (e.g. the pooler) is seeded
+        model = BertModel.from_pretrained(a.pretrained, local_files_only=True)
+    else:
+        model = tiny_model()
     model.eval()
     feeds = inputs(model.config.vocab_size, a.seq)
     os.makedirs(os.path.join(a.out, "inputs"), exist_ok=True)

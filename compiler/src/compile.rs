@@ -59,7 +59,15 @@ pub struct Compiled {
     pub translated: Vec<(String, String)>,
 }
 
+/// Imports an ONNX file, or a Hugging Face checkpoint directory of a known LLM family.
 pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, CompileError> {
+    if crate::front::llm::is_checkpoint_dir(path) {
+        let mut llm = crate::front::llm::LlmOptions::default();
+        if let Some(t) = options.prefill_tokens {
+            llm.prefill_tokens = t;
+        }
+        return Ok(crate::front::llm::load(path, &llm)?);
+    }
     Ok(onnx::load(path, options)?)
 }
 
@@ -139,7 +147,9 @@ fn api(t: &Target) -> BApi {
 fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError> {
     Ok(match elem {
         ElemType::F32 => v.as_f32().iter().flat_map(|x| x.to_le_bytes()).collect(),
-        ElemType::F16 => v.as_f32().iter().flat_map(|x| half::f16::from_f32(*x).to_le_bytes()).collect(),
+        // Finite values beyond f16's range saturate to ±65504 instead of becoming ±inf:
+        // exported masks use f32::MIN as "minus infinity", and 0 * inf would be NaN.
+        ElemType::F16 => v.as_f32().iter().map(|&x| if x.is_finite() { x.clamp(-65504.0, 65504.0) } else { x }).flat_map(|x| half::f16::from_f32(x).to_le_bytes()).collect(),
         ElemType::I32 => {
             let mut out = Vec::with_capacity(v.len() * 4);
             for x in v.as_i64() {

@@ -23,6 +23,8 @@ pub enum CompileError {
     #[error(transparent)]
     Frontend(#[from] front::onnx::Error),
     #[error(transparent)]
+    Llm(#[from] front::llm::Error),
+    #[error(transparent)]
     Ir(#[from] ir::IrError),
     #[error(transparent)]
     Pass(#[from] passes::PassError),

@@ -28,7 +28,7 @@ enum PrecisionArg {
 
 #[derive(clap::Args, Clone)]
 struct ModelArgs {
-    /// ONNX model file.
+    /// ONNX model file, or a Hugging Face checkpoint directory (config.json + *.safetensors).
     model: PathBuf,
     /// Target device name (see `driftc targets`) or a target .toml file.
     #[arg(long, short)]
@@ -39,6 +39,9 @@ struct ModelArgs {
     /// Fix dynamic input dimensions: NAME=d0,d1,.. (repeatable).
     #[arg(long = "shape", value_name = "NAME=DIMS")]
     shapes: Vec<String>,
+    /// LLM checkpoint directories: tokens per prefill chunk.
+    #[arg(long)]
+    prefill_tokens: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -147,7 +150,7 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
         PrecisionArg::F16 => Precision::F16,
         PrecisionArg::F32 => Precision::F32,
     });
-    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false }))
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, prefill_tokens: m.prefill_tokens }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false }))
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {
@@ -162,7 +165,17 @@ fn spinner(msg: &str) -> indicatif::ProgressBar {
 }
 
 /// Writes a file atomically: a temporary file in the same directory, then a rename.
+/// A destination that exists and is not a regular file (`/dev/null`, a FIFO,
+/// `/dev/stdout`) is written in place: renaming over it would replace the device node.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            if meta.is_dir() {
+                anyhow::bail!("{} is a directory; give the bundle's file name", path.display());
+            }
+            return std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()));
+        }
+    }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp = dir.join(format!(".{}.tmp{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("bundle"), std::process::id()));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;

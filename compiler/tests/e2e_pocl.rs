@@ -57,7 +57,7 @@ macro_rules! e2e {
     };
 }
 
-e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, ocr_cls, ocr_det);
+e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, bert_tiny, llama_tiny, ocr_cls, ocr_det);
 
 /// The OpenCL backend allocates exactly the planned pools (one buffer per pool; sub-buffers
 /// and kernel objects add no device memory).

@@ -79,8 +79,10 @@ impl Op for Rotary {
         format!("interleaved={},num_heads={},rotary_embedding_dim={}", self.interleaved as u8, self.num_heads, self.rotary_dim)
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
-        let (x, c) = (fact(inputs, 0, "X")?, fact(inputs, 1, "cos_cache")?);
-        fact(inputs, 2, "sin_cache")?;
+        let (x, c, sn) = (fact(inputs, 0, "X")?, fact(inputs, 1, "cos_cache")?, fact(inputs, 2, "sin_cache")?);
+        if sn.shape != c.shape {
+            return Err(invalid(format!("sin_cache {:?} differs from cos_cache {:?}", sn.shape, c.shape)));
+        }
         let pos = inputs.get(3).copied().flatten().map(|p| p.shape);
         self.geometry(x.shape, c.shape, pos)?;
         Ok(vec![OutFact::new(x.dtype, x.shape.to_vec())])

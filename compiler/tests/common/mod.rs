@@ -17,7 +17,7 @@ pub fn repo() -> PathBuf {
 }
 
 /// Committed golden models (random weights, made by scripts/make_golden_models.py).
-pub const GOLDEN: &[&str] = &["tiny_cnn", "tiny_ops", "shape_chain", "external_data", "mlp_dynamic", "squeezenet1_1", "mobilenet_v2", "sd_block", "attention_wide"];
+pub const GOLDEN: &[&str] = &["tiny_cnn", "tiny_ops", "shape_chain", "external_data", "mlp_dynamic", "squeezenet1_1", "mobilenet_v2", "sd_block", "attention_wide", "bert_tiny", "llama_tiny"];
 /// Real-weight models from the rapidocr-onnxruntime wheel (scripts/fetch_pypi_models.sh).
 pub const PYPI: &[&str] = &["ocr_cls", "ocr_det"];
 
@@ -61,11 +61,16 @@ pub fn load_case(name: &str) -> Case {
 }
 
 impl Case {
+    /// The ONNX file, or the checkpoint directory for Hugging Face models.
     pub fn model(&self) -> PathBuf {
-        self.dir.join("model.onnx")
+        if self.dir.join("config.json").is_file() {
+            self.dir.clone()
+        } else {
+            self.dir.join("model.onnx")
+        }
     }
     pub fn options(&self, precision: Option<Precision>) -> CompileOptions {
-        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false, runtime_inputs: None }, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false }
+        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false, runtime_inputs: None, prefill_tokens: None }, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false }
     }
     pub fn compile(&self, target: &str, precision: Option<Precision>) -> Compiled {
         let t = Target::load(target).expect("target loads");

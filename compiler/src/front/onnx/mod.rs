@@ -73,6 +73,8 @@ pub struct ImportOptions {
     /// The graph inputs the application feeds; every other graph input is a weight
     /// without data (planning only).
     pub runtime_inputs: Option<Vec<String>>,
+    /// LLM checkpoints: tokens per prefill chunk (default 8).
+    pub prefill_tokens: Option<usize>,
 }
 
 /// Parses `--shape` text: `NAME=d0,d1,..`.

@@ -1,0 +1,57 @@
+//! LLM frontends: a Hugging Face checkpoint directory (config.json + *.safetensors) of a
+//! known family becomes a graph. One file per family; `load` picks it by `model_type`.
+//!
+//! This first stage builds the **prefill** program for a fixed chunk of T tokens at
+//! positions 0..T−1 (logits for every position), with f32 weights. The KV cache, the decode
+//! program and quantization come next (see the LLM issue).
+
+mod builder;
+pub mod llama;
+
+use std::path::Path;
+
+use crate::ir::Graph;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {message}")]
+    Config { path: String, message: String },
+    #[error("{path}: model_type '{model_type}' is not supported (supported: llama)")]
+    UnknownFamily { path: String, model_type: String },
+    #[error(transparent)]
+    Weights(#[from] crate::front::safetensors::Error),
+    #[error("building the {family} graph: tensor '{tensor}' has shape {got:?}, config.json implies {want:?}")]
+    WeightShape { family: &'static str, tensor: String, got: Vec<usize>, want: Vec<usize> },
+    #[error("building the graph at node '{node}': {message}")]
+    Build { node: String, message: String },
+}
+
+/// How to build the program.
+#[derive(Debug, Clone)]
+pub struct LlmOptions {
+    /// Tokens per prefill chunk.
+    pub prefill_tokens: usize,
+}
+
+impl Default for LlmOptions {
+    fn default() -> Self {
+        LlmOptions { prefill_tokens: 8 }
+    }
+}
+
+/// True when `path` looks like a checkpoint directory.
+pub fn is_checkpoint_dir(path: &Path) -> bool {
+    path.is_dir() && path.join("config.json").is_file()
+}
+
+/// Reads config.json, picks the family, and builds its graph.
+pub fn load(dir: &Path, options: &LlmOptions) -> Result<Graph, Error> {
+    let path = dir.join("config.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Config { path: path.display().to_string(), message: e.to_string() })?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Config { path: path.display().to_string(), message: e.to_string() })?;
+    let model_type = json.get("model_type").and_then(|m| m.as_str()).unwrap_or_default();
+    match model_type {
+        "llama" => llama::build(dir, &json, options),
+        other => Err(Error::UnknownFamily { path: path.display().to_string(), model_type: other.into() }),
+    }
+}
