@@ -29,13 +29,31 @@ rng = np.random.RandomState(0)
 ids = rng.randint(0, cfg.vocab_size, size=(1, T)).astype(np.int64)
 with torch.no_grad():
     logits = model(torch.from_numpy(ids)).logits.float().numpy()
+# Greedy generation reference: a 13-token prompt (two prefill chunks of 8) and 32 new
+# tokens, each the argmax of transformers' logits with its KV cache (no EOS stop, no
+# logits processors).
+prompt = rng.randint(0, cfg.vocab_size, size=(13,)).astype(np.int64)
+NEW = 32
+with torch.no_grad():
+    o = model(torch.from_numpy(prompt[None]), use_cache=True)
+    past, nxt, gen = o.past_key_values, int(o.logits[0, -1].argmax()), []
+    for _ in range(NEW):
+        gen.append(nxt)
+        o = model(torch.tensor([[nxt]]), past_key_values=past, use_cache=True)
+        past, nxt = o.past_key_values, int(o.logits[0, -1].argmax())
 os.makedirs(os.path.join(out, "inputs"), exist_ok=True)
 os.makedirs(os.path.join(out, "outputs"), exist_ok=True)
 np.save(os.path.join(out, "inputs", "input_ids.npy"), ids)
+np.save(os.path.join(out, "inputs", "position.npy"), np.zeros(1, np.int64))
+np.save(os.path.join(out, "inputs", "prompt_ids.npy"), prompt)
 np.save(os.path.join(out, "outputs", "logits.npy"), logits)
-meta = {"inputs": [{"name": "input_ids", "file": "inputs/input_ids.npy", "shape": [1, T], "dtype": "int64"}],
+np.save(os.path.join(out, "outputs", "generated_ids.npy"), np.array(gen, np.int64))
+meta = {"inputs": [{"name": "input_ids", "file": "inputs/input_ids.npy", "shape": [1, T], "dtype": "int64"},
+                   {"name": "position", "file": "inputs/position.npy", "shape": [1], "dtype": "int64"}],
         "outputs": [{"name": "logits", "file": "outputs/logits.npy", "shape": list(logits.shape), "dtype": "float32"}],
+        "generate": {"prompt_ids": "inputs/prompt_ids.npy", "generated_ids": "outputs/generated_ids.npy", "new_tokens": NEW},
         "source": "transformers LlamaForCausalLM, random weights (torch.manual_seed(0), initializer_range 0.2), GQA 4/2 heads; "
-                  "logits from transformers (f32); scripts/make_llama_tiny.py"}
+                  "logits from transformers (f32) for input_ids at position 0; generated_ids: greedy argmax of transformers "
+                  "with its KV cache after prompt_ids; scripts/make_llama_tiny.py"}
 json.dump(meta, open(os.path.join(out, "meta.json"), "w"), indent=2)
-print("wrote", out, "logits", logits.shape, "std", float(logits.std()))
+print("wrote", out, "logits", logits.shape, "std", float(logits.std()), "generated", gen)

@@ -66,6 +66,7 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, Compil
         if let Some(t) = options.prefill_tokens {
             llm.prefill_tokens = t;
         }
+        llm.max_context = options.max_context;
         return Ok(crate::front::llm::load(path, &llm)?);
     }
     Ok(onnx::load(path, options)?)
@@ -249,9 +250,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let mut by_code: HashMap<blake3::Hash, u32> = HashMap::new();
     let mut sources = Vec::new();
     let mut translated = Vec::new();
-    let mut dispatches = Vec::new();
-    let mut written: Vec<BufferRange> = Vec::new();
-    let mut read: Vec<BufferRange> = Vec::new();
+    let mut emitted: Vec<(NodeId, Dispatch, Vec<(BufferRange, Access)>)> = Vec::new();
     let mut max_binding = 0u64;
     let mut max_wg = 1u32;
     let mut spirv_validated = 0;
@@ -371,32 +370,47 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 k
             }
         };
-        // A barrier is needed when this dispatch touches memory an earlier dispatch since
-        // the last barrier wrote, or writes memory one of them read.
-        let overlaps = |a: &BufferRange, b: &BufferRange| a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
-        let hazard = ranges.iter().any(|(r, acc)| written.iter().any(|w| overlaps(r, w)) || (*acc == Access::Write && read.iter().any(|x| overlaps(r, x))));
-        if hazard {
-            written.clear();
-            read.clear();
-        }
-        for (r, acc) in &ranges {
+        for (r, _) in &ranges {
             max_binding = max_binding.max(r.size);
-            if *acc == Access::Write {
-                written.push(*r);
-            } else {
-                read.push(*r);
-            }
         }
         max_wg = max_wg.max(spec.workgroup);
-        dispatches.push(Dispatch {
-            kernel,
-            label: node.name.clone(),
-            bindings: ranges.iter().map(|(r, _)| *r).collect(),
-            grid,
-            push_constants: Vec::new(),
-            barrier_before: hazard,
-        });
-        let _ = p.node;
+        let dispatch = Dispatch { kernel, label: node.name.clone(), bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
+        emitted.push((p.node, dispatch, ranges));
+    }
+
+    // Programs: each runs the dispatches of the nodes its outputs depend on, in order. A
+    // barrier is needed when a dispatch touches memory an earlier dispatch of the same
+    // program wrote since the last barrier, or writes memory one of them read.
+    let overlaps = |a: &BufferRange, b: &BufferRange| a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
+    let specs = g.program_specs();
+    let mut programs = Vec::with_capacity(specs.len());
+    for ps in &specs {
+        let members = g.program_nodes(ps);
+        let mut written: Vec<BufferRange> = Vec::new();
+        let mut read: Vec<BufferRange> = Vec::new();
+        let mut dispatches = Vec::new();
+        for (id, d, ranges) in emitted.iter().filter(|(id, ..)| members.contains(id)) {
+            let _ = id;
+            let hazard = ranges.iter().any(|(r, acc)| written.iter().any(|w| overlaps(r, w)) || (*acc == Access::Write && read.iter().any(|x| overlaps(r, x))));
+            if hazard {
+                written.clear();
+                read.clear();
+            }
+            for (r, acc) in ranges {
+                if *acc == Access::Write {
+                    written.push(*r);
+                } else {
+                    read.push(*r);
+                }
+            }
+            dispatches.push(Dispatch { barrier_before: hazard, ..d.clone() });
+        }
+        let position = |list: &[TensorId], t: TensorId, what: &str| -> Result<u32, CompileError> {
+            list.iter().position(|&x| x == t).map(|i| i as u32).ok_or_else(|| CompileError::Target(format!("program '{}': {what} '{}' is not a graph {what}", ps.name, g.tensor(t).name)))
+        };
+        let inputs = ps.inputs.iter().map(|&t| position(&g.inputs, t, "input")).collect::<Result<Vec<_>, _>>()?;
+        let outputs = ps.outputs.iter().map(|&t| position(&g.outputs, t, "output")).collect::<Result<Vec<_>, _>>()?;
+        programs.push(Program { name: ps.name.clone(), dispatches, inputs, outputs });
     }
 
     let weights_len = weights.len() as u64;
@@ -450,8 +464,9 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         outputs,
         kernels,
         weights: if weights.is_empty() { vec![] } else { vec![WeightUpload { pool: 0, pool_offset: 0, data: ByteRange { offset: 0, len: weights_len } }] },
-        programs: vec![Program { name: "main".into(), dispatches }],
+        programs,
         plan: mp.report.clone(),
+        llm: g.llm.clone(),
     };
     let bytes = bundle::write(&manifest, &code, &weights)?;
     let report = CompileReport {

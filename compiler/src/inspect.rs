@@ -28,8 +28,24 @@ pub fn text(view: &BundleView<'_>) -> String {
     for (i, k) in m.kernels.iter().enumerate() {
         let _ = writeln!(o, "kernel[{i}] {} {:?} entry={} wg={:?} bindings={:?} code={} B", k.name, k.language, k.entry, k.workgroup_size, k.bindings, k.code.len);
     }
+    if let Some(l) = &m.llm {
+        let _ = writeln!(
+            o,
+            "llm {} vocab={} max_context={} prefill_tokens={} bos={:?} eos={:?} tokenizer={}",
+            l.family,
+            l.vocab_size,
+            l.max_context,
+            l.prefill_tokens,
+            l.bos_token_id,
+            l.eos_token_ids,
+            l.tokenizer_json.as_ref().map_or("none".to_string(), |t| format!("{} B", t.len()))
+        );
+    }
     for prog in &m.programs {
-        let _ = writeln!(o, "program {} ({} dispatches)", prog.name, prog.dispatches.len());
+        let names = |list: &[u32], of: &[u32]| -> String {
+            list.iter().filter_map(|&i| of.get(i as usize)).filter_map(|&t| m.tensors.get(t as usize)).map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+        };
+        let _ = writeln!(o, "program {} ({} dispatches) inputs [{}] outputs [{}]", prog.name, prog.dispatches.len(), names(&prog.inputs, &m.inputs), names(&prog.outputs, &m.outputs));
         for d in &prog.dispatches {
             let b: Vec<String> = d.bindings.iter().map(|b| format!("p{}+{}:{}", b.pool, b.offset, b.size)).collect();
             let _ = writeln!(o, "  {}k{} grid={:?} [{}]  # {}", if d.barrier_before { "| " } else { "  " }, d.kernel, d.grid, b.join(" "), d.label);

@@ -16,6 +16,7 @@ pub mod passes;
 pub mod plan;
 pub mod reference;
 pub mod target;
+pub mod tokenizer;
 
 /// Every error a compilation can end with; each wraps a module's own error.
 #[derive(Debug, thiserror::Error)]

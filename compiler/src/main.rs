@@ -1,5 +1,7 @@
 //! The `driftc` command line: compile, inspect, plan, targets, run, verify.
 
+mod cmd_generate;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -42,6 +44,10 @@ struct ModelArgs {
     /// LLM checkpoint directories: tokens per prefill chunk.
     #[arg(long)]
     prefill_tokens: Option<usize>,
+    /// LLM checkpoint directories: tokens the KV cache holds (default: the model's
+    /// max_position_embeddings, at most 4096).
+    #[arg(long)]
+    max_context: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -108,6 +114,41 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         runs: usize,
     },
+    /// Generate text with an LLM bundle (compiled from a checkpoint directory).
+    Generate {
+        bundle: PathBuf,
+        /// Prompt text (needs the bundle's tokenizer and driftc built with `tokenizer`).
+        #[arg(long, conflicts_with = "prompt_ids", required_unless_present = "prompt_ids")]
+        prompt: Option<String>,
+        /// Prompt token ids, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        prompt_ids: Option<Vec<u32>>,
+        #[arg(long, default_value_t = 64)]
+        max_new_tokens: usize,
+        /// Argmax decoding (the default unless --temperature is given).
+        #[arg(long, conflicts_with_all = ["temperature", "top_k", "top_p"])]
+        greedy: bool,
+        #[arg(long)]
+        temperature: Option<f32>,
+        #[arg(long)]
+        top_k: Option<usize>,
+        #[arg(long)]
+        top_p: Option<f32>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Print one JSON object: ids (new tokens only), text (with a tokenizer),
+        /// prefill_tok_s, decode_tok_s.
+        #[arg(long)]
+        json: bool,
+        /// Also report timing: prompt and decode tokens per second.
+        #[arg(long)]
+        bench: bool,
+        /// Keep generating after the model's EOS token (fixed-length runs).
+        #[arg(long)]
+        ignore_eos: bool,
+        #[arg(long)]
+        device: Option<usize>,
+    },
     /// Compile, run on this machine's device, and compare with the CPU reference.
     Verify {
         #[command(flatten)]
@@ -150,7 +191,7 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
         PrecisionArg::F16 => Precision::F16,
         PrecisionArg::F32 => Precision::F32,
     });
-    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, prefill_tokens: m.prefill_tokens }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false }))
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false }))
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {
@@ -322,7 +363,7 @@ fn cmd_run(bundle: &Path, inputs: &[String], output_dir: Option<PathBuf>, device
     let last = times.last().cloned();
     if let Some(dir) = &output_dir {
         std::fs::create_dir_all(dir)?;
-        for name in s.output_names().iter().map(|n| n.to_string()).collect::<Vec<_>>() {
+        for name in s.written_output_names().iter().map(|n| n.to_string()).collect::<Vec<_>>() {
             let v = driftc::host::from_host(&s.output(&name)?)?;
             let path = dir.join(format!("{}.npy", sanitize(&name)));
             npy::write(&path, &v)?;
@@ -433,6 +474,14 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Run { bundle, inputs, output_dir, device, runs } => cmd_run(&bundle, &inputs, output_dir, device, runs),
+        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, device } => {
+            let sampling = if greedy || temperature.is_none() {
+                runtime_min::Sampling::greedy()
+            } else {
+                runtime_min::Sampling { temperature: temperature.unwrap_or(1.0), top_k: top_k.unwrap_or(0), top_p: top_p.unwrap_or(1.0), seed }
+            };
+            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, device })
+        }
         Command::Verify { model, inputs, device, tolerance } => cmd_verify(&model, &inputs, device, tolerance),
     }
 }

@@ -21,10 +21,26 @@ pub enum ReferenceError {
     Ir(#[from] crate::ir::IrError),
 }
 
-/// Runs the graph on named inputs and returns the named outputs.
+/// Runs the graph's first program (the only one, for ONNX models) on named inputs and
+/// returns its named outputs. State tensors (KV caches) start as zeros.
 pub fn run(g: &Graph, inputs: &BTreeMap<String, Value>) -> Result<BTreeMap<String, Value>, ReferenceError> {
+    let spec = g.program_specs().into_iter().next().ok_or_else(|| ReferenceError::MissingInput("(no program)".into()))?;
+    run_program(g, &spec, inputs)
+}
+
+/// Runs one program: the nodes its outputs depend on, in execution order.
+pub fn run_program(g: &Graph, spec: &crate::ir::ProgramSpec, inputs: &BTreeMap<String, Value>) -> Result<BTreeMap<String, Value>, ReferenceError> {
     let mut values: HashMap<TensorId, Value> = HashMap::new();
-    for &t in &g.inputs {
+    for &t in &g.state {
+        let tensor = g.tensor(t);
+        let v = match inputs.get(&tensor.name) {
+            Some(v) => v.clone(),
+            None => Value::from_f32_as(tensor.dtype, tensor.shape.clone(), vec![0.0; tensor.shape.iter().product()]),
+        };
+        values.insert(t, v);
+    }
+    let members = g.program_nodes(spec);
+    for &t in &spec.inputs {
         let tensor = g.tensor(t);
         let v = inputs.get(&tensor.name).ok_or_else(|| ReferenceError::MissingInput(tensor.name.clone()))?;
         if v.shape != tensor.shape {
@@ -39,6 +55,9 @@ pub fn run(g: &Graph, inputs: &BTreeMap<String, Value>) -> Result<BTreeMap<Strin
         g.tensor(t).value.as_deref().cloned().ok_or_else(|| ReferenceError::NoValue(g.tensor(t).name.clone()))
     };
     for id in g.order()? {
+        if !members.contains(&id) {
+            continue;
+        }
         let node = g.node(id);
         let fail = |message: String| ReferenceError::Node { node: node.name.clone(), op: node.op.op_type().into(), message };
         let args: Vec<Option<Value>> = node.inputs.iter().map(|t| t.map(|t| get(&values, t)).transpose()).collect::<Result<_, _>>()?;
@@ -59,7 +78,7 @@ pub fn run(g: &Graph, inputs: &BTreeMap<String, Value>) -> Result<BTreeMap<Strin
         }
     }
     let mut out = BTreeMap::new();
-    for &t in &g.outputs {
+    for &t in &spec.outputs {
         out.insert(g.tensor(t).name.clone(), get(&values, t)?);
     }
     Ok(out)

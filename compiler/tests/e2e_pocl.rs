@@ -28,7 +28,7 @@ fn run_on_opencl(c: &Compiled, inputs: &BTreeMap<String, Value>) -> BTreeMap<Str
         s.set_input(n, &host_of(v)).expect("input accepted");
     }
     s.run().expect("run");
-    let names: Vec<String> = s.output_names().iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = s.written_output_names().iter().map(|n| n.to_string()).collect();
     names
         .into_iter()
         .map(|n| {

@@ -63,6 +63,8 @@ pub enum Error {
     #[error("output '{name}': {message}")]
     OutputValue { name: String, message: String },
 
+    #[error("context overflow: {tokens} more tokens after position {position} exceed the KV cache of {max_context} (compile with a larger --max-context, or reset)")]
+    ContextOverflow { position: usize, tokens: usize, max_context: usize },
     #[error("unsupported: {what}")]
     Unsupported { what: String },
 }

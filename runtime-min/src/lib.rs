@@ -17,6 +17,7 @@
 
 pub mod bundle;
 pub mod error;
+pub mod generate;
 pub mod host;
 pub mod loader;
 pub mod session;
@@ -27,6 +28,7 @@ mod vulkan;
 
 pub use bundle::{Api, DType, DeviceLimits, Manifest};
 pub use error::{Error, Result};
+pub use generate::{Generation, Generator, Sampling};
 pub use host::HostTensor;
 pub use loader::Bundle;
 pub use session::{RunStats, Session, SessionOptions, TensorInfo};

@@ -58,8 +58,9 @@ pub(crate) trait Backend: Send {
     fn device_name(&self) -> &str;
     fn limits(&self) -> &DeviceLimits;
     fn allocated_bytes(&self) -> u64;
-    /// Writes `inputs` into their slots, runs program `program`, reads every output slot
-    /// into `outputs`; returns GPU nanoseconds when timed.
+    /// Writes the program's inputs into their slots (`inputs` has one entry per bundle
+    /// input; those of other programs are empty and ignored), runs program `program`,
+    /// reads the program's output slots into `outputs`; returns GPU nanoseconds when timed.
     fn run(&mut self, program: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>>;
 }
 
@@ -109,11 +110,14 @@ pub struct Session {
     inputs: Vec<Io>,
     outputs: Vec<Io>,
     programs: Vec<String>,
+    /// Per program, its positions in `inputs` and `outputs`.
+    program_io: Vec<(Vec<usize>, Vec<usize>)>,
     /// Device bytes of each input, once set.
     input_data: Vec<Option<Vec<u8>>>,
     /// Device bytes of each output after the last run.
     output_data: Vec<Vec<u8>>,
-    has_run: bool,
+    /// Whether each output holds the result of the last run (its program wrote it).
+    output_valid: Vec<bool>,
 }
 
 impl std::fmt::Debug for Session {
@@ -149,10 +153,15 @@ impl Session {
             api: m.api,
             input_data: vec![None; inputs.len()],
             output_data: vec![Vec::new(); outputs.len()],
+            output_valid: vec![false; outputs.len()],
             inputs,
             outputs,
             programs: m.programs.iter().map(|p| p.name.clone()).collect(),
-            has_run: false,
+            program_io: m
+                .programs
+                .iter()
+                .map(|p| (p.inputs.iter().map(|&i| i as usize).collect(), p.outputs.iter().map(|&i| i as usize).collect()))
+                .collect(),
         })
     }
 
@@ -181,6 +190,11 @@ impl Session {
 
     pub fn output_names(&self) -> Vec<&str> {
         self.outputs.iter().map(|io| io.info.name.as_str()).collect()
+    }
+
+    /// Outputs the last run wrote (those of the program it ran).
+    pub fn written_output_names(&self) -> Vec<&str> {
+        self.outputs.iter().zip(&self.output_valid).filter(|(_, &v)| v).map(|(io, _)| io.info.name.as_str()).collect()
     }
 
     pub fn program_names(&self) -> Vec<&str> {
@@ -233,9 +247,10 @@ impl Session {
         Ok(())
     }
 
-    /// Runs the program named "main".
+    /// Runs the bundle's first program ("main" for a model, "prefill" for an LLM).
     pub fn run(&mut self) -> Result<RunStats> {
-        self.run_program("main")
+        let first = self.programs.first().cloned().ok_or_else(|| Error::UnknownProgram { name: "(first)".into(), known: String::new() })?;
+        self.run_program(&first)
     }
 
     /// Runs the program `name` (e.g. "prefill" or "decode") with the inputs set so far.
@@ -245,15 +260,24 @@ impl Session {
             .iter()
             .position(|p| p == name)
             .ok_or_else(|| Error::UnknownProgram { name: name.into(), known: self.programs.join(", ") })?;
-        let mut inputs = Vec::with_capacity(self.inputs.len());
-        for (io, data) in self.inputs.iter().zip(&self.input_data) {
+        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
+        // Inputs of other programs are passed empty and not uploaded.
+        let mut inputs: Vec<&[u8]> = vec![&[]; self.inputs.len()];
+        for &i in &reads {
+            let (io, data) = self.inputs.get(i).zip(self.input_data.get(i)).ok_or_else(|| Error::Unsupported { what: format!("program '{name}' reads input position {i}") })?;
             let data = data.as_deref().ok_or_else(|| Error::MissingInput { name: io.info.name.clone() })?;
-            inputs.push(data);
+            if let Some(slot) = inputs.get_mut(i) {
+                *slot = data;
+            }
         }
         let start = Instant::now();
-        self.has_run = false;
+        self.output_valid.iter_mut().for_each(|v| *v = false);
         let gpu_ns = self.backend.run(index, &inputs, &mut self.output_data)?;
-        self.has_run = true;
+        for &o in &writes {
+            if let Some(v) = self.output_valid.get_mut(o) {
+                *v = true;
+            }
+        }
         let wall_ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         Ok(RunStats { gpu_ns, wall_ns })
     }
@@ -266,8 +290,8 @@ impl Session {
             .get(i)
             .zip(self.output_data.get(i))
             .ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
-        if !self.has_run {
-            return Err(Error::OutputValue { name: name.into(), message: "no run has completed yet; call run first".into() });
+        if !self.output_valid.get(i).copied().unwrap_or(false) {
+            return Err(Error::OutputValue { name: name.into(), message: "the last run did not write it (no run has completed yet, or the last run was of another program)".into() });
         }
         host::from_device(name, data, io.elem, io.info.dtype, &io.info.shape)
     }

@@ -24,6 +24,8 @@ macro_rules! templates {
 
 templates!(
     "elementwise",
+    "kv_cache_write",
+    "cached_attention",
     "conv2d_direct",
     "matmul",
     "copy_permute",

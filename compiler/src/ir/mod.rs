@@ -12,7 +12,7 @@ mod arena;
 mod dump;
 pub mod value;
 
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
@@ -120,6 +120,23 @@ pub struct Graph {
     pub opset: i64,
     /// Model name for messages (file stem).
     pub name: String,
+    /// Tensors that persist between runs (KV caches): no producer, not set by the host,
+    /// live for the whole execution order, updated in place by `in_place_input` ops.
+    pub state: Vec<TensorId>,
+    /// Entry points when there is more than one (an LLM's prefill and decode); empty means
+    /// one program, "main", over all inputs and outputs.
+    pub programs: Vec<ProgramSpec>,
+    /// How an LLM bundle is driven (set by the LLM frontend; copied into the manifest).
+    pub llm: Option<runtime_min::bundle::LlmSpec>,
+}
+
+/// One entry point: the graph inputs it reads and the outputs it computes. Its nodes are
+/// the producers its outputs depend on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramSpec {
+    pub name: String,
+    pub inputs: Vec<TensorId>,
+    pub outputs: Vec<TensorId>,
 }
 
 impl Graph {
@@ -253,7 +270,7 @@ impl Graph {
                 }
             }
         }
-        let is_source = |t: TensorId| producer.contains_key(&t) || self.tensors[t].is_const() || self.inputs.contains(&t);
+        let is_source = |t: TensorId| producer.contains_key(&t) || self.tensors[t].is_const() || self.inputs.contains(&t) || self.state.contains(&t);
         for id in self.nodes.node_indices() {
             let node = &self.nodes[id];
             for t in node.all_inputs() {
@@ -269,6 +286,33 @@ impl Graph {
             }
         }
         self.order().map(|_| ())
+    }
+
+    /// The programs to emit: `programs`, or one "main" over every input and output.
+    pub fn program_specs(&self) -> Vec<ProgramSpec> {
+        if self.programs.is_empty() {
+            vec![ProgramSpec { name: "main".into(), inputs: self.inputs.clone(), outputs: self.outputs.clone() }]
+        } else {
+            self.programs.clone()
+        }
+    }
+
+    /// Nodes program `p` runs: every producer its outputs depend on.
+    pub fn program_nodes(&self, p: &ProgramSpec) -> HashSet<NodeId> {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<TensorId> = p.outputs.clone();
+        while let Some(t) = stack.pop() {
+            let Some(id) = self.tensors.get(t).and_then(|x| x.producer) else { continue };
+            if self.nodes.node_weight(id).is_none() || !seen.insert(id) {
+                continue;
+            }
+            let node = &self.nodes[id];
+            stack.extend(node.all_inputs());
+            for s in &node.epilogue {
+                stack.extend(s.args.iter().flatten().copied());
+            }
+        }
+        seen
     }
 
     /// Text dump of the IR in execution order (used by `--dump-after` and golden files).

@@ -19,6 +19,8 @@ pub mod norm;
 pub mod norm_stats;
 
 pub mod attention;
+pub mod cached_attention;
+pub mod kv_cache_write;
 pub mod batchnorm;
 pub mod cast;
 pub mod concat;
@@ -125,6 +127,11 @@ pub trait Op: Debug + Send + Sync + Any {
     /// `Some(i)` when output 0 is input `i`'s data reinterpreted with another shape
     /// (Reshape, Flatten, Squeeze, Unsqueeze): no kernel when the layouts allow.
     fn alias_of_input(&self) -> Option<usize> {
+        None
+    }
+    /// `Some(i)` when output 0 shares input `i`'s storage and the kernel updates it in
+    /// place (KV-cache writes): the output is an alias that still needs a kernel.
+    fn in_place_input(&self) -> Option<usize> {
         None
     }
     /// Output values computable from input shapes alone (Shape, Size), even when the

@@ -53,7 +53,7 @@ impl Physical {
 }
 
 /// Ops whose kernels view operands under another shape, so their tensors stay linear.
-const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "NormStats"];
+const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "NormStats", "KvCacheWrite", "CachedAttention"];
 
 #[derive(Debug, Clone)]
 pub struct Virtualized {
@@ -93,7 +93,7 @@ pub fn split_objects(bytes: u64, max_range: u64, align: u64) -> Vec<u64> {
 
 pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -> Virtualized {
     let float_elem = if precision == Precision::F16 { ElemType::F16 } else { ElemType::F32 };
-    let mut linear_only: std::collections::HashSet<TensorId> = g.inputs.iter().chain(&g.outputs).copied().collect();
+    let mut linear_only: std::collections::HashSet<TensorId> = g.inputs.iter().chain(&g.outputs).chain(&g.state).copied().collect();
     for &id in order {
         let n = g.node(id);
         if LINEAR_ONLY.contains(&n.op.op_type()) {
@@ -126,6 +126,17 @@ pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -
                 p.alias_of = Some(root);
             }
             aliased_nodes.push(id);
+        }
+    }
+    // In-place updates (KV-cache writes): the output is the input's storage, and the
+    // node keeps its kernel. Both sides are linear (LINEAR_ONLY) with one element type.
+    for &id in order {
+        let n = g.node(id);
+        let Some(i) = n.op.in_place_input() else { continue };
+        let (Some(x), Some(&y)) = (n.input(i), n.outputs.first()) else { continue };
+        let root = physical.get(&x).map(|px| px.alias_of.unwrap_or(x));
+        if let (Some(root), Some(p)) = (root, physical.get_mut(&y)) {
+            p.alias_of = Some(root);
         }
     }
     Virtualized { physical, aliased_nodes }

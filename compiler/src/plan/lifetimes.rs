@@ -32,6 +32,11 @@ pub fn usage_records(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, P
     for &t in &g.outputs {
         touch(root(t), last);
     }
+    // State (KV caches) persists between runs: it owns its bytes for the whole order.
+    for &t in &g.state {
+        touch(root(t), 0);
+        touch(root(t), last);
+    }
     span.into_iter()
         .filter(|(t, _)| physical.get(t).is_some_and(|p| p.pool == PoolRole::Activations && p.alias_of.is_none()))
         .map(|(t, (first, last))| (t, UsageRecord { size: physical.get(&t).map_or(0, |p| p.bytes), first, last }))

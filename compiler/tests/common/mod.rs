@@ -70,7 +70,7 @@ impl Case {
         }
     }
     pub fn options(&self, precision: Option<Precision>) -> CompileOptions {
-        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false, runtime_inputs: None, prefill_tokens: None }, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false }
+        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false, runtime_inputs: None, prefill_tokens: None, max_context: None }, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false }
     }
     pub fn compile(&self, target: &str, precision: Option<Precision>) -> Compiled {
         let t = Target::load(target).expect("target loads");
@@ -88,6 +88,7 @@ pub fn run_on_device(c: &Compiled, inputs: &BTreeMap<String, Value>) -> BTreeMap
         s.set_input(n, &host_of(v)).expect("input accepted");
     }
     s.run().expect("run");
-    let names: Vec<String> = s.output_names().iter().map(|n| n.to_string()).collect();
+    // The first program's outputs (an LLM's prefill logits; every output of a model).
+    let names: Vec<String> = s.written_output_names().iter().map(|n| n.to_string()).collect();
     names.into_iter().map(|n| { let v = s.output(&n).expect("output").to_f32().expect("f32"); (n, v) }).collect()
 }

@@ -198,10 +198,16 @@ pub struct Dispatch {
     pub barrier_before: bool,
 }
 
+/// One entry point of a bundle (e.g. "main", or "prefill" and "decode" of an LLM). Programs
+/// share the pools: state tensors (a KV cache) written by one run are read by the next.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct Program {
     pub name: String,
     pub dispatches: Vec<Dispatch>,
+    /// Positions in [`Manifest::inputs`] this program reads; only these are uploaded.
+    pub inputs: Vec<u32>,
+    /// Positions in [`Manifest::outputs`] this program writes; only these are read back.
+    pub outputs: Vec<u32>,
 }
 
 /// Copy of `data` (weights section) into `pool` at `pool_offset`, done once at load.
@@ -254,4 +260,35 @@ pub struct Manifest {
     pub weights: Vec<WeightUpload>,
     pub programs: Vec<Program>,
     pub plan: PlanReport,
+    /// Present for LLM bundles: what `Generator` needs to drive prefill and decode.
+    pub llm: Option<LlmSpec>,
+}
+
+/// How an LLM bundle is driven. The programs, inputs and outputs are named here; their
+/// shapes are the tensors' own.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct LlmSpec {
+    /// `model_type` of config.json (e.g. "llama").
+    pub family: String,
+    pub vocab_size: u32,
+    /// Tokens the KV cache holds; positions run 0..max_context.
+    pub max_context: u32,
+    /// Tokens per prefill chunk (the prefill program's input length).
+    pub prefill_tokens: u32,
+    /// Program names.
+    pub prefill: String,
+    pub decode: String,
+    /// Input names (token ids as int64 [1, T]; position as int64 [1]) and the logits
+    /// output name, per program.
+    pub prefill_ids: String,
+    pub prefill_position: String,
+    pub prefill_logits: String,
+    pub decode_ids: String,
+    pub decode_position: String,
+    pub decode_logits: String,
+    /// Token ids from config.json / generation_config.json.
+    pub bos_token_id: Option<u32>,
+    pub eos_token_ids: Vec<u32>,
+    /// tokenizer.json of the checkpoint, when it had one.
+    pub tokenizer_json: Option<String>,
 }

@@ -130,6 +130,14 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
     }
     for (pi, prog) in m.programs.iter().enumerate() {
         check_count(&format!("programs[{pi}].dispatches"), prog.dispatches.len())?;
+        for (field, list, len) in [("inputs", &prog.inputs, m.inputs.len()), ("outputs", &prog.outputs, m.outputs.len())] {
+            check_count(&format!("programs[{pi}].{field}"), list.len())?;
+            for (i, &x) in list.iter().enumerate() {
+                if x as usize >= len {
+                    return Err(invalid(format!("programs[{pi}] '{}'.{field}[{i}]", prog.name), format!("position {x} out of range (bundle has {len} {field})")));
+                }
+            }
+        }
         for (di, d) in prog.dispatches.iter().enumerate() {
             let f = format!("programs[{pi}].dispatches[{di}] '{}'", d.label);
             let k = m.kernels.get(d.kernel as usize).ok_or_else(|| invalid(format!("{f}.kernel"), format!("kernel index {} out of range", d.kernel)))?;
@@ -170,6 +178,9 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
             }
         }
     }
+    if let Some(llm) = &m.llm {
+        verify_llm(m, llm)?;
+    }
     if let Some(dev) = device {
         let r = &m.requirements;
         if r.fp16 && !dev.fp16 {
@@ -183,6 +194,43 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
         }
         if dev.memory_bytes != 0 && pool_total > dev.memory_bytes {
             return Err(invalid("pools", format!("{pool_total} bytes of pools exceeds the device memory {}", dev.memory_bytes)));
+        }
+    }
+    Ok(())
+}
+
+/// The LLM section names programs, inputs and outputs that exist, with the shapes
+/// `Generator` relies on.
+fn verify_llm(m: &Manifest, llm: &super::LlmSpec) -> Result<(), BundleError> {
+    let program = |field: &str, name: &str| -> Result<usize, BundleError> {
+        m.programs.iter().position(|p| p.name == name).ok_or_else(|| invalid(format!("llm.{field}"), format!("no program named '{name}'")))
+    };
+    let io = |field: &str, list: &[u32], name: &str, shape: &[u64]| -> Result<(), BundleError> {
+        let t = list
+            .iter()
+            .filter_map(|&i| m.tensors.get(i as usize))
+            .find(|t| t.name == name)
+            .ok_or_else(|| invalid(format!("llm.{field}"), format!("no tensor named '{name}'")))?;
+        if t.shape != shape {
+            return Err(invalid(format!("llm.{field}"), format!("'{name}' has shape {:?}, expected {shape:?}", t.shape)));
+        }
+        Ok(())
+    };
+    if llm.prefill_tokens == 0 || llm.max_context == 0 || llm.vocab_size == 0 {
+        return Err(invalid("llm", "prefill_tokens, max_context and vocab_size must be positive"));
+    }
+    program("prefill", &llm.prefill)?;
+    program("decode", &llm.decode)?;
+    let (t, v) = (u64::from(llm.prefill_tokens), u64::from(llm.vocab_size));
+    io("prefill_ids", &m.inputs, &llm.prefill_ids, &[1, t])?;
+    io("prefill_position", &m.inputs, &llm.prefill_position, &[1])?;
+    io("prefill_logits", &m.outputs, &llm.prefill_logits, &[1, t, v])?;
+    io("decode_ids", &m.inputs, &llm.decode_ids, &[1, 1])?;
+    io("decode_position", &m.inputs, &llm.decode_position, &[1])?;
+    io("decode_logits", &m.outputs, &llm.decode_logits, &[1, 1, v])?;
+    for (i, &e) in llm.eos_token_ids.iter().enumerate() {
+        if e >= llm.vocab_size {
+            return Err(invalid(format!("llm.eos_token_ids[{i}]"), format!("{e} is outside the vocabulary of {}", llm.vocab_size)));
         }
     }
     Ok(())

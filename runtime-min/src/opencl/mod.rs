@@ -68,6 +68,8 @@ pub(crate) struct Executor {
     profiling: bool,
     inputs: Vec<IoSlot>,
     outputs: Vec<IoSlot>,
+    /// Per program, its positions in `inputs` and `outputs` (only those move).
+    program_io: Vec<(Vec<usize>, Vec<usize>)>,
     allocated: u64,
 }
 
@@ -112,6 +114,7 @@ impl Executor {
             profiling,
             inputs: inputs.to_vec(),
             outputs: outputs.to_vec(),
+            program_io: m.programs.iter().map(|p| (p.inputs.iter().map(|&i| i as usize).collect(), p.outputs.iter().map(|&i| i as usize).collect())).collect(),
             allocated: 0,
         };
         // From here on, an early return drops `ex`, which releases what exists so far.
@@ -212,8 +215,12 @@ impl Executor {
     /// last dispatch events. The caller waits for the queue whether or not this fails.
     fn enqueue(&self, index: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<(Event, Event)>> {
         let steps = self.steps.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
+        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
         let q = self.queue.raw();
         for (i, (slot, bytes)) in self.inputs.iter().zip(inputs).enumerate() {
+            if !reads.contains(&i) {
+                continue;
+            }
             if bytes.len() as u64 != slot.len {
                 return Err(Error::Unsupported { what: format!("input {i}: {} bytes for a {}-byte slot", bytes.len(), slot.len) });
             }
@@ -244,6 +251,9 @@ impl Executor {
             }
         }
         for (i, (slot, out)) in self.outputs.iter().zip(outputs.iter_mut()).enumerate() {
+            if !writes.contains(&i) {
+                continue;
+            }
             let what = format!("output {i}");
             out.resize(to_usize(slot.len, &what)?, 0);
             if out.is_empty() {

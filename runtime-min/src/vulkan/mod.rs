@@ -48,6 +48,8 @@ pub(crate) struct Executor {
     kernels: Vec<KernelObjects>,
     descriptor_pool: vk::DescriptorPool,
     programs: Vec<vk::CommandBuffer>,
+    /// Per program, its positions in `inputs` and `outputs` (only those move).
+    program_io: Vec<(Vec<usize>, Vec<usize>)>,
     transfer_cb: vk::CommandBuffer,
     inputs: Vec<Route>,
     outputs: Vec<Route>,
@@ -80,6 +82,7 @@ impl Executor {
             kernels: Vec::with_capacity(m.kernels.len()),
             descriptor_pool: vk::DescriptorPool::null(),
             programs: Vec::with_capacity(m.programs.len()),
+            program_io: m.programs.iter().map(|p| (p.inputs.iter().map(|&i| i as usize).collect(), p.outputs.iter().map(|&i| i as usize).collect())).collect(),
             transfer_cb: vk::CommandBuffer::null(),
             inputs: Vec::new(),
             outputs: Vec::new(),
@@ -205,8 +208,10 @@ impl Executor {
             return Ok(());
         }
         self.programs = self.allocate_command_buffers(n)?;
-        for (program, &cb) in m.programs.iter().zip(&self.programs) {
+        for ((program, &cb), (reads, writes)) in m.programs.iter().zip(&self.programs).zip(&self.program_io) {
             let sets = pipelines::write_sets(&self.ctx, self.descriptor_pool, &self.kernels, program, &self.pools)?;
+            let inputs: Vec<Route> = reads.iter().filter_map(|&i| self.inputs.get(i).copied()).collect();
+            let outputs: Vec<Route> = writes.iter().filter_map(|&i| self.outputs.get(i).copied()).collect();
             let rec = commands::Recorder {
                 device: &self.ctx.device,
                 kernels: &self.kernels,
@@ -214,8 +219,8 @@ impl Executor {
                 pools: &self.pools,
                 staging: self.staging.buffer,
                 query_pool: self.query_pool,
-                inputs: &self.inputs,
-                outputs: &self.outputs,
+                inputs: &inputs,
+                outputs: &outputs,
             };
             rec.record(cb, program)?;
         }
@@ -226,7 +231,8 @@ impl Executor {
     /// and fills `outputs` (one per output slot). Returns GPU nanoseconds if timed.
     fn execute(&mut self, index: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>> {
         let cb = *self.programs.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
-        for (r, bytes) in self.inputs.iter().zip(inputs) {
+        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
+        for (r, bytes) in reads.iter().filter_map(|&i| self.inputs.get(i).zip(inputs.get(i))) {
             if bytes.len() as u64 != r.len {
                 return Err(Error::Unsupported { what: format!("input of {} bytes for a {}-byte slot", bytes.len(), r.len) });
             }
@@ -239,7 +245,8 @@ impl Executor {
             }
         }
         commands::submit_and_wait(&self.ctx.device, self.ctx.queue, self.fence, &[cb])?;
-        for (r, out) in self.outputs.iter().zip(outputs.iter_mut()) {
+        for (i, out) in outputs.iter_mut().enumerate() {
+            let Some(r) = self.outputs.get(i).filter(|_| writes.contains(&i)) else { continue };
             let (map, at) = match r.staging {
                 Some(at) => (self.staging.mapping.as_ref(), at),
                 None => (self.pools.get(r.pool).and_then(|a| a.mapping.as_ref()), r.offset),

@@ -87,8 +87,9 @@ impl Builder {
                 outputs: vec![],
                 kernels: vec![],
                 weights: vec![],
-                programs: vec![Program { name: "main".into(), dispatches: vec![] }],
+                programs: vec![Program { name: "main".into(), dispatches: vec![], inputs: vec![], outputs: vec![] }],
                 plan: PlanReport { strategy: "by-hand".into(), naive_bytes: 0, planned_bytes: 0, lower_bound_bytes: 0 },
+                llm: None,
             },
             kernels: vec![],
             weights: vec![],
@@ -115,12 +116,20 @@ impl Builder {
     pub fn input(&mut self, name: &str, dtype: DType, shape: &[u64], pool: u32, offset: u64, elem: ElemType) -> BufferRange {
         let r = self.tensor(name, dtype, shape, pool, offset, elem);
         self.m.inputs.push((self.m.tensors.len() - 1) as u32);
+        let at = (self.m.inputs.len() - 1) as u32;
+        for p in &mut self.m.programs {
+            p.inputs.push(at);
+        }
         r
     }
 
     pub fn output(&mut self, name: &str, dtype: DType, shape: &[u64], pool: u32, offset: u64, elem: ElemType) -> BufferRange {
         let r = self.tensor(name, dtype, shape, pool, offset, elem);
         self.m.outputs.push((self.m.tensors.len() - 1) as u32);
+        let at = (self.m.outputs.len() - 1) as u32;
+        for p in &mut self.m.programs {
+            p.outputs.push(at);
+        }
         r
     }
 

@@ -1,29 +1,35 @@
-//! Llama family (Llama 2, 3; GQA; tied or separate embeddings): the decoder as a graph.
+//! Llama family (Llama 2, 3; GQA; tied or separate embeddings): the decoder as a graph
+//! with two programs sharing the weights and the KV cache.
 //!
 //! Per layer, as Hugging Face `LlamaDecoderLayer` computes it:
 //! ```text
-//!   x ─ RMSNorm ─ q,k,v projections ─ RoPE(q,k) ─ [repeat k,v heads] ─ softmax(qkᵀ/√d + causal)·v
-//!     ─ o projection ─ + x ─ RMSNorm ─ down(silu(gate(·)) · up(·)) ─ + ─ next layer
+//!   x ─ RMSNorm ─ q,k,v projections ─ RoPE(q,k) ─ append k,v to the cache ─ attention over
+//!     the cache ─ o projection ─ + x ─ RMSNorm ─ down(silu(gate(·)) · up(·)) ─ + ─ next layer
 //! ```
-//! Weights are stored transposed at compile time ([in, out]) so every projection is a
-//! plain MatMul; RoPE's cos/sin tables for positions 0..T−1 and the causal mask are
-//! constants. The attention pattern is left in its textbook form: the fuse-attention pass
-//! turns it into one kernel that never stores the score matrix.
+//! **prefill** takes T tokens (`input_ids` [1, T]) at positions `position .. position+T`
+//! and gives logits for all T; **decode** takes one (`decode.input_ids` [1, 1]) at
+//! `decode.position`. Positions are data (an int64 input), so both programs are recorded
+//! once and replayed: RoPE rows are gathered from cos/sin tables of the whole context,
+//! `KvCacheWrite` stores the new keys and values in place, and `CachedAttention` reads
+//! the cache up to each query's position (GQA heads shared in the kernel). Weights are
+//! stored transposed at compile time ([in, out]) so every projection is a plain MatMul.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::builder::Builder;
 use super::{Error, LlmOptions};
 use crate::front::safetensors::Checkpoint;
-use crate::ir::{DType, Graph, TensorId, Value};
+use crate::ir::{DType, Graph, ProgramSpec, Role, TensorId, Value};
+use crate::ops::cached_attention::CachedAttention;
 use crate::ops::concat::Concat;
 use crate::ops::elementwise::{ElementwiseOp, Kind};
 use crate::ops::gather::Gather;
+use crate::ops::kv_cache_write::KvCacheWrite;
 use crate::ops::matmul::MatMul;
 use crate::ops::reshape::{Kind as ReshapeKind, ReshapeOp};
 use crate::ops::rms_norm::RmsNorm;
 use crate::ops::slice::Slice;
-use crate::ops::softmax::Softmax;
 use crate::ops::transpose::Transpose;
 
 /// The fields of config.json the graph depends on.
@@ -38,6 +44,18 @@ pub struct Config {
     pub eps: f32,
     pub rope_theta: f64,
     pub tied: bool,
+    pub max_positions: usize,
+    pub bos: Option<u32>,
+    pub eos: Vec<u32>,
+}
+
+/// `eos_token_id` is an integer or a list of them.
+fn token_ids(v: Option<&serde_json::Value>) -> Vec<u32> {
+    match v {
+        Some(serde_json::Value::Array(a)) => a.iter().filter_map(|x| x.as_u64()).filter_map(|x| u32::try_from(x).ok()).collect(),
+        Some(x) => x.as_u64().and_then(|x| u32::try_from(x).ok()).into_iter().collect(),
+        None => Vec::new(),
+    }
 }
 
 fn field(json: &serde_json::Value, key: &str, path: &Path) -> Result<usize, Error> {
@@ -60,6 +78,9 @@ impl Config {
             eps: json.get("rms_norm_eps").and_then(|v| v.as_f64()).unwrap_or(1e-6) as f32,
             rope_theta: json.get("rope_theta").and_then(|v| v.as_f64()).unwrap_or(10000.0),
             tied: json.get("tie_word_embeddings").and_then(|v| v.as_bool()).unwrap_or(false),
+            max_positions: json.get("max_position_embeddings").and_then(|v| v.as_u64()).and_then(|v| usize::try_from(v).ok()).unwrap_or(2048),
+            bos: json.get("bos_token_id").and_then(|v| v.as_u64()).and_then(|v| u32::try_from(v).ok()),
+            eos: token_ids(json.get("eos_token_id")),
         };
         let bad = |m: &str| Error::Config { path: path.display().to_string(), message: m.into() };
         if c.hidden % c.heads != 0 || (c.hidden / c.heads) % 2 != 0 {
@@ -82,12 +103,20 @@ struct Ctx<'a> {
     b: Builder,
     ck: &'a Checkpoint,
     c: Config,
+    /// Tokens of the program being built.
     t: usize,
+    /// Node-name prefix of the program being built ("" for prefill, "decode/").
+    prefix: String,
+    /// Weight constants by checkpoint name: both programs share one copy.
+    weights: HashMap<String, TensorId>,
 }
 
 impl Ctx<'_> {
     /// A [out, in] projection weight, stored transposed as [in, out].
     fn weight_t(&mut self, name: &str, out: usize, inp: usize) -> Result<TensorId, Error> {
+        if let Some(&t) = self.weights.get(name) {
+            return Ok(t);
+        }
         let v = self.ck.read(name)?;
         if v.shape != [out, inp] {
             return Err(Error::WeightShape { family: "llama", tensor: name.into(), got: v.shape, want: vec![out, inp] });
@@ -99,37 +128,54 @@ impl Ctx<'_> {
                 t[i * out + o] = w[o * inp + i];
             }
         }
-        Ok(self.b.konst(&format!("{name}.T"), Value::f32(vec![inp, out], t)))
+        let id = self.b.konst(&format!("{name}.T"), Value::f32(vec![inp, out], t));
+        self.weights.insert(name.into(), id);
+        Ok(id)
     }
 
     fn vector(&mut self, name: &str, len: usize) -> Result<TensorId, Error> {
+        if let Some(&t) = self.weights.get(name) {
+            return Ok(t);
+        }
         let v = self.ck.read(name)?;
         if v.shape != [len] {
             return Err(Error::WeightShape { family: "llama", tensor: name.into(), got: v.shape, want: vec![len] });
         }
-        Ok(self.b.konst(name, v))
+        let id = self.b.konst(name, v);
+        self.weights.insert(name.into(), id);
+        Ok(id)
+    }
+
+    /// `name` inside the program being built.
+    fn n(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
     }
 
     fn rms(&mut self, name: &str, x: TensorId, w: &str) -> Result<TensorId, Error> {
         let s = self.vector(w, self.c.hidden)?;
-        self.b.op(name, Box::new(RmsNorm { axis: -1, epsilon: self.c.eps }), &[x, s])
+        let name = self.n(name);
+        self.b.op(&name, Box::new(RmsNorm { axis: -1, epsilon: self.c.eps }), &[x, s])
     }
 
     fn matmul(&mut self, name: &str, x: TensorId, w: TensorId) -> Result<TensorId, Error> {
-        self.b.op(name, Box::new(MatMul), &[x, w])
+        let name = self.n(name);
+        self.b.op(&name, Box::new(MatMul), &[x, w])
     }
 
     fn ew(&mut self, name: &str, kind: Kind, inputs: &[TensorId]) -> Result<TensorId, Error> {
-        self.b.op(name, Box::new(ElementwiseOp { kind, alpha: 1.0, beta: 0.0 }), inputs)
+        let name = self.n(name);
+        self.b.op(&name, Box::new(ElementwiseOp { kind, alpha: 1.0, beta: 0.0 }), inputs)
     }
 
     fn reshape(&mut self, name: &str, x: TensorId, shape: &[i64]) -> Result<TensorId, Error> {
+        let name = self.n(name);
         let s = self.b.ints(&format!("{name}.shape"), shape);
-        self.b.op(name, Box::new(ReshapeOp { kind: ReshapeKind::Reshape { allow_zero: false }, axes: None }), &[x, s])
+        self.b.op(&name, Box::new(ReshapeOp { kind: ReshapeKind::Reshape { allow_zero: false }, axes: None }), &[x, s])
     }
 
     fn transpose(&mut self, name: &str, x: TensorId, perm: &[i64]) -> Result<TensorId, Error> {
-        self.b.op(name, Box::new(Transpose { perm: Some(perm.to_vec()) }), &[x])
+        let name = self.n(name);
+        self.b.op(&name, Box::new(Transpose { perm: Some(perm.to_vec()) }), &[x])
     }
 
     /// [1, T, n·d] → [1, n, T, d]
@@ -142,20 +188,22 @@ impl Ctx<'_> {
     /// HF rotate_half RoPE: x·cos + concat(−x₂, x₁)·sin on the last axis.
     fn rope(&mut self, name: &str, x: TensorId, cos: TensorId, sin: TensorId) -> Result<TensorId, Error> {
         let half = (self.c.head_dim() / 2) as i64;
+        let full = self.n(name);
         let part = |b: &mut Self, tag: &str, lo: i64, hi: i64| -> Result<TensorId, Error> {
+            let name = &full;
             let (s, e, a) = (b.b.ints(&format!("{name}.{tag}.starts"), &[lo]), b.b.ints(&format!("{name}.{tag}.ends"), &[hi]), b.b.ints(&format!("{name}.{tag}.axes"), &[3]));
             b.b.op(&format!("{name}.{tag}"), Box::new(Slice { attrs: None }), &[x, s, e, a])
         };
         let x1 = part(self, "x1", 0, half)?;
         let x2 = part(self, "x2", half, 2 * half)?;
         let neg = self.ew(&format!("{name}.neg"), Kind::Neg, &[x2])?;
-        let rot = self.b.op(&format!("{name}.rotate_half"), Box::new(Concat { axis: 3 }), &[neg, x1])?;
+        let rot = self.b.op(&format!("{full}.rotate_half"), Box::new(Concat { axis: 3 }), &[neg, x1])?;
         let a = self.ew(&format!("{name}.cos"), Kind::Mul, &[x, cos])?;
         let r = self.ew(&format!("{name}.sin"), Kind::Mul, &[rot, sin])?;
         self.ew(name, Kind::Add, &[a, r])
     }
 
-    fn layer(&mut self, l: usize, x: TensorId, cos: TensorId, sin: TensorId, mask: TensorId) -> Result<TensorId, Error> {
+    fn layer(&mut self, l: usize, x: TensorId, rope: (TensorId, TensorId), position: TensorId, cache: (TensorId, TensorId)) -> Result<TensorId, Error> {
         let c = self.c.clone();
         let (h, d) = (c.hidden, c.head_dim());
         let p = format!("model.layers.{l}");
@@ -169,24 +217,12 @@ impl Ctx<'_> {
         let q = self.heads(&format!("{p}.q"), q, c.heads)?;
         let k = self.heads(&format!("{p}.k"), k, c.kv_heads)?;
         let v = self.heads(&format!("{p}.v"), v, c.kv_heads)?;
-        let q = self.rope(&format!("{p}.q_rope"), q, cos, sin)?;
-        let mut k = self.rope(&format!("{p}.k_rope"), k, cos, sin)?;
-        let mut v = v;
-        if c.kv_heads < c.heads {
-            // Grouped-query attention: query head i reads key/value head i / group.
-            let group = c.heads / c.kv_heads;
-            let idx: Vec<i64> = (0..c.heads).map(|i| (i / group) as i64).collect();
-            let it = self.b.ints(&format!("{p}.kv_repeat"), &idx);
-            k = self.b.op(&format!("{p}.k_repeat"), Box::new(Gather { axis: 1 }), &[k, it])?;
-            v = self.b.op(&format!("{p}.v_repeat"), Box::new(Gather { axis: 1 }), &[v, it])?;
-        }
-        let kt = self.transpose(&format!("{p}.k_t"), k, &[0, 1, 3, 2])?;
-        let s = self.matmul(&format!("{p}.scores"), q, kt)?;
-        let scale = self.b.konst(&format!("{p}.scale"), Value::scalar_f32((d as f32).powf(-0.5)));
-        let s = self.ew(&format!("{p}.scaled"), Kind::Mul, &[s, scale])?;
-        let s = self.ew(&format!("{p}.masked"), Kind::Add, &[s, mask])?;
-        let pr = self.b.op(&format!("{p}.softmax"), Box::new(Softmax { log: false, axis: -1, flatten: false }), &[s])?;
-        let o = self.matmul(&format!("{p}.context"), pr, v)?;
+        let q = self.rope(&format!("{p}.q_rope"), q, rope.0, rope.1)?;
+        let k = self.rope(&format!("{p}.k_rope"), k, rope.0, rope.1)?;
+        let kc = self.b.op(&self.n(&format!("{p}.k_cache_write")), Box::new(KvCacheWrite), &[cache.0, k, position])?;
+        let vc = self.b.op(&self.n(&format!("{p}.v_cache_write")), Box::new(KvCacheWrite), &[cache.1, v, position])?;
+        let att = CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0 };
+        let o = self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?;
         let o = self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])?;
         let o = self.reshape(&format!("{p}.merged"), o, &[1, self.t as i64, (c.heads * d) as i64])?;
         let wo = self.weight_t(&format!("{p}.self_attn.o_proj.weight"), h, c.heads * d)?;
@@ -225,29 +261,40 @@ fn rope_tables(t: usize, d: usize, theta: f64) -> (Vec<f32>, Vec<f32>) {
     (cos, sin)
 }
 
+/// Options the graph depends on beyond config.json.
+fn max_context(c: &Config, options: &LlmOptions) -> usize {
+    options.max_context.unwrap_or(c.max_positions.min(DEFAULT_MAX_CONTEXT)).max(1)
+}
+
+/// Default KV-cache length when `--max-context` is not given: the model's own limit,
+/// capped here so a 128k-context checkpoint does not ask for a 128k cache by default.
+pub const DEFAULT_MAX_CONTEXT: usize = 4096;
+
 pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Result<Graph, Error> {
     let c = Config::from_json(json, &dir.join("config.json"))?;
     let ck = Checkpoint::open(dir)?;
     let t = options.prefill_tokens.max(1);
+    let ctx = max_context(&c, options);
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("llama");
-    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t };
-    let ids = cx.b.input("input_ids", DType::I64, vec![1, t]);
+    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new() };
     let embed = cx.ck.read("model.embed_tokens.weight")?;
     if embed.shape != [c.vocab, c.hidden] {
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });
     }
     let table = cx.b.konst("model.embed_tokens.weight", embed.clone());
-    let mut x = cx.b.op("embed", Box::new(Gather { axis: 0 }), &[table, ids])?;
     let d = c.head_dim();
-    let (cos, sin) = rope_tables(t, d, c.rope_theta);
-    let cos = cx.b.konst("rope.cos", Value::f32(vec![t, d], cos));
-    let sin = cx.b.konst("rope.sin", Value::f32(vec![t, d], sin));
-    let mask: Vec<f32> = (0..t * t).map(|i| if i % t > i / t { f32::MIN } else { 0.0 }).collect();
-    let mask = cx.b.konst("causal_mask", Value::f32(vec![t, t], mask));
+    let (cos, sin) = rope_tables(ctx, d, c.rope_theta);
+    let cos = cx.b.konst("rope.cos", Value::f32(vec![ctx, d], cos));
+    let sin = cx.b.konst("rope.sin", Value::f32(vec![ctx, d], sin));
+    let mut caches = Vec::with_capacity(c.layers);
     for l in 0..c.layers {
-        x = cx.layer(l, x, cos, sin, mask)?;
+        let mut state = |what: &str| {
+            let id = cx.b.g.add_tensor(format!("kv_cache.{l}.{what}"), DType::F32, vec![1, c.kv_heads, ctx, d], Role::Activation);
+            cx.b.g.state.push(id);
+            id
+        };
+        caches.push((state("k"), state("v")));
     }
-    let x = cx.rms("model.norm", x, "model.norm.weight")?;
     let head = if c.tied || !ck.contains("lm_head.weight") {
         let e = embed.as_f32();
         let mut tr = vec![0f32; e.len()];
@@ -260,6 +307,71 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     } else {
         cx.weight_t("lm_head.weight", c.vocab, c.hidden)?
     };
-    let logits = cx.matmul("logits", x, head)?;
-    Ok(cx.b.finish(&[logits]))
+    let mut programs = Vec::new();
+    for (program, prefix, tokens) in [("prefill", "", t), ("decode", "decode.", 1)] {
+        cx.prefix = if prefix.is_empty() { String::new() } else { "decode/".into() };
+        cx.t = tokens;
+        let ids = cx.b.input(&format!("{prefix}input_ids"), DType::I64, vec![1, tokens]);
+        let position = cx.b.input(&format!("{prefix}position"), DType::I64, vec![1]);
+        let mut x = cx.b.op(&cx.n("embed"), Box::new(Gather { axis: 0 }), &[table, ids])?;
+        // RoPE rows of positions position .. position + tokens.
+        let steps = cx.b.ints(&cx.n("rope.steps"), &(0..tokens as i64).collect::<Vec<_>>());
+        let pos_ids = cx.ew("rope.positions", Kind::Add, &[position, steps])?;
+        let rc = cx.b.op(&cx.n("rope.cos_rows"), Box::new(Gather { axis: 0 }), &[cos, pos_ids])?;
+        let rs = cx.b.op(&cx.n("rope.sin_rows"), Box::new(Gather { axis: 0 }), &[sin, pos_ids])?;
+        for (l, &cache) in caches.iter().enumerate() {
+            x = cx.layer(l, x, (rc, rs), position, cache)?;
+        }
+        let x = cx.rms("model.norm", x, "model.norm.weight")?;
+        let logits = cx.b.op(&format!("{prefix}logits"), Box::new(MatMul), &[x, head])?;
+        programs.push(ProgramSpec { name: program.into(), inputs: vec![ids, position], outputs: vec![logits] });
+    }
+    let tokenizer_json = read_tokenizer(dir)?;
+    let mut eos = c.eos.clone();
+    if let Ok(text) = std::fs::read_to_string(dir.join("generation_config.json")) {
+        if let Ok(gen) = serde_json::from_str::<serde_json::Value>(&text) {
+            for e in token_ids(gen.get("eos_token_id")) {
+                if !eos.contains(&e) {
+                    eos.push(e);
+                }
+            }
+        }
+    }
+    eos.retain(|&e| (e as usize) < c.vocab);
+    let u32_of = |v: usize, what: &str| u32::try_from(v).map_err(|_| Error::Config { path: dir.join("config.json").display().to_string(), message: format!("{what} {v} exceeds 2^32") });
+    let spec = runtime_min::bundle::LlmSpec {
+        family: "llama".into(),
+        vocab_size: u32_of(c.vocab, "vocab_size")?,
+        max_context: u32_of(ctx, "max context")?,
+        prefill_tokens: u32_of(t, "prefill tokens")?,
+        prefill: "prefill".into(),
+        decode: "decode".into(),
+        prefill_ids: "input_ids".into(),
+        prefill_position: "position".into(),
+        prefill_logits: "logits".into(),
+        decode_ids: "decode.input_ids".into(),
+        decode_position: "decode.position".into(),
+        decode_logits: "decode.logits".into(),
+        bos_token_id: c.bos.filter(|&b| (b as usize) < c.vocab),
+        eos_token_ids: eos,
+        tokenizer_json,
+    };
+    let outputs: Vec<TensorId> = programs.iter().flat_map(|p| p.outputs.iter().copied()).collect();
+    let mut g = cx.b.finish(&outputs);
+    g.programs = programs;
+    g.llm = Some(spec);
+    Ok(g)
+}
+
+/// Most bytes of tokenizer.json carried into a bundle.
+const MAX_TOKENIZER_BYTES: u64 = 64 << 20;
+
+fn read_tokenizer(dir: &Path) -> Result<Option<String>, Error> {
+    let path = dir.join("tokenizer.json");
+    let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
+    let err = |message: String| Error::Config { path: path.display().to_string(), message };
+    if meta.len() > MAX_TOKENIZER_BYTES {
+        return Err(err(format!("{} bytes; at most {MAX_TOKENIZER_BYTES} are carried into a bundle", meta.len())));
+    }
+    std::fs::read_to_string(&path).map(Some).map_err(|e| err(e.to_string()))
 }

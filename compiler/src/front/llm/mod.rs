@@ -1,9 +1,8 @@
 //! LLM frontends: a Hugging Face checkpoint directory (config.json + *.safetensors) of a
 //! known family becomes a graph. One file per family; `load` picks it by `model_type`.
 //!
-//! This first stage builds the **prefill** program for a fixed chunk of T tokens at
-//! positions 0..T−1 (logits for every position), with f32 weights. The KV cache, the decode
-//! program and quantization come next (see the LLM issue).
+//! A family builds one graph with two programs, **prefill** (a chunk of T tokens) and
+//! **decode** (one token), sharing the weights and the KV cache (graph state tensors).
 
 mod builder;
 pub mod llama;
@@ -31,11 +30,14 @@ pub enum Error {
 pub struct LlmOptions {
     /// Tokens per prefill chunk.
     pub prefill_tokens: usize,
+    /// KV-cache length; `None`: the model's `max_position_embeddings`, capped at
+    /// [`llama::DEFAULT_MAX_CONTEXT`].
+    pub max_context: Option<usize>,
 }
 
 impl Default for LlmOptions {
     fn default() -> Self {
-        LlmOptions { prefill_tokens: 8 }
+        LlmOptions { prefill_tokens: 8, max_context: None }
     }
 }
 

@@ -75,6 +75,8 @@ pub struct ImportOptions {
     pub runtime_inputs: Option<Vec<String>>,
     /// LLM checkpoints: tokens per prefill chunk (default 8).
     pub prefill_tokens: Option<usize>,
+    /// LLM checkpoints: KV-cache length (default: the model's, capped).
+    pub max_context: Option<usize>,
 }
 
 /// Parses `--shape` text: `NAME=d0,d1,..`.

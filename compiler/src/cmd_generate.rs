@@ -1,0 +1,88 @@
+//! `driftc generate`: text generation with an LLM bundle through runtime-min's `Generator`.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use runtime_min::{Bundle, Generator, Sampling, SessionOptions};
+
+pub struct Args<'a> {
+    pub bundle: &'a Path,
+    pub prompt: Option<&'a str>,
+    pub prompt_ids: Option<&'a [u32]>,
+    pub max_new_tokens: usize,
+    pub sampling: Sampling,
+    pub json: bool,
+    pub bench: bool,
+    pub ignore_eos: bool,
+    pub device: Option<usize>,
+}
+
+pub fn run(a: &Args<'_>) -> Result<()> {
+    let b = Bundle::open(a.bundle)?;
+    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, ..SessionOptions::default() })?;
+    g.set_ignore_eos(a.ignore_eos);
+    let tok = driftc::tokenizer::Tokenizer::from_spec(g.spec()).context("reading the bundle's tokenizer")?;
+    let prompt: Vec<u32> = match (a.prompt, a.prompt_ids) {
+        (Some(text), _) => match &tok {
+            Some(t) => t.encode_chat(text, g.spec().bos_token_id)?,
+            None => bail!("{}: the bundle carries no tokenizer.json (or driftc was built without the `tokenizer` feature); use --prompt-ids", a.bundle.display()),
+        },
+        (None, Some(ids)) => ids.to_vec(),
+        (None, None) => bail!("give --prompt or --prompt-ids"),
+    };
+    let stream = !a.json && tok.is_some();
+    let mut shown = String::new();
+    let mut so_far: Vec<u32> = Vec::new();
+    let r = g.generate(&prompt, a.max_new_tokens, &a.sampling, &[], |id| {
+        so_far.push(id);
+        if stream {
+            if let Some(t) = &tok {
+                // Decode everything so far and print what is new (multi-byte tokens join up).
+                if let Ok(text) = t.decode(&so_far) {
+                    if let Some(new) = text.strip_prefix(shown.as_str()) {
+                        print!("{new}");
+                        let _ = std::io::stdout().flush();
+                        shown = text;
+                    }
+                }
+            }
+        }
+        true
+    })?;
+    let text = match &tok {
+        Some(t) => Some(t.decode(&r.ids)?),
+        None => None,
+    };
+    if a.json {
+        let mut o = serde_json::json!({
+            "ids": r.ids,
+            "prefill_tok_s": r.prefill_tokens_per_second(),
+            "decode_tok_s": r.decode_tokens_per_second(),
+        });
+        if let (Some(t), Some(map)) = (text, o.as_object_mut()) {
+            map.insert("text".into(), serde_json::Value::String(t));
+        }
+        println!("{o}");
+        return Ok(());
+    }
+    if stream {
+        println!();
+    } else {
+        println!("{}", r.ids.iter().map(u32::to_string).collect::<Vec<_>>().join(","));
+    }
+    if a.bench {
+        eprintln!(
+            "device: {} | prompt {} tokens in {:.3} s ({:.1} tok/s) | {} decode steps in {:.3} s ({:.1} tok/s){}",
+            g.session().device_name(),
+            r.prompt_tokens,
+            r.prefill_seconds,
+            r.prefill_tokens_per_second(),
+            r.decode_steps,
+            r.decode_seconds,
+            r.decode_tokens_per_second(),
+            if r.stopped { " | stopped at a stop token" } else { "" }
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! CachedAttention (driftc-internal, built by the LLM frontend): causal attention of a
+//! chunk of T query tokens at positions `position .. position + T` over a layer's KV
+//! cache, with grouped-query heads, an optional sliding window and optional logit
+//! soft-capping (Gemma 2). One invocation per (head, query, chunk of value columns) with an
+//! online softmax: no score matrix exists, and keys past the query's position are never
+//! read (the cache rows there may hold anything).
+//!
+//! Inputs: Q [1, H, T, D] (RoPE applied), K cache [1, Hkv, C, D], V cache [1, Hkv, C, D],
+//! position [1] (integer). Output [1, H, T, D]. Query head h reads cache head
+//! h / (H / Hkv).
+
+use std::any::Any;
+
+use super::attention::VALUE_CHUNK;
+use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
+use crate::ir::{numel, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedAttention {
+    pub scale: f32,
+    /// tanh soft-capping of the scaled scores; 0 = none.
+    pub softcap: f32,
+    /// Keys older than `window` tokens are not attended; 0 = unlimited.
+    pub window: usize,
+}
+
+struct Geometry {
+    heads: usize,
+    t: usize,
+    d: usize,
+    kv_heads: usize,
+    ctx: usize,
+}
+
+fn geometry(q: &[usize], k: &[usize], v: &[usize], p: &[usize]) -> Result<Geometry, OpError> {
+    let (&[1, heads, t, d], &[1, kv_heads, ctx, d2]) = (q, k) else {
+        return Err(invalid(format!("Q {q:?} and K cache {k:?} must be [1, H, T, D] and [1, Hkv, C, D]")));
+    };
+    if d != d2 || v != k {
+        return Err(invalid(format!("Q {q:?}, K cache {k:?} and V cache {v:?} do not match")));
+    }
+    if kv_heads == 0 || heads % kv_heads != 0 {
+        return Err(invalid(format!("{heads} query heads are not a multiple of {kv_heads} cache heads")));
+    }
+    if p != [1] {
+        return Err(invalid(format!("position must have shape [1], got {p:?}")));
+    }
+    Ok(Geometry { heads, t, d, kv_heads, ctx })
+}
+
+impl CachedAttention {
+    /// Keys query position `p` attends: `lo..=hi`.
+    fn span(&self, p: usize, ctx: usize) -> (usize, usize) {
+        let lo = if self.window > 0 { (p + 1).saturating_sub(self.window) } else { 0 };
+        (lo, p.min(ctx.saturating_sub(1)))
+    }
+}
+
+impl Op for CachedAttention {
+    fn op_type(&self) -> &'static str {
+        "CachedAttention"
+    }
+    fn attrs(&self) -> String {
+        format!("scale={},softcap={},window={}", self.scale, self.softcap, self.window)
+    }
+    fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
+        let (q, k, v, p) = (fact(inputs, 0, "Q")?, fact(inputs, 1, "K")?, fact(inputs, 2, "V")?, fact(inputs, 3, "position")?);
+        geometry(q.shape, k.shape, v.shape, p.shape)?;
+        Ok(vec![OutFact::new(q.dtype, q.shape.to_vec())])
+    }
+    fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        let (q, k, v, p) = (arg(inputs, 0, "Q")?, arg(inputs, 1, "K")?, arg(inputs, 2, "V")?, arg(inputs, 3, "position")?);
+        let g = geometry(&q.shape, &k.shape, &v.shape, &p.shape)?;
+        let pos = p.as_i64().first().copied().unwrap_or(0);
+        let pos = usize::try_from(pos).map_err(|_| invalid(format!("position {pos} is negative")))?;
+        let (qs, ks, vs) = (q.as_f32(), k.as_f32(), v.as_f32());
+        let group = g.heads / g.kv_heads;
+        let mut out = vec![0f32; qs.len()];
+        for h in 0..g.heads {
+            let kh = h / group;
+            for i in 0..g.t {
+                let (lo, hi) = self.span(pos + i, g.ctx);
+                let qrow = &qs[(h * g.t + i) * g.d..][..g.d];
+                let scores: Vec<f32> = (lo..=hi)
+                    .map(|j| {
+                        let krow = &ks[(kh * g.ctx + j) * g.d..][..g.d];
+                        let s = qrow.iter().zip(krow).map(|(a, b)| a * b).sum::<f32>() * self.scale;
+                        if self.softcap > 0.0 { self.softcap * (s / self.softcap).tanh() } else { s }
+                    })
+                    .collect();
+                let mx = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                let sum: f32 = scores.iter().map(|&s| (s - mx).exp()).sum();
+                for e in 0..g.d {
+                    let acc: f32 = scores.iter().zip(lo..=hi).map(|(&s, j)| (s - mx).exp() * vs[(kh * g.ctx + j) * g.d + e]).sum();
+                    out[(h * g.t + i) * g.d + e] = acc / sum;
+                }
+            }
+        }
+        Ok(vec![Value::from_f32_as(q.dtype, q.shape.clone(), out)])
+    }
+    fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
+        let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
+        let g = geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
+        let chunk = g.d.min(VALUE_CHUNK).max(1);
+        let chunks = g.d.div_ceil(chunk);
+        let rows = vec![g.heads, g.t, chunks];
+        let spec = KernelSpec::new("cached_attention", numel(&rows).unwrap_or(0) as u64, kb.wg_elementwise())
+            .read("q", q)
+            .read("k", k)
+            .read("v", v)
+            .read("position", p)
+            .write("y", y)
+            .param("rows", rows)
+            .param("d", g.d)
+            .param("ctx", g.ctx)
+            .param("group", g.heads / g.kv_heads)
+            .param("chunk", chunk)
+            .param("scale", self.scale)
+            .param("softcap", self.softcap)
+            .param("window", g.ctx.min(if self.window == 0 { g.ctx } else { self.window }))
+            .param("windowed", self.window > 0 && self.window < g.ctx);
+        kb.emit(spec);
+        Ok(())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_query_sees_only_its_own_key_and_gqa_shares_cache_heads() {
+        // 2 query heads over 1 cache head, position 0, T = 2, D = 1.
+        let q = Value::f32(vec![1, 2, 2, 1], vec![1., 1., 1., 1.]);
+        let k = Value::f32(vec![1, 1, 3, 1], vec![0., 0., 99.]);
+        let v = Value::f32(vec![1, 1, 3, 1], vec![2., 4., 1000.]);
+        let pos = Value::i64(vec![1], vec![0]);
+        let y = CachedAttention { scale: 1.0, softcap: 0.0, window: 0 }.eval(&[Some(&q), Some(&k), Some(&v), Some(&pos)]).expect("eval").remove(0).as_f32();
+        // Query 0 sees key 0 only; query 1 sees keys 0, 1 with equal scores: mean 3.
+        assert_eq!(y, vec![2., 3., 2., 3.]);
+        let y = CachedAttention { scale: 1.0, softcap: 0.0, window: 1 }.eval(&[Some(&q), Some(&k), Some(&v), Some(&pos)]).expect("eval").remove(0).as_f32();
+        assert_eq!(y, vec![2., 4., 2., 4.], "a window of 1 sees only the query's own key");
+    }
+}

@@ -1,0 +1,97 @@
+//! LLM generation end to end: the llama_tiny checkpoint (transformers LlamaForCausalLM,
+//! random weights, scripts/make_llama_tiny.py) compiled into one bundle with prefill and
+//! decode programs, driven by runtime-min's `Generator` on lavapipe (Vulkan) and PoCL
+//! (OpenCL). Greedy generation must give exactly the 32 tokens transformers chose with its
+//! own KV cache after the same 13-token prompt (two prefill chunks of 8, the second
+//! padded), and the prompt's logits must match transformers' within 1e-4.
+
+mod common;
+
+use common::*;
+use driftc::npy;
+use driftc::reference::rel_l2;
+use driftc::target::Precision;
+use runtime_min::{Bundle, Error, Generator, Sampling, SessionOptions};
+
+fn ids(path: &str) -> Vec<u32> {
+    let v = npy::read(&repo().join("golden/models/llama_tiny").join(path)).expect("npy reads");
+    v.as_i64().into_iter().map(|x| u32::try_from(x).expect("token id")).collect()
+}
+
+fn generator(target: &str) -> Generator {
+    let case = load_case("llama_tiny");
+    let compiled = case.compile(target, Some(Precision::F32));
+    let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
+    Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"))
+}
+
+fn greedy_matches_transformers(target: &str) {
+    let mut g = generator(target);
+    let (prompt, want) = (ids("inputs/prompt_ids.npy"), ids("outputs/generated_ids.npy"));
+    let mut streamed = Vec::new();
+    let r = g.generate(&prompt, want.len(), &Sampling::greedy(), &[], |t| {
+        streamed.push(t);
+        true
+    });
+    let r = r.unwrap_or_else(|e| panic!("{target}: {e}"));
+    assert_eq!(r.ids, want, "{target}: greedy tokens differ from transformers'");
+    assert_eq!(streamed, want, "{target}: the callback saw every token in order");
+    assert_eq!(g.position(), prompt.len() + want.len() - 1);
+    // After reset the same prompt gives the same tokens (the stale cache rows are never read).
+    g.reset();
+    let again = g.generate(&prompt, want.len(), &Sampling::greedy(), &[], |_| true).expect("second generation");
+    assert_eq!(again.ids, want, "{target}: generation after reset differs");
+}
+
+#[test]
+fn lavapipe_greedy_32_tokens_match_transformers() {
+    greedy_matches_transformers("lavapipe");
+}
+
+#[test]
+fn pocl_greedy_32_tokens_match_transformers() {
+    greedy_matches_transformers("pocl");
+}
+
+#[test]
+fn prompt_logits_match_transformers_across_chunks() {
+    // The first 8 prompt tokens of the logits reference, fed as one chunk at position 0:
+    // the last row equals transformers' last-position logits.
+    let case = load_case("llama_tiny");
+    let want = case.outputs.get("logits").expect("logits").as_f32();
+    let input: Vec<u32> = case.inputs.get("input_ids").expect("ids").as_i64().into_iter().map(|x| x as u32).collect();
+    let mut g = generator("lavapipe");
+    let last = g.prefill(&input).expect("prefill");
+    let vocab = last.len();
+    let err = rel_l2(&last, &want[want.len() - vocab..]);
+    assert!(err <= 1e-4, "last-position logits relative L2 {err:.3e}");
+    // The same 8 tokens fed as 3 + 5 (two chunks, the first padded) end at the same logits.
+    g.reset();
+    g.prefill(&input[..3]).expect("first chunk");
+    let split = g.prefill(&input[3..]).expect("second chunk");
+    let err = rel_l2(&split, &want[want.len() - vocab..]);
+    assert!(err <= 1e-4, "chunked prefill: relative L2 {err:.3e}");
+}
+
+#[test]
+fn sampling_is_seeded_and_errors_are_clear() {
+    let mut g = generator("lavapipe");
+    let prompt = ids("inputs/prompt_ids.npy");
+    let s = Sampling { temperature: 0.8, top_k: 40, top_p: 0.95, seed: 7 };
+    let a = g.generate(&prompt, 8, &s, &[], |_| true).expect("sampled");
+    g.reset();
+    let b = g.generate(&prompt, 8, &s, &[], |_| true).expect("sampled again");
+    assert_eq!(a.ids, b.ids, "the same seed gives the same tokens");
+    assert!(a.ids.iter().all(|&t| t < g.spec().vocab_size));
+    // The cache holds max_position_embeddings = 64 tokens.
+    g.reset();
+    let e = g.generate(&prompt, 60, &Sampling::greedy(), &[], |_| true).expect_err("overflow");
+    assert!(matches!(e, Error::ContextOverflow { max_context: 64, .. }), "{e}");
+    let e = g.prefill(&[g.spec().vocab_size]).expect_err("id outside the vocabulary");
+    assert!(e.to_string().contains("outside the vocabulary"), "{e}");
+    // A stop token ends generation and is reported.
+    g.reset();
+    let want = ids("outputs/generated_ids.npy");
+    let r = g.generate(&prompt, 32, &Sampling::greedy(), &[want[3]], |_| true).expect("stops");
+    assert!(r.stopped && r.ids == want[..4], "{:?}", r.ids);
+}

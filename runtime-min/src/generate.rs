@@ -1,0 +1,259 @@
+//! `Generator`: drives an LLM bundle's prefill and decode programs — prompt in chunks,
+//! one decode run per new token, sampling on the host, stop tokens, streaming, and a
+//! clear error at context overflow. The KV cache lives in the bundle's pools and persists
+//! between runs; `reset` only rewinds the position (rows past it are never read).
+
+use std::time::Instant;
+
+use crate::bundle::LlmSpec;
+use crate::error::{Error, Result};
+use crate::host::HostTensor;
+use crate::loader::Bundle;
+use crate::session::{Session, SessionOptions};
+
+/// How the next token is chosen from the logits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sampling {
+    /// 0 = greedy (argmax; ties go to the lowest id). Otherwise logits are divided by it.
+    pub temperature: f32,
+    /// Keep only the k most likely tokens; 0 = all.
+    pub top_k: usize,
+    /// Keep the smallest set of most likely tokens whose probability reaches p; 1 = all.
+    pub top_p: f32,
+    pub seed: u64,
+}
+
+impl Sampling {
+    pub fn greedy() -> Self {
+        Sampling { temperature: 0.0, top_k: 0, top_p: 1.0, seed: 0 }
+    }
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        Sampling::greedy()
+    }
+}
+
+/// What one `generate` call did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Generation {
+    /// New tokens only (the prompt is not repeated); includes the stop token if one ended it.
+    pub ids: Vec<u32>,
+    /// True when a stop token ended generation before `max_new_tokens`.
+    pub stopped: bool,
+    pub prompt_tokens: usize,
+    pub prefill_seconds: f64,
+    /// Decode runs (one per new token after the first, which prefill's logits give).
+    pub decode_steps: usize,
+    pub decode_seconds: f64,
+}
+
+impl Generation {
+    pub fn prefill_tokens_per_second(&self) -> f64 {
+        if self.prefill_seconds > 0.0 { self.prompt_tokens as f64 / self.prefill_seconds } else { 0.0 }
+    }
+    pub fn decode_tokens_per_second(&self) -> f64 {
+        if self.decode_seconds > 0.0 { self.decode_steps as f64 / self.decode_seconds } else { 0.0 }
+    }
+}
+
+/// An LLM bundle on one device, with its position in the KV cache.
+pub struct Generator {
+    session: Session,
+    spec: LlmSpec,
+    /// Tokens already in the KV cache.
+    position: usize,
+    rng: u64,
+    /// When set, the config's EOS ids do not end generation (benchmarks, parity runs).
+    ignore_eos: bool,
+}
+
+impl std::fmt::Debug for Generator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Generator").field("family", &self.spec.family).field("position", &self.position).finish_non_exhaustive()
+    }
+}
+
+/// splitmix64: a small, seedable generator for sampling (not for secrets).
+fn next_u64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Generator {
+    /// Opens a session for an LLM bundle (one compiled from a checkpoint directory).
+    pub fn new(bundle: &Bundle, options: &SessionOptions) -> Result<Generator> {
+        let spec = bundle.manifest().llm.clone().ok_or_else(|| Error::Unsupported { what: "this bundle has no LLM section (compile a Hugging Face checkpoint directory)".into() })?;
+        let session = Session::new(bundle, options)?;
+        Ok(Generator { session, spec, position: 0, rng: 0, ignore_eos: false })
+    }
+
+    pub fn spec(&self) -> &LlmSpec {
+        &self.spec
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Tokens in the KV cache.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// Whether the config's EOS ids end generation (they do unless this is set).
+    pub fn set_ignore_eos(&mut self, ignore: bool) {
+        self.ignore_eos = ignore;
+    }
+
+    /// Forgets the conversation: the next prefill starts at position 0.
+    pub fn reset(&mut self) {
+        self.position = 0;
+    }
+
+    fn room(&self, tokens: usize) -> Result<()> {
+        let max = self.spec.max_context as usize;
+        if self.position.saturating_add(tokens) > max {
+            return Err(Error::ContextOverflow { position: self.position, tokens, max_context: max });
+        }
+        Ok(())
+    }
+
+    fn check_ids(&self, ids: &[u32]) -> Result<()> {
+        match ids.iter().find(|&&t| t >= self.spec.vocab_size) {
+            Some(&t) => Err(Error::InputValue { name: self.spec.prefill_ids.clone(), message: format!("token id {t} is outside the vocabulary of {}", self.spec.vocab_size) }),
+            None => Ok(()),
+        }
+    }
+
+    /// Feeds `ids` to the model after what the cache holds, chunk by chunk; returns the
+    /// logits after the last of them.
+    pub fn prefill(&mut self, ids: &[u32]) -> Result<Vec<f32>> {
+        if ids.is_empty() {
+            return Err(Error::InputValue { name: self.spec.prefill_ids.clone(), message: "an empty prompt".into() });
+        }
+        self.check_ids(ids)?;
+        self.room(ids.len())?;
+        let t = self.spec.prefill_tokens as usize;
+        let vocab = self.spec.vocab_size as usize;
+        let mut last = Vec::new();
+        for chunk in ids.chunks(t.max(1)) {
+            // A short last chunk is padded with its own last token; the padded rows land in
+            // cache positions that later tokens overwrite and no query reads before that.
+            let mut padded: Vec<i64> = chunk.iter().map(|&x| i64::from(x)).collect();
+            padded.resize(t, padded.last().copied().unwrap_or(0));
+            self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;
+            self.session.set_input(&self.spec.prefill_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
+            self.session.run_program(&self.spec.prefill.clone())?;
+            let logits = self.session.output(&self.spec.prefill_logits)?.to_f32()?;
+            let row = chunk.len() - 1;
+            last = logits.get(row * vocab..(row + 1) * vocab).map(<[f32]>::to_vec).ok_or_else(|| Error::OutputValue { name: self.spec.prefill_logits.clone(), message: format!("{} values, expected {} rows of {vocab}", logits.len(), t) })?;
+            self.position += chunk.len();
+        }
+        Ok(last)
+    }
+
+    /// Feeds one token; returns the logits after it.
+    pub fn decode(&mut self, id: u32) -> Result<Vec<f32>> {
+        self.check_ids(&[id])?;
+        self.room(1)?;
+        self.session.set_input(&self.spec.decode_ids, &HostTensor::from_i64(&[1, 1], &[i64::from(id)]))?;
+        self.session.set_input(&self.spec.decode_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
+        self.session.run_program(&self.spec.decode.clone())?;
+        self.position += 1;
+        self.session.output(&self.spec.decode_logits)?.to_f32()
+    }
+
+    /// Picks a token from `logits` as `s` says (the generator's random state advances).
+    pub fn sample(&mut self, logits: &[f32], s: &Sampling) -> u32 {
+        if s.temperature <= 0.0 || s.top_k == 1 {
+            return argmax(logits);
+        }
+        let mut cand: Vec<(u32, f32)> = logits.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| (i as u32, v / s.temperature)).collect();
+        if cand.is_empty() {
+            return argmax(logits);
+        }
+        cand.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        if s.top_k > 0 {
+            cand.truncate(s.top_k);
+        }
+        let mx = cand.first().map_or(0.0, |c| c.1);
+        let mut probs: Vec<f64> = cand.iter().map(|c| f64::from(c.1 - mx).exp()).collect();
+        let total: f64 = probs.iter().sum();
+        probs.iter_mut().for_each(|p| *p /= total);
+        if s.top_p < 1.0 {
+            let mut acc = 0.0;
+            let keep = probs.iter().position(|&p| { acc += p; acc >= f64::from(s.top_p) }).map_or(probs.len(), |i| i + 1);
+            probs.truncate(keep);
+            let total: f64 = probs.iter().sum();
+            probs.iter_mut().for_each(|p| *p /= total);
+        }
+        let r = (next_u64(&mut self.rng) >> 11) as f64 / (1u64 << 53) as f64;
+        let mut acc = 0.0;
+        for (c, p) in cand.iter().zip(&probs) {
+            acc += p;
+            if r < acc {
+                return c.0;
+            }
+        }
+        cand.get(probs.len().saturating_sub(1)).map_or(0, |c| c.0)
+    }
+
+    /// Prefills `prompt` after what the cache holds, then generates up to `max_new_tokens`,
+    /// stopping after a stop token (the config's EOS ids, or `extra_stops`). `on_token` sees
+    /// each new token as it is chosen and may return false to stop.
+    pub fn generate(&mut self, prompt: &[u32], max_new_tokens: usize, sampling: &Sampling, extra_stops: &[u32], mut on_token: impl FnMut(u32) -> bool) -> Result<Generation> {
+        self.rng = sampling.seed;
+        self.room(prompt.len().saturating_add(max_new_tokens.saturating_sub(1)))?;
+        let mut out = Generation { prompt_tokens: prompt.len(), ..Default::default() };
+        let start = Instant::now();
+        let mut logits = self.prefill(prompt)?;
+        out.prefill_seconds = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        while out.ids.len() < max_new_tokens {
+            let id = self.sample(&logits, sampling);
+            out.ids.push(id);
+            let go_on = on_token(id);
+            if (!self.ignore_eos && self.spec.eos_token_ids.contains(&id)) || extra_stops.contains(&id) {
+                out.stopped = true;
+                break;
+            }
+            if !go_on || out.ids.len() == max_new_tokens {
+                break;
+            }
+            logits = self.decode(id)?;
+            out.decode_steps += 1;
+        }
+        out.decode_seconds = start.elapsed().as_secs_f64();
+        Ok(out)
+    }
+}
+
+/// Index of the largest finite value (first on ties); 0 when there is none.
+pub fn argmax(v: &[f32]) -> u32 {
+    let mut best: Option<(usize, f32)> = None;
+    for (i, &x) in v.iter().enumerate() {
+        if x.is_nan() {
+            continue;
+        }
+        if best.is_none_or(|(_, b)| x > b) {
+            best = Some((i, x));
+        }
+    }
+    best.map_or(0, |(i, _)| i as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argmax_prefers_first_and_skips_nan() {
+        assert_eq!(argmax(&[1.0, 3.0, 3.0, f32::NAN]), 1);
+        assert_eq!(argmax(&[f32::NAN, -1.0]), 1);
+    }
+}
