@@ -41,6 +41,10 @@ struct ModelArgs {
     /// Fix dynamic input dimensions: NAME=d0,d1,.. (repeatable).
     #[arg(long = "shape", value_name = "NAME=DIMS")]
     shapes: Vec<String>,
+    /// Fix a graph input's value at compile time: NAME=FILE.npy (repeatable). It becomes
+    /// a constant (e.g. axes, starts, K or a shape fed as an input).
+    #[arg(long = "freeze", value_name = "NAME=FILE")]
+    freeze: Vec<String>,
     /// LLM checkpoint directories: tokens per prefill chunk.
     #[arg(long)]
     prefill_tokens: Option<usize>,
@@ -191,7 +195,7 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
         PrecisionArg::F16 => Precision::F16,
         PrecisionArg::F32 => Precision::F32,
     });
-    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false }))
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false }))
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {

@@ -24,22 +24,26 @@ pub enum Kind {
 pub struct Norm {
     pub kind: Kind,
     pub epsilon: f32,
+    /// LayerNormalization's optional outputs 1 and 2: the row means and inverse standard
+    /// deviations (f32, the normalized axes kept as 1).
+    pub stats: bool,
 }
 
 pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
     reg.insert("LayerNormalization", |n| {
-        if n.proto.output.iter().skip(1).any(|o| !o.is_empty()) {
-            return Err(OpError::Unsupported("LayerNormalization's Mean/InvStdDev outputs".into()));
+        let stats = n.proto.output.iter().skip(1).any(|o| !o.is_empty());
+        if n.int_or("stash_type", 1)? != 1 {
+            return Err(OpError::Unsupported("LayerNormalization with stash_type other than float".into()));
         }
-        Ok(Box::new(Norm { kind: Kind::Layer { axis: n.int_or("axis", -1)? }, epsilon: n.float_or("epsilon", 1e-5)? }))
+        Ok(Box::new(Norm { kind: Kind::Layer { axis: n.int_or("axis", -1)? }, epsilon: n.float_or("epsilon", 1e-5)?, stats }))
     });
-    reg.insert("InstanceNormalization", |n| Ok(Box::new(Norm { kind: Kind::Instance, epsilon: n.float_or("epsilon", 1e-5)? })));
+    reg.insert("InstanceNormalization", |n| Ok(Box::new(Norm { kind: Kind::Instance, epsilon: n.float_or("epsilon", 1e-5)?, stats: false })));
     reg.insert("GroupNormalization", |n| {
         let groups = usize::try_from(n.int("num_groups")?.ok_or(OpError::Attribute { name: "num_groups".into(), message: "missing".into() })?)
             .ok()
             .filter(|&g| g > 0)
             .ok_or_else(|| invalid("num_groups must be positive"))?;
-        Ok(Box::new(Norm { kind: Kind::Group { groups, per_group_affine: n.opset < 21 }, epsilon: n.float_or("epsilon", 1e-5)? }))
+        Ok(Box::new(Norm { kind: Kind::Group { groups, per_group_affine: n.opset < 21 }, epsilon: n.float_or("epsilon", 1e-5)?, stats: false }))
     });
 }
 
@@ -55,6 +59,13 @@ struct Geometry {
 }
 
 impl Norm {
+    /// Shape of LayerNormalization's Mean and InvStdDev: X's with the normalized axes as 1.
+    fn stats_shape(&self, x: &[usize]) -> Result<Vec<usize>, OpError> {
+        let Kind::Layer { axis } = self.kind else { return Err(invalid("only LayerNormalization has Mean/InvStdDev outputs")) };
+        let a = norm_axis(axis, x.len())?;
+        Ok(x.iter().enumerate().map(|(i, &d)| if i < a { d } else { 1 }).collect())
+    }
+
     fn geometry(&self, x: &[usize]) -> Result<Geometry, OpError> {
         match self.kind {
             Kind::Layer { axis } => {
@@ -113,7 +124,13 @@ impl Op for Norm {
                 }
             }
         }
-        Ok(vec![OutFact::new(x.dtype, x.shape.to_vec())])
+        let mut out = vec![OutFact::new(x.dtype, x.shape.to_vec())];
+        if self.stats {
+            let shape = self.stats_shape(x.shape)?;
+            out.push(OutFact::new(crate::ir::DType::F32, shape.clone()));
+            out.push(OutFact::new(crate::ir::DType::F32, shape));
+        }
+        Ok(out)
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let x = arg(inputs, 0, "X")?;
@@ -135,16 +152,25 @@ impl Op for Norm {
             p.get(idx).copied().unwrap_or(default)
         };
         let mut out = vec![0f32; xs.len()];
+        let (mut means, mut invs) = (Vec::with_capacity(g.rows), Vec::with_capacity(g.rows));
         for r in 0..g.rows {
             let row = &xs[r * g.len..(r + 1) * g.len];
             let mean = row.iter().map(|&v| v as f64).sum::<f64>() / g.len.max(1) as f64;
             let var = row.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / g.len.max(1) as f64;
             let inv = 1.0 / (var + self.epsilon as f64).sqrt();
+            means.push(mean as f32);
+            invs.push(inv as f32);
             for (j, &v) in row.iter().enumerate() {
                 out[r * g.len + j] = ((v as f64 - mean) * inv) as f32 * pick(&scale, r, j, 1.0) + pick(&bias, r, j, 0.0);
             }
         }
-        Ok(vec![Value::from_f32_as(x.dtype, x.shape.clone(), out)])
+        let mut outs = vec![Value::from_f32_as(x.dtype, x.shape.clone(), out)];
+        if self.stats {
+            let shape = self.stats_shape(&x.shape)?;
+            outs.push(Value::f32(shape.clone(), means));
+            outs.push(Value::f32(shape, invs));
+        }
+        Ok(outs)
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, y) = (k.input(0)?, k.output(0)?);
@@ -160,8 +186,12 @@ impl Op for Norm {
                 None => spec = spec.param(&format!("has_{name}"), false).param(&format!("{name}_scalar"), false),
             }
         }
+        let mut spec = spec.write_view("y", y, view).param("has_stats", self.stats);
+        if self.stats {
+            let (m, inv) = (k.output(1)?, k.output(2)?);
+            spec = spec.write_view("mean_out", m, vec![g.rows]).write_view("inv_out", inv, vec![g.rows]);
+        }
         let spec = spec
-            .write_view("y", y, view)
             .param("len", g.len)
             .param("epsilon", self.epsilon)
             .param("affine", g.affine)

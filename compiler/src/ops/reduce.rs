@@ -229,12 +229,17 @@ fn exprs(kind: Kind, lang: Lang, count: usize) -> (String, String, String) {
         Lang::Wgsl => ("abs", "max", "min"),
         Lang::OpenclC => ("fabs", "fmax", "fmin"),
     };
+    // ±infinity exactly (an empty ReduceMax is -inf), which float literals cannot spell.
+    let (neg_inf, pos_inf) = match lang {
+        Lang::Wgsl => ("bitcast<f32>(0xff800000u)", "bitcast<f32>(0x7f800000u)"),
+        Lang::OpenclC => ("(-INFINITY)", "INFINITY"),
+    };
     let sum = (f(0.0), "acc + x".to_string(), "acc".to_string());
     match kind {
         Kind::Sum => sum,
         Kind::Mean => (f(0.0), "acc + x".into(), format!("acc / {}", f(count as f32))),
-        Kind::Max => (f(f32::NEG_INFINITY), format!("{max}(acc, x)"), "acc".into()),
-        Kind::Min => (f(f32::INFINITY), format!("{min}(acc, x)"), "acc".into()),
+        Kind::Max => (neg_inf.into(), format!("{max}(acc, x)"), "acc".into()),
+        Kind::Min => (pos_inf.into(), format!("{min}(acc, x)"), "acc".into()),
         Kind::Prod => (f(1.0), "acc * x".into(), "acc".into()),
         Kind::L1 => (f(0.0), format!("acc + {abs}(x)"), "acc".into()),
         Kind::L2 => (f(0.0), "acc + x * x".into(), "sqrt(acc)".into()),

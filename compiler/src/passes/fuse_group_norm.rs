@@ -102,7 +102,7 @@ impl Pass for FuseGroupNorm {
                 g.remove_node(*n);
             }
             // γ/β present: per-channel affine (GroupNormalization-21 semantics).
-            let op = Norm { kind: Kind::Group { groups: m.groups, per_group_affine: false }, epsilon: m.epsilon };
+            let op = Norm { kind: Kind::Group { groups: m.groups, per_group_affine: false }, epsilon: m.epsilon, stats: false };
             g.add_node(Node::new(format!("{name}.group_norm"), Box::new(op), vec![Some(m.x), m.gamma, m.beta], vec![m.y]));
             changes += 1;
         }

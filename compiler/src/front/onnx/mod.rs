@@ -73,6 +73,9 @@ pub struct ImportOptions {
     /// The graph inputs the application feeds; every other graph input is a weight
     /// without data (planning only).
     pub runtime_inputs: Option<Vec<String>>,
+    /// Graph inputs fixed to a value at compile time (`--freeze NAME=FILE.npy`): they
+    /// become constants, so shape-determining parameters fed as inputs can fold.
+    pub frozen_inputs: BTreeMap<String, Value>,
     /// LLM checkpoints: tokens per prefill chunk (default 8).
     pub prefill_tokens: Option<usize>,
     /// LLM checkpoints: KV-cache length (default: the model's, capped).
@@ -207,6 +210,16 @@ pub fn import(model: &ModelProto, dir: &Path, name: &str, options: &ImportOption
         if by_name.contains_key(&vi.name) {
             continue; // a graph input that is also an initializer is a weight
         }
+        if let Some(v) = options.frozen_inputs.get(&vi.name) {
+            // A graph input given a value at compile time becomes a constant (`--freeze`).
+            let (dtype, _) = input_shape(vi, options, &mut Vec::new()).unwrap_or((v.dtype, v.shape.clone()));
+            if dtype != v.dtype {
+                return Err(Error::ShapeArg { name: vi.name.clone(), message: format!("frozen value is {:?}, the input is {dtype:?}", v.dtype) });
+            }
+            let t = g.add_const(vi.name.clone(), v.clone());
+            by_name.insert(vi.name.clone(), t);
+            continue;
+        }
         let (dtype, shape) = input_shape(vi, options, &mut unresolved)?;
         let t = g.add_tensor(vi.name.clone(), dtype, shape, Role::Input);
         g.inputs.push(t);
@@ -215,7 +228,7 @@ pub fn import(model: &ModelProto, dir: &Path, name: &str, options: &ImportOption
     if !unresolved.is_empty() {
         return Err(Error::DynamicDims { inputs: unresolved });
     }
-    for given in options.shapes.keys() {
+    for given in options.shapes.keys().chain(options.frozen_inputs.keys()) {
         if !graph_proto.input.iter().any(|vi| &vi.name == given) {
             let names: Vec<&str> = g.inputs.iter().map(|&t| g.tensor(t).name.as_str()).collect();
             return Err(Error::ShapeArg { name: given.clone(), message: format!("no graph input has this name (inputs: {})", names.join(", ")) });
