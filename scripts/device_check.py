@@ -33,6 +33,7 @@ def ort_cpu_ms(model, feeds, runs=20):
 
 def main():
     driftc, target, outdir = sys.argv[1:4]
+    os.makedirs(outdir, exist_ok=True)
     failed = False
     print(f"| model | precision | max rel. L2 vs onnxruntime | driftc GPU ms (median) | driftc wall ms | onnxruntime CPU ms |")
     print("|---|---|---|---|---|---|")

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""LLM checks on a GPU machine (Vulkan or OpenCL target):
+
+1. llama_tiny parity: the prompt logits (`driftc run`, input_ids at position 0) against
+   transformers' (relative L2), and 32 greedy tokens (`driftc generate --prompt-ids`)
+   against transformers' own greedy tokens (golden/models/llama_tiny).
+2. With --bench SHAPE: a random-weight checkpoint of that shape (scripts/make_llama_shaped.py),
+   compiled at --precision f16, `driftc generate --bench`-style run of PROMPT prompt tokens
+   and NEW new tokens, and transformers (PyTorch, bf16, eager, KV cache) on the same
+   checkpoint for comparison. Prints markdown rows.
+
+    usage: llm_device_check.py DRIFTC TARGET OUTDIR [--bench llama-3.2-1b] [--prompt 1024] [--new 256]
+"""
+import argparse, json, os, subprocess, sys, time
+
+import numpy as np
+
+ap = argparse.ArgumentParser()
+ap.add_argument("driftc")
+ap.add_argument("target")
+ap.add_argument("outdir")
+ap.add_argument("--bench", action="append", default=[])
+ap.add_argument("--prompt", type=int, default=1024)
+ap.add_argument("--new", type=int, default=256)
+ap.add_argument("--chunk", type=int, default=128)
+a = ap.parse_args()
+os.makedirs(a.outdir, exist_ok=True)
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+def sh(*cmd):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{r.stdout}\n{r.stderr}")
+    return r.stdout if r.stdout.strip() else r.stderr
+
+
+ok = True
+tiny = os.path.join(root, "golden/models/llama_tiny")
+bundle = os.path.join(a.outdir, f"llama_tiny.{a.target}.bundle")
+sh(a.driftc, "compile", tiny, "--target", a.target, "--precision", "f32", "-o", bundle)
+sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--output-dir", a.outdir)
+got = np.load(os.path.join(a.outdir, "logits.npy")).astype(np.float64)
+want = np.load(os.path.join(tiny, "outputs/logits.npy")).astype(np.float64)
+err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
+prompt = ",".join(str(int(x)) for x in np.load(os.path.join(tiny, "inputs/prompt_ids.npy")))
+gen = json.loads(sh(a.driftc, "generate", bundle, "--prompt-ids", prompt, "--max-new-tokens", "32", "--ignore-eos", "--json"))
+ref = [int(x) for x in np.load(os.path.join(tiny, "outputs/generated_ids.npy"))]
+same = gen["ids"] == ref
+ok &= same and err <= 1e-4
+print(f"llama_tiny on {a.target}: prompt logits rel L2 {err:.2e} (<= 1e-4: {err <= 1e-4}); 32 greedy tokens equal transformers': {same}")
+
+for shape in a.bench:
+    import torch
+    from transformers import LlamaForCausalLM
+    ckpt = os.path.join(a.outdir, shape)
+    if not os.path.exists(os.path.join(ckpt, "config.json")):
+        t0 = time.time()
+        sh(sys.executable, os.path.join(root, "scripts/make_llama_shaped.py"), shape, ckpt, "--dtype", "float16")
+        print(f"{shape}: checkpoint in {time.time() - t0:.0f} s")
+    b = os.path.join(a.outdir, f"{shape}.{a.target}.f16.bundle")
+    t0 = time.time()
+    out = sh(a.driftc, "compile", ckpt, "--target", a.target, "--precision", "f16", "--prefill-tokens", str(a.chunk), "--max-context", str(a.prompt + a.new), "-o", b)
+    print(f"{shape}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}")
+    rng = np.random.RandomState(0)
+    ids = rng.randint(0, 128000, size=a.prompt)
+    r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json"))
+    print(f"| {shape} | driftc {a.target} f16 | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |")
+    # transformers on the same checkpoint: bf16, eager attention, its KV cache.
+    m = LlamaForCausalLM.from_pretrained(ckpt, torch_dtype=torch.bfloat16).cuda().eval()
+    x = torch.tensor([ids], device="cuda")
+    with torch.no_grad():
+        for _ in range(2):
+            torch.cuda.synchronize(); t0 = time.perf_counter()
+            o = m(x, use_cache=True)
+            torch.cuda.synchronize(); pre = time.perf_counter() - t0
+        past, nxt = o.past_key_values, o.logits[:, -1:].argmax(-1)
+        torch.cuda.synchronize(); t0 = time.perf_counter()
+        for _ in range(a.new - 1):
+            o = m(nxt, past_key_values=past, use_cache=True)
+            past, nxt = o.past_key_values, o.logits[:, -1:].argmax(-1)
+        torch.cuda.synchronize(); dec = time.perf_counter() - t0
+    print(f"| {shape} | transformers {torch.__version__} bf16 eager | {a.prompt / pre:.0f} | {(a.new - 1) / dec:.1f} |")
+    del m
+    torch.cuda.empty_cache()
+sys.exit(0 if ok else 1)
