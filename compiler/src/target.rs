@@ -275,3 +275,28 @@ impl Target {
         Self::from_toml(&text, &path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texture2d_storage_needs_an_opencl_target_with_images() {
+        let pocl = Target::load("pocl").expect("pocl");
+        assert!(pocl.with_activation_storage(StorageKind::Texture2d).is_ok());
+        let e = Target::load("lavapipe").expect("lavapipe").with_activation_storage(StorageKind::Texture2d).expect_err("Vulkan");
+        assert!(e.contains("OpenCL targets only") && e.contains("lavapipe"), "{e}");
+        let e = pocl.with_activation_storage(StorageKind::Texture2dArray).expect_err("not implemented");
+        assert!(e.contains("not implemented"), "{e}");
+        let mut no_images = pocl.clone();
+        no_images.features.images = false;
+        assert!(no_images.with_activation_storage(StorageKind::Texture2d).is_err());
+    }
+
+    #[test]
+    fn a_target_file_asking_for_unsupported_storage_is_refused() {
+        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/lavapipe.toml")).replace("activation_storage = \"buffer\"", "activation_storage = \"texture2d\"");
+        let e = Target::from_toml(&text, Path::new("targets/lavapipe.toml")).expect_err("refused").to_string();
+        assert!(e.contains("tuning.activation_storage") && e.contains("OpenCL targets only"), "{e}");
+    }
+}
