@@ -61,6 +61,18 @@ conformance: setup
 	bash scripts/fetch_onnx_node_tests.sh
 	CONFORMANCE_REPORT=docs/CONFORMANCE.md $(CARGO) test -p driftc --test conformance -- --nocapture
 
+# The tensor tables of docs/VIRTUALIZATION.md (mobilenet_v2 on every target, from `driftc plan --tensors`).
+.PHONY: virtualization opencl-storage-bench
+virtualization:
+	$(CARGO) build -q -p driftc
+	python3 scripts/virtualization_table.py --write docs/VIRTUALIZATION.md $(DRIFTC) golden/models/mobilenet_v2/model.onnx
+
+# OpenCL buffer vs 2D-texture storage on this machine's OpenCL device (TARGET=pocl on the CPU).
+# GPU times come from OpenCL profiling events, so the compiler's debug build is fine.
+opencl-storage-bench: setup
+	$(CARGO) build -q -p driftc
+	TARGET=$${TARGET:-nvidia-h100-opencl} DRIFTC=$(DRIFTC) bash scripts/opencl_storage_bench.sh
+
 # docs/MEMORY.md and docs/unet_plan.svg from `driftc plan` on the SD 1.4 graphs and the golden models.
 memory:
 	$(CARGO) build -q -p driftc

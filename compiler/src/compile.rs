@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use runtime_min::bundle::{
-    self, Api as BApi, BufferRange, ByteRange, Dispatch, ElemType, Kernel, KernelLanguage as BLang, Layout, Manifest, PlanReport, Pool, PoolRole, Precision as BPrecision,
-    Program, Requirements, Storage, TensorEntry, WeightUpload, WEIGHTS_ALIGN,
+    self, Api as BApi, BufferRange, ByteRange, Dispatch, ElemType, ImageGeometry, Kernel, KernelLanguage as BLang, Layout, Manifest, PlanReport, Pool, PoolRole,
+    Precision as BPrecision, Program, Requirements, Storage, StorageKind as BStorage, TensorEntry, WeightUpload, WEIGHTS_ALIGN,
 };
 
 use crate::codegen::render::{environment, grid_for, render, RenderBinding};
@@ -15,7 +15,7 @@ use crate::front::onnx::{self, ImportOptions};
 use crate::ir::{Graph, NodeId, TensorId, Value};
 use crate::passes::{self, virtualize};
 use crate::plan;
-use crate::target::{Api, KernelLanguage, Precision, Target};
+use crate::target::{Api, KernelLanguage, Precision, StorageKind, Target};
 use crate::CompileError;
 
 #[derive(Debug, Clone, Default)]
@@ -31,6 +31,9 @@ pub struct CompileOptions {
     /// Weights without data (graphs exported without parameters) are zero-filled instead
     /// of refused: the bundle is for inspecting kernels, dispatches and memory only.
     pub zero_missing_weights: bool,
+    /// Storage of intermediate activations (`--storage`); `None` is the target's
+    /// `tuning.activation_storage` (`--storage auto`).
+    pub storage: Option<StorageKind>,
 }
 
 /// What `driftc compile` prints.
@@ -85,11 +88,42 @@ pub struct MemoryPlan {
     pub records: Vec<(TensorId, plan::UsageRecord)>,
     pub offsets: plan::Offsets,
     pub report: PlanReport,
+    pub textures: TexturePlan,
+}
+
+/// Image objects of the texture tensors: `images[k]` becomes pool `2 + k` of the bundle;
+/// `of[t][j]` is the image holding object j of tensor t.
+#[derive(Debug, Clone, Default)]
+pub struct TexturePlan {
+    pub images: Vec<ImageGeometry>,
+    pub of: HashMap<TensorId, Vec<usize>>,
+}
+
+/// Shares images among the texture tensors of `physical` by lifetime in `order`.
+fn plan_textures(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, virtualize::Physical>) -> TexturePlan {
+    let mut owners: Vec<(TensorId, usize)> = Vec::new();
+    let mut records = Vec::new();
+    for (t, r) in plan::spans(g, order, physical) {
+        let Some(ph) = physical.get(&t) else { continue };
+        let Some(tex) = &ph.texture else { continue };
+        for (j, &h) in tex.heights.iter().enumerate() {
+            owners.push((t, j));
+            records.push(plan::texture_pools::TextureRecord { width: tex.width, height: h, elem: ph.elem, first: r.first, last: r.last });
+        }
+    }
+    let a = plan::texture_pools::assign(&records);
+    let mut of: HashMap<TensorId, Vec<usize>> = HashMap::new();
+    for ((t, _), &k) in owners.iter().zip(&a.image_of) {
+        of.entry(*t).or_default().push(k);
+    }
+    let images = a.images.iter().map(|&(width, height, elem)| ImageGeometry { kind: BStorage::Texture2d, width, height, elem }).collect();
+    TexturePlan { images, of }
 }
 
 pub const STRATEGIES: &[&str] = &["greedy-by-size", "greedy-by-breadth", "naive"];
 
 pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: Option<&str>) -> Result<MemoryPlan, CompileError> {
+    target.storage_supported(target.tuning.activation_storage).map_err(CompileError::Target)?;
     let file_order = g.order()?;
     let virt = virtualize::run(g, target, precision, &file_order);
     // Two candidate orders: the model's, and one scheduled to keep the live set small.
@@ -120,10 +154,12 @@ pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: O
         };
         let report = PlanReport { strategy: format!("{name}{order_name}"), naive_bytes: naive.total_size, planned_bytes: offsets.total_size, lower_bound_bytes: lower };
         if best.as_ref().is_none_or(|b| report.planned_bytes < b.report.planned_bytes) {
-            best = Some(MemoryPlan { order, virt: virt.clone(), records, offsets, report });
+            best = Some(MemoryPlan { order, virt: virt.clone(), records, offsets, report, textures: TexturePlan::default() });
         }
     }
-    best.ok_or_else(|| CompileError::Target("empty graph".into()))
+    let mut best = best.ok_or_else(|| CompileError::Target("empty graph".into()))?;
+    best.textures = plan_textures(g, &best.order, &best.virt.physical);
+    Ok(best)
 }
 
 fn kernel_language(t: &Target) -> (Lang, BLang) {
@@ -171,6 +207,14 @@ struct Pending<'g> {
 
 /// Compiles an optimized graph for `target`.
 pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes_imported: usize) -> Result<Compiled, CompileError> {
+    let overridden;
+    let target = match options.storage {
+        Some(kind) => {
+            overridden = target.with_activation_storage(kind).map_err(|m| CompileError::Target(format!("--storage: {m}")))?;
+            &overridden
+        }
+        None => target,
+    };
     let precision = options.precision.unwrap_or(target.default_precision);
     if precision == Precision::F16 && !target.features.fp16 && target.kernel_language != KernelLanguage::OpenclC {
         return Err(CompileError::Target(format!("target '{}' has no fp16; use --precision f32", target.name)));
@@ -266,11 +310,25 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             if view.is_some() && shape != &tensor.shape && ph.layout != Layout::Linear {
                 return Err(CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' is viewed with shape {shape:?} but its layout is not linear", tensor.name) }.into());
             }
-            let r = range_of(t).ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' has no storage", tensor.name) })?;
+            let r = if ph.storage == BStorage::Buffer {
+                range_of(t).ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' has no storage", tensor.name) })?
+            } else {
+                BufferRange { pool: 0, offset: 0, size: 0 }
+            };
             if !ph.objects.is_empty() && view.is_some_and(|v| v != &tensor.shape) && ph.layout != Layout::Linear {
                 return Err(CompileError::Target(format!("node '{}': tensor '{}' is split into objects and viewed in a non-linear layout", node.name, tensor.name)));
             }
             let desc = ph.desc(name, shape);
+            if ph.storage == BStorage::Texture2d {
+                // One binding per object: the whole image it was given.
+                let images = mp.textures.of.get(&t).ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("texture tensor '{}' has no image", tensor.name) })?;
+                for &k in images {
+                    let img = mp.textures.images.get(k).and_then(|i| i.bytes()).ok_or_else(|| CompileError::Target(format!("tensor '{}': image {k} is missing or too large", tensor.name)))?;
+                    ranges.push((BufferRange { pool: 2 + k as u32, offset: 0, size: img }, access));
+                }
+                rbs.push(RenderBinding { desc: desc.clone(), access });
+                return Ok(desc);
+            }
             if ph.objects.is_empty() {
                 if r.size > target.limits.max_storage_buffer_range {
                     return Err(CompileError::Target(format!(
@@ -371,7 +429,9 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             }
         };
         for (r, _) in &ranges {
-            max_binding = max_binding.max(r.size);
+            if r.pool < 2 {
+                max_binding = max_binding.max(r.size);
+            }
         }
         max_wg = max_wg.max(spec.workgroup);
         let dispatch = Dispatch { kernel, label: node.name.clone(), bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
@@ -414,10 +474,13 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     }
 
     let weights_len = weights.len() as u64;
-    let pools = vec![
-        Pool { name: "weights".into(), role: PoolRole::Weights, size: bundle::align_up(weights_len.max(4), WEIGHTS_ALIGN) },
-        Pool { name: "activations".into(), role: PoolRole::Activations, size: bundle::align_up(mp.offsets.total_size.max(4), WEIGHTS_ALIGN) },
-    ];
+    let pools = [
+        Pool { name: "weights".into(), role: PoolRole::Weights, size: bundle::align_up(weights_len.max(4), WEIGHTS_ALIGN), image: None },
+        Pool { name: "activations".into(), role: PoolRole::Activations, size: bundle::align_up(mp.offsets.total_size.max(4), WEIGHTS_ALIGN), image: None },
+    ]
+    .into_iter()
+    .chain(mp.textures.images.iter().enumerate().map(|(k, img)| Pool { name: format!("texture{k}"), role: PoolRole::Activations, size: img.bytes().unwrap_or(u64::MAX), image: Some(*img) }))
+    .collect::<Vec<_>>();
     let mut tensors = Vec::new();
     let mut io = |list: &[TensorId]| -> Result<Vec<u32>, CompileError> {
         let mut idx = Vec::new();

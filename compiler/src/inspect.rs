@@ -15,7 +15,8 @@ pub fn text(view: &BundleView<'_>) -> String {
     let p = &m.plan;
     let _ = writeln!(o, "plan: {} naive={} planned={} lower_bound={}", p.strategy, p.naive_bytes, p.planned_bytes, p.lower_bound_bytes);
     for (i, pool) in m.pools.iter().enumerate() {
-        let _ = writeln!(o, "pool[{i}] {} {:?} {} B", pool.name, pool.role, pool.size);
+        let image = pool.image.map(|g| format!(" {:?} {}x{} {:?}", g.kind, g.width, g.height, g.elem)).unwrap_or_default();
+        let _ = writeln!(o, "pool[{i}] {} {:?} {} B{image}", pool.name, pool.role, pool.size);
     }
     for (kind, list) in [("input", &m.inputs), ("output", &m.outputs)] {
         for &t in list.iter() {
@@ -76,7 +77,14 @@ pub fn json(view: &BundleView<'_>) -> String {
         esc(&m.source_model),
         m.kernels.len(),
         m.programs.iter().map(|p| p.dispatches.len()).sum::<usize>(),
-        m.pools.iter().map(|p| format!("{{\"name\":{},\"role\":\"{:?}\",\"size\":{}}}", esc(&p.name), p.role, p.size)).collect::<Vec<_>>().join(","),
+        m.pools
+            .iter()
+            .map(|p| {
+                let image = p.image.map(|g| format!(",\"image\":{{\"kind\":\"{:?}\",\"width\":{},\"height\":{},\"elem\":\"{:?}\"}}", g.kind, g.width, g.height, g.elem)).unwrap_or_default();
+                format!("{{\"name\":{},\"role\":\"{:?}\",\"size\":{}{image}}}", esc(&p.name), p.role, p.size)
+            })
+            .collect::<Vec<_>>()
+            .join(","),
         esc(&m.plan.strategy),
         m.plan.naive_bytes,
         m.plan.planned_bytes,

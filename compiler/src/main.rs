@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use driftc::compile::{self, CompileOptions};
 use driftc::front::onnx::{parse_shape_arg, ImportOptions};
 use driftc::ir::{DType, Value};
-use driftc::target::{Precision, Target};
+use driftc::target::{Precision, StorageKind, Target};
 use driftc::{inspect, npy, reference};
 use runtime_min::{Bundle, Session, SessionOptions};
 
@@ -26,6 +26,16 @@ struct Cli {
 enum PrecisionArg {
     F16,
     F32,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StorageArg {
+    /// Storage buffers (every target).
+    Buffer,
+    /// Single-channel 2D images (OpenCL targets with images).
+    Texture2d,
+    /// The target file's `tuning.activation_storage`.
+    Auto,
 }
 
 #[derive(clap::Args, Clone)]
@@ -52,6 +62,10 @@ struct ModelArgs {
     /// max_position_embeddings, at most 4096).
     #[arg(long)]
     max_context: Option<usize>,
+    /// Storage of intermediate activations, overriding the target's activation_storage
+    /// (graph inputs, outputs and weights stay buffers).
+    #[arg(long, value_enum, default_value = "auto")]
+    storage: StorageArg,
 }
 
 #[derive(Subcommand)]
@@ -99,6 +113,10 @@ enum Command {
         json: bool,
         #[arg(long)]
         strategy: Option<String>,
+        /// With --json: list every tensor's physical descriptor (storage, layout, element
+        /// type, objects, image geometry) in execution order.
+        #[arg(long)]
+        tensors: bool,
     },
     /// List the known targets.
     Targets,
@@ -185,7 +203,15 @@ macro_rules! outln {
 }
 
 fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
-    let target = Target::load(&m.target)?;
+    let mut target = Target::load(&m.target)?;
+    let storage = match m.storage {
+        StorageArg::Buffer => Some(StorageKind::Buffer),
+        StorageArg::Texture2d => Some(StorageKind::Texture2d),
+        StorageArg::Auto => None,
+    };
+    if let Some(kind) = storage {
+        target = target.with_activation_storage(kind).map_err(|e| anyhow::anyhow!("--storage: {e}"))?;
+    }
     let mut shapes = BTreeMap::new();
     for s in &m.shapes {
         let (name, dims) = parse_shape_arg(s)?;
@@ -195,7 +221,7 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
         PrecisionArg::F16 => Precision::F16,
         PrecisionArg::F32 => Precision::F32,
     });
-    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false }))
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false, storage }))
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {
@@ -284,7 +310,7 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
     Ok(())
 }
 
-fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs: Option<Vec<String>>, svg: Option<PathBuf>) -> Result<()> {
+fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs: Option<Vec<String>>, svg: Option<PathBuf>, tensors: bool) -> Result<()> {
     let (target, mut opts) = options(m)?;
     opts.import.allow_missing_weights = true;
     opts.import.runtime_inputs = runtime_inputs;
@@ -310,8 +336,11 @@ fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs:
         std::fs::write(path, driftc::plan::svg::draw(&title, &recs, &mp.offsets.offsets, &labels, mp.offsets.total_size, peak_step)).with_context(|| format!("writing {}", path.display()))?;
     }
     if json {
+        let physical = if tensors { format!(",\"physical\":{}", physical_json(&g, &mp)?) } else { String::new() };
+        let textures: Vec<String> = mp.textures.images.iter().enumerate().map(|(k, i)| format!("{{\"name\":\"texture{k}\",\"bytes\":{},\"width\":{},\"height\":{},\"elem\":\"{:?}\"}}", i.bytes().unwrap_or(0), i.width, i.height, i.elem)).collect();
+        let textures = if textures.is_empty() { String::new() } else { format!(",{}", textures.join(",")) };
         outln!(
-            "{{\"model\":{},\"target\":{},\"precision\":\"{:?}\",\"strategy\":{},\"naive_bytes\":{},\"planned_bytes\":{},\"lower_bound_bytes\":{},\"tensors\":{},\"pools\":[{{\"name\":\"activations\",\"bytes\":{}}}],\"peak\":{{\"step\":{},\"node\":{},\"live_bytes\":{}}}}}",
+            "{{\"model\":{},\"target\":{},\"precision\":\"{:?}\",\"strategy\":{},\"naive_bytes\":{},\"planned_bytes\":{},\"lower_bound_bytes\":{},\"tensors\":{},\"pools\":[{{\"name\":\"activations\",\"bytes\":{}}}{textures}],\"peak\":{{\"step\":{},\"node\":{},\"live_bytes\":{}}}{physical}}}",
             serde_json::to_string(&m.model.display().to_string())?,
             serde_json::to_string(&target.name)?,
             precision,
@@ -338,6 +367,42 @@ fn cmd_plan(m: &ModelArgs, json: bool, strategy: Option<String>, runtime_inputs:
         }
     }
     Ok(())
+}
+
+/// Every tensor's physical descriptor, activations in first-use order then weights.
+fn physical_json(g: &driftc::ir::Graph, mp: &compile::MemoryPlan) -> Result<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut order = Vec::new();
+    for t in g.inputs.iter().copied().chain(mp.order.iter().flat_map(|&n| {
+        let node = g.node(n);
+        node.all_inputs().chain(node.outputs.iter().copied()).collect::<Vec<_>>()
+    })) {
+        if seen.insert(t) {
+            order.push(t);
+        }
+    }
+    let mut rows = Vec::new();
+    for t in order {
+        let Some(p) = mp.virt.physical.get(&t) else { continue };
+        let tensor = g.tensor(t);
+        let objects = p.texture.as_ref().map_or(p.objects.len().max(1), |x| x.heights.len());
+        let image = match &p.texture {
+            Some(x) => format!(",\"image\":{{\"width\":{},\"heights\":{:?},\"pools\":{:?}}}", x.width, x.heights, mp.textures.of.get(&t).cloned().unwrap_or_default()),
+            None => String::new(),
+        };
+        rows.push(format!(
+            "{{\"name\":{},\"shape\":{:?},\"role\":\"{:?}\",\"storage\":\"{:?}\",\"layout\":\"{:?}\",\"elem\":\"{:?}\",\"bytes\":{},\"objects\":{objects},\"alias\":{}{image}}}",
+            serde_json::to_string(&tensor.name)?,
+            tensor.shape,
+            p.pool,
+            p.storage,
+            p.layout,
+            p.elem,
+            p.bytes,
+            p.alias_of.is_some()
+        ));
+    }
+    Ok(format!("[{}]", rows.join(",")))
 }
 
 fn read_inputs(args: &[String]) -> Result<BTreeMap<String, Value>> {
@@ -467,7 +532,7 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
-        Command::Plan { model, json, strategy, runtime_inputs, svg } => cmd_plan(&model, json, strategy, runtime_inputs, svg),
+        Command::Plan { model, json, strategy, runtime_inputs, svg, tensors } => cmd_plan(&model, json, strategy, runtime_inputs, svg, tensors),
         Command::Targets => {
             for name in Target::known() {
                 match Target::load(&name) {

@@ -130,8 +130,13 @@ pub struct Limits {
     pub min_storage_buffer_offset_alignment: u32,
     /// Vulkan maxPushConstantsSize (bytes); 0 where the API has none (OpenCL passes args).
     pub max_push_constants_size: u32,
-    /// Largest 2D image, texels (Vulkan maxImageDimension2D; OpenCL CL_DEVICE_IMAGE2D_MAX_WIDTH).
-    pub max_image_dimension_2d: u32,
+    /// Widest 2D image, texels (OpenCL CL_DEVICE_IMAGE2D_MAX_WIDTH; Vulkan
+    /// maxImageDimension2D; Metal/WebGPU maximum 2D texture width).
+    pub max_image2d_width: u32,
+    /// Tallest 2D image, texels (OpenCL CL_DEVICE_IMAGE2D_MAX_HEIGHT; Vulkan
+    /// maxImageDimension2D). A tensor with texture storage that needs more rows is split
+    /// into several images.
+    pub max_image2d_height: u32,
     /// Memory the app may use on the device for one model, bytes (weights + activations).
     pub memory_budget_bytes: u64,
 }
@@ -143,7 +148,9 @@ pub struct Tuning {
     pub workgroup_size_elementwise: u32,
     /// Workgroup size for convolution and matrix kernels.
     pub workgroup_size_conv: u32,
-    /// Storage preferred for activations.
+    /// Storage preferred for intermediate activations (graph inputs and outputs are
+    /// always buffers). `buffer` everywhere; `texture2d` on OpenCL targets with images.
+    /// `driftc compile --storage` overrides it.
     pub activation_storage: StorageKind,
     /// Layout preferred for rank-4 activations.
     pub activation_layout: ActivationLayout,
@@ -187,7 +194,33 @@ impl Target {
         if self.limits.max_compute_workgroup_count.iter().any(|&c| c == 0) {
             return Err(invalid("limits.max_compute_workgroup_count has a zero".into()));
         }
+        self.storage_supported(self.tuning.activation_storage).map_err(|m| invalid(format!("tuning.activation_storage: {m}")))?;
         Ok(())
+    }
+
+    /// Whether driftc can realize activations with `kind` on this target; the reason when
+    /// not. Buffers work everywhere; 2D textures (single-channel images) only through the
+    /// OpenCL backend, on a device with images. Vulkan, Metal and WebGPU bundles bind
+    /// storage buffers only.
+    pub fn storage_supported(&self, kind: StorageKind) -> Result<(), String> {
+        match kind {
+            StorageKind::Buffer => Ok(()),
+            StorageKind::Texture2d if self.api != Api::OpenCl => Err(format!("texture2d storage is implemented for OpenCL targets only; target '{}' uses {:?}, whose kernels bind storage buffers only", self.name, self.api)),
+            StorageKind::Texture2d if !self.features.images || self.limits.max_image2d_width == 0 || self.limits.max_image2d_height == 0 => {
+                Err(format!("target '{}' declares no 2D images (features.images, limits.max_image2d_width/height)", self.name))
+            }
+            StorageKind::Texture2d => Ok(()),
+            other => Err(format!("{other:?} storage is not implemented (use buffer or texture2d)")),
+        }
+    }
+
+    /// This target with `tuning.activation_storage` replaced (`driftc compile --storage`),
+    /// or the reason the combination is unsupported.
+    pub fn with_activation_storage(&self, kind: StorageKind) -> Result<Target, String> {
+        self.storage_supported(kind)?;
+        let mut t = self.clone();
+        t.tuning.activation_storage = kind;
+        Ok(t)
     }
 
     /// A directory of target files to use instead of the built-in ones: `$DRIFTC_TARGETS`.
@@ -240,5 +273,30 @@ impl Target {
             Err(source) => return Err(TargetError::Read { path, source }),
         };
         Self::from_toml(&text, &path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texture2d_storage_needs_an_opencl_target_with_images() {
+        let pocl = Target::load("pocl").expect("pocl");
+        assert!(pocl.with_activation_storage(StorageKind::Texture2d).is_ok());
+        let e = Target::load("lavapipe").expect("lavapipe").with_activation_storage(StorageKind::Texture2d).expect_err("Vulkan");
+        assert!(e.contains("OpenCL targets only") && e.contains("lavapipe"), "{e}");
+        let e = pocl.with_activation_storage(StorageKind::Texture2dArray).expect_err("not implemented");
+        assert!(e.contains("not implemented"), "{e}");
+        let mut no_images = pocl.clone();
+        no_images.features.images = false;
+        assert!(no_images.with_activation_storage(StorageKind::Texture2d).is_err());
+    }
+
+    #[test]
+    fn a_target_file_asking_for_unsupported_storage_is_refused() {
+        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/lavapipe.toml")).replace("activation_storage = \"buffer\"", "activation_storage = \"texture2d\"");
+        let e = Target::from_toml(&text, Path::new("targets/lavapipe.toml")).expect_err("refused").to_string();
+        assert!(e.contains("tuning.activation_storage") && e.contains("OpenCL targets only"), "{e}");
     }
 }

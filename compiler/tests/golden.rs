@@ -71,6 +71,14 @@ fn snapshot(name: &str) {
         for ((tid, r), off) in mp.records.iter().zip(&mp.offsets.offsets) {
             let _ = writeln!(plan, "+{off:<8} {:>8} B  steps {:>3}..{:<3}  %{}", r.size, r.first, r.last, g.tensor(*tid).name);
         }
+        // Texture tensors share images by lifetime (plan::texture_pools).
+        let gr = &g;
+        let mut users: Vec<(usize, String)> = mp.textures.of.iter().flat_map(|(t, ks)| ks.iter().map(move |&k| (k, gr.tensor(*t).name.clone()))).collect();
+        users.sort();
+        for (k, img) in mp.textures.images.iter().enumerate() {
+            let names: Vec<String> = users.iter().filter(|(j, _)| *j == k).map(|(_, n)| format!("%{n}")).collect();
+            let _ = writeln!(plan, "texture{k} {}x{} {:?}: {}", img.width, img.height, img.elem, names.join(" "));
+        }
         check(format!("plan/{name}.{target}.txt"), plan);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -37,6 +37,7 @@ fn target_limits(t: &Target) -> DeviceLimits {
         int8_dot: t.features.int8_dot,
         subgroup_size: 0,
         memory_bytes: l.memory_budget_bytes,
+        max_image2d: if t.features.images { [l.max_image2d_width, l.max_image2d_height] } else { [0, 0] },
     }
 }
 

@@ -353,3 +353,86 @@ fn g_two_sessions_on_one_device_at_once() {
         }
     });
 }
+
+/// `t = a * x` written to a 2D image (one texel per element, 64 texels a row, as driftc's
+/// texture storage does) and read back by the next kernel.
+const MUL_TO_IMAGE: &str = r#"
+__kernel __attribute__((reqd_work_group_size(64, 1, 1)))
+void k_main(__global const float* restrict b_a, __global const float* restrict b_x, __write_only image2d_t b_t) {
+    const uint i = (uint)get_global_id(0);
+    if (i >= 1000u) return;
+    write_imagef(b_t, (int2)((int)(i % 64u), (int)(i / 64u)), (float4)(b_a[i] * b_x[i], 0.0f, 0.0f, 0.0f));
+}
+"#;
+
+const ADD_FROM_IMAGE: &str = r#"
+__kernel __attribute__((reqd_work_group_size(64, 1, 1)))
+void k_main(__read_only image2d_t b_t, __global const float* restrict b_b, __global float* restrict b_y) {
+    const uint i = (uint)get_global_id(0);
+    if (i >= 1000u) return;
+    b_y[i] = read_imagef(b_t, (int2)((int)(i % 64u), (int)(i / 64u))).x + b_b[i];
+}
+"#;
+
+/// y = a*x + b with the intermediate `t` in an image pool (64 x 16 texels of f32).
+fn axpb_image(elem: ElemType) -> (Builder, Vec<f32>, Vec<f32>) {
+    let (mut bld, a, b) = axpb();
+    let geometry = ImageGeometry { kind: StorageKind::Texture2d, width: 64, height: 16, elem };
+    let size = geometry.bytes().expect("small");
+    bld.m.pools.push(Pool { name: "texture0".into(), role: PoolRole::Activations, size, image: Some(geometry) });
+    bld.m.requirements.device_memory_bytes += size;
+    let tp = (bld.m.pools.len() - 1) as u32;
+    let (r, rw) = (Access::Read, Access::ReadWrite);
+    let k_mul = cl_kernel(&mut bld, "mul_to_image_f32", MUL_TO_IMAGE, vec![r, r, rw], 0);
+    let k_add = cl_kernel(&mut bld, "add_from_image_f32", ADD_FROM_IMAGE, vec![r, r, rw], 0);
+    let image = BufferRange { pool: tp, offset: 0, size };
+    let d = &mut bld.m.programs[0].dispatches;
+    let (ra, rx) = (d[0].bindings[0], d[0].bindings[1]);
+    let (rb, ry) = (d[1].bindings[1], d[1].bindings[2]);
+    d.clear();
+    bld.dispatch(k_mul, "t = a * x (image)", vec![ra, rx, image], [16, 1, 1], vec![], false);
+    bld.dispatch(k_add, "y = t + b (image)", vec![image, rb, ry], [16, 1, 1], vec![], true);
+    (bld, a, b)
+}
+
+/// f32 only: PoCL 3.1 returned wrong values (about 233 for every element) through a
+/// `CL_HALF_FLOAT` image written with write_imagef and read with read_imagef, so driftc
+/// makes f16 images only for targets with cl_khr_fp16 (`features.fp16`), none of which we
+/// can run; f16 activations elsewhere stay in buffers (vload_half/vstore_half).
+#[test]
+fn h_image_pool_holds_an_intermediate() {
+    let (bld, a, b) = axpb_image(ElemType::F32);
+    let bundle = open(bld.build());
+    let mut s = session(&bundle);
+    let x = values(AXPB_N as usize, 3);
+    s.set_input("x", &HostTensor::from_f32(&[u64::from(AXPB_N)], &x)).unwrap();
+    s.run().unwrap();
+    assert_eq!(s.output("y").unwrap().to_f32().unwrap(), axpb_reference(&a, &x, &b), "device {}", s.device_name());
+    let pools: u64 = bld.m.pools.iter().map(|p| p.size).sum();
+    assert_eq!(s.allocated_bytes(), pools, "the image counts as allocated device memory");
+}
+
+#[test]
+fn h_image_larger_than_the_device_allows_is_refused() {
+    let (mut bld, ..) = axpb_image(ElemType::F32);
+    let tp = bld.m.pools.len() - 1;
+    let probe = session(&open(axpb().0.build()));
+    let [max_w, _] = probe.device_limits().max_image2d;
+    drop(probe);
+    assert!(max_w > 0, "the OpenCL device reports no 2D images");
+    let pool = &mut bld.m.pools[tp];
+    pool.image = Some(ImageGeometry { width: max_w + 1, height: 1, ..pool.image.expect("image") });
+    pool.size = u64::from(max_w + 1) * 4;
+    let size = pool.size;
+    for d in &mut bld.m.programs[0].dispatches {
+        for b in &mut d.bindings {
+            if b.pool == tp as u32 {
+                b.size = size;
+            }
+        }
+    }
+    // The verifier refuses it against the device's limits, before any OpenCL object exists.
+    let e = Session::new(&open(bld.build()), &SessionOptions::default()).unwrap_err();
+    assert_eq!(invalid_field(&e), "pools[2] 'texture0'.image.width", "{e}");
+    assert!(e.to_string().contains("2D image width"), "{e}");
+}

@@ -3,7 +3,10 @@
 //! A template names a tensor and logical coordinates; these functions write the exact
 //! expression for that tensor's physical descriptor: its layout (row-major `linear`, or
 //! `phwc4`: [N][H][W][C padded to 4]), its element type (f32, f16 converted to f32 on
-//! read, i32) and its binding variable. Templates never compute an address themselves.
+//! read, i32), its storage (a buffer element, or a texel of a single-channel 2D image:
+//! element `o` of an image `width` texels wide is texel `(o % width, o / width)`, read and
+//! written as float with read_imagef / write_imagef, which f16 images need no cl_khr_fp16
+//! for) and its binding variable. Templates never compute an address themselves.
 
 use serde::Serialize;
 
@@ -24,6 +27,28 @@ pub struct TensorDesc {
     /// bindings (`var` + index); empty for one object.
     #[serde(default)]
     pub objects: Vec<usize>,
+    /// Image geometry when the tensor is stored in 2D textures (OpenCL only).
+    #[serde(default)]
+    pub texture: Option<TextureDesc>,
+}
+
+/// A tensor's 2D images as templates see them: every object `width` texels wide,
+/// object k `heights[k]` rows tall.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct TextureDesc {
+    pub width: usize,
+    pub heights: Vec<usize>,
+}
+
+impl TensorDesc {
+    /// Texel coordinates of element offset `off` in object `k`: `drift_texel` keeps the
+    /// row inside the image (out-of-range reads of the objects a multi-object load
+    /// discards, and any bad offset, land on the last row instead of outside).
+    fn texel(&self, k: usize, off: &str) -> Option<String> {
+        let tex = self.texture.as_ref()?;
+        let h = tex.heights.get(k).copied().unwrap_or(1).max(1);
+        Some(format!("drift_texel({off}, {}u, {}u)", tex.width.max(1), h))
+    }
 }
 
 /// Binding variable names of a tensor: `var` itself, or `var0`, `var1`, ... when split.
@@ -35,9 +60,12 @@ pub fn object_vars(t: &TensorDesc) -> Vec<String> {
     }
 }
 
-/// One element read from `var[off]` in the language.
-fn read_elem(lang: Lang, elem: &str, var: &str, off: &str) -> String {
-    match (lang, elem) {
+/// One element read from object `k` (binding `var`) at element offset `off`.
+fn read_elem(lang: Lang, t: &TensorDesc, k: usize, var: &str, off: &str) -> String {
+    if let (Lang::OpenclC, Some(texel)) = (lang, t.texel(k, off)) {
+        return format!("read_imagef({var}, {texel}).x");
+    }
+    match (lang, t.elem.as_str()) {
         (Lang::Wgsl, "f32") => format!("{var}[{off}]"),
         (Lang::Wgsl, _) => format!("f32({var}[{off}])"),
         (Lang::OpenclC, "f16") => format!("vload_half({off}, {var})"),
@@ -46,9 +74,12 @@ fn read_elem(lang: Lang, elem: &str, var: &str, off: &str) -> String {
     }
 }
 
-/// One element written to `var[off]` in the language.
-fn write_elem(lang: Lang, elem: &str, var: &str, off: &str, v: &str) -> String {
-    match (lang, elem) {
+/// One element written to object `k` (binding `var`) at element offset `off`.
+fn write_elem(lang: Lang, t: &TensorDesc, k: usize, var: &str, off: &str, v: &str) -> String {
+    if let (Lang::OpenclC, Some(texel)) = (lang, t.texel(k, off)) {
+        return format!("write_imagef({var}, {texel}, (float4)((float)({v}), 0.0f, 0.0f, 0.0f));");
+    }
+    match (lang, t.elem.as_str()) {
         (Lang::Wgsl, "f16") => format!("{var}[{off}] = f16({v});"),
         (Lang::Wgsl, "i32") => format!("{var}[{off}] = i32({v});"),
         (Lang::Wgsl, _) => format!("{var}[{off}] = {v};"),
@@ -107,17 +138,17 @@ pub fn offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, Stri
 pub fn load(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, String> {
     let off = offset(lang, t, idx)?;
     if t.objects.len() <= 1 {
-        return Ok(read_elem(lang, &t.elem, &t.var, &off));
+        return Ok(read_elem(lang, t, 0, &t.var, &off));
     }
     // Several objects: read from the one holding the element. (Indices into the other
     // objects are clamped by the bounds-check policy, and their values discarded.)
     let vars = object_vars(t);
     let starts = object_starts(t);
     let (last, last_start) = starts.last().copied().unwrap_or((0, 0));
-    let mut expr = read_elem(lang, &t.elem, &vars[last], &format!("({off} - {})", lang.u(last_start)));
+    let mut expr = read_elem(lang, t, last, &vars[last], &format!("({off} - {})", lang.u(last_start)));
     for &(k, start) in starts.iter().rev().skip(1) {
         let end = start + t.objects[k];
-        let here = read_elem(lang, &t.elem, &vars[k], &format!("({off} - {})", lang.u(start)));
+        let here = read_elem(lang, t, k, &vars[k], &format!("({off} - {})", lang.u(start)));
         expr = lang.select(&format!("{off} < {}", lang.u(end)), &here, &expr);
     }
     Ok(expr)
@@ -128,13 +159,13 @@ pub fn load(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, String
 pub fn store(lang: Lang, t: &TensorDesc, idx: &[String], v: &str) -> Result<String, String> {
     let off = offset(lang, t, idx)?;
     if t.objects.len() <= 1 {
-        return Ok(write_elem(lang, &t.elem, &t.var, &off, v));
+        return Ok(write_elem(lang, t, 0, &t.var, &off, v));
     }
     let vars = object_vars(t);
     let mut out = String::new();
     for (k, start) in object_starts(t) {
         let end = start + t.objects[k];
-        let w = write_elem(lang, &t.elem, &vars[k], &format!("({off} - {})", lang.u(start)), v);
+        let w = write_elem(lang, t, k, &vars[k], &format!("({off} - {})", lang.u(start)), v);
         let cond = if k + 1 == t.objects.len() { String::new() } else { format!("if ({off} < {}) ", lang.u(end)) };
         let lead = if k == 0 { "" } else { " else " };
         out.push_str(&format!("{lead}{cond}{{ {w} }}"));

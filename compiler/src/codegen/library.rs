@@ -34,6 +34,13 @@ const POW_CL: &str = "float drift_pow(float x, float y) {
 }
 ";
 
+/// Texel of element offset `o` in a single-channel 2D image `w` texels wide and `h` rows
+/// tall (texture storage; `codegen::helpers`). The row is clamped into the image.
+const TEXEL_CL: &str = "int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
+";
+
 /// Functions `src` calls, to place before it.
 pub fn prelude_for(lang: Lang, src: &str) -> String {
     let mut out = String::new();
@@ -42,6 +49,9 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
             Lang::Wgsl => ERF_WGSL,
             Lang::OpenclC => ERF_CL,
         });
+    }
+    if lang == Lang::OpenclC && src.contains("drift_texel(") {
+        out.push_str(TEXEL_CL);
     }
     if src.contains("drift_pow(") {
         out.push_str(match lang {

@@ -174,7 +174,15 @@ pub fn render(
                 .iter()
                 .flat_map(|b| {
                     let c = if b.access == Access::Write { "" } else { "const " };
-                    helpers::object_vars(&b.desc).into_iter().map(move |var| format!("__global {c}{}* restrict {var}", elem_type(lang, &b.desc.elem)))
+                    let image = if b.access == Access::Write { "__write_only" } else { "__read_only" };
+                    let texture = b.desc.texture.is_some();
+                    helpers::object_vars(&b.desc).into_iter().map(move |var| {
+                        if texture {
+                            format!("{image} image2d_t {var}")
+                        } else {
+                            format!("__global {c}{}* restrict {var}", elem_type(lang, &b.desc.elem))
+                        }
+                    })
                 })
                 .collect();
             out.push_str(&lib);

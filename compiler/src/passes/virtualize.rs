@@ -1,19 +1,33 @@
 //! virtualize: gives every tensor one physical descriptor — pool (weights or
 //! activations), element type (by precision and dtype), layout (linear, or the target's
-//! activation layout such as PHWC4 for rank-4 activations), storage kind, byte size —
-//! and decides which reshape-like nodes alias their input instead of copying.
+//! activation layout such as PHWC4 for rank-4 activations), storage kind (buffer, or the
+//! target's activation storage such as a 2D texture), byte size, objects — and decides
+//! which reshape-like nodes alias their input instead of copying.
 //!
-//! Rules: graph inputs and outputs are linear (the runtime converts element types only,
-//! never layouts); constants are linear; tensors touched by ops whose kernels view them
-//! with another shape stay linear; an alias needs both sides linear with one element type.
+//! Rules: graph inputs and outputs are linear buffers (the runtime converts element types
+//! only, never layouts, and copies through buffers); constants are linear buffers; tensors
+//! touched by ops whose kernels view them with another shape stay linear; an alias needs
+//! both sides linear buffers with one element type.
+//!
+//! Texture storage (`tuning.activation_storage = "texture2d"` or `--storage texture2d`)
+//! goes to every other float activation that neither aliases nor is aliased (f16 ones
+//! only on targets with `features.fp16`; elsewhere they stay buffers). A texture is
+//! a single-channel 2D image whose texel `(x, y)` holds physical element `y * width + x`
+//! (the element order of its layout, linear or PHWC4), so per-element stores work and
+//! templates stay unchanged. `width` is one physical row (the innermost dimension; for
+//! PHWC4 a row of W texels of 4 channels, as TFLite GPU maps W to x and slices to y),
+//! widened by outer dimensions only while the image would be taller than
+//! `max_image2d_height`, and capped at `max_image2d_width`; `height` the rows needed. A
+//! tensor needing more than `max_image2d_height` rows is split into several images of
+//! `width * max_image2d_height` elements, the way buffers split at the binding limit.
 
 use std::collections::HashMap;
 
 use runtime_min::bundle::{ElemType, Layout, PoolRole, StorageKind};
 
-use crate::codegen::helpers::TensorDesc;
+use crate::codegen::helpers::{TensorDesc, TextureDesc};
 use crate::ir::{value::is_float, Graph, NodeId, TensorId};
-use crate::target::{ActivationLayout, Precision, Target};
+use crate::target::{ActivationLayout, Precision, StorageKind as TargetStorage, Target};
 
 /// Physical descriptor of one tensor.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,9 +41,19 @@ pub struct Physical {
     /// The tensor whose storage this one shares (Reshape-like nodes), if any.
     pub alias_of: Option<TensorId>,
     /// Bytes of each physical object when one binding cannot hold the tensor (target
-    /// `max_storage_buffer_range`): consecutive ranges of its storage, each bound
-    /// separately. Empty for one object.
+    /// `max_storage_buffer_range`, or for textures `max_image2d_height` rows):
+    /// consecutive ranges of its storage, each bound separately. Empty for one object.
     pub objects: Vec<u64>,
+    /// Image geometry when `storage` is a texture.
+    pub texture: Option<Texture>,
+}
+
+/// Geometry of a tensor realized as 2D images: one image per object, all `width` texels
+/// wide; `heights[k]` rows in object k (every object but the last is full).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Texture {
+    pub width: u32,
+    pub heights: Vec<u32>,
 }
 
 impl Physical {
@@ -48,6 +72,7 @@ impl Physical {
             },
             numel: shape.iter().product(),
             objects: self.objects.iter().map(|&b| (b / self.elem.size()) as usize).collect(),
+            texture: self.texture.as_ref().map(|t| TextureDesc { width: t.width as usize, heights: t.heights.iter().map(|&h| h as usize).collect() }),
         }
     }
 }
@@ -62,12 +87,17 @@ pub struct Virtualized {
     pub aliased_nodes: Vec<NodeId>,
 }
 
+/// Physical dimensions, outermost first: the logical shape, or [N, H, W, C padded to 4].
+fn physical_dims(shape: &[usize], layout: Layout) -> Vec<u64> {
+    match (layout, shape) {
+        (Layout::Phwc4, [n, c, h, w]) => vec![*n as u64, *h as u64, *w as u64, c.div_ceil(4) as u64 * 4],
+        _ => shape.iter().map(|&d| d as u64).collect(),
+    }
+}
+
 fn bytes_of(shape: &[usize], elem: ElemType, layout: Layout) -> u64 {
     // Shapes are bounded by the frontend (MAX_ELEMENTS); saturate anyway.
-    let n: u64 = match (layout, shape) {
-        (Layout::Phwc4, [n, c, h, w]) => [*n as u64, *h as u64, *w as u64, c.div_ceil(4) as u64 * 4].iter().fold(1u64, |a, &d| a.saturating_mul(d)),
-        _ => shape.iter().fold(1u64, |a, &d| a.saturating_mul(d as u64)),
-    };
+    let n: u64 = physical_dims(shape, layout).iter().fold(1u64, |a, &d| a.saturating_mul(d));
     // At least one word: an empty tensor still gets a valid (unused) binding.
     n.saturating_mul(elem.size()).div_ceil(4).saturating_mul(4).max(4)
 }
@@ -91,6 +121,42 @@ pub fn split_objects(bytes: u64, max_range: u64, align: u64) -> Vec<u64> {
     out
 }
 
+/// Image geometry for `dims` (physical dimensions of `layout`, outermost first) within
+/// `max_w` x `max_h` texels;
+/// `None` when the tensor is empty or a limit is zero.
+pub fn texture_geometry(dims: &[u64], layout: Layout, max_w: u32, max_h: u32) -> Option<Texture> {
+    let numel = dims.iter().try_fold(1u64, |a, &d| a.checked_mul(d))?;
+    if numel == 0 || max_w == 0 || max_h == 0 {
+        return None;
+    }
+    // One image row per physical row (x = innermost dimension; PHWC4: x walks W then the
+    // four channels of a slice), so neighbouring rows of the tensor are neighbouring rows
+    // of the image; outer dimensions join the row only while the image is too tall.
+    let inner = match layout {
+        Layout::Phwc4 => 2,
+        Layout::Linear => 1,
+    };
+    let mut rev = dims.iter().rev();
+    let mut width = rev.by_ref().take(inner).try_fold(1u64, |a, &d| a.checked_mul(d))?;
+    if width > u64::from(max_w) || width == 0 {
+        width = numel.min(u64::from(max_w));
+    } else {
+        for &d in rev {
+            match width.checked_mul(d) {
+                Some(w) if numel.div_ceil(width) > u64::from(max_h) && w <= u64::from(max_w) => width = w,
+                _ => break,
+            }
+        }
+    }
+    let rows = numel.div_ceil(width);
+    let full = u64::from(max_h);
+    let mut heights = vec![max_h; (rows / full) as usize];
+    if rows % full != 0 {
+        heights.push(u32::try_from(rows % full).ok()?);
+    }
+    Some(Texture { width: u32::try_from(width).ok()?, heights })
+}
+
 pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -> Virtualized {
     let float_elem = if precision == Precision::F16 { ElemType::F16 } else { ElemType::F32 };
     let mut linear_only: std::collections::HashSet<TensorId> = g.inputs.iter().chain(&g.outputs).chain(&g.state).copied().collect();
@@ -112,7 +178,7 @@ pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -
         };
         let bytes = bytes_of(&tensor.shape, elem, layout);
         let objects = split_objects(bytes, target.limits.max_storage_buffer_range, target.limits.min_storage_buffer_offset_alignment as u64);
-        physical.insert(t, Physical { pool, elem, layout, storage: StorageKind::Buffer, bytes, alias_of: None, objects });
+        physical.insert(t, Physical { pool, elem, layout, storage: StorageKind::Buffer, bytes, alias_of: None, objects, texture: None });
     }
     let mut aliased_nodes = Vec::new();
     for &id in order {
@@ -139,5 +205,54 @@ pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -
             p.alias_of = Some(root);
         }
     }
+    if target.tuning.activation_storage == TargetStorage::Texture2d {
+        let io: std::collections::HashSet<TensorId> = g.inputs.iter().chain(&g.outputs).chain(&g.state).copied().collect();
+        let aliased: std::collections::HashSet<TensorId> = physical.iter().filter_map(|(&t, p)| p.alias_of.map(|r| [t, r])).flatten().collect();
+        for (t, p) in physical.iter_mut() {
+            // f16 texels only where the device has cl_khr_fp16: PoCL 3.1 (no fp16) returned
+            // wrong values through CL_HALF_FLOAT images (runtime-min tests/opencl_basic.rs).
+            let texel_ok = p.elem == ElemType::F32 || (p.elem == ElemType::F16 && target.features.fp16);
+            if p.pool != PoolRole::Activations || io.contains(t) || aliased.contains(t) || !texel_ok {
+                continue;
+            }
+            let dims = physical_dims(&g.tensor(*t).shape, p.layout);
+            let Some(tex) = texture_geometry(&dims, p.layout, target.limits.max_image2d_width, target.limits.max_image2d_height) else { continue };
+            let per_object: Vec<u64> = tex.heights.iter().map(|&h| u64::from(tex.width) * u64::from(h) * p.elem.size()).collect();
+            p.bytes = per_object.iter().sum();
+            p.objects = if per_object.len() > 1 { per_object } else { Vec::new() };
+            p.storage = StorageKind::Texture2d;
+            p.texture = Some(tex);
+        }
+    }
     Virtualized { physical, aliased_nodes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texture_rows_follow_physical_rows() {
+        // NCHW [1, 32, 112, 112] linear: one image row per tensor row.
+        let t = texture_geometry(&[1, 32, 112, 112], Layout::Linear, 16384, 16384).expect("fits");
+        assert_eq!((t.width, t.heights.clone()), (112, vec![32 * 112]));
+        // PHWC4 [N=1][H=7][W=7][C4=1280]: a row is W x C4 = 8960 texels.
+        let t = texture_geometry(&[1, 7, 7, 1280], Layout::Phwc4, 16384, 16384).expect("fits");
+        assert_eq!((t.width, t.heights.clone()), (8960, vec![7]));
+    }
+
+    #[test]
+    fn tall_tensors_widen_then_split() {
+        // 64 rows of 4 with at most 16 rows: widen to 4 x 8 = 32 texels (8 rows).
+        let t = texture_geometry(&[8, 8, 4], Layout::Linear, 32, 16).expect("fits");
+        assert_eq!((t.width, t.heights.clone()), (32, vec![8]));
+        // 1000 rows of 3 texels widen to 3 x 10 (the cap): 100 rows, in images of 16 rows.
+        let t = texture_geometry(&[100, 10, 3], Layout::Linear, 30, 16).expect("splits");
+        assert_eq!(t.width, 3 * 10);
+        assert_eq!(t.heights, vec![16, 16, 16, 16, 16, 16, 4]);
+        // A row wider than the image wraps at the maximum width.
+        let t = texture_geometry(&[2, 100], Layout::Linear, 64, 16).expect("wraps");
+        assert_eq!((t.width, t.heights.clone()), (64, vec![4]));
+        assert!(texture_geometry(&[0, 4], Layout::Linear, 64, 16).is_none());
+    }
 }

@@ -7,8 +7,9 @@ pub mod greedy_by_size;
 pub mod lifetimes;
 pub mod order;
 pub mod svg;
+pub mod texture_pools;
 
-pub use lifetimes::usage_records;
+pub use lifetimes::{spans, usage_records};
 
 /// One tensor's need: `size` bytes from step `first` to step `last`, inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,9 @@
 // ===== conv_transpose2d_f16_0 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_b, __global half* restrict b_y) {
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_b, __write_only image2d_t b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 1280u;
     if (i >= 1280u) return;
 
@@ -30,12 +33,15 @@ void k_main(__global const half* restrict b_x, __global const half* restrict b_w
     }
     v = ((v < 0.0f) ? (0.1f * v) : (v));
 
-    vstore_half(v, ((((((uint)(n))) * 16u + ((uint)(oy))) * 16u + ((uint)(ox))) * 8u + ((uint)(oc))), b_y);
+    write_imagef(b_y, drift_texel(((((((uint)(n))) * 16u + ((uint)(oy))) * 16u + ((uint)(ox))) * 8u + ((uint)(oc))), 128u, 16u), (float4)((float)(v), 0.0f, 0.0f, 0.0f));
 }
 
 // ===== pool2d_f16_1 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_x, __global half* restrict b_y, __global const half* restrict b_e0_1) {
+void k_main(__read_only image2d_t b_x, __write_only image2d_t b_y, __global const half* restrict b_e0_1) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 384u;
     if (i >= 320u) return;
 
@@ -55,7 +61,7 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y, __gl
             if (iy < 0 || iy >= 16 || ix < 0 || ix >= 16) {
                 continue;
             }
-            const float xv = vload_half(((((((uint)(n))) * 16u + ((uint)(iy))) * 16u + ((uint)(ix))) * 8u + ((uint)(c))), b_x);
+            const float xv = read_imagef(b_x, drift_texel(((((((uint)(n))) * 16u + ((uint)(iy))) * 16u + ((uint)(ix))) * 8u + ((uint)(c))), 128u, 16u)).x;
             v += xv;
             count++;
         }
@@ -64,7 +70,7 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y, __gl
     v = (v * vload_half((((((uint)(0)) * 5u + ((uint)(c))) * 8u + ((uint)(oy))) * 8u + ((uint)(ox))), b_e0_1));
     v = (1.0f / (1.0f + exp(-v)));
 
-    vstore_half(v, ((((((uint)(n))) * 8u + ((uint)(oy))) * 8u + ((uint)(ox))) * 8u + ((uint)(c))), b_y);
+    write_imagef(b_y, drift_texel(((((((uint)(n))) * 8u + ((uint)(oy))) * 8u + ((uint)(ox))) * 8u + ((uint)(c))), 64u, 8u), (float4)((float)(v), 0.0f, 0.0f, 0.0f));
 }
 
 // ===== elementwise_f16_2 =====
@@ -84,8 +90,11 @@ void k_main(__global const half* restrict b_a0, __global half* restrict b_y) {
 }
 
 // ===== slice_copy_f16_3 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
+void k_main(__read_only image2d_t b_x, __global half* restrict b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 384u;
     if (i >= 320u) return;
 
@@ -102,7 +111,7 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
     const int t2 = 0 + (int)(r2) * 1;
     const int s3 = 0 + (int)(r3) * 1;
     const int t3 = 0 + (int)(r3) * 1;
-    vstore_half(vload_half(((((((uint)(s0))) * 8u + ((uint)(s2))) * 8u + ((uint)(s3))) * 8u + ((uint)(s1))), b_x), (((((uint)(t0)) * 8u + ((uint)(t1))) * 8u + ((uint)(t2))) * 8u + ((uint)(t3))), b_y);
+    vstore_half(read_imagef(b_x, drift_texel(((((((uint)(s0))) * 8u + ((uint)(s2))) * 8u + ((uint)(s3))) * 8u + ((uint)(s1))), 64u, 8u)).x, (((((uint)(t0)) * 8u + ((uint)(t1))) * 8u + ((uint)(t2))) * 8u + ((uint)(t3))), b_y);
 }
 
 // ===== slice_copy_f16_4 =====
@@ -150,11 +159,14 @@ void k_main(__global const half* restrict b_a0, __global const half* restrict b_
 }
 
 // ===== elementwise_f16_6 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 float drift_pow(float x, float y) {
     return pow(x, y);
 }
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_a0, __global const half* restrict b_a1, __global half* restrict b_y) {
+void k_main(__read_only image2d_t b_a0, __global const half* restrict b_a1, __global half* restrict b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 384u;
     if (i >= 320u) return;
 
@@ -163,14 +175,17 @@ void k_main(__global const half* restrict b_a0, __global const half* restrict b_
     const uint c2 = (i / 8u) % 8u;
     const uint c3 = i % 8u;
 
-    float v = drift_pow(vload_half(((((((uint)(0))) * 8u + ((uint)(c2))) * 8u + ((uint)(c3))) * 8u + ((uint)(c1))), b_a0), vload_half(0u, b_a1));
+    float v = drift_pow(read_imagef(b_a0, drift_texel(((((((uint)(0))) * 8u + ((uint)(c2))) * 8u + ((uint)(c3))) * 8u + ((uint)(c1))), 64u, 8u)).x, vload_half(0u, b_a1));
 
     vstore_half(v, (((((uint)(c0)) * 5u + ((uint)(c1))) * 8u + ((uint)(c2))) * 8u + ((uint)(c3))), b_y);
 }
 
 // ===== copy_permute_f16_7 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
+void k_main(__global const half* restrict b_x, __write_only image2d_t b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 512u;
     if (i >= 512u) return;
 
@@ -178,12 +193,15 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
     const uint o1 = (i / 8u) % 16u;
     const uint o2 = i % 8u;
 
-    vstore_half(vload_half(((((uint)(o0)) * 8u + ((uint)(o2))) * 16u + ((uint)(o1))), b_x), ((((uint)(o0)) * 16u + ((uint)(o1))) * 8u + ((uint)(o2))), b_y);
+    write_imagef(b_y, drift_texel(((((uint)(o0)) * 16u + ((uint)(o1))) * 8u + ((uint)(o2))), 8u, 64u), (float4)((float)(vload_half(((((uint)(o0)) * 8u + ((uint)(o2))) * 16u + ((uint)(o1))), b_x)), 0.0f, 0.0f, 0.0f));
 }
 
 // ===== matmul_f16_8 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_a, __global const half* restrict b_b, __global half* restrict b_y) {
+void k_main(__read_only image2d_t b_a, __global const half* restrict b_b, __global half* restrict b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 384u;
     if (i >= 320u) return;
 
@@ -193,7 +211,7 @@ void k_main(__global const half* restrict b_a, __global const half* restrict b_b
 
     float acc = 0.0f;
     for (uint p = 0u; p < 8u; p++) {
-        const float av = vload_half(((((uint)(c0)) * 16u + ((uint)(c1))) * 8u + ((uint)(p))), b_a);
+        const float av = read_imagef(b_a, drift_texel(((((uint)(c0)) * 16u + ((uint)(c1))) * 8u + ((uint)(p))), 8u, 64u)).x;
         const float bv = vload_half(((((uint)(0)) * 8u + ((uint)(p))) * 5u + ((uint)(c2))), b_b);
         acc += av * bv;
     }
@@ -224,8 +242,11 @@ void k_main(__global const half* restrict b_a, __global const half* restrict b_b
 }
 
 // ===== pad_f16_10 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
+void k_main(__global const half* restrict b_x, __write_only image2d_t b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 384u;
     if (i >= 363u) return;
 
@@ -245,12 +266,15 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
     if (s3 < 0 || s3 >= 8) inside = false;
     float v = 0.5f;
     if (inside) v = vload_half((((((uint)(s0)) * 3u + ((uint)(s1))) * 8u + ((uint)(s2))) * 8u + ((uint)(s3))), b_x);
-    vstore_half(v, ((((((uint)(o0))) * 11u + ((uint)(o2))) * 11u + ((uint)(o3))) * 4u + ((uint)(o1))), b_y);
+    write_imagef(b_y, drift_texel(((((((uint)(o0))) * 11u + ((uint)(o2))) * 11u + ((uint)(o3))) * 4u + ((uint)(o1))), 44u, 11u), (float4)((float)(v), 0.0f, 0.0f, 0.0f));
 }
 
 // ===== resize_f16_11 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
+void k_main(__read_only image2d_t b_x, __global half* restrict b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 1536u;
     if (i >= 1452u) return;
 
@@ -267,13 +291,16 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
     const int s2 = clamp((int)(((f2 == floor(f2) + 0.5f) ? (floor(f2)) : (round(f2)))), 0, 10);
     const float f3 = (((float)(o3) + 0.5f) / 2.0f - 0.5f);
     const int s3 = clamp((int)(((f3 == floor(f3) + 0.5f) ? (floor(f3)) : (round(f3)))), 0, 10);
-    const float v = vload_half(((((((uint)(s0))) * 11u + ((uint)(s2))) * 11u + ((uint)(s3))) * 4u + ((uint)(s1))), b_x);
+    const float v = read_imagef(b_x, drift_texel(((((((uint)(s0))) * 11u + ((uint)(s2))) * 11u + ((uint)(s3))) * 4u + ((uint)(s1))), 44u, 11u)).x;
     vstore_half(v, (((((uint)(o0)) * 3u + ((uint)(o1))) * 22u + ((uint)(o2))) * 22u + ((uint)(o3))), b_y);
 }
 
 // ===== pad_f16_12 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
+void k_main(__global const half* restrict b_x, __write_only image2d_t b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 512u;
     if (i >= 432u) return;
 
@@ -290,12 +317,15 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
     const int s3m = (((int)o3 - (2)) % 14 + 14) % 14;
     const int s3 = s3m >= 8 ? 14 - s3m : s3m;
     const float v = vload_half((((((uint)(s0)) * 3u + ((uint)(s1))) * 8u + ((uint)(s2))) * 8u + ((uint)(s3))), b_x);
-    vstore_half(v, ((((((uint)(o0))) * 12u + ((uint)(o2))) * 12u + ((uint)(o3))) * 4u + ((uint)(o1))), b_y);
+    write_imagef(b_y, drift_texel(((((((uint)(o0))) * 12u + ((uint)(o2))) * 12u + ((uint)(o3))) * 4u + ((uint)(o1))), 48u, 12u), (float4)((float)(v), 0.0f, 0.0f, 0.0f));
 }
 
 // ===== resize_f16_13 =====
+int2 drift_texel(uint o, uint w, uint h) {
+    return (int2)((int)(o % w), (int)min(o / w, h - 1u));
+}
 __kernel __attribute__((reqd_work_group_size(128, 1, 1)))
-void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
+void k_main(__read_only image2d_t b_x, __global half* restrict b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 1280u;
     if (i >= 1200u) return;
 
@@ -312,8 +342,8 @@ void k_main(__global const half* restrict b_x, __global half* restrict b_y) {
     const int x1 = min(x0 + 1, 11);
     const float ly = fy - (float)y0;
     const float lx = fx - (float)x0;
-    const float top = (1.0f - lx) * vload_half(((((((uint)(o0))) * 12u + ((uint)(y0))) * 12u + ((uint)(x0))) * 4u + ((uint)(o1))), b_x) + lx * vload_half(((((((uint)(o0))) * 12u + ((uint)(y0))) * 12u + ((uint)(x1))) * 4u + ((uint)(o1))), b_x);
-    const float bottom = (1.0f - lx) * vload_half(((((((uint)(o0))) * 12u + ((uint)(y1))) * 12u + ((uint)(x0))) * 4u + ((uint)(o1))), b_x) + lx * vload_half(((((((uint)(o0))) * 12u + ((uint)(y1))) * 12u + ((uint)(x1))) * 4u + ((uint)(o1))), b_x);
+    const float top = (1.0f - lx) * read_imagef(b_x, drift_texel(((((((uint)(o0))) * 12u + ((uint)(y0))) * 12u + ((uint)(x0))) * 4u + ((uint)(o1))), 48u, 12u)).x + lx * read_imagef(b_x, drift_texel(((((((uint)(o0))) * 12u + ((uint)(y0))) * 12u + ((uint)(x1))) * 4u + ((uint)(o1))), 48u, 12u)).x;
+    const float bottom = (1.0f - lx) * read_imagef(b_x, drift_texel(((((((uint)(o0))) * 12u + ((uint)(y1))) * 12u + ((uint)(x0))) * 4u + ((uint)(o1))), 48u, 12u)).x + lx * read_imagef(b_x, drift_texel(((((((uint)(o0))) * 12u + ((uint)(y1))) * 12u + ((uint)(x1))) * 4u + ((uint)(o1))), 48u, 12u)).x;
     const float v = (1.0f - ly) * top + ly * bottom;
     vstore_half(v, (((((uint)(o0)) * 3u + ((uint)(o1))) * 20u + ((uint)(o2))) * 20u + ((uint)(o3))), b_y);
 }

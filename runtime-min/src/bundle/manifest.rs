@@ -101,6 +101,7 @@ pub enum Layout {
 /// Kind of physical object realizing a tensor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
 pub enum StorageKind {
+    /// A byte range of a pool buffer (every backend).
     Buffer,
     ImageBuffer,
     Texture2d,
@@ -119,7 +120,35 @@ pub enum PoolRole {
 pub struct Pool {
     pub name: String,
     pub role: PoolRole,
+    /// Bytes. For an image pool, `width * height * elem.size()`.
     pub size: u64,
+    /// `Some` when the pool is one image object rather than a buffer: an activations
+    /// pool shared (in turn, by lifetime) by tensors with texture storage of exactly this
+    /// geometry. A dispatch binds the whole image (offset 0, size = `size`).
+    pub image: Option<ImageGeometry>,
+}
+
+/// Geometry of an image pool. Texels are single-channel (OpenCL `CL_R`), so one texel
+/// holds one element and any element can be written alone; texel (x, y) holds element
+/// `y * width + x` of the tensor's physical (linear or PHWC4) element order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub struct ImageGeometry {
+    /// Only [`StorageKind::Texture2d`] is implemented (OpenCL backend).
+    pub kind: StorageKind,
+    /// Texels per row (OpenCL CL_DEVICE_IMAGE2D_MAX_WIDTH bounds it).
+    pub width: u32,
+    /// Rows (CL_DEVICE_IMAGE2D_MAX_HEIGHT bounds it).
+    pub height: u32,
+    /// Texel type: F32 (`CL_FLOAT`) or F16 (`CL_HALF_FLOAT`); kernels read and write
+    /// both as float (read_imagef / write_imagef), which needs no cl_khr_fp16.
+    pub elem: ElemType,
+}
+
+impl ImageGeometry {
+    /// Bytes of the image's texels, or `None` on overflow.
+    pub fn bytes(&self) -> Option<u64> {
+        u64::from(self.width).checked_mul(u64::from(self.height))?.checked_mul(self.elem.size())
+    }
 }
 
 /// Where a tensor lives.

@@ -1,7 +1,7 @@
 //! Checks every index, range, grid and requirement in a manifest against the bundle's
 //! sections and, when given, the device's limits. Runs before any GPU call.
 
-use super::{BundleError, Layout, Manifest, PoolRole, WEIGHTS_ALIGN};
+use super::{BundleError, ElemType, Layout, Manifest, PoolRole, StorageKind, WEIGHTS_ALIGN};
 use crate::bundle::KernelLanguage;
 
 /// Most entries of each kind a manifest may declare (defence against huge allocations).
@@ -27,6 +27,10 @@ pub struct DeviceLimits {
     pub subgroup_size: u32,
     /// Device memory the runtime may allocate, bytes; 0 when unknown.
     pub memory_bytes: u64,
+    /// Largest 2D image the backend can create and bind, texels (OpenCL
+    /// CL_DEVICE_IMAGE2D_MAX_WIDTH / _HEIGHT); [0, 0] when it binds no images (no
+    /// CL_DEVICE_IMAGE_SUPPORT, or the Vulkan backend, which binds buffers only).
+    pub max_image2d: [u32; 2],
 }
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> BundleError {
@@ -47,6 +51,39 @@ fn check_range(field: &str, offset: u64, len: u64, within: u64, within_name: &st
     }
 }
 
+/// An image pool: a supported kind and texel type, a size that matches its geometry,
+/// and, with a device, dimensions within the device's 2D-image limits.
+fn check_image(f: &str, p: &super::Pool, img: &super::ImageGeometry, device: Option<&DeviceLimits>) -> Result<(), BundleError> {
+    if p.role != PoolRole::Activations {
+        return Err(invalid(format!("{f}.role"), "an image pool must hold activations (weights are uploaded into buffers)"));
+    }
+    if img.kind != StorageKind::Texture2d {
+        return Err(invalid(format!("{f}.image.kind"), format!("{:?} images are not supported by this runtime (only Texture2d)", img.kind)));
+    }
+    if !matches!(img.elem, ElemType::F32 | ElemType::F16) {
+        return Err(invalid(format!("{f}.image.elem"), format!("{:?} texels are not supported (only F32 and F16)", img.elem)));
+    }
+    if img.width == 0 || img.height == 0 {
+        return Err(invalid(format!("{f}.image"), format!("{}x{} has a zero dimension", img.width, img.height)));
+    }
+    if img.bytes() != Some(p.size) {
+        return Err(invalid(format!("{f}.size"), format!("{} bytes, but a {}x{} image of {:?} holds {:?}", p.size, img.width, img.height, img.elem, img.bytes())));
+    }
+    if let Some(d) = device {
+        let [max_w, max_h] = d.max_image2d;
+        if max_w == 0 || max_h == 0 {
+            return Err(invalid(format!("{f}.image"), "the bundle needs 2D images, which this device (or backend) cannot bind; recompile with --storage buffer"));
+        }
+        if img.width > max_w {
+            return Err(invalid(format!("{f}.image.width"), format!("{} exceeds the device's 2D image width {max_w}", img.width)));
+        }
+        if img.height > max_h {
+            return Err(invalid(format!("{f}.image.height"), format!("{} exceeds the device's 2D image height {max_h}", img.height)));
+        }
+    }
+    Ok(())
+}
+
 /// Verifies `m` against section sizes and, if given, device limits.
 pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&DeviceLimits>) -> Result<(), BundleError> {
     check_count("pools", m.pools.len())?;
@@ -63,9 +100,17 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
     let pool = |field: &str, idx: u32| -> Result<&super::Pool, BundleError> {
         m.pools.get(idx as usize).ok_or_else(|| invalid(field, format!("pool index {idx} out of range (bundle has {} pools)", m.pools.len())))
     };
+    for (i, p) in m.pools.iter().enumerate() {
+        if let Some(img) = &p.image {
+            check_image(&format!("pools[{i}] '{}'", p.name), p, img, device)?;
+        }
+    }
     for (i, t) in m.tensors.iter().enumerate() {
         let f = format!("tensors[{i}] '{}'", t.name);
         let p = pool(&format!("{f}.storage.pool"), t.storage.pool)?;
+        if p.image.is_some() {
+            return Err(invalid(format!("{f}.storage.pool"), format!("pool '{}' is an image; listed tensors (inputs and outputs) live in buffers", p.name)));
+        }
         check_range(&format!("{f}.storage"), t.storage.offset, t.storage.size, p.size, &format!("pool '{}'", p.name))?;
         let count = t.element_count().ok_or_else(|| invalid(format!("{f}.shape"), "element count overflows"))?;
         let need = count
@@ -151,6 +196,14 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
                 let bf = format!("{f}.bindings[{bi}]");
                 let p = pool(&format!("{bf}.pool"), b.pool)?;
                 check_range(&bf, b.offset, b.size, p.size, &format!("pool '{}'", p.name))?;
+                if p.image.is_some() {
+                    // An image is bound whole; range, alignment and binding limits are the
+                    // image's own, checked with the pool.
+                    if b.offset != 0 || b.size != p.size {
+                        return Err(invalid(bf, format!("binds {}+{} of image pool '{}'; an image is bound whole (0+{})", b.offset, b.size, p.name, p.size)));
+                    }
+                    continue;
+                }
                 if b.size == 0 {
                     return Err(invalid(bf, "binding of zero bytes"));
                 }

@@ -15,7 +15,7 @@ use crate::bundle::DeviceLimits;
 use crate::error::{Error, Result};
 use opencl3::device::{
     get_device_data, get_device_ids, CL_DEVICE_ADDRESS_BITS, CL_DEVICE_AVAILABLE, CL_DEVICE_COMPILER_AVAILABLE, CL_DEVICE_EXTENSIONS,
-    CL_DEVICE_GLOBAL_MEM_SIZE, CL_DEVICE_LOCAL_MEM_SIZE, CL_DEVICE_MAX_MEM_ALLOC_SIZE, CL_DEVICE_MAX_PARAMETER_SIZE,
+    CL_DEVICE_GLOBAL_MEM_SIZE, CL_DEVICE_IMAGE2D_MAX_HEIGHT, CL_DEVICE_IMAGE2D_MAX_WIDTH, CL_DEVICE_IMAGE_SUPPORT, CL_DEVICE_LOCAL_MEM_SIZE, CL_DEVICE_MAX_MEM_ALLOC_SIZE, CL_DEVICE_MAX_PARAMETER_SIZE,
     CL_DEVICE_MAX_WORK_GROUP_SIZE, CL_DEVICE_MAX_WORK_ITEM_SIZES, CL_DEVICE_MEM_BASE_ADDR_ALIGN, CL_DEVICE_NAME, CL_DEVICE_TYPE,
     CL_DEVICE_TYPE_ALL, CL_DEVICE_TYPE_GPU,
 };
@@ -164,6 +164,12 @@ impl Device {
         let max_parameter_bytes = dev_uint(id, CL_DEVICE_MAX_PARAMETER_SIZE, "CL_DEVICE_MAX_PARAMETER_SIZE")?;
         let extensions = dev_text(id, CL_DEVICE_EXTENSIONS, "CL_DEVICE_EXTENSIONS")?;
         let has = |ext: &str| extensions.split_whitespace().any(|e| e == ext);
+        // Images: CL_DEVICE_IMAGE_SUPPORT, then the 2D limits (0 without image support).
+        let max_image2d = if dev_uint(id, CL_DEVICE_IMAGE_SUPPORT, "CL_DEVICE_IMAGE_SUPPORT")? != 0 {
+            [sat_u32(dev_uint(id, CL_DEVICE_IMAGE2D_MAX_WIDTH, "CL_DEVICE_IMAGE2D_MAX_WIDTH")?), sat_u32(dev_uint(id, CL_DEVICE_IMAGE2D_MAX_HEIGHT, "CL_DEVICE_IMAGE2D_MAX_HEIGHT")?)]
+        } else {
+            [0, 0]
+        };
         // The device's size_t bounds every global work size; so does the host's.
         let device_size_max = if address_bits >= 64 { u64::MAX } else { (1u64 << address_bits) - 1 };
         let max_global_size = usize::try_from(device_size_max).unwrap_or(usize::MAX);
@@ -183,6 +189,7 @@ impl Device {
             // OpenCL reports sub-group sizes per kernel, not per device.
             subgroup_size: 0,
             memory_bytes: global,
+            max_image2d,
         };
         Ok(Device { id, name, limits, max_global_size, pointer_bytes: (address_bits / 8).max(4), max_parameter_bytes, max_alloc_bytes })
     }

@@ -5,9 +5,11 @@
 //! source, argument bytes), every pool (CL_DEVICE_MAX_MEM_ALLOC_SIZE) and every dispatch's
 //! global size, and only then creates OpenCL objects, in this order: a context, an in-order
 //! command queue with profiling, one program per kernel built from its OpenCL C source,
-//! one `CL_MEM_READ_WRITE` buffer per pool (exactly the pool's size), the weights upload,
-//! and per dispatch its sub-buffers (origin = binding offset, size = binding size; identical
-//! ranges share one) and one `cl_kernel` with every argument set. `Drop` finishes the
+//! one `CL_MEM_READ_WRITE` buffer per pool (exactly the pool's size) or, for an image pool,
+//! one `CL_MEM_READ_WRITE` 2D image of its geometry (`CL_R`, `CL_FLOAT` or `CL_HALF_FLOAT`),
+//! the weights upload, and per dispatch its sub-buffers (origin = binding offset, size =
+//! binding size; identical ranges share one; an image is bound itself) and one `cl_kernel`
+//! with every argument set. `Drop` finishes the
 //! queue and releases them in reverse order.
 //!
 //! A run enqueues the input writes, every dispatch of the program in order (global size =
@@ -25,15 +27,15 @@ mod kernels;
 pub(crate) use device::Device;
 pub use handles::live_objects;
 
-use crate::bundle::{BundleError, DeviceLimits, Manifest};
+use crate::bundle::{BundleError, DeviceLimits, ElemType, ImageGeometry, Manifest};
 use crate::error::{Error, Result};
 use crate::session::{Backend, IoSlot};
 use handles::{cl_error, Context, Event, Kernel, Mem, Program, Queue};
 use opencl3::command_queue::{create_command_queue, enqueue_nd_range_kernel, enqueue_read_buffer, enqueue_write_buffer, finish, CL_QUEUE_PROFILING_ENABLE};
 use opencl3::context::context::create_context;
 use opencl3::event::{get_event_profiling_data, CL_PROFILING_COMMAND_END, CL_PROFILING_COMMAND_START};
-use opencl3::memory::{create_buffer, create_sub_buffer, CL_BUFFER_CREATE_TYPE_REGION, CL_MEM_READ_WRITE};
-use opencl3::types::{cl_buffer_region, cl_mem, CL_FALSE, CL_TRUE};
+use opencl3::memory::{create_buffer, create_image, create_sub_buffer, CL_BUFFER_CREATE_TYPE_REGION, CL_FLOAT, CL_HALF_FLOAT, CL_MEM_OBJECT_IMAGE2D, CL_MEM_READ_WRITE, CL_R};
+use opencl3::types::{cl_buffer_region, cl_image_desc, cl_image_format, cl_mem, CL_FALSE, CL_TRUE};
 use std::collections::HashMap;
 use std::ffi::c_void;
 
@@ -127,6 +129,12 @@ impl Executor {
                 ex.pools.push(None);
                 continue;
             }
+            if let Some(img) = &p.image {
+                let raw = ex.create_image(i, &p.name, img)?;
+                ex.pools.push(Some(Mem::own(raw)));
+                ex.allocated = ex.allocated.saturating_add(p.size);
+                continue;
+            }
             // SAFETY: no host pointer is passed, so no host-pointer flag is; READ_WRITE alone is valid.
             let raw = unsafe { create_buffer(ex.context.raw(), CL_MEM_READ_WRITE, to_usize(p.size, "pool size")?, std::ptr::null_mut()) }
                 .map_err(|c| cl_error("clCreateBuffer", format!("pools[{i}] '{}' ({} bytes)", p.name, p.size), c))?;
@@ -136,6 +144,26 @@ impl Executor {
         ex.upload_weights(m, weights_section)?;
         ex.create_steps(m, &checked, &sizes)?;
         Ok(ex)
+    }
+
+    /// A 2D image for image pool `i` (geometry verified against the device's limits).
+    fn create_image(&self, i: usize, name: &str, img: &ImageGeometry) -> Result<cl_mem> {
+        let what = format!("pools[{i}] '{name}' ({}x{} image of {:?})", img.width, img.height, img.elem);
+        let data_type = match img.elem {
+            ElemType::F32 => CL_FLOAT,
+            ElemType::F16 => CL_HALF_FLOAT,
+            other => return Err(invalid(format!("pools[{i}] '{name}'.image.elem"), format!("{other:?} texels are not supported"))),
+        };
+        let format = cl_image_format { image_channel_order: CL_R, image_channel_data_type: data_type };
+        // SAFETY: an all-zero cl_image_desc is valid (no buffer, no pitches, no mip levels);
+        // the fields set below describe a plain 2D image.
+        let mut desc: cl_image_desc = unsafe { std::mem::zeroed() };
+        desc.image_type = CL_MEM_OBJECT_IMAGE2D;
+        desc.image_width = to_usize(u64::from(img.width), &what)?;
+        desc.image_height = to_usize(u64::from(img.height), &what)?;
+        // SAFETY: `format` and `desc` live across the call; no host pointer is passed, so
+        // no host-pointer flag is. Both dimensions are within CL_DEVICE_IMAGE2D_MAX_* (verified).
+        unsafe { create_image(self.context.raw(), CL_MEM_READ_WRITE, &format, &desc, std::ptr::null_mut()) }.map_err(|c| cl_error("clCreateImage", &what, c))
     }
 
     fn pool(&self, pool: u32, what: &str) -> Result<cl_mem> {
@@ -191,6 +219,11 @@ impl Executor {
                     }
                     let what = format!("{path}.bindings[{bi}]");
                     let parent = self.pool(b.pool, &what)?;
+                    if m.pools.get(b.pool as usize).is_some_and(|p| p.image.is_some()) {
+                        // An image pool is bound whole, as the image itself.
+                        args.push(parent);
+                        continue;
+                    }
                     let region = cl_buffer_region { origin: to_usize(b.offset, &what)?, size: to_usize(b.size, &what)? };
                     // SAFETY: `region` lives across the call and describes a range the verifier
                     // checked to lie inside the parent buffer, with its origin a multiple of

@@ -299,6 +299,8 @@ fn limits(instance: &ash::Instance, c: &Candidate, f: Features) -> Result<(Devic
         int8_dot: f.integer_dot,
         subgroup_size: subgroup.subgroup_size,
         memory_bytes: device_local,
+        // This backend binds storage buffers only; bundles with image pools are refused.
+        max_image2d: [0, 0],
     };
     let extra = Extra {
         memory,

@@ -97,7 +97,7 @@ impl Builder {
     }
 
     pub fn pool(&mut self, name: &str, role: PoolRole, size: u64) -> u32 {
-        self.m.pools.push(Pool { name: name.into(), role, size });
+        self.m.pools.push(Pool { name: name.into(), role, size, image: None });
         self.m.requirements.device_memory_bytes += size;
         self.m.plan.planned_bytes += size;
         (self.m.pools.len() - 1) as u32
