@@ -205,6 +205,14 @@ pub fn import(model: &ModelProto, dir: &Path, name: &str, options: &ImportOption
         };
         by_name.insert(init.name.clone(), t);
     }
+    let bf16_names: std::collections::HashSet<&str> = graph_proto
+        .input
+        .iter()
+        .chain(&graph_proto.value_info)
+        .filter(|vi| matches!(&vi.type_.as_ref().and_then(|t| t.value.clone()), Some(onnx_protobuf::type_proto::Value::TensorType(tt)) if tt.elem_type == 16))
+        .map(|vi| vi.name.as_str())
+        .chain(graph_proto.initializer.iter().filter(|t| t.data_type == 16).map(|t| t.name.as_str()))
+        .collect();
     let mut unresolved = Vec::new();
     for vi in &graph_proto.input {
         if by_name.contains_key(&vi.name) {
@@ -248,6 +256,11 @@ pub fn import(model: &ModelProto, dir: &Path, name: &str, options: &ImportOption
         }
         let node_err = |error: OpError| Error::Node { node: node_name.clone(), op: n.op_type.clone(), error };
         let import_fn = reg.get(n.op_type.as_str()).ok_or_else(|| node_err(OpError::Unsupported(n.op_type.clone())))?;
+        // bfloat16 tensors are held as f32 (exactly); a cast *to* bfloat16 would need its
+        // rounding, and CastLike only sees the target's dtype through the graph's types.
+        if n.op_type == "CastLike" && n.input.get(1).is_some_and(|like| bf16_names.contains(like.as_str())) {
+            return Err(node_err(OpError::Unsupported("CastLike to bfloat16".into())));
+        }
         let values: Vec<Option<Arc<Value>>> = inputs.iter().map(|t| t.and_then(|t| g.tensor(t).value.clone())).collect();
         let shapes: Vec<Option<Vec<usize>>> = inputs.iter().map(|t| t.map(|t| g.tensor(t).shape.clone())).collect();
         let onnx_node = OnnxNode {
