@@ -503,7 +503,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     };
     let inputs = io(&g.inputs)?;
     let outputs = io(&g.outputs)?;
-    let device_memory_bytes = pools.iter().map(|p| p.size).sum();
+    let device_memory_bytes: u64 = pools.iter().map(|p| p.size).sum();
+    crate::budget::check(g, target, physical, weights_len, device_memory_bytes)?;
     let manifest = Manifest {
         target: target.name.clone(),
         api: api(target),

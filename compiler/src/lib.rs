@@ -4,6 +4,7 @@
 //! `runtime-min` executes with no planning at run time.
 #![deny(clippy::unwrap_used, clippy::panic, clippy::todo, clippy::dbg_macro)]
 
+pub mod budget;
 pub mod codegen;
 pub mod compile;
 pub mod front;
@@ -37,6 +38,8 @@ pub enum CompileError {
     Bundle(#[from] runtime_min::bundle::BundleError),
     #[error(transparent)]
     TargetFile(#[from] target::TargetError),
+    #[error(transparent)]
+    Budget(#[from] budget::BudgetError),
     #[error("{0}")]
     Target(String),
     #[error("{0}")]

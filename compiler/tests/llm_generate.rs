@@ -95,3 +95,22 @@ fn sampling_is_seeded_and_errors_are_clear() {
     let r = g.generate(&prompt, 32, &Sampling::greedy(), &[want[3]], |_| true).expect("stops");
     assert!(r.stopped && r.ids == want[..4], "{:?}", r.ids);
 }
+
+#[test]
+fn over_budget_is_refused_with_a_context_that_fits() {
+    let case = load_case("llama_tiny");
+    let mut t = driftc::target::Target::load("lavapipe").expect("target");
+    let full = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F32))).expect("compiles");
+    let needed = full.manifest.requirements.device_memory_bytes;
+    // 16 KiB short of what the 64-token cache needs: the error names a smaller context.
+    t.limits.memory_budget_bytes = needed - 16 * 1024;
+    let e = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F32))).expect_err("over budget");
+    let msg = e.to_string();
+    assert!(msg.contains("memory_budget_bytes") && msg.contains("KV cache"), "{msg}");
+    let fits: usize = msg.split("--max-context ").nth(1).and_then(|r| r.split(';').next()).and_then(|n| n.trim().parse().ok()).unwrap_or_else(|| panic!("no context advice in: {msg}"));
+    assert!(fits > 0 && fits < 64, "{msg}");
+    let mut opts = case.options(Some(Precision::F32));
+    opts.import.max_context = Some(fits);
+    let c = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("the advised --max-context {fits} must fit: {e}"));
+    assert!(c.manifest.requirements.device_memory_bytes <= t.limits.memory_budget_bytes);
+}
