@@ -86,3 +86,25 @@ pub fn run(a: &Args<'_>) -> Result<()> {
     }
     Ok(())
 }
+
+/// `driftc perplexity`: one JSON object with the token count, perplexity and timing.
+pub fn perplexity(bundle: &Path, text: &Path, tokens: usize, top1_out: Option<&Path>, device: Option<usize>) -> Result<()> {
+    let b = Bundle::open(bundle)?;
+    let mut g = Generator::new(&b, &SessionOptions { device_index: device, ..SessionOptions::default() })?;
+    let tok = driftc::tokenizer::Tokenizer::from_spec(g.spec())?.with_context(|| format!("{}: the bundle carries no tokenizer", bundle.display()))?;
+    let body = std::fs::read_to_string(text).with_context(|| format!("reading {}", text.display()))?;
+    let mut ids = tok.encode(&body)?;
+    ids.truncate(tokens);
+    if ids.len() < 2 {
+        bail!("{}: fewer than 2 tokens", text.display());
+    }
+    let start = std::time::Instant::now();
+    let s = g.score(&ids)?;
+    let secs = start.elapsed().as_secs_f64();
+    if let Some(path) = top1_out {
+        let v = driftc::ir::Value::i64(vec![s.top1.len()], s.top1.iter().map(|&x| i64::from(x)).collect());
+        driftc::npy::write(path, &v)?;
+    }
+    println!("{}", serde_json::json!({ "tokens": ids.len(), "predicted": s.log_probs.len(), "perplexity": s.perplexity(), "seconds": secs }));
+    Ok(())
+}

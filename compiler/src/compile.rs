@@ -70,6 +70,7 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, Compil
             llm.prefill_tokens = t;
         }
         llm.max_context = options.max_context;
+        llm.quant = options.quant;
         return Ok(crate::front::llm::load(path, &llm)?);
     }
     Ok(onnx::load(path, options)?)
@@ -195,7 +196,15 @@ fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError
             }
             out
         }
-        ElemType::I8x4 => return Err(CompileError::Weights(format!("constant '{name}': int8 packing is not implemented"))),
+        ElemType::I8x4 => {
+            let mut out = Vec::with_capacity(v.len().div_ceil(4) * 4);
+            for x in v.as_i64() {
+                let b = i8::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside int8")))?;
+                out.extend_from_slice(&b.to_le_bytes());
+            }
+            out.resize(out.len().div_ceil(4) * 4, 0);
+            out
+        }
     })
 }
 

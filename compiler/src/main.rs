@@ -38,6 +38,15 @@ enum StorageArg {
     Auto,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum QuantArg {
+    F32,
+    F16,
+    Q8,
+    #[value(name = "8/4/4")]
+    Q844,
+}
+
 #[derive(clap::Args, Clone)]
 struct ModelArgs {
     /// ONNX model file, or a Hugging Face checkpoint directory (config.json + *.safetensors).
@@ -55,6 +64,10 @@ struct ModelArgs {
     /// a constant (e.g. axes, starts, K or a shape fed as an input).
     #[arg(long = "freeze", value_name = "NAME=FILE")]
     freeze: Vec<String>,
+    /// LLM checkpoint directories: weight storage. f32 and f16 set the precision; q8
+    /// stores projection and LM-head weights as per-channel int8.
+    #[arg(long, value_enum)]
+    quant: Option<QuantArg>,
     /// LLM checkpoint directories: tokens per prefill chunk.
     #[arg(long)]
     prefill_tokens: Option<usize>,
@@ -171,6 +184,21 @@ enum Command {
         #[arg(long)]
         device: Option<usize>,
     },
+    /// Perplexity of an LLM bundle on a text file (teacher-forced, from position 0).
+    Perplexity {
+        bundle: PathBuf,
+        /// UTF-8 text, tokenized with the bundle's tokenizer.
+        #[arg(long)]
+        text: PathBuf,
+        /// Score the first N tokens.
+        #[arg(long, default_value_t = 2048)]
+        tokens: usize,
+        /// Also write each position's argmax as int64 .npy (for top-1 agreement).
+        #[arg(long)]
+        top1_out: Option<PathBuf>,
+        #[arg(long)]
+        device: Option<usize>,
+    },
     /// Compile, run on this machine's device, and compare with the CPU reference.
     Verify {
         #[command(flatten)]
@@ -217,11 +245,27 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
         let (name, dims) = parse_shape_arg(s)?;
         shapes.insert(name, dims);
     }
-    let precision = m.precision.map(|p| match p {
+    let mut precision = m.precision.map(|p| match p {
         PrecisionArg::F16 => Precision::F16,
         PrecisionArg::F32 => Precision::F32,
     });
-    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false, storage }))
+    let quant = match m.quant {
+        None => driftc::front::llm::Quant::None,
+        Some(q @ (QuantArg::F32 | QuantArg::F16)) => {
+            let p = if matches!(q, QuantArg::F16) { Precision::F16 } else { Precision::F32 };
+            if precision.is_some_and(|x| x != p) {
+                bail!("--quant and --precision disagree");
+            }
+            precision = Some(p);
+            driftc::front::llm::Quant::None
+        }
+        Some(QuantArg::Q8) => driftc::front::llm::Quant::Q8,
+        Some(QuantArg::Q844) => bail!("--quant 8/4/4 (int4 block-quantized embeddings and feed-forward weights) is not implemented yet; use q8"),
+    };
+    if quant != driftc::front::llm::Quant::None && !driftc::front::llm::is_checkpoint_dir(&m.model) {
+        bail!("--quant q8 applies to Hugging Face checkpoint directories; {} is not one", m.model.display());
+    }
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, quant, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false, storage }))
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {
@@ -543,6 +587,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Run { bundle, inputs, output_dir, device, runs } => cmd_run(&bundle, &inputs, output_dir, device, runs),
+        Command::Perplexity { bundle, text, tokens, top1_out, device } => cmd_generate::perplexity(&bundle, &text, tokens, top1_out.as_deref(), device),
         Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, device } => {
             let sampling = if greedy || temperature.is_none() {
                 runtime_min::Sampling::greedy()

@@ -114,3 +114,55 @@ fn over_budget_is_refused_with_a_context_that_fits() {
     let c = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("the advised --max-context {fits} must fit: {e}"));
     assert!(c.manifest.requirements.device_memory_bytes <= t.limits.memory_budget_bytes);
 }
+
+/// q8 (per-channel int8 projections and LM head): the device's prefill logits equal the CPU
+/// reference of the same quantized graph within 1e-4 on Vulkan and OpenCL, stay close to
+/// transformers' f32 logits, and the weights shrink.
+#[test]
+fn q8_runs_on_both_backends_and_tracks_f32() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let want = case.outputs.get("logits").expect("logits").as_f32();
+    for target in ["lavapipe", "pocl"] {
+        let t = driftc::target::Target::load(target).expect("target");
+        let mut opts = case.options(Some(Precision::F32));
+        opts.import.quant = Quant::Q8;
+        let g = driftc::compile::import_file(&case.model(), &opts.import).expect("imports");
+        let reference = driftc::reference::run(&g, &case.inputs).expect("reference runs");
+        let q8 = driftc::compile::compile_file(&case.model(), &t, &opts).expect("q8 compiles");
+        let f32 = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F32))).expect("f32 compiles");
+        assert!(q8.report.weights_bytes * 2 < f32.report.weights_bytes, "{target}: q8 weights {} vs f32 {}", q8.report.weights_bytes, f32.report.weights_bytes);
+        let b = Bundle::from_vec(q8.bundle).expect("bundle opens");
+        let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));
+        for (n, v) in &case.inputs {
+            s.set_input(n, &host_of(v)).expect("input");
+        }
+        s.run().expect("runs");
+        let got = s.output("logits").expect("logits").to_f32().expect("f32");
+        let exact = rel_l2(&got, &reference.get("logits").expect("reference logits").as_f32());
+        assert!(exact <= 1e-4, "{target}: q8 device vs q8 reference {exact:.3e}");
+        let drift = rel_l2(&got, &want);
+        assert!(drift <= 5e-2, "{target}: q8 vs transformers f32 {drift:.3e}");
+    }
+}
+
+/// Teacher-forced scoring (perplexity) equals the log-softmax of transformers' logits.
+#[test]
+fn score_matches_transformers_log_probs() {
+    let case = load_case("llama_tiny");
+    let want = case.outputs.get("logits").expect("logits").as_f32();
+    let ids: Vec<u32> = case.inputs.get("input_ids").expect("ids").as_i64().into_iter().map(|x| x as u32).collect();
+    let mut g = generator("lavapipe");
+    let s = g.score(&ids).expect("scores");
+    let vocab = want.len() / ids.len();
+    assert_eq!(s.log_probs.len(), ids.len() - 1);
+    for (i, lp) in s.log_probs.iter().enumerate() {
+        let row = &want[i * vocab..(i + 1) * vocab];
+        let mx = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+        let lse = mx + row.iter().map(|&v| (v as f64 - mx).exp()).sum::<f64>().ln();
+        let expect = row[ids[i + 1] as usize] as f64 - lse;
+        assert!((lp - expect).abs() < 1e-3, "position {i}: {lp} vs transformers {expect}");
+        assert_eq!(s.top1[i], runtime_min::generate::argmax(row), "position {i}");
+    }
+    assert!(s.perplexity().is_finite());
+}

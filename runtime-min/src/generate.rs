@@ -58,6 +58,22 @@ impl Generation {
     }
 }
 
+/// What [`Generator::score`] measured: per predicted position, ln p(next id) and the argmax.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scores {
+    pub log_probs: Vec<f64>,
+    pub top1: Vec<u32>,
+}
+
+impl Scores {
+    pub fn perplexity(&self) -> f64 {
+        if self.log_probs.is_empty() {
+            return f64::NAN;
+        }
+        (-self.log_probs.iter().sum::<f64>() / self.log_probs.len() as f64).exp()
+    }
+}
+
 /// An LLM bundle on one device, with its position in the KV cache.
 pub struct Generator {
     session: Session,
@@ -155,6 +171,37 @@ impl Generator {
             self.position += chunk.len();
         }
         Ok(last)
+    }
+
+    /// Teacher-forced scoring from position 0 (the cache is reset first): feeds `ids` chunk
+    /// by chunk and, for every position but the last, the log-probability of the next
+    /// id and the model's own argmax there. Perplexity is exp(−mean of `log_probs`).
+    pub fn score(&mut self, ids: &[u32]) -> Result<Scores> {
+        self.reset();
+        self.check_ids(ids)?;
+        self.room(ids.len())?;
+        let t = self.spec.prefill_tokens as usize;
+        let vocab = self.spec.vocab_size as usize;
+        let mut out = Scores::default();
+        for (ci, chunk) in ids.chunks(t.max(1)).enumerate() {
+            let mut padded: Vec<i64> = chunk.iter().map(|&x| i64::from(x)).collect();
+            padded.resize(t, padded.last().copied().unwrap_or(0));
+            self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;
+            self.session.set_input(&self.spec.prefill_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
+            self.session.run_program(&self.spec.prefill.clone())?;
+            let logits = self.session.output(&self.spec.prefill_logits)?.to_f32()?;
+            for r in 0..chunk.len() {
+                let at = ci * t + r;
+                let Some(&next) = ids.get(at + 1) else { break };
+                let row = logits.get(r * vocab..(r + 1) * vocab).ok_or_else(|| Error::OutputValue { name: self.spec.prefill_logits.clone(), message: format!("row {r} missing") })?;
+                let mx = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                let lse = f64::from(mx) + row.iter().map(|&v| f64::from(v - mx).exp()).sum::<f64>().ln();
+                out.log_probs.push(f64::from(row.get(next as usize).copied().unwrap_or(f32::NEG_INFINITY)) - lse);
+                out.top1.push(argmax(row));
+            }
+            self.position += chunk.len();
+        }
+        Ok(out)
     }
 
     /// Feeds one token; returns the logits after it.

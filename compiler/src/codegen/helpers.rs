@@ -20,7 +20,7 @@ pub struct TensorDesc {
     pub shape: Vec<usize>,
     /// "linear" or "phwc4".
     pub layout: String,
-    /// "f32", "f16" or "i32".
+    /// "f32", "f16", "i32", or "i8" (read-only int8 weights, four to a word).
     pub elem: String,
     pub numel: usize,
     /// Elements in each physical object when the tensor is split across several
@@ -67,6 +67,9 @@ fn read_elem(lang: Lang, t: &TensorDesc, k: usize, var: &str, off: &str) -> Stri
     }
     match (lang, t.elem.as_str()) {
         (Lang::Wgsl, "f32") => format!("{var}[{off}]"),
+        // int8 packed four to a u32: extractBits on i32 sign-extends the byte.
+        (Lang::Wgsl, "i8") => format!("f32(extractBits(bitcast<i32>({var}[({off}) / 4u]), (({off}) % 4u) * 8u, 8u))"),
+        (Lang::OpenclC, "i8") => format!("((float)({var}[{off}]))"),
         (Lang::Wgsl, _) => format!("f32({var}[{off}])"),
         (Lang::OpenclC, "f16") => format!("vload_half({off}, {var})"),
         (Lang::OpenclC, "i32") => format!("((float)({var}[{off}]))"),

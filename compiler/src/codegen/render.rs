@@ -109,6 +109,8 @@ fn elem_type(lang: Lang, elem: &str) -> &'static str {
     match (lang, elem) {
         (Lang::Wgsl, "f16") => "f16",
         (Lang::Wgsl, "i32") => "i32",
+        (Lang::Wgsl, "i8") => "u32",
+        (Lang::OpenclC, "i8") => "char",
         (Lang::Wgsl, _) => "f32",
         (Lang::OpenclC, "f16") => "half",
         (Lang::OpenclC, "i32") => "int",

@@ -9,6 +9,7 @@ pub mod fuse_group_norm;
 pub mod fuse_norm_conv;
 pub mod patterns;
 pub mod fuse_elementwise;
+pub mod quantize;
 pub mod simplify;
 pub mod virtualize;
 

@@ -68,6 +68,7 @@ impl Physical {
             elem: match self.elem {
                 ElemType::F16 => "f16".into(),
                 ElemType::I32 => "i32".into(),
+                ElemType::I8x4 => "i8".into(),
                 _ => "f32".into(),
             },
             numel: shape.iter().product(),
@@ -169,7 +170,14 @@ pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -
     }
     let mut physical = HashMap::new();
     for (t, tensor) in g.tensors.iter() {
-        let elem = if is_float(tensor.dtype) { float_elem } else { ElemType::I32 };
+        // Quantized weights (int8 constants) stay 8-bit, packed four to a word.
+        let elem = if is_float(tensor.dtype) {
+            float_elem
+        } else if tensor.dtype == crate::ir::DType::I8 && tensor.value.is_some() {
+            ElemType::I8x4
+        } else {
+            ElemType::I32
+        };
         let pool = if tensor.is_const() { PoolRole::Weights } else { PoolRole::Activations };
         let layout = if pool == PoolRole::Activations && tensor.shape.len() == 4 && !linear_only.contains(&t) && target.tuning.activation_layout == ActivationLayout::Phwc4 {
             Layout::Phwc4

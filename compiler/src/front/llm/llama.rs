@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::builder::Builder;
-use super::{Error, LlmOptions};
+use super::{Error, LlmOptions, Quant};
 use crate::front::safetensors::Checkpoint;
 use crate::ir::{DType, Graph, ProgramSpec, Role, TensorId, Value};
 use crate::ops::cached_attention::CachedAttention;
@@ -109,6 +109,9 @@ struct Ctx<'a> {
     prefix: String,
     /// Weight constants by checkpoint name: both programs share one copy.
     weights: HashMap<String, TensorId>,
+    quant: Quant,
+    /// f32 weight → (int8 weight, per-column scale), shared by both programs.
+    quantized: HashMap<TensorId, (TensorId, TensorId)>,
 }
 
 impl Ctx<'_> {
@@ -159,7 +162,30 @@ impl Ctx<'_> {
 
     fn matmul(&mut self, name: &str, x: TensorId, w: TensorId) -> Result<TensorId, Error> {
         let name = self.n(name);
-        self.b.op(&name, Box::new(MatMul), &[x, w])
+        self.project(&name, x, w)
+    }
+
+    /// x · w with the node's output named `name` exactly. With q8, w is replaced by its
+    /// int8 copy and the per-column scale is applied after the product (the fuse passes
+    /// fold that Mul into the matmul's epilogue).
+    fn project(&mut self, name: &str, x: TensorId, w: TensorId) -> Result<TensorId, Error> {
+        if self.quant != Quant::Q8 {
+            return self.b.op(name, Box::new(MatMul), &[x, w]);
+        }
+        let (wq, scale) = match self.quantized.get(&w) {
+            Some(&pair) => pair,
+            None => {
+                let t = self.b.g.tensor(w);
+                let (label, value) = (t.name.clone(), t.value.clone());
+                let value = value.ok_or_else(|| Error::Build { node: name.into(), message: format!("weight '{label}' has no data to quantize") })?;
+                let (q, s) = crate::passes::quantize::per_column_int8(&value).map_err(|m| Error::Build { node: name.into(), message: m })?;
+                let pair = (self.b.konst(&format!("{label}.q8"), q), self.b.konst(&format!("{label}.q8_scale"), s));
+                self.quantized.insert(w, pair);
+                pair
+            }
+        };
+        let y = self.b.op(&format!("{name}.q8"), Box::new(MatMul), &[x, wq])?;
+        self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[y, scale])
     }
 
     fn ew(&mut self, name: &str, kind: Kind, inputs: &[TensorId]) -> Result<TensorId, Error> {
@@ -276,7 +302,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     let t = options.prefill_tokens.max(1);
     let ctx = max_context(&c, options);
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("llama");
-    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new() };
+    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, quantized: HashMap::new() };
     let embed = cx.ck.read("model.embed_tokens.weight")?;
     if embed.shape != [c.vocab, c.hidden] {
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });
@@ -323,7 +349,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
             x = cx.layer(l, x, (rc, rs), position, cache)?;
         }
         let x = cx.rms("model.norm", x, "model.norm.weight")?;
-        let logits = cx.b.op(&format!("{prefix}logits"), Box::new(MatMul), &[x, head])?;
+        let logits = cx.project(&format!("{prefix}logits"), x, head)?;
         programs.push(ProgramSpec { name: program.into(), inputs: vec![ids, position], outputs: vec![logits] });
     }
     let tokenizer_json = read_tokenizer(dir)?;

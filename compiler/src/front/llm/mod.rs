@@ -33,11 +33,23 @@ pub struct LlmOptions {
     /// KV-cache length; `None`: the model's `max_position_embeddings`, capped at
     /// [`llama::DEFAULT_MAX_CONTEXT`].
     pub max_context: Option<usize>,
+    pub quant: Quant,
+}
+
+/// How projection weights are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quant {
+    /// At the bundle's precision (f32 or f16).
+    #[default]
+    None,
+    /// Per-output-channel symmetric int8 (projections and the LM head; embeddings and
+    /// norms keep the bundle's precision).
+    Q8,
 }
 
 impl Default for LlmOptions {
     fn default() -> Self {
-        LlmOptions { prefill_tokens: 8, max_context: None }
+        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None }
     }
 }
 

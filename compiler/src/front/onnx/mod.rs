@@ -78,6 +78,8 @@ pub struct ImportOptions {
     pub frozen_inputs: BTreeMap<String, Value>,
     /// LLM checkpoints: tokens per prefill chunk (default 8).
     pub prefill_tokens: Option<usize>,
+    /// LLM checkpoints: weight quantization.
+    pub quant: crate::front::llm::Quant,
     /// LLM checkpoints: KV-cache length (default: the model's, capped).
     pub max_context: Option<usize>,
 }
