@@ -1,5 +1,6 @@
 //! LLM generation end to end: the llama_tiny checkpoint (transformers LlamaForCausalLM,
-//! random weights, scripts/make_llama_tiny.py) compiled into one bundle with prefill and
+//! random weights, scripts/make_llama_tiny.py) and gemma2_tiny (Gemma2ForCausalLM,
+//! scripts/make_gemma2_tiny.py) compiled into one bundle with prefill and
 //! decode programs, driven by runtime-min's `Generator` on lavapipe (Vulkan) and PoCL
 //! (OpenCL). Greedy generation must give exactly the 32 tokens transformers chose with its
 //! own KV cache after the same 13-token prompt (two prefill chunks of 8, the second
@@ -13,21 +14,33 @@ use driftc::reference::rel_l2;
 use driftc::target::Precision;
 use runtime_min::{Bundle, Error, Generator, Sampling, SessionOptions};
 
-fn ids(path: &str) -> Vec<u32> {
-    let v = npy::read(&repo().join("golden/models/llama_tiny").join(path)).expect("npy reads");
+fn ids_of(model: &str, path: &str) -> Vec<u32> {
+    let v = npy::read(&repo().join("golden/models").join(model).join(path)).expect("npy reads");
     v.as_i64().into_iter().map(|x| u32::try_from(x).expect("token id")).collect()
 }
 
+fn ids(path: &str) -> Vec<u32> {
+    ids_of("llama_tiny", path)
+}
+
 fn generator(target: &str) -> Generator {
-    let case = load_case("llama_tiny");
+    generator_of("llama_tiny", target)
+}
+
+fn generator_of(model: &str, target: &str) -> Generator {
+    let case = load_case(model);
     let compiled = case.compile(target, Some(Precision::F32));
     let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
     Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"))
 }
 
 fn greedy_matches_transformers(target: &str) {
-    let mut g = generator(target);
-    let (prompt, want) = (ids("inputs/prompt_ids.npy"), ids("outputs/generated_ids.npy"));
+    greedy_matches(target, "llama_tiny");
+}
+
+fn greedy_matches(target: &str, model: &str) {
+    let mut g = generator_of(model, target);
+    let (prompt, want) = (ids_of(model, "inputs/prompt_ids.npy"), ids_of(model, "outputs/generated_ids.npy"));
     let mut streamed = Vec::new();
     let r = g.generate(&prompt, want.len(), &Sampling::greedy(), &[], |t| {
         streamed.push(t);
@@ -51,6 +64,14 @@ fn lavapipe_greedy_32_tokens_match_transformers() {
 #[test]
 fn pocl_greedy_32_tokens_match_transformers() {
     greedy_matches_transformers("pocl");
+}
+
+/// Gemma 2 (soft-capping, sliding window of 8 on alternating layers, (1 + w) norms,
+/// GeGLU, embedding scale): 32 greedy tokens after a 13-token prompt equal transformers'.
+#[test]
+fn gemma2_greedy_32_tokens_match_transformers() {
+    greedy_matches("lavapipe", "gemma2_tiny");
+    greedy_matches("pocl", "gemma2_tiny");
 }
 
 #[test]

@@ -38,6 +38,8 @@ pub enum Kind {
     Floor,
     Ceil,
     Gelu,
+    /// GELU with the tanh approximation (ONNX Gelu approximate='tanh', gelu_pytorch_tanh).
+    GeluTanh,
     /// x · sigmoid(alpha · x) (SiLU for alpha = 1, CLIP's quick-GELU for 1.702): only
     /// made by the fuse-activations pass.
     Silu,
@@ -70,6 +72,9 @@ const UNARY: &[(&str, Kind)] = &[
 ];
 const BINARY: &[(&str, Kind)] = &[("Add", Kind::Add), ("Sub", Kind::Sub), ("Mul", Kind::Mul), ("Div", Kind::Div), ("Pow", Kind::Pow)];
 
+/// √(2/π), the tanh-GELU constant.
+const GELU_TANH_K: f32 = 0.797_884_6;
+
 pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
     fn plain(n: &OnnxNode<'_>) -> Result<Box<dyn Op>, OpError> {
         let name = n.proto.op_type.as_str();
@@ -82,11 +87,12 @@ pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
     reg.insert("LeakyRelu", |n| Ok(Box::new(ElementwiseOp { kind: Kind::LeakyRelu, alpha: n.float_or("alpha", 0.01)?, beta: 0.0 })));
     reg.insert("HardSigmoid", |n| Ok(Box::new(ElementwiseOp { kind: Kind::HardSigmoid, alpha: n.float_or("alpha", 0.2)?, beta: n.float_or("beta", 0.5)? })));
     reg.insert("Gelu", |n| {
-        let approx = n.string_or("approximate", "none")?;
-        if approx != "none" {
-            return Err(OpError::Unsupported(format!("Gelu approximate='{approx}'")));
-        }
-        Ok(Box::new(ElementwiseOp { kind: Kind::Gelu, alpha: 0.0, beta: 0.0 }))
+        let kind = match n.string_or("approximate", "none")?.as_str() {
+            "none" => Kind::Gelu,
+            "tanh" => Kind::GeluTanh,
+            other => return Err(OpError::Unsupported(format!("Gelu approximate='{other}'"))),
+        };
+        Ok(Box::new(ElementwiseOp { kind, alpha: 0.0, beta: 0.0 }))
     });
     reg.insert("Clip", import_clip);
     reg.insert("Max", |n| variadic(n, Kind::Max));
@@ -188,6 +194,7 @@ impl super::Elementwise for ElementwiseOp {
             Kind::Floor => x.floor(),
             Kind::Ceil => x.ceil(),
             Kind::Gelu => 0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2)),
+            Kind::GeluTanh => 0.5 * x * (1.0 + (GELU_TANH_K * (x + 0.044715 * x * x * x)).tanh()),
             Kind::Silu => x / (1.0 + (-self.alpha * x).exp()),
         }
     }
@@ -240,6 +247,7 @@ impl super::Elementwise for ElementwiseOp {
             Kind::Floor => format!("floor({x})"),
             Kind::Ceil => format!("ceil({x})"),
             Kind::Gelu => format!("({} * {x} * ({} + drift_erf({x} * {})))", f(0.5), f(1.0), f(std::f32::consts::FRAC_1_SQRT_2)),
+            Kind::GeluTanh => format!("({} * {x} * ({} + tanh({} * ({x} + {} * {x} * {x} * {x}))))", f(0.5), f(1.0), f(GELU_TANH_K), f(0.044715)),
             Kind::Silu => format!("({x} / ({} + exp({} * {x})))", f(1.0), f(-self.alpha)),
         }
     }
@@ -258,7 +266,7 @@ impl Op for ElementwiseOp {
                 Kind::HardSigmoid => "HardSigmoid",
                 Kind::Max => "Max",
                 Kind::Min => "Min",
-                Kind::Gelu => "Gelu",
+                Kind::Gelu | Kind::GeluTanh => "Gelu",
                 Kind::Silu => "Silu",
                 _ => "Elementwise",
             })
@@ -269,6 +277,7 @@ impl Op for ElementwiseOp {
             Kind::Clip => format!("min={},max={}", self.alpha, self.beta),
             Kind::HardSigmoid => format!("alpha={},beta={}", self.alpha, self.beta),
             Kind::Silu if self.alpha != 1.0 => format!("alpha={}", self.alpha),
+            Kind::GeluTanh => "approximate=tanh".into(),
             _ => String::new(),
         }
     }

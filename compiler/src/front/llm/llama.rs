@@ -47,6 +47,10 @@ pub struct Config {
     pub max_positions: usize,
     pub bos: Option<u32>,
     pub eos: Vec<u32>,
+    /// Per-head width (`head_dim`, else hidden / heads).
+    pub head_dim: usize,
+    /// What differs in Gemma 2 (`None` for Llama).
+    pub gemma2: Option<super::gemma2::Gemma2>,
 }
 
 /// `eos_token_id` is an integer or a list of them.
@@ -68,34 +72,44 @@ fn field(json: &serde_json::Value, key: &str, path: &Path) -> Result<usize, Erro
 impl Config {
     pub fn from_json(json: &serde_json::Value, path: &Path) -> Result<Self, Error> {
         let heads = field(json, "num_attention_heads", path)?;
+        let hidden = field(json, "hidden_size", path)?;
+        let head_dim = match json.get("head_dim").filter(|v| !v.is_null()) {
+            Some(_) => field(json, "head_dim", path)?,
+            None => hidden / heads,
+        };
+        // transformers 5 writes rope_theta inside rope_parameters.
+        let rope = json.get("rope_parameters").filter(|r| r.is_object());
+        let rope_theta = json.get("rope_theta").or_else(|| rope.and_then(|r| r.get("rope_theta"))).and_then(|v| v.as_f64()).unwrap_or(10000.0);
         let c = Config {
-            hidden: field(json, "hidden_size", path)?,
+            hidden,
             layers: field(json, "num_hidden_layers", path)?,
             heads,
             kv_heads: json.get("num_key_value_heads").and_then(|v| v.as_u64()).map_or(heads, |v| v as usize),
             intermediate: field(json, "intermediate_size", path)?,
             vocab: field(json, "vocab_size", path)?,
             eps: json.get("rms_norm_eps").and_then(|v| v.as_f64()).unwrap_or(1e-6) as f32,
-            rope_theta: json.get("rope_theta").and_then(|v| v.as_f64()).unwrap_or(10000.0),
+            rope_theta,
             tied: json.get("tie_word_embeddings").and_then(|v| v.as_bool()).unwrap_or(false),
             max_positions: json.get("max_position_embeddings").and_then(|v| v.as_u64()).and_then(|v| usize::try_from(v).ok()).unwrap_or(2048),
             bos: json.get("bos_token_id").and_then(|v| v.as_u64()).and_then(|v| u32::try_from(v).ok()),
             eos: token_ids(json.get("eos_token_id")),
+            head_dim,
+            gemma2: None,
         };
         let bad = |m: &str| Error::Config { path: path.display().to_string(), message: m.into() };
-        if c.hidden % c.heads != 0 || (c.hidden / c.heads) % 2 != 0 {
-            return Err(bad("hidden_size must split into heads of an even size"));
+        if c.head_dim == 0 || c.head_dim % 2 != 0 || (json.get("head_dim").is_none_or(|v| v.is_null()) && c.hidden % c.heads != 0) {
+            return Err(bad("hidden_size must split into heads of an even size (or head_dim must be even)"));
         }
         if c.kv_heads == 0 || c.heads % c.kv_heads != 0 {
             return Err(bad("num_attention_heads must be a multiple of num_key_value_heads"));
         }
-        if json.get("rope_scaling").is_some_and(|r| !r.is_null()) {
+        if json.get("rope_scaling").is_some_and(|r| !r.is_null()) || rope.and_then(|r| r.get("rope_type")).and_then(|t| t.as_str()).is_some_and(|t| t != "default") {
             return Err(bad("rope_scaling is not supported yet"));
         }
         Ok(c)
     }
     fn head_dim(&self) -> usize {
-        self.hidden / self.heads
+        self.head_dim
     }
 }
 
@@ -149,13 +163,28 @@ impl Ctx<'_> {
         Ok(id)
     }
 
+    /// Gemma's RMSNorm weight: it scales by (1 + w), folded here.
+    fn vector_plus_one(&mut self, name: &str, len: usize) -> Result<TensorId, Error> {
+        let key = format!("{name}+1");
+        if let Some(&t) = self.weights.get(&key) {
+            return Ok(t);
+        }
+        let v = self.ck.read(name)?;
+        if v.shape != [len] {
+            return Err(Error::WeightShape { family: "gemma2", tensor: name.into(), got: v.shape, want: vec![len] });
+        }
+        let id = self.b.konst(&key, Value::f32(vec![len], v.as_f32().iter().map(|x| 1.0 + x).collect()));
+        self.weights.insert(key, id);
+        Ok(id)
+    }
+
     /// `name` inside the program being built.
     fn n(&self, name: &str) -> String {
         format!("{}{name}", self.prefix)
     }
 
     fn rms(&mut self, name: &str, x: TensorId, w: &str) -> Result<TensorId, Error> {
-        let s = self.vector(w, self.c.hidden)?;
+        let s = if self.c.gemma2.is_some() { self.vector_plus_one(w, self.c.hidden)? } else { self.vector(w, self.c.hidden)? };
         let name = self.n(name);
         self.b.op(&name, Box::new(RmsNorm { axis: -1, epsilon: self.c.eps }), &[x, s])
     }
@@ -247,17 +276,33 @@ impl Ctx<'_> {
         let k = self.rope(&format!("{p}.k_rope"), k, rope.0, rope.1)?;
         let kc = self.b.op(&self.n(&format!("{p}.k_cache_write")), Box::new(KvCacheWrite), &[cache.0, k, position])?;
         let vc = self.b.op(&self.n(&format!("{p}.v_cache_write")), Box::new(KvCacheWrite), &[cache.1, v, position])?;
-        let att = CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0 };
+        let att = match &c.gemma2 {
+            None => CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0 },
+            Some(gm) => CachedAttention { scale: gm.query_pre_attn_scalar.powf(-0.5), softcap: gm.attn_softcap, window: if gm.sliding.get(l).copied().unwrap_or(false) { gm.window } else { 0 } },
+        };
         let o = self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?;
         let o = self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])?;
         let o = self.reshape(&format!("{p}.merged"), o, &[1, self.t as i64, (c.heads * d) as i64])?;
         let wo = self.weight_t(&format!("{p}.self_attn.o_proj.weight"), h, c.heads * d)?;
         let o = self.matmul(&format!("{p}.o_proj"), o, wo)?;
-        let x = self.ew(&format!("{p}.attn_residual"), Kind::Add, &[x, o])?;
-        let n = self.rms(&format!("{p}.post_attention_layernorm"), x, &format!("{p}.post_attention_layernorm.weight"))?;
         let wg = self.weight_t(&format!("{p}.mlp.gate_proj.weight"), c.intermediate, h)?;
         let wu = self.weight_t(&format!("{p}.mlp.up_proj.weight"), c.intermediate, h)?;
         let wd = self.weight_t(&format!("{p}.mlp.down_proj.weight"), h, c.intermediate)?;
+        if c.gemma2.is_some() {
+            // Gemma 2: norms after attention and after the MLP too, GeGLU with tanh-GELU.
+            let o = self.rms(&format!("{p}.post_attention_layernorm"), o, &format!("{p}.post_attention_layernorm.weight"))?;
+            let x = self.ew(&format!("{p}.attn_residual"), Kind::Add, &[x, o])?;
+            let n = self.rms(&format!("{p}.pre_feedforward_layernorm"), x, &format!("{p}.pre_feedforward_layernorm.weight"))?;
+            let g = self.matmul(&format!("{p}.gate_proj"), n, wg)?;
+            let g = self.ew(&format!("{p}.gelu"), Kind::GeluTanh, &[g])?;
+            let u = self.matmul(&format!("{p}.up_proj"), n, wu)?;
+            let gu = self.ew(&format!("{p}.gate_up"), Kind::Mul, &[g, u])?;
+            let dn = self.matmul(&format!("{p}.down_proj"), gu, wd)?;
+            let dn = self.rms(&format!("{p}.post_feedforward_layernorm"), dn, &format!("{p}.post_feedforward_layernorm.weight"))?;
+            return self.ew(&format!("{p}.mlp_residual"), Kind::Add, &[x, dn]);
+        }
+        let x = self.ew(&format!("{p}.attn_residual"), Kind::Add, &[x, o])?;
+        let n = self.rms(&format!("{p}.post_attention_layernorm"), x, &format!("{p}.post_attention_layernorm.weight"))?;
         let g = self.matmul(&format!("{p}.gate_proj"), n, wg)?;
         let g = self.ew(&format!("{p}.silu"), Kind::Silu, &[g])?;
         let u = self.matmul(&format!("{p}.up_proj"), n, wu)?;
@@ -297,7 +342,12 @@ fn max_context(c: &Config, options: &LlmOptions) -> usize {
 pub const DEFAULT_MAX_CONTEXT: usize = 4096;
 
 pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Result<Graph, Error> {
-    let c = Config::from_json(json, &dir.join("config.json"))?;
+    let mut c = Config::from_json(json, &dir.join("config.json"))?;
+    let family = json.get("model_type").and_then(|m| m.as_str()).unwrap_or("llama").to_string();
+    if family == "gemma2" {
+        c.gemma2 = Some(super::gemma2::Gemma2::from_json(json, &dir.join("config.json"), &c)?);
+        c.tied = true;
+    }
     let ck = Checkpoint::open(dir)?;
     let t = options.prefill_tokens.max(1);
     let ctx = max_context(&c, options);
@@ -340,6 +390,11 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         let ids = cx.b.input(&format!("{prefix}input_ids"), DType::I64, vec![1, tokens]);
         let position = cx.b.input(&format!("{prefix}position"), DType::I64, vec![1]);
         let mut x = cx.b.op(&cx.n("embed"), Box::new(Gather { axis: 0 }), &[table, ids])?;
+        if c.gemma2.is_some() {
+            // Gemma scales embeddings by √hidden.
+            let k = cx.b.konst(&cx.n("embed.scale"), Value::scalar_f32((c.hidden as f32).sqrt()));
+            x = cx.ew("embed.scaled", Kind::Mul, &[x, k])?;
+        }
         // RoPE rows of positions position .. position + tokens.
         let steps = cx.b.ints(&cx.n("rope.steps"), &(0..tokens as i64).collect::<Vec<_>>());
         let pos_ids = cx.ew("rope.positions", Kind::Add, &[position, steps])?;
@@ -349,7 +404,17 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
             x = cx.layer(l, x, (rc, rs), position, cache)?;
         }
         let x = cx.rms("model.norm", x, "model.norm.weight")?;
-        let logits = cx.project(&format!("{prefix}logits"), x, head)?;
+        let logits = match c.gemma2.as_ref().map(|g| g.final_softcap).filter(|&cap| cap > 0.0) {
+            None => cx.project(&format!("{prefix}logits"), x, head)?,
+            Some(cap) => {
+                // Gemma 2: logits = cap · tanh(logits / cap).
+                let raw = cx.project(&cx.n("logits.raw"), x, head)?;
+                let k = cx.b.konst(&cx.n("logits.cap"), Value::scalar_f32(cap));
+                let t = cx.ew("logits.scaled", Kind::Div, &[raw, k])?;
+                let t = cx.ew("logits.tanh", Kind::Tanh, &[t])?;
+                cx.b.op(&format!("{prefix}logits"), Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[t, k])?
+            }
+        };
         programs.push(ProgramSpec { name: program.into(), inputs: vec![ids, position], outputs: vec![logits] });
     }
     let tokenizer_json = read_tokenizer(dir)?;
@@ -366,7 +431,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     eos.retain(|&e| (e as usize) < c.vocab);
     let u32_of = |v: usize, what: &str| u32::try_from(v).map_err(|_| Error::Config { path: dir.join("config.json").display().to_string(), message: format!("{what} {v} exceeds 2^32") });
     let spec = runtime_min::bundle::LlmSpec {
-        family: "llama".into(),
+        family,
         vocab_size: u32_of(c.vocab, "vocab_size")?,
         max_context: u32_of(ctx, "max context")?,
         prefill_tokens: u32_of(t, "prefill tokens")?,

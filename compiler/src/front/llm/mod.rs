@@ -5,6 +5,7 @@
 //! **decode** (one token), sharing the weights and the KV cache (graph state tensors).
 
 mod builder;
+pub mod gemma2;
 pub mod llama;
 
 use std::path::Path;
@@ -15,7 +16,7 @@ use crate::ir::Graph;
 pub enum Error {
     #[error("{path}: {message}")]
     Config { path: String, message: String },
-    #[error("{path}: model_type '{model_type}' is not supported (supported: llama)")]
+    #[error("{path}: model_type '{model_type}' is not supported (supported: llama, gemma2)")]
     UnknownFamily { path: String, model_type: String },
     #[error(transparent)]
     Weights(#[from] crate::front::safetensors::Error),
@@ -65,7 +66,7 @@ pub fn load(dir: &Path, options: &LlmOptions) -> Result<Graph, Error> {
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Config { path: path.display().to_string(), message: e.to_string() })?;
     let model_type = json.get("model_type").and_then(|m| m.as_str()).unwrap_or_default();
     match model_type {
-        "llama" => llama::build(dir, &json, options),
+        "llama" | "gemma2" => llama::build(dir, &json, options),
         other => Err(Error::UnknownFamily { path: path.display().to_string(), model_type: other.into() }),
     }
 }
