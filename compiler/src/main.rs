@@ -65,7 +65,8 @@ struct ModelArgs {
     #[arg(long = "freeze", value_name = "NAME=FILE")]
     freeze: Vec<String>,
     /// LLM checkpoint directories: weight storage. f32 and f16 set the precision; q8
-    /// stores projection and LM-head weights as per-channel int8.
+    /// stores projection and LM-head weights as per-channel int8; 8/4/4 keeps attention
+    /// projections int8 and makes feed-forward weights, embeddings and LM head int4.
     #[arg(long, value_enum)]
     quant: Option<QuantArg>,
     /// LLM checkpoint directories: tokens per prefill chunk.
@@ -260,10 +261,10 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
             driftc::front::llm::Quant::None
         }
         Some(QuantArg::Q8) => driftc::front::llm::Quant::Q8,
-        Some(QuantArg::Q844) => bail!("--quant 8/4/4 (int4 block-quantized embeddings and feed-forward weights) is not implemented yet; use q8"),
+        Some(QuantArg::Q844) => driftc::front::llm::Quant::Q844,
     };
     if quant != driftc::front::llm::Quant::None && !driftc::front::llm::is_checkpoint_dir(&m.model) {
-        bail!("--quant q8 applies to Hugging Face checkpoint directories; {} is not one", m.model.display());
+        bail!("--quant q8 and 8/4/4 apply to Hugging Face checkpoint directories; {} is not one", m.model.display());
     }
     Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, quant, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false, storage }))
 }

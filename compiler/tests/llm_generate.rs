@@ -136,23 +136,28 @@ fn over_budget_is_refused_with_a_context_that_fits() {
     assert!(c.manifest.requirements.device_memory_bytes <= t.limits.memory_budget_bytes);
 }
 
-/// q8 (per-channel int8 projections and LM head): the device's prefill logits equal the CPU
-/// reference of the same quantized graph within 1e-4 on Vulkan and OpenCL, stay close to
-/// transformers' f32 logits, and the weights shrink.
+/// q8 (per-channel int8 projections and LM head) and 8/4/4 (int8 attention, int4 blocks
+/// for the feed-forward weights, embeddings and LM head): the device's prefill logits equal
+/// the CPU reference of the same quantized graph within 1e-4 on Vulkan and OpenCL, stay
+/// near transformers' f32 logits, and the weights shrink.
 #[test]
-fn q8_runs_on_both_backends_and_tracks_f32() {
+fn q8_and_844_run_on_both_backends_and_track_f32() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
     let want = case.outputs.get("logits").expect("logits").as_f32();
+    // (format, weights at most this share of f32's, largest drift from transformers' f32
+    // logits: int4 of this checkpoint's wide random weights (init 0.2) drifts 0.40; unrelated
+    // logits would be ~1.4; real quality is docs/QUANTIZATION.md's perplexity)
+    for (quant, share, max_drift) in [(Quant::Q8, 0.5, 5e-2), (Quant::Q844, 0.25, 0.5)] {
     for target in ["lavapipe", "pocl"] {
         let t = driftc::target::Target::load(target).expect("target");
         let mut opts = case.options(Some(Precision::F32));
-        opts.import.quant = Quant::Q8;
+        opts.import.quant = quant;
         let g = driftc::compile::import_file(&case.model(), &opts.import).expect("imports");
         let reference = driftc::reference::run(&g, &case.inputs).expect("reference runs");
         let q8 = driftc::compile::compile_file(&case.model(), &t, &opts).expect("q8 compiles");
         let f32 = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F32))).expect("f32 compiles");
-        assert!(q8.report.weights_bytes * 2 < f32.report.weights_bytes, "{target}: q8 weights {} vs f32 {}", q8.report.weights_bytes, f32.report.weights_bytes);
+        assert!((q8.report.weights_bytes as f64) < share * f32.report.weights_bytes as f64, "{target} {quant:?}: weights {} vs f32 {}", q8.report.weights_bytes, f32.report.weights_bytes);
         let b = Bundle::from_vec(q8.bundle).expect("bundle opens");
         let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));
         for (n, v) in &case.inputs {
@@ -161,9 +166,10 @@ fn q8_runs_on_both_backends_and_tracks_f32() {
         s.run().expect("runs");
         let got = s.output("logits").expect("logits").to_f32().expect("f32");
         let exact = rel_l2(&got, &reference.get("logits").expect("reference logits").as_f32());
-        assert!(exact <= 1e-4, "{target}: q8 device vs q8 reference {exact:.3e}");
+        assert!(exact <= 1e-4, "{target} {quant:?}: device vs the quantized graph's CPU reference {exact:.3e}");
         let drift = rel_l2(&got, &want);
-        assert!(drift <= 5e-2, "{target}: q8 vs transformers f32 {drift:.3e}");
+        assert!(drift <= max_drift, "{target} {quant:?}: vs transformers f32 {drift:.3e}");
+    }
     }
 }
 

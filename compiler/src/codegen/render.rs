@@ -25,6 +25,8 @@ macro_rules! templates {
 templates!(
     "elementwise",
     "kv_cache_write",
+    "matmul_q4",
+    "gather_q4",
     "cached_attention",
     "conv2d_direct",
     "matmul",

@@ -31,6 +31,8 @@ pub mod gather;
 pub mod gemm;
 pub mod identity;
 pub mod matmul;
+pub mod matmul_q4;
+pub mod gather_q4;
 pub mod pad;
 pub mod pool;
 pub mod reduce;

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::builder::Builder;
-use super::{Error, LlmOptions, Quant};
+use super::{Error, LlmOptions, Quant, INT4_BLOCK};
 use crate::front::safetensors::Checkpoint;
 use crate::ir::{DType, Graph, ProgramSpec, Role, TensorId, Value};
 use crate::ops::cached_attention::CachedAttention;
@@ -26,7 +26,9 @@ use crate::ops::concat::Concat;
 use crate::ops::elementwise::{ElementwiseOp, Kind};
 use crate::ops::gather::Gather;
 use crate::ops::kv_cache_write::KvCacheWrite;
+use crate::ops::gather_q4::GatherQ4;
 use crate::ops::matmul::MatMul;
+use crate::ops::matmul_q4::MatMulQ4;
 use crate::ops::reshape::{Kind as ReshapeKind, ReshapeOp};
 use crate::ops::rms_norm::RmsNorm;
 use crate::ops::slice::Slice;
@@ -198,7 +200,23 @@ impl Ctx<'_> {
     /// int8 copy and the per-column scale is applied after the product (the fuse passes
     /// fold that Mul into the matmul's epilogue).
     fn project(&mut self, name: &str, x: TensorId, w: TensorId) -> Result<TensorId, Error> {
-        if self.quant != Quant::Q8 {
+        let int4 = self.quant == Quant::Q844 && ["gate_proj", "up_proj", "down_proj", "logits"].iter().any(|k| name.contains(k));
+        if int4 {
+            let (wq, scale) = match self.quantized.get(&w) {
+                Some(&pair) => pair,
+                None => {
+                    let t = self.b.g.tensor(w);
+                    let (label, value) = (t.name.clone(), t.value.clone());
+                    let value = value.ok_or_else(|| Error::Build { node: name.into(), message: format!("weight '{label}' has no data to quantize") })?;
+                    let (q, s) = crate::passes::quantize::per_block_int4(&value, INT4_BLOCK).map_err(|m| Error::Build { node: name.into(), message: format!("8/4/4: {m}") })?;
+                    let pair = (self.b.konst(&format!("{label}.q4"), q), self.b.konst(&format!("{label}.q4_scale"), s));
+                    self.quantized.insert(w, pair);
+                    pair
+                }
+            };
+            return self.b.op(name, Box::new(MatMulQ4 { block: INT4_BLOCK }), &[x, wq, scale]);
+        }
+        if self.quant == Quant::None {
             return self.b.op(name, Box::new(MatMul), &[x, w]);
         }
         let (wq, scale) = match self.quantized.get(&w) {
@@ -358,6 +376,13 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });
     }
     let table = cx.b.konst("model.embed_tokens.weight", embed.clone());
+    // 8/4/4: the embedding table as int4 rows with per-block scales.
+    let table_q4 = if options.quant == Quant::Q844 {
+        let (q, s) = crate::passes::quantize::per_row_block_int4(&embed, INT4_BLOCK).map_err(|m| Error::Build { node: "embed".into(), message: format!("8/4/4: {m}") })?;
+        Some((cx.b.konst("model.embed_tokens.weight.q4", q), cx.b.konst("model.embed_tokens.weight.q4_scale", s)))
+    } else {
+        None
+    };
     let d = c.head_dim();
     let (cos, sin) = rope_tables(ctx, d, c.rope_theta);
     let cos = cx.b.konst("rope.cos", Value::f32(vec![ctx, d], cos));
@@ -389,7 +414,10 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         cx.t = tokens;
         let ids = cx.b.input(&format!("{prefix}input_ids"), DType::I64, vec![1, tokens]);
         let position = cx.b.input(&format!("{prefix}position"), DType::I64, vec![1]);
-        let mut x = cx.b.op(&cx.n("embed"), Box::new(Gather { axis: 0 }), &[table, ids])?;
+        let mut x = match table_q4 {
+            Some((q, s)) => cx.b.op(&cx.n("embed"), Box::new(GatherQ4 { block: INT4_BLOCK }), &[q, s, ids])?,
+            None => cx.b.op(&cx.n("embed"), Box::new(Gather { axis: 0 }), &[table, ids])?,
+        };
         if c.gemma2.is_some() {
             // Gemma scales embeddings by √hidden.
             let k = cx.b.konst(&cx.n("embed.scale"), Value::scalar_f32((c.hidden as f32).sqrt()));

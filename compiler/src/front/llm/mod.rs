@@ -46,7 +46,13 @@ pub enum Quant {
     /// Per-output-channel symmetric int8 (projections and the LM head; embeddings and
     /// norms keep the bundle's precision).
     Q8,
+    /// ML Drift's 8/4/4: int8 attention projections, int4 (blocks of 32) feed-forward
+    /// weights, embedding table and LM head.
+    Q844,
 }
+
+/// Rows (or columns) per int4 scale.
+pub const INT4_BLOCK: usize = 32;
 
 impl Default for LlmOptions {
     fn default() -> Self {
