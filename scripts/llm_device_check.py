@@ -23,6 +23,7 @@ ap.add_argument("--bench", action="append", default=[])
 ap.add_argument("--prompt", type=int, default=1024)
 ap.add_argument("--new", type=int, default=256)
 ap.add_argument("--chunk", type=int, default=128)
+ap.add_argument("--quant", action="append", default=[], help="weight formats to bench (default f16)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -36,19 +37,20 @@ def sh(*cmd):
 
 
 ok = True
-tiny = os.path.join(root, "golden/models/llama_tiny")
-bundle = os.path.join(a.outdir, f"llama_tiny.{a.target}.bundle")
-sh(a.driftc, "compile", tiny, "--target", a.target, "--precision", "f32", "-o", bundle)
-sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--output-dir", a.outdir)
-got = np.load(os.path.join(a.outdir, "logits.npy")).astype(np.float64)
-want = np.load(os.path.join(tiny, "outputs/logits.npy")).astype(np.float64)
-err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
-prompt = ",".join(str(int(x)) for x in np.load(os.path.join(tiny, "inputs/prompt_ids.npy")))
-gen = json.loads(sh(a.driftc, "generate", bundle, "--prompt-ids", prompt, "--max-new-tokens", "32", "--ignore-eos", "--json"))
-ref = [int(x) for x in np.load(os.path.join(tiny, "outputs/generated_ids.npy"))]
-same = gen["ids"] == ref
-ok &= same and err <= 1e-4
-print(f"llama_tiny on {a.target}: prompt logits rel L2 {err:.2e} (<= 1e-4: {err <= 1e-4}); 32 greedy tokens equal transformers': {same}")
+for name in ["llama_tiny", "gemma2_tiny"]:
+    tiny = os.path.join(root, "golden/models", name)
+    bundle = os.path.join(a.outdir, f"{name}.{a.target}.bundle")
+    sh(a.driftc, "compile", tiny, "--target", a.target, "--precision", "f32", "-o", bundle)
+    sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--output-dir", a.outdir)
+    got = np.load(os.path.join(a.outdir, "logits.npy")).astype(np.float64)
+    want = np.load(os.path.join(tiny, "outputs/logits.npy")).astype(np.float64)
+    err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
+    prompt = ",".join(str(int(x)) for x in np.load(os.path.join(tiny, "inputs/prompt_ids.npy")))
+    gen = json.loads(sh(a.driftc, "generate", bundle, "--prompt-ids", prompt, "--max-new-tokens", "32", "--ignore-eos", "--json"))
+    ref = [int(x) for x in np.load(os.path.join(tiny, "outputs/generated_ids.npy"))]
+    same = gen["ids"] == ref
+    ok &= same and err <= 1e-4
+    print(f"{name} on {a.target}: prompt logits rel L2 {err:.2e} (<= 1e-4: {err <= 1e-4}); 32 greedy tokens equal transformers': {same}")
 
 for shape in a.bench:
     import torch
@@ -58,17 +60,20 @@ for shape in a.bench:
         t0 = time.time()
         sh(sys.executable, os.path.join(root, "scripts/make_llama_shaped.py"), shape, ckpt, "--dtype", "float16")
         print(f"{shape}: checkpoint in {time.time() - t0:.0f} s")
-    b = os.path.join(a.outdir, f"{shape}.{a.target}.f16.bundle")
-    t0 = time.time()
-    out = sh(a.driftc, "compile", ckpt, "--target", a.target, "--precision", "f16", "--prefill-tokens", str(a.chunk), "--max-context", str(a.prompt + a.new), "-o", b)
-    print(f"{shape}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}")
     rng = np.random.RandomState(0)
     ids = rng.randint(0, 128000, size=a.prompt)
-    r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json"))
-    print(f"| {shape} | driftc {a.target} f16 | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |")
+    for q in a.quant or ["f16"]:
+        b = os.path.join(a.outdir, f"{shape}.{a.target}.{q.replace('/', '')}.bundle")
+        t0 = time.time()
+        prec = ["--precision", "f16"] if q in ("q8", "8/4/4") else []
+        out = sh(a.driftc, "compile", ckpt, "--target", a.target, "--quant", q, *prec, "--prefill-tokens", str(a.chunk), "--max-context", str(a.prompt + a.new), "-o", b)
+        print(f"{shape} {q}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}; bundle {os.path.getsize(b)} B", flush=True)
+        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json"))
+        print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
+        os.remove(b)
     # transformers on the same checkpoint: bf16, eager attention, its KV cache.
     m = LlamaForCausalLM.from_pretrained(ckpt, torch_dtype=torch.bfloat16).cuda().eval()
-    x = torch.tensor([ids], device="cuda")
+    x = torch.tensor(np.array([ids]), device="cuda")
     with torch.no_grad():
         for _ in range(2):
             torch.cuda.synchronize(); t0 = time.perf_counter()
