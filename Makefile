@@ -85,7 +85,7 @@ memory:
 # crashes land in fuzz/artifacts/<target>/; fuzz/<target>.dict is used when present. Stable Rust: no sanitizer (`--sanitizer none`),
 # overflow checks and debug assertions on (`-a`).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := onnx_import bundle_open npy_parse
+FUZZ_TARGETS := onnx_import bundle_open npy_parse safetensors_read llm_config
 FUZZ_FLAGS := --sanitizer none -O -a
 .PHONY: fuzz
 fuzz:

@@ -11,6 +11,12 @@ use crate::ir::{numel, DType, Data, Value};
 
 /// Largest JSON header accepted (the format's own reference implementation uses 100 MB).
 pub const MAX_HEADER_BYTES: u64 = 100 << 20;
+/// Largest `model.safetensors.index.json` read.
+pub const MAX_INDEX_BYTES: u64 = 64 << 20;
+/// Most dimensions one tensor may declare.
+pub const MAX_RANK: usize = 8;
+/// Most shard files one index may name.
+pub const MAX_SHARDS: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -20,6 +26,8 @@ pub enum Error {
     Tensor { file: String, tensor: String, message: String },
     #[error("{dir}: no tensor named '{tensor}' in the checkpoint")]
     Missing { dir: String, tensor: String },
+    #[error("{dir}: tensor '{tensor}' is in both {first} and {second}")]
+    Duplicate { dir: String, tensor: String, first: String, second: String },
 }
 
 #[derive(Debug, Clone)]
@@ -63,26 +71,46 @@ fn read_header(path: &Path, entries: &mut BTreeMap<String, Entry>) -> Result<(),
         }
         let bad = |m: String| Error::Tensor { file: path.display().to_string(), tensor: name.clone(), message: m };
         let dtype = info.get("dtype").and_then(|d| d.as_str()).ok_or_else(|| bad("no dtype".into()))?.to_string();
-        let shape: Vec<usize> = info
-            .get("shape")
-            .and_then(|s| s.as_array())
-            .ok_or_else(|| bad("no shape".into()))?
+        let dims = info.get("shape").and_then(|s| s.as_array()).ok_or_else(|| bad("no shape".into()))?;
+        if dims.len() > MAX_RANK {
+            return Err(bad(format!("{} dimensions (at most {MAX_RANK})", dims.len())));
+        }
+        let shape: Vec<usize> = dims
             .iter()
             .map(|d| d.as_u64().and_then(|d| usize::try_from(d).ok()).ok_or_else(|| bad(format!("bad dimension {d}"))))
             .collect::<Result<_, _>>()?;
-        let offs: Vec<u64> = info.get("data_offsets").and_then(|o| o.as_array()).ok_or_else(|| bad("no data_offsets".into()))?.iter().filter_map(|o| o.as_u64()).collect();
-        let [a, b] = offs[..] else { return Err(bad("data_offsets must be two integers".into())) };
+        let offs = info.get("data_offsets").and_then(|o| o.as_array()).ok_or_else(|| bad("no data_offsets".into()))?;
+        let two = |o: &[serde_json::Value]| match o {
+            [a, b] => Some((a.as_u64()?, b.as_u64()?)),
+            _ => None,
+        };
+        let (a, b) = two(offs).ok_or_else(|| bad("data_offsets must be two non-negative integers".into()))?;
         let width = elem_width(&dtype).ok_or_else(|| bad(format!("dtype {dtype} is not supported (F32, F16, BF16, I64, I32)")))?;
         let n = numel(&shape).filter(|&n| n <= crate::front::onnx::tensor::MAX_ELEMENTS).ok_or_else(|| bad(format!("shape {shape:?} is too large")))?;
         let (start, end) = (data_start.checked_add(a), data_start.checked_add(b));
         match (start, end) {
-            (Some(s), Some(e)) if s <= e && e <= file_len && e - s == (n * width) as u64 => {
-                entries.insert(name.clone(), Entry { file: path.to_path_buf(), dtype, shape, start: s, end: e });
+            (Some(s), Some(e)) if s <= e && e <= file_len && Some(e - s) == (n as u64).checked_mul(width as u64) => {
+                let entry = Entry { file: path.to_path_buf(), dtype, shape, start: s, end: e };
+                if let Some(first) = entries.insert(name.clone(), entry) {
+                    let dir = path.parent().unwrap_or(Path::new(".")).display().to_string();
+                    return Err(Error::Duplicate { dir, tensor: name.clone(), first: first.file.display().to_string(), second: path.display().to_string() });
+                }
             }
             _ => return Err(bad(format!("byte range {a}..{b} does not match shape {shape:?} of {dtype} within the {file_len}-byte file"))),
         }
     }
     Ok(())
+}
+
+/// Reads a small text file (an index or a config), refusing one larger than `limit` bytes.
+pub fn read_limited(path: &Path, limit: u64) -> Result<String, Error> {
+    let f = std::fs::File::open(path).map_err(|e| file_err(path, e.to_string()))?;
+    let mut text = String::new();
+    f.take(limit + 1).read_to_string(&mut text).map_err(|e| file_err(path, e.to_string()))?;
+    if text.len() as u64 > limit {
+        return Err(file_err(path, format!("larger than the {limit}-byte limit")));
+    }
+    Ok(text)
 }
 
 fn elem_width(dtype: &str) -> Option<usize> {
@@ -100,16 +128,24 @@ impl Checkpoint {
         let mut entries = BTreeMap::new();
         let index = dir.join("model.safetensors.index.json");
         if index.is_file() {
-            let text = std::fs::read_to_string(&index).map_err(|e| file_err(&index, e.to_string()))?;
-            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| file_err(&index, e.to_string()))?;
-            let map = json.get("weight_map").and_then(|m| m.as_object()).ok_or_else(|| file_err(&index, "no weight_map"))?;
-            let mut shards: Vec<&str> = map.values().filter_map(|v| v.as_str()).collect();
+            let text = read_limited(&index, MAX_INDEX_BYTES)?;
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| file_err(&index, format!("not JSON: {e}")))?;
+            let map = json.get("weight_map").and_then(|m| m.as_object()).ok_or_else(|| file_err(&index, "no weight_map object"))?;
+            let mut shards = Vec::new();
+            for (tensor, shard) in map {
+                let shard = shard.as_str().ok_or_else(|| file_err(&index, format!("weight_map['{tensor}'] is not a file name")))?;
+                let mut parts = Path::new(shard).components();
+                if !matches!((parts.next(), parts.next()), (Some(std::path::Component::Normal(_)), None)) {
+                    return Err(file_err(&index, format!("weight_map['{tensor}']: shard '{shard}' must be a file name in the checkpoint directory")));
+                }
+                shards.push(shard);
+            }
             shards.sort_unstable();
             shards.dedup();
+            if shards.len() > MAX_SHARDS {
+                return Err(file_err(&index, format!("{} shards (at most {MAX_SHARDS})", shards.len())));
+            }
             for shard in shards {
-                if Path::new(shard).components().count() != 1 {
-                    return Err(file_err(&index, format!("shard '{shard}' must be a file name in the checkpoint directory")));
-                }
                 read_header(&dir.join(shard), &mut entries)?;
             }
         } else {
@@ -120,6 +156,11 @@ impl Checkpoint {
 
     pub fn contains(&self, name: &str) -> bool {
         self.entries.contains_key(name)
+    }
+
+    /// Every tensor name, sorted.
+    pub fn names(&self) -> Vec<String> {
+        self.entries.keys().cloned().collect()
     }
 
     pub fn shape(&self, name: &str) -> Option<&[usize]> {
@@ -137,7 +178,8 @@ impl Checkpoint {
             "F16" => Data::F32(raw.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect()),
             "BF16" => Data::F32(raw.chunks_exact(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect()),
             "I32" => Data::I64(raw.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as i64).collect()),
-            _ => Data::I64(raw.chunks_exact(8).map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect()),
+            "I64" => Data::I64(raw.chunks_exact(8).map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect()),
+            other => return Err(Error::Tensor { file: e.file.display().to_string(), tensor: name.into(), message: format!("dtype {other} is not supported") }),
         };
         let dtype = if matches!(data, Data::F32(_)) { DType::F32 } else { DType::I64 };
         Ok(Value { dtype, shape: e.shape.clone(), data })

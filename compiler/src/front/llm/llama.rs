@@ -64,11 +64,44 @@ fn token_ids(v: Option<&serde_json::Value>) -> Vec<u32> {
     }
 }
 
+/// Largest value accepted for each size in config.json: far above any published model
+/// (Llama 3.1 405B: hidden 16384, intermediate 53248, 126 layers; Gemma: vocab 256000),
+/// low enough that no product of them overflows or asks for terabytes before the weights
+/// are read and shape-checked.
+const LIMITS: [(&str, usize); 7] = [
+    ("hidden_size", 1 << 16),
+    ("intermediate_size", 1 << 18),
+    ("num_hidden_layers", 1 << 10),
+    ("num_attention_heads", 1 << 10),
+    ("num_key_value_heads", 1 << 10),
+    ("head_dim", 1 << 12),
+    ("vocab_size", 1 << 21),
+];
+
+/// Longest KV cache (tokens) a bundle may be built for.
+pub const MAX_CONTEXT: usize = 1 << 20;
+
+/// A required positive integer field, at most its entry in [`LIMITS`].
 fn field(json: &serde_json::Value, key: &str, path: &Path) -> Result<usize, Error> {
-    json.get(key).and_then(|v| v.as_u64()).and_then(|v| usize::try_from(v).ok()).filter(|&v| v > 0).ok_or_else(|| Error::Config {
-        path: path.display().to_string(),
-        message: format!("'{key}' is missing or not a positive integer"),
-    })
+    let limit = LIMITS.iter().find(|(k, _)| *k == key).map_or(usize::MAX, |&(_, l)| l);
+    let bad = |message: String| Error::Config { path: path.display().to_string(), message };
+    let v = json.get(key).ok_or_else(|| bad(format!("'{key}' is missing")))?;
+    let n = v.as_u64().and_then(|v| usize::try_from(v).ok()).filter(|&v| v > 0).ok_or_else(|| bad(format!("'{key}' is {v}, not a positive integer")))?;
+    if n > limit {
+        return Err(bad(format!("'{key}' is {n}; at most {limit} is accepted")));
+    }
+    Ok(n)
+}
+
+/// An optional number field that must be finite and satisfy `ok` when present.
+fn number(json: &serde_json::Value, key: &str, path: &Path, default: f64, ok: fn(f64) -> bool, what: &str) -> Result<f64, Error> {
+    match json.get(key).filter(|v| !v.is_null()) {
+        None => Ok(default),
+        Some(v) => v.as_f64().filter(|x| x.is_finite() && ok(*x)).ok_or_else(|| Error::Config {
+            path: path.display().to_string(),
+            message: format!("'{key}' is {v}; it must be {what}"),
+        }),
+    }
 }
 
 impl Config {
@@ -81,24 +114,38 @@ impl Config {
         };
         // transformers 5 writes rope_theta inside rope_parameters.
         let rope = json.get("rope_parameters").filter(|r| r.is_object());
-        let rope_theta = json.get("rope_theta").or_else(|| rope.and_then(|r| r.get("rope_theta"))).and_then(|v| v.as_f64()).unwrap_or(10000.0);
+        let rope_theta = match json.get("rope_theta").filter(|v| !v.is_null()) {
+            Some(_) => number(json, "rope_theta", path, 10000.0, |x| x > 0.0, "a positive number")?,
+            None => number(rope.unwrap_or(&serde_json::Value::Null), "rope_theta", path, 10000.0, |x| x > 0.0, "a positive number")?,
+        };
+        let kv_heads = match json.get("num_key_value_heads").filter(|v| !v.is_null()) {
+            Some(_) => field(json, "num_key_value_heads", path)?,
+            None => heads,
+        };
+        let max_positions = match json.get("max_position_embeddings").filter(|v| !v.is_null()) {
+            Some(_) => field(json, "max_position_embeddings", path)?,
+            None => 2048,
+        };
         let c = Config {
             hidden,
             layers: field(json, "num_hidden_layers", path)?,
             heads,
-            kv_heads: json.get("num_key_value_heads").and_then(|v| v.as_u64()).map_or(heads, |v| v as usize),
+            kv_heads,
             intermediate: field(json, "intermediate_size", path)?,
             vocab: field(json, "vocab_size", path)?,
-            eps: json.get("rms_norm_eps").and_then(|v| v.as_f64()).unwrap_or(1e-6) as f32,
+            eps: number(json, "rms_norm_eps", path, 1e-6, |x| x >= 0.0, "a non-negative number")? as f32,
             rope_theta,
             tied: json.get("tie_word_embeddings").and_then(|v| v.as_bool()).unwrap_or(false),
-            max_positions: json.get("max_position_embeddings").and_then(|v| v.as_u64()).and_then(|v| usize::try_from(v).ok()).unwrap_or(2048),
+            max_positions,
             bos: json.get("bos_token_id").and_then(|v| v.as_u64()).and_then(|v| u32::try_from(v).ok()),
             eos: token_ids(json.get("eos_token_id")),
             head_dim,
             gemma2: None,
         };
         let bad = |m: &str| Error::Config { path: path.display().to_string(), message: m.into() };
+        if let Some(id) = c.bos.into_iter().chain(c.eos.iter().copied()).find(|&id| id as usize >= c.vocab) {
+            return Err(Error::Config { path: path.display().to_string(), message: format!("token id {id} (bos_token_id / eos_token_id) is not below vocab_size {}", c.vocab) });
+        }
         if c.head_dim == 0 || c.head_dim % 2 != 0 || (json.get("head_dim").is_none_or(|v| v.is_null()) && c.hidden % c.heads != 0) {
             return Err(bad("hidden_size must split into heads of an even size (or head_dim must be even)"));
         }
@@ -366,9 +413,16 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         c.gemma2 = Some(super::gemma2::Gemma2::from_json(json, &dir.join("config.json"), &c)?);
         c.tied = true;
     }
-    let ck = Checkpoint::open(dir)?;
     let t = options.prefill_tokens.max(1);
     let ctx = max_context(&c, options);
+    let config_err = |message: String| Error::Config { path: dir.join("config.json").display().to_string(), message };
+    if ctx > MAX_CONTEXT {
+        return Err(config_err(format!("a {ctx}-token context is above the {MAX_CONTEXT} accepted (--max-context)")));
+    }
+    if t > ctx {
+        return Err(config_err(format!("{t} prefill tokens do not fit a {ctx}-token context (--prefill-tokens, --max-context)")));
+    }
+    let ck = Checkpoint::open(dir)?;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("llama");
     let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, quantized: HashMap::new() };
     let embed = cx.ck.read("model.embed_tokens.weight")?;

@@ -60,6 +60,9 @@ impl Default for LlmOptions {
     }
 }
 
+/// Largest config.json read.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
 /// True when `path` looks like a checkpoint directory.
 pub fn is_checkpoint_dir(path: &Path) -> bool {
     path.is_dir() && path.join("config.json").is_file()
@@ -68,8 +71,11 @@ pub fn is_checkpoint_dir(path: &Path) -> bool {
 /// Reads config.json, picks the family, and builds its graph.
 pub fn load(dir: &Path, options: &LlmOptions) -> Result<Graph, Error> {
     let path = dir.join("config.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::Config { path: path.display().to_string(), message: e.to_string() })?;
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Config { path: path.display().to_string(), message: e.to_string() })?;
+    let text = crate::front::safetensors::read_limited(&path, MAX_CONFIG_BYTES)?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Config { path: path.display().to_string(), message: format!("not JSON: {e}") })?;
+    if !json.is_object() {
+        return Err(Error::Config { path: path.display().to_string(), message: "not a JSON object".into() });
+    }
     let model_type = json.get("model_type").and_then(|m| m.as_str()).unwrap_or_default();
     match model_type {
         "llama" | "gemma2" => llama::build(dir, &json, options),
