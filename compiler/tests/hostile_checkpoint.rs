@@ -7,6 +7,8 @@ mod common;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+use common::Rng;
+
 use driftc::compile::{compile_file, CompileOptions};
 use driftc::front::llm::{self, LlmOptions};
 use driftc::target::Target;
@@ -155,20 +157,6 @@ fn contexts_that_cannot_be_built_are_refused() {
     assert!(e.to_string().contains("--max-context"), "{e}");
     let e = llm::load(&dir, &options(64, 16)).expect_err("chunk above context");
     assert!(e.to_string().contains("64 prefill tokens do not fit a 16-token context"), "{e}");
-}
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// One mutation, mostly inside the first `hot` bytes (the header, where the structure is).

@@ -11,20 +11,6 @@ use common::*;
 use driftc::compile::{compile_file, CompileOptions};
 use driftc::target::Target;
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
     let mut b = bytes.to_vec();
     match rng.below(4) {

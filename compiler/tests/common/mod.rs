@@ -92,3 +92,17 @@ pub fn run_on_device(c: &Compiled, inputs: &BTreeMap<String, Value>) -> BTreeMap
     let names: Vec<String> = s.written_output_names().iter().map(|n| n.to_string()).collect();
     names.into_iter().map(|n| { let v = s.output(&n).expect("output").to_f32().expect("f32"); (n, v) }).collect()
 }
+
+/// xorshift64*: deterministic, no dependency.
+pub struct Rng(pub u64);
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
