@@ -93,6 +93,14 @@ fn field(json: &serde_json::Value, key: &str, path: &Path) -> Result<usize, Erro
     Ok(n)
 }
 
+/// An optional positive integer field: `default` when absent or null, else as [`field`].
+fn optional_field(json: &serde_json::Value, key: &str, path: &Path, default: usize) -> Result<usize, Error> {
+    match json.get(key).filter(|v| !v.is_null()) {
+        Some(_) => field(json, key, path),
+        None => Ok(default),
+    }
+}
+
 /// An optional number field that must be finite and satisfy `ok` when present.
 fn number(json: &serde_json::Value, key: &str, path: &Path, default: f64, ok: fn(f64) -> bool, what: &str) -> Result<f64, Error> {
     match json.get(key).filter(|v| !v.is_null()) {
@@ -108,35 +116,25 @@ impl Config {
     pub fn from_json(json: &serde_json::Value, path: &Path) -> Result<Self, Error> {
         let heads = field(json, "num_attention_heads", path)?;
         let hidden = field(json, "hidden_size", path)?;
-        let head_dim = match json.get("head_dim").filter(|v| !v.is_null()) {
-            Some(_) => field(json, "head_dim", path)?,
-            None => hidden / heads,
-        };
+        let head_dim = optional_field(json, "head_dim", path, hidden / heads)?;
         // transformers 5 writes rope_theta inside rope_parameters.
         let rope = json.get("rope_parameters").filter(|r| r.is_object());
-        let rope_theta = match json.get("rope_theta").filter(|v| !v.is_null()) {
-            Some(_) => number(json, "rope_theta", path, 10000.0, |x| x > 0.0, "a positive number")?,
-            None => number(rope.unwrap_or(&serde_json::Value::Null), "rope_theta", path, 10000.0, |x| x > 0.0, "a positive number")?,
+        let theta_in = match rope {
+            Some(r) if json.get("rope_theta").is_none_or(|v| v.is_null()) => r,
+            _ => json,
         };
-        let kv_heads = match json.get("num_key_value_heads").filter(|v| !v.is_null()) {
-            Some(_) => field(json, "num_key_value_heads", path)?,
-            None => heads,
-        };
-        let max_positions = match json.get("max_position_embeddings").filter(|v| !v.is_null()) {
-            Some(_) => field(json, "max_position_embeddings", path)?,
-            None => 2048,
-        };
+        let rope_theta = number(theta_in, "rope_theta", path, 10000.0, |x| x > 0.0, "a positive number")?;
         let c = Config {
             hidden,
             layers: field(json, "num_hidden_layers", path)?,
             heads,
-            kv_heads,
+            kv_heads: optional_field(json, "num_key_value_heads", path, heads)?,
             intermediate: field(json, "intermediate_size", path)?,
             vocab: field(json, "vocab_size", path)?,
             eps: number(json, "rms_norm_eps", path, 1e-6, |x| x >= 0.0, "a non-negative number")? as f32,
             rope_theta,
             tied: json.get("tie_word_embeddings").and_then(|v| v.as_bool()).unwrap_or(false),
-            max_positions,
+            max_positions: optional_field(json, "max_position_embeddings", path, 2048)?,
             bos: json.get("bos_token_id").and_then(|v| v.as_u64()).and_then(|v| u32::try_from(v).ok()),
             eos: token_ids(json.get("eos_token_id")),
             head_dim,
@@ -144,7 +142,7 @@ impl Config {
         };
         let bad = |m: &str| Error::Config { path: path.display().to_string(), message: m.into() };
         if let Some(id) = c.bos.into_iter().chain(c.eos.iter().copied()).find(|&id| id as usize >= c.vocab) {
-            return Err(Error::Config { path: path.display().to_string(), message: format!("token id {id} (bos_token_id / eos_token_id) is not below vocab_size {}", c.vocab) });
+            return Err(bad(&format!("token id {id} (bos_token_id / eos_token_id) is not below vocab_size {}", c.vocab)));
         }
         if c.head_dim == 0 || c.head_dim % 2 != 0 || (json.get("head_dim").is_none_or(|v| v.is_null()) && c.hidden % c.heads != 0) {
             return Err(bad("hidden_size must split into heads of an even size (or head_dim must be even)"));
@@ -541,10 +539,8 @@ const MAX_TOKENIZER_BYTES: u64 = 64 << 20;
 
 fn read_tokenizer(dir: &Path) -> Result<Option<String>, Error> {
     let path = dir.join("tokenizer.json");
-    let Ok(meta) = std::fs::metadata(&path) else { return Ok(None) };
-    let err = |message: String| Error::Config { path: path.display().to_string(), message };
-    if meta.len() > MAX_TOKENIZER_BYTES {
-        return Err(err(format!("{} bytes; at most {MAX_TOKENIZER_BYTES} are carried into a bundle", meta.len())));
+    if !path.is_file() {
+        return Ok(None);
     }
-    std::fs::read_to_string(&path).map(Some).map_err(|e| err(e.to_string()))
+    Ok(Some(crate::front::safetensors::read_limited(&path, MAX_TOKENIZER_BYTES)?))
 }
