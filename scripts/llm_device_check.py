@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """LLM checks on a GPU machine (Vulkan or OpenCL target):
 
-1. llama_tiny parity: the prompt logits (`driftc run`, input_ids at position 0) against
+1. llama_tiny, llama31_tiny and gemma2_tiny parity: the prompt logits (`driftc run`, input_ids at position 0) against
    transformers' (relative L2), and 32 greedy tokens (`driftc generate --prompt-ids`)
    against transformers' own greedy tokens (golden/models/llama_tiny).
 2. With --bench SHAPE: a random-weight checkpoint of that shape (scripts/make_llama_shaped.py),
@@ -37,8 +37,10 @@ def sh(*cmd):
 
 
 ok = True
-for name in ["llama_tiny", "gemma2_tiny"]:
+for name in ["llama_tiny", "llama31_tiny", "gemma2_tiny"]:
     tiny = os.path.join(root, "golden/models", name)
+    if not os.path.isdir(tiny):
+        continue
     bundle = os.path.join(a.outdir, f"{name}.{a.target}.bundle")
     sh(a.driftc, "compile", tiny, "--target", a.target, "--precision", "f32", "-o", bundle)
     sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--output-dir", a.outdir)

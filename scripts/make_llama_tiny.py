@@ -5,8 +5,15 @@ input_ids and the reference logits transformers computes for them (f32, eager at
 Run with Debian's python3 (python3-torch, transformers):
 
     /usr/bin/python3 scripts/make_llama_tiny.py
+
+`--llama31 OUT_DIR` writes golden/models/llama31_tiny instead: Llama 3.1's rope scaling
+(rope_type llama3, factor 8, original context 64, so within head_dim 16 one frequency is
+kept, two are blended and five divided) with tied embeddings as in Llama 3.2. It needs
+transformers >= 4.43 (the GPU machine has it):
+
+    python3 scripts/make_llama_tiny.py --llama31 OUT_DIR
 """
-import json, os
+import json, os, sys
 
 import numpy as np
 import torch
@@ -14,11 +21,23 @@ from transformers import LlamaConfig, LlamaForCausalLM
 
 torch.manual_seed(0)
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-out = os.path.join(root, "golden", "models", "llama_tiny")
+llama31 = len(sys.argv) > 2 and sys.argv[1] == "--llama31"
+out = sys.argv[2] if llama31 else os.path.join(root, "golden", "models", "llama_tiny")
+extra = {}
+if llama31:
+    scaling = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+               "original_max_position_embeddings": 64}
+    # transformers 5 reads rope_parameters (theta included); 4.43+ reads rope_scaling.
+    if "rope_parameters" in LlamaConfig().to_dict():
+        extra = dict(rope_parameters=scaling | {"rope_theta": 10000.0})
+    else:
+        extra = dict(rope_scaling=scaling)
+    extra |= dict(bos_token_id=1, eos_token_id=2)
 cfg = LlamaConfig(hidden_size=64, intermediate_size=160, num_hidden_layers=2, num_attention_heads=4,
                   num_key_value_heads=2, vocab_size=320, max_position_embeddings=64, rms_norm_eps=1e-6,
-                  rope_theta=10000.0, tie_word_embeddings=False, initializer_range=0.2)
-model = LlamaForCausalLM(cfg).eval()
+                  rope_theta=10000.0, tie_word_embeddings=llama31, initializer_range=0.2, **extra)
+cfg._attn_implementation = "eager"
+model = LlamaForCausalLM(cfg).eval().float()
 with torch.no_grad():
     for name, p in model.named_parameters():
         if name.endswith("norm.weight"):
@@ -53,7 +72,8 @@ meta = {"inputs": [{"name": "input_ids", "file": "inputs/input_ids.npy", "shape"
         "outputs": [{"name": "logits", "file": "outputs/logits.npy", "shape": list(logits.shape), "dtype": "float32"}],
         "generate": {"prompt_ids": "inputs/prompt_ids.npy", "generated_ids": "outputs/generated_ids.npy", "new_tokens": NEW},
         "source": "transformers LlamaForCausalLM, random weights (torch.manual_seed(0), initializer_range 0.2), GQA 4/2 heads; "
-                  "logits from transformers (f32) for input_ids at position 0; generated_ids: greedy argmax of transformers "
-                  "with its KV cache after prompt_ids; scripts/make_llama_tiny.py"}
+                  + ("rope_scaling llama3 (factor 8, low 1, high 4, original context 64), tied embeddings; " if llama31 else "")
+                  + "logits from transformers (f32) for input_ids at position 0; generated_ids: greedy argmax of transformers "
+                  + "with its KV cache after prompt_ids; scripts/make_llama_tiny.py"}
 json.dump(meta, open(os.path.join(out, "meta.json"), "w"), indent=2)
 print("wrote", out, "logits", logits.shape, "std", float(logits.std()), "generated", gen)

@@ -27,7 +27,7 @@ macro_rules! e2e {
     };
 }
 
-e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, attention_wide, bert_tiny, llama_tiny, gemma2_tiny, ocr_cls, ocr_det);
+e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, attention_wide, bert_tiny, llama_tiny, llama31_tiny, gemma2_tiny, ocr_cls, ocr_det);
 
 /// The plan in the bundle is the one `driftc plan` reports, and the runtime allocates
 /// exactly the planned pools and nothing more.

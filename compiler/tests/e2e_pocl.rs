@@ -73,7 +73,7 @@ macro_rules! e2e {
     };
 }
 
-e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, bert_tiny, llama_tiny, gemma2_tiny, ocr_cls, ocr_det);
+e2e!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, bert_tiny, llama_tiny, llama31_tiny, gemma2_tiny, ocr_cls, ocr_det);
 
 /// The golden CNN and encoder models with every eligible activation in a 2D texture.
 mod texture2d {

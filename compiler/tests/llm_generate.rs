@@ -1,5 +1,6 @@
 //! LLM generation end to end: the llama_tiny checkpoint (transformers LlamaForCausalLM,
-//! random weights, scripts/make_llama_tiny.py) and gemma2_tiny (Gemma2ForCausalLM,
+//! random weights, scripts/make_llama_tiny.py; llama31_tiny: the same with Llama 3.1 rope
+//! scaling and tied embeddings) and gemma2_tiny (Gemma2ForCausalLM,
 //! scripts/make_gemma2_tiny.py) compiled into one bundle with prefill and
 //! decode programs, driven by runtime-min's `Generator` on lavapipe (Vulkan) and PoCL
 //! (OpenCL). Greedy generation must give exactly the 32 tokens transformers chose with its
@@ -72,6 +73,14 @@ fn pocl_greedy_32_tokens_match_transformers() {
 fn gemma2_greedy_32_tokens_match_transformers() {
     greedy_matches("lavapipe", "gemma2_tiny");
     greedy_matches("pocl", "gemma2_tiny");
+}
+
+/// Llama 3.1's rope scaling (rope_type llama3 in transformers 5's rope_parameters) with
+/// tied embeddings as in Llama 3.2: 32 greedy tokens equal transformers'.
+#[test]
+fn llama31_rope_scaling_greedy_32_tokens_match_transformers() {
+    greedy_matches("lavapipe", "llama31_tiny");
+    greedy_matches("pocl", "llama31_tiny");
 }
 
 #[test]

@@ -30,4 +30,4 @@ macro_rules! cases {
     ($($case:ident),*) => { $(#[test] fn $case() { check(stringify!($case)); })* };
 }
 
-cases!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, attention_wide, bert_tiny, llama_tiny, gemma2_tiny, ocr_cls, ocr_det);
+cases!(tiny_cnn, tiny_ops, shape_chain, external_data, mlp_dynamic, squeezenet1_1, mobilenet_v2, sd_block, attention_wide, bert_tiny, llama_tiny, llama31_tiny, gemma2_tiny, ocr_cls, ocr_det);

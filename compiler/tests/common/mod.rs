@@ -17,7 +17,7 @@ pub fn repo() -> PathBuf {
 }
 
 /// Committed golden models (random weights, made by scripts/make_golden_models.py).
-pub const GOLDEN: &[&str] = &["tiny_cnn", "tiny_ops", "shape_chain", "external_data", "mlp_dynamic", "squeezenet1_1", "mobilenet_v2", "sd_block", "attention_wide", "bert_tiny", "llama_tiny", "gemma2_tiny"];
+pub const GOLDEN: &[&str] = &["tiny_cnn", "tiny_ops", "shape_chain", "external_data", "mlp_dynamic", "squeezenet1_1", "mobilenet_v2", "sd_block", "attention_wide", "bert_tiny", "llama_tiny", "llama31_tiny", "gemma2_tiny"];
 /// Real-weight models from the rapidocr-onnxruntime wheel (scripts/fetch_pypi_models.sh).
 pub const PYPI: &[&str] = &["ocr_cls", "ocr_det"];
 

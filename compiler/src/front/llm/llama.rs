@@ -1,4 +1,4 @@
-//! Llama family (Llama 2, 3; GQA; tied or separate embeddings): the decoder as a graph
+//! Llama family (Llama 2, 3, 3.1 with rope scaling, 3.2; GQA; tied or separate embeddings): the decoder as a graph
 //! with two programs sharing the weights and the KV cache.
 //!
 //! Per layer, as Hugging Face `LlamaDecoderLayer` computes it:
@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::builder::Builder;
+use super::rope::{self, RopeScaling};
 use super::{Error, LlmOptions, Quant, INT4_BLOCK};
 use crate::front::safetensors::Checkpoint;
 use crate::ir::{DType, Graph, ProgramSpec, Role, TensorId, Value};
@@ -45,6 +46,8 @@ pub struct Config {
     pub vocab: usize,
     pub eps: f32,
     pub rope_theta: f64,
+    /// `rope_scaling` / `rope_parameters` (Llama 3.1's `llama3`, `linear`).
+    pub rope_scaling: RopeScaling,
     pub tied: bool,
     pub max_positions: usize,
     pub bos: Option<u32>,
@@ -133,6 +136,7 @@ impl Config {
             vocab: field(json, "vocab_size", path)?,
             eps: number(json, "rms_norm_eps", path, 1e-6, |x| x >= 0.0, "a non-negative number")? as f32,
             rope_theta,
+            rope_scaling: RopeScaling::from_json(json, path)?,
             tied: json.get("tie_word_embeddings").and_then(|v| v.as_bool()).unwrap_or(false),
             max_positions: optional_field(json, "max_position_embeddings", path, 2048)?,
             bos: json.get("bos_token_id").and_then(|v| v.as_u64()).and_then(|v| u32::try_from(v).ok()),
@@ -149,9 +153,6 @@ impl Config {
         }
         if c.kv_heads == 0 || c.heads % c.kv_heads != 0 {
             return Err(bad("num_attention_heads must be a multiple of num_key_value_heads"));
-        }
-        if json.get("rope_scaling").is_some_and(|r| !r.is_null()) || rope.and_then(|r| r.get("rope_type")).and_then(|t| t.as_str()).is_some_and(|t| t != "default") {
-            return Err(bad("rope_scaling is not supported yet"));
         }
         Ok(c)
     }
@@ -375,26 +376,6 @@ impl Ctx<'_> {
     }
 }
 
-/// RoPE tables for positions 0..t: cos and sin of [t, head_dim], HF's layout (the
-/// frequencies repeated for both halves).
-fn rope_tables(t: usize, d: usize, theta: f64) -> (Vec<f32>, Vec<f32>) {
-    let half = d / 2;
-    let mut cos = vec![0f32; t * d];
-    let mut sin = vec![0f32; t * d];
-    for p in 0..t {
-        for i in 0..half {
-            // HF computes inv_freq and the angle in f32; do the same for parity.
-            let inv = 1.0f32 / (theta as f32).powf((2 * i) as f32 / d as f32);
-            let a = p as f32 * inv;
-            for j in [i, i + half] {
-                cos[p * d + j] = a.cos();
-                sin[p * d + j] = a.sin();
-            }
-        }
-    }
-    (cos, sin)
-}
-
 /// Options the graph depends on beyond config.json.
 fn max_context(c: &Config, options: &LlmOptions) -> usize {
     options.max_context.unwrap_or(c.max_positions.min(DEFAULT_MAX_CONTEXT)).max(1)
@@ -436,7 +417,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         None
     };
     let d = c.head_dim();
-    let (cos, sin) = rope_tables(ctx, d, c.rope_theta);
+    let (cos, sin) = rope::tables(ctx, d, c.rope_theta, &c.rope_scaling);
     let cos = cx.b.konst("rope.cos", Value::f32(vec![ctx, d], cos));
     let sin = cx.b.konst("rope.sin", Value::f32(vec![ctx, d], sin));
     let mut caches = Vec::with_capacity(c.layers);

@@ -7,6 +7,7 @@
 mod builder;
 pub mod gemma2;
 pub mod llama;
+pub mod rope;
 
 use std::path::Path;
 
