@@ -61,8 +61,11 @@ pub fn spirv_bytes(words: &[u32]) -> Vec<u8> {
 pub fn spirv_val(words: &[u32]) -> Result<bool, String> {
     use std::io::Write;
     let Ok(tool) = which("spirv-val") else { return Ok(false) };
+    // Unique per call: threads of one process may validate the same module at once.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir();
-    let path = dir.join(format!("driftc-{}-{}.spv", std::process::id(), blake3::hash(&spirv_bytes(words)).to_hex()));
+    let path = dir.join(format!("driftc-{}-{call}-{}.spv", std::process::id(), blake3::hash(&spirv_bytes(words)).to_hex()));
     let mut f = std::fs::File::create(&path).map_err(|e| e.to_string())?;
     f.write_all(&spirv_bytes(words)).map_err(|e| e.to_string())?;
     drop(f);
