@@ -306,6 +306,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let mut emitted: Vec<(NodeId, Dispatch, Vec<(BufferRange, Access)>)> = Vec::new();
     let mut max_binding = 0u64;
     let mut max_wg = 1u32;
+    let mut max_shared = 0u32;
     let mut spirv_validated = 0;
     for p in &pending {
         let node = p.node_ref;
@@ -379,7 +380,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         }
         let (grid, stride) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
             .ok_or_else(|| CompileError::Target(format!("node '{}': {} invocations exceed target '{}' grid limits", node.name, spec.invocations, target.name)))?;
-        let src = render(&tera, lang, spec.template, &rbs, &spec.params, &epilogue, spec.workgroup, stride, spec.invocations)
+        let src = render(&tera, lang, spec.template, &rbs, &spec.params, &epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative)
             .map_err(|m| CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: m })?;
         let vfail = |stage: &'static str, message: String| CodegenError::Validate { kernel: spec.template.into(), template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), stage, message };
         let (blob, text): (Vec<u8>, Option<String>) = match blang {
@@ -427,7 +428,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                     workgroup_size: [spec.workgroup, 1, 1],
                     bindings: ranges.iter().map(|(_, a)| if *a == Access::Write { bundle::Access::ReadWrite } else { bundle::Access::Read }).collect(),
                     push_constant_bytes: 0,
-                    shared_memory_bytes: 0,
+                    shared_memory_bytes: if spec.cooperative { spec.workgroup.saturating_mul(4) } else { 0 },
                 });
                 sources.push((name.clone(), src.clone()));
                 if let Some(t) = text {
@@ -443,6 +444,9 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             }
         }
         max_wg = max_wg.max(spec.workgroup);
+        if spec.cooperative {
+            max_shared = max_shared.max(spec.workgroup.saturating_mul(4));
+        }
         let dispatch = Dispatch { kernel, label: node.name.clone(), bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
         emitted.push((p.node, dispatch, ranges));
     }
@@ -527,7 +531,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             subgroup_size: 0,
             max_binding_range: max_binding,
             max_workgroup_invocations: max_wg,
-            max_shared_memory_bytes: 0,
+            max_shared_memory_bytes: max_shared,
             max_push_constant_bytes: 0,
             device_memory_bytes,
         },

@@ -41,6 +41,21 @@ const TEXEL_CL: &str = "int2 drift_texel(uint o, uint w, uint h) {
 }
 ";
 
+/// Two int4 weights of one packed byte (low nibble first, each stored as q + 8; `raw` is
+/// the byte as the int8 accessor returns it) times two activations.
+const Q4_DOT_WGSL: &str = "fn drift_q4_dot(raw: f32, x0: f32, x1: f32) -> f32 {
+    let u = select(raw, raw + 256.0, raw < 0.0);
+    let hi = floor(u / 16.0);
+    return x0 * (u - hi * 16.0 - 8.0) + x1 * (hi - 8.0);
+}
+";
+const Q4_DOT_CL: &str = "float drift_q4_dot(float raw, float x0, float x1) {
+    const float u = raw < 0.0f ? raw + 256.0f : raw;
+    const float hi = floor(u / 16.0f);
+    return x0 * (u - hi * 16.0f - 8.0f) + x1 * (hi - 8.0f);
+}
+";
+
 /// Functions `src` calls, to place before it.
 pub fn prelude_for(lang: Lang, src: &str) -> String {
     let mut out = String::new();
@@ -52,6 +67,12 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
     }
     if lang == Lang::OpenclC && src.contains("drift_texel(") {
         out.push_str(TEXEL_CL);
+    }
+    if src.contains("drift_q4_dot(") {
+        out.push_str(match lang {
+            Lang::Wgsl => Q4_DOT_WGSL,
+            Lang::OpenclC => Q4_DOT_CL,
+        });
     }
     if src.contains("drift_pow(") {
         out.push_str(match lang {

@@ -99,11 +99,21 @@ pub struct KernelSpec {
     /// Names of the template's output-coordinate variables when the kernel applies the
     /// node's fused epilogue to its value `v` at `{{ epilogue }}`; `None` otherwise.
     pub epilogue_coords: Option<Vec<String>>,
+    /// Workgroup-cooperative kernel: `invocations` is a whole number of workgroups, the
+    /// body sees `group` (its workgroup, clamped to the last real one) and `lane` (its
+    /// index inside it) instead of `i`, every invocation reaches the body (no early
+    /// return, so it may use barriers), and `drift_shared`, one f32 per lane of workgroup
+    /// memory, is declared for it.
+    pub cooperative: bool,
 }
 
 impl KernelSpec {
     pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
-        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None }
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false }
+    }
+    /// A workgroup-cooperative kernel of `groups` workgroups (see [`KernelSpec::cooperative`]).
+    pub fn cooperative(template: &'static str, groups: u64, workgroup: u32) -> Self {
+        KernelSpec { cooperative: true, ..KernelSpec::new(template, groups.saturating_mul(workgroup as u64), workgroup) }
     }
     pub fn read(mut self, name: &str, t: TensorId) -> Self {
         self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None });

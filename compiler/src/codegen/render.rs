@@ -49,6 +49,7 @@ templates!(
     "attention_sdpa",
     "rotary",
     "rms_norm",
+    "matvec",
 );
 
 fn arg_desc(args: &HashMap<String, Json>, key: &str) -> tera::Result<TensorDesc> {
@@ -121,7 +122,9 @@ fn elem_type(lang: Lang, elem: &str) -> &'static str {
 }
 
 /// Renders one kernel. `stride_y` is the number of invocations per grid row (see
-/// `grid_for`); `n` the number of invocations that do work.
+/// `grid_for`); `n` the number of invocations that do work; `cooperative`: see
+/// [`super::KernelSpec::cooperative`].
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     tera: &Tera,
     lang: Lang,
@@ -132,6 +135,7 @@ pub fn render(
     workgroup: u32,
     stride_y: u64,
     n: u64,
+    cooperative: bool,
 ) -> Result<String, String> {
     let mut ctx = Context::new();
     for (k, v) in params {
@@ -169,9 +173,17 @@ pub fn render(
                 }
             }
             out.push_str(&lib);
-            out.push_str(&format!(
-                "\n@compute @workgroup_size({workgroup})\nfn main(@builtin(global_invocation_id) gid: vec3<u32>) {{\n    let i: u32 = gid.x + gid.y * {stride_y}u;\n    if (i >= {n}u) {{ return; }}\n{body}}}\n"
-            ));
+            if cooperative {
+                let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
+                out.push_str(&format!(
+                    "\nvar<workgroup> drift_shared: array<f32, {workgroup}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let group: u32 = min(wid.x + wid.y * {per_row}u, {}u);\n    let lane: u32 = lid.x;\n{body}}}\n",
+                    groups.saturating_sub(1)
+                ));
+            } else {
+                out.push_str(&format!(
+                    "\n@compute @workgroup_size({workgroup})\nfn main(@builtin(global_invocation_id) gid: vec3<u32>) {{\n    let i: u32 = gid.x + gid.y * {stride_y}u;\n    if (i >= {n}u) {{ return; }}\n{body}}}\n"
+                ));
+            }
         }
         Lang::OpenclC => {
             let params: Vec<String> = bindings
@@ -190,10 +202,16 @@ pub fn render(
                 })
                 .collect();
             out.push_str(&lib);
-            out.push_str(&format!(
-                "__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n    const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * {stride_y}u;\n    if (i >= {n}u) return;\n{body}}}\n",
-                params.join(", ")
-            ));
+            let head = if cooperative {
+                let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
+                format!(
+                    "    __local float drift_shared[{workgroup}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
+                    groups.saturating_sub(1)
+                )
+            } else {
+                format!("    const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * {stride_y}u;\n    if (i >= {n}u) return;\n")
+            };
+            out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n{head}{body}}}\n", params.join(", ")));
         }
     }
     Ok(out)

@@ -71,6 +71,9 @@ impl Op for MatMulQ4 {
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, q, s, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.output(0)?);
         let (k, _) = self.geometry(kb.shape(x), kb.shape(q), kb.shape(s)).map_err(|e| kb.err(e.to_string()))?;
+        if super::matvec::applies(kb.shape(x), kb.shape(q), k) && super::matvec::emit(kb, x, q, Some(super::matvec::Q4 { scale: s, block: self.block }), y)? {
+            return Ok(());
+        }
         let rank = kb.shape(y).len();
         let names: Vec<String> = (0..rank).map(|d| format!("c{d}")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();

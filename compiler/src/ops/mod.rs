@@ -32,6 +32,7 @@ pub mod gemm;
 pub mod identity;
 pub mod matmul;
 pub mod matmul_q4;
+pub mod matvec;
 pub mod gather_q4;
 pub mod pad;
 pub mod pool;
