@@ -72,6 +72,9 @@ for shape in a.bench:
         print(f"{shape} {q}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}; bundle {os.path.getsize(b)} B", flush=True)
         r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json"))
         print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
+        # Per-kernel GPU time of one decode step (timestamps after every dispatch).
+        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids[:16])), "--max-new-tokens", "4", "--ignore-eos", "--profile"], capture_output=True, text=True)
+        print(f"{shape} {q} decode step profile:\n{p.stderr.strip()}", flush=True)
         os.remove(b)
     # transformers on the same checkpoint: bf16, eager attention, its KV cache.
     m = LlamaForCausalLM.from_pretrained(ckpt, torch_dtype=torch.bfloat16).cuda().eval()

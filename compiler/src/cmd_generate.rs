@@ -15,12 +15,34 @@ pub struct Args<'a> {
     pub json: bool,
     pub bench: bool,
     pub ignore_eos: bool,
+    pub profile: bool,
     pub device: Option<usize>,
+}
+
+/// One kernel's share of a decode step: (kernel name without its index, dispatches, ns).
+fn profile_rows(times: &[runtime_min::DispatchTime]) -> Vec<(String, usize, u64)> {
+    let mut rows: Vec<(String, usize, u64)> = Vec::new();
+    for t in times {
+        // "matvec_f16_34" → "matvec_f16": dispatches of one template and element type.
+        let name = match t.kernel.rsplit_once('_') {
+            Some((head, idx)) if idx.chars().all(|c| c.is_ascii_digit()) => head.to_string(),
+            _ => t.kernel.clone(),
+        };
+        match rows.iter_mut().find(|r| r.0 == name) {
+            Some(r) => {
+                r.1 += 1;
+                r.2 += t.ns;
+            }
+            None => rows.push((name, 1, t.ns)),
+        }
+    }
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    rows
 }
 
 pub fn run(a: &Args<'_>) -> Result<()> {
     let b = Bundle::open(a.bundle)?;
-    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, ..SessionOptions::default() })?;
+    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, ..SessionOptions::default() })?;
     g.set_ignore_eos(a.ignore_eos);
     let tok = driftc::tokenizer::Tokenizer::from_spec(g.spec()).context("reading the bundle's tokenizer")?;
     let prompt: Vec<u32> = match (a.prompt, a.prompt_ids) {
@@ -54,6 +76,17 @@ pub fn run(a: &Args<'_>) -> Result<()> {
         Some(t) => Some(t.decode(&r.ids)?),
         None => None,
     };
+    let profile = if a.profile {
+        match g.session().last_profile()? {
+            Some(times) if r.decode_steps > 0 => Some(profile_rows(&times)),
+            _ => {
+                eprintln!("--profile: no decode step was timed (it needs a Vulkan bundle, a device with timestamps and at least two new tokens)");
+                None
+            }
+        }
+    } else {
+        None
+    };
     if a.json {
         let mut o = serde_json::json!({
             "ids": r.ids,
@@ -63,6 +96,10 @@ pub fn run(a: &Args<'_>) -> Result<()> {
         if let (Some(t), Some(map)) = (text, o.as_object_mut()) {
             map.insert("text".into(), serde_json::Value::String(t));
         }
+        if let (Some(rows), Some(map)) = (&profile, o.as_object_mut()) {
+            let list: Vec<serde_json::Value> = rows.iter().map(|(k, n, ns)| serde_json::json!({ "kernel": k, "dispatches": n, "us": *ns as f64 / 1e3 })).collect();
+            map.insert("decode_profile".into(), serde_json::Value::Array(list));
+        }
         println!("{o}");
         return Ok(());
     }
@@ -70,6 +107,13 @@ pub fn run(a: &Args<'_>) -> Result<()> {
         println!();
     } else {
         println!("{}", r.ids.iter().map(u32::to_string).collect::<Vec<_>>().join(","));
+    }
+    if let Some(rows) = &profile {
+        let total: u64 = rows.iter().map(|r| r.2).sum();
+        eprintln!("last decode step on {}: {:.1} us of GPU time\n| kernel | dispatches | us | share |\n|---|---|---|---|", g.session().device_name(), total as f64 / 1e3);
+        for (k, n, ns) in rows {
+            eprintln!("| {k} | {n} | {:.1} | {:.1}% |", *ns as f64 / 1e3, 100.0 * *ns as f64 / total.max(1) as f64);
+        }
     }
     if a.bench {
         eprintln!(

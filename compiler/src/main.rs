@@ -182,6 +182,10 @@ enum Command {
         /// Keep generating after the model's EOS token (fixed-length runs).
         #[arg(long)]
         ignore_eos: bool,
+        /// Time every dispatch (GPU timestamps, Vulkan) and report the last decode step
+        /// per kernel (with --json: `decode_profile`; else a table on stderr).
+        #[arg(long)]
+        profile: bool,
         #[arg(long)]
         device: Option<usize>,
     },
@@ -589,13 +593,13 @@ fn main() -> Result<()> {
         }
         Command::Run { bundle, inputs, output_dir, device, runs } => cmd_run(&bundle, &inputs, output_dir, device, runs),
         Command::Perplexity { bundle, text, tokens, top1_out, device } => cmd_generate::perplexity(&bundle, &text, tokens, top1_out.as_deref(), device),
-        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, device } => {
+        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, profile, device } => {
             let sampling = if greedy || temperature.is_none() {
                 runtime_min::Sampling::greedy()
             } else {
                 runtime_min::Sampling { temperature: temperature.unwrap_or(1.0), top_k: top_k.unwrap_or(0), top_p: top_p.unwrap_or(1.0), seed }
             };
-            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, device })
+            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, profile, device })
         }
         Command::Verify { model, inputs, device, tolerance } => cmd_verify(&model, &inputs, device, tolerance),
     }

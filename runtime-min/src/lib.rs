@@ -31,7 +31,7 @@ pub use error::{Error, Result};
 pub use generate::{Generation, Generator, Sampling, Scores};
 pub use host::HostTensor;
 pub use loader::Bundle;
-pub use session::{RunStats, Session, SessionOptions, TensorInfo};
+pub use session::{DispatchTime, RunStats, Session, SessionOptions, TensorInfo};
 
 /// OpenCL objects this process's sessions hold right now (tests use it to check that a
 /// refused bundle created nothing and a dropped session released everything).

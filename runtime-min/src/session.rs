@@ -25,6 +25,20 @@ pub struct SessionOptions {
     /// when pool memory is host-visible (as on unified-memory devices), which exercises the
     /// discrete-GPU path. Off by default.
     pub force_staging: bool,
+    /// Write a GPU timestamp after every dispatch (Vulkan; for [`Session::last_profile`]).
+    /// Off by default: it serialises nothing but adds one query per dispatch.
+    pub profile: bool,
+}
+
+/// GPU time of one dispatch of the last run (see [`SessionOptions::profile`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchTime {
+    /// The node the dispatch computes.
+    pub label: String,
+    /// Its kernel's name (template, element type, index).
+    pub kernel: String,
+    /// Nanoseconds from the previous dispatch's end (or the program's start) to its end.
+    pub ns: u64,
 }
 
 /// Timing of one run.
@@ -62,6 +76,10 @@ pub(crate) trait Backend: Send {
     /// input; those of other programs are empty and ignored), runs program `program`,
     /// reads the program's output slots into `outputs`; returns GPU nanoseconds when timed.
     fn run(&mut self, program: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>>;
+    /// Per-dispatch GPU nanoseconds of the last run, when profiling and timed.
+    fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
+        Ok(None)
+    }
 }
 
 struct Io {
@@ -118,6 +136,9 @@ pub struct Session {
     output_data: Vec<Vec<u8>>,
     /// Whether each output holds the result of the last run (its program wrote it).
     output_valid: Vec<bool>,
+    /// Per program, (label, kernel name) of each dispatch, when profiling.
+    dispatch_names: Vec<Vec<(String, String)>>,
+    last_program: Option<usize>,
 }
 
 impl std::fmt::Debug for Session {
@@ -157,6 +178,15 @@ impl Session {
             inputs,
             outputs,
             programs: m.programs.iter().map(|p| p.name.clone()).collect(),
+            dispatch_names: if options.profile {
+                m.programs
+                    .iter()
+                    .map(|p| p.dispatches.iter().map(|d| (d.label.clone(), m.kernels.get(d.kernel as usize).map_or_else(String::new, |k| k.name.clone()))).collect())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            last_program: None,
             program_io: m
                 .programs
                 .iter()
@@ -273,6 +303,7 @@ impl Session {
         let start = Instant::now();
         self.output_valid.iter_mut().for_each(|v| *v = false);
         let gpu_ns = self.backend.run(index, &inputs, &mut self.output_data)?;
+        self.last_program = Some(index);
         for &o in &writes {
             if let Some(v) = self.output_valid.get_mut(o) {
                 *v = true;
@@ -280,6 +311,15 @@ impl Session {
         }
         let wall_ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         Ok(RunStats { gpu_ns, wall_ns })
+    }
+
+    /// GPU time of every dispatch of the last run, in order, when the session was opened
+    /// with [`SessionOptions::profile`] on a backend with timestamps (Vulkan); `None`
+    /// otherwise or before any run.
+    pub fn last_profile(&self) -> Result<Option<Vec<DispatchTime>>> {
+        let Some(names) = self.last_program.and_then(|p| self.dispatch_names.get(p)) else { return Ok(None) };
+        let Some(ns) = self.backend.dispatch_ns()? else { return Ok(None) };
+        Ok(Some(names.iter().zip(ns).map(|((label, kernel), ns)| DispatchTime { label: label.clone(), kernel: kernel.clone(), ns }).collect()))
     }
 
     /// Output `name` of the last run, converted to its host dtype.
@@ -305,7 +345,7 @@ fn open_vulkan(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs
     // The device's real limits, before any buffer or pipeline exists.
     crate::bundle::verify(m, bundle.kernels_section().len() as u64, bundle.weights_section().len() as u64, Some(&ctx.limits))?;
     let slots = |l: &[Io]| l.iter().map(|io| io.slot).collect::<Vec<_>>();
-    let ex = Executor::new(ctx, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs), !options.force_staging)?;
+    let ex = Executor::new(ctx, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs), !options.force_staging, options.profile)?;
     Ok(Box::new(ex))
 }
 

@@ -50,6 +50,29 @@ fn a_reports_gpu_time_when_the_queue_has_timestamps() {
 }
 
 #[test]
+fn a_profile_times_every_dispatch_of_the_last_run() {
+    let bundle = open(axpb().0.build());
+    let labels: Vec<String> = bundle.manifest().programs[0].dispatches.iter().map(|d| d.label.clone()).collect();
+    let mut plain = session(&bundle);
+    plain.set_input("x", &HostTensor::from_f32(&[1000], &[1.0; 1000])).unwrap();
+    plain.run().unwrap();
+    assert_eq!(plain.last_profile().unwrap(), None, "profiling is off by default");
+    let mut s = session_with(&bundle, &SessionOptions { profile: true, ..SessionOptions::default() });
+    assert_eq!(s.last_profile().unwrap(), None, "nothing ran yet");
+    s.set_input("x", &HostTensor::from_f32(&[1000], &[1.0; 1000])).unwrap();
+    let stats = s.run().unwrap();
+    if s.device_name().contains("llvmpipe") {
+        let times = s.last_profile().unwrap().expect("lavapipe has timestamps");
+        assert_eq!(times.iter().map(|t| t.label.clone()).collect::<Vec<_>>(), labels, "one entry per dispatch, in order");
+        let sum: u64 = times.iter().map(|t| t.ns).sum();
+        let total = stats.gpu_ns.expect("timed");
+        // The dispatches lie between the program's two timestamps.
+        assert!(sum <= total, "dispatches {sum} ns > program {total} ns");
+        assert_eq!(s.output("y").unwrap().to_f32().unwrap(), plain.output("y").unwrap().to_f32().unwrap(), "profiling changes no result");
+    }
+}
+
+#[test]
 fn a_mapped_bundle_file_and_info() {
     let path = std::env::temp_dir().join(format!("runtime-min-test-{}.bundle", std::process::id()));
     std::fs::write(&path, axpb().0.build()).unwrap();

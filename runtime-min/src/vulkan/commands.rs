@@ -10,6 +10,7 @@
 //! timestamp 0
 //! per dispatch: [barrier compute write → compute read+write if barrier_before]
 //!               bind pipeline, bind set, push constants, dispatch(grid)
+//!               [timestamp 2 + dispatch index, when profiling]
 //! timestamp 1
 //! barrier  compute writes → host/transfer reads
 //! copy staged outputs: pool → staging, barrier transfer write → host read
@@ -41,6 +42,8 @@ pub(crate) struct Recorder<'a> {
     pub(crate) pools: &'a [Allocation],
     pub(crate) staging: vk::Buffer,
     pub(crate) query_pool: vk::QueryPool,
+    /// A timestamp after every dispatch (queries 2..2+dispatches).
+    pub(crate) profile: bool,
     pub(crate) inputs: &'a [Route],
     pub(crate) outputs: &'a [Route],
 }
@@ -61,9 +64,11 @@ impl Recorder<'_> {
         // SAFETY: `cb` is a fresh primary command buffer from a pool of this device.
         unsafe { d.begin_command_buffer(cb, &begin) }.map_err(|e| Error::vk("vkBeginCommandBuffer", e))?;
         let timed = self.query_pool != vk::QueryPool::null();
+        let queries = if self.profile { u32::try_from(program.dispatches.len().saturating_add(2)).unwrap_or(2) } else { 2 };
         if timed {
-            // SAFETY: the query pool has 2 timestamp queries; recording state.
-            unsafe { d.cmd_reset_query_pool(cb, self.query_pool, 0, 2) };
+            // SAFETY: the query pool has 2 timestamp queries, plus one per dispatch of the
+            // longest program when profiling; recording state.
+            unsafe { d.cmd_reset_query_pool(cb, self.query_pool, 0, queries) };
         }
         for r in self.inputs {
             if let (Some(at), true) = (r.staging, r.len > 0) {
@@ -99,6 +104,10 @@ impl Recorder<'_> {
                     d.cmd_push_constants(cb, k.pipeline_layout, vk::ShaderStageFlags::COMPUTE, 0, &disp.push_constants);
                 }
                 d.cmd_dispatch(cb, disp.grid[0], disp.grid[1], disp.grid[2]);
+            }
+            if timed && self.profile {
+                // SAFETY: query 2 + di < queries, reset above in this command buffer.
+                unsafe { d.cmd_write_timestamp(cb, Stage::BOTTOM_OF_PIPE, self.query_pool, 2 + di as u32) };
             }
         }
         if timed {

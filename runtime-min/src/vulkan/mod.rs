@@ -54,6 +54,10 @@ pub(crate) struct Executor {
     inputs: Vec<Route>,
     outputs: Vec<Route>,
     allocated: u64,
+    /// Per-dispatch timestamps (`SessionOptions::profile`): dispatches of each program.
+    profile: Option<Vec<usize>>,
+    /// Program of the last run.
+    last_program: usize,
     /// Declared last so it is dropped after `Executor::drop` has freed everything above.
     ctx: Context,
 }
@@ -65,7 +69,9 @@ fn align_up(v: u64, a: u64) -> u64 {
 impl Executor {
     /// Creates every Vulkan object for `m`. The caller has verified `m` against this
     /// context's limits. `map_pools: false` forces staging even for host-visible pools.
-    pub(crate) fn new(ctx: Context, m: &Manifest, kernels_section: &[u8], weights_section: &[u8], inputs: &[IoSlot], outputs: &[IoSlot], map_pools: bool) -> Result<Self> {
+    /// `profile`: a timestamp after every dispatch, read by [`Backend::dispatch_ns`].
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(ctx: Context, m: &Manifest, kernels_section: &[u8], weights_section: &[u8], inputs: &[IoSlot], outputs: &[IoSlot], map_pools: bool, profile: bool) -> Result<Self> {
         // Every kernel is checked (language, limits, SPIR-V length and magic) before any
         // memory is allocated or any weight copied.
         let mut code = Vec::with_capacity(m.kernels.len());
@@ -87,6 +93,8 @@ impl Executor {
             inputs: Vec::new(),
             outputs: Vec::new(),
             allocated: 0,
+            profile: profile.then(|| m.programs.iter().map(|p| p.dispatches.len()).collect()),
+            last_program: 0,
             ctx,
         };
         // From here on, an early return drops `ex`, which destroys what exists so far.
@@ -146,7 +154,9 @@ impl Executor {
         self.fence = unsafe { d.create_fence(&vk::FenceCreateInfo::default(), None) }.map_err(|e| Error::vk("vkCreateFence", e))?;
         self.transfer_cb = self.allocate_command_buffers(1)?.first().copied().unwrap_or_default();
         if self.ctx.timestamp_valid_bits > 0 {
-            let info = vk::QueryPoolCreateInfo::default().query_type(vk::QueryType::TIMESTAMP).query_count(2);
+            let per_dispatch = self.profile.as_ref().and_then(|p| p.iter().max().copied()).unwrap_or(0);
+            let count = u32::try_from(per_dispatch.saturating_add(2)).map_err(|_| Error::Unsupported { what: "more than 2^32 dispatches to profile".into() })?;
+            let info = vk::QueryPoolCreateInfo::default().query_type(vk::QueryType::TIMESTAMP).query_count(count);
             // SAFETY: valid create info.
             self.query_pool = unsafe { d.create_query_pool(&info, None) }.map_err(|e| Error::vk("vkCreateQueryPool", e))?;
         }
@@ -219,6 +229,7 @@ impl Executor {
                 pools: &self.pools,
                 staging: self.staging.buffer,
                 query_pool: self.query_pool,
+                profile: self.profile.is_some(),
                 inputs: &inputs,
                 outputs: &outputs,
             };
@@ -245,6 +256,7 @@ impl Executor {
             }
         }
         commands::submit_and_wait(&self.ctx.device, self.ctx.queue, self.fence, &[cb])?;
+        self.last_program = index;
         for (i, out) in outputs.iter_mut().enumerate() {
             let Some(r) = self.outputs.get(i).filter(|_| writes.contains(&i)) else { continue };
             let (map, at) = match r.staging {
@@ -275,7 +287,41 @@ impl Executor {
     }
 }
 
+impl Executor {
+    /// GPU nanoseconds of each dispatch of the last run, from the timestamp written after
+    /// it (the first from the program's start); `None` unless profiling.
+    fn dispatch_times(&self) -> Result<Option<Vec<u64>>> {
+        let Some(n) = self.profile.as_ref().and_then(|p| p.get(self.last_program).copied()) else { return Ok(None) };
+        if self.query_pool == vk::QueryPool::null() {
+            return Ok(None);
+        }
+        let mut ts = vec![0u64; n + 2];
+        let flags = vk::QueryResultFlags::TYPE_64 | vk::QueryResultFlags::WAIT;
+        // SAFETY: queries 0..n+2 were reset and written by the last program's submission,
+        // which was waited for.
+        unsafe { self.ctx.device.get_query_pool_results(self.query_pool, 0, &mut ts, flags) }
+            .map_err(|e| Error::vk("vkGetQueryPoolResults", e))?;
+        let bits = self.ctx.timestamp_valid_bits;
+        let mask = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        let period = f64::from(self.ctx.timestamp_period_ns);
+        let mut prev = ts[0];
+        let times = ts[2..]
+            .iter()
+            .map(|&t| {
+                let d = t.wrapping_sub(prev) & mask;
+                prev = t;
+                (d as f64 * period).round() as u64
+            })
+            .collect();
+        Ok(Some(times))
+    }
+}
+
 impl Backend for Executor {
+    fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
+        self.dispatch_times()
+    }
+
     fn device_name(&self) -> &str {
         &self.ctx.name
     }
