@@ -178,6 +178,16 @@ impl<'a> KernelBuilder<'a> {
     pub fn wg_conv(&self) -> u32 {
         self.target.tuning.workgroup_size_conv
     }
+    /// Lanes of a workgroup-cooperative kernel: the largest power of two within 256 and
+    /// the target's workgroup limit (reductions halve it step by step).
+    pub fn wg_cooperative(&self) -> u32 {
+        let limit = self.target.limits.max_compute_workgroup_invocations.clamp(1, 256);
+        if limit.is_power_of_two() {
+            limit
+        } else {
+            limit.next_power_of_two() / 2
+        }
+    }
     /// The descriptor templates see for `t` bound as `name` (see [`helpers::TensorDesc`]).
     pub fn desc(&self, name: &str, t: TensorId) -> Result<helpers::TensorDesc, CodegenError> {
         let p = self.physical.get(&t).ok_or_else(|| self.err(format!("tensor '{}' has no physical descriptor", self.graph.tensor(t).name)))?;

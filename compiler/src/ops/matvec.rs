@@ -6,9 +6,6 @@
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
 use crate::ir::{numel, TensorId};
 
-/// Lanes of one workgroup (fewer when the target allows fewer).
-const WORKGROUP: u32 = 256;
-
 /// The int4 packing of a MatMulQ4 weight: its scales and rows per scale.
 pub struct Q4 {
     pub scale: TensorId,
@@ -33,8 +30,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         "f16" => 16,
         _ => 32,
     };
-    let limit = kb.target.limits.max_compute_workgroup_invocations.min(WORKGROUP);
-    let wg = if limit.is_power_of_two() { limit } else { limit.next_power_of_two() / 2 };
+    let wg = kb.wg_cooperative();
     if wg < 2 * cols {
         return Ok(false);
     }

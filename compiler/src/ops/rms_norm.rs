@@ -72,7 +72,10 @@ impl Op for RmsNorm {
         let norm_names: Vec<String> = (a..shape.len()).map(|d| format!("c{d}")).collect();
         let idx: Vec<String> = row_names.iter().chain(&norm_names).cloned().collect();
         let refs: Vec<&str> = idx.iter().map(String::as_str).collect();
-        let spec = KernelSpec::new("rms_norm", numel(&rows).unwrap_or(0) as u64, k.wg_elementwise())
+        // One workgroup per row: a decode step normalizes a single row, which one lane
+        // looping over it would leave the GPU idle for.
+        let wg = k.wg_cooperative();
+        let spec = KernelSpec::cooperative("rms_norm", numel(&rows).unwrap_or(0) as u64, wg)
             .read("x", x)
             .read("scale", s)
             .write("y", y)
@@ -83,6 +86,8 @@ impl Op for RmsNorm {
             .param("idx", idx.clone())
             .param("len", numel(&norm).unwrap_or(0))
             .param("epsilon", self.epsilon)
+            .param("wg", wg)
+            .param("half_wg", wg / 2)
             .epilogue_at(&refs);
         k.emit(spec);
         Ok(())
