@@ -271,6 +271,13 @@ impl Executor {
         self.gpu_ns()
     }
 
+    /// Nanoseconds between two timestamps of this queue (wrapping at its valid bits).
+    fn elapsed_ns(&self, from: u64, to: u64) -> u64 {
+        let bits = self.ctx.timestamp_valid_bits;
+        let mask = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+        ((to.wrapping_sub(from) & mask) as f64 * f64::from(self.ctx.timestamp_period_ns)).round() as u64
+    }
+
     fn gpu_ns(&self) -> Result<Option<u64>> {
         if self.query_pool == vk::QueryPool::null() {
             return Ok(None);
@@ -280,10 +287,7 @@ impl Executor {
         // SAFETY: both queries were written by the submission just waited for.
         unsafe { self.ctx.device.get_query_pool_results(self.query_pool, 0, &mut ts, flags) }
             .map_err(|e| Error::vk("vkGetQueryPoolResults", e))?;
-        let bits = self.ctx.timestamp_valid_bits;
-        let mask = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
-        let ticks = ts[1].wrapping_sub(ts[0]) & mask;
-        Ok(Some((ticks as f64 * f64::from(self.ctx.timestamp_period_ns)).round() as u64))
+        Ok(Some(self.elapsed_ns(ts[0], ts[1])))
     }
 }
 
@@ -301,16 +305,13 @@ impl Executor {
         // which was waited for.
         unsafe { self.ctx.device.get_query_pool_results(self.query_pool, 0, &mut ts, flags) }
             .map_err(|e| Error::vk("vkGetQueryPoolResults", e))?;
-        let bits = self.ctx.timestamp_valid_bits;
-        let mask = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
-        let period = f64::from(self.ctx.timestamp_period_ns);
         let mut prev = ts[0];
         let times = ts[2..]
             .iter()
             .map(|&t| {
-                let d = t.wrapping_sub(prev) & mask;
+                let ns = self.elapsed_ns(prev, t);
                 prev = t;
-                (d as f64 * period).round() as u64
+                ns
             })
             .collect();
         Ok(Some(times))

@@ -49,18 +49,13 @@ impl RopeScaling {
             "default" => Ok(RopeScaling::None),
             "linear" => Ok(RopeScaling::Linear { factor: num("factor", None)? }),
             "llama3" => {
-                let s = RopeScaling::Llama3 {
-                    factor: num("factor", None)?,
-                    low_freq_factor: num("low_freq_factor", None)?,
-                    high_freq_factor: num("high_freq_factor", None)?,
-                    original_max_positions: num("original_max_position_embeddings", None)?,
-                };
-                if let RopeScaling::Llama3 { low_freq_factor, high_freq_factor, .. } = s {
-                    if high_freq_factor <= low_freq_factor {
-                        return Err(bad(format!("rope_scaling high_freq_factor {high_freq_factor} must exceed low_freq_factor {low_freq_factor}")));
-                    }
+                let factor = num("factor", None)?;
+                let (low_freq_factor, high_freq_factor) = (num("low_freq_factor", None)?, num("high_freq_factor", None)?);
+                if high_freq_factor <= low_freq_factor {
+                    return Err(bad(format!("rope_scaling high_freq_factor {high_freq_factor} must exceed low_freq_factor {low_freq_factor}")));
                 }
-                Ok(s)
+                let original_max_positions = num("original_max_position_embeddings", None)?;
+                Ok(RopeScaling::Llama3 { factor, low_freq_factor, high_freq_factor, original_max_positions })
             }
             other => Err(bad(format!("rope_scaling type '{other}' is not supported (default, linear, llama3); its frequencies change with the sequence length at run time"))),
         }
