@@ -24,6 +24,7 @@ ap.add_argument("--prompt", type=int, default=1024)
 ap.add_argument("--new", type=int, default=256)
 ap.add_argument("--chunk", type=int, default=128)
 ap.add_argument("--quant", action="append", default=[], help="weight formats to bench (default f16)")
+ap.add_argument("--skip-torch", action="store_true", help="bench driftc only (transformers already measured in this run)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -64,6 +65,22 @@ for shape in a.bench:
         print(f"{shape}: checkpoint in {time.time() - t0:.0f} s")
     rng = np.random.RandomState(0)
     ids = rng.randint(0, 128000, size=a.prompt)
+    cfg = json.load(open(os.path.join(ckpt, "config.json")))
+    # Device copy bandwidth in this run (read + write bytes per second), the yardstick of #8.
+    import torch
+    src = torch.empty(1 << 30, dtype=torch.uint8, device="cuda"); dst = torch.empty_like(src)
+    for _ in range(3):
+        dst.copy_(src)
+    torch.cuda.synchronize(); t0 = time.perf_counter()
+    for _ in range(20):
+        dst.copy_(src)
+    torch.cuda.synchronize()
+    copy_bw = 20 * 2 * src.numel() / (time.perf_counter() - t0)
+    del src, dst
+    torch.cuda.empty_cache()
+    print(f"{shape}: device copy (torch, 1 GiB) {copy_bw / 1e9:.0f} GB/s read + write", flush=True)
+    hd = cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
+    params_embed = cfg["vocab_size"] * cfg["hidden_size"]
     for q in a.quant or ["f16"]:
         b = os.path.join(a.outdir, f"{shape}.{a.target}.{q.replace('/', '')}.bundle")
         t0 = time.time()
@@ -72,10 +89,23 @@ for shape in a.bench:
         print(f"{shape} {q}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}; bundle {os.path.getsize(b)} B", flush=True)
         r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json"))
         print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
-        # Per-kernel GPU time of one decode step (timestamps after every dispatch).
-        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids[:16])), "--max-new-tokens", "4", "--ignore-eos", "--profile"], capture_output=True, text=True)
+        # Bytes one decode step reads: the weights section (less the embedding table when it
+        # is not also the LM head: decode gathers one row of it; its share estimated by
+        # parameter count) plus the KV cache up to the mean decode position.
+        wbytes = int(sh(a.driftc, "inspect", b).split("weights ")[1].split(" B")[0])
+        if not cfg.get("tie_word_embeddings", False):
+            total = params_embed * 2 + cfg["num_hidden_layers"] * (cfg["hidden_size"] * (cfg["num_attention_heads"] + 2 * cfg["num_key_value_heads"]) * hd + cfg["num_attention_heads"] * hd * cfg["hidden_size"] + 3 * cfg["hidden_size"] * cfg["intermediate_size"])
+            wbytes -= int(wbytes * params_embed / total)
+        kv = cfg["num_hidden_layers"] * 2 * cfg["num_key_value_heads"] * hd * (a.prompt + a.new / 2) * (4 if q == "f32" else 2)
+        bw = (wbytes + kv) * r["decode_tok_s"]
+        print(f"{shape} {q}: decode reads {(wbytes + kv) / 1e9:.3f} GB per token -> {bw / 1e9:.0f} GB/s = {100 * bw / copy_bw:.0f}% of the copy bandwidth", flush=True)
+        # Per-kernel GPU time of one decode step after the whole prompt (timestamps after
+        # every dispatch of the last step, at position PROMPT + 2).
+        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile"], capture_output=True, text=True)
         print(f"{shape} {q} decode step profile:\n{p.stderr.strip()}", flush=True)
         os.remove(b)
+    if a.skip_torch:
+        continue
     # transformers on the same checkpoint: bf16, eager attention, its KV cache.
     m = LlamaForCausalLM.from_pretrained(ckpt, torch_dtype=torch.bfloat16).cuda().eval()
     x = torch.tensor(np.array([ids]), device="cuda")
@@ -90,7 +120,27 @@ for shape in a.bench:
             o = m(nxt, past_key_values=past, use_cache=True)
             past, nxt = o.past_key_values, o.logits[:, -1:].argmax(-1)
         torch.cuda.synchronize(); dec = time.perf_counter() - t0
-    print(f"| {shape} | transformers {torch.__version__} bf16 eager | {a.prompt / pre:.0f} | {(a.new - 1) / dec:.1f} |")
+    print(f"| {shape} | transformers {torch.__version__} bf16 eager | {a.prompt / pre:.0f} | {(a.new - 1) / dec:.1f} |", flush=True)
+    # transformers' best setting: static KV cache, whose decode step generate() compiles
+    # with torch.compile; prefill = a 1-token generate, decode = the rest of an a.new one.
+    try:
+        import transformers
+        m.generation_config.cache_implementation = "static"
+        kw = dict(do_sample=False, cache_implementation="static", pad_token_id=0)
+        with torch.no_grad():
+            t0 = time.time()
+            for _ in range(2):
+                m.generate(x, max_new_tokens=a.new, min_new_tokens=a.new, **kw)
+            warm = time.time() - t0
+            torch.cuda.synchronize(); t0 = time.perf_counter()
+            m.generate(x, max_new_tokens=1, min_new_tokens=1, **kw)
+            torch.cuda.synchronize(); one = time.perf_counter() - t0
+            torch.cuda.synchronize(); t0 = time.perf_counter()
+            m.generate(x, max_new_tokens=a.new, min_new_tokens=a.new, **kw)
+            torch.cuda.synchronize(); full = time.perf_counter() - t0
+        print(f"| {shape} | transformers {transformers.__version__} bf16 static cache + torch.compile (warm-up {warm:.0f} s) | {a.prompt / one:.0f} | {(a.new - 1) / (full - one):.1f} |", flush=True)
+    except Exception as e:  # report and go on: the eager row stands
+        print(f"{shape}: transformers static cache + compile failed: {type(e).__name__}: {e}", flush=True)
     del m
     torch.cuda.empty_cache()
 sys.exit(0 if ok else 1)

@@ -380,7 +380,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         }
         let (grid, stride) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
             .ok_or_else(|| CompileError::Target(format!("node '{}': {} invocations exceed target '{}' grid limits", node.name, spec.invocations, target.name)))?;
-        let src = render(&tera, lang, spec.template, &rbs, &spec.params, &epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative)
+        let src = render(&tera, lang, spec.template, &rbs, &spec.params, &epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some(spec.shared_per_lane))
             .map_err(|m| CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: m })?;
         let vfail = |stage: &'static str, message: String| CodegenError::Validate { kernel: spec.template.into(), template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), stage, message };
         let (blob, text): (Vec<u8>, Option<String>) = match blang {
@@ -428,7 +428,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                     workgroup_size: [spec.workgroup, 1, 1],
                     bindings: ranges.iter().map(|(_, a)| if *a == Access::Write { bundle::Access::ReadWrite } else { bundle::Access::Read }).collect(),
                     push_constant_bytes: 0,
-                    shared_memory_bytes: if spec.cooperative { spec.workgroup.saturating_mul(4) } else { 0 },
+                    shared_memory_bytes: spec.shared_bytes(),
                 });
                 sources.push((name.clone(), src.clone()));
                 if let Some(t) = text {
@@ -444,9 +444,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             }
         }
         max_wg = max_wg.max(spec.workgroup);
-        if spec.cooperative {
-            max_shared = max_shared.max(spec.workgroup.saturating_mul(4));
-        }
+        max_shared = max_shared.max(spec.shared_bytes());
         let dispatch = Dispatch { kernel, label: node.name.clone(), bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
         emitted.push((p.node, dispatch, ranges));
     }

@@ -202,3 +202,33 @@ fn score_matches_transformers_log_probs() {
     }
     assert!(s.perplexity().is_finite());
 }
+
+/// Past one 256-key tile of the attention kernels and past the config's 64 positions
+/// (`--max-context 640`): teacher-forced scores over 600 tokens and 32 greedy tokens after
+/// a 560-token prompt match transformers on the same checkpoint
+/// (scripts/make_long_context_golden.py), on Vulkan and OpenCL.
+#[test]
+fn long_context_matches_transformers() {
+    let case = load_case("llama_tiny");
+    let tokens = ids("inputs/long_ids.npy");
+    let want_lp = npy::read(&repo().join("golden/models/llama_tiny/outputs/long_log_probs.npy")).expect("npy reads").as_f32();
+    let want_top1 = ids("outputs/long_top1.npy");
+    let want_gen = ids("outputs/long_generated_ids.npy");
+    let mut opts = case.options(Some(Precision::F32));
+    opts.import.max_context = Some(640);
+    for target in ["lavapipe", "pocl"] {
+        let t = driftc::target::Target::load(target).expect("target");
+        let c = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("{target}: {e}"));
+        let b = Bundle::from_vec(c.bundle).expect("bundle opens");
+        let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));
+        let s = g.score(&tokens).unwrap_or_else(|e| panic!("{target}: {e}"));
+        assert_eq!(s.log_probs.len(), want_lp.len(), "{target}");
+        let worst = s.log_probs.iter().zip(&want_lp).map(|(a, &b)| (a - f64::from(b)).abs()).fold(0.0, f64::max);
+        assert!(worst < 1e-3, "{target}: log-probabilities differ from transformers' by up to {worst}");
+        let agree = s.top1.iter().zip(&want_top1).filter(|(a, b)| a == b).count();
+        assert_eq!(agree, want_top1.len(), "{target}: top-1 agrees at {agree} of {} positions", want_top1.len());
+        g.reset();
+        let r = g.generate(&tokens[..560], want_gen.len(), &Sampling::greedy(), &[], |_| true).unwrap_or_else(|e| panic!("{target}: {e}"));
+        assert_eq!(r.ids, want_gen, "{target}: greedy tokens after 560 differ from transformers'");
+    }
+}

@@ -102,18 +102,29 @@ pub struct KernelSpec {
     /// Workgroup-cooperative kernel: `invocations` is a whole number of workgroups, the
     /// body sees `group` (its workgroup, clamped to the last real one) and `lane` (its
     /// index inside it) instead of `i`, every invocation reaches the body (no early
-    /// return, so it may use barriers), and `drift_shared`, one f32 per lane of workgroup
-    /// memory, is declared for it.
+    /// return, so it may use barriers), and `drift_shared`, `shared_per_lane` f32s per lane
+    /// of workgroup memory, is declared for it.
     pub cooperative: bool,
+    /// Length of `drift_shared` in f32s per lane (cooperative kernels; 1 unless asked).
+    pub shared_per_lane: u32,
 }
 
 impl KernelSpec {
     pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
-        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false }
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1 }
     }
     /// A workgroup-cooperative kernel of `groups` workgroups (see [`KernelSpec::cooperative`]).
     pub fn cooperative(template: &'static str, groups: u64, workgroup: u32) -> Self {
         KernelSpec { cooperative: true, ..KernelSpec::new(template, groups.saturating_mul(workgroup as u64), workgroup) }
+    }
+    /// Gives a cooperative kernel `floats` f32s of `drift_shared` per lane.
+    pub fn shared_per_lane(mut self, floats: u32) -> Self {
+        self.shared_per_lane = floats.max(1);
+        self
+    }
+    /// Bytes of workgroup memory the kernel declares (0 unless cooperative).
+    pub fn shared_bytes(&self) -> u32 {
+        if self.cooperative { self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4) } else { 0 }
     }
     pub fn read(mut self, name: &str, t: TensorId) -> Self {
         self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None });

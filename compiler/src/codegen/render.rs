@@ -28,6 +28,7 @@ templates!(
     "matmul_q4",
     "gather_q4",
     "cached_attention",
+    "cached_attention_wg",
     "conv2d_direct",
     "matmul",
     "copy_permute",
@@ -122,8 +123,9 @@ fn elem_type(lang: Lang, elem: &str) -> &'static str {
 }
 
 /// Renders one kernel. `stride_y` is the number of invocations per grid row (see
-/// `grid_for`); `n` the number of invocations that do work; `cooperative`: see
-/// [`super::KernelSpec::cooperative`].
+/// `grid_for`); `n` the number of invocations that do work; `cooperative`: for a
+/// workgroup-cooperative kernel (see [`super::KernelSpec::cooperative`]), its f32s of
+/// `drift_shared` per lane.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     tera: &Tera,
@@ -135,7 +137,7 @@ pub fn render(
     workgroup: u32,
     stride_y: u64,
     n: u64,
-    cooperative: bool,
+    cooperative: Option<u32>,
 ) -> Result<String, String> {
     let mut ctx = Context::new();
     for (k, v) in params {
@@ -173,10 +175,11 @@ pub fn render(
                 }
             }
             out.push_str(&lib);
-            if cooperative {
+            if let Some(per_lane) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
+                let shared = u64::from(workgroup) * u64::from(per_lane);
                 out.push_str(&format!(
-                    "\nvar<workgroup> drift_shared: array<f32, {workgroup}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let group: u32 = min(wid.x + wid.y * {per_row}u, {}u);\n    let lane: u32 = lid.x;\n{body}}}\n",
+                    "\nvar<workgroup> drift_shared: array<f32, {shared}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let group: u32 = min(wid.x + wid.y * {per_row}u, {}u);\n    let lane: u32 = lid.x;\n{body}}}\n",
                     groups.saturating_sub(1)
                 ));
             } else {
@@ -202,10 +205,11 @@ pub fn render(
                 })
                 .collect();
             out.push_str(&lib);
-            let head = if cooperative {
+            let head = if let Some(per_lane) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
+                let shared = u64::from(workgroup) * u64::from(per_lane);
                 format!(
-                    "    __local float drift_shared[{workgroup}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
+                    "    __local float drift_shared[{shared}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
                     groups.saturating_sub(1)
                 )
             } else {

@@ -1,9 +1,12 @@
 //! CachedAttention (driftc-internal, built by the LLM frontend): causal attention of a
 //! chunk of T query tokens at positions `position .. position + T` over a layer's KV
 //! cache, with grouped-query heads, an optional sliding window and optional logit
-//! soft-capping (Gemma 2). One invocation per (head, query, chunk of value columns) with an
-//! online softmax: no score matrix exists, and keys past the query's position are never
-//! read (the cache rows there may hold anything).
+//! soft-capping (Gemma 2). Kernel: one workgroup per (head, query) when the head size is a
+//! power of two within the workgroup (`cached_attention_wg`: the lanes score a tile of keys
+//! at once and share the online softmax through workgroup memory, so a decode step's few
+//! queries still fill the GPU); otherwise one invocation per (head, query, chunk of value
+//! columns). Either way no score matrix exists, and keys past the query's position are
+//! never read (the cache rows there may hold anything).
 //!
 //! Inputs: Q [1, H, T, D] (RoPE applied), K cache [1, Hkv, C, D], V cache [1, Hkv, C, D],
 //! position [1] (integer). Output [1, H, T, D]. Query head h reads cache head
@@ -102,6 +105,31 @@ impl Op for CachedAttention {
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
         let g = geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
+        let window = g.ctx.min(if self.window == 0 { g.ctx } else { self.window });
+        let windowed = self.window > 0 && self.window < g.ctx;
+        let wg = kb.wg_cooperative();
+        if g.d.is_power_of_two() && g.d <= wg as usize && wg >= 2 {
+            let spec = KernelSpec::cooperative("cached_attention_wg", (g.heads * g.t) as u64, wg)
+                .shared_per_lane(2)
+                .read("q", q)
+                .read("k", k)
+                .read("v", v)
+                .read("position", p)
+                .write("y", y)
+                .param("t", g.t)
+                .param("d", g.d)
+                .param("ctx", g.ctx)
+                .param("group", g.heads / g.kv_heads)
+                .param("wg", wg)
+                .param("half_wg", wg / 2)
+                .param("key_groups", wg as usize / g.d)
+                .param("scale", self.scale)
+                .param("softcap", self.softcap)
+                .param("window", window)
+                .param("windowed", windowed);
+            kb.emit(spec);
+            return Ok(());
+        }
         let chunk = g.d.min(VALUE_CHUNK).max(1);
         let chunks = g.d.div_ceil(chunk);
         let rows = vec![g.heads, g.t, chunks];
@@ -118,8 +146,8 @@ impl Op for CachedAttention {
             .param("chunk", chunk)
             .param("scale", self.scale)
             .param("softcap", self.softcap)
-            .param("window", g.ctx.min(if self.window == 0 { g.ctx } else { self.window }))
-            .param("windowed", self.window > 0 && self.window < g.ctx);
+            .param("window", window)
+            .param("windowed", windowed);
         kb.emit(spec);
         Ok(())
     }
