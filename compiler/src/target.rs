@@ -141,6 +141,10 @@ pub struct Limits {
     pub memory_budget_bytes: u64,
 }
 
+fn default_matvec_workgroup() -> u32 {
+    256
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tuning {
@@ -148,6 +152,10 @@ pub struct Tuning {
     pub workgroup_size_elementwise: u32,
     /// Workgroup size for convolution and matrix kernels.
     pub workgroup_size_conv: u32,
+    /// Lanes of the decode matrix-vector kernel (a power of two; more lanes keep more
+    /// weight loads in flight per workgroup). Default 256.
+    #[serde(default = "default_matvec_workgroup")]
+    pub workgroup_size_matvec: u32,
     /// Storage preferred for intermediate activations (graph inputs and outputs are
     /// always buffers). `buffer` everywhere; `texture2d` on OpenCL targets with images.
     /// `driftc compile --storage` overrides it.
@@ -180,6 +188,7 @@ impl Target {
         for (what, wg) in [
             ("tuning.workgroup_size_elementwise", self.tuning.workgroup_size_elementwise),
             ("tuning.workgroup_size_conv", self.tuning.workgroup_size_conv),
+            ("tuning.workgroup_size_matvec", self.tuning.workgroup_size_matvec),
         ] {
             if wg == 0 || wg > self.limits.max_compute_workgroup_invocations {
                 return Err(invalid(format!(
@@ -187,6 +196,9 @@ impl Target {
                     self.limits.max_compute_workgroup_invocations
                 )));
             }
+        }
+        if !self.tuning.workgroup_size_matvec.is_power_of_two() {
+            return Err(invalid(format!("tuning.workgroup_size_matvec {} is not a power of two", self.tuning.workgroup_size_matvec)));
         }
         if self.default_precision == Precision::F16 && !self.features.fp16 {
             return Err(invalid("default_precision is f16 but features.fp16 is false".into()));

@@ -192,7 +192,12 @@ impl<'a> KernelBuilder<'a> {
     /// Lanes of a workgroup-cooperative kernel: the largest power of two within 256 and
     /// the target's workgroup limit (reductions halve it step by step).
     pub fn wg_cooperative(&self) -> u32 {
-        let limit = self.target.limits.max_compute_workgroup_invocations.clamp(1, 256);
+        self.wg_cooperative_up_to(256)
+    }
+    /// As [`Self::wg_cooperative`] with a cap of `cap` lanes instead of 256: kernels that
+    /// stream memory (matvec) keep more loads in flight per workgroup with more lanes.
+    pub fn wg_cooperative_up_to(&self, cap: u32) -> u32 {
+        let limit = self.target.limits.max_compute_workgroup_invocations.clamp(1, cap.max(1));
         if limit.is_power_of_two() {
             limit
         } else {

@@ -30,7 +30,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         "f16" => 16,
         _ => 32,
     };
-    let wg = kb.wg_cooperative();
+    let wg = kb.wg_cooperative_up_to(kb.target.tuning.workgroup_size_matvec);
     if wg < 2 * cols {
         return Ok(false);
     }

@@ -23,7 +23,6 @@ use super::{Error, LlmOptions, Quant, INT4_BLOCK};
 use crate::front::safetensors::Checkpoint;
 use crate::ir::{DType, Graph, ProgramSpec, Role, TensorId, Value};
 use crate::ops::cached_attention::CachedAttention;
-use crate::ops::concat::Concat;
 use crate::ops::elementwise::{ElementwiseOp, Kind};
 use crate::ops::gather::Gather;
 use crate::ops::kv_cache_write::KvCacheWrite;
@@ -32,7 +31,7 @@ use crate::ops::matmul::MatMul;
 use crate::ops::matmul_q4::MatMulQ4;
 use crate::ops::reshape::{Kind as ReshapeKind, ReshapeOp};
 use crate::ops::rms_norm::RmsNorm;
-use crate::ops::slice::Slice;
+use crate::ops::rotary::Rotary;
 use crate::ops::transpose::Transpose;
 
 /// The fields of config.json the graph depends on.
@@ -297,32 +296,25 @@ impl Ctx<'_> {
         self.b.op(&name, Box::new(Transpose { perm: Some(perm.to_vec()) }), &[x])
     }
 
-    /// [1, T, n·d] → [1, n, T, d]
+    /// [1, T, n·d] → [1, n, T, d]; for one token (decode) a reshape alone, which costs
+    /// no dispatch.
     fn heads(&mut self, name: &str, x: TensorId, n: usize) -> Result<TensorId, Error> {
         let d = self.c.head_dim() as i64;
+        if self.t == 1 {
+            return self.reshape(name, x, &[1, n as i64, 1, d]);
+        }
         let r = self.reshape(&format!("{name}.split"), x, &[1, self.t as i64, n as i64, d])?;
         self.transpose(name, r, &[0, 2, 1, 3])
     }
 
-    /// HF rotate_half RoPE: x·cos + concat(−x₂, x₁)·sin on the last axis.
-    fn rope(&mut self, name: &str, x: TensorId, cos: TensorId, sin: TensorId) -> Result<TensorId, Error> {
-        let half = (self.c.head_dim() / 2) as i64;
-        let full = self.n(name);
-        let part = |b: &mut Self, tag: &str, lo: i64, hi: i64| -> Result<TensorId, Error> {
-            let name = &full;
-            let (s, e, a) = (b.b.ints(&format!("{name}.{tag}.starts"), &[lo]), b.b.ints(&format!("{name}.{tag}.ends"), &[hi]), b.b.ints(&format!("{name}.{tag}.axes"), &[3]));
-            b.b.op(&format!("{name}.{tag}"), Box::new(Slice { attrs: None }), &[x, s, e, a])
-        };
-        let x1 = part(self, "x1", 0, half)?;
-        let x2 = part(self, "x2", half, 2 * half)?;
-        let neg = self.ew(&format!("{name}.neg"), Kind::Neg, &[x2])?;
-        let rot = self.b.op(&format!("{full}.rotate_half"), Box::new(Concat { axis: 3 }), &[neg, x1])?;
-        let a = self.ew(&format!("{name}.cos"), Kind::Mul, &[x, cos])?;
-        let r = self.ew(&format!("{name}.sin"), Kind::Mul, &[rot, sin])?;
-        self.ew(name, Kind::Add, &[a, r])
+    /// HF rotate_half RoPE (x·cos + concat(−x₂, x₁)·sin on the last axis) as one
+    /// RotaryEmbedding: pairs (i, i + d/2) turned by the angles of rows `pos_ids` [1, T] of
+    /// the [ctx, d/2] tables.
+    fn rope(&mut self, name: &str, x: TensorId, cos: TensorId, sin: TensorId, pos_ids: TensorId) -> Result<TensorId, Error> {
+        self.b.op(&self.n(name), Box::new(Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 }), &[x, cos, sin, pos_ids])
     }
 
-    fn layer(&mut self, l: usize, x: TensorId, rope: (TensorId, TensorId), position: TensorId, cache: (TensorId, TensorId)) -> Result<TensorId, Error> {
+    fn layer(&mut self, l: usize, x: TensorId, rope: (TensorId, TensorId, TensorId), position: TensorId, cache: (TensorId, TensorId)) -> Result<TensorId, Error> {
         let c = self.c.clone();
         let (h, d) = (c.hidden, c.head_dim());
         let p = format!("model.layers.{l}");
@@ -336,8 +328,8 @@ impl Ctx<'_> {
         let q = self.heads(&format!("{p}.q"), q, c.heads)?;
         let k = self.heads(&format!("{p}.k"), k, c.kv_heads)?;
         let v = self.heads(&format!("{p}.v"), v, c.kv_heads)?;
-        let q = self.rope(&format!("{p}.q_rope"), q, rope.0, rope.1)?;
-        let k = self.rope(&format!("{p}.k_rope"), k, rope.0, rope.1)?;
+        let q = self.rope(&format!("{p}.q_rope"), q, rope.0, rope.1, rope.2)?;
+        let k = self.rope(&format!("{p}.k_rope"), k, rope.0, rope.1, rope.2)?;
         let kc = self.b.op(&self.n(&format!("{p}.k_cache_write")), Box::new(KvCacheWrite), &[cache.0, k, position])?;
         let vc = self.b.op(&self.n(&format!("{p}.v_cache_write")), Box::new(KvCacheWrite), &[cache.1, v, position])?;
         let att = match &c.gemma2 {
@@ -345,7 +337,7 @@ impl Ctx<'_> {
             Some(gm) => CachedAttention { scale: gm.query_pre_attn_scalar.powf(-0.5), softcap: gm.attn_softcap, window: if gm.sliding.get(l).copied().unwrap_or(false) { gm.window } else { 0 } },
         };
         let o = self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?;
-        let o = self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])?;
+        let o = if self.t == 1 { o } else { self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])? };
         let o = self.reshape(&format!("{p}.merged"), o, &[1, self.t as i64, (c.heads * d) as i64])?;
         let wo = self.weight_t(&format!("{p}.self_attn.o_proj.weight"), h, c.heads * d)?;
         let o = self.matmul(&format!("{p}.o_proj"), o, wo)?;
@@ -417,9 +409,11 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         None
     };
     let d = c.head_dim();
+    // The tables repeat each angle for i and i + d/2; RotaryEmbedding takes one half.
     let (cos, sin) = rope::tables(ctx, d, c.rope_theta, &c.rope_scaling);
-    let cos = cx.b.konst("rope.cos", Value::f32(vec![ctx, d], cos));
-    let sin = cx.b.konst("rope.sin", Value::f32(vec![ctx, d], sin));
+    let half_rows = |t: &[f32]| -> Vec<f32> { t.chunks(d.max(1)).flat_map(|row| row.iter().take(d / 2).copied()).collect() };
+    let cos = cx.b.konst("rope.cos", Value::f32(vec![ctx, d / 2], half_rows(&cos)));
+    let sin = cx.b.konst("rope.sin", Value::f32(vec![ctx, d / 2], half_rows(&sin)));
     let mut caches = Vec::with_capacity(c.layers);
     for l in 0..c.layers {
         let mut state = |what: &str| {
@@ -456,13 +450,12 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
             let k = cx.b.konst(&cx.n("embed.scale"), Value::scalar_f32((c.hidden as f32).sqrt()));
             x = cx.ew("embed.scaled", Kind::Mul, &[x, k])?;
         }
-        // RoPE rows of positions position .. position + tokens.
+        // RoPE positions position .. position + tokens, as RotaryEmbedding's position_ids.
         let steps = cx.b.ints(&cx.n("rope.steps"), &(0..tokens as i64).collect::<Vec<_>>());
         let pos_ids = cx.ew("rope.positions", Kind::Add, &[position, steps])?;
-        let rc = cx.b.op(&cx.n("rope.cos_rows"), Box::new(Gather { axis: 0 }), &[cos, pos_ids])?;
-        let rs = cx.b.op(&cx.n("rope.sin_rows"), Box::new(Gather { axis: 0 }), &[sin, pos_ids])?;
+        let pos_ids = cx.reshape("rope.position_ids", pos_ids, &[1, tokens as i64])?;
         for (l, &cache) in caches.iter().enumerate() {
-            x = cx.layer(l, x, (rc, rs), position, cache)?;
+            x = cx.layer(l, x, (cos, sin, pos_ids), position, cache)?;
         }
         let x = cx.rms("model.norm", x, "model.norm.weight")?;
         let logits = match c.gemma2.as_ref().map(|g| g.final_softcap).filter(|&cap| cap > 0.0) {
