@@ -29,6 +29,7 @@ templates!(
     "gather_q4",
     "cached_attention",
     "cached_attention_wg",
+    "attention_combine",
     "conv2d_direct",
     "matmul",
     "copy_permute",

@@ -28,15 +28,15 @@ pub struct CachedAttention {
     pub window: usize,
 }
 
-struct Geometry {
-    heads: usize,
-    t: usize,
-    d: usize,
-    kv_heads: usize,
-    ctx: usize,
+pub(crate) struct Geometry {
+    pub(crate) heads: usize,
+    pub(crate) t: usize,
+    pub(crate) d: usize,
+    pub(crate) kv_heads: usize,
+    pub(crate) ctx: usize,
 }
 
-fn geometry(q: &[usize], k: &[usize], v: &[usize], p: &[usize]) -> Result<Geometry, OpError> {
+pub(crate) fn geometry(q: &[usize], k: &[usize], v: &[usize], p: &[usize]) -> Result<Geometry, OpError> {
     let (&[1, heads, t, d], &[1, kv_heads, ctx, d2]) = (q, k) else {
         return Err(invalid(format!("Q {q:?} and K cache {k:?} must be [1, H, T, D] and [1, Hkv, C, D]")));
     };
@@ -53,8 +53,43 @@ fn geometry(q: &[usize], k: &[usize], v: &[usize], p: &[usize]) -> Result<Geomet
 }
 
 impl CachedAttention {
+    /// Emits `cached_attention_wg` (one workgroup per head, query and split of the keys)
+    /// for inputs `qkvp`, writing `out`: with `splits` = 1 the attention output, else the
+    /// per-split partials of [`super::cached_attention_split`]. False when the head size
+    /// does not fit the kernel (not a power of two, or wider than the workgroup).
+    pub(crate) fn emit_workgroup(&self, kb: &mut KernelBuilder<'_>, g: &Geometry, qkvp: [crate::ir::TensorId; 4], splits: usize, out: crate::ir::TensorId) -> Result<bool, CodegenError> {
+        let wg = kb.wg_cooperative();
+        if !(g.d.is_power_of_two() && g.d <= wg as usize && wg >= 2) {
+            return Ok(false);
+        }
+        let [q, k, v, p] = qkvp;
+        let spec = KernelSpec::cooperative("cached_attention_wg", (g.heads * g.t * splits) as u64, wg)
+            .shared_per_lane(2)
+            .read("q", q)
+            .read("k", k)
+            .read("v", v)
+            .read("position", p)
+            .write("y", out)
+            .param("t", g.t)
+            .param("d", g.d)
+            .param("ctx", g.ctx)
+            .param("group", g.heads / g.kv_heads)
+            .param("wg", wg)
+            .param("half_wg", wg / 2)
+            .param("key_groups", wg as usize / g.d)
+            .param("splits", splits)
+            .param("m_at", format!("{}u", g.d))
+            .param("l_at", format!("{}u", g.d + 1))
+            .param("scale", self.scale)
+            .param("softcap", self.softcap)
+            .param("window", g.ctx.min(if self.window == 0 { g.ctx } else { self.window }))
+            .param("windowed", self.window > 0 && self.window < g.ctx);
+        kb.emit(spec);
+        Ok(true)
+    }
+
     /// Keys query position `p` attends: `lo..=hi`.
-    fn span(&self, p: usize, ctx: usize) -> (usize, usize) {
+    pub(crate) fn span(&self, p: usize, ctx: usize) -> (usize, usize) {
         let lo = if self.window > 0 { (p + 1).saturating_sub(self.window) } else { 0 };
         (lo, p.min(ctx.saturating_sub(1)))
     }
@@ -105,29 +140,7 @@ impl Op for CachedAttention {
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
         let g = geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
-        let window = g.ctx.min(if self.window == 0 { g.ctx } else { self.window });
-        let windowed = self.window > 0 && self.window < g.ctx;
-        let wg = kb.wg_cooperative();
-        if g.d.is_power_of_two() && g.d <= wg as usize && wg >= 2 {
-            let spec = KernelSpec::cooperative("cached_attention_wg", (g.heads * g.t) as u64, wg)
-                .shared_per_lane(2)
-                .read("q", q)
-                .read("k", k)
-                .read("v", v)
-                .read("position", p)
-                .write("y", y)
-                .param("t", g.t)
-                .param("d", g.d)
-                .param("ctx", g.ctx)
-                .param("group", g.heads / g.kv_heads)
-                .param("wg", wg)
-                .param("half_wg", wg / 2)
-                .param("key_groups", wg as usize / g.d)
-                .param("scale", self.scale)
-                .param("softcap", self.softcap)
-                .param("window", window)
-                .param("windowed", windowed);
-            kb.emit(spec);
+        if self.emit_workgroup(kb, &g, [q, k, v, p], 1, y)? {
             return Ok(());
         }
         let chunk = g.d.min(VALUE_CHUNK).max(1);
@@ -146,8 +159,8 @@ impl Op for CachedAttention {
             .param("chunk", chunk)
             .param("scale", self.scale)
             .param("softcap", self.softcap)
-            .param("window", window)
-            .param("windowed", windowed);
+            .param("window", g.ctx.min(if self.window == 0 { g.ctx } else { self.window }))
+            .param("windowed", self.window > 0 && self.window < g.ctx);
         kb.emit(spec);
         Ok(())
     }

@@ -35,7 +35,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         return Ok(false);
     }
     let slices = (wg / cols) as usize;
-    let rounds = rows / (4 * slices);
+    // Loads in flight per lane: 8 while every lane still gets a full round of them.
+    let unroll = if rows >= 8 * slices { 8 } else { 4 };
+    let rounds = rows / (unroll * slices);
     let y_rank = kb.shape(y).len().max(1);
     let names: Vec<String> = (0..y_rank).map(|d| format!("c{d}")).collect();
     let xlead: Vec<String> = vec!["0u".into(); kb.shape(x).len().saturating_sub(1)];
@@ -50,9 +52,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("cols", cols)
         .param("slices", slices)
         .param("half_slices", slices / 2)
-        .param("stride4", 4 * slices)
+        .param("unroll", unroll)
+        .param("stride", unroll * slices)
         .param("rounds", rounds)
-        .param("round_rows", rounds * 4 * slices)
+        .param("round_rows", rounds * unroll * slices)
         .param("rows", rows)
         .param("n", n)
         .param("last_col", n - 1)

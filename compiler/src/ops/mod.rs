@@ -20,6 +20,8 @@ pub mod norm_stats;
 
 pub mod attention;
 pub mod cached_attention;
+pub mod cached_attention_split;
+pub mod attention_combine;
 pub mod kv_cache_write;
 pub mod batchnorm;
 pub mod cast;

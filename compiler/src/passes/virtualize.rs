@@ -79,7 +79,7 @@ impl Physical {
 }
 
 /// Ops whose kernels view operands under another shape, so their tensors stay linear.
-const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "NormStats", "KvCacheWrite", "CachedAttention"];
+const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "NormStats", "KvCacheWrite", "CachedAttention", "CachedAttentionSplit", "AttentionCombine"];
 
 #[derive(Debug, Clone)]
 pub struct Virtualized {

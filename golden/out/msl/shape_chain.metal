@@ -107,8 +107,8 @@ struct main_Input {
     bool loop_init = true;
     while(true) {
         if (!loop_init) {
-            uint _e119 = q;
-            q = _e119 + 1u;
+            uint _e133 = q;
+            q = _e133 + 1u;
         }
         loop_init = false;
         uint _e30 = q;
@@ -118,75 +118,78 @@ struct main_Input {
         }
         {
             uint _e33 = q;
-            uint p0_ = (_e33 * 64u) + slice;
-            uint p1_ = p0_ + 16u;
-            uint p2_ = p1_ + 16u;
-            uint p3_ = p2_ + 16u;
-            float _e43 = a0_;
-            half _e49 = b_x[metal::min(unsigned(0u + static_cast<uint>(p0_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
-            half _e58 = b_w[metal::min(unsigned((static_cast<uint>(p0_) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-            a0_ = _e43 + (static_cast<float>(_e49) * static_cast<float>(_e58));
-            float _e62 = a1_;
-            half _e68 = b_x[metal::min(unsigned(0u + static_cast<uint>(p1_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
-            half _e77 = b_w[metal::min(unsigned((static_cast<uint>(p1_) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-            a1_ = _e62 + (static_cast<float>(_e68) * static_cast<float>(_e77));
-            float _e81 = a2_;
-            half _e87 = b_x[metal::min(unsigned(0u + static_cast<uint>(p2_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
-            half _e96 = b_w[metal::min(unsigned((static_cast<uint>(p2_) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-            a2_ = _e81 + (static_cast<float>(_e87) * static_cast<float>(_e96));
-            float _e100 = a3_;
-            half _e106 = b_x[metal::min(unsigned(0u + static_cast<uint>(p3_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
-            half _e115 = b_w[metal::min(unsigned((static_cast<uint>(p3_) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-            a3_ = _e100 + (static_cast<float>(_e106) * static_cast<float>(_e115));
+            uint p0_ = ((_e33 * 64u) + slice) + 0u;
+            uint _e39 = q;
+            uint p1_ = ((_e39 * 64u) + slice) + 16u;
+            uint _e45 = q;
+            uint p2_ = ((_e45 * 64u) + slice) + 32u;
+            uint _e51 = q;
+            uint p3_ = ((_e51 * 64u) + slice) + 48u;
+            float _e57 = a0_;
+            half _e63 = b_x[metal::min(unsigned(0u + static_cast<uint>(p0_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
+            half _e72 = b_w[metal::min(unsigned((static_cast<uint>(p0_) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+            a0_ = _e57 + (static_cast<float>(_e63) * static_cast<float>(_e72));
+            float _e76 = a1_;
+            half _e82 = b_x[metal::min(unsigned(0u + static_cast<uint>(p1_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
+            half _e91 = b_w[metal::min(unsigned((static_cast<uint>(p1_) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+            a1_ = _e76 + (static_cast<float>(_e82) * static_cast<float>(_e91));
+            float _e95 = a2_;
+            half _e101 = b_x[metal::min(unsigned(0u + static_cast<uint>(p2_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
+            half _e110 = b_w[metal::min(unsigned((static_cast<uint>(p2_) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+            a2_ = _e95 + (static_cast<float>(_e101) * static_cast<float>(_e110));
+            float _e114 = a3_;
+            half _e120 = b_x[metal::min(unsigned(0u + static_cast<uint>(p3_)), (_buffer_sizes.size0 - 0 - 2) / 2)];
+            half _e129 = b_w[metal::min(unsigned((static_cast<uint>(p3_) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+            a3_ = _e114 + (static_cast<float>(_e120) * static_cast<float>(_e129));
         }
     }
     p = 64u + slice;
     bool loop_init_1 = true;
     while(true) {
         if (!loop_init_1) {
-            uint _e149 = p;
-            p = _e149 + 16u;
+            uint _e163 = p;
+            p = _e163 + 16u;
         }
         loop_init_1 = false;
-        uint _e125 = p;
-        if (_e125 < 96u) {
+        uint _e139 = p;
+        if (_e139 < 96u) {
         } else {
             break;
         }
         {
-            float _e128 = a0_;
-            uint _e131 = p;
-            half _e135 = b_x[metal::min(unsigned(0u + static_cast<uint>(_e131)), (_buffer_sizes.size0 - 0 - 2) / 2)];
-            uint _e138 = p;
-            half _e145 = b_w[metal::min(unsigned((static_cast<uint>(_e138) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
-            a0_ = _e128 + (static_cast<float>(_e135) * static_cast<float>(_e145));
+            float _e142 = a0_;
+            uint _e145 = p;
+            half _e149 = b_x[metal::min(unsigned(0u + static_cast<uint>(_e145)), (_buffer_sizes.size0 - 0 - 2) / 2)];
+            uint _e152 = p;
+            half _e159 = b_w[metal::min(unsigned((static_cast<uint>(_e152) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size1 - 0 - 2) / 2)];
+            a0_ = _e142 + (static_cast<float>(_e149) * static_cast<float>(_e159));
         }
     }
-    float _e154 = a0_;
-    float _e155 = a1_;
-    float _e157 = a2_;
-    float _e158 = a3_;
-    drift_shared.inner[metal::min(unsigned(lane), 255u)] = (_e154 + _e155) + (_e157 + _e158);
+    float _e168 = a0_;
+    float _e169 = a1_;
+    float _e171 = a2_;
+    float _e173 = a3_;
+    drift_shared.inner[metal::min(unsigned(lane), 255u)] = ((_e168 + _e169) + _e171) + _e173;
     metal::threadgroup_barrier(metal::mem_flags::mem_threadgroup);
     bool loop_init_2 = true;
     while(true) {
         if (!loop_init_2) {
-            uint _e181 = s;
-            s = naga_div(_e181, 2u);
+            uint _e195 = s;
+            s = naga_div(_e195, 2u);
         }
         loop_init_2 = false;
-        uint _e163 = s;
-        if (_e163 > 0u) {
+        uint _e177 = s;
+        if (_e177 > 0u) {
         } else {
             break;
         }
         {
-            uint _e166 = s;
-            if (slice < _e166) {
-                float _e172 = drift_shared.inner[metal::min(unsigned(lane), 255u)];
-                uint _e174 = s;
-                float _e179 = drift_shared.inner[metal::min(unsigned(lane + (_e174 * 16u)), 255u)];
-                drift_shared.inner[metal::min(unsigned(lane), 255u)] = _e172 + _e179;
+            uint _e180 = s;
+            if (slice < _e180) {
+                float _e186 = drift_shared.inner[metal::min(unsigned(lane), 255u)];
+                uint _e188 = s;
+                float _e193 = drift_shared.inner[metal::min(unsigned(lane + (_e188 * 16u)), 255u)];
+                drift_shared.inner[metal::min(unsigned(lane), 255u)] = _e186 + _e193;
             }
             metal::threadgroup_barrier(metal::mem_flags::mem_threadgroup);
         }
@@ -196,15 +199,15 @@ struct main_Input {
     } else {
         local = false;
     }
-    bool _e191 = local;
-    if (_e191) {
-        float _e194 = drift_shared.inner[metal::min(unsigned(col_in), 255u)];
-        v = _e194;
-        float _e196 = v;
-        half _e200 = b_e0_1_[metal::min(unsigned(static_cast<uint>(c1_)), (_buffer_sizes.size3 - 0 - 2) / 2)];
-        v = _e196 + static_cast<float>(_e200);
+    bool _e205 = local;
+    if (_e205) {
+        float _e208 = drift_shared.inner[metal::min(unsigned(col_in), 255u)];
+        v = _e208;
         float _e210 = v;
-        b_y[metal::min(unsigned((static_cast<uint>(0u) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size2 - 0 - 2) / 2)] = static_cast<half>(_e210);
+        half _e214 = b_e0_1_[metal::min(unsigned(static_cast<uint>(c1_)), (_buffer_sizes.size3 - 0 - 2) / 2)];
+        v = _e210 + static_cast<float>(_e214);
+        float _e224 = v;
+        b_y[metal::min(unsigned((static_cast<uint>(0u) * 10u) + static_cast<uint>(c1_)), (_buffer_sizes.size2 - 0 - 2) / 2)] = static_cast<half>(_e224);
         return;
     } else {
         return;

@@ -31,12 +31,15 @@ void k_main(__read_only image2d_t b_x, __global const half* restrict b_w, __glob
     const uint col_raw = group * 16u + col_in;
     const uint col = min(col_raw, 9u);
     const uint c0 = 0u;
-    float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+    float a0 = 0.0f;
+    float a1 = 0.0f;
+    float a2 = 0.0f;
+    float a3 = 0.0f;
     for (uint q = 0u; q < 1u; ++q) {
-        const uint p0 = q * 64u + slice;
-        const uint p1 = p0 + 16u;
-        const uint p2 = p1 + 16u;
-        const uint p3 = p2 + 16u;
+        const uint p0 = q * 64u + slice + 0u;
+        const uint p1 = q * 64u + slice + 16u;
+        const uint p2 = q * 64u + slice + 32u;
+        const uint p3 = q * 64u + slice + 48u;
         a0 += read_imagef(b_x, drift_texel((((uint)(0u)) * 96u + ((uint)(p0))), 96u, 1u)).x * vload_half((((uint)(p0)) * 10u + ((uint)(col))), b_w);
         a1 += read_imagef(b_x, drift_texel((((uint)(0u)) * 96u + ((uint)(p1))), 96u, 1u)).x * vload_half((((uint)(p1)) * 10u + ((uint)(col))), b_w);
         a2 += read_imagef(b_x, drift_texel((((uint)(0u)) * 96u + ((uint)(p2))), 96u, 1u)).x * vload_half((((uint)(p2)) * 10u + ((uint)(col))), b_w);
@@ -45,7 +48,7 @@ void k_main(__read_only image2d_t b_x, __global const half* restrict b_w, __glob
     for (uint p = 64u + slice; p < 96u; p += 16u) {
         a0 += read_imagef(b_x, drift_texel((((uint)(0u)) * 96u + ((uint)(p))), 96u, 1u)).x * vload_half((((uint)(p)) * 10u + ((uint)(col))), b_w);
     }
-    drift_shared[lane] = (a0 + a1) + (a2 + a3);
+    drift_shared[lane] = a0 + a1 + a2 + a3;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (uint s = 8u; s > 0u; s /= 2u) {
         if (slice < s) {

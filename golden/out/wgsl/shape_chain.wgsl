@@ -41,10 +41,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     var a2: f32 = 0.0;
     var a3: f32 = 0.0;
     for (var q: u32 = 0u; q < 0u; q = q + 1u) {
-        let p0: u32 = q * 128u + slice;
-        let p1: u32 = p0 + 32u;
-        let p2: u32 = p1 + 32u;
-        let p3: u32 = p2 + 32u;
+        let p0: u32 = q * 128u + slice + 0u;
+        let p1: u32 = q * 128u + slice + 32u;
+        let p2: u32 = q * 128u + slice + 64u;
+        let p3: u32 = q * 128u + slice + 96u;
         a0 = a0 + b_x[(u32(0u) * 96u + u32(p0))] * b_w[(u32(p0) * 10u + u32(col))];
         a1 = a1 + b_x[(u32(0u) * 96u + u32(p1))] * b_w[(u32(p1) * 10u + u32(col))];
         a2 = a2 + b_x[(u32(0u) * 96u + u32(p2))] * b_w[(u32(p2) * 10u + u32(col))];
@@ -53,7 +53,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var p: u32 = 0u + slice; p < 96u; p = p + 32u) {
         a0 = a0 + b_x[(u32(0u) * 96u + u32(p))] * b_w[(u32(p) * 10u + u32(col))];
     }
-    drift_shared[lane] = (a0 + a1) + (a2 + a3);
+    drift_shared[lane] = a0 + a1 + a2 + a3;
     workgroupBarrier();
     for (var s: u32 = 16u; s > 0u; s = s / 2u) {
         if (slice < s) {

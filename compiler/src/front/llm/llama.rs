@@ -22,7 +22,9 @@ use super::rope::{self, RopeScaling};
 use super::{Error, LlmOptions, Quant, INT4_BLOCK};
 use crate::front::safetensors::Checkpoint;
 use crate::ir::{DType, Graph, ProgramSpec, Role, TensorId, Value};
+use crate::ops::attention_combine::AttentionCombine;
 use crate::ops::cached_attention::CachedAttention;
+use crate::ops::cached_attention_split::CachedAttentionSplit;
 use crate::ops::elementwise::{ElementwiseOp, Kind};
 use crate::ops::gather::Gather;
 use crate::ops::kv_cache_write::KvCacheWrite;
@@ -336,7 +338,13 @@ impl Ctx<'_> {
             None => CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0 },
             Some(gm) => CachedAttention { scale: gm.query_pre_attn_scalar.powf(-0.5), softcap: gm.attn_softcap, window: if gm.sliding.get(l).copied().unwrap_or(false) { gm.window } else { 0 } },
         };
-        let o = self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?;
+        let o = match decode_splits(self.t, d, self.b.g.tensor(cache.0).shape.get(2).copied().unwrap_or(0), att.window) {
+            Some(splits) => {
+                let parts = self.b.op(&self.n(&format!("{p}.attention.splits")), Box::new(CachedAttentionSplit { attention: att, splits }), &[q, kc, vc, position])?;
+                self.b.op(&self.n(&format!("{p}.attention")), Box::new(AttentionCombine), &[parts])?
+            }
+            None => self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?,
+        };
         let o = if self.t == 1 { o } else { self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])? };
         let o = self.reshape(&format!("{p}.merged"), o, &[1, self.t as i64, (c.heads * d) as i64])?;
         let wo = self.weight_t(&format!("{p}.self_attn.o_proj.weight"), h, c.heads * d)?;
@@ -369,6 +377,15 @@ impl Ctx<'_> {
 }
 
 /// Options the graph depends on beyond config.json.
+/// Key ranges a decode step's attention is cut into (one workgroup each, merged by
+/// AttentionCombine): one per 256 keys it may read, at most 32; `None` (one kernel) for
+/// prefill chunks, short caches, and head sizes the split kernel does not take.
+fn decode_splits(tokens: usize, head_dim: usize, ctx: usize, window: usize) -> Option<usize> {
+    let keys = if window > 0 { ctx.min(window) } else { ctx };
+    let splits = keys.div_ceil(256).min(32);
+    (tokens == 1 && splits > 1 && head_dim.is_power_of_two() && head_dim <= 256).then_some(splits)
+}
+
 fn max_context(c: &Config, options: &LlmOptions) -> usize {
     options.max_context.unwrap_or(c.max_positions.min(DEFAULT_MAX_CONTEXT)).max(1)
 }

@@ -1,0 +1,117 @@
+//! CachedAttentionSplit (driftc-internal, built by the LLM frontend for decode): the
+//! attention of [`CachedAttention`] with each query's keys cut into `splits` contiguous
+//! ranges handled by separate workgroups, so one token's few heads still spread over the
+//! whole GPU at long contexts. Output: per (head, query, split) the running max `m`, the
+//! sum `l` of exp(score − m) and the unnormalized Σ exp(score − m)·v over its range, as
+//! [1, H, T, S, D + 2] (D values, then m, then l); [`super::attention_combine`] merges the
+//! splits. An empty range gives m = f32::MIN, l = 0 and zeros.
+//!
+//! Inputs as for CachedAttention: Q [1, H, T, D], K and V caches [1, Hkv, C, D],
+//! position [1].
+
+use std::any::Any;
+
+use super::cached_attention::{geometry, CachedAttention};
+use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
+use crate::codegen::{CodegenError, KernelBuilder};
+use crate::ir::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedAttentionSplit {
+    pub attention: CachedAttention,
+    pub splits: usize,
+}
+
+/// The keys of split `s` of `lo..=hi` cut into `splits` ranges: `b0..=b1`, empty when
+/// `b0 > b1` (the kernel computes the same).
+pub(crate) fn split_range(lo: usize, hi: usize, splits: usize, s: usize) -> (usize, usize) {
+    let per = (hi - lo + splits) / splits.max(1);
+    let b0 = lo + s * per;
+    (b0, hi.min((b0 + per).saturating_sub(1)))
+}
+
+impl Op for CachedAttentionSplit {
+    fn op_type(&self) -> &'static str {
+        "CachedAttentionSplit"
+    }
+    fn attrs(&self) -> String {
+        format!("{},splits={}", self.attention.attrs(), self.splits)
+    }
+    fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
+        let (q, k, v, p) = (fact(inputs, 0, "Q")?, fact(inputs, 1, "K")?, fact(inputs, 2, "V")?, fact(inputs, 3, "position")?);
+        let g = geometry(q.shape, k.shape, v.shape, p.shape)?;
+        if self.splits == 0 {
+            return Err(invalid("splits must be at least 1"));
+        }
+        Ok(vec![OutFact::new(q.dtype, vec![1, g.heads, g.t, self.splits, g.d + 2])])
+    }
+    fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        let (q, k, v, p) = (arg(inputs, 0, "Q")?, arg(inputs, 1, "K")?, arg(inputs, 2, "V")?, arg(inputs, 3, "position")?);
+        let g = geometry(&q.shape, &k.shape, &v.shape, &p.shape)?;
+        let pos = p.as_i64().first().copied().unwrap_or(0);
+        let pos = usize::try_from(pos).map_err(|_| invalid(format!("position {pos} is negative")))?;
+        let (qs, ks, vs) = (q.as_f32(), k.as_f32(), v.as_f32());
+        let (group, w, a) = (g.heads / g.kv_heads, g.d + 2, &self.attention);
+        let mut out = vec![0f32; g.heads * g.t * self.splits * w];
+        for h in 0..g.heads {
+            let kh = h / group;
+            for i in 0..g.t {
+                let (lo, hi) = a.span(pos + i, g.ctx);
+                let qrow = &qs[(h * g.t + i) * g.d..][..g.d];
+                for s in 0..self.splits {
+                    let (b0, b1) = split_range(lo, hi, self.splits, s);
+                    let cell = &mut out[((h * g.t + i) * self.splits + s) * w..][..w];
+                    if b0 > b1 {
+                        cell[g.d] = f32::MIN;
+                        continue;
+                    }
+                    let scores: Vec<f32> = (b0..=b1)
+                        .map(|j| {
+                            let krow = &ks[(kh * g.ctx + j) * g.d..][..g.d];
+                            let s = qrow.iter().zip(krow).map(|(x, y)| x * y).sum::<f32>() * a.scale;
+                            if a.softcap > 0.0 { a.softcap * (s / a.softcap).tanh() } else { s }
+                        })
+                        .collect();
+                    let mx = scores.iter().copied().fold(f32::MIN, f32::max);
+                    for (&sc, j) in scores.iter().zip(b0..=b1) {
+                        let e = (sc - mx).exp();
+                        cell[g.d + 1] += e;
+                        for (c, x) in cell.iter_mut().zip(&vs[(kh * g.ctx + j) * g.d..][..g.d]) {
+                            *c += e * x;
+                        }
+                    }
+                    cell[g.d] = mx;
+                }
+            }
+        }
+        Ok(vec![Value::from_f32_as(q.dtype, vec![1, g.heads, g.t, self.splits, w], out)])
+    }
+    fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
+        let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
+        let g = geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
+        if self.attention.emit_workgroup(kb, &g, [q, k, v, p], self.splits, y)? {
+            return Ok(());
+        }
+        Err(kb.no_kernel(format!("head size {} is not a power of two within the target's cooperative workgroup", g.d)))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_cover_the_keys_once() {
+        for (lo, hi, splits) in [(0, 0, 4), (0, 1026, 5), (3, 9, 3), (0, 255, 1)] {
+            let mut seen = Vec::new();
+            for s in 0..splits {
+                let (b0, b1) = split_range(lo, hi, splits, s);
+                seen.extend(b0..=b1);
+            }
+            assert_eq!(seen, (lo..=hi).collect::<Vec<_>>(), "{lo}..={hi} in {splits}");
+        }
+    }
+}
