@@ -25,6 +25,7 @@ ap.add_argument("--new", type=int, default=256)
 ap.add_argument("--chunk", type=int, default=128)
 ap.add_argument("--quant", action="append", default=[], help="weight formats to bench (default f16)")
 ap.add_argument("--skip-torch", action="store_true", help="bench driftc only (transformers already measured in this run)")
+ap.add_argument("--skip-driftc", action="store_true", help="bench transformers only (driftc already measured in this run)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -81,7 +82,7 @@ for shape in a.bench:
     print(f"{shape}: device copy (torch, 1 GiB) {copy_bw / 1e9:.0f} GB/s read + write", flush=True)
     hd = cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
     params_embed = cfg["vocab_size"] * cfg["hidden_size"]
-    for q in a.quant or ["f16"]:
+    for q in [] if a.skip_driftc else a.quant or ["f16"]:
         b = os.path.join(a.outdir, f"{shape}.{a.target}.{q.replace('/', '')}.bundle")
         t0 = time.time()
         prec = ["--precision", "f16"] if q in ("q8", "8/4/4") else []
