@@ -71,21 +71,31 @@ impl CachedAttention {
             .read("position", p)
             .write("y", out)
             .param("t", g.t)
-            .param("d", g.d)
-            .param("ctx", g.ctx)
-            .param("group", g.heads / g.kv_heads)
             .param("wg", wg)
             .param("half_wg", wg / 2)
             .param("key_groups", wg as usize / g.d)
             .param("splits", splits)
             .param("m_at", format!("{}u", g.d))
-            .param("l_at", format!("{}u", g.d + 1))
+            .param("l_at", format!("{}u", g.d + 1));
+        kb.emit(self.common_params(spec, g));
+        Ok(true)
+    }
+
+    /// The scaled (and soft-capped) score of query row `q` against key row `k`.
+    pub(crate) fn score(&self, q: &[f32], k: &[f32]) -> f32 {
+        let s = q.iter().zip(k).map(|(a, b)| a * b).sum::<f32>() * self.scale;
+        if self.softcap > 0.0 { self.softcap * (s / self.softcap).tanh() } else { s }
+    }
+
+    /// The parameters both attention kernels share.
+    fn common_params(&self, spec: KernelSpec, g: &Geometry) -> KernelSpec {
+        spec.param("d", g.d)
+            .param("ctx", g.ctx)
+            .param("group", g.heads / g.kv_heads)
             .param("scale", self.scale)
             .param("softcap", self.softcap)
             .param("window", g.ctx.min(if self.window == 0 { g.ctx } else { self.window }))
-            .param("windowed", self.window > 0 && self.window < g.ctx);
-        kb.emit(spec);
-        Ok(true)
+            .param("windowed", self.window > 0 && self.window < g.ctx)
     }
 
     /// Keys query position `p` attends: `lo..=hi`.
@@ -120,13 +130,7 @@ impl Op for CachedAttention {
             for i in 0..g.t {
                 let (lo, hi) = self.span(pos + i, g.ctx);
                 let qrow = &qs[(h * g.t + i) * g.d..][..g.d];
-                let scores: Vec<f32> = (lo..=hi)
-                    .map(|j| {
-                        let krow = &ks[(kh * g.ctx + j) * g.d..][..g.d];
-                        let s = qrow.iter().zip(krow).map(|(a, b)| a * b).sum::<f32>() * self.scale;
-                        if self.softcap > 0.0 { self.softcap * (s / self.softcap).tanh() } else { s }
-                    })
-                    .collect();
+                let scores: Vec<f32> = (lo..=hi).map(|j| self.score(qrow, &ks[(kh * g.ctx + j) * g.d..][..g.d])).collect();
                 let mx = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
                 let sum: f32 = scores.iter().map(|&s| (s - mx).exp()).sum();
                 for e in 0..g.d {
@@ -153,15 +157,8 @@ impl Op for CachedAttention {
             .read("position", p)
             .write("y", y)
             .param("rows", rows)
-            .param("d", g.d)
-            .param("ctx", g.ctx)
-            .param("group", g.heads / g.kv_heads)
-            .param("chunk", chunk)
-            .param("scale", self.scale)
-            .param("softcap", self.softcap)
-            .param("window", g.ctx.min(if self.window == 0 { g.ctx } else { self.window }))
-            .param("windowed", self.window > 0 && self.window < g.ctx);
-        kb.emit(spec);
+            .param("chunk", chunk);
+        kb.emit(self.common_params(spec, &g));
         Ok(())
     }
     fn as_any(&self) -> &dyn Any {

@@ -65,13 +65,7 @@ impl Op for CachedAttentionSplit {
                         cell[g.d] = f32::MIN;
                         continue;
                     }
-                    let scores: Vec<f32> = (b0..=b1)
-                        .map(|j| {
-                            let krow = &ks[(kh * g.ctx + j) * g.d..][..g.d];
-                            let s = qrow.iter().zip(krow).map(|(x, y)| x * y).sum::<f32>() * a.scale;
-                            if a.softcap > 0.0 { a.softcap * (s / a.softcap).tanh() } else { s }
-                        })
-                        .collect();
+                    let scores: Vec<f32> = (b0..=b1).map(|j| a.score(qrow, &ks[(kh * g.ctx + j) * g.d..][..g.d])).collect();
                     let mx = scores.iter().copied().fold(f32::MIN, f32::max);
                     for (&sc, j) in scores.iter().zip(b0..=b1) {
                         let e = (sc - mx).exp();
@@ -112,6 +106,25 @@ mod tests {
                 seen.extend(b0..=b1);
             }
             assert_eq!(seen, (lo..=hi).collect::<Vec<_>>(), "{lo}..={hi} in {splits}");
+        }
+    }
+
+    #[test]
+    fn splits_merged_equal_one_pass_attention() {
+        // 2 query heads over 1 cache head, 2 queries at position 5, 12 cache rows, D = 2,
+        // soft-capped: 4 splits (some empty for the first query's 6 keys) merge to the same.
+        let vals = |n: usize, k: f32| (0..n).map(|i| ((i as f32 * k).sin() * 3.0)).collect::<Vec<_>>();
+        let q = Value::f32(vec![1, 2, 2, 2], vals(8, 0.7));
+        let k = Value::f32(vec![1, 1, 12, 2], vals(24, 1.3));
+        let v = Value::f32(vec![1, 1, 12, 2], vals(24, 0.4));
+        let pos = Value::i64(vec![1], vec![5]);
+        let attention = CachedAttention { scale: 0.5, softcap: 2.0, window: 0 };
+        let args = [Some(&q), Some(&k), Some(&v), Some(&pos)];
+        let want = attention.eval(&args).expect("eval").remove(0).as_f32();
+        let parts = CachedAttentionSplit { attention, splits: 4 }.eval(&args).expect("eval").remove(0);
+        let got = super::super::attention_combine::AttentionCombine.eval(&[Some(&parts)]).expect("eval").remove(0).as_f32();
+        for (a, b) in got.iter().zip(&want) {
+            assert!((a - b).abs() < 1e-5, "{got:?} vs {want:?}");
         }
     }
 }
