@@ -52,6 +52,26 @@ pub(crate) fn geometry(q: &[usize], k: &[usize], v: &[usize], p: &[usize]) -> Re
     Ok(Geometry { heads, t, d, kv_heads, ctx })
 }
 
+/// What the CPU references of the attention ops read: the geometry, the position, and
+/// Q, K and V as f32 with Q's dtype.
+pub(crate) struct EvalInputs {
+    pub(crate) g: Geometry,
+    pub(crate) pos: usize,
+    pub(crate) q: Vec<f32>,
+    pub(crate) k: Vec<f32>,
+    pub(crate) v: Vec<f32>,
+    pub(crate) dtype: crate::ir::DType,
+}
+
+/// Reads and checks the inputs (Q, K cache, V cache, position) of an attention eval.
+pub(crate) fn eval_inputs(inputs: &[Option<&Value>]) -> Result<EvalInputs, OpError> {
+    let (q, k, v, p) = (arg(inputs, 0, "Q")?, arg(inputs, 1, "K")?, arg(inputs, 2, "V")?, arg(inputs, 3, "position")?);
+    let g = geometry(&q.shape, &k.shape, &v.shape, &p.shape)?;
+    let pos = p.as_i64().first().copied().unwrap_or(0);
+    let pos = usize::try_from(pos).map_err(|_| invalid(format!("position {pos} is negative")))?;
+    Ok(EvalInputs { g, pos, q: q.as_f32(), k: k.as_f32(), v: v.as_f32(), dtype: q.dtype })
+}
+
 impl CachedAttention {
     /// Emits `cached_attention_wg` (one workgroup per head, query and split of the keys)
     /// for inputs `qkvp`, writing `out`: with `splits` = 1 the attention output, else the
@@ -118,11 +138,7 @@ impl Op for CachedAttention {
         Ok(vec![OutFact::new(q.dtype, q.shape.to_vec())])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
-        let (q, k, v, p) = (arg(inputs, 0, "Q")?, arg(inputs, 1, "K")?, arg(inputs, 2, "V")?, arg(inputs, 3, "position")?);
-        let g = geometry(&q.shape, &k.shape, &v.shape, &p.shape)?;
-        let pos = p.as_i64().first().copied().unwrap_or(0);
-        let pos = usize::try_from(pos).map_err(|_| invalid(format!("position {pos} is negative")))?;
-        let (qs, ks, vs) = (q.as_f32(), k.as_f32(), v.as_f32());
+        let EvalInputs { g, pos, q: qs, k: ks, v: vs, dtype } = eval_inputs(inputs)?;
         let group = g.heads / g.kv_heads;
         let mut out = vec![0f32; qs.len()];
         for h in 0..g.heads {
@@ -139,7 +155,7 @@ impl Op for CachedAttention {
                 }
             }
         }
-        Ok(vec![Value::from_f32_as(q.dtype, q.shape.clone(), out)])
+        Ok(vec![Value::from_f32_as(dtype, vec![1, g.heads, g.t, g.d], out)])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);

@@ -11,8 +11,8 @@
 
 use std::any::Any;
 
-use super::cached_attention::{geometry, CachedAttention};
-use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
+use super::cached_attention::{eval_inputs, geometry, CachedAttention, EvalInputs};
+use super::{fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder};
 use crate::ir::Value;
 
@@ -46,11 +46,7 @@ impl Op for CachedAttentionSplit {
         Ok(vec![OutFact::new(q.dtype, vec![1, g.heads, g.t, self.splits, g.d + 2])])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
-        let (q, k, v, p) = (arg(inputs, 0, "Q")?, arg(inputs, 1, "K")?, arg(inputs, 2, "V")?, arg(inputs, 3, "position")?);
-        let g = geometry(&q.shape, &k.shape, &v.shape, &p.shape)?;
-        let pos = p.as_i64().first().copied().unwrap_or(0);
-        let pos = usize::try_from(pos).map_err(|_| invalid(format!("position {pos} is negative")))?;
-        let (qs, ks, vs) = (q.as_f32(), k.as_f32(), v.as_f32());
+        let EvalInputs { g, pos, q: qs, k: ks, v: vs, dtype } = eval_inputs(inputs)?;
         let (group, w, a) = (g.heads / g.kv_heads, g.d + 2, &self.attention);
         let mut out = vec![0f32; g.heads * g.t * self.splits * w];
         for h in 0..g.heads {
@@ -78,7 +74,7 @@ impl Op for CachedAttentionSplit {
                 }
             }
         }
-        Ok(vec![Value::from_f32_as(q.dtype, vec![1, g.heads, g.t, self.splits, w], out)])
+        Ok(vec![Value::from_f32_as(dtype, vec![1, g.heads, g.t, self.splits, w], out)])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);

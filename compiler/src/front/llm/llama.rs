@@ -376,7 +376,6 @@ impl Ctx<'_> {
     }
 }
 
-/// Options the graph depends on beyond config.json.
 /// Key ranges a decode step's attention is cut into (one workgroup each, merged by
 /// AttentionCombine): one per 256 keys it may read, at most 32; `None` (one kernel) for
 /// prefill chunks, short caches, and head sizes the split kernel does not take.
@@ -386,6 +385,7 @@ fn decode_splits(tokens: usize, head_dim: usize, ctx: usize, window: usize) -> O
     (tokens == 1 && splits > 1 && head_dim.is_power_of_two() && head_dim <= 256).then_some(splits)
 }
 
+/// Options the graph depends on beyond config.json.
 fn max_context(c: &Config, options: &LlmOptions) -> usize {
     options.max_context.unwrap_or(c.max_positions.min(DEFAULT_MAX_CONTEXT)).max(1)
 }
