@@ -67,6 +67,30 @@ fn pocl_greedy_32_tokens_match_transformers() {
     greedy_matches_transformers("pocl");
 }
 
+/// Activations in OpenCL images (as on Adreno): the decode projections then walk their
+/// weight rows one element at a time through the texture accessors instead of in 16-byte
+/// buffer words; 8/4/4 covers the int4 variant of that path. Greedy tokens still equal
+/// transformers' (f32) and the 8/4/4 bundle matches its buffer-storage twin token for token.
+#[test]
+fn pocl_texture_activations_match_transformers() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let t = driftc::target::Target::load("pocl").expect("target");
+    let (prompt, want) = (ids("inputs/prompt_ids.npy"), ids("outputs/generated_ids.npy"));
+    let run = |quant: Quant, storage: Option<driftc::target::StorageKind>| {
+        let mut o = case.options(Some(Precision::F32));
+        o.storage = storage;
+        o.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?} {storage:?}: {e}"));
+        let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{quant:?} {storage:?}: {e}"));
+        g.generate(&prompt, want.len(), &Sampling::greedy(), &[], |_| true).unwrap_or_else(|e| panic!("{quant:?} {storage:?}: {e}")).ids
+    };
+    let texture = Some(driftc::target::StorageKind::Texture2d);
+    assert_eq!(run(Quant::None, texture), want, "texture activations: greedy tokens differ from transformers'");
+    assert_eq!(run(Quant::Q844, texture), run(Quant::Q844, None), "8/4/4: texture and buffer activations disagree");
+}
+
 /// Gemma 2 (soft-capping, sliding window of 8 on alternating layers, (1 + w) norms,
 /// GeGLU, embedding scale): 32 greedy tokens after a 13-token prompt equal transformers'.
 #[test]

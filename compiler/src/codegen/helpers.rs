@@ -30,6 +30,11 @@ pub struct TensorDesc {
     /// Image geometry when the tensor is stored in 2D textures (OpenCL only).
     #[serde(default)]
     pub texture: Option<TextureDesc>,
+    /// Bound as 16-byte words (WGSL `array<vec4<u32>>`; OpenCL keeps the element pointer
+    /// and the template reads it with `vloadN`): the template decodes the words itself and
+    /// the element accessors refuse the tensor.
+    #[serde(default)]
+    pub words: bool,
 }
 
 /// A tensor's 2D images as templates see them: every object `width` texels wide,
@@ -107,6 +112,9 @@ fn coord(lang: Lang, c: &str) -> String {
 
 /// Element offset of logical coordinates `idx` (one per dimension).
 pub fn offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, String> {
+    if t.words && lang == Lang::Wgsl {
+        return Err(format!("tensor '{}' is bound as 16-byte words; its template must decode them", t.var));
+    }
     if idx.len() != t.shape.len() {
         return Err(format!("tensor '{}' has rank {} but {} coordinates were given", t.var, t.shape.len(), idx.len()));
     }

@@ -56,6 +56,23 @@ const Q4_DOT_CL: &str = "float drift_q4_dot(float raw, float x0, float x1) {
 }
 ";
 
+/// Four int8 weights packed in a word (first in the low byte), sign-extended to f32.
+const I8X4_WGSL: &str = "fn drift_i8x4(w: u32) -> vec4<f32> {
+    return vec4<f32>(bitcast<vec4<i32>>(vec4<u32>(w << 24u, w << 16u, w << 8u, w)) >> vec4<u32>(24u));
+}
+";
+
+/// The four int4 weights in the low 16 bits of a word (first in the low nibble, each
+/// stored as q + 8), as f32.
+const Q4X4_WGSL: &str = "fn drift_q4x4(w: u32) -> vec4<f32> {
+    return vec4<f32>(vec4<u32>(w, w >> 4u, w >> 8u, w >> 12u) & vec4<u32>(15u)) - vec4<f32>(8.0);
+}
+";
+const Q4X4_CL: &str = "float4 drift_q4x4(uint w) {
+    return convert_float4((uint4)(w, w >> 4, w >> 8, w >> 12) & (uint4)(15u)) - 8.0f;
+}
+";
+
 /// Functions `src` calls, to place before it.
 pub fn prelude_for(lang: Lang, src: &str) -> String {
     let mut out = String::new();
@@ -72,6 +89,15 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
         out.push_str(match lang {
             Lang::Wgsl => Q4_DOT_WGSL,
             Lang::OpenclC => Q4_DOT_CL,
+        });
+    }
+    if lang == Lang::Wgsl && src.contains("drift_i8x4(") {
+        out.push_str(I8X4_WGSL);
+    }
+    if src.contains("drift_q4x4(") {
+        out.push_str(match lang {
+            Lang::Wgsl => Q4X4_WGSL,
+            Lang::OpenclC => Q4X4_CL,
         });
     }
     if src.contains("drift_pow(") {

@@ -83,6 +83,8 @@ pub struct Binding {
     /// Logical shape the template sees, when it differs from the tensor's (a 1-D conv
     /// viewed as 2-D); only for linear layouts with the same element count.
     pub view: Option<Vec<usize>>,
+    /// Bound as 16-byte words (see [`helpers::TensorDesc::words`]).
+    pub words: bool,
 }
 
 /// One kernel launch an op asks for.
@@ -127,20 +129,26 @@ impl KernelSpec {
         if self.cooperative { self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4) } else { 0 }
     }
     pub fn read(mut self, name: &str, t: TensorId) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: false });
         self
     }
     pub fn write(mut self, name: &str, t: TensorId) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: None });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: None, words: false });
+        self
+    }
+    /// Reads `t` as 16-byte words (a single-object buffer whose binding offset is 16-byte
+    /// aligned; see [`helpers::TensorDesc::words`]).
+    pub fn read_words(mut self, name: &str, t: TensorId) -> Self {
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: true });
         self
     }
     /// Reads `t` seen with logical shape `view` (same element count).
     pub fn read_view(mut self, name: &str, t: TensorId, view: Vec<usize>) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: Some(view) });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: Some(view), words: false });
         self
     }
     pub fn write_view(mut self, name: &str, t: TensorId, view: Vec<usize>) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: Some(view) });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: Some(view), words: false });
         self
     }
     pub fn param(mut self, key: &str, v: impl Into<Json>) -> Self {

@@ -25,7 +25,8 @@ macro_rules! templates {
 templates!(
     "elementwise",
     "kv_cache_write",
-    "matmul_q4",
+    "linear_q4",
+    "linear_matvec",
     "gather_q4",
     "cached_attention",
     "cached_attention_wg",
@@ -159,7 +160,7 @@ pub fn render(
         }
         msg
     })?;
-    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16");
+    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && !b.desc.words);
     let lib = super::library::prelude_for(lang, &body);
     let mut out = String::new();
     match lang {
@@ -171,7 +172,8 @@ pub fn render(
             for b in bindings {
                 let access = if b.access == Access::Write { "read_write" } else { "read" };
                 for var in helpers::object_vars(&b.desc) {
-                    out.push_str(&format!("@group(0) @binding({k}) var<storage, {access}> {var}: array<{}>;\n", elem_type(lang, &b.desc.elem)));
+                    let elem = if b.desc.words { "vec4<u32>" } else { elem_type(lang, &b.desc.elem) };
+                    out.push_str(&format!("@group(0) @binding({k}) var<storage, {access}> {var}: array<{elem}>;\n"));
                     k += 1;
                 }
             }

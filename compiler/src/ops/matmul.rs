@@ -87,7 +87,7 @@ impl Op for MatMul {
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (a, b, y) = (k.input(0)?, k.input(1)?, k.output(0)?);
         let (batch, m, kk, n, _) = geometry(k.shape(a), k.shape(b)).map_err(|e| k.err(e.to_string()))?;
-        if super::matvec::applies(k.shape(a), k.shape(b), kk) && super::matvec::emit(k, a, b, None, y)? {
+        if super::matvec::applies(k.shape(a), k.shape(b), kk) && super::matvec::emit(k, a, b, y)? {
             return Ok(());
         }
         let (a2, b2) = promoted(k.shape(a), k.shape(b), &batch);

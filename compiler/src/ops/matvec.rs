@@ -1,16 +1,11 @@
-//! Kernel selection for one-row products (LLM decode): when the activation of a MatMul or
-//! MatMulQ4 is a single row, the `matvec` template (workgroup-cooperative, rows split
+//! Kernel selection for one-row MatMul products (weights stored [K, N], as ONNX models
+//! have them; the LLM frontend's Linear has its own `linear_matvec`): when the activation
+//! is a single row, the `matvec` template (workgroup-cooperative, rows split
 //! across lanes, partial sums reduced in workgroup memory) replaces the one-invocation-per-
 //! output matmul, whose K-long serial loop over only N invocations leaves a GPU idle.
 
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
 use crate::ir::{numel, TensorId};
-
-/// The int4 packing of a MatMulQ4 weight: its scales and rows per scale.
-pub struct Q4 {
-    pub scale: TensorId,
-    pub block: usize,
-}
 
 /// True when `x` (activation) is one row of `k` and `w` is a [rows, n] matrix.
 pub fn applies(x: &[usize], w: &[usize], k: usize) -> bool {
@@ -19,7 +14,7 @@ pub fn applies(x: &[usize], w: &[usize], k: usize) -> bool {
 
 /// Emits the matvec kernel for y = x · w, or returns false when the target's workgroup
 /// limit is too small for it (the caller then emits its generic kernel).
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, y: TensorId) -> Result<bool, CodegenError> {
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId) -> Result<bool, CodegenError> {
     let (rows, n) = match kb.shape(w) {
         &[rows, n] => (rows, n),
         other => return Err(kb.err(format!("matvec weight must be 2-D, got {other:?}"))),
@@ -43,7 +38,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let xlead: Vec<String> = vec!["0u".into(); kb.shape(x).len().saturating_sub(1)];
     let groups = n.div_ceil(cols as usize) as u64;
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut spec = KernelSpec::cooperative("matvec", groups, wg)
+    let spec = KernelSpec::cooperative("matvec", groups, wg)
         .read("x", x)
         .read("w", w)
         .write("y", y)
@@ -59,12 +54,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("rows", rows)
         .param("n", n)
         .param("last_col", n - 1)
-        .param("q4", q4.is_some())
-        .param("block", q4.as_ref().map_or(1, |q| q.block))
         .epilogue_at(&refs);
-    if let Some(q) = q4 {
-        spec = spec.read("scale", q.scale);
-    }
     kb.emit(spec);
     Ok(true)
 }

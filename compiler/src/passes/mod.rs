@@ -7,6 +7,7 @@ pub mod fuse_activations;
 pub mod fuse_attention;
 pub mod fuse_group_norm;
 pub mod fuse_norm_conv;
+pub mod fuse_rms_linear;
 pub mod patterns;
 pub mod fuse_elementwise;
 pub mod quantize;
@@ -47,6 +48,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_activations::FuseActivations),
         Box::new(fuse_elementwise::FuseElementwise),
         Box::new(fuse_norm_conv::FuseNormConv),
+        Box::new(fuse_rms_linear::FuseRmsLinear),
     ]
 }
 

@@ -74,12 +74,13 @@ impl Physical {
             numel: shape.iter().product(),
             objects: self.objects.iter().map(|&b| (b / self.elem.size()) as usize).collect(),
             texture: self.texture.as_ref().map(|t| TextureDesc { width: t.width as usize, heights: t.heights.iter().map(|&h| h as usize).collect() }),
+            words: false,
         }
     }
 }
 
 /// Ops whose kernels view operands under another shape, so their tensors stay linear.
-const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "NormStats", "KvCacheWrite", "CachedAttention", "CachedAttentionSplit", "AttentionCombine"];
+const LINEAR_ONLY: &[&str] = &["Softmax", "LogSoftmax", "MatMul", "Linear", "LinearQ4", "Gemm", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "LayerNormalization", "InstanceNormalization", "GroupNormalization", "NormStats", "KvCacheWrite", "CachedAttention", "CachedAttentionSplit", "AttentionCombine"];
 
 #[derive(Debug, Clone)]
 pub struct Virtualized {

@@ -11,8 +11,9 @@
 //! `decode.position`. Positions are data (an int64 input), so both programs are recorded
 //! once and replayed: RoPE rows are gathered from cos/sin tables of the whole context,
 //! `KvCacheWrite` stores the new keys and values in place, and `CachedAttention` reads
-//! the cache up to each query's position (GQA heads shared in the kernel). Weights are
-//! stored transposed at compile time ([in, out]) so every projection is a plain MatMul.
+//! the cache up to each query's position (GQA heads shared in the kernel). Projection
+//! weights keep the checkpoint's [out, in] layout (`Linear`): each output's weights are
+//! one contiguous row for the decode kernel, and a tied LM head is the embedding table.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -29,8 +30,8 @@ use crate::ops::elementwise::{ElementwiseOp, Kind};
 use crate::ops::gather::Gather;
 use crate::ops::kv_cache_write::KvCacheWrite;
 use crate::ops::gather_q4::GatherQ4;
-use crate::ops::matmul::MatMul;
-use crate::ops::matmul_q4::MatMulQ4;
+use crate::ops::linear::Linear;
+use crate::ops::linear_q4::LinearQ4;
 use crate::ops::reshape::{Kind as ReshapeKind, ReshapeOp};
 use crate::ops::rms_norm::RmsNorm;
 use crate::ops::rotary::Rotary;
@@ -173,13 +174,13 @@ struct Ctx<'a> {
     /// Weight constants by checkpoint name: both programs share one copy.
     weights: HashMap<String, TensorId>,
     quant: Quant,
-    /// f32 weight → (int8 weight, per-column scale), shared by both programs.
+    /// f32 weight → (int8 weight, per-row scale), shared by both programs.
     quantized: HashMap<TensorId, (TensorId, TensorId)>,
 }
 
 impl Ctx<'_> {
-    /// A [out, in] projection weight, stored transposed as [in, out].
-    fn weight_t(&mut self, name: &str, out: usize, inp: usize) -> Result<TensorId, Error> {
+    /// A [out, in] projection weight, kept in that layout.
+    fn weight(&mut self, name: &str, out: usize, inp: usize) -> Result<TensorId, Error> {
         if let Some(&t) = self.weights.get(name) {
             return Ok(t);
         }
@@ -187,14 +188,7 @@ impl Ctx<'_> {
         if v.shape != [out, inp] {
             return Err(Error::WeightShape { family: "llama", tensor: name.into(), got: v.shape, want: vec![out, inp] });
         }
-        let w = v.as_f32();
-        let mut t = vec![0f32; out * inp];
-        for o in 0..out {
-            for i in 0..inp {
-                t[i * out + o] = w[o * inp + i];
-            }
-        }
-        let id = self.b.konst(&format!("{name}.T"), Value::f32(vec![inp, out], t));
+        let id = self.b.konst(name, Value::f32(vec![out, inp], v.as_f32()));
         self.weights.insert(name.into(), id);
         Ok(id)
     }
@@ -243,9 +237,9 @@ impl Ctx<'_> {
         self.project(&name, x, w)
     }
 
-    /// x · w with the node's output named `name` exactly. With q8, w is replaced by its
-    /// int8 copy and the per-column scale is applied after the product (the fuse passes
-    /// fold that Mul into the matmul's epilogue).
+    /// x · wᵀ (w [out, in]) with the node's output named `name` exactly. With q8, w is
+    /// replaced by its int8 copy and the per-row scale is applied after the product (the
+    /// fuse passes fold that Mul into the kernel's epilogue).
     fn project(&mut self, name: &str, x: TensorId, w: TensorId) -> Result<TensorId, Error> {
         let int4 = self.quant == Quant::Q844 && ["gate_proj", "up_proj", "down_proj", "logits"].iter().any(|k| name.contains(k));
         if int4 {
@@ -255,16 +249,16 @@ impl Ctx<'_> {
                     let t = self.b.g.tensor(w);
                     let (label, value) = (t.name.clone(), t.value.clone());
                     let value = value.ok_or_else(|| Error::Build { node: name.into(), message: format!("weight '{label}' has no data to quantize") })?;
-                    let (q, s) = crate::passes::quantize::per_block_int4(&value, INT4_BLOCK).map_err(|m| Error::Build { node: name.into(), message: format!("8/4/4: {m}") })?;
+                    let (q, s) = crate::passes::quantize::per_row_block_int4(&value, INT4_BLOCK).map_err(|m| Error::Build { node: name.into(), message: format!("8/4/4: {m}") })?;
                     let pair = (self.b.konst(&format!("{label}.q4"), q), self.b.konst(&format!("{label}.q4_scale"), s));
                     self.quantized.insert(w, pair);
                     pair
                 }
             };
-            return self.b.op(name, Box::new(MatMulQ4 { block: INT4_BLOCK }), &[x, wq, scale]);
+            return self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None }), &[x, wq, scale]);
         }
         if self.quant == Quant::None {
-            return self.b.op(name, Box::new(MatMul), &[x, w]);
+            return self.b.op(name, Box::new(Linear::default()), &[x, w]);
         }
         let (wq, scale) = match self.quantized.get(&w) {
             Some(&pair) => pair,
@@ -272,13 +266,13 @@ impl Ctx<'_> {
                 let t = self.b.g.tensor(w);
                 let (label, value) = (t.name.clone(), t.value.clone());
                 let value = value.ok_or_else(|| Error::Build { node: name.into(), message: format!("weight '{label}' has no data to quantize") })?;
-                let (q, s) = crate::passes::quantize::per_column_int8(&value).map_err(|m| Error::Build { node: name.into(), message: m })?;
+                let (q, s) = crate::passes::quantize::per_row_int8(&value).map_err(|m| Error::Build { node: name.into(), message: m })?;
                 let pair = (self.b.konst(&format!("{label}.q8"), q), self.b.konst(&format!("{label}.q8_scale"), s));
                 self.quantized.insert(w, pair);
                 pair
             }
         };
-        let y = self.b.op(&format!("{name}.q8"), Box::new(MatMul), &[x, wq])?;
+        let y = self.b.op(&format!("{name}.q8"), Box::new(Linear::default()), &[x, wq])?;
         self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[y, scale])
     }
 
@@ -321,9 +315,9 @@ impl Ctx<'_> {
         let (h, d) = (c.hidden, c.head_dim());
         let p = format!("model.layers.{l}");
         let n = self.rms(&format!("{p}.input_layernorm"), x, &format!("{p}.input_layernorm.weight"))?;
-        let wq = self.weight_t(&format!("{p}.self_attn.q_proj.weight"), c.heads * d, h)?;
-        let wk = self.weight_t(&format!("{p}.self_attn.k_proj.weight"), c.kv_heads * d, h)?;
-        let wv = self.weight_t(&format!("{p}.self_attn.v_proj.weight"), c.kv_heads * d, h)?;
+        let wq = self.weight(&format!("{p}.self_attn.q_proj.weight"), c.heads * d, h)?;
+        let wk = self.weight(&format!("{p}.self_attn.k_proj.weight"), c.kv_heads * d, h)?;
+        let wv = self.weight(&format!("{p}.self_attn.v_proj.weight"), c.kv_heads * d, h)?;
         let q = self.matmul(&format!("{p}.q_proj"), n, wq)?;
         let k = self.matmul(&format!("{p}.k_proj"), n, wk)?;
         let v = self.matmul(&format!("{p}.v_proj"), n, wv)?;
@@ -347,11 +341,11 @@ impl Ctx<'_> {
         };
         let o = if self.t == 1 { o } else { self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])? };
         let o = self.reshape(&format!("{p}.merged"), o, &[1, self.t as i64, (c.heads * d) as i64])?;
-        let wo = self.weight_t(&format!("{p}.self_attn.o_proj.weight"), h, c.heads * d)?;
+        let wo = self.weight(&format!("{p}.self_attn.o_proj.weight"), h, c.heads * d)?;
         let o = self.matmul(&format!("{p}.o_proj"), o, wo)?;
-        let wg = self.weight_t(&format!("{p}.mlp.gate_proj.weight"), c.intermediate, h)?;
-        let wu = self.weight_t(&format!("{p}.mlp.up_proj.weight"), c.intermediate, h)?;
-        let wd = self.weight_t(&format!("{p}.mlp.down_proj.weight"), h, c.intermediate)?;
+        let wg = self.weight(&format!("{p}.mlp.gate_proj.weight"), c.intermediate, h)?;
+        let wu = self.weight(&format!("{p}.mlp.up_proj.weight"), c.intermediate, h)?;
+        let wd = self.weight(&format!("{p}.mlp.down_proj.weight"), h, c.intermediate)?;
         if c.gemma2.is_some() {
             // Gemma 2: norms after attention and after the MLP too, GeGLU with tanh-GELU.
             let o = self.rms(&format!("{p}.post_attention_layernorm"), o, &format!("{p}.post_attention_layernorm.weight"))?;
@@ -440,17 +434,15 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         };
         caches.push((state("k"), state("v")));
     }
+    // A tied LM head is the embedding table itself ([vocab, hidden] is its [out, in]);
+    // with 8/4/4 it reads the table's int4 copy, which has the projections' format.
     let head = if c.tied || !ck.contains("lm_head.weight") {
-        let e = embed.as_f32();
-        let mut tr = vec![0f32; e.len()];
-        for v in 0..c.vocab {
-            for h in 0..c.hidden {
-                tr[h * c.vocab + v] = e[v * c.hidden + h];
-            }
+        if let Some(pair) = table_q4 {
+            cx.quantized.insert(table, pair);
         }
-        cx.b.konst("lm_head.T", Value::f32(vec![c.hidden, c.vocab], tr))
+        table
     } else {
-        cx.weight_t("lm_head.weight", c.vocab, c.hidden)?
+        cx.weight("lm_head.weight", c.vocab, c.hidden)?
     };
     let mut programs = Vec::new();
     for (program, prefix, tokens) in [("prefill", "", t), ("decode", "decode.", 1)] {

@@ -1,9 +1,14 @@
-//! MatMulQ4 (driftc-internal, built by the LLM frontend for `--quant 8/4/4`):
-//! y[.., n] = Σ_k x[.., k] · q[k, n] · scale[k / block, n] with q int4 packed two rows per
-//! byte (see `passes::quantize::per_block_int4`). The kernel unpacks the nibbles with
-//! float arithmetic on the byte the int8 accessor returns.
+//! LinearQ4 (driftc-internal, built by the LLM frontend for `--quant 8/4/4`):
+//! y[.., n] = Σ_k x[.., k] · q[n, k] · scale[n, k / block], the [out, in] weight in int4
+//! packed two inputs per byte with per-row block scales (`passes::quantize::
+//! per_row_block_int4`, the embedding table's format too, so a tied LM head reads the
+//! table itself). Decode streams the packed rows in 16-byte words (`linear_matvec`); the
+//! prefill kernel unpacks the nibbles with float arithmetic on the int8 accessor's byte.
 //!
-//! Inputs: X [.., K] (f32/f16), packed [K/2, N] (int8), scales [K/block, N]. Output [.., N].
+//! With `norm`, X is RMS-normalized and scaled by G first, as in `Linear`.
+//!
+//! Inputs: X [.., K] (f32/f16), packed [N, K/2] (int8), scales [N, K/block], G [K] with
+//! `norm`. Output [.., N].
 
 use std::any::Any;
 
@@ -13,14 +18,16 @@ use crate::ir::{numel, Value};
 use crate::passes::quantize::unpack;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct MatMulQ4 {
+pub struct LinearQ4 {
     pub block: usize,
+    /// RMSNorm epsilon when X is normalized (by the last input, G) inside the product.
+    pub norm: Option<f32>,
 }
 
-impl MatMulQ4 {
+impl LinearQ4 {
     fn geometry(&self, x: &[usize], q: &[usize], s: &[usize]) -> Result<(usize, usize), OpError> {
-        let (Some(&k), &[half, n], &[blocks, n2]) = (x.last(), q, s) else {
-            return Err(invalid(format!("X {x:?}, packed {q:?} and scales {s:?} must be [.., K], [K/2, N], [K/block, N]")));
+        let (Some(&k), &[n, half], &[n2, blocks]) = (x.last(), q, s) else {
+            return Err(invalid(format!("X {x:?}, packed {q:?} and scales {s:?} must be [.., K], [N, K/2], [N, K/block]")));
         };
         if half * 2 != k || n != n2 || self.block == 0 || blocks * self.block != k {
             return Err(invalid(format!("X {x:?}, packed {q:?} and scales {s:?} do not match blocks of {}", self.block)));
@@ -29,12 +36,15 @@ impl MatMulQ4 {
     }
 }
 
-impl Op for MatMulQ4 {
+impl Op for LinearQ4 {
     fn op_type(&self) -> &'static str {
-        "MatMulQ4"
+        "LinearQ4"
     }
     fn attrs(&self) -> String {
-        format!("block={}", self.block)
+        match self.norm {
+            Some(e) => format!("block={},rms_norm_epsilon={e}", self.block),
+            None => format!("block={}", self.block),
+        }
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, q, s) = (fact(inputs, 0, "X")?, fact(inputs, 1, "packed")?, fact(inputs, 2, "scales")?);
@@ -48,15 +58,18 @@ impl Op for MatMulQ4 {
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let (x, q, s) = (arg(inputs, 0, "X")?, arg(inputs, 1, "packed")?, arg(inputs, 2, "scales")?);
         let (k, n) = self.geometry(&x.shape, &q.shape, &s.shape)?;
-        let (xs, qs, ss) = (x.as_f32(), q.as_i64(), s.as_f32());
+        let (mut xs, qs, ss) = (x.as_f32(), q.as_i64(), s.as_f32());
+        if let Some(eps) = self.norm {
+            xs = super::linear::rms_rows(&xs, &arg(inputs, 3, "G")?.as_f32(), k, eps)?;
+        }
         let rows = xs.len() / k.max(1);
         let mut out = vec![0f32; rows * n];
         for r in 0..rows {
             for c in 0..n {
                 let mut acc = 0f32;
                 for p in 0..k / 2 {
-                    let (lo, hi) = unpack(qs[p * n + c]);
-                    let sc = ss[(2 * p / self.block) * n + c];
+                    let (lo, hi) = unpack(qs[c * (k / 2) + p]);
+                    let sc = ss[c * (k / self.block) + 2 * p / self.block];
                     acc += (xs[r * k + 2 * p] * lo + xs[r * k + 2 * p + 1] * hi) * sc;
                 }
                 out[r * n + c] = acc;
@@ -70,14 +83,21 @@ impl Op for MatMulQ4 {
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, q, s, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.output(0)?);
-        let (k, _) = self.geometry(kb.shape(x), kb.shape(q), kb.shape(s)).map_err(|e| kb.err(e.to_string()))?;
-        if super::matvec::applies(kb.shape(x), kb.shape(q), k) && super::matvec::emit(kb, x, q, Some(super::matvec::Q4 { scale: s, block: self.block }), y)? {
+        let (k, n) = self.geometry(kb.shape(x), kb.shape(q), kb.shape(s)).map_err(|e| kb.err(e.to_string()))?;
+        let norm = match self.norm {
+            Some(eps) => Some((kb.input(3)?, eps)),
+            None => None,
+        };
+        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, y, k, n)? {
             return Ok(());
+        }
+        if norm.is_some() {
+            return Err(kb.no_kernel("a LinearQ4 with its RMSNorm folded in needs one activation row"));
         }
         let rank = kb.shape(y).len();
         let names: Vec<String> = (0..rank).map(|d| format!("c{d}")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let spec = KernelSpec::new("matmul_q4", numel(kb.shape(y)).unwrap_or(0) as u64, kb.wg_conv())
+        let spec = KernelSpec::new("linear_q4", numel(kb.shape(y)).unwrap_or(0) as u64, kb.wg_conv())
             .read("x", x)
             .read("w", q)
             .read("scale", s)

@@ -1,0 +1,132 @@
+//! Linear (driftc-internal, built by the LLM frontend): y[.., n] = Σ_k x[.., k] · w[n, k],
+//! the weight kept in the checkpoint's [out, in] layout (PyTorch's `F.linear`, ONNX Gemm
+//! with transB). Each output's weights are one contiguous row, so a decode step streams
+//! them in 16-byte words (`linear_matvec`), and a tied LM head reads the embedding table
+//! itself. The weight may be f32/f16 or int8 (q8: the per-row scale is a Mul after it).
+//! With `norm` (set by `passes::fuse_rms_linear` for one-row X), X is RMS-normalized with
+//! that epsilon and scaled by G first, inside the kernel: y = (x / rms(x) · g) · wᵀ.
+//!
+//! Inputs: X [.., K], W [N, K], G [K] with `norm`. Output [.., N].
+
+use std::any::Any;
+
+use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
+use crate::ir::{numel, Value};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Linear {
+    /// RMSNorm epsilon when X is normalized (by the last input, G) inside the product.
+    pub norm: Option<f32>,
+}
+
+/// X RMS-normalized over its last dimension (`k` values per row) and scaled by `g`: the
+/// RMSNormalization reference's arithmetic (f64 statistics).
+pub fn rms_rows(x: &[f32], g: &[f32], k: usize, eps: f32) -> Result<Vec<f32>, OpError> {
+    if g.len() != k {
+        return Err(invalid(format!("norm scale has {} values for rows of {k}", g.len())));
+    }
+    let mut out = x.to_vec();
+    for row in out.chunks_mut(k.max(1)) {
+        let ms = row.iter().map(|&v| v as f64 * v as f64).sum::<f64>() / k.max(1) as f64;
+        let inv = 1.0 / (ms + eps as f64).sqrt();
+        for (v, s) in row.iter_mut().zip(g) {
+            *v = ((*v as f64 * inv) as f32) * s;
+        }
+    }
+    Ok(out)
+}
+
+/// (K, N) of x [.., K] · w[N, K]ᵀ.
+pub fn geometry(x: &[usize], w: &[usize]) -> Result<(usize, usize), OpError> {
+    match (x.last(), w) {
+        (Some(&k), &[n, k2]) if k == k2 => Ok((k, n)),
+        _ => Err(invalid(format!("Linear needs X [.., K] and W [N, K], got {x:?} and {w:?}"))),
+    }
+}
+
+/// The output shape: X's with its last dimension replaced by N.
+pub fn out_shape(x: &[usize], n: usize) -> Vec<usize> {
+    let mut out = x.to_vec();
+    if let Some(last) = out.last_mut() {
+        *last = n;
+    }
+    out
+}
+
+impl Op for Linear {
+    fn weight_slots(&self) -> Vec<usize> {
+        vec![1]
+    }
+    fn op_type(&self) -> &'static str {
+        "Linear"
+    }
+    fn attrs(&self) -> String {
+        self.norm.map_or(String::new(), |e| format!("rms_norm_epsilon={e}"))
+    }
+    fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
+        let (x, w) = (fact(inputs, 0, "X")?, fact(inputs, 1, "W")?);
+        let (_, n) = geometry(x.shape, w.shape)?;
+        Ok(vec![OutFact::new(x.dtype, out_shape(x.shape, n))])
+    }
+    fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        let (x, w) = (arg(inputs, 0, "X")?, arg(inputs, 1, "W")?);
+        let (k, n) = geometry(&x.shape, &w.shape)?;
+        let (mut xs, ws) = (x.as_f32(), w.as_f32());
+        if let Some(eps) = self.norm {
+            xs = rms_rows(&xs, &arg(inputs, 2, "G")?.as_f32(), k, eps)?;
+        }
+        let rows = xs.len() / k.max(1);
+        let mut out = vec![0f32; rows * n];
+        for r in 0..rows {
+            let xr = &xs[r * k..(r + 1) * k];
+            for (c, o) in out[r * n..(r + 1) * n].iter_mut().enumerate() {
+                *o = xr.iter().zip(&ws[c * k..(c + 1) * k]).map(|(a, b)| a * b).sum();
+            }
+        }
+        Ok(vec![Value::from_f32_as(x.dtype, out_shape(&x.shape, n), out)])
+    }
+    fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
+        let (x, w, y) = (kb.input(0)?, kb.input(1)?, kb.output(0)?);
+        let (k, n) = geometry(kb.shape(x), kb.shape(w)).map_err(|e| kb.err(e.to_string()))?;
+        let norm = match self.norm {
+            Some(eps) => Some((kb.input(2)?, eps)),
+            None => None,
+        };
+        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, y, k, n)? {
+            return Ok(());
+        }
+        if norm.is_some() {
+            return Err(kb.no_kernel("a Linear with its RMSNorm folded in needs one activation row"));
+        }
+        // Several rows (prefill): the matmul template with B transposed; W broadcasts over
+        // X's leading dimensions (a 1-D X is seen as one row).
+        let (xv, yv) = if kb.shape(x).len() >= 2 { (kb.shape(x).to_vec(), kb.shape(y).to_vec()) } else { (vec![1, k], vec![1, n]) };
+        let spec = KernelSpec::new("matmul", numel(&yv).unwrap_or(0) as u64, kb.wg_conv()).read_view("a", x, xv).read("b", w);
+        super::matmul::emit(kb, spec, y, yv, k, Some((false, true, 1.0, 0.0, None)))
+    }
+    fn accepts_epilogue(&self) -> bool {
+        true
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::matmul::MatMul;
+
+    #[test]
+    fn equals_matmul_with_the_weight_transposed() {
+        let x = Value::f32(vec![2, 3], vec![1.0, -2.0, 0.5, 3.0, 0.25, -1.0]);
+        let w = Value::f32(vec![2, 3], vec![0.5, 1.0, -1.0, 2.0, 0.0, 4.0]);
+        let wt = Value::f32(vec![3, 2], vec![0.5, 2.0, 1.0, 0.0, -1.0, 4.0]);
+        let y = Linear::default().eval(&[Some(&x), Some(&w)]).expect("linear");
+        let want = MatMul.eval(&[Some(&x), Some(&wt)]).expect("matmul");
+        assert_eq!(y[0].shape, vec![2, 2]);
+        assert_eq!(y[0].as_f32(), want[0].as_f32());
+        assert!(geometry(&[2, 3], &[3, 2]).is_err(), "K must match W's second dimension");
+    }
+}

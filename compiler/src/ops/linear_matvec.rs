@@ -1,0 +1,181 @@
+//! Decode kernel of Linear and LinearQ4 (one activation row): the `linear_matvec`
+//! template. The [N, K] weight's rows are contiguous, so a group of `lanes` lanes owns one
+//! output and walks its row in 16-byte words (WGSL `vec4<u32>`, OpenCL `vloadN`), several
+//! words in flight per lane, and the partial sums meet in workgroup memory. This file
+//! chooses the geometry and writes, per language and element type, how one weight word
+//! and the activations under it decode into vec4s of f32 (`groups`: `WW` stands for the
+//! word, `J` for its index in the row). With a folded RMSNorm (`norm`), the lanes of a
+//! row also sum the squares of the activations they read, which cover the row once, and
+//! the output is scaled by 1/rms at the end. Where the operands are not single plain buffers
+//! (OpenCL images, tensors split across bindings) or the rows are not whole words, the
+//! same template walks the row one element at a time through the tensor accessors.
+
+use serde_json::{json, Value as Json};
+
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang};
+use crate::ir::TensorId;
+
+/// The int4 packing of a LinearQ4 weight: its scales and inputs per scale.
+pub struct Q4 {
+    pub scale: TensorId,
+    pub block: usize,
+}
+
+/// Lanes that share one output row (a subgroup on most GPUs).
+const LANES_PER_ROW: usize = 32;
+
+/// Elements of the weight in one 16-byte word, by storage element type.
+fn elems_per_word(elem: &str, q4: bool) -> Option<usize> {
+    match (elem, q4) {
+        ("i8", true) => Some(32),
+        ("i8", false) => Some(16),
+        ("f16", false) => Some(8),
+        ("f32", false) => Some(4),
+        _ => None,
+    }
+}
+
+/// Group `k` of the `g` vec4s of a float vector (activations, norm scale) of `elem`
+/// bound as `var` under weight word `J`, as vec4 of f32.
+fn vector_group(lang: Lang, elem: &str, var: &str, g: usize, k: usize) -> Option<String> {
+    match (lang, elem) {
+        (Lang::Wgsl, "f32") => Some(format!("bitcast<vec4<f32>>({var}[(J) * {g}u + {k}u])")),
+        (Lang::Wgsl, "f16") if g % 2 == 0 => {
+            let (a, b) = if k % 2 == 0 { ("x", "y") } else { ("z", "w") };
+            let at = format!("{var}[(J) * {}u + {}u]", g / 2, k / 2);
+            Some(format!("vec4<f32>(unpack2x16float({at}.{a}), unpack2x16float({at}.{b}))"))
+        }
+        (Lang::OpenclC, "f32") => Some(format!("vload4((J) * {g}u + {k}u, {var})")),
+        (Lang::OpenclC, "f16") => Some(format!("vload_half4((J) * {g}u + {k}u, {var})")),
+        _ => None,
+    }
+}
+
+/// Per group of four weights in a word: (weights as vec4 of f32, the activations under
+/// them, the norm scale under them when `norm` = Some((elem, var))), for weights of
+/// `welem` and activations of `xelem` bound as `xv`.
+fn groups(lang: Lang, welem: &str, q4: bool, xelem: &str, xv: &str, norm: Option<(&str, &str)>) -> Option<Vec<Json>> {
+    let per_word = elems_per_word(welem, q4)?;
+    let g = per_word / 4;
+    let comps = ["x", "y", "z", "w"];
+    let cl_comps = ["s0123", "s4567", "s89ab", "scdef"];
+    let w: Vec<String> = match (lang, welem, q4) {
+        (Lang::Wgsl, "f32", _) => vec!["bitcast<vec4<f32>>(WW)".into()],
+        (Lang::Wgsl, "f16", _) => vec!["vec4<f32>(unpack2x16float(WW.x), unpack2x16float(WW.y))".into(), "vec4<f32>(unpack2x16float(WW.z), unpack2x16float(WW.w))".into()],
+        (Lang::Wgsl, _, false) => comps.iter().map(|c| format!("drift_i8x4(WW.{c})")).collect(),
+        (Lang::Wgsl, _, true) => comps.iter().flat_map(|c| [format!("drift_q4x4(WW.{c})"), format!("drift_q4x4(WW.{c} >> 16u)")]).collect(),
+        (Lang::OpenclC, "f32", _) => vec!["WW".into()],
+        (Lang::OpenclC, "f16", _) => vec!["WW.lo".into(), "WW.hi".into()],
+        (Lang::OpenclC, _, false) => cl_comps.iter().map(|c| format!("WW.{c}")).collect(),
+        (Lang::OpenclC, _, true) => comps.iter().flat_map(|c| [format!("drift_q4x4(WW.{c})"), format!("drift_q4x4(WW.{c} >> 16u)")]).collect(),
+    };
+    (0..g)
+        .zip(w)
+        .map(|(k, w)| {
+            let x = vector_group(lang, xelem, xv, g, k)?;
+            let n = match norm {
+                Some((elem, var)) => vector_group(lang, elem, var, g, k)?,
+                None => String::new(),
+            };
+            Some(json!({"w": w, "x": x, "n": n}))
+        })
+        .collect()
+}
+
+/// How OpenCL loads word `J` of the weight `wv`, and the type it yields.
+fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
+    match (welem, q4) {
+        ("f32", _) => (format!("vload4(J, {wv})"), "float4"),
+        ("f16", _) => (format!("vload_half8(J, {wv})"), "float8"),
+        (_, false) => (format!("convert_float16(vload16(J, {wv}))"), "float16"),
+        (_, true) => (format!("vload4(J, (__global const uint*){wv})"), "uint4"),
+    }
+}
+
+/// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`); false when the
+/// target's workgroups are too small for it (the caller then emits its generic kernel).
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+    let wg = kb.wg_cooperative();
+    if wg < 2 || k == 0 || n == 0 {
+        return Ok(false);
+    }
+    let (wd, xd) = (kb.desc("w", w)?, kb.desc("x", x)?);
+    let gd = match norm {
+        Some((g, _)) => Some(kb.desc("g", g)?),
+        None => None,
+    };
+    let plain = |d: &crate::codegen::helpers::TensorDesc| d.objects.len() <= 1 && d.texture.is_none() && d.layout == "linear";
+    let g_plain = gd.as_ref().is_none_or(|d| plain(d));
+    let per_word = elems_per_word(&wd.elem, q4.is_some());
+    let block_words = q4.as_ref().map_or(Some(1), |q| (q.block % 32 == 0).then_some(q.block / 32));
+    let decode = match (per_word, block_words) {
+        (Some(e), Some(_)) if plain(&wd) && plain(&xd) && g_plain && k % e == 0 => {
+            groups(kb.lang, &wd.elem, q4.is_some(), &xd.elem, &xd.var, gd.as_ref().map(|d| (d.elem.as_str(), d.var.as_str()))).map(|g| (e, g))
+        }
+        _ => None,
+    };
+    // Units each row is walked in: words when wide, else elements (int4: packed bytes).
+    let units = match (&decode, &q4) {
+        (Some((e, _)), _) => k / e,
+        (None, Some(_)) => k / 2,
+        (None, None) => k,
+    };
+    let lanes = LANES_PER_ROW.min(wg as usize).min(prev_power_of_two(units)).max(1);
+    let rows_per_group = wg as usize / lanes;
+    let per_lane = units / lanes;
+    let unroll = [8, 4, 2, 1].into_iter().find(|&u| per_lane >= u).unwrap_or(1);
+    let rounds = units / (lanes * unroll);
+    let y_rank = kb.shape(y).len().max(1);
+    let names: Vec<String> = (0..y_rank).map(|d| format!("c{d}")).collect();
+    let xlead: Vec<String> = vec!["0u".into(); kb.shape(x).len().saturating_sub(1)];
+    let out_groups = n.div_ceil(rows_per_group) as u64;
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let group_json: Vec<Json> = decode.as_ref().map_or(Vec::new(), |(_, g)| g.clone());
+    let (cl_load, cl_type) = cl_word(&wd.elem, q4.is_some(), &wd.var);
+    let wg_lanes = lanes as u32 * rows_per_group as u32;
+    let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(if norm.is_some() { 2 } else { 1 });
+    let words = decode.is_some() && kb.lang == Lang::Wgsl;
+    spec = if words { spec.read_words("x", x).read_words("w", w) } else { spec.read("x", x).read("w", w) };
+    if let Some((g, _)) = norm {
+        spec = if words { spec.read_words("g", g) } else { spec.read("g", g) };
+    }
+    spec = spec
+        .write("y", y)
+        .param("names", names.clone())
+        .param("xlead", xlead)
+        .param("wide", decode.is_some())
+        .param("groups", group_json)
+        .param("cl_load", cl_load)
+        .param("cl_type", cl_type)
+        .param("lanes", lanes)
+        .param("half_lanes", lanes / 2)
+        .param("rows_per_group", rows_per_group)
+        .param("units", units)
+        .param("unroll", unroll)
+        .param("stride", lanes * unroll)
+        .param("rounds", rounds)
+        .param("round_units", rounds * lanes * unroll)
+        .param("out_rows", n)
+        .param("last_row", n - 1)
+        .param("q4", q4.is_some())
+        .param("block", q4.as_ref().map_or(1, |q| q.block))
+        .param("block_words", block_words.unwrap_or(1))
+        .param("norm", norm.is_some())
+        .param("eps", norm.map_or(0.0, |(_, e)| e))
+        .param("k", k)
+        .param("wg", wg_lanes)
+        .epilogue_at(&refs);
+    if let Some(q) = q4 {
+        spec = spec.read("scale", q.scale);
+    }
+    kb.emit(spec);
+    Ok(true)
+}
+
+fn prev_power_of_two(v: usize) -> usize {
+    if v == 0 {
+        0
+    } else {
+        1 << (usize::BITS - 1 - v.leading_zeros())
+    }
+}

@@ -1,0 +1,104 @@
+//! fuse-rms-linear: an RMSNorm over one row (an LLM decode step) read only by Linear /
+//! LinearQ4 nodes is folded into each of them: their kernel sums the squares of the
+//! activations it streams anyway, so the normalized row is never stored and the norm's
+//! own dispatch (a single workgroup, latency-bound) disappears.
+//!
+//! ```text
+//!   x ─ RMSNorm(g, ε) ─ t ─┬ Linear(Wq) ─ q          x ─┬ Linear(Wq; norm g, ε) ─ q
+//!                          ├ Linear(Wk) ─ k    ⇒       ├ Linear(Wk; norm g, ε) ─ k
+//!                          └ Linear(Wv) ─ v            └ Linear(Wv; norm g, ε) ─ v
+//! ```
+
+use super::{Pass, PassError, PassReport};
+use crate::ir::{numel, Graph, NodeId};
+use crate::ops::linear::Linear;
+use crate::ops::linear_q4::LinearQ4;
+use crate::ops::rms_norm::RmsNorm;
+use crate::target::Target;
+
+pub struct FuseRmsLinear;
+
+impl Pass for FuseRmsLinear {
+    fn name(&self) -> &'static str {
+        "fuse-rms-linear"
+    }
+    fn run(&self, g: &mut Graph, _target: &Target) -> Result<PassReport, PassError> {
+        let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-rms-linear", message: e.to_string() })?;
+        let mut changes = 0;
+        for id in order {
+            if g.nodes.node_weight(id).is_none() {
+                continue;
+            }
+            let Some((x, scale, eps, users)) = candidate(g, id) else { continue };
+            let t = g.node(id).outputs[0];
+            g.remove_node(id);
+            for user in users {
+                let node = &mut g.nodes[user];
+                if let Some(l) = node.op.as_any().downcast_ref::<Linear>() {
+                    node.op = Box::new(Linear { norm: Some(eps), ..l.clone() });
+                } else if let Some(l) = node.op.as_any().downcast_ref::<LinearQ4>() {
+                    node.op = Box::new(LinearQ4 { norm: Some(eps), ..l.clone() });
+                }
+                for slot in node.inputs.iter_mut().filter(|s| **s == Some(t)) {
+                    *slot = Some(x);
+                }
+                node.inputs.push(Some(scale));
+            }
+            changes += 1;
+        }
+        Ok(PassReport { changes })
+    }
+}
+
+/// For an RMSNorm of one row over its last axis, with a [K] scale and no epilogue, whose
+/// output only un-normalized Linear/LinearQ4 nodes read as their activation: (x, scale,
+/// epsilon, those nodes).
+fn candidate(g: &Graph, id: NodeId) -> Option<(crate::ir::TensorId, crate::ir::TensorId, f32, Vec<NodeId>)> {
+    let n = g.node(id);
+    let norm = n.op.as_any().downcast_ref::<RmsNorm>()?;
+    let (x, scale, t) = (n.input(0)?, n.input(1)?, *n.outputs.first()?);
+    let shape = &g.tensor(x).shape;
+    let k = *shape.last()?;
+    let last_axis = norm.axis == -1 || norm.axis == shape.len() as i64 - 1;
+    if !last_axis || numel(shape) != Some(k) || g.tensor(scale).shape != [k] || !n.epilogue.is_empty() || g.outputs.contains(&t) {
+        return None;
+    }
+    let users = g.consumers().get(&t).cloned().unwrap_or_default();
+    if users.is_empty() {
+        return None;
+    }
+    for &u in &users {
+        let un = g.node(u);
+        let unfolded = match (un.op.as_any().downcast_ref::<Linear>(), un.op.as_any().downcast_ref::<LinearQ4>()) {
+            (Some(l), _) => l.norm.is_none() && un.inputs.len() == 2,
+            (_, Some(l)) => l.norm.is_none() && un.inputs.len() == 3,
+            _ => false,
+        };
+        if !unfolded || un.input(0) != Some(t) || un.inputs.iter().skip(1).any(|&i| i == Some(t)) {
+            return None;
+        }
+    }
+    Some((x, scale, norm.epsilon, users))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Value;
+    use crate::ops::linear::Linear;
+    use crate::ops::rms_norm::RmsNorm;
+    use crate::ops::Op;
+
+    #[test]
+    fn folded_norm_equals_norm_then_linear() {
+        let x = Value::f32(vec![1, 1, 4], vec![0.5, -2.0, 1.5, 3.0]);
+        let scale = Value::f32(vec![4], vec![1.0, 0.5, -1.0, 2.0]);
+        let w = Value::f32(vec![3, 4], (0..12).map(|i| (i as f32 - 5.0) * 0.25).collect());
+        let normed = RmsNorm { axis: -1, epsilon: 1e-5 }.eval(&[Some(&x), Some(&scale)]).expect("rms");
+        let want = Linear::default().eval(&[Some(&normed[0]), Some(&w)]).expect("linear");
+        let got = Linear { norm: Some(1e-5) }.eval(&[Some(&x), Some(&w), Some(&scale)]).expect("folded");
+        assert_eq!(got[0].shape, want[0].shape);
+        for (a, b) in got[0].as_f32().iter().zip(want[0].as_f32()) {
+            assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+        }
+    }
+}
