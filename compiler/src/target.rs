@@ -145,6 +145,10 @@ fn default_matvec_workgroup() -> u32 {
     256
 }
 
+fn default_linear_lanes() -> u32 {
+    32
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tuning {
@@ -156,6 +160,10 @@ pub struct Tuning {
     /// weight loads in flight per workgroup). Default 256.
     #[serde(default = "default_matvec_workgroup")]
     pub workgroup_size_matvec: u32,
+    /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
+    /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
+    #[serde(default = "default_linear_lanes")]
+    pub linear_lanes_per_row: u32,
     /// Storage preferred for intermediate activations (graph inputs and outputs are
     /// always buffers). `buffer` everywhere; `texture2d` on OpenCL targets with images.
     /// `driftc compile --storage` overrides it.
@@ -196,6 +204,9 @@ impl Target {
                     self.limits.max_compute_workgroup_invocations
                 )));
             }
+        }
+        if !self.tuning.linear_lanes_per_row.is_power_of_two() {
+            return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));
         }
         if !self.tuning.workgroup_size_matvec.is_power_of_two() {
             return Err(invalid(format!("tuning.workgroup_size_matvec {} is not a power of two", self.tuning.workgroup_size_matvec)));

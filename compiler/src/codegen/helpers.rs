@@ -115,6 +115,42 @@ pub fn offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, Stri
     if t.words && lang == Lang::Wgsl {
         return Err(format!("tensor '{}' is bound as 16-byte words; its template must decode them", t.var));
     }
+    element_offset(lang, t, idx)
+}
+
+/// Elements of `t` in one 16-byte word.
+fn per_word(t: &TensorDesc) -> usize {
+    match t.elem.as_str() {
+        "f16" => 8,
+        "i8" => 16,
+        _ => 4,
+    }
+}
+
+/// Index of the 16-byte word that starts at logical coordinates `idx` (which must be
+/// word-aligned: the template's geometry guarantees it), for tensors read as words.
+pub fn word_offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, String> {
+    Ok(format!("(({}) / {})", element_offset(lang, t, idx)?, lang.u(per_word(t))))
+}
+
+/// The float vector `t` (f32 or f16, one plain buffer) read a 16-byte word at a time: for
+/// word `WI`, the expressions of its vec4s of f32 in element order (WGSL: `t` bound as
+/// words; OpenCL: vload on the element pointer). `None` for other element types.
+pub fn word_vec4s(lang: Lang, t: &TensorDesc) -> Option<Vec<String>> {
+    let v = &t.var;
+    match (lang, t.elem.as_str()) {
+        (Lang::Wgsl, "f32") => Some(vec![format!("bitcast<vec4<f32>>({v}[WI])")]),
+        (Lang::Wgsl, "f16") => Some(vec![
+            format!("vec4<f32>(unpack2x16float({v}[WI].x), unpack2x16float({v}[WI].y))"),
+            format!("vec4<f32>(unpack2x16float({v}[WI].z), unpack2x16float({v}[WI].w))"),
+        ]),
+        (Lang::OpenclC, "f32") => Some(vec![format!("vload4(WI, {v})")]),
+        (Lang::OpenclC, "f16") => Some(vec![format!("vload_half4(2u * (WI), {v})"), format!("vload_half4(2u * (WI) + 1u, {v})")]),
+        _ => None,
+    }
+}
+
+fn element_offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, String> {
     if idx.len() != t.shape.len() {
         return Err(format!("tensor '{}' has rank {} but {} coordinates were given", t.var, t.shape.len(), idx.len()));
     }

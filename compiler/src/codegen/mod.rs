@@ -109,11 +109,14 @@ pub struct KernelSpec {
     pub cooperative: bool,
     /// Length of `drift_shared` in f32s per lane (cooperative kernels; 1 unless asked).
     pub shared_per_lane: u32,
+    /// Length of `drift_shared4`, a second workgroup array of vec4s of f32 for data the
+    /// whole workgroup reads (cooperative kernels; 0: not declared).
+    pub shared_vec4: u32,
 }
 
 impl KernelSpec {
     pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
-        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1 }
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0 }
     }
     /// A workgroup-cooperative kernel of `groups` workgroups (see [`KernelSpec::cooperative`]).
     pub fn cooperative(template: &'static str, groups: u64, workgroup: u32) -> Self {
@@ -124,9 +127,14 @@ impl KernelSpec {
         self.shared_per_lane = floats.max(1);
         self
     }
+    /// Gives a cooperative kernel `drift_shared4`, `n` vec4s of f32.
+    pub fn shared_vec4(mut self, n: u32) -> Self {
+        self.shared_vec4 = n;
+        self
+    }
     /// Bytes of workgroup memory the kernel declares (0 unless cooperative).
     pub fn shared_bytes(&self) -> u32 {
-        if self.cooperative { self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4) } else { 0 }
+        if self.cooperative { self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4).saturating_add(self.shared_vec4.saturating_mul(16)) } else { 0 }
     }
     pub fn read(mut self, name: &str, t: TensorId) -> Self {
         self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: false });

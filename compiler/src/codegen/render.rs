@@ -92,6 +92,7 @@ pub fn environment(lang: Lang) -> Result<Tera, String> {
     tera.add_raw_templates(sources).map_err(|e| format!("{e:?}"))?;
     tera.register_function("load", move |a: &HashMap<String, Json>| lift(helpers::load(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?)));
     tera.register_function("store", move |a: &HashMap<String, Json>| lift(helpers::store(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?, &arg_str(a, "v")?)));
+    tera.register_function("word_offset", move |a: &HashMap<String, Json>| lift(helpers::word_offset(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?)));
     tera.register_function("offset", move |a: &HashMap<String, Json>| lift(helpers::offset(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?)));
     tera.register_function("load_bcast", move |a: &HashMap<String, Json>| lift(helpers::load_bcast(lang, &arg_desc(a, "t")?, &arg_strs(a, "idx")?)));
     tera.register_function("coords", move |a: &HashMap<String, Json>| {
@@ -127,7 +128,7 @@ fn elem_type(lang: Lang, elem: &str) -> &'static str {
 /// Renders one kernel. `stride_y` is the number of invocations per grid row (see
 /// `grid_for`); `n` the number of invocations that do work; `cooperative`: for a
 /// workgroup-cooperative kernel (see [`super::KernelSpec::cooperative`]), its f32s of
-/// `drift_shared` per lane.
+/// `drift_shared` per lane and its vec4s of `drift_shared4`.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     tera: &Tera,
@@ -139,7 +140,7 @@ pub fn render(
     workgroup: u32,
     stride_y: u64,
     n: u64,
-    cooperative: Option<u32>,
+    cooperative: Option<(u32, u32)>,
 ) -> Result<String, String> {
     let mut ctx = Context::new();
     for (k, v) in params {
@@ -178,9 +179,12 @@ pub fn render(
                 }
             }
             out.push_str(&lib);
-            if let Some(per_lane) = cooperative {
+            if let Some((per_lane, vec4s)) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
                 let shared = u64::from(workgroup) * u64::from(per_lane);
+                if vec4s > 0 {
+                    out.push_str(&format!("\nvar<workgroup> drift_shared4: array<vec4<f32>, {vec4s}>;"));
+                }
                 out.push_str(&format!(
                     "\nvar<workgroup> drift_shared: array<f32, {shared}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let group: u32 = min(wid.x + wid.y * {per_row}u, {}u);\n    let lane: u32 = lid.x;\n{body}}}\n",
                     groups.saturating_sub(1)
@@ -208,11 +212,12 @@ pub fn render(
                 })
                 .collect();
             out.push_str(&lib);
-            let head = if let Some(per_lane) = cooperative {
+            let head = if let Some((per_lane, vec4s)) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
                 let shared = u64::from(workgroup) * u64::from(per_lane);
+                let shared4 = if vec4s > 0 { format!("    __local float4 drift_shared4[{vec4s}];\n") } else { String::new() };
                 format!(
-                    "    __local float drift_shared[{shared}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
+                    "{shared4}    __local float drift_shared[{shared}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
                     groups.saturating_sub(1)
                 )
             } else {

@@ -16,7 +16,7 @@ use std::any::Any;
 
 use super::attention::VALUE_CHUNK;
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
-use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec};
 use crate::ir::{numel, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,10 +83,24 @@ impl CachedAttention {
             return Ok(false);
         }
         let [q, k, v, p] = qkvp;
-        let spec = KernelSpec::cooperative("cached_attention_wg", (g.heads * g.t * splits) as u64, wg)
-            .shared_per_lane(2)
-            .read("q", q)
-            .read("k", k)
+        // Scores from 16-byte words of q and k when both are plain f32/f16 buffers of one
+        // type with whole words per row; else one element at a time.
+        let (qd, kd) = (kb.desc("q", q)?, kb.desc("k", k)?);
+        let plain = |d: &crate::codegen::helpers::TensorDesc| d.objects.len() <= 1 && d.texture.is_none() && d.layout == "linear";
+        let per_word = if qd.elem == "f16" { 8 } else { 4 };
+        let groups = match (helpers::word_vec4s(kb.lang, &qd), helpers::word_vec4s(kb.lang, &kd)) {
+            (Some(qg), Some(kg)) if plain(&qd) && plain(&kd) && qd.elem == kd.elem && g.d % per_word == 0 => {
+                qg.into_iter().zip(kg).map(|(q, k)| serde_json::json!({"q": q, "k": k})).collect()
+            }
+            _ => Vec::new(),
+        };
+        let wide = !groups.is_empty();
+        let mut spec = KernelSpec::cooperative("cached_attention_wg", (g.heads * g.t * splits) as u64, wg).shared_per_lane(2);
+        spec = if wide && kb.lang == crate::codegen::Lang::Wgsl { spec.read_words("q", q).read_words("k", k) } else { spec.read("q", q).read("k", k) };
+        let spec = spec
+            .param("wide_dot", wide)
+            .param("dot_groups", groups)
+            .param("row_words", g.d / per_word)
             .read("v", v)
             .read("position", p)
             .write("y", out)

@@ -6,13 +6,15 @@
 //! and the activations under it decode into vec4s of f32 (`groups`: `WW` stands for the
 //! word, `J` for its index in the row). With a folded RMSNorm (`norm`), the lanes of a
 //! row also sum the squares of the activations they read, which cover the row once, and
-//! the output is scaled by 1/rms at the end. Where the operands are not single plain buffers
+//! the output is scaled by 1/rms at the end; where the row fits in workgroup memory
+//! (`stage`), the workgroup instead normalizes it there once, as vec4s of f32, and every
+//! row reads it from there. Where the operands are not single plain buffers
 //! (OpenCL images, tensors split across bindings) or the rows are not whole words, the
 //! same template walks the row one element at a time through the tensor accessors.
 
 use serde_json::{json, Value as Json};
 
-use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang};
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang};
 use crate::ir::TensorId;
 
 /// The int4 packing of a LinearQ4 weight: its scales and inputs per scale.
@@ -20,9 +22,6 @@ pub struct Q4 {
     pub scale: TensorId,
     pub block: usize,
 }
-
-/// Lanes that share one output row (a subgroup on most GPUs).
-const LANES_PER_ROW: usize = 32;
 
 /// Elements of the weight in one 16-byte word, by storage element type.
 fn elems_per_word(elem: &str, q4: bool) -> Option<usize> {
@@ -39,6 +38,7 @@ fn elems_per_word(elem: &str, q4: bool) -> Option<usize> {
 /// bound as `var` under weight word `J`, as vec4 of f32.
 fn vector_group(lang: Lang, elem: &str, var: &str, g: usize, k: usize) -> Option<String> {
     match (lang, elem) {
+        (_, "staged") => Some(format!("drift_shared4[(J) * {g}u + {k}u]")),
         (Lang::Wgsl, "f32") => Some(format!("bitcast<vec4<f32>>({var}[(J) * {g}u + {k}u])")),
         (Lang::Wgsl, "f16") if g % 2 == 0 => {
             let (a, b) = if k % 2 == 0 { ("x", "y") } else { ("z", "w") };
@@ -108,19 +108,34 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let g_plain = gd.as_ref().is_none_or(|d| plain(d));
     let per_word = elems_per_word(&wd.elem, q4.is_some());
     let block_words = q4.as_ref().map_or(Some(1), |q| (q.block % 32 == 0).then_some(q.block / 32));
-    let decode = match (per_word, block_words) {
-        (Some(e), Some(_)) if plain(&wd) && plain(&xd) && g_plain && k % e == 0 => {
-            groups(kb.lang, &wd.elem, q4.is_some(), &xd.elem, &xd.var, gd.as_ref().map(|d| (d.elem.as_str(), d.var.as_str()))).map(|g| (e, g))
+    // A folded RMSNorm is applied once per workgroup into drift_shared4 when the row fits
+    // beside the reduction space and x and g are words of one type.
+    let shared_limit = kb.target.limits.max_compute_shared_memory_size as usize;
+    let stage = match (&gd, norm) {
+        (Some(g), Some(_)) => {
+            let vecs = helpers::word_vec4s(kb.lang, &xd).filter(|_| g.elem == xd.elem && plain(g) && plain(&xd));
+            vecs.filter(|v| k % (4 * v.len()) == 0 && k * 4 + wg as usize * 4 <= shared_limit).map(|v| {
+                let gv = helpers::word_vec4s(kb.lang, g).unwrap_or_default();
+                v.into_iter().zip(gv).map(|(x, n)| json!({"x": x, "n": n})).collect::<Vec<Json>>()
+            })
         }
         _ => None,
     };
+    let decode = match (per_word, block_words) {
+        (Some(e), Some(_)) if plain(&wd) && plain(&xd) && g_plain && k % e == 0 => {
+            let (xelem, folded) = if stage.is_some() { ("staged", None) } else { (xd.elem.as_str(), gd.as_ref().map(|d| (d.elem.as_str(), d.var.as_str()))) };
+            groups(kb.lang, &wd.elem, q4.is_some(), xelem, &xd.var, folded).map(|g| (e, g))
+        }
+        _ => None,
+    };
+    let stage = stage.filter(|_| decode.is_some());
     // Units each row is walked in: words when wide, else elements (int4: packed bytes).
     let units = match (&decode, &q4) {
         (Some((e, _)), _) => k / e,
         (None, Some(_)) => k / 2,
         (None, None) => k,
     };
-    let lanes = LANES_PER_ROW.min(wg as usize).min(prev_power_of_two(units)).max(1);
+    let lanes = (kb.target.tuning.linear_lanes_per_row as usize).min(wg as usize).min(prev_power_of_two(units)).max(1);
     let rows_per_group = wg as usize / lanes;
     let per_lane = units / lanes;
     let unroll = [8, 4, 2, 1].into_iter().find(|&u| per_lane >= u).unwrap_or(1);
@@ -133,7 +148,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let group_json: Vec<Json> = decode.as_ref().map_or(Vec::new(), |(_, g)| g.clone());
     let (cl_load, cl_type) = cl_word(&wd.elem, q4.is_some(), &wd.var);
     let wg_lanes = lanes as u32 * rows_per_group as u32;
-    let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(if norm.is_some() { 2 } else { 1 });
+    let floats_per_lane = if norm.is_some() && stage.is_none() { 2 } else { 1 };
+    let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(floats_per_lane);
+    if stage.is_some() {
+        spec = spec.shared_vec4((k / 4) as u32);
+    }
     let words = decode.is_some() && kb.lang == Lang::Wgsl;
     spec = if words { spec.read_words("x", x).read_words("w", w) } else { spec.read("x", x).read("w", w) };
     if let Some((g, _)) = norm {
@@ -160,7 +179,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("q4", q4.is_some())
         .param("block", q4.as_ref().map_or(1, |q| q.block))
         .param("block_words", block_words.unwrap_or(1))
-        .param("norm", norm.is_some())
+        .param("norm", norm.is_some() && stage.is_none())
+        .param("stage", stage.is_some())
+        .param("stage_vec4s", stage.clone().unwrap_or_default())
+        .param("x_words", stage.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
+        .param("half_wg", wg_lanes / 2)
         .param("eps", norm.map_or(0.0, |(_, e)| e))
         .param("k", k)
         .param("wg", wg_lanes)
