@@ -27,6 +27,7 @@ templates!(
     "kv_cache_write",
     "linear_q4",
     "linear_matvec",
+    "linear_tiled",
     "gather_q4",
     "cached_attention",
     "cached_attention_wg",

@@ -99,8 +99,11 @@ impl Op for Linear {
         if norm.is_some() {
             return Err(kb.no_kernel("a Linear with its RMSNorm folded in needs one activation row"));
         }
-        // Several rows (prefill): the matmul template with B transposed; W broadcasts over
-        // X's leading dimensions (a 1-D X is seen as one row).
+        // Several rows (prefill): shared-memory tiles; where the target's workgroups are too
+        // small, the matmul template with B transposed (a 1-D X is seen as one row).
+        if super::linear_tiled::emit(kb, x, w, None, y, k, n)? {
+            return Ok(());
+        }
         let (xv, yv) = if kb.shape(x).len() >= 2 { (kb.shape(x).to_vec(), kb.shape(y).to_vec()) } else { (vec![1, k], vec![1, n]) };
         let spec = KernelSpec::new("matmul", numel(&yv).unwrap_or(0) as u64, kb.wg_conv()).read_view("a", x, xv).read("b", w);
         super::matmul::emit(kb, spec, y, yv, k, Some((false, true, 1.0, 0.0, None)))

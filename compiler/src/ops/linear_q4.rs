@@ -94,6 +94,9 @@ impl Op for LinearQ4 {
         if norm.is_some() {
             return Err(kb.no_kernel("a LinearQ4 with its RMSNorm folded in needs one activation row"));
         }
+        if super::linear_tiled::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), y, k, n)? {
+            return Ok(());
+        }
         let rank = kb.shape(y).len();
         let names: Vec<String> = (0..rank).map(|d| format!("c{d}")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();

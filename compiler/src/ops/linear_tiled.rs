@@ -1,0 +1,60 @@
+//! Prefill kernel of Linear (several activation rows): the `linear_tiled` template, a
+//! classic shared-memory tiled product. Each workgroup of 16 × 16 lanes owns a tile of
+//! rows × outputs and walks K in steps of 16, staging both operands' slices in workgroup
+//! memory, so every weight element read from memory serves a whole tile of rows instead
+//! of one output (the per-output `matmul` kernel re-reads the weights once per row).
+
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
+use crate::ir::{numel, TensorId};
+
+/// Lanes of the tiled kernel: 16 × 16.
+const LANES: u32 = 256;
+
+/// Emits y = x · wᵀ for x [.., K] (M rows) and w [N, K] (or int4 [N, K/2] with `q4`);
+/// false when the target's workgroups hold fewer than 256 lanes (the caller then emits
+/// its per-output kernel).
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+    let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
+    if kb.wg_cooperative() < LANES || m == 0 || n == 0 || k == 0 {
+        return Ok(false);
+    }
+    // 64 × 64 tiles (4 × 4 outputs per lane) when there are enough of them to fill a large
+    // GPU; else 32 × 32 (2 × 2), four times as many workgroups.
+    let tile = if m.div_ceil(64) * n.div_ceil(64) >= 256 { 64 } else { 32 };
+    let (tiles_m, tiles_n) = (m.div_ceil(tile), n.div_ceil(tile));
+    let y_shape = kb.shape(y).to_vec();
+    let names: Vec<String> = (0..y_shape.len()).map(|d| format!("c{d}")).collect();
+    let row_names = names[..names.len().saturating_sub(1)].to_vec();
+    let row_shape = y_shape[..y_shape.len().saturating_sub(1)].to_vec();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut spec = KernelSpec::cooperative("linear_tiled", (tiles_m * tiles_n) as u64, LANES)
+        .shared_per_lane((2 * tile * 16) as u32 / LANES)
+        .read_view("x", x, vec![m, k])
+        .read("w", w)
+        .write("y", y)
+        .param("names", names.clone())
+        .param("row_names", row_names)
+        .param("row_shape", row_shape)
+        .param("tm", tile)
+        .param("tn", tile)
+        .param("rm", tile / 16)
+        .param("rn", tile / 16)
+        .param("a_loads", tile * 16 / LANES as usize)
+        .param("b_loads", tile * 16 / LANES as usize)
+        .param("b_at", tile * 16)
+        .param("tiles_n", tiles_n)
+        .param("k", k)
+        .param("k_last", k - 1)
+        .param("m_rows", m)
+        .param("m_last", m - 1)
+        .param("n_rows", n)
+        .param("n_last", n - 1)
+        .param("q4", q4.is_some())
+        .param("block", q4.as_ref().map_or(1, |q| q.block))
+        .epilogue_at(&refs);
+    if let Some(q) = q4 {
+        spec = spec.read("scale", q.scale);
+    }
+    kb.emit(spec);
+    Ok(true)
+}
