@@ -104,6 +104,8 @@ for shape in a.bench:
         # every dispatch of the last step, at position PROMPT + 2).
         p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile"], capture_output=True, text=True)
         print(f"{shape} {q} decode step profile:\n{p.stderr.strip()}", flush=True)
+        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "1", "--ignore-eos", "--profile"], capture_output=True, text=True)
+        print(f"{shape} {q} prefill chunk profile:\n{p.stderr.strip()}", flush=True)
         os.remove(b)
     if a.skip_torch:
         continue

@@ -76,11 +76,14 @@ pub fn run(a: &Args<'_>) -> Result<()> {
         Some(t) => Some(t.decode(&r.ids)?),
         None => None,
     };
+    // The last program run is timed: a decode step, or with one new token the last
+    // prefill chunk.
+    let what = if r.decode_steps > 0 { "last decode step" } else { "last prefill chunk" };
     let profile = if a.profile {
         match g.session().last_profile()? {
-            Some(times) if r.decode_steps > 0 => Some(profile_rows(&times)),
-            _ => {
-                eprintln!("--profile: no decode step was timed (it needs a Vulkan bundle, a device with timestamps and at least two new tokens)");
+            Some(times) => Some(profile_rows(&times)),
+            None => {
+                eprintln!("--profile: nothing was timed (it needs a Vulkan bundle and a device with timestamps)");
                 None
             }
         }
@@ -98,7 +101,7 @@ pub fn run(a: &Args<'_>) -> Result<()> {
         }
         if let (Some(rows), Some(map)) = (&profile, o.as_object_mut()) {
             let list: Vec<serde_json::Value> = rows.iter().map(|(k, n, ns)| serde_json::json!({ "kernel": k, "dispatches": n, "us": *ns as f64 / 1e3 })).collect();
-            map.insert("decode_profile".into(), serde_json::Value::Array(list));
+            map.insert(if r.decode_steps > 0 { "decode_profile" } else { "prefill_profile" }.into(), serde_json::Value::Array(list));
         }
         println!("{o}");
         return Ok(());
@@ -110,7 +113,7 @@ pub fn run(a: &Args<'_>) -> Result<()> {
     }
     if let Some(rows) = &profile {
         let total: u64 = rows.iter().map(|r| r.2).sum();
-        eprintln!("last decode step on {}: {:.1} us of GPU time\n| kernel | dispatches | us | share |\n|---|---|---|---|", g.session().device_name(), total as f64 / 1e3);
+        eprintln!("{what} on {}: {:.1} us of GPU time\n| kernel | dispatches | us | share |\n|---|---|---|---|", g.session().device_name(), total as f64 / 1e3);
         for (k, n, ns) in rows {
             eprintln!("| {k} | {n} | {:.1} | {:.1}% |", *ns as f64 / 1e3, 100.0 * *ns as f64 / total.max(1) as f64);
         }

@@ -183,7 +183,8 @@ enum Command {
         #[arg(long)]
         ignore_eos: bool,
         /// Time every dispatch (GPU timestamps, Vulkan) and report the last decode step
-        /// per kernel (with --json: `decode_profile`; else a table on stderr).
+        /// per kernel, or with --max-new-tokens 1 the last prefill chunk (with --json:
+        /// `decode_profile` / `prefill_profile`; else a table on stderr).
         #[arg(long)]
         profile: bool,
         #[arg(long)]
