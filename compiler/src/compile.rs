@@ -66,8 +66,13 @@ pub struct Compiled {
 pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, CompileError> {
     if crate::front::llm::is_checkpoint_dir(path) {
         let mut llm = crate::front::llm::LlmOptions::default();
-        if let Some(t) = options.prefill_tokens {
-            llm.prefill_tokens = t;
+        match (options.prefill_tokens, options.target_prefill_tokens) {
+            (Some(t), _) => llm.prefill_tokens = t,
+            (None, Some(t)) => {
+                llm.prefill_tokens = t;
+                llm.cap_prefill_at_context = true;
+            }
+            (None, None) => {}
         }
         llm.max_context = options.max_context;
         llm.quant = options.quant;
@@ -563,7 +568,9 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
 
 /// Imports, optimizes and compiles a model file.
 pub fn compile_file(path: &Path, target: &Target, options: &CompileOptions) -> Result<Compiled, CompileError> {
-    let mut g = import_file(path, &options.import)?;
+    let mut import = options.import.clone();
+    import.target_prefill_tokens = import.target_prefill_tokens.or(Some(target.tuning.llm_prefill_tokens));
+    let mut g = import_file(path, &import)?;
     let imported = g.nodes.node_count();
     optimize(&mut g, target, options.stop_after.as_deref(), |_, _| {})?;
     compile_graph(&g, target, options, imported)

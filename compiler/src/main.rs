@@ -69,7 +69,8 @@ struct ModelArgs {
     /// projections int8 and makes feed-forward weights, embeddings and LM head int4.
     #[arg(long, value_enum)]
     quant: Option<QuantArg>,
-    /// LLM checkpoint directories: tokens per prefill chunk.
+    /// LLM checkpoint directories: tokens per prefill chunk (default: the target's
+    /// tuning.llm_prefill_tokens, capped at the context).
     #[arg(long)]
     prefill_tokens: Option<usize>,
     /// LLM checkpoint directories: tokens the KV cache holds (default: the model's
@@ -271,7 +272,8 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
     if quant != driftc::front::llm::Quant::None && !driftc::front::llm::is_checkpoint_dir(&m.model) {
         bail!("--quant q8 and 8/4/4 apply to Hugging Face checkpoint directories; {} is not one", m.model.display());
     }
-    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, quant, prefill_tokens: m.prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false, storage }))
+    let target_prefill_tokens = Some(target.tuning.llm_prefill_tokens);
+    Ok((target, CompileOptions { precision, import: ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, quant, prefill_tokens: m.prefill_tokens, target_prefill_tokens, max_context: m.max_context }, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false, storage }))
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {

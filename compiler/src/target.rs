@@ -149,6 +149,10 @@ fn default_linear_lanes() -> u32 {
     32
 }
 
+fn default_llm_prefill_tokens() -> usize {
+    64
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tuning {
@@ -164,6 +168,11 @@ pub struct Tuning {
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]
     pub linear_lanes_per_row: u32,
+    /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
+    /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
+    /// activations small. Default 64.
+    #[serde(default = "default_llm_prefill_tokens")]
+    pub llm_prefill_tokens: usize,
     /// Storage preferred for intermediate activations (graph inputs and outputs are
     /// always buffers). `buffer` everywhere; `texture2d` on OpenCL targets with images.
     /// `driftc compile --storage` overrides it.
@@ -204,6 +213,9 @@ impl Target {
                     self.limits.max_compute_workgroup_invocations
                 )));
             }
+        }
+        if self.tuning.llm_prefill_tokens == 0 {
+            return Err(invalid("tuning.llm_prefill_tokens is 0".into()));
         }
         if !self.tuning.linear_lanes_per_row.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));

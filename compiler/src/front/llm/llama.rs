@@ -395,8 +395,8 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         c.gemma2 = Some(super::gemma2::Gemma2::from_json(json, &dir.join("config.json"), &c)?);
         c.tied = true;
     }
-    let t = options.prefill_tokens.max(1);
     let ctx = max_context(&c, options);
+    let t = if options.cap_prefill_at_context { options.prefill_tokens.min(ctx) } else { options.prefill_tokens }.max(1);
     let config_err = |message: String| Error::Config { path: dir.join("config.json").display().to_string(), message };
     if ctx > MAX_CONTEXT {
         return Err(config_err(format!("a {ctx}-token context is above the {MAX_CONTEXT} accepted (--max-context)")));

@@ -36,6 +36,9 @@ pub struct LlmOptions {
     /// [`llama::DEFAULT_MAX_CONTEXT`].
     pub max_context: Option<usize>,
     pub quant: Quant,
+    /// `prefill_tokens` is the target's default: cap it at the context instead of
+    /// refusing a chunk longer than the cache.
+    pub cap_prefill_at_context: bool,
 }
 
 /// How projection weights are stored.
@@ -57,7 +60,7 @@ pub const INT4_BLOCK: usize = 32;
 
 impl Default for LlmOptions {
     fn default() -> Self {
-        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None }
+        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None, cap_prefill_at_context: false }
     }
 }
 

@@ -76,8 +76,11 @@ pub struct ImportOptions {
     /// Graph inputs fixed to a value at compile time (`--freeze NAME=FILE.npy`): they
     /// become constants, so shape-determining parameters fed as inputs can fold.
     pub frozen_inputs: BTreeMap<String, Value>,
-    /// LLM checkpoints: tokens per prefill chunk (default 8).
+    /// LLM checkpoints: tokens per prefill chunk (default: `target_prefill_tokens`, else 8).
     pub prefill_tokens: Option<usize>,
+    /// LLM checkpoints: the target's chunk (`tuning.llm_prefill_tokens`), used, capped at
+    /// the context, when `prefill_tokens` is not given. `compile_file` fills it in.
+    pub target_prefill_tokens: Option<usize>,
     /// LLM checkpoints: weight quantization.
     pub quant: crate::front::llm::Quant,
     /// LLM checkpoints: KV-cache length (default: the model's, capped).
