@@ -6,7 +6,12 @@
 //! With `norm` (set by `passes::fuse_rms_linear` for one-row X), X is RMS-normalized with
 //! that epsilon and scaled by G first, inside the kernel: y = (x / rms(x) · g) · wᵀ.
 //!
-//! Inputs: X [.., K], W [N, K], G [K] with `norm`. Output [.., N].
+//! With `rope` (set by `passes::fuse_linear_rotary` for one-row X), the outputs are then
+//! turned as RoPE (rotate_half pairs i, i + d/2 of each head of `rope` = d features) by
+//! the angles of row `position_ids` of the [ctx, d/2] cos/sin tables.
+//!
+//! Inputs: X [.., K], W [N, K], then G [K] with `norm`, then cos, sin [ctx, d/2] and
+//! position_ids (one per row of X) with `rope`. Output [.., N].
 
 use std::any::Any;
 
@@ -16,8 +21,40 @@ use crate::ir::{numel, Value};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Linear {
-    /// RMSNorm epsilon when X is normalized (by the last input, G) inside the product.
+    /// RMSNorm epsilon when X is normalized (by input 2, G) inside the product.
     pub norm: Option<f32>,
+    /// Head size d when the outputs are turned by RoPE (inputs cos, sin, position_ids
+    /// after G).
+    pub rope: Option<usize>,
+}
+
+impl Linear {
+    /// Index of the cos table input (then sin, then position_ids) when `rope` is set.
+    pub fn rope_at(&self) -> usize {
+        2 + usize::from(self.norm.is_some())
+    }
+}
+
+/// RoPE (rotate_half) on rows of `n` outputs: heads of `d` features, row r turned by row
+/// `positions[r]` of the [ctx, d/2] tables.
+pub fn rope_rows(out: &mut [f32], n: usize, d: usize, cos: &Value, sin: &Value, positions: &[i64]) -> Result<(), OpError> {
+    let half = d / 2;
+    if d == 0 || d % 2 != 0 || n % d != 0 || cos.shape.len() != 2 || cos.shape.get(1) != Some(&half) || sin.shape != cos.shape {
+        return Err(invalid(format!("RoPE tables {:?} / {:?} do not fit heads of {d} in {n} outputs", cos.shape, sin.shape)));
+    }
+    let (cs, ss, ctx) = (cos.as_f32(), sin.as_f32(), cos.shape[0]);
+    for (r, row) in out.chunks_mut(n.max(1)).enumerate() {
+        let p = positions.get(r).copied().and_then(|p| usize::try_from(p).ok()).filter(|&p| p < ctx).ok_or_else(|| invalid(format!("position id of row {r} is outside the {ctx}-row tables")))?;
+        for head in row.chunks_mut(d) {
+            for i in 0..half {
+                let (c, s) = (cs[p * half + i], ss[p * half + i]);
+                let (x1, x2) = (head[i], head[i + half]);
+                head[i] = x1 * c - x2 * s;
+                head[i + half] = x1 * s + x2 * c;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// X RMS-normalized over its last dimension (`k` values per row) and scaled by `g`: the
@@ -62,7 +99,14 @@ impl Op for Linear {
         "Linear"
     }
     fn attrs(&self) -> String {
-        self.norm.map_or(String::new(), |e| format!("rms_norm_epsilon={e}"))
+        let mut a: Vec<String> = Vec::new();
+        if let Some(e) = self.norm {
+            a.push(format!("rms_norm_epsilon={e}"));
+        }
+        if let Some(d) = self.rope {
+            a.push(format!("rope_head={d}"));
+        }
+        a.join(",")
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, w) = (fact(inputs, 0, "X")?, fact(inputs, 1, "W")?);
@@ -84,6 +128,11 @@ impl Op for Linear {
                 *o = xr.iter().zip(&ws[c * k..(c + 1) * k]).map(|(a, b)| a * b).sum();
             }
         }
+        if let Some(d) = self.rope {
+            let at = self.rope_at();
+            let (cos, sin, pos) = (arg(inputs, at, "cos")?, arg(inputs, at + 1, "sin")?, arg(inputs, at + 2, "position_ids")?);
+            rope_rows(&mut out, n, d, cos, sin, &pos.as_i64())?;
+        }
         Ok(vec![Value::from_f32_as(x.dtype, out_shape(&x.shape, n), out)])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
@@ -93,11 +142,19 @@ impl Op for Linear {
             Some(eps) => Some((kb.input(2)?, eps)),
             None => None,
         };
-        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, y, k, n)? {
+        let rope = match self.rope {
+            Some(d) => {
+                let at = self.rope_at();
+                Some(super::linear_matvec::Rope { head: d, cos: kb.input(at)?, sin: kb.input(at + 1)?, position_ids: kb.input(at + 2)? })
+            }
+            None => None,
+        };
+        let folded = norm.is_some() || rope.is_some();
+        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, rope, y, k, n)? {
             return Ok(());
         }
-        if norm.is_some() {
-            return Err(kb.no_kernel("a Linear with its RMSNorm folded in needs one activation row"));
+        if folded {
+            return Err(kb.no_kernel("a Linear with a folded RMSNorm or RoPE needs one activation row and workgroups of two rows or more"));
         }
         // Several rows (prefill): shared-memory tiles; where the target's workgroups are too
         // small, the matmul template with B transposed (a 1-D X is seen as one row).

@@ -1,5 +1,6 @@
 //! Decode kernel of Linear and LinearQ4 (one activation row): the `linear_matvec`
-//! template. The [N, K] weight's rows are contiguous, so a group of `lanes` lanes owns one
+//! template. With a folded RoPE, neighbouring row slots of a workgroup hold rows i and
+//! i + d/2 of a head, which meet in workgroup memory to be turned before the store. The [N, K] weight's rows are contiguous, so a group of `lanes` lanes owns one
 //! output and walks its row in 16-byte words (WGSL `vec4<u32>`, OpenCL `vloadN`), several
 //! words in flight per lane, and the partial sums meet in workgroup memory. This file
 //! chooses the geometry and writes, per language and element type, how one weight word
@@ -16,6 +17,15 @@ use serde_json::{json, Value as Json};
 
 use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang};
 use crate::ir::TensorId;
+
+/// RoPE applied to the outputs (heads of `head` features): the [ctx, head/2] tables and
+/// the position_ids tensor.
+pub struct Rope {
+    pub head: usize,
+    pub cos: TensorId,
+    pub sin: TensorId,
+    pub position_ids: TensorId,
+}
 
 /// The int4 packing of a LinearQ4 weight: its scales and inputs per scale.
 pub struct Q4 {
@@ -94,7 +104,8 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
 
 /// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`); false when the
 /// target's workgroups are too small for it (the caller then emits its generic kernel).
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+#[allow(clippy::too_many_arguments)]
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
     let wg = kb.wg_cooperative();
     if wg < 2 || k == 0 || n == 0 {
         return Ok(false);
@@ -137,6 +148,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     };
     let lanes = (kb.target.tuning.linear_lanes_per_row as usize).min(wg as usize).min(prev_power_of_two(units)).max(1);
     let rows_per_group = wg as usize / lanes;
+    // RoPE pairs rows i and i + d/2 of a head on neighbouring row slots of one workgroup.
+    if rope.as_ref().is_some_and(|r| rows_per_group % 2 != 0 || r.head % 2 != 0 || r.head == 0 || n % r.head != 0) {
+        return Ok(false);
+    }
     let per_lane = units / lanes;
     let unroll = [8, 4, 2, 1].into_iter().find(|&u| per_lane >= u).unwrap_or(1);
     let rounds = units / (lanes * unroll);
@@ -190,6 +205,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .epilogue_at(&refs);
     if let Some(q) = q4 {
         spec = spec.read("scale", q.scale);
+    }
+    spec = spec.param("rope", rope.is_some()).param("head", rope.as_ref().map_or(0, |r| r.head)).param("half", rope.as_ref().map_or(0, |r| r.head / 2));
+    if let Some(r) = rope {
+        let pos_rank = kb.shape(r.position_ids).len();
+        spec = spec.read("cos", r.cos).read("sin", r.sin).read("pos", r.position_ids).param("pos_idx", vec!["0u"; pos_rank]);
     }
     kb.emit(spec);
     Ok(true)

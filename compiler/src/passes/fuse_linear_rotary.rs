@@ -1,0 +1,112 @@
+//! fuse-linear-rotary: the RoPE of a one-row projection (an LLM decode step's q or k) is
+//! applied by the projection's own kernel, which pairs rows i and i + d/2 of each head in
+//! one workgroup: the rotary dispatch and the round trip of q and k through memory
+//! between them disappear.
+//!
+//! ```text
+//!   x ─ Linear(W) ─ t ─ Reshape [1, H, 1, d] ─ r ─ RotaryEmbedding(cos, sin, ids) ─ q
+//!   ⇒  x ─ Linear(W; rope d, cos, sin, ids) ─ t ─ Reshape [1, H, 1, d] ─ r   (q's readers read r)
+//! ```
+//!
+//! Only projections without a fused epilogue (an epilogue would run before the turn in the
+//! kernel but after it in the op's reference) and RoPE over whole heads (rotate_half,
+//! position_ids given).
+
+use super::patterns::sole_consumer;
+use super::simplify::replace_uses;
+use super::{Pass, PassError, PassReport};
+use crate::ir::{numel, Graph, NodeId, TensorId};
+use crate::ops::linear::Linear;
+use crate::ops::reshape::ReshapeOp;
+use crate::ops::rotary::Rotary;
+use crate::target::Target;
+
+pub struct FuseLinearRotary;
+
+impl Pass for FuseLinearRotary {
+    fn name(&self) -> &'static str {
+        "fuse-linear-rotary"
+    }
+    fn run(&self, g: &mut Graph, _target: &Target) -> Result<PassReport, PassError> {
+        let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-linear-rotary", message: e.to_string() })?;
+        let mut changes = 0;
+        for id in order {
+            if g.nodes.node_weight(id).is_none() {
+                continue;
+            }
+            let Some(m) = candidate(g, id) else { continue };
+            let linear = g.node(id).op.as_any().downcast_ref::<Linear>().cloned().unwrap_or_default();
+            g.remove_node(m.rotary);
+            replace_uses(g, m.rotated, m.reshaped);
+            let node = &mut g.nodes[id];
+            node.op = Box::new(Linear { rope: Some(m.head), ..linear });
+            node.inputs.extend([Some(m.cos), Some(m.sin), Some(m.ids)]);
+            changes += 1;
+        }
+        Ok(PassReport { changes })
+    }
+}
+
+struct Match {
+    rotary: NodeId,
+    /// The Reshape's output (what the rotary read) and the rotary's output.
+    reshaped: TensorId,
+    rotated: TensorId,
+    head: usize,
+    cos: TensorId,
+    sin: TensorId,
+    ids: TensorId,
+}
+
+fn candidate(g: &Graph, id: NodeId) -> Option<Match> {
+    let n = g.node(id);
+    let linear = n.op.as_any().downcast_ref::<Linear>()?;
+    let (x, t) = (n.input(0)?, *n.outputs.first()?);
+    let k = *g.tensor(x).shape.last()?;
+    if linear.rope.is_some() || !n.epilogue.is_empty() || numel(&g.tensor(x).shape) != Some(k) {
+        return None;
+    }
+    let consumers = g.consumers();
+    let rid = sole_consumer(g, &consumers, t)?;
+    let rn = g.node(rid);
+    rn.op.as_any().downcast_ref::<ReshapeOp>()?;
+    let reshaped = *rn.outputs.first()?;
+    if rn.input(0) != Some(t) || !rn.epilogue.is_empty() {
+        return None;
+    }
+    let qid = sole_consumer(g, &consumers, reshaped)?;
+    let qn = g.node(qid);
+    let rot = qn.op.as_any().downcast_ref::<Rotary>()?;
+    let (cos, sin, ids, rotated) = (qn.input(1)?, qn.input(2)?, qn.input(3)?, *qn.outputs.first()?);
+    let &[1, _, 1, head] = g.tensor(reshaped).shape.as_slice() else { return None };
+    let whole = rot.rotary_dim == 0 || rot.rotary_dim == head;
+    let tables_fit = g.tensor(cos).shape.get(1) == Some(&(head / 2)) && g.tensor(ids).shape.iter().product::<usize>() == 1;
+    if rot.interleaved || rot.num_heads != 0 || !whole || !tables_fit || qn.input(0) != Some(reshaped) || !qn.epilogue.is_empty() || g.outputs.contains(&rotated) || head % 2 != 0 {
+        return None;
+    }
+    Some(Match { rotary: qid, reshaped, rotated, head, cos, sin, ids })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Value;
+    use crate::ops::linear::Linear;
+    use crate::ops::rotary::Rotary;
+    use crate::ops::Op;
+
+    #[test]
+    fn folded_rope_equals_linear_then_rotary() {
+        let x = Value::f32(vec![1, 1, 3], vec![0.5, -1.0, 2.0]);
+        let w = Value::f32(vec![8, 3], (0..24).map(|i| (i as f32 - 11.0) * 0.125).collect());
+        let cos = Value::f32(vec![3, 2], vec![1.0, 0.9, 0.5, 0.25, -0.4, 0.8]);
+        let sin = Value::f32(vec![3, 2], vec![0.0, 0.1, 0.8, -0.6, 0.9, 0.3]);
+        let ids = Value::i64(vec![1, 1], vec![2]);
+        let y = Linear::default().eval(&[Some(&x), Some(&w)]).expect("linear");
+        let heads = Value::f32(vec![1, 2, 1, 4], y[0].as_f32());
+        let want = Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 }.eval(&[Some(&heads), Some(&cos), Some(&sin), Some(&ids)]).expect("rotary");
+        let got = Linear { norm: None, rope: Some(4) }.eval(&[Some(&x), Some(&w), Some(&cos), Some(&sin), Some(&ids)]).expect("fused");
+        for (a, b) in got[0].as_f32().iter().zip(want[0].as_f32()) {
+            assert!((a - b).abs() <= 1e-6, "{a} vs {b}");
+        }
+    }
+}
