@@ -44,7 +44,7 @@ for name in ["llama_tiny", "llama31_tiny", "gemma2_tiny"]:
     if not os.path.isdir(tiny):
         continue
     bundle = os.path.join(a.outdir, f"{name}.{a.target}.bundle")
-    sh(a.driftc, "compile", tiny, "--target", a.target, "--precision", "f32", "-o", bundle)
+    sh(a.driftc, "compile", tiny, "--target", a.target, "--precision", "f32", "--prefill-tokens", "8", "-o", bundle)
     sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--output-dir", a.outdir)
     got = np.load(os.path.join(a.outdir, "logits.npy")).astype(np.float64)
     want = np.load(os.path.join(tiny, "outputs/logits.npy")).astype(np.float64)

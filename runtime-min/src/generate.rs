@@ -157,7 +157,8 @@ impl Generator {
         let t = self.spec.prefill_tokens as usize;
         let vocab = self.spec.vocab_size as usize;
         let mut last = Vec::new();
-        for chunk in ids.chunks(t.max(1)) {
+        let chunks = ids.chunks(t.max(1)).count();
+        for (ci, chunk) in ids.chunks(t.max(1)).enumerate() {
             // A short last chunk is padded with its own last token; the padded rows land in
             // cache positions that later tokens overwrite and no query reads before that.
             let mut padded: Vec<i64> = chunk.iter().map(|&x| i64::from(x)).collect();
@@ -165,9 +166,10 @@ impl Generator {
             self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;
             self.session.set_input(&self.spec.prefill_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
             self.session.run_program(&self.spec.prefill.clone())?;
-            let logits = self.session.output(&self.spec.prefill_logits)?.to_f32()?;
-            let row = chunk.len() - 1;
-            last = logits.get(row * vocab..(row + 1) * vocab).map(<[f32]>::to_vec).ok_or_else(|| Error::OutputValue { name: self.spec.prefill_logits.clone(), message: format!("{} values, expected {} rows of {vocab}", logits.len(), t) })?;
+            // Only the last prompt token's row is needed (the others' logits are unused).
+            if ci + 1 == chunks {
+                last = self.session.output_f32(&self.spec.prefill_logits, (chunk.len() - 1) * vocab, vocab)?;
+            }
             self.position += chunk.len();
         }
         Ok(last)
@@ -189,7 +191,7 @@ impl Generator {
             self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;
             self.session.set_input(&self.spec.prefill_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
             self.session.run_program(&self.spec.prefill.clone())?;
-            let logits = self.session.output(&self.spec.prefill_logits)?.to_f32()?;
+            let logits = self.session.output_f32(&self.spec.prefill_logits, 0, chunk.len() * vocab)?;
             for r in 0..chunk.len() {
                 let at = ci * t + r;
                 let Some(&next) = ids.get(at + 1) else { break };
@@ -212,7 +214,7 @@ impl Generator {
         self.session.set_input(&self.spec.decode_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
         self.session.run_program(&self.spec.decode.clone())?;
         self.position += 1;
-        self.session.output(&self.spec.decode_logits)?.to_f32()
+        self.session.output_f32(&self.spec.decode_logits, 0, self.spec.vocab_size as usize)
     }
 
     /// Picks a token from `logits` as `s` says (the generator's random state advances).

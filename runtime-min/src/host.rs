@@ -187,6 +187,25 @@ pub(crate) fn to_device(name: &str, t: &HostTensor, elem: ElemType) -> Result<Ve
 }
 
 /// Converts device bytes of element type `elem` into a host tensor of `dtype`.
+/// Elements `start .. start + len` of a float output as f32, straight from the device
+/// bytes (one pass, no copy of the rest: an LLM's last logits row out of a chunk's).
+pub(crate) fn f32_range(name: &str, bytes: &[u8], elem: ElemType, start: usize, len: usize) -> Result<Vec<f32>> {
+    let size = match elem {
+        ElemType::F32 => 4,
+        ElemType::F16 => 2,
+        other => return Err(Error::Unsupported { what: format!("output '{name}': device {other:?} read as f32") }),
+    };
+    let end = start.checked_add(len).filter(|&e| e.saturating_mul(size) <= bytes.len()).ok_or_else(|| Error::OutputValue {
+        name: name.to_string(),
+        message: format!("elements {start}..{} asked of {}", start.saturating_add(len), bytes.len() / size),
+    })?;
+    let raw = bytes.get(start * size..end * size).unwrap_or_default();
+    Ok(match elem {
+        ElemType::F16 => raw.chunks_exact(2).map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32()).collect(),
+        _ => raw.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
+    })
+}
+
 pub(crate) fn from_device(name: &str, bytes: &[u8], elem: ElemType, dtype: DType, shape: &[u64]) -> Result<HostTensor> {
     let range = |v: i32, ty: &str| Error::OutputValue {
         name: name.to_string(),
@@ -222,6 +241,16 @@ pub(crate) fn from_device(name: &str, bytes: &[u8], elem: ElemType, dtype: DType
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn f32_range_reads_only_the_asked_elements() {
+        let halves: Vec<u8> = [1.5f32, -2.0, 0.25, 8.0].iter().flat_map(|&v| f16::from_f32(v).to_le_bytes()).collect();
+        assert_eq!(f32_range("y", &halves, ElemType::F16, 1, 2).expect("in range"), vec![-2.0, 0.25]);
+        let words: Vec<u8> = [3.0f32, 4.5].iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(f32_range("y", &words, ElemType::F32, 1, 1).expect("in range"), vec![4.5]);
+        assert!(f32_range("y", &words, ElemType::F32, 1, 2).is_err(), "past the end is an error");
+        assert!(f32_range("y", &words, ElemType::I32, 0, 1).is_err(), "integers are not read as f32");
+    }
 
     #[test]
     fn f32_f16_round_trip() -> Result<()> {

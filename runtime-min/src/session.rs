@@ -323,6 +323,21 @@ impl Session {
     }
 
     /// Output `name` of the last run, converted to its host dtype.
+    /// Elements `start .. start + len` (row-major) of float output `name` as f32, converted
+    /// from the device's storage without materializing the rest of the tensor.
+    pub fn output_f32(&self, name: &str, start: usize, len: usize) -> Result<Vec<f32>> {
+        let i = self.output_index(name)?;
+        let (io, data) = self
+            .outputs
+            .get(i)
+            .zip(self.output_data.get(i))
+            .ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
+        if !self.output_valid.get(i).copied().unwrap_or(false) {
+            return Err(Error::OutputValue { name: name.into(), message: "the last run did not write it (no run has completed yet, or the last run was of another program)".into() });
+        }
+        host::f32_range(name, data, io.elem, start, len)
+    }
+
     pub fn output(&self, name: &str) -> Result<HostTensor> {
         let i = self.output_index(name)?;
         let (io, data) = self
