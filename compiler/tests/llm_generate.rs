@@ -186,6 +186,8 @@ fn q8_and_844_run_on_both_backends_and_track_f32() {
         let t = driftc::target::Target::load(target).expect("target");
         let mut opts = case.options(Some(Precision::F32));
         opts.import.quant = quant;
+        // The reference graph and the bundle both in the golden's chunks of 8.
+        opts.import.prefill_tokens = Some(8);
         let g = driftc::compile::import_file(&case.model(), &opts.import).expect("imports");
         let reference = driftc::reference::run(&g, &case.inputs).expect("reference runs");
         let q8 = driftc::compile::compile_file(&case.model(), &t, &opts).expect("q8 compiles");
@@ -254,5 +256,41 @@ fn long_context_matches_transformers() {
         g.reset();
         let r = g.generate(&tokens[..560], want_gen.len(), &Sampling::greedy(), &[], |_| true).unwrap_or_else(|e| panic!("{target}: {e}"));
         assert_eq!(r.ids, want_gen, "{target}: greedy tokens after 560 differ from transformers'");
+    }
+}
+
+/// The decode kernels (one-row projections with the folded RMSNorm and RoPE, int8 and
+/// int4 rows, f16 words) against the prefill kernels (tiled projections, separate norm
+/// and rotary) of the same bundle: feeding a sequence one decode step at a time gives the
+/// log-probabilities teacher-forced scoring (prefill chunks) gives, at every position.
+#[test]
+fn decode_steps_match_prefill_scoring() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let tokens: Vec<u32> = ids("inputs/long_ids.npy").into_iter().take(24).collect();
+    let log_prob = |logits: &[f32], next: u32| {
+        let mx = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let lse = f64::from(mx) + logits.iter().map(|&v| f64::from(v - mx).exp()).sum::<f64>().ln();
+        f64::from(logits[next as usize]) - lse
+    };
+    let cases = [("lavapipe", Quant::None, Precision::F32, 1e-4), ("lavapipe", Quant::Q8, Precision::F32, 1e-4), ("lavapipe", Quant::Q844, Precision::F32, 1e-4), ("pocl", Quant::Q844, Precision::F32, 1e-4), ("lavapipe", Quant::None, Precision::F16, 3e-2)];
+    for (target, quant, precision, tol) in cases {
+        let t = driftc::target::Target::load(target).expect("target");
+        let mut o = case.options(Some(precision));
+        o.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{target} {quant:?}: {e}"));
+        let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));
+        let scored = g.score(&tokens).expect("scores");
+        g.reset();
+        let mut logits = g.prefill(&tokens[..8]).expect("prefill");
+        for p in 7..tokens.len() - 1 {
+            if p > 7 {
+                logits = g.decode(tokens[p]).expect("decode step");
+            }
+            let got = log_prob(&logits, tokens[p + 1]);
+            let want = scored.log_probs[p];
+            assert!((got - want).abs() <= tol, "{target} {quant:?} {precision:?} position {p}: decode {got} vs prefill scoring {want}");
+        }
     }
 }

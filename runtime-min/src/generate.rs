@@ -168,7 +168,8 @@ impl Generator {
             self.session.run_program(&self.spec.prefill.clone())?;
             // Only the last prompt token's row is needed (the others' logits are unused).
             if ci + 1 == chunks {
-                last = self.session.output_f32(&self.spec.prefill_logits, (chunk.len() - 1) * vocab, vocab)?;
+                let at = (chunk.len() - 1).checked_mul(vocab).ok_or_else(|| Error::OutputValue { name: self.spec.prefill_logits.clone(), message: format!("row {} of {vocab} logits overflows", chunk.len() - 1) })?;
+                last = self.session.output_f32(&self.spec.prefill_logits, at, vocab)?;
             }
             self.position += chunk.len();
         }
@@ -191,7 +192,8 @@ impl Generator {
             self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;
             self.session.set_input(&self.spec.prefill_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
             self.session.run_program(&self.spec.prefill.clone())?;
-            let logits = self.session.output_f32(&self.spec.prefill_logits, 0, chunk.len() * vocab)?;
+            let len = chunk.len().checked_mul(vocab).ok_or_else(|| Error::OutputValue { name: self.spec.prefill_logits.clone(), message: format!("{} rows of {vocab} logits overflow", chunk.len()) })?;
+            let logits = self.session.output_f32(&self.spec.prefill_logits, 0, len)?;
             for r in 0..chunk.len() {
                 let at = ci * t + r;
                 let Some(&next) = ids.get(at + 1) else { break };

@@ -186,7 +186,6 @@ pub(crate) fn to_device(name: &str, t: &HostTensor, elem: ElemType) -> Result<Ve
     Ok(out)
 }
 
-/// Converts device bytes of element type `elem` into a host tensor of `dtype`.
 /// Elements `start .. start + len` of a float output as f32, straight from the device
 /// bytes (one pass, no copy of the rest: an LLM's last logits row out of a chunk's).
 pub(crate) fn f32_range(name: &str, bytes: &[u8], elem: ElemType, start: usize, len: usize) -> Result<Vec<f32>> {
@@ -206,6 +205,7 @@ pub(crate) fn f32_range(name: &str, bytes: &[u8], elem: ElemType, start: usize, 
     })
 }
 
+/// Converts device bytes of element type `elem` into a host tensor of `dtype`.
 pub(crate) fn from_device(name: &str, bytes: &[u8], elem: ElemType, dtype: DType, shape: &[u64]) -> Result<HostTensor> {
     let range = |v: i32, ty: &str| Error::OutputValue {
         name: name.to_string(),

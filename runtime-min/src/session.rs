@@ -322,32 +322,30 @@ impl Session {
         Ok(Some(names.iter().zip(ns).map(|((label, kernel), ns)| DispatchTime { label: label.clone(), kernel: kernel.clone(), ns }).collect()))
     }
 
-    /// Output `name` of the last run, converted to its host dtype.
+    /// Output `name`'s descriptor and device bytes, when the last run wrote it.
+    fn written_output(&self, name: &str) -> Result<(&Io, &[u8])> {
+        let i = self.output_index(name)?;
+        let (io, data) = self
+            .outputs
+            .get(i)
+            .zip(self.output_data.get(i))
+            .ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
+        if !self.output_valid.get(i).copied().unwrap_or(false) {
+            return Err(Error::OutputValue { name: name.into(), message: "the last run did not write it (no run has completed yet, or the last run was of another program)".into() });
+        }
+        Ok((io, data))
+    }
+
     /// Elements `start .. start + len` (row-major) of float output `name` as f32, converted
     /// from the device's storage without materializing the rest of the tensor.
     pub fn output_f32(&self, name: &str, start: usize, len: usize) -> Result<Vec<f32>> {
-        let i = self.output_index(name)?;
-        let (io, data) = self
-            .outputs
-            .get(i)
-            .zip(self.output_data.get(i))
-            .ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
-        if !self.output_valid.get(i).copied().unwrap_or(false) {
-            return Err(Error::OutputValue { name: name.into(), message: "the last run did not write it (no run has completed yet, or the last run was of another program)".into() });
-        }
+        let (io, data) = self.written_output(name)?;
         host::f32_range(name, data, io.elem, start, len)
     }
 
+    /// Output `name` of the last run, converted to its host dtype.
     pub fn output(&self, name: &str) -> Result<HostTensor> {
-        let i = self.output_index(name)?;
-        let (io, data) = self
-            .outputs
-            .get(i)
-            .zip(self.output_data.get(i))
-            .ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
-        if !self.output_valid.get(i).copied().unwrap_or(false) {
-            return Err(Error::OutputValue { name: name.into(), message: "the last run did not write it (no run has completed yet, or the last run was of another program)".into() });
-        }
+        let (io, data) = self.written_output(name)?;
         host::from_device(name, data, io.elem, io.info.dtype, &io.info.shape)
     }
 }

@@ -30,9 +30,9 @@ pub struct TensorDesc {
     /// Image geometry when the tensor is stored in 2D textures (OpenCL only).
     #[serde(default)]
     pub texture: Option<TextureDesc>,
-    /// Bound as 16-byte words (WGSL `array<vec4<u32>>`; OpenCL keeps the element pointer
-    /// and the template reads it with `vloadN`): the template decodes the words itself and
-    /// the element accessors refuse the tensor.
+    /// Bound as 16-byte words (WGSL `array<vec4<u32>>`): the template decodes the words
+    /// itself and the element accessors refuse the tensor. (OpenCL templates read such
+    /// tensors with `vloadN` on the element pointer; the flag stays false there.)
     #[serde(default)]
     pub words: bool,
 }
@@ -46,6 +46,10 @@ pub struct TextureDesc {
 }
 
 impl TensorDesc {
+    /// One row-major buffer binding (no image, not split): what 16-byte word reads need.
+    pub fn is_plain_buffer(&self) -> bool {
+        self.objects.len() <= 1 && self.texture.is_none() && self.layout == "linear"
+    }
     /// Texel coordinates of element offset `off` in object `k`: `drift_texel` keeps the
     /// row inside the image (out-of-range reads of the objects a multi-object load
     /// discards, and any bad offset, land on the last row instead of outside).
@@ -119,7 +123,7 @@ pub fn offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, Stri
 }
 
 /// Elements of `t` in one 16-byte word.
-fn per_word(t: &TensorDesc) -> usize {
+pub fn per_word(t: &TensorDesc) -> usize {
     match t.elem.as_str() {
         "f16" => 8,
         "i8" => 16,

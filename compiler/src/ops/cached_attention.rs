@@ -86,10 +86,9 @@ impl CachedAttention {
         // Scores from 16-byte words of q and k when both are plain f32/f16 buffers of one
         // type with whole words per row; else one element at a time.
         let (qd, kd) = (kb.desc("q", q)?, kb.desc("k", k)?);
-        let plain = |d: &crate::codegen::helpers::TensorDesc| d.objects.len() <= 1 && d.texture.is_none() && d.layout == "linear";
-        let per_word = if qd.elem == "f16" { 8 } else { 4 };
+        let per_word = helpers::per_word(&qd);
         let groups = match (helpers::word_vec4s(kb.lang, &qd), helpers::word_vec4s(kb.lang, &kd)) {
-            (Some(qg), Some(kg)) if plain(&qd) && plain(&kd) && qd.elem == kd.elem && g.d % per_word == 0 => {
+            (Some(qg), Some(kg)) if qd.is_plain_buffer() && kd.is_plain_buffer() && qd.elem == kd.elem && g.d % per_word == 0 => {
                 qg.into_iter().zip(kg).map(|(q, k)| serde_json::json!({"q": q, "k": k})).collect()
             }
             _ => Vec::new(),

@@ -1,6 +1,5 @@
 //! Decode kernel of Linear and LinearQ4 (one activation row): the `linear_matvec`
-//! template. With a folded RoPE, neighbouring row slots of a workgroup hold rows i and
-//! i + d/2 of a head, which meet in workgroup memory to be turned before the store. The [N, K] weight's rows are contiguous, so a group of `lanes` lanes owns one
+//! template. The [N, K] weight's rows are contiguous, so a group of `lanes` lanes owns one
 //! output and walks its row in 16-byte words (WGSL `vec4<u32>`, OpenCL `vloadN`), several
 //! words in flight per lane, and the partial sums meet in workgroup memory. This file
 //! chooses the geometry and writes, per language and element type, how one weight word
@@ -9,7 +8,9 @@
 //! row also sum the squares of the activations they read, which cover the row once, and
 //! the output is scaled by 1/rms at the end; where the row fits in workgroup memory
 //! (`stage`), the workgroup instead normalizes it there once, as vec4s of f32, and every
-//! row reads it from there. Where the operands are not single plain buffers
+//! row reads it from there. With a folded RoPE, neighbouring row slots of a workgroup hold
+//! rows i and i + d/2 of a head, which meet in workgroup memory to be turned before the
+//! store. Where the operands are not single plain buffers
 //! (OpenCL images, tensors split across bindings) or the rows are not whole words, the
 //! same template walks the row one element at a time through the tensor accessors.
 
@@ -102,12 +103,14 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
     }
 }
 
-/// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`); false when the
-/// target's workgroups are too small for it (the caller then emits its generic kernel).
+/// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`), with a folded
+/// RMSNorm and RoPE when given; false when the target's workgroups cannot hold it (fewer
+/// than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for a
+/// folded node, reports that no kernel fits.
 #[allow(clippy::too_many_arguments)]
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
     let wg = kb.wg_cooperative();
-    if wg < 2 || k == 0 || n == 0 {
+    if wg < if rope.is_some() { 4 } else { 2 } || k == 0 || n == 0 {
         return Ok(false);
     }
     let (wd, xd) = (kb.desc("w", w)?, kb.desc("x", x)?);
@@ -115,8 +118,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         Some((g, _)) => Some(kb.desc("g", g)?),
         None => None,
     };
-    let plain = |d: &crate::codegen::helpers::TensorDesc| d.objects.len() <= 1 && d.texture.is_none() && d.layout == "linear";
-    let g_plain = gd.as_ref().is_none_or(|d| plain(d));
+    let plain = |d: &helpers::TensorDesc| d.is_plain_buffer();
+    let g_plain = gd.as_ref().is_none_or(plain);
     let per_word = elems_per_word(&wd.elem, q4.is_some());
     let block_words = q4.as_ref().map_or(Some(1), |q| (q.block % 32 == 0).then_some(q.block / 32));
     // A folded RMSNorm is applied once per workgroup into drift_shared4 when the row fits
@@ -146,7 +149,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         (None, Some(_)) => k / 2,
         (None, None) => k,
     };
-    let lanes = (kb.target.tuning.linear_lanes_per_row as usize).min(wg as usize).min(prev_power_of_two(units)).max(1);
+    // With RoPE at least two row slots share a workgroup (pairs meet in its memory).
+    let lane_cap = if rope.is_some() { wg as usize / 2 } else { wg as usize };
+    let lanes = (kb.target.tuning.linear_lanes_per_row as usize).min(lane_cap).min(prev_power_of_two(units)).max(1);
     let rows_per_group = wg as usize / lanes;
     // RoPE pairs rows i and i + d/2 of a head on neighbouring row slots of one workgroup.
     if rope.as_ref().is_some_and(|r| rows_per_group % 2 != 0 || r.head % 2 != 0 || r.head == 0 || n % r.head != 0) {
@@ -161,7 +166,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let out_groups = n.div_ceil(rows_per_group) as u64;
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let group_json: Vec<Json> = decode.as_ref().map_or(Vec::new(), |(_, g)| g.clone());
-    let (cl_load, cl_type) = cl_word(&wd.elem, q4.is_some(), &wd.var);
+    let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, q4.is_some(), &wd.var) } else { (String::new(), "") };
     let wg_lanes = lanes as u32 * rows_per_group as u32;
     let floats_per_lane = if norm.is_some() && stage.is_none() { 2 } else { 1 };
     let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(floats_per_lane);

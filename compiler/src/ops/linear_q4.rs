@@ -49,11 +49,7 @@ impl Op for LinearQ4 {
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, q, s) = (fact(inputs, 0, "X")?, fact(inputs, 1, "packed")?, fact(inputs, 2, "scales")?);
         let (_, n) = self.geometry(x.shape, q.shape, s.shape)?;
-        let mut out = x.shape.to_vec();
-        if let Some(last) = out.last_mut() {
-            *last = n;
-        }
-        Ok(vec![OutFact::new(x.dtype, out)])
+        Ok(vec![OutFact::new(x.dtype, super::linear::out_shape(x.shape, n))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let (x, q, s) = (arg(inputs, 0, "X")?, arg(inputs, 1, "packed")?, arg(inputs, 2, "scales")?);
@@ -75,11 +71,7 @@ impl Op for LinearQ4 {
                 out[r * n + c] = acc;
             }
         }
-        let mut shape = x.shape.clone();
-        if let Some(last) = shape.last_mut() {
-            *last = n;
-        }
-        Ok(vec![Value::from_f32_as(x.dtype, shape, out)])
+        Ok(vec![Value::from_f32_as(x.dtype, super::linear::out_shape(&x.shape, n), out)])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, q, s, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.output(0)?);

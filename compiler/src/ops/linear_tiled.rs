@@ -20,7 +20,14 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     }
     // 64 × 64 tiles (4 × 4 outputs per lane) when there are enough of them to fill a large
     // GPU; else 32 × 32 (2 × 2), four times as many workgroups.
-    let tile = if m.div_ceil(64) * n.div_ceil(64) >= 256 { 64 } else { 32 };
+    // Both operands' slices: 16 rows of tile + 1 f32s each (the pad keeps the 16 lanes that
+    // store one column of a slice off a single memory bank).
+    let floats = |tile: usize| 2 * 16 * (tile + 1);
+    let shared = |tile: usize| floats(tile) * 4 <= kb.target.limits.max_compute_shared_memory_size as usize;
+    let tile = if m.div_ceil(64) * n.div_ceil(64) >= 256 && shared(64) { 64 } else { 32 };
+    if !shared(tile) {
+        return Ok(false);
+    }
     let (tiles_m, tiles_n) = (m.div_ceil(tile), n.div_ceil(tile));
     let y_shape = kb.shape(y).to_vec();
     let names: Vec<String> = (0..y_shape.len()).map(|d| format!("c{d}")).collect();
@@ -28,7 +35,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let row_shape = y_shape[..y_shape.len().saturating_sub(1)].to_vec();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut spec = KernelSpec::cooperative("linear_tiled", (tiles_m * tiles_n) as u64, LANES)
-        .shared_per_lane((2 * tile * 16) as u32 / LANES)
+        .shared_per_lane(floats(tile).div_ceil(LANES as usize) as u32)
         .read_view("x", x, vec![m, k])
         .read("w", w)
         .write("y", y)
@@ -41,7 +48,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("rn", tile / 16)
         .param("a_loads", tile * 16 / LANES as usize)
         .param("b_loads", tile * 16 / LANES as usize)
-        .param("b_at", tile * 16)
+        .param("a_stride", tile + 1)
+        .param("b_stride", tile + 1)
+        .param("b_at", 16 * (tile + 1))
         .param("tiles_n", tiles_n)
         .param("k", k)
         .param("k_last", k - 1)

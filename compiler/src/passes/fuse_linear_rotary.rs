@@ -27,7 +27,11 @@ impl Pass for FuseLinearRotary {
     fn name(&self) -> &'static str {
         "fuse-linear-rotary"
     }
-    fn run(&self, g: &mut Graph, _target: &Target) -> Result<PassReport, PassError> {
+    fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
+        // The folded kernel pairs rows in workgroups of at least 4 lanes (linear_matvec).
+        if target.limits.max_compute_workgroup_invocations < 4 {
+            return Ok(PassReport::default());
+        }
         let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-linear-rotary", message: e.to_string() })?;
         let mut changes = 0;
         for id in order {

@@ -1,7 +1,8 @@
 //! fuse-rms-linear: an RMSNorm over one row (an LLM decode step) read only by Linear /
-//! LinearQ4 nodes is folded into each of them: their kernel sums the squares of the
-//! activations it streams anyway, so the normalized row is never stored and the norm's
-//! own dispatch (a single workgroup, latency-bound) disappears.
+//! LinearQ4 nodes is folded into each of them: each workgroup of their kernel normalizes
+//! the row into its own workgroup memory (or, where it does not fit, each row's lanes sum
+//! the squares of what they stream), so the normalized row never goes through device
+//! memory and the norm's own dispatch (a single workgroup, latency-bound) disappears.
 //!
 //! ```text
 //!   x ─ RMSNorm(g, ε) ─ t ─┬ Linear(Wq) ─ q          x ─┬ Linear(Wq; norm g, ε) ─ q
@@ -22,7 +23,11 @@ impl Pass for FuseRmsLinear {
     fn name(&self) -> &'static str {
         "fuse-rms-linear"
     }
-    fn run(&self, g: &mut Graph, _target: &Target) -> Result<PassReport, PassError> {
+    fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
+        // The folded kernel needs cooperative workgroups (linear_matvec).
+        if target.limits.max_compute_workgroup_invocations < 4 {
+            return Ok(PassReport::default());
+        }
         let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-rms-linear", message: e.to_string() })?;
         let mut changes = 0;
         for id in order {
@@ -74,7 +79,7 @@ fn candidate(g: &Graph, id: NodeId) -> Option<(crate::ir::TensorId, crate::ir::T
             (_, Some(l)) => l.norm.is_none() && un.inputs.len() == 3,
             _ => false,
         };
-        if !unfolded || un.input(0) != Some(t) || un.inputs.iter().skip(1).any(|&i| i == Some(t)) {
+        if !unfolded || un.input(0) != Some(t) || un.all_inputs().filter(|&i| i == t).count() != 1 {
             return None;
         }
     }
