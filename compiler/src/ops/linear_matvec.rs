@@ -45,27 +45,24 @@ fn elems_per_word(elem: &str, q4: bool) -> Option<usize> {
     }
 }
 
-/// Group `k` of the `g` vec4s of a float vector (activations, norm scale) of `elem`
-/// bound as `var` under weight word `J`, as vec4 of f32.
-fn vector_group(lang: Lang, elem: &str, var: &str, g: usize, k: usize) -> Option<String> {
-    match (lang, elem) {
-        (_, "staged") => Some(format!("drift_shared4[(J) * {g}u + {k}u]")),
-        (Lang::Wgsl, "f32") => Some(format!("bitcast<vec4<f32>>({var}[(J) * {g}u + {k}u])")),
-        (Lang::Wgsl, "f16") if g % 2 == 0 => {
-            let (a, b) = if k % 2 == 0 { ("x", "y") } else { ("z", "w") };
-            let at = format!("{var}[(J) * {}u + {}u]", g / 2, k / 2);
-            Some(format!("vec4<f32>(unpack2x16float({at}.{a}), unpack2x16float({at}.{b}))"))
-        }
-        (Lang::OpenclC, "f32") => Some(format!("vload4((J) * {g}u + {k}u, {var})")),
-        (Lang::OpenclC, "f16") => Some(format!("vload_half4((J) * {g}u + {k}u, {var})")),
-        _ => None,
+/// Group `k` of the `g` vec4s of a float vector (activations, norm scale) under weight
+/// word `J`, as vec4 of f32: read from `t`'s own 16-byte words (`helpers::word_vec4s`), or
+/// with `t` = None from the row staged in `drift_shared4`.
+fn vector_group(lang: Lang, t: Option<&helpers::TensorDesc>, g: usize, k: usize) -> Option<String> {
+    let Some(t) = t else { return Some(format!("drift_shared4[(J) * {g}u + {k}u]")) };
+    let vecs = helpers::word_vec4s(lang, t)?;
+    let per = vecs.len();
+    if per == 0 || g % per != 0 {
+        return None;
     }
+    let word = format!("(J) * {}u + {}u", g / per, k / per);
+    vecs.get(k % per).map(|e| e.replace("WI", &word))
 }
 
 /// Per group of four weights in a word: (weights as vec4 of f32, the activations under
-/// them, the norm scale under them when `norm` = Some((elem, var))), for weights of
-/// `welem` and activations of `xelem` bound as `xv`.
-fn groups(lang: Lang, welem: &str, q4: bool, xelem: &str, xv: &str, norm: Option<(&str, &str)>) -> Option<Vec<Json>> {
+/// them, the norm scale under them when `norm` is given), for weights of `welem` and
+/// activations `x` (None: staged in workgroup memory).
+fn groups(lang: Lang, welem: &str, q4: bool, x: Option<&helpers::TensorDesc>, norm: Option<&helpers::TensorDesc>) -> Option<Vec<Json>> {
     let per_word = elems_per_word(welem, q4)?;
     let g = per_word / 4;
     let comps = ["x", "y", "z", "w"];
@@ -83,9 +80,9 @@ fn groups(lang: Lang, welem: &str, q4: bool, xelem: &str, xv: &str, norm: Option
     (0..g)
         .zip(w)
         .map(|(k, w)| {
-            let x = vector_group(lang, xelem, xv, g, k)?;
+            let x = vector_group(lang, x, g, k)?;
             let n = match norm {
-                Some((elem, var)) => vector_group(lang, elem, var, g, k)?,
+                Some(t) => vector_group(lang, Some(t), g, k)?,
                 None => String::new(),
             };
             Some(json!({"w": w, "x": x, "n": n}))
@@ -137,8 +134,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     };
     let decode = match (per_word, block_words) {
         (Some(e), Some(_)) if plain(&wd) && plain(&xd) && g_plain && k % e == 0 => {
-            let (xelem, folded) = if stage.is_some() { ("staged", None) } else { (xd.elem.as_str(), gd.as_ref().map(|d| (d.elem.as_str(), d.var.as_str()))) };
-            groups(kb.lang, &wd.elem, q4.is_some(), xelem, &xd.var, folded).map(|g| (e, g))
+            let (xs, folded) = if stage.is_some() { (None, None) } else { (Some(&xd), gd.as_ref()) };
+            groups(kb.lang, &wd.elem, q4.is_some(), xs, folded).map(|g| (e, g))
         }
         _ => None,
     };
