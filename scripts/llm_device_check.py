@@ -56,6 +56,48 @@ for name in ["llama_tiny", "llama31_tiny", "gemma2_tiny"]:
     ok &= same and err <= 1e-4
     print(f"{name} on {a.target}: prompt logits rel L2 {err:.2e} (<= 1e-4: {err <= 1e-4}); 32 greedy tokens equal transformers': {same}")
 
+# Targets that prefill on cooperative matrices (tuning.prefill_cooperative_matrix): the
+# f16 prompt logits of a 40-token chunk (edges inside the 64 x 64 tiles; K = 160 is not a
+# multiple of the 32-input steps) from linear_coop against the same bundle compiled with
+# linear_tiled (a copy of the target file with the tuning off), for f16, q8 and 8/4/4;
+# both against transformers' f32 logits.
+target_file = os.path.join(os.environ.get("DRIFTC_TARGETS", os.path.join(root, "targets")), f"{a.target}.toml")
+target_text = open(target_file).read() if os.path.exists(target_file) else ""
+if "prefill_cooperative_matrix = true" in target_text:
+    import torch
+    from transformers import AutoModelForCausalLM
+    tiled_dir = os.path.join(a.outdir, "tiled-target")
+    os.makedirs(tiled_dir, exist_ok=True)
+    tiled = os.path.join(tiled_dir, f"{a.target}.toml")
+    open(tiled, "w").write(target_text.replace("prefill_cooperative_matrix = true", "prefill_cooperative_matrix = false"))
+    for name in ["llama_tiny", "gemma2_tiny"]:
+        tiny = os.path.join(root, "golden/models", name)
+        cfg = json.load(open(os.path.join(tiny, "config.json")))
+        ids = np.random.RandomState(1).randint(0, cfg["vocab_size"], size=(1, 40)).astype(np.int64)
+        np.save(os.path.join(a.outdir, "coop_ids.npy"), ids)
+        np.save(os.path.join(a.outdir, "coop_pos.npy"), np.zeros([1], np.int64))
+        ref = AutoModelForCausalLM.from_pretrained(tiny, torch_dtype=torch.float32).eval()
+        with torch.no_grad():
+            want = ref(torch.tensor(ids)).logits.numpy().astype(np.float64)
+        for q in ["f16", "q8", "8/4/4"]:
+            got = {}
+            for kind, tgt in [("coop", a.target), ("tiled", tiled)]:
+                b = os.path.join(a.outdir, f"{name}.{kind}.bundle")
+                sh(a.driftc, "compile", tiny, "--target", tgt, "--quant", q, "--precision", "f16", "--prefill-tokens", "40", "-o", b)
+                kinds = sh(a.driftc, "inspect", b)
+                uses = "linear_coop" in kinds
+                if uses != (kind == "coop"):
+                    ok = False
+                    print(f"{name} {q}: the {kind} bundle {'uses' if uses else 'lacks'} linear_coop")
+                out = os.path.join(a.outdir, kind)
+                sh(a.driftc, "run", b, "--input", f"input_ids={a.outdir}/coop_ids.npy", "--input", f"position={a.outdir}/coop_pos.npy", "--output-dir", out)
+                got[kind] = np.load(os.path.join(out, "logits.npy")).astype(np.float64).reshape(want.shape)
+            rel = lambda x, y: float(np.linalg.norm(x - y) / np.linalg.norm(y))
+            between, vs_ref = rel(got["coop"], got["tiled"]), rel(got["coop"], want)
+            bound = 5e-3
+            ok &= between <= bound
+            print(f"{name} {q} f16 prefill on {a.target}: linear_coop vs linear_tiled rel L2 {between:.2e} (<= {bound}: {between <= bound}); vs transformers f32 {vs_ref:.2e} (linear_tiled {rel(got['tiled'], want):.2e})", flush=True)
+
 for shape in a.bench:
     import torch
     from transformers import LlamaForCausalLM

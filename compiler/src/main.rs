@@ -340,7 +340,7 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
     write_atomic(&out, &c.bundle)?;
     let r = &c.report;
     eprintln!(
-        "compiled {} for {} ({:?}): nodes {} -> {}, {} dispatches, {} kernels, weights {} B, activations {} B planned ({} naive, {} lower bound, {}){}",
+        "compiled {} for {} ({:?}): nodes {} -> {}, {} dispatches, {} kernels, weights {} B, activations {} B planned ({} naive, {} lower bound, {}){}{}",
         m.model.display(),
         target.name,
         opts.precision.unwrap_or(target.default_precision),
@@ -353,7 +353,8 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
         r.plan.naive_bytes,
         r.plan.lower_bound_bytes,
         r.plan.strategy,
-        if r.spirv_validated > 0 { format!(", {} SPIR-V modules passed spirv-val", r.spirv_validated) } else { String::new() }
+        if r.spirv_validated > 0 { format!(", {} SPIR-V modules passed spirv-val", r.spirv_validated) } else { String::new() },
+        if r.spirv_cooperative > 0 { format!(" ({} with cooperative matrices not checked: spirv-val here predates them)", r.spirv_cooperative) } else { String::new() }
     );
     if r.zero_filled_weights > 0 {
         eprintln!("warning: {} weights had no data and were zero-filled: this bundle computes nothing meaningful (inspection only)", r.zero_filled_weights);

@@ -173,6 +173,11 @@ pub struct Tuning {
     /// activations small. Default 64.
     #[serde(default = "default_llm_prefill_tokens")]
     pub llm_prefill_tokens: usize,
+    /// Prefill Linear layers on cooperative matrices of 16 × 16 × 16 f16 products with f32
+    /// sums (`linear_coop`), for f16 bundles on SPIR-V targets whose `cooperative_matrix`
+    /// offers that shape at subgroup scope with subgroups of 32. Default false.
+    #[serde(default)]
+    pub prefill_cooperative_matrix: bool,
     /// Storage preferred for intermediate activations (graph inputs and outputs are
     /// always buffers). `buffer` everywhere; `texture2d` on OpenCL targets with images.
     /// `driftc compile --storage` overrides it.

@@ -294,3 +294,34 @@ fn decode_steps_match_prefill_scoring() {
         }
     }
 }
+
+/// Prefill projections go to cooperative matrices (`linear_coop`) only where the target
+/// asks for them and the bundle is f16; such a bundle says so in its requirements, and
+/// this machine's lavapipe (no VK_KHR_cooperative_matrix) refuses it by name. Its results
+/// are checked on the GPU machine (scripts/llm_device_check.py: linear_coop against
+/// linear_tiled and transformers).
+#[test]
+fn cooperative_matrix_prefill_only_where_the_target_has_it() {
+    let case = load_case("llama_tiny");
+    for (target, precision, coop) in [("nvidia-h100", Precision::F16, true), ("nvidia-h100", Precision::F32, false), ("nvidia-h100-opencl", Precision::F16, false), ("intel-xe2", Precision::F16, false), ("lavapipe", Precision::F16, false)] {
+        let compiled = case.compile(target, Some(precision));
+        let b = runtime_min::bundle::open(&compiled.bundle, None).unwrap_or_else(|e| panic!("{target}: {e}"));
+        let m = &b.manifest;
+        let uses = m.kernels.iter().any(|k| k.name.starts_with("linear_coop"));
+        assert_eq!(uses, coop, "{target} {precision:?}: linear_coop chosen: {uses}");
+        assert_eq!(m.requirements.cooperative_matrix, coop, "{target} {precision:?}: requirement");
+        assert_eq!(m.requirements.subgroup_size, if coop { 32 } else { 0 }, "{target} {precision:?}: subgroup size");
+        if coop {
+            // Every prefill projection (q, k, v, o, gate, up, down per layer; the LM head) and no
+            // decode one: one activation row stays on linear_matvec.
+            let prefill = m.programs.iter().find(|p| p.name == "prefill").expect("prefill program");
+            let coop_dispatches = prefill.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("linear_coop")).count();
+            assert_eq!(coop_dispatches, 2 * 7 + 1, "{target}: prefill projections on cooperative matrices");
+            let err = match runtime_min::Session::new(&Bundle::from_vec(compiled.bundle.clone()).expect("opens"), &SessionOptions::default()) {
+                Ok(_) => panic!("lavapipe ran a cooperative-matrix bundle"),
+                Err(e) => e.to_string(),
+            };
+            assert!(err.contains("requirements.cooperative_matrix"), "{err}");
+        }
+    }
+}

@@ -25,6 +25,7 @@ fn limits() -> DeviceLimits {
         min_storage_buffer_offset_alignment: 16,
         fp16: true,
         int8_dot: true,
+        cooperative_matrix: false,
         subgroup_size: 8,
         memory_bytes: 4 << 30,
         max_image2d: [16384, 16384], // PoCL's, so image pools are verified too

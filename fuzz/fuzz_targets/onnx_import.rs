@@ -35,6 +35,7 @@ fn target_limits(t: &Target) -> DeviceLimits {
         min_storage_buffer_offset_alignment: u64::from(l.min_storage_buffer_offset_alignment),
         fp16: t.features.fp16,
         int8_dot: t.features.int8_dot,
+        cooperative_matrix: t.features.cooperative_matrix,
         subgroup_size: 0,
         memory_bytes: l.memory_budget_bytes,
         max_image2d: if t.features.images { [l.max_image2d_width, l.max_image2d_height] } else { [0, 0] },

@@ -29,6 +29,7 @@ fn limits() -> DeviceLimits {
         min_storage_buffer_offset_alignment: 16,
         fp16: true,
         int8_dot: true,
+        cooperative_matrix: false,
         subgroup_size: 8,
         memory_bytes: 4 << 30,
         max_image2d: [0, 0], // the Vulkan backend binds no images
@@ -366,6 +367,11 @@ fn requirements_the_device_lacks() {
     b.m.requirements.fp16 = true;
     let no_fp16 = DeviceLimits { fp16: false, ..limits() };
     refused_with(&b.build(), &no_fp16, &["requirements.fp16"], "fp16");
+    let mut b = base();
+    b.m.requirements.cooperative_matrix = true;
+    refused(&b, &["requirements.cooperative_matrix"], "cooperative matrices");
+    // lavapipe has no VK_KHR_cooperative_matrix: the session refuses before any pipeline.
+    refused_by_session(&b, &["requirements.cooperative_matrix"], "cooperative matrices");
     let mut b = base();
     b.m.requirements.subgroup_size = 32; // lavapipe's subgroups are 8 wide
     refused(&b, &["requirements.subgroup_size"], "subgroups of 32");

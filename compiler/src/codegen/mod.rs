@@ -112,11 +112,26 @@ pub struct KernelSpec {
     /// Length of `drift_shared4`, a second workgroup array of vec4s of f32 for data the
     /// whole workgroup reads (cooperative kernels; 0: not declared).
     pub shared_vec4: u32,
+    /// Further workgroup arrays a cooperative kernel declares (typed staging such as the
+    /// f16 tiles cooperative matrices load from).
+    pub workgroup_arrays: Vec<WorkgroupArray>,
+    /// Uses cooperative matrices (WGSL `coop_mat16x16`, SPIR-V KHR_cooperative_matrix):
+    /// the bundle then requires them, and subgroups of the target's size.
+    pub cooperative_matrix: bool,
+}
+
+/// A workgroup array declared for a cooperative kernel: `var<workgroup> name: array<elem, len>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkgroupArray {
+    pub name: String,
+    /// WGSL scalar type: `f16` or `f32`.
+    pub elem: &'static str,
+    pub len: u32,
 }
 
 impl KernelSpec {
     pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
-        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0 }
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false }
     }
     /// A workgroup-cooperative kernel of `groups` workgroups (see [`KernelSpec::cooperative`]).
     pub fn cooperative(template: &'static str, groups: u64, workgroup: u32) -> Self {
@@ -132,9 +147,23 @@ impl KernelSpec {
         self.shared_vec4 = n;
         self
     }
+    /// Declares workgroup array `name` of `len` `elem`s (cooperative kernels).
+    pub fn workgroup_array(mut self, name: &str, elem: &'static str, len: u32) -> Self {
+        self.workgroup_arrays.push(WorkgroupArray { name: name.into(), elem, len });
+        self
+    }
+    /// Marks the kernel as using cooperative matrices.
+    pub fn uses_cooperative_matrix(mut self) -> Self {
+        self.cooperative_matrix = true;
+        self
+    }
     /// Bytes of workgroup memory the kernel declares (0 unless cooperative).
     pub fn shared_bytes(&self) -> u32 {
-        if self.cooperative { self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4).saturating_add(self.shared_vec4.saturating_mul(16)) } else { 0 }
+        if !self.cooperative {
+            return 0;
+        }
+        let arrays = self.workgroup_arrays.iter().fold(0u32, |a, w| a.saturating_add(w.len.saturating_mul(if w.elem == "f16" { 2 } else { 4 })));
+        self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4).saturating_add(self.shared_vec4.saturating_mul(16)).saturating_add(arrays)
     }
     pub fn read(mut self, name: &str, t: TensorId) -> Self {
         self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: false });

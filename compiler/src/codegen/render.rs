@@ -28,6 +28,7 @@ templates!(
     "linear_q4",
     "linear_matvec",
     "linear_tiled",
+    "linear_coop",
     "gather_q4",
     "cached_attention",
     "cached_attention_wg",
@@ -129,7 +130,7 @@ fn elem_type(lang: Lang, elem: &str) -> &'static str {
 /// Renders one kernel. `stride_y` is the number of invocations per grid row (see
 /// `grid_for`); `n` the number of invocations that do work; `cooperative`: for a
 /// workgroup-cooperative kernel (see [`super::KernelSpec::cooperative`]), its f32s of
-/// `drift_shared` per lane and its vec4s of `drift_shared4`.
+/// `drift_shared` per lane, its vec4s of `drift_shared4` and its further workgroup arrays.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     tera: &Tera,
@@ -141,7 +142,7 @@ pub fn render(
     workgroup: u32,
     stride_y: u64,
     n: u64,
-    cooperative: Option<(u32, u32)>,
+    cooperative: Option<(u32, u32, &[super::WorkgroupArray])>,
 ) -> Result<String, String> {
     let mut ctx = Context::new();
     for (k, v) in params {
@@ -162,13 +163,21 @@ pub fn render(
         }
         msg
     })?;
-    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && !b.desc.words);
+    let arrays = cooperative.map_or(&[][..], |c| c.2);
+    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && !b.desc.words) || arrays.iter().any(|a| a.elem == "f16");
+    let uses_coop = body.contains("coop_mat");
     let lib = super::library::prelude_for(lang, &body);
     let mut out = String::new();
     match lang {
         Lang::Wgsl => {
             if uses_f16 {
-                out.push_str("enable f16;\n\n");
+                out.push_str("enable f16;\n");
+            }
+            if uses_coop {
+                out.push_str("enable wgpu_cooperative_matrix;\n");
+            }
+            if uses_f16 || uses_coop {
+                out.push('\n');
             }
             let mut k = 0;
             for b in bindings {
@@ -180,9 +189,12 @@ pub fn render(
                 }
             }
             out.push_str(&lib);
-            if let Some((per_lane, vec4s)) = cooperative {
+            if let Some((per_lane, vec4s, arrays)) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
                 let shared = u64::from(workgroup) * u64::from(per_lane);
+                for a in arrays {
+                    out.push_str(&format!("\nvar<workgroup> {}: array<{}, {}>;", a.name, a.elem, a.len));
+                }
                 if vec4s > 0 {
                     out.push_str(&format!("\nvar<workgroup> drift_shared4: array<vec4<f32>, {vec4s}>;"));
                 }
@@ -213,10 +225,13 @@ pub fn render(
                 })
                 .collect();
             out.push_str(&lib);
-            let head = if let Some((per_lane, vec4s)) = cooperative {
+            let head = if let Some((per_lane, vec4s, arrays)) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
                 let shared = u64::from(workgroup) * u64::from(per_lane);
-                let shared4 = if vec4s > 0 { format!("    __local float4 drift_shared4[{vec4s}];\n") } else { String::new() };
+                let mut shared4 = if vec4s > 0 { format!("    __local float4 drift_shared4[{vec4s}];\n") } else { String::new() };
+                for a in arrays {
+                    shared4.push_str(&format!("    __local {} {}[{}];\n", if a.elem == "f16" { "half" } else { "float" }, a.name, a.len));
+                }
                 format!(
                     "{shared4}    __local float drift_shared[{shared}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
                     groups.saturating_sub(1)

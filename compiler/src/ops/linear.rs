@@ -158,7 +158,7 @@ impl Op for Linear {
         }
         // Several rows (prefill): shared-memory tiles; where the target's workgroups are too
         // small, the matmul template with B transposed (a 1-D X is seen as one row).
-        if super::linear_tiled::emit(kb, x, w, None, y, k, n)? {
+        if super::linear_coop::emit(kb, x, w, None, y, k, n)? || super::linear_tiled::emit(kb, x, w, None, y, k, n)? {
             return Ok(());
         }
         let (xv, yv) = if kb.shape(x).len() >= 2 { (kb.shape(x).to_vec(), kb.shape(y).to_vec()) } else { (vec![1, k], vec![1, n]) };

@@ -86,7 +86,8 @@ impl Op for LinearQ4 {
         if norm.is_some() {
             return Err(kb.no_kernel("a LinearQ4 with its RMSNorm folded in needs one activation row"));
         }
-        if super::linear_tiled::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), y, k, n)? {
+        let q4 = || Some(super::linear_matvec::Q4 { scale: s, block: self.block });
+        if super::linear_coop::emit(kb, x, q, q4(), y, k, n)? || super::linear_tiled::emit(kb, x, q, q4(), y, k, n)? {
             return Ok(());
         }
         let rank = kb.shape(y).len();

@@ -36,6 +36,7 @@ pub mod matmul;
 pub mod linear;
 pub mod linear_q4;
 pub mod linear_matvec;
+pub mod linear_coop;
 pub mod linear_tiled;
 pub mod matvec;
 pub mod gather_q4;

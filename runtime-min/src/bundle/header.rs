@@ -5,7 +5,8 @@ use super::BundleError;
 pub const MAGIC: [u8; 8] = *b"DRIFTBND";
 /// Bumped whenever the header or manifest encoding changes incompatibly.
 /// v2: pools may be images (`Pool::image`, texture storage).
-pub const FORMAT_VERSION: u32 = 2;
+/// v3: `Requirements::cooperative_matrix`.
+pub const FORMAT_VERSION: u32 = 3;
 /// Bytes in the header; sections start at or after this offset.
 pub const HEADER_LEN: usize = 8 + 4 + 4 + 6 * 8 + 32;
 /// Alignment of the weights section and of every weight inside it.

@@ -252,6 +252,9 @@ pub struct WeightUpload {
 pub struct Requirements {
     pub fp16: bool,
     pub int8_dot: bool,
+    /// Cooperative matrices of 16 × 16 × 16 f16 products with f32 sums at subgroup scope
+    /// (VK_KHR_cooperative_matrix).
+    pub cooperative_matrix: bool,
     /// Subgroup size kernels assume; 0 when they assume none.
     pub subgroup_size: u32,
     /// Largest single binding range used.

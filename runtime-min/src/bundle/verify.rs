@@ -23,6 +23,8 @@ pub struct DeviceLimits {
     pub min_storage_buffer_offset_alignment: u64,
     pub fp16: bool,
     pub int8_dot: bool,
+    /// 16 × 16 × 16 f16 × f16 + f32 cooperative matrices at subgroup scope, enabled.
+    pub cooperative_matrix: bool,
     /// 0 when unknown.
     pub subgroup_size: u32,
     /// Device memory the runtime may allocate, bytes; 0 when unknown.
@@ -241,6 +243,9 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
         }
         if r.int8_dot && !dev.int8_dot {
             return Err(invalid("requirements.int8_dot", "the bundle needs int8 dot products, which this device lacks"));
+        }
+        if r.cooperative_matrix && !dev.cooperative_matrix {
+            return Err(invalid("requirements.cooperative_matrix", "the bundle needs 16x16x16 f16 cooperative matrices with f32 sums (VK_KHR_cooperative_matrix), which this device lacks; compile for a target without them or with --precision f32"));
         }
         if r.subgroup_size != 0 && dev.subgroup_size != 0 && r.subgroup_size != dev.subgroup_size {
             return Err(invalid("requirements.subgroup_size", format!("the bundle assumes subgroups of {}, the device has {}", r.subgroup_size, dev.subgroup_size)));

@@ -186,6 +186,8 @@ impl Device {
             min_storage_buffer_offset_alignment: (align_bits / 8).max(1),
             fp16: has("cl_khr_fp16"),
             int8_dot: has("cl_khr_integer_dot_product") || has("cl_arm_integer_dot_product_int8"),
+            // No cooperative matrices in OpenCL C.
+            cooperative_matrix: false,
             // OpenCL reports sub-group sizes per kernel, not per device.
             subgroup_size: 0,
             memory_bytes: global,

@@ -34,6 +34,11 @@ struct Features {
     shader_int8: bool,
     storage_8bit: bool,
     integer_dot: bool,
+    /// VK_KHR_cooperative_matrix with its feature, the Vulkan memory model its SPIR-V
+    /// declares, and the 16 × 16 × 16 f16 × f16 + f32 shape at subgroup scope.
+    cooperative_matrix: bool,
+    /// vulkanMemoryModelDeviceScope (device-scope barriers in modules on that model).
+    memory_model_device_scope: bool,
 }
 
 pub(crate) struct Context {
@@ -81,7 +86,7 @@ impl Context {
             vk::Result::ERROR_INCOMPATIBLE_DRIVER => no_device("the Vulkan loader found no compatible driver (ICD); install one, e.g. mesa-vulkan-drivers"),
             e => Error::vk("vkCreateInstance", e),
         })?;
-        match Self::with_instance(&instance, api_version, device_index, req) {
+        match Self::with_instance(&entry, &instance, api_version, device_index, req) {
             Ok(parts) => Ok(parts.into_context(entry, instance)),
             Err(e) => {
                 // SAFETY: nothing created from `instance` survives the failed call above.
@@ -91,7 +96,7 @@ impl Context {
         }
     }
 
-    fn with_instance(instance: &ash::Instance, api_version: u32, device_index: Option<usize>, req: &Requirements) -> Result<Parts> {
+    fn with_instance(entry: &ash::Entry, instance: &ash::Instance, api_version: u32, device_index: Option<usize>, req: &Requirements) -> Result<Parts> {
         // SAFETY: `instance` is a valid instance.
         let physicals = unsafe { instance.enumerate_physical_devices() }.map_err(|e| Error::vk("vkEnumeratePhysicalDevices", e))?;
         let candidates: Vec<Option<Candidate>> = physicals.iter().map(|&p| candidate(instance, p)).collect();
@@ -123,7 +128,7 @@ impl Context {
             }
         };
         let api = api_version.min(chosen.api_version);
-        let features = features(instance, chosen.physical, api);
+        let features = features(entry, instance, chosen.physical, api);
         let (limits, extra) = limits(instance, chosen, features)?;
         let enable = Features {
             robust_buffer_access: features.robust_buffer_access,
@@ -133,6 +138,8 @@ impl Context {
             shader_int8: features.shader_int8,
             storage_8bit: features.storage_8bit,
             integer_dot: req.int8_dot && features.integer_dot,
+            cooperative_matrix: req.cooperative_matrix && features.cooperative_matrix,
+            memory_model_device_scope: req.cooperative_matrix && features.cooperative_matrix && features.memory_model_device_scope,
         };
         let device = create_device(instance, chosen, api, enable)?;
         // SAFETY: the queue family and index 0 were requested at device creation.
@@ -235,16 +242,48 @@ fn candidate(instance: &ash::Instance, physical: vk::PhysicalDevice) -> Option<C
     })
 }
 
-fn features(instance: &ash::Instance, physical: vk::PhysicalDevice, api: u32) -> Features {
+/// Whether the device offers device extension `name`.
+fn has_extension(instance: &ash::Instance, physical: vk::PhysicalDevice, name: &std::ffi::CStr) -> bool {
+    // SAFETY: `physical` was enumerated from `instance`.
+    let Ok(extensions) = (unsafe { instance.enumerate_device_extension_properties(physical) }) else { return false };
+    extensions.iter().any(|e| e.extension_name_as_c_str().is_ok_and(|n| n == name))
+}
+
+/// Whether the device lists the one cooperative-matrix shape our kernels use:
+/// 16 × 16 × 16, f16 A and B, f32 C and result, subgroup scope.
+fn has_coop_shape(entry: &ash::Entry, instance: &ash::Instance, physical: vk::PhysicalDevice) -> bool {
+    let coop = ash::khr::cooperative_matrix::Instance::new(entry, instance);
+    // SAFETY: the extension is present on `physical` (checked by the caller), so the
+    // instance-level entry point is valid for it.
+    let Ok(shapes) = (unsafe { coop.get_physical_device_cooperative_matrix_properties(physical) }) else { return false };
+    shapes.iter().any(|p| {
+        p.m_size == 16
+            && p.n_size == 16
+            && p.k_size == 16
+            && p.a_type == vk::ComponentTypeKHR::FLOAT16
+            && p.b_type == vk::ComponentTypeKHR::FLOAT16
+            && p.c_type == vk::ComponentTypeKHR::FLOAT32
+            && p.result_type == vk::ComponentTypeKHR::FLOAT32
+            && p.scope == vk::ScopeKHR::SUBGROUP
+    })
+}
+
+fn features(entry: &ash::Entry, instance: &ash::Instance, physical: vk::PhysicalDevice, api: u32) -> Features {
     let mut f11 = vk::PhysicalDeviceVulkan11Features::default();
     let mut f12 = vk::PhysicalDeviceVulkan12Features::default();
     let mut f13 = vk::PhysicalDeviceVulkan13Features::default();
+    let mut fcoop = vk::PhysicalDeviceCooperativeMatrixFeaturesKHR::default();
+    let coop_extension = api >= vk::API_VERSION_1_2 && has_extension(instance, physical, ash::khr::cooperative_matrix::NAME);
     let mut f2 = vk::PhysicalDeviceFeatures2::default();
-    // The Vulkan 1.1/1.2/1.3 feature structs may only be chained on a device of that version.
+    // The Vulkan 1.1/1.2/1.3 feature structs may only be chained on a device of that version,
+    // an extension's only when the device has the extension.
     if api >= vk::API_VERSION_1_2 {
         f2 = f2.push_next(&mut f11).push_next(&mut f12);
         if api >= vk::API_VERSION_1_3 {
             f2 = f2.push_next(&mut f13);
+        }
+        if coop_extension {
+            f2 = f2.push_next(&mut fcoop);
         }
     }
     // SAFETY: `f2` and its chain are valid, writable structs for the call.
@@ -258,6 +297,11 @@ fn features(instance: &ash::Instance, physical: vk::PhysicalDevice, api: u32) ->
         shader_int8: f12.shader_int8 == vk::TRUE,
         storage_8bit: f12.storage_buffer8_bit_access == vk::TRUE,
         integer_dot: f13.shader_integer_dot_product == vk::TRUE,
+        cooperative_matrix: coop_extension
+            && fcoop.cooperative_matrix == vk::TRUE
+            && f12.vulkan_memory_model == vk::TRUE
+            && has_coop_shape(entry, instance, physical),
+        memory_model_device_scope: f12.vulkan_memory_model_device_scope == vk::TRUE,
     }
 }
 
@@ -297,6 +341,7 @@ fn limits(instance: &ash::Instance, c: &Candidate, f: Features) -> Result<(Devic
         min_storage_buffer_offset_alignment: l.min_storage_buffer_offset_alignment,
         fp16: f.shader_float16 && f.storage_16bit && f.uniform_storage_16bit,
         int8_dot: f.integer_dot,
+        cooperative_matrix: f.cooperative_matrix,
         subgroup_size: subgroup.subgroup_size,
         memory_bytes: device_local,
         // This backend binds storage buffers only; bundles with image pools are refused.
@@ -321,16 +366,23 @@ fn create_device(instance: &ash::Instance, c: &Candidate, api: u32, f: Features)
     let mut f12 = vk::PhysicalDeviceVulkan12Features::default()
         .shader_float16(f.shader_float16)
         .shader_int8(f.shader_int8)
-        .storage_buffer8_bit_access(f.storage_8bit);
+        .storage_buffer8_bit_access(f.storage_8bit)
+        .vulkan_memory_model(f.cooperative_matrix)
+        .vulkan_memory_model_device_scope(f.memory_model_device_scope);
     let mut f13 = vk::PhysicalDeviceVulkan13Features::default().shader_integer_dot_product(f.integer_dot);
+    let mut fcoop = vk::PhysicalDeviceCooperativeMatrixFeaturesKHR::default().cooperative_matrix(true);
     let mut f2 = vk::PhysicalDeviceFeatures2::default().features(core);
     if api >= vk::API_VERSION_1_2 {
         f2 = f2.push_next(&mut f11).push_next(&mut f12);
         if api >= vk::API_VERSION_1_3 {
             f2 = f2.push_next(&mut f13);
         }
+        if f.cooperative_matrix {
+            f2 = f2.push_next(&mut fcoop);
+        }
     }
-    let info = vk::DeviceCreateInfo::default().queue_create_infos(&queues).push_next(&mut f2);
+    let extensions = if f.cooperative_matrix { vec![ash::khr::cooperative_matrix::NAME.as_ptr()] } else { Vec::new() };
+    let info = vk::DeviceCreateInfo::default().queue_create_infos(&queues).enabled_extension_names(&extensions).push_next(&mut f2);
     // SAFETY: `info` and everything it points to live across the call; only features the
     // device reported are enabled, and only on a device of the matching API version.
     unsafe { instance.create_device(c.physical, &info, None) }.map_err(|e| Error::vk("vkCreateDevice", e))

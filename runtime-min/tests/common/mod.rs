@@ -74,6 +74,7 @@ impl Builder {
                 requirements: Requirements {
                     fp16: false,
                     int8_dot: false,
+                    cooperative_matrix: false,
                     subgroup_size: 0,
                     max_binding_range: 0,
                     max_workgroup_invocations: 64,
