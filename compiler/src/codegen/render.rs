@@ -32,6 +32,7 @@ templates!(
     "gather_q4",
     "cached_attention",
     "cached_attention_wg",
+    "cached_attention_tiled",
     "attention_combine",
     "conv2d_direct",
     "matmul",

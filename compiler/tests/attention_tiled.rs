@@ -1,0 +1,76 @@
+//! The prefill attention kernel (`cached_attention_tiled`) at head sizes the tiny LLM
+//! checkpoints do not reach (64, 128: query blocks of 64 and 32), with grouped-query heads,
+//! a chunk that ends inside a query block, a sliding window and soft-capping, on lavapipe
+//! and PoCL, against the op's CPU reference. Cache rows past the chunk's last position are
+//! NaN: the kernel must never let them into a result.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use driftc::compile::{compile_graph, CompileOptions};
+use driftc::ir::{DType, Graph, Node, Role, Value};
+use driftc::ops::cached_attention::CachedAttention;
+use driftc::reference::rel_l2;
+use driftc::target::{Precision, Target};
+
+struct Case {
+    d: usize,
+    heads: usize,
+    kv_heads: usize,
+    t: usize,
+    ctx: usize,
+    pos: usize,
+    attention: CachedAttention,
+}
+
+fn check(c: &Case) {
+    let mut g = Graph { name: format!("attention_d{}", c.d), opset: 17, ..Graph::default() };
+    let q = g.add_tensor("q", DType::F32, vec![1, c.heads, c.t, c.d], Role::Input);
+    let k = g.add_tensor("k", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
+    let v = g.add_tensor("v", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
+    let p = g.add_tensor("position", DType::I64, vec![1], Role::Input);
+    let y = g.add_tensor("y", DType::F32, vec![1, c.heads, c.t, c.d], Role::Activation);
+    g.inputs = vec![q, k, v, p];
+    g.outputs = vec![y];
+    g.add_node(Node::new("attention", Box::new(c.attention.clone()), vec![Some(q), Some(k), Some(v), Some(p)], vec![y]));
+    let mut rng = Rng(0x5eed ^ c.d as u64);
+    let mut vals = |n: usize| (0..n).map(|_| (rng.below(2001) as f32 - 1000.0) / 500.0).collect::<Vec<f32>>();
+    let last = c.pos + c.t - 1;
+    let cache = |vals: Vec<f32>| {
+        // Rows past the last query's position hold NaN (never written in a real cache).
+        let rows: Vec<f32> = vals.chunks(c.d).enumerate().flat_map(|(r, row)| if r % c.ctx > last { vec![f32::NAN; c.d] } else { row.to_vec() }).collect();
+        Value::f32(vec![1, c.kv_heads, c.ctx, c.d], rows)
+    };
+    let mut inputs = BTreeMap::new();
+    inputs.insert("q".to_string(), Value::f32(vec![1, c.heads, c.t, c.d], vals(c.heads * c.t * c.d)));
+    inputs.insert("k".to_string(), cache(vals(c.kv_heads * c.ctx * c.d)));
+    inputs.insert("v".to_string(), cache(vals(c.kv_heads * c.ctx * c.d)));
+    inputs.insert("position".to_string(), Value::i64(vec![1], vec![c.pos as i64]));
+    let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
+    assert!(want.iter().all(|x| x.is_finite()), "the reference reads no NaN row");
+    for target in ["lavapipe", "pocl"] {
+        let t = Target::load(target).expect("target");
+        let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
+        let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("d={} {target}: {e}", c.d));
+        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+        assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with("cached_attention_tiled")), "d={} {target}: the tiled kernel is chosen", c.d);
+        let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+        let err = rel_l2(&got, &want);
+        assert!(err <= 1e-5, "d={} {target}: rel L2 {err:.3e} vs the CPU reference", c.d);
+    }
+}
+
+#[test]
+fn head_size_64_gqa_chunk_ending_inside_a_block() {
+    // 4 query heads over 2 cache heads, 40 queries at position 20 (blocks of 64: one,
+    // partly padding), keys 0..=59 of 96 rows.
+    check(&Case { d: 64, heads: 4, kv_heads: 2, t: 40, ctx: 96, pos: 20, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0 } });
+}
+
+#[test]
+fn head_size_128_sliding_window_soft_capped() {
+    // Blocks of 32 queries; Gemma 2's window (16 keys) and soft-capping (30).
+    check(&Case { d: 128, heads: 2, kv_heads: 1, t: 70, ctx: 128, pos: 33, attention: CachedAttention { scale: 0.09, softcap: 30.0, window: 16 } });
+}
