@@ -130,6 +130,25 @@ for shape in a.bench:
         prec = ["--precision", "f16"] if q in ("q8", "8/4/4") else []
         out = sh(a.driftc, "compile", ckpt, "--target", a.target, "--quant", q, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(a.prompt + a.new), "-o", b)
         print(f"{shape} {q}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}; bundle {os.path.getsize(b)} B", flush=True)
+        if q == "f16":
+            # The prefill program alone on the first chunk of the prompt, against transformers'
+            # f32 logits for the same tokens (the full-size kernels' correctness: head size 64
+            # or 128 attention tiles, cooperative-matrix projections where the target has them).
+            chunk = int(sh(a.driftc, "inspect", b).split("input 'input_ids' I64 [1, ")[1].split("]")[0])
+            np.save(os.path.join(a.outdir, "bench_ids.npy"), np.array([ids[:chunk]], dtype=np.int64))
+            np.save(os.path.join(a.outdir, "bench_pos.npy"), np.zeros([1], np.int64))
+            sh(a.driftc, "run", b, "--input", f"input_ids={a.outdir}/bench_ids.npy", "--input", f"position={a.outdir}/bench_pos.npy", "--output-dir", os.path.join(a.outdir, "bench_out"))
+            got = np.load(os.path.join(a.outdir, "bench_out", "logits.npy")).astype(np.float32).reshape(chunk, -1)
+            from transformers import LlamaForCausalLM as _L
+            ref32 = _L.from_pretrained(ckpt, torch_dtype=torch.float32).cuda().eval()
+            with torch.no_grad():
+                want = ref32(torch.tensor(np.array([ids[:chunk]]), device="cuda")).logits[0].float().cpu().numpy()
+            del ref32
+            torch.cuda.empty_cache()
+            err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
+            agree = float((got.argmax(-1) == want.argmax(-1)).mean())
+            ok &= err <= 2e-2
+            print(f"{shape} f16 prefill chunk of {chunk} vs transformers f32: logits rel L2 {err:.2e} (<= 2e-2: {err <= 2e-2}), top-1 agreement {agree:.4f}", flush=True)
         r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json"))
         print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
         # Bytes one decode step reads: the weights section (less the embedding table when it

@@ -73,9 +73,13 @@ pub(crate) trait Backend: Send {
     fn limits(&self) -> &DeviceLimits;
     fn allocated_bytes(&self) -> u64;
     /// Writes the program's inputs into their slots (`inputs` has one entry per bundle
-    /// input; those of other programs are empty and ignored), runs program `program`,
-    /// reads the program's output slots into `outputs`; returns GPU nanoseconds when timed.
-    fn run(&mut self, program: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>>;
+    /// input; those of other programs are empty and ignored) and runs program `program` to
+    /// completion; returns GPU nanoseconds when timed. Outputs stay on the device side
+    /// until asked for (`read_output`).
+    fn run(&mut self, program: usize, inputs: &[&[u8]]) -> Result<Option<u64>>;
+    /// Copies bytes `offset .. offset + dst.len()` of output `output` as the last run left
+    /// them (the caller checks the range against the output's slot).
+    fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()>;
     /// Per-dispatch GPU nanoseconds of the last run, when profiling and timed.
     fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
         Ok(None)
@@ -132,8 +136,6 @@ pub struct Session {
     program_io: Vec<(Vec<usize>, Vec<usize>)>,
     /// Device bytes of each input, once set.
     input_data: Vec<Option<Vec<u8>>>,
-    /// Device bytes of each output after the last run.
-    output_data: Vec<Vec<u8>>,
     /// Whether each output holds the result of the last run (its program wrote it).
     output_valid: Vec<bool>,
     /// Per program, (label, kernel name) of each dispatch, when profiling.
@@ -173,7 +175,6 @@ impl Session {
             backend,
             api: m.api,
             input_data: vec![None; inputs.len()],
-            output_data: vec![Vec::new(); outputs.len()],
             output_valid: vec![false; outputs.len()],
             inputs,
             outputs,
@@ -302,7 +303,7 @@ impl Session {
         }
         let start = Instant::now();
         self.output_valid.iter_mut().for_each(|v| *v = false);
-        let gpu_ns = self.backend.run(index, &inputs, &mut self.output_data)?;
+        let gpu_ns = self.backend.run(index, &inputs)?;
         self.last_program = Some(index);
         for &o in &writes {
             if let Some(v) = self.output_valid.get_mut(o) {
@@ -322,31 +323,43 @@ impl Session {
         Ok(Some(names.iter().zip(ns).map(|((label, kernel), ns)| DispatchTime { label: label.clone(), kernel: kernel.clone(), ns }).collect()))
     }
 
-    /// Output `name`'s descriptor and device bytes, when the last run wrote it.
-    fn written_output(&self, name: &str) -> Result<(&Io, &[u8])> {
+    /// Output `name`'s position and descriptor, when the last run wrote it.
+    fn written_output(&self, name: &str) -> Result<(usize, &Io)> {
         let i = self.output_index(name)?;
-        let (io, data) = self
-            .outputs
-            .get(i)
-            .zip(self.output_data.get(i))
-            .ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
+        let io = self.outputs.get(i).ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
         if !self.output_valid.get(i).copied().unwrap_or(false) {
             return Err(Error::OutputValue { name: name.into(), message: "the last run did not write it (no run has completed yet, or the last run was of another program)".into() });
         }
-        Ok((io, data))
+        Ok((i, io))
     }
 
-    /// Elements `start .. start + len` (row-major) of float output `name` as f32, converted
-    /// from the device's storage without materializing the rest of the tensor.
+    /// Device bytes `start .. start + len` of output `name` (checked against its slot).
+    fn output_bytes(&self, name: &str, start: u64, len: u64) -> Result<Vec<u8>> {
+        let (i, io) = self.written_output(name)?;
+        let end = start.checked_add(len).filter(|&e| e <= io.slot.len).ok_or_else(|| Error::OutputValue {
+            name: name.to_string(),
+            message: format!("bytes {start}..{} asked of {}", start.saturating_add(len), io.slot.len),
+        })?;
+        let mut bytes = vec![0u8; usize::try_from(end - start).map_err(|_| Error::OutputValue { name: name.to_string(), message: format!("{len} bytes do not fit this host") })?];
+        self.backend.read_output(i, start, &mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Elements `start .. start + len` (row-major) of float output `name` as f32: only
+    /// those bytes leave the device's staging memory.
     pub fn output_f32(&self, name: &str, start: usize, len: usize) -> Result<Vec<f32>> {
-        let (io, data) = self.written_output(name)?;
-        host::f32_range(name, data, io.elem, start, len)
+        let (_, io) = self.written_output(name)?;
+        let size = io.elem.size();
+        let range = |n: usize| (n as u64).checked_mul(size).ok_or_else(|| Error::OutputValue { name: name.to_string(), message: format!("element {n} is out of range") });
+        let bytes = self.output_bytes(name, range(start)?, range(len)?)?;
+        host::f32_range(name, &bytes, io.elem, 0, len)
     }
 
     /// Output `name` of the last run, converted to its host dtype.
     pub fn output(&self, name: &str) -> Result<HostTensor> {
-        let (io, data) = self.written_output(name)?;
-        host::from_device(name, data, io.elem, io.info.dtype, &io.info.shape)
+        let (_, io) = self.written_output(name)?;
+        let data = self.output_bytes(name, 0, io.slot.len)?;
+        host::from_device(name, &data, io.elem, io.info.dtype, &io.info.shape)
     }
 }
 

@@ -235,7 +235,7 @@ pub struct Program {
     pub dispatches: Vec<Dispatch>,
     /// Positions in [`Manifest::inputs`] this program reads; only these are uploaded.
     pub inputs: Vec<u32>,
-    /// Positions in [`Manifest::outputs`] this program writes; only these are read back.
+    /// Positions in [`Manifest::outputs`] this program writes; only these can be read after it.
     pub outputs: Vec<u32>,
 }
 

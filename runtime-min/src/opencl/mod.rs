@@ -244,11 +244,11 @@ impl Executor {
         Ok(())
     }
 
-    /// Enqueues writes, dispatches and reads for program `index`; returns the first and
-    /// last dispatch events. The caller waits for the queue whether or not this fails.
-    fn enqueue(&self, index: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<(Event, Event)>> {
+    /// Enqueues writes and dispatches for program `index`; returns the first and last
+    /// dispatch events. The caller waits for the queue whether or not this fails.
+    fn enqueue(&self, index: usize, inputs: &[&[u8]]) -> Result<Option<(Event, Event)>> {
         let steps = self.steps.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
-        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
+        let reads = self.program_io.get(index).map(|(r, _)| r.clone()).unwrap_or_default();
         let q = self.queue.raw();
         for (i, (slot, bytes)) in self.inputs.iter().zip(inputs).enumerate() {
             if !reads.contains(&i) {
@@ -283,22 +283,6 @@ impl Executor {
                 last = Some(ev);
             }
         }
-        for (i, (slot, out)) in self.outputs.iter().zip(outputs.iter_mut()).enumerate() {
-            if !writes.contains(&i) {
-                continue;
-            }
-            let what = format!("output {i}");
-            out.resize(to_usize(slot.len, &what)?, 0);
-            if out.is_empty() {
-                continue;
-            }
-            let mem = self.pool(slot.pool, &what)?;
-            // SAFETY: `out` has exactly `slot.len` bytes and is not touched (or resized)
-            // until `execute` has waited for the queue. Offset + len lies inside the pool.
-            let ev = unsafe { enqueue_read_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, out.len(), out.as_mut_ptr().cast::<c_void>(), 0, std::ptr::null()) }
-                .map_err(|c| cl_error("clEnqueueReadBuffer", &what, c))?;
-            drop(Event::own(ev));
-        }
         Ok(match (first, last) {
             (Some(f), Some(l)) => Some((f, l)),
             (Some(f), None) => {
@@ -320,10 +304,30 @@ impl Executor {
         }
     }
 
-    fn execute(&mut self, index: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>> {
-        let enqueued = self.enqueue(index, inputs, outputs);
+    /// Bytes `offset ..` of output `output`, read from its pool (blocking).
+    fn read(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()> {
+        let what = format!("output {output}");
+        let slot = self.outputs.get(output).ok_or_else(|| Error::Unsupported { what: format!("output position {output}") })?;
+        if offset.saturating_add(dst.len() as u64) > slot.len {
+            return Err(Error::Unsupported { what: format!("bytes {offset}..+{} of a {}-byte output slot", dst.len(), slot.len) });
+        }
+        if dst.is_empty() {
+            return Ok(());
+        }
+        let mem = self.pool(slot.pool, &what)?;
+        let at = to_usize(slot.offset.saturating_add(offset), &what)?;
+        // SAFETY: a blocking read into `dst`, which lives across the call; offset + len lies
+        // inside the slot, which the verifier placed inside the pool.
+        let ev = unsafe { enqueue_read_buffer(self.queue.raw(), mem, CL_TRUE, at, dst.len(), dst.as_mut_ptr().cast::<c_void>(), 0, std::ptr::null()) }
+            .map_err(|c| cl_error("clEnqueueReadBuffer", &what, c))?;
+        drop(Event::own(ev));
+        Ok(())
+    }
+
+    fn execute(&mut self, index: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
+        let enqueued = self.enqueue(index, inputs);
         // Always wait, even after a failed enqueue: commands already queued still read the
-        // inputs and write the outputs borrowed above.
+        // inputs borrowed above.
         let finished = finish(self.queue.raw()).map_err(|c| cl_error("clFinish", &self.device.name, c));
         let events = enqueued?;
         finished?;
@@ -373,8 +377,12 @@ impl Backend for Executor {
         self.allocated
     }
 
-    fn run(&mut self, program: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>> {
-        self.execute(program, inputs, outputs)
+    fn run(&mut self, program: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
+        self.execute(program, inputs)
+    }
+
+    fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()> {
+        self.read(output, offset, dst)
     }
 }
 

@@ -7,7 +7,8 @@
 //! a shader module + set layout + pipeline layout + pipeline, a descriptor pool with one set
 //! per dispatch, and one recorded command buffer per program. `Drop` waits idle and
 //! destroys them in reverse order. A run writes inputs, submits one command
-//! buffer, waits on the fence, and reads outputs and timestamps: no recording at run time.
+//! buffer and waits on the fence: no recording at run time. Outputs are read from their
+//! host-visible copy when asked for, and only the bytes asked for.
 
 mod commands;
 mod context;
@@ -240,9 +241,9 @@ impl Executor {
 
     /// Writes `inputs` (one byte vector per input slot, in order), runs program `index`,
     /// and fills `outputs` (one per output slot). Returns GPU nanoseconds if timed.
-    fn execute(&mut self, index: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>> {
+    fn execute(&mut self, index: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
         let cb = *self.programs.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
-        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
+        let reads = self.program_io.get(index).map(|(r, _)| r.clone()).unwrap_or_default();
         for (r, bytes) in reads.iter().filter_map(|&i| self.inputs.get(i).zip(inputs.get(i))) {
             if bytes.len() as u64 != r.len {
                 return Err(Error::Unsupported { what: format!("input of {} bytes for a {}-byte slot", bytes.len(), r.len) });
@@ -257,18 +258,24 @@ impl Executor {
         }
         commands::submit_and_wait(&self.ctx.device, self.ctx.queue, self.fence, &[cb])?;
         self.last_program = index;
-        for (i, out) in outputs.iter_mut().enumerate() {
-            let Some(r) = self.outputs.get(i).filter(|_| writes.contains(&i)) else { continue };
-            let (map, at) = match r.staging {
-                Some(at) => (self.staging.mapping.as_ref(), at),
-                None => (self.pools.get(r.pool).and_then(|a| a.mapping.as_ref()), r.offset),
-            };
-            out.resize(usize::try_from(r.len).unwrap_or(0), 0);
-            if let Some(map) = map {
-                map.read(at, out, "output")?;
-            }
-        }
         self.gpu_ns()
+    }
+
+    /// Bytes `offset ..` of output `output` from its host-visible copy (the staging slot
+    /// the program copied it to, or its own mapped pool).
+    fn read(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()> {
+        let r = self.outputs.get(output).ok_or_else(|| Error::Unsupported { what: format!("output position {output}") })?;
+        if offset.saturating_add(dst.len() as u64) > r.len {
+            return Err(Error::Unsupported { what: format!("bytes {offset}..+{} of a {}-byte output slot", dst.len(), r.len) });
+        }
+        let (map, at) = match r.staging {
+            Some(at) => (self.staging.mapping.as_ref(), at),
+            None => (self.pools.get(r.pool).and_then(|a| a.mapping.as_ref()), r.offset),
+        };
+        match map {
+            Some(map) => map.read(at + offset, dst, "output"),
+            None => Err(Error::Unsupported { what: format!("output position {output} has no host-visible copy") }),
+        }
     }
 
     /// Nanoseconds between two timestamps of this queue (wrapping at its valid bits).
@@ -335,8 +342,12 @@ impl Backend for Executor {
         self.allocated
     }
 
-    fn run(&mut self, program: usize, inputs: &[&[u8]], outputs: &mut [Vec<u8>]) -> Result<Option<u64>> {
-        self.execute(program, inputs, outputs)
+    fn run(&mut self, program: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
+        self.execute(program, inputs)
+    }
+
+    fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()> {
+        self.read(output, offset, dst)
     }
 }
 
