@@ -124,9 +124,28 @@ pub struct KernelSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkgroupArray {
     pub name: String,
-    /// WGSL scalar type: `f16` or `f32`.
+    /// WGSL element type: `f16`, `f32` or `vec4<f16>`.
     pub elem: &'static str,
     pub len: u32,
+}
+
+impl WorkgroupArray {
+    /// Bytes of one element.
+    pub fn elem_bytes(&self) -> u32 {
+        match self.elem {
+            "f16" => 2,
+            "vec4<f16>" => 8,
+            _ => 4,
+        }
+    }
+    /// The element type in OpenCL C.
+    pub fn opencl_elem(&self) -> &'static str {
+        match self.elem {
+            "f16" => "half",
+            "vec4<f16>" => "half4",
+            _ => "float",
+        }
+    }
 }
 
 impl KernelSpec {
@@ -162,7 +181,7 @@ impl KernelSpec {
         if !self.cooperative {
             return 0;
         }
-        let arrays = self.workgroup_arrays.iter().fold(0u32, |a, w| a.saturating_add(w.len.saturating_mul(if w.elem == "f16" { 2 } else { 4 })));
+        let arrays = self.workgroup_arrays.iter().fold(0u32, |a, w| a.saturating_add(w.len.saturating_mul(w.elem_bytes())));
         self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4).saturating_add(self.shared_vec4.saturating_mul(16)).saturating_add(arrays)
     }
     pub fn read(mut self, name: &str, t: TensorId) -> Self {

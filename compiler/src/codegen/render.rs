@@ -165,7 +165,7 @@ pub fn render(
         msg
     })?;
     let arrays = cooperative.map_or(&[][..], |c| c.2);
-    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && !b.desc.words) || arrays.iter().any(|a| a.elem == "f16");
+    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && !b.desc.words) || arrays.iter().any(|a| a.elem.contains("f16"));
     let uses_coop = body.contains("coop_mat");
     let lib = super::library::prelude_for(lang, &body);
     let mut out = String::new();
@@ -231,7 +231,7 @@ pub fn render(
                 let shared = u64::from(workgroup) * u64::from(per_lane);
                 let mut shared4 = if vec4s > 0 { format!("    __local float4 drift_shared4[{vec4s}];\n") } else { String::new() };
                 for a in arrays {
-                    shared4.push_str(&format!("    __local {} {}[{}];\n", if a.elem == "f16" { "half" } else { "float" }, a.name, a.len));
+                    shared4.push_str(&format!("    __local {} {}[{}];\n", a.opencl_elem(), a.name, a.len));
                 }
                 format!(
                     "{shared4}    __local float drift_shared[{shared}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",

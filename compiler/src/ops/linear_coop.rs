@@ -4,19 +4,49 @@
 //! staged in workgroup memory, summed in f32. Chosen for f16 bundles on targets whose
 //! tuning asks for it (`prefill_cooperative_matrix`).
 
-use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
+use serde_json::json;
+
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec};
 use crate::ir::{numel, TensorId};
 use crate::target::{KernelLanguage, Precision};
 
-/// Subgroups per workgroup, as rows × columns of the tile.
-const WARPS_M: usize = 2;
-const WARPS_N: usize = 2;
-/// 16 × 16 accumulators per subgroup, rows × columns.
-const FRAGS: usize = 2;
 /// Inputs staged per step.
 const BK: usize = 32;
-/// Halves each staged row is padded by (keeps the rows a matrix load reads off one bank).
-const PAD: usize = 8;
+/// vec4s of f16 per staged row: BK inputs plus 8 halves of padding (keeps the rows one
+/// matrix load reads off a single bank).
+const STRIDE4: usize = (BK + 8) / 4;
+
+/// One workgroup shape: subgroups as rows × columns, each owning rows × columns of 16 × 16
+/// accumulators.
+struct Shape {
+    warps_m: usize,
+    warps_n: usize,
+    frows: usize,
+    fcols: usize,
+}
+
+impl Shape {
+    fn tile(&self) -> (usize, usize) {
+        (self.warps_m * self.frows * 16, self.warps_n * self.fcols * 16)
+    }
+}
+
+/// 128 × 128 tiles (8 subgroups of 32 × 64) where they are enough to fill a large GPU,
+/// else 64 × 64 (4 subgroups of 32 × 32), four times as many workgroups.
+const LARGE: Shape = Shape { warps_m: 4, warps_n: 2, frows: 2, fcols: 4 };
+const SMALL: Shape = Shape { warps_m: 2, warps_n: 2, frows: 2, fcols: 2 };
+/// Large tiles when they give at least this many workgroups.
+const LARGE_MIN_TILES: usize = 128;
+
+/// How one operand is staged: `loads` units per lane and step, each a 16-byte word of 8
+/// f16 (`wide`, `vecs`: its two vec4s of f32 for word `WI`) or 4 inputs read one by one.
+fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, k: usize, q4: bool) -> Result<serde_json::Value, CodegenError> {
+    let d = kb.desc(name, t)?;
+    let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && !q4 && k % 8 == 0);
+    let wide = vecs.is_some();
+    let units = rows * BK / if wide { 8 } else { 4 };
+    Ok(json!({"name": if name == "x" { "a" } else { "b" }, "wide": wide, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
+}
 
 /// Emits y = x · wᵀ for x [.., K] (M rows) and w [N, K] (or int4 [N, K/2] with `q4`) on
 /// cooperative matrices; false when the target or bundle does not qualify (the caller
@@ -26,48 +56,56 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let subgroup = t.features.subgroup_size as usize;
     let qualifies = t.tuning.prefill_cooperative_matrix && t.features.cooperative_matrix && t.kernel_language == KernelLanguage::Spirv && kb.precision == Precision::F16 && subgroup == 32;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
-    let lanes = (WARPS_M * WARPS_N * subgroup) as u32;
-    if !qualifies || m == 0 || n == 0 || k == 0 || kb.wg_cooperative_up_to(lanes) < lanes {
+    if !qualifies || m == 0 || n == 0 || k == 0 {
         return Ok(false);
     }
-    let (tm, tn) = (WARPS_M * FRAGS * 16, WARPS_N * FRAGS * 16);
-    let stride = BK + PAD;
-    let staged = |rows: usize| (rows * stride) as u32;
-    let spec_shared = (staged(tm) + staged(tn)) * 2 + (WARPS_M * WARPS_N * 256 * 4) as u32 + lanes * 4;
-    if spec_shared > t.limits.max_compute_shared_memory_size {
+    let large_tiles = m.div_ceil(LARGE.tile().0) * n.div_ceil(LARGE.tile().1);
+    let shape = if large_tiles >= LARGE_MIN_TILES { LARGE } else { SMALL };
+    let (tm, tn) = shape.tile();
+    let warps = shape.warps_m * shape.warps_n;
+    let lanes = warps * subgroup;
+    if (kb.wg_cooperative_up_to(lanes as u32) as usize) < lanes {
         return Ok(false);
     }
+    let staged = |rows: usize| (rows * STRIDE4) as u32;
+    let shared = (staged(tm) + staged(tn)) * 8 + (warps * 256 * 4) as u32 + lanes as u32 * 4;
+    if shared > t.limits.max_compute_shared_memory_size {
+        return Ok(false);
+    }
+    let a = operand(kb, "x", x, tm, lanes, k, false)?;
+    let b = operand(kb, "w", w, tn, lanes, k, q4.is_some())?;
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
     let y_shape = kb.shape(y).to_vec();
     let names: Vec<String> = (0..y_shape.len()).map(|d| format!("c{d}")).collect();
     let row_names = names[..names.len().saturating_sub(1)].to_vec();
     let row_shape = y_shape[..y_shape.len().saturating_sub(1)].to_vec();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes)
+    let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
-        .workgroup_array("drift_coop_a", "f16", staged(tm))
-        .workgroup_array("drift_coop_b", "f16", staged(tn))
-        .workgroup_array("drift_coop_c", "f32", (WARPS_M * WARPS_N * 256) as u32)
-        .read_view("x", x, vec![m, k])
-        .read("w", w)
+        .workgroup_array("drift_coop_a", "vec4<f16>", staged(tm))
+        .workgroup_array("drift_coop_b", "vec4<f16>", staged(tn))
+        .workgroup_array("drift_coop_c", "f32", (warps * 256) as u32);
+    spec = if a["wide"] == true { spec.read_words("x", x) } else { spec.read_view("x", x, vec![m, k]) };
+    spec = if b["wide"] == true { spec.read_words("w", w) } else { spec.read("w", w) };
+    let mut spec = spec
         .write("y", y)
         .param("names", names.clone())
         .param("row_names", row_names)
         .param("row_shape", row_shape)
         .param("subgroup", subgroup)
         .param("lanes", lanes)
-        .param("warps", WARPS_M * WARPS_N)
-        .param("warps_n", WARPS_N)
-        .param("frows", FRAGS)
-        .param("fcols", FRAGS)
+        .param("warps", warps)
+        .param("warps_n", shape.warps_n)
+        .param("frows", shape.frows)
+        .param("fcols", shape.fcols)
         .param("tm", tm)
         .param("tn", tn)
         .param("bk", BK)
         .param("k_blocks", BK / 16)
-        .param("a_stride", stride)
-        .param("b_stride", stride)
-        .param("a_loads", tm * BK / lanes as usize)
-        .param("b_loads", tn * BK / lanes as usize)
+        .param("stride4", STRIDE4)
+        .param("operands", vec![a.clone(), b.clone()])
+        .param("a", a)
+        .param("b", b)
         .param("tiles_n", tiles_n)
         .param("k", k)
         .param("k_last", k - 1)
