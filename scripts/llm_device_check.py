@@ -58,9 +58,9 @@ for name in ["llama_tiny", "llama31_tiny", "gemma2_tiny"]:
 
 # Targets that prefill on cooperative matrices (tuning.prefill_cooperative_matrix): the
 # f16 prompt logits of a 40-token chunk (edges inside the 64 x 64 tiles; K = 160 is not a
-# multiple of the 32-input steps) from linear_coop against the same bundle compiled with
-# linear_tiled (a copy of the target file with the tuning off), for f16, q8 and 8/4/4;
-# both against transformers' f32 logits.
+# multiple of the 32-input steps) from linear_coop and cached_attention_coop against the
+# same bundle compiled with linear_tiled and cached_attention_tiled (a copy of the target
+# file with the tuning off), for f16, q8 and 8/4/4; both against transformers' f32 logits.
 target_file = os.path.join(os.environ.get("DRIFTC_TARGETS", os.path.join(root, "targets")), f"{a.target}.toml")
 target_text = open(target_file).read() if os.path.exists(target_file) else ""
 if "prefill_cooperative_matrix = true" in target_text:
@@ -96,7 +96,7 @@ if "prefill_cooperative_matrix = true" in target_text:
             between, vs_ref = rel(got["coop"], got["tiled"]), rel(got["coop"], want)
             bound = 5e-3
             ok &= between <= bound
-            print(f"{name} {q} f16 prefill on {a.target}: linear_coop vs linear_tiled rel L2 {between:.2e} (<= {bound}: {between <= bound}); vs transformers f32 {vs_ref:.2e} (linear_tiled {rel(got['tiled'], want):.2e})", flush=True)
+            print(f"{name} {q} f16 prefill on {a.target}: cooperative-matrix kernels vs tiled rel L2 {between:.2e} (<= {bound}: {between <= bound}); vs transformers f32 {vs_ref:.2e} (linear_tiled {rel(got['tiled'], want):.2e})", flush=True)
 
 for shape in a.bench:
     import torch

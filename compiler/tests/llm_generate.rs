@@ -295,11 +295,11 @@ fn decode_steps_match_prefill_scoring() {
     }
 }
 
-/// Prefill projections go to cooperative matrices (`linear_coop`) only where the target
-/// asks for them and the bundle is f16; such a bundle says so in its requirements, and
+/// Prefill projections and attention go to cooperative matrices (`linear_coop`,
+/// `cached_attention_coop`) only where the target asks for them and the bundle is f16; such a bundle says so in its requirements, and
 /// this machine's lavapipe (no VK_KHR_cooperative_matrix) refuses it by name. Its results
-/// are checked on the GPU machine (scripts/llm_device_check.py: linear_coop against
-/// linear_tiled and transformers).
+/// are checked on the GPU machine (scripts/llm_device_check.py: against the tiled kernels
+/// and transformers).
 #[test]
 fn cooperative_matrix_prefill_only_where_the_target_has_it() {
     let case = load_case("llama_tiny");
@@ -317,6 +317,8 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
             let prefill = m.programs.iter().find(|p| p.name == "prefill").expect("prefill program");
             let coop_dispatches = prefill.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("linear_coop")).count();
             assert_eq!(coop_dispatches, 2 * 7 + 1, "{target}: prefill projections on cooperative matrices");
+            let attention = prefill.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("cached_attention_coop")).count();
+            assert_eq!(attention, 2, "{target}: prefill attention on cooperative matrices, one per layer");
             let err = match runtime_min::Session::new(&Bundle::from_vec(compiled.bundle.clone()).expect("opens"), &SessionOptions::default()) {
                 Ok(_) => panic!("lavapipe ran a cooperative-matrix bundle"),
                 Err(e) => e.to_string(),

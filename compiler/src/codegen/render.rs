@@ -33,6 +33,7 @@ templates!(
     "cached_attention",
     "cached_attention_wg",
     "cached_attention_tiled",
+    "cached_attention_coop",
     "attention_combine",
     "conv2d_direct",
     "matmul",

@@ -1,0 +1,70 @@
+//! Prefill kernel of CachedAttention on cooperative matrices (`cached_attention_coop`):
+//! one workgroup of 4 subgroups per head and block of 64 queries; the scores Q·Kᵀ and the
+//! sums P·V run as 16 × 16 × 16 f16 products with f32 sums (tensor cores through SPIR-V
+//! KHR_cooperative_matrix). Two passes over the keys (maxima and sums, then
+//! probabilities and values) keep the output in matrix registers with no rescaling. For
+//! f16 bundles on targets whose tuning asks for cooperative matrices in prefill.
+
+
+use super::cached_attention::{CachedAttention, Geometry};
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec};
+use crate::ir::TensorId;
+use crate::target::{KernelLanguage, Precision};
+
+/// Lanes: 4 subgroups of 32, 16 queries each.
+const LANES: usize = 128;
+
+/// Emits the kernel for `qkvp` writing `out`; false when the target or bundle does not
+/// qualify, the head size is not a multiple of 16 in 16..=128, Q, K and V are not plain
+/// f16 buffers, or the tiles do not fit workgroup memory (the caller then emits
+/// `cached_attention_tiled`).
+pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geometry, qkvp: [TensorId; 4], out: TensorId) -> Result<bool, CodegenError> {
+    let t = kb.target;
+    let qualifies = t.tuning.prefill_cooperative_matrix && t.features.cooperative_matrix && t.kernel_language == KernelLanguage::Spirv && kb.precision == Precision::F16 && t.features.subgroup_size == 32;
+    let d = g.d;
+    if !qualifies || g.t < 2 || d % 16 != 0 || !(16..=128).contains(&d) || (kb.wg_cooperative_up_to(LANES as u32) as usize) < LANES {
+        return Ok(false);
+    }
+    let [q, k, v, p] = qkvp;
+    let words = |name: &str, t: TensorId| -> Result<Option<Vec<String>>, CodegenError> {
+        let desc = kb.desc(name, t)?;
+        Ok(helpers::word_vec4s(kb.lang, &desc).filter(|w| w.len() == 2 && desc.elem == "f16" && desc.is_plain_buffer()))
+    };
+    let (Some(qv), Some(kv), Some(vv)) = (words("q", q)?, words("k", k)?, words("v", v)?) else {
+        return Ok(false);
+    };
+    let stride4 = (d + 8) / 4;
+    let shared = |bkey: usize| (2 * bkey * stride4 * 8 + 4 * 16 * bkey * 4 + 4 * 16 * ((bkey + 8) / 4) * 8 + 256 * 4 + LANES * 4) as u32;
+    let limit = t.limits.max_compute_shared_memory_size;
+    let Some(bkey) = [64, 32].into_iter().find(|&b| shared(b) <= limit) else {
+        return Ok(false);
+    };
+    let pstride4 = (bkey + 8) / 4;
+    let q_blocks = g.t.div_ceil(64);
+    let spec = KernelSpec::cooperative("cached_attention_coop", (g.heads * q_blocks) as u64, LANES as u32)
+        .uses_cooperative_matrix()
+        .workgroup_array("drift_att_kv", "vec4<f16>", (2 * bkey * stride4) as u32)
+        .workgroup_array("drift_att_s", "f32", (4 * 16 * bkey) as u32)
+        .workgroup_array("drift_att_p", "vec4<f16>", (4 * 16 * pstride4) as u32)
+        .workgroup_array("drift_att_stats", "f32", 256)
+        .read_words("q", q)
+        .read_words("k", k)
+        .read_words("v", v)
+        .read("position", p)
+        .write("y", out)
+        .param("qv", qv)
+        .param("kv", kv)
+        .param("vv", vv)
+        .param("t", g.t)
+        .param("q_blocks", q_blocks)
+        .param("bkey", bkey)
+        .param("stride4", stride4)
+        .param("pstride4", pstride4)
+        .param("v_at", bkey * stride4)
+        .param("dfr", d / 16)
+        .param("kfr", bkey / 16)
+        .param("q_loads", 64 * d / 8 / LANES)
+        .param("kv_loads", bkey * d / 8 / LANES);
+    kb.emit(att.common_params(spec, g));
+    Ok(true)
+}
