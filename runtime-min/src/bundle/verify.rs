@@ -93,6 +93,9 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
     check_count("kernels", m.kernels.len())?;
     check_count("weights", m.weights.len())?;
     check_count("programs", m.programs.len())?;
+    if let Some(dev) = device {
+        check_requirements(m, dev)?;
+    }
     let mut pool_total: u64 = 0;
     for (i, p) in m.pools.iter().enumerate() {
         pool_total = pool_total
@@ -237,22 +240,29 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
         verify_llm(m, llm)?;
     }
     if let Some(dev) = device {
-        let r = &m.requirements;
-        if r.fp16 && !dev.fp16 {
-            return Err(invalid("requirements.fp16", "the bundle needs fp16 arithmetic and 16-bit storage, which this device lacks; recompile with --precision f32"));
-        }
-        if r.int8_dot && !dev.int8_dot {
-            return Err(invalid("requirements.int8_dot", "the bundle needs int8 dot products, which this device lacks"));
-        }
-        if r.cooperative_matrix && !dev.cooperative_matrix {
-            return Err(invalid("requirements.cooperative_matrix", "the bundle needs 16x16x16 f16 cooperative matrices with f32 sums (VK_KHR_cooperative_matrix), which this device lacks; compile for a target without them or with --precision f32"));
-        }
-        if r.subgroup_size != 0 && dev.subgroup_size != 0 && r.subgroup_size != dev.subgroup_size {
-            return Err(invalid("requirements.subgroup_size", format!("the bundle assumes subgroups of {}, the device has {}", r.subgroup_size, dev.subgroup_size)));
-        }
         if dev.memory_bytes != 0 && pool_total > dev.memory_bytes {
             return Err(invalid("pools", format!("{pool_total} bytes of pools exceeds the device memory {}", dev.memory_bytes)));
         }
+    }
+    Ok(())
+}
+
+/// The features the bundle requires against the device's: checked before anything else
+/// about the device, so a bundle for another kind of device is refused by its need, not
+/// by some limit one of its kernels exceeds because of it.
+fn check_requirements(m: &Manifest, dev: &DeviceLimits) -> Result<(), BundleError> {
+    let r = &m.requirements;
+    if r.fp16 && !dev.fp16 {
+        return Err(invalid("requirements.fp16", "the bundle needs fp16 arithmetic and 16-bit storage, which this device lacks; recompile with --precision f32"));
+    }
+    if r.int8_dot && !dev.int8_dot {
+        return Err(invalid("requirements.int8_dot", "the bundle needs int8 dot products, which this device lacks"));
+    }
+    if r.cooperative_matrix && !dev.cooperative_matrix {
+        return Err(invalid("requirements.cooperative_matrix", "the bundle needs 16x16x16 f16 cooperative matrices with f32 sums (VK_KHR_cooperative_matrix), which this device lacks; compile for a target without them or with --precision f32"));
+    }
+    if r.subgroup_size != 0 && dev.subgroup_size != 0 && r.subgroup_size != dev.subgroup_size {
+        return Err(invalid("requirements.subgroup_size", format!("the bundle assumes subgroups of {}, the device has {}", r.subgroup_size, dev.subgroup_size)));
     }
     Ok(())
 }
