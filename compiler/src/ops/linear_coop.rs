@@ -76,11 +76,6 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let a = operand(kb, "x", x, tm, lanes, k, false)?;
     let b = operand(kb, "w", w, tn, lanes, k, q4.is_some())?;
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
-    let y_shape = kb.shape(y).to_vec();
-    let names: Vec<String> = (0..y_shape.len()).map(|d| format!("c{d}")).collect();
-    let row_names = names[..names.len().saturating_sub(1)].to_vec();
-    let row_shape = y_shape[..y_shape.len().saturating_sub(1)].to_vec();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
         .workgroup_array("drift_coop_a", "vec4<f16>", staged(tm))
@@ -88,11 +83,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .workgroup_array("drift_coop_c", "f32", (warps * 256) as u32);
     spec = if a["wide"] == true { spec.read_words("x", x) } else { spec.read_view("x", x, vec![m, k]) };
     spec = if b["wide"] == true { spec.read_words("w", w) } else { spec.read("w", w) };
-    let mut spec = spec
-        .write("y", y)
-        .param("names", names.clone())
-        .param("row_names", row_names)
-        .param("row_shape", row_shape)
+    let spec = spec
         .param("subgroup", subgroup)
         .param("lanes", lanes)
         .param("warps", warps)
@@ -107,19 +98,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("operands", vec![a.clone(), b.clone()])
         .param("a", a)
         .param("b", b)
-        .param("tiles_n", tiles_n)
-        .param("k", k)
-        .param("k_last", k - 1)
-        .param("m_rows", m)
-        .param("m_last", m - 1)
-        .param("n_rows", n)
-        .param("n_last", n - 1)
-        .param("q4", q4.is_some())
-        .param("block", q4.as_ref().map_or(1, |q| q.block))
-        .epilogue_at(&refs);
-    if let Some(q) = q4 {
-        spec = spec.read("scale", q.scale);
-    }
-    kb.emit(spec);
+        .param("tiles_n", tiles_n);
+    kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, q4));
     Ok(true)
 }

@@ -29,19 +29,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         return Ok(false);
     }
     let (tiles_m, tiles_n) = (m.div_ceil(tile), n.div_ceil(tile));
-    let y_shape = kb.shape(y).to_vec();
-    let names: Vec<String> = (0..y_shape.len()).map(|d| format!("c{d}")).collect();
-    let row_names = names[..names.len().saturating_sub(1)].to_vec();
-    let row_shape = y_shape[..y_shape.len().saturating_sub(1)].to_vec();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut spec = KernelSpec::cooperative("linear_tiled", (tiles_m * tiles_n) as u64, LANES)
+    let spec = KernelSpec::cooperative("linear_tiled", (tiles_m * tiles_n) as u64, LANES)
         .shared_per_lane(floats(tile).div_ceil(LANES as usize) as u32)
         .read_view("x", x, vec![m, k])
         .read("w", w)
-        .write("y", y)
-        .param("names", names.clone())
-        .param("row_names", row_names)
-        .param("row_shape", row_shape)
         .param("tm", tile)
         .param("tn", tile)
         .param("rm", tile / 16)
@@ -51,7 +42,25 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("a_stride", tile + 1)
         .param("b_stride", tile + 1)
         .param("b_at", 16 * (tile + 1))
-        .param("tiles_n", tiles_n)
+        .param("tiles_n", tiles_n);
+    kb.emit(tiled_product(kb, spec, y, m, n, k, q4));
+    Ok(true)
+}
+
+/// What the tiled products (`linear_tiled`, `linear_coop`) share after their tiling: the
+/// output `y` with its coordinate names for the node's epilogue, the product's geometry
+/// (M rows, N outputs, K inputs, each with its last index) and the int4 weight's scales.
+pub(crate) fn tiled_product(kb: &KernelBuilder<'_>, spec: KernelSpec, y: TensorId, m: usize, n: usize, k: usize, q4: Option<super::linear_matvec::Q4>) -> KernelSpec {
+    let y_shape = kb.shape(y);
+    let names: Vec<String> = (0..y_shape.len()).map(|d| format!("c{d}")).collect();
+    let row_names = names[..names.len().saturating_sub(1)].to_vec();
+    let row_shape = y_shape[..y_shape.len().saturating_sub(1)].to_vec();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let spec = spec
+        .write("y", y)
+        .param("names", names.clone())
+        .param("row_names", row_names)
+        .param("row_shape", row_shape)
         .param("k", k)
         .param("k_last", k - 1)
         .param("m_rows", m)
@@ -61,9 +70,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("q4", q4.is_some())
         .param("block", q4.as_ref().map_or(1, |q| q.block))
         .epilogue_at(&refs);
-    if let Some(q) = q4 {
-        spec = spec.read("scale", q.scale);
+    match q4 {
+        Some(q) => spec.read("scale", q.scale),
+        None => spec,
     }
-    kb.emit(spec);
-    Ok(true)
 }
