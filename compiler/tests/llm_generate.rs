@@ -110,7 +110,8 @@ fn llama31_rope_scaling_greedy_32_tokens_match_transformers() {
 #[test]
 fn prompt_logits_match_transformers_across_chunks() {
     // The first 8 prompt tokens of the logits reference, fed as one chunk at position 0:
-    // the last row equals transformers' last-position logits.
+    // the last row (the `prefill_last` program: LM head on that row only) equals
+    // transformers' last-position logits.
     let case = load_case("llama_tiny");
     let want = case.outputs.get("logits").expect("logits").as_f32();
     let input: Vec<u32> = case.inputs.get("input_ids").expect("ids").as_i64().into_iter().map(|x| x as u32).collect();

@@ -165,11 +165,13 @@ impl Generator {
             padded.resize(t, padded.last().copied().unwrap_or(0));
             self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;
             self.session.set_input(&self.spec.prefill_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
-            self.session.run_program(&self.spec.prefill.clone())?;
-            // Only the last prompt token's row is needed (the others' logits are unused).
+            // Only the last prompt token's row is needed: the program with the LM head on
+            // that one row.
+            let row = i64::try_from(chunk.len() - 1).map_err(|_| Error::InputValue { name: self.spec.prefill_last_row.clone(), message: format!("row {} does not fit int64", chunk.len() - 1) })?;
+            self.session.set_input(&self.spec.prefill_last_row, &HostTensor::from_i64(&[1], &[row]))?;
+            self.session.run_program(&self.spec.prefill_last.clone())?;
             if ci + 1 == chunks {
-                let at = (chunk.len() - 1).checked_mul(vocab).ok_or_else(|| Error::OutputValue { name: self.spec.prefill_logits.clone(), message: format!("row {} of {vocab} logits overflows", chunk.len() - 1) })?;
-                last = self.session.output_f32(&self.spec.prefill_logits, at, vocab)?;
+                last = self.session.output_f32(&self.spec.prefill_last_logits, 0, vocab)?;
             }
             self.position += chunk.len();
         }

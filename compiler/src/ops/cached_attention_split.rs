@@ -109,7 +109,7 @@ mod tests {
     fn splits_merged_equal_one_pass_attention() {
         // 2 query heads over 1 cache head, 2 queries at position 5, 12 cache rows, D = 2,
         // soft-capped: 4 splits (some empty for the first query's 6 keys) merge to the same.
-        let vals = |n: usize, k: f32| (0..n).map(|i| ((i as f32 * k).sin() * 3.0)).collect::<Vec<_>>();
+        let vals = |n: usize, k: f32| (0..n).map(|i| (i as f32 * k).sin() * 3.0).collect::<Vec<_>>();
         let q = Value::f32(vec![1, 2, 2, 2], vals(8, 0.7));
         let k = Value::f32(vec![1, 1, 12, 2], vals(24, 1.3));
         let v = Value::f32(vec![1, 1, 12, 2], vals(24, 0.4));

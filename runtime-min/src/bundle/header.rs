@@ -5,7 +5,7 @@ use super::BundleError;
 pub const MAGIC: [u8; 8] = *b"DRIFTBND";
 /// Bumped whenever the header or manifest encoding changes incompatibly.
 /// v2: pools may be images (`Pool::image`, texture storage).
-/// v3: `Requirements::cooperative_matrix`.
+/// v3: `Requirements::cooperative_matrix`; `LlmSpec::prefill_last*`.
 pub const FORMAT_VERSION: u32 = 3;
 /// Bytes in the header; sections start at or after this offset.
 pub const HEADER_LEN: usize = 8 + 4 + 4 + 6 * 8 + 32;

@@ -315,6 +315,12 @@ pub struct LlmSpec {
     pub prefill_ids: String,
     pub prefill_position: String,
     pub prefill_logits: String,
+    /// The prefill chunk with logits for one row only (`prefill_last_row`, int64 [1], the
+    /// row within the chunk), output `prefill_last_logits` [1, 1, vocab]: what generation
+    /// reads; the prefill program's all-row logits serve scoring.
+    pub prefill_last: String,
+    pub prefill_last_row: String,
+    pub prefill_last_logits: String,
     pub decode_ids: String,
     pub decode_position: String,
     pub decode_logits: String,

@@ -289,10 +289,13 @@ fn verify_llm(m: &Manifest, llm: &super::LlmSpec) -> Result<(), BundleError> {
     }
     program("prefill", &llm.prefill)?;
     program("decode", &llm.decode)?;
+    program("prefill_last", &llm.prefill_last)?;
     let (t, v) = (u64::from(llm.prefill_tokens), u64::from(llm.vocab_size));
     io("prefill_ids", &m.inputs, &llm.prefill_ids, &[1, t])?;
     io("prefill_position", &m.inputs, &llm.prefill_position, &[1])?;
     io("prefill_logits", &m.outputs, &llm.prefill_logits, &[1, t, v])?;
+    io("prefill_last_row", &m.inputs, &llm.prefill_last_row, &[1])?;
+    io("prefill_last_logits", &m.outputs, &llm.prefill_last_logits, &[1, 1, v])?;
     io("decode_ids", &m.inputs, &llm.decode_ids, &[1, 1])?;
     io("decode_position", &m.inputs, &llm.decode_position, &[1])?;
     io("decode_logits", &m.outputs, &llm.decode_logits, &[1, 1, v])?;

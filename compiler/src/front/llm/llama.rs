@@ -281,6 +281,21 @@ impl Ctx<'_> {
         self.b.op(&name, Box::new(ElementwiseOp { kind, alpha: 1.0, beta: 0.0 }), inputs)
     }
 
+    /// The LM head on normalized rows `x`: x · headᵀ, soft-capped for Gemma 2
+    /// (cap · tanh(logits / cap)); the output node is named `name` exactly.
+    fn logits(&mut self, name: &str, x: TensorId, head: TensorId) -> Result<TensorId, Error> {
+        match self.c.gemma2.as_ref().map(|g| g.final_softcap).filter(|&cap| cap > 0.0) {
+            None => self.project(name, x, head),
+            Some(cap) => {
+                let raw = self.project(&format!("{name}.raw"), x, head)?;
+                let k = self.b.konst(&format!("{name}.cap"), Value::scalar_f32(cap));
+                let t = self.b.op(&format!("{name}.scaled"), Box::new(ElementwiseOp { kind: Kind::Div, alpha: 1.0, beta: 0.0 }), &[raw, k])?;
+                let t = self.b.op(&format!("{name}.tanh"), Box::new(ElementwiseOp { kind: Kind::Tanh, alpha: 1.0, beta: 0.0 }), &[t])?;
+                self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[t, k])
+            }
+        }
+    }
+
     fn reshape(&mut self, name: &str, x: TensorId, shape: &[i64]) -> Result<TensorId, Error> {
         let name = self.n(name);
         let s = self.b.ints(&format!("{name}.shape"), shape);
@@ -466,19 +481,19 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         for (l, &cache) in caches.iter().enumerate() {
             x = cx.layer(l, x, (cos, sin, pos_ids), position, cache)?;
         }
-        let x = cx.rms("model.norm", x, "model.norm.weight")?;
-        let logits = match c.gemma2.as_ref().map(|g| g.final_softcap).filter(|&cap| cap > 0.0) {
-            None => cx.project(&format!("{prefix}logits"), x, head)?,
-            Some(cap) => {
-                // Gemma 2: logits = cap · tanh(logits / cap).
-                let raw = cx.project(&cx.n("logits.raw"), x, head)?;
-                let k = cx.b.konst(&cx.n("logits.cap"), Value::scalar_f32(cap));
-                let t = cx.ew("logits.scaled", Kind::Div, &[raw, k])?;
-                let t = cx.ew("logits.tanh", Kind::Tanh, &[t])?;
-                cx.b.op(&format!("{prefix}logits"), Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[t, k])?
-            }
-        };
+        let normed = cx.rms("model.norm", x, "model.norm.weight")?;
+        let logits = cx.logits(&format!("{prefix}logits"), normed, head)?;
         programs.push(ProgramSpec { name: program.into(), inputs: vec![ids, position], outputs: vec![logits] });
+        if tokens > 1 {
+            // The same chunk with the LM head on one row (`last_row`, the chunk's last prompt
+            // token): what generation needs, without a [T, vocab] product. Its layers are
+            // the prefill program's nodes.
+            let row = cx.b.input("last_row", DType::I64, vec![1]);
+            let x = cx.b.op("last.hidden", Box::new(Gather { axis: 1 }), &[x, row])?;
+            let normed = cx.rms("last.model.norm", x, "model.norm.weight")?;
+            let logits = cx.logits("logits_last", normed, head)?;
+            programs.push(ProgramSpec { name: "prefill_last".into(), inputs: vec![ids, position, row], outputs: vec![logits] });
+        }
     }
     let tokenizer_json = read_tokenizer(dir)?;
     let mut eos = c.eos.clone();
@@ -503,6 +518,9 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         prefill_ids: "input_ids".into(),
         prefill_position: "position".into(),
         prefill_logits: "logits".into(),
+        prefill_last: "prefill_last".into(),
+        prefill_last_row: "last_row".into(),
+        prefill_last_logits: "logits_last".into(),
         decode_ids: "decode.input_ids".into(),
         decode_position: "decode.position".into(),
         decode_logits: "decode.logits".into(),
