@@ -9,7 +9,7 @@ use runtime_min::bundle::{
     Precision as BPrecision, Program, Requirements, Storage, StorageKind as BStorage, TensorEntry, WeightUpload, WEIGHTS_ALIGN,
 };
 
-use crate::codegen::render::{environment, grid_for, render, RenderBinding};
+use crate::codegen::render::{environment, grid_for, render, Cooperative, RenderBinding};
 use crate::codegen::{backend, helpers, Access, CodegenError, KernelBuilder, KernelSpec, Lang};
 use crate::front::onnx::{self, ImportOptions};
 use crate::ir::{Graph, NodeId, TensorId, Value};
@@ -394,7 +394,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         }
         let (grid, stride) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
             .ok_or_else(|| CompileError::Target(format!("node '{}': {} invocations exceed target '{}' grid limits", node.name, spec.invocations, target.name)))?;
-        let src = render(&tera, lang, spec.template, &rbs, &spec.params, &epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some((spec.shared_per_lane, spec.shared_vec4, &spec.workgroup_arrays[..])))
+        let src = render(&tera, lang, spec.template, &rbs, &spec.params, &epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some(Cooperative { per_lane: spec.shared_per_lane, vec4s: spec.shared_vec4, arrays: &spec.workgroup_arrays, matrices: spec.cooperative_matrix }))
             .map_err(|m| CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: m })?;
         let vfail = |stage: &'static str, message: String| CodegenError::Validate { kernel: spec.template.into(), template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), stage, message };
         let (blob, text): (Vec<u8>, Option<String>) = match blang {

@@ -25,7 +25,7 @@ struct Case {
     attention: CachedAttention,
 }
 
-fn check(c: &Case) {
+fn graph(c: &Case) -> Graph {
     let mut g = Graph { name: format!("attention_d{}", c.d), opset: 17, ..Graph::default() };
     let q = g.add_tensor("q", DType::F32, vec![1, c.heads, c.t, c.d], Role::Input);
     let k = g.add_tensor("k", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
@@ -35,6 +35,11 @@ fn check(c: &Case) {
     g.inputs = vec![q, k, v, p];
     g.outputs = vec![y];
     g.add_node(Node::new("attention", Box::new(c.attention.clone()), vec![Some(q), Some(k), Some(v), Some(p)], vec![y]));
+    g
+}
+
+fn check(c: &Case) {
+    let g = graph(c);
     let mut rng = Rng(0x5eed ^ c.d as u64);
     let mut vals = |n: usize| (0..n).map(|_| (rng.below(2001) as f32 - 1000.0) / 500.0).collect::<Vec<f32>>();
     let last = c.pos + c.t - 1;
@@ -73,4 +78,21 @@ fn head_size_64_gqa_chunk_ending_inside_a_block() {
 fn head_size_128_sliding_window_soft_capped() {
     // Blocks of 32 queries; Gemma 2's window (16 keys) and soft-capping (30).
     check(&Case { d: 128, heads: 2, kv_heads: 1, t: 70, ctx: 128, pos: 33, attention: CachedAttention { scale: 0.09, softcap: 30.0, window: 16 } });
+}
+
+/// On a target that prefills on cooperative matrices (nvidia-h100, f16) the matrix kernel
+/// takes head sizes whose key blocks split evenly over its lanes (64: blocks of 64 keys;
+/// 128: blocks of 32), and leaves 80 (32 keys x 80 = 320 words over 128 lanes) to another
+/// kernel. Compile-only: the kernel's results are checked on the GPU machine.
+#[test]
+fn cooperative_attention_only_for_head_sizes_its_blocks_load_whole() {
+    let t = Target::load("nvidia-h100").expect("target");
+    for (d, coop) in [(64, true), (128, true), (80, false)] {
+        let g = graph(&Case { d, heads: 4, kv_heads: 2, t: 64, ctx: 256, pos: 0, attention: CachedAttention { scale: 0.1, softcap: 0.0, window: 0 } });
+        let opts = CompileOptions { precision: Some(Precision::F16), ..CompileOptions::default() };
+        let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("d={d}: {e}"));
+        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+        let uses = b.manifest.kernels.iter().any(|k| k.name.starts_with("cached_attention_coop"));
+        assert_eq!(uses, coop, "d={d}: cached_attention_coop chosen: {uses}");
+    }
 }

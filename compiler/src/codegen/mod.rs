@@ -124,27 +124,43 @@ pub struct KernelSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkgroupArray {
     pub name: String,
-    /// WGSL element type: `f16`, `f32` or `vec4<f16>`.
-    pub elem: &'static str,
+    pub elem: WorkgroupElem,
     pub len: u32,
 }
 
-impl WorkgroupArray {
-    /// Bytes of one element.
-    pub fn elem_bytes(&self) -> u32 {
-        match self.elem {
-            "f16" => 2,
-            "vec4<f16>" => 8,
-            _ => 4,
+/// Element type of a [`WorkgroupArray`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkgroupElem {
+    F16,
+    F32,
+    /// vec4<f16>: staging that cooperative matrices load from (16-byte rows of halves).
+    Vec4F16,
+}
+
+impl WorkgroupElem {
+    pub fn bytes(self) -> u32 {
+        match self {
+            WorkgroupElem::F16 => 2,
+            WorkgroupElem::F32 => 4,
+            WorkgroupElem::Vec4F16 => 8,
         }
     }
-    /// The element type in OpenCL C.
-    pub fn opencl_elem(&self) -> &'static str {
-        match self.elem {
-            "f16" => "half",
-            "vec4<f16>" => "half4",
-            _ => "float",
+    pub fn wgsl(self) -> &'static str {
+        match self {
+            WorkgroupElem::F16 => "f16",
+            WorkgroupElem::F32 => "f32",
+            WorkgroupElem::Vec4F16 => "vec4<f16>",
         }
+    }
+    pub fn opencl(self) -> &'static str {
+        match self {
+            WorkgroupElem::F16 => "half",
+            WorkgroupElem::F32 => "float",
+            WorkgroupElem::Vec4F16 => "half4",
+        }
+    }
+    pub fn is_f16(self) -> bool {
+        self != WorkgroupElem::F32
     }
 }
 
@@ -167,7 +183,7 @@ impl KernelSpec {
         self
     }
     /// Declares workgroup array `name` of `len` `elem`s (cooperative kernels).
-    pub fn workgroup_array(mut self, name: &str, elem: &'static str, len: u32) -> Self {
+    pub fn workgroup_array(mut self, name: &str, elem: WorkgroupElem, len: u32) -> Self {
         self.workgroup_arrays.push(WorkgroupArray { name: name.into(), elem, len });
         self
     }
@@ -181,7 +197,7 @@ impl KernelSpec {
         if !self.cooperative {
             return 0;
         }
-        let arrays = self.workgroup_arrays.iter().fold(0u32, |a, w| a.saturating_add(w.len.saturating_mul(w.elem_bytes())));
+        let arrays = self.workgroup_arrays.iter().fold(0u32, |a, w| a.saturating_add(w.len.saturating_mul(w.elem.bytes())));
         self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4).saturating_add(self.shared_vec4.saturating_mul(16)).saturating_add(arrays)
     }
     pub fn read(mut self, name: &str, t: TensorId) -> Self {

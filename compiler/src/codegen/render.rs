@@ -130,9 +130,8 @@ fn elem_type(lang: Lang, elem: &str) -> &'static str {
 }
 
 /// Renders one kernel. `stride_y` is the number of invocations per grid row (see
-/// `grid_for`); `n` the number of invocations that do work; `cooperative`: for a
-/// workgroup-cooperative kernel (see [`super::KernelSpec::cooperative`]), its f32s of
-/// `drift_shared` per lane, its vec4s of `drift_shared4` and its further workgroup arrays.
+/// `grid_for`); `n` the number of invocations that do work; `cooperative`: what a
+/// workgroup-cooperative kernel (see [`super::KernelSpec::cooperative`]) declares.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     tera: &Tera,
@@ -144,7 +143,7 @@ pub fn render(
     workgroup: u32,
     stride_y: u64,
     n: u64,
-    cooperative: Option<(u32, u32, &[super::WorkgroupArray])>,
+    cooperative: Option<Cooperative<'_>>,
 ) -> Result<String, String> {
     let mut ctx = Context::new();
     for (k, v) in params {
@@ -165,9 +164,9 @@ pub fn render(
         }
         msg
     })?;
-    let arrays = cooperative.map_or(&[][..], |c| c.2);
-    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && !b.desc.words) || arrays.iter().any(|a| a.elem.contains("f16"));
-    let uses_coop = body.contains("coop_mat");
+    let arrays = cooperative.map_or(&[][..], |c| c.arrays);
+    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && !b.desc.words) || arrays.iter().any(|a| a.elem.is_f16());
+    let uses_coop = cooperative.is_some_and(|c| c.matrices);
     let lib = super::library::prelude_for(lang, &body);
     let mut out = String::new();
     match lang {
@@ -191,11 +190,11 @@ pub fn render(
                 }
             }
             out.push_str(&lib);
-            if let Some((per_lane, vec4s, arrays)) = cooperative {
+            if let Some(Cooperative { per_lane, vec4s, arrays, .. }) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
                 let shared = u64::from(workgroup) * u64::from(per_lane);
                 for a in arrays {
-                    out.push_str(&format!("\nvar<workgroup> {}: array<{}, {}>;", a.name, a.elem, a.len));
+                    out.push_str(&format!("\nvar<workgroup> {}: array<{}, {}>;", a.name, a.elem.wgsl(), a.len));
                 }
                 if vec4s > 0 {
                     out.push_str(&format!("\nvar<workgroup> drift_shared4: array<vec4<f32>, {vec4s}>;"));
@@ -227,12 +226,12 @@ pub fn render(
                 })
                 .collect();
             out.push_str(&lib);
-            let head = if let Some((per_lane, vec4s, arrays)) = cooperative {
+            let head = if let Some(Cooperative { per_lane, vec4s, arrays, .. }) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
                 let shared = u64::from(workgroup) * u64::from(per_lane);
                 let mut shared4 = if vec4s > 0 { format!("    __local float4 drift_shared4[{vec4s}];\n") } else { String::new() };
                 for a in arrays {
-                    shared4.push_str(&format!("    __local {} {}[{}];\n", a.opencl_elem(), a.name, a.len));
+                    shared4.push_str(&format!("    __local {} {}[{}];\n", a.elem.opencl(), a.name, a.len));
                 }
                 format!(
                     "{shared4}    __local float drift_shared[{shared}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
@@ -245,6 +244,17 @@ pub fn render(
         }
     }
     Ok(out)
+}
+
+/// What a workgroup-cooperative kernel declares: `per_lane` f32s of `drift_shared` per
+/// lane, `vec4s` vec4s of `drift_shared4`, further workgroup `arrays`, and whether it uses
+/// cooperative matrices (`matrices`: WGSL's `enable wgpu_cooperative_matrix`).
+#[derive(Debug, Clone, Copy)]
+pub struct Cooperative<'a> {
+    pub per_lane: u32,
+    pub vec4s: u32,
+    pub arrays: &'a [super::WorkgroupArray],
+    pub matrices: bool,
 }
 
 /// Workgroup counts for `n` invocations of `workgroup` each: one row while it fits the

@@ -5,9 +5,8 @@
 //! probabilities and values) keep the output in matrix registers with no rescaling. For
 //! f16 bundles on targets whose tuning asks for cooperative matrices in prefill.
 
-
 use super::cached_attention::{CachedAttention, Geometry};
-use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec};
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, WorkgroupElem};
 use crate::ir::TensorId;
 use crate::target::{KernelLanguage, Precision};
 
@@ -36,17 +35,19 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let stride4 = (d + 8) / 4;
     let shared = |bkey: usize| (2 * bkey * stride4 * 8 + 4 * 16 * bkey * 4 + 4 * 16 * ((bkey + 8) / 4) * 8 + 256 * 4 + LANES * 4) as u32;
     let limit = t.limits.max_compute_shared_memory_size;
-    let Some(bkey) = [64, 32].into_iter().find(|&b| shared(b) <= limit) else {
+    // A key block must fit, and its rows of words must split evenly over the lanes (d = 80
+    // with 32 keys would leave 64 of 320 words unloaded).
+    let Some(bkey) = [64, 32].into_iter().find(|&b| shared(b) <= limit && (b * d / 8) % LANES == 0) else {
         return Ok(false);
     };
     let pstride4 = (bkey + 8) / 4;
     let q_blocks = g.t.div_ceil(64);
     let spec = KernelSpec::cooperative("cached_attention_coop", (g.heads * q_blocks) as u64, LANES as u32)
         .uses_cooperative_matrix()
-        .workgroup_array("drift_att_kv", "vec4<f16>", (2 * bkey * stride4) as u32)
-        .workgroup_array("drift_att_s", "f32", (4 * 16 * bkey) as u32)
-        .workgroup_array("drift_att_p", "vec4<f16>", (4 * 16 * pstride4) as u32)
-        .workgroup_array("drift_att_stats", "f32", 256)
+        .workgroup_array("drift_att_kv", WorkgroupElem::Vec4F16, (2 * bkey * stride4) as u32)
+        .workgroup_array("drift_att_s", WorkgroupElem::F32, (4 * 16 * bkey) as u32)
+        .workgroup_array("drift_att_p", WorkgroupElem::Vec4F16, (4 * 16 * pstride4) as u32)
+        .workgroup_array("drift_att_stats", WorkgroupElem::F32, 256)
         .read_words("q", q)
         .read_words("k", k)
         .read_words("v", v)

@@ -26,7 +26,8 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     }
     let limit = kb.target.limits.max_compute_shared_memory_size as usize;
     // Query block: 4096 / d rows within 16..=64, halved until the tiles fit.
-    let floats = |bq: usize| bq * (d + 1) + BK * (d + 1) + bq * (BK + 1) + 2 * bq;
+    // Floats declared: the tiles rounded up to whole floats per lane.
+    let floats = |bq: usize| (bq * (d + 1) + BK * (d + 1) + bq * (BK + 1) + 2 * bq).div_ceil(LANES) * LANES;
     let mut bq = (4096 / d).clamp(16, 64);
     while bq > 16 && floats(bq) * 4 > limit {
         bq /= 2;

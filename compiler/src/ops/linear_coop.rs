@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec};
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, WorkgroupElem};
 use crate::ir::{numel, TensorId};
 use crate::target::{KernelLanguage, Precision};
 
@@ -61,13 +61,15 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         return Ok(false);
     }
     let large_tiles = m.div_ceil(LARGE.tile().0) * n.div_ceil(LARGE.tile().1);
-    let shape = if large_tiles >= LARGE_MIN_TILES { LARGE } else { SMALL };
+    let fits = |s: &Shape| kb.wg_cooperative_up_to((s.warps_m * s.warps_n * subgroup) as u32) as usize >= s.warps_m * s.warps_n * subgroup;
+    let shape = match (large_tiles >= LARGE_MIN_TILES && fits(&LARGE), fits(&SMALL)) {
+        (true, _) => LARGE,
+        (false, true) => SMALL,
+        (false, false) => return Ok(false),
+    };
     let (tm, tn) = shape.tile();
     let warps = shape.warps_m * shape.warps_n;
     let lanes = warps * subgroup;
-    if (kb.wg_cooperative_up_to(lanes as u32) as usize) < lanes {
-        return Ok(false);
-    }
     let staged = |rows: usize| (rows * STRIDE4) as u32;
     let shared = (staged(tm) + staged(tn)) * 8 + (warps * 256 * 4) as u32 + lanes as u32 * 4;
     if shared > t.limits.max_compute_shared_memory_size {
@@ -78,9 +80,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
-        .workgroup_array("drift_coop_a", "vec4<f16>", staged(tm))
-        .workgroup_array("drift_coop_b", "vec4<f16>", staged(tn))
-        .workgroup_array("drift_coop_c", "f32", (warps * 256) as u32);
+        .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, staged(tm))
+        .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, staged(tn))
+        .workgroup_array("drift_coop_c", WorkgroupElem::F32, (warps * 256) as u32);
     spec = if a["wide"] == true { spec.read_words("x", x) } else { spec.read_view("x", x, vec![m, k]) };
     spec = if b["wide"] == true { spec.read_words("w", w) } else { spec.read("w", w) };
     let spec = spec

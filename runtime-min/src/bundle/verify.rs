@@ -23,7 +23,8 @@ pub struct DeviceLimits {
     pub min_storage_buffer_offset_alignment: u64,
     pub fp16: bool,
     pub int8_dot: bool,
-    /// 16 × 16 × 16 f16 × f16 + f32 cooperative matrices at subgroup scope, enabled.
+    /// 16 × 16 × 16 f16 × f16 + f32 cooperative matrices at subgroup scope, supported (a
+    /// session enables them when its bundle requires them).
     pub cooperative_matrix: bool,
     /// 0 when unknown.
     pub subgroup_size: u32,

@@ -239,8 +239,9 @@ impl Executor {
         Ok(())
     }
 
-    /// Writes `inputs` (one byte vector per input slot, in order), runs program `index`,
-    /// and fills `outputs` (one per output slot). Returns GPU nanoseconds if timed.
+    /// Writes `inputs` (one byte vector per input slot, in order) and runs program `index`
+    /// to completion; outputs stay in their host-visible copies (`read`). Returns GPU
+    /// nanoseconds if timed.
     fn execute(&mut self, index: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
         let cb = *self.programs.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
         let reads = self.program_io.get(index).map(|(r, _)| r.clone()).unwrap_or_default();
