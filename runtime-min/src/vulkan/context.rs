@@ -252,6 +252,13 @@ fn has_extension(instance: &ash::Instance, physical: vk::PhysicalDevice, name: &
 /// Whether the device lists the one cooperative-matrix shape our kernels use:
 /// 16 × 16 × 16, f16 A and B, f32 C and result, subgroup scope.
 fn has_coop_shape(entry: &ash::Entry, instance: &ash::Instance, physical: vk::PhysicalDevice) -> bool {
+    // A loader that does not know the entry point gives none (ash would then call a stub
+    // that panics): no shapes.
+    // SAFETY: a valid instance handle and a NUL-terminated name.
+    let known = unsafe { entry.get_instance_proc_addr(instance.handle(), c"vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR".as_ptr()) };
+    if known.is_none() {
+        return false;
+    }
     let coop = ash::khr::cooperative_matrix::Instance::new(entry, instance);
     // SAFETY: the extension is present on `physical` (checked by the caller), so the
     // instance-level entry point is valid for it.

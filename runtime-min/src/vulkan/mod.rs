@@ -274,7 +274,7 @@ impl Executor {
             None => (self.pools.get(r.pool).and_then(|a| a.mapping.as_ref()), r.offset),
         };
         match map {
-            Some(map) => map.read(at + offset, dst, "output"),
+            Some(map) => map.read(at.saturating_add(offset), dst, "output"),
             None => Err(Error::Unsupported { what: format!("output position {output} has no host-visible copy") }),
         }
     }
