@@ -26,6 +26,7 @@ ap.add_argument("--chunk", type=int, default=None, help="prefill tokens per chun
 ap.add_argument("--quant", action="append", default=[], help="weight formats to bench (default f16)")
 ap.add_argument("--skip-torch", action="store_true", help="bench driftc only (transformers already measured in this run)")
 ap.add_argument("--skip-driftc", action="store_true", help="bench transformers only (driftc already measured in this run)")
+ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)
@@ -102,10 +103,10 @@ if "prefill_cooperative_matrix = true" in target_text and not a.skip_parity:
 for shape in a.bench:
     import torch
     from transformers import LlamaForCausalLM
-    ckpt = os.path.join(a.outdir, shape)
+    ckpt = os.path.join(a.outdir, shape + (f"-{a.layers}layers" if a.layers else ""))
     if not os.path.exists(os.path.join(ckpt, "config.json")):
         t0 = time.time()
-        sh(sys.executable, os.path.join(root, "scripts/make_llama_shaped.py"), shape, ckpt, "--dtype", "float16")
+        sh(sys.executable, os.path.join(root, "scripts/make_llama_shaped.py"), shape, ckpt, "--dtype", "float16", *(["--layers", str(a.layers)] if a.layers else []))
         print(f"{shape}: checkpoint in {time.time() - t0:.0f} s")
     rng = np.random.RandomState(0)
     ids = rng.randint(0, 128000, size=a.prompt)

@@ -2,11 +2,13 @@
 """A random-weight Hugging Face checkpoint with the shape of a real Llama, for benchmarks
 (weights from transformers' own initializer, seed 0; never committed):
 
-    python3 scripts/make_llama_shaped.py llama-3.2-1b OUT_DIR [--dtype float16]
+    python3 scripts/make_llama_shaped.py llama-3.2-1b OUT_DIR [--dtype float16] [--layers N]
 
 Shapes: llama-3.2-1b (16 layers, hidden 2048, 32/8 heads, FFN 8192, vocab 128256, tied
 embeddings) and llama-3.1-8b (32 layers, hidden 4096, 32/8 heads, FFN 14336, vocab 128256),
 each with its published rope scaling (rope_type llama3; factor 32 for 3.2-1B, 8 for 3.1-8B).
+`--layers N` keeps every shape but the depth: a quick checkpoint for kernel experiments (its
+per-kernel profile has the full model's shapes, its compile takes seconds).
 """
 import argparse, os
 
@@ -24,9 +26,12 @@ ap = argparse.ArgumentParser()
 ap.add_argument("shape", choices=sorted(SHAPES))
 ap.add_argument("out")
 ap.add_argument("--dtype", default="float16", choices=["float16", "float32", "bfloat16"])
+ap.add_argument("--layers", type=int, default=None, help="decoder layers (default: the shape's)")
 a = ap.parse_args()
 torch.manual_seed(0)
 shape = dict(SHAPES[a.shape])
+if a.layers:
+    shape["num_hidden_layers"] = a.layers
 scaling = {"rope_type": "llama3", "factor": shape.pop("rope_factor"), "low_freq_factor": 1.0, "high_freq_factor": 4.0,
            "original_max_position_embeddings": 8192}
 # transformers 5 reads rope_parameters (theta included); 4.43+ reads rope_scaling.
