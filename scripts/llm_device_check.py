@@ -23,7 +23,7 @@ ap.add_argument("--bench", action="append", default=[])
 ap.add_argument("--prompt", type=int, default=1024)
 ap.add_argument("--new", type=int, default=256)
 ap.add_argument("--chunk", type=int, default=None, help="prefill tokens per chunk (default: the target's tuning.llm_prefill_tokens)")
-ap.add_argument("--quant", action="append", default=[], help="weight formats to bench (default f16)")
+ap.add_argument("--quant", action="append", default=[], help="weight formats to bench (default f16); q8+i8act and 8/4/4+i8act: with int8 decode activations")
 ap.add_argument("--skip-torch", action="store_true", help="bench driftc only (transformers already measured in this run)")
 ap.add_argument("--skip-driftc", action="store_true", help="bench transformers only (driftc already measured in this run)")
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
@@ -129,10 +129,19 @@ for shape in a.bench:
     for q in [] if a.skip_driftc else a.quant or ["f16"]:
         b = os.path.join(a.outdir, f"{shape}.{a.target}.{q.replace('/', '')}.bundle")
         t0 = time.time()
-        prec = ["--precision", "f16"] if q in ("q8", "8/4/4") else []
-        out = sh(a.driftc, "compile", ckpt, "--target", a.target, "--quant", q, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(a.prompt + a.new), "-o", b)
+        # "q8+i8act" / "8/4/4+i8act": the same weights with the decode projections' activations
+        # quantized to int8 (int8 dot products), from a copy of the target file with
+        # tuning.decode_int8_activations on.
+        wq, tgt = q.split("+")[0], a.target
+        if q.endswith("+i8act"):
+            tdir = os.path.join(a.outdir, "i8act-target")
+            os.makedirs(tdir, exist_ok=True)
+            tgt = os.path.join(tdir, f"{a.target}.toml")
+            open(tgt, "w").write(target_text.replace("[tuning]", "[tuning]\ndecode_int8_activations = true"))
+        prec = ["--precision", "f16"] if wq in ("q8", "8/4/4") else []
+        out = sh(a.driftc, "compile", ckpt, "--target", tgt, "--quant", wq, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(a.prompt + a.new), "-o", b)
         print(f"{shape} {q}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}; bundle {os.path.getsize(b)} B", flush=True)
-        if q == "f16":
+        if wq == "f16":
             # The prefill program alone on the first chunk of the prompt, against transformers'
             # f32 logits for the same tokens (the full-size kernels' correctness: head size 64
             # or 128 attention tiles, cooperative-matrix projections where the target has them).
@@ -160,7 +169,7 @@ for shape in a.bench:
         if not cfg.get("tie_word_embeddings", False):
             total = params_embed * 2 + cfg["num_hidden_layers"] * (cfg["hidden_size"] * (cfg["num_attention_heads"] + 2 * cfg["num_key_value_heads"]) * hd + cfg["num_attention_heads"] * hd * cfg["hidden_size"] + 3 * cfg["hidden_size"] * cfg["intermediate_size"])
             wbytes -= int(wbytes * params_embed / total)
-        kv = cfg["num_hidden_layers"] * 2 * cfg["num_key_value_heads"] * hd * (a.prompt + a.new / 2) * (4 if q == "f32" else 2)
+        kv = cfg["num_hidden_layers"] * 2 * cfg["num_key_value_heads"] * hd * (a.prompt + a.new / 2) * (4 if wq == "f32" else 2)
         bw = (wbytes + kv) * r["decode_tok_s"]
         print(f"{shape} {q}: decode reads {(wbytes + kv) / 1e9:.3f} GB per token -> {bw / 1e9:.0f} GB/s = {100 * bw / copy_bw:.0f}% of the copy bandwidth", flush=True)
         # Per-kernel GPU time of one decode step after the whole prompt (timestamps after

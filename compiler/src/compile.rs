@@ -79,6 +79,7 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, Compil
         }
         llm.max_context = options.max_context;
         llm.quant = options.quant;
+        llm.decode_int8_activations = options.decode_int8_activations.unwrap_or(false);
         return Ok(crate::front::llm::load(path, &llm)?);
     }
     Ok(onnx::load(path, options)?)
@@ -316,6 +317,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let mut max_wg = 1u32;
     let mut max_shared = 0u32;
     let mut cooperative_matrix = false;
+    let mut int8_dot = false;
     let mut spirv_validated = 0;
     let mut spirv_cooperative = 0;
     for p in &pending {
@@ -464,6 +466,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         max_wg = max_wg.max(spec.workgroup);
         max_shared = max_shared.max(spec.shared_bytes());
         cooperative_matrix |= spec.cooperative_matrix;
+        int8_dot |= spec.int8_dot;
         let dispatch = Dispatch { kernel, label: node.name.clone(), bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
         emitted.push((p.node, dispatch, ranges));
     }
@@ -544,7 +547,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             // OpenCL kernels touch f16 storage only through vload_half/vstore_half (core
             // OpenCL, no cl_khr_fp16); the WGSL-derived languages declare f16 types.
             fp16: precision == Precision::F16 && lang == Lang::Wgsl,
-            int8_dot: false,
+            int8_dot,
             cooperative_matrix,
             // Cooperative-matrix kernels split their workgroup into subgroups of this size.
             subgroup_size: if cooperative_matrix { target.features.subgroup_size } else { 0 },
@@ -583,6 +586,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
 pub fn compile_file(path: &Path, target: &Target, options: &CompileOptions) -> Result<Compiled, CompileError> {
     let mut import = options.import.clone();
     import.target_prefill_tokens = import.target_prefill_tokens.or(Some(target.tuning.llm_prefill_tokens));
+    import.decode_int8_activations = import.decode_int8_activations.or(Some(target.tuning.decode_int8_activations));
     let mut g = import_file(path, &import)?;
     let imported = g.nodes.node_count();
     optimize(&mut g, target, options.stop_after.as_deref(), |_, _| {})?;

@@ -178,6 +178,11 @@ pub struct Tuning {
     /// offers that shape at subgroup scope with subgroups of 32. Default false.
     #[serde(default)]
     pub prefill_cooperative_matrix: bool,
+    /// LLM decode projections with int8 weights (q8; 8/4/4's attention) quantize their
+    /// activation row to int8 and sum int8 dot products (`Linear::act_int8`, kernel
+    /// `linear_matvec`); needs `int8_dot` and a SPIR-V or WGSL target. Default false.
+    #[serde(default)]
+    pub decode_int8_activations: bool,
     /// Storage preferred for intermediate activations (graph inputs and outputs are
     /// always buffers). `buffer` everywhere; `texture2d` on OpenCL targets with images.
     /// `driftc compile --storage` overrides it.
@@ -227,6 +232,9 @@ impl Target {
         }
         if !self.tuning.workgroup_size_matvec.is_power_of_two() {
             return Err(invalid(format!("tuning.workgroup_size_matvec {} is not a power of two", self.tuning.workgroup_size_matvec)));
+        }
+        if self.tuning.decode_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
+            return Err(invalid("tuning.decode_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed)".into()));
         }
         if self.default_precision == Precision::F16 && !self.features.fp16 {
             return Err(invalid("default_precision is f16 but features.fp16 is false".into()));

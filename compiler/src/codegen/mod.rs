@@ -118,6 +118,8 @@ pub struct KernelSpec {
     /// Uses cooperative matrices (WGSL `coop_mat16x16`, SPIR-V KHR_cooperative_matrix):
     /// the bundle then requires them, and subgroups of the target's size.
     pub cooperative_matrix: bool,
+    /// Uses int8 dot products (WGSL `dot4I8Packed`): the bundle then requires them.
+    pub int8_dot: bool,
 }
 
 /// A workgroup array declared for a cooperative kernel: `var<workgroup> name: array<elem, len>`.
@@ -133,6 +135,8 @@ pub struct WorkgroupArray {
 pub enum WorkgroupElem {
     F16,
     F32,
+    /// Four int8 values packed in a u32 (dot4I8Packed operands).
+    U32,
     /// vec4<f16>: staging that cooperative matrices load from (16-byte rows of halves).
     Vec4F16,
 }
@@ -141,7 +145,7 @@ impl WorkgroupElem {
     pub fn bytes(self) -> u32 {
         match self {
             WorkgroupElem::F16 => 2,
-            WorkgroupElem::F32 => 4,
+            WorkgroupElem::F32 | WorkgroupElem::U32 => 4,
             WorkgroupElem::Vec4F16 => 8,
         }
     }
@@ -149,6 +153,7 @@ impl WorkgroupElem {
         match self {
             WorkgroupElem::F16 => "f16",
             WorkgroupElem::F32 => "f32",
+            WorkgroupElem::U32 => "u32",
             WorkgroupElem::Vec4F16 => "vec4<f16>",
         }
     }
@@ -156,17 +161,18 @@ impl WorkgroupElem {
         match self {
             WorkgroupElem::F16 => "half",
             WorkgroupElem::F32 => "float",
+            WorkgroupElem::U32 => "uint",
             WorkgroupElem::Vec4F16 => "half4",
         }
     }
     pub fn is_f16(self) -> bool {
-        self != WorkgroupElem::F32
+        matches!(self, WorkgroupElem::F16 | WorkgroupElem::Vec4F16)
     }
 }
 
 impl KernelSpec {
     pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
-        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false }
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false, int8_dot: false }
     }
     /// A workgroup-cooperative kernel of `groups` workgroups (see [`KernelSpec::cooperative`]).
     pub fn cooperative(template: &'static str, groups: u64, workgroup: u32) -> Self {
@@ -185,6 +191,11 @@ impl KernelSpec {
     /// Declares workgroup array `name` of `len` `elem`s (cooperative kernels).
     pub fn workgroup_array(mut self, name: &str, elem: WorkgroupElem, len: u32) -> Self {
         self.workgroup_arrays.push(WorkgroupArray { name: name.into(), elem, len });
+        self
+    }
+    /// Marks the kernel as using int8 dot products.
+    pub fn uses_int8_dot(mut self) -> Self {
+        self.int8_dot = true;
         self
     }
     /// Marks the kernel as using cooperative matrices.

@@ -10,6 +10,11 @@
 //! turned as RoPE (rotate_half pairs i, i + d/2 of each head of `rope` = d features) by
 //! the angles of row `position_ids` of the [ctx, d/2] cos/sin tables.
 //!
+//! With `act_int8` (int8 W; set by the LLM frontend for decode where the target asks for
+//! it), each row of X (normalized first with `norm`) is quantized to int8 with one scale,
+//! amax / 127, rounding half to even, and the products are int8 dot products summed in
+//! int32: y = (Σ q(x)·w) · amax / 127.
+//!
 //! Inputs: X [.., K], W [N, K], then G [K] with `norm`, then cos, sin [ctx, d/2] and
 //! position_ids (one per row of X) with `rope`. Output [.., N].
 
@@ -26,6 +31,8 @@ pub struct Linear {
     /// Head size d when the outputs are turned by RoPE (inputs cos, sin, position_ids
     /// after G).
     pub rope: Option<usize>,
+    /// X quantized per row to int8 before int8 dot products (int8 W only).
+    pub act_int8: bool,
 }
 
 impl Linear {
@@ -55,6 +62,20 @@ pub fn rope_rows(out: &mut [f32], n: usize, d: usize, cos: &Value, sin: &Value, 
         }
     }
     Ok(())
+}
+
+/// Rows of `k` activations quantized to int8 with one scale per row: (values, scale),
+/// q = round_half_even(x · 127 / amax), x ≈ q · amax / 127 (all zeros for a zero row).
+pub fn int8_rows(x: &[f32], k: usize) -> (Vec<i8>, Vec<f32>) {
+    let mut q = Vec::with_capacity(x.len());
+    let mut scales = Vec::with_capacity(x.len() / k.max(1));
+    for row in x.chunks(k.max(1)) {
+        let amax = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let inv = if amax > 0.0 { 127.0 / amax } else { 0.0 };
+        q.extend(row.iter().map(|v| (v * inv).round_ties_even().clamp(-127.0, 127.0) as i8));
+        scales.push(amax / 127.0);
+    }
+    (q, scales)
 }
 
 /// X RMS-normalized over its last dimension (`k` values per row) and scaled by `g`: the
@@ -106,6 +127,9 @@ impl Op for Linear {
         if let Some(d) = self.rope {
             a.push(format!("rope_head={d}"));
         }
+        if self.act_int8 {
+            a.push("act_int8".into());
+        }
         a.join(",")
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
@@ -122,10 +146,23 @@ impl Op for Linear {
         }
         let rows = xs.len() / k.max(1);
         let mut out = vec![0f32; rows * n];
-        for r in 0..rows {
-            let xr = &xs[r * k..(r + 1) * k];
-            for (c, o) in out[r * n..(r + 1) * n].iter_mut().enumerate() {
-                *o = xr.iter().zip(&ws[c * k..(c + 1) * k]).map(|(a, b)| a * b).sum();
+        if self.act_int8 {
+            // Integer sums (the device's int32; i64 here, no overflow either way for K < 2^17).
+            let (qs, scales) = int8_rows(&xs, k);
+            let wi: Vec<i64> = ws.iter().map(|&v| v as i64).collect();
+            for r in 0..rows {
+                let qr = &qs[r * k..(r + 1) * k];
+                for (c, o) in out[r * n..(r + 1) * n].iter_mut().enumerate() {
+                    let sum: i64 = qr.iter().zip(&wi[c * k..(c + 1) * k]).map(|(&a, &b)| i64::from(a) * b).sum();
+                    *o = sum as f32 * scales[r];
+                }
+            }
+        } else {
+            for r in 0..rows {
+                let xr = &xs[r * k..(r + 1) * k];
+                for (c, o) in out[r * n..(r + 1) * n].iter_mut().enumerate() {
+                    *o = xr.iter().zip(&ws[c * k..(c + 1) * k]).map(|(a, b)| a * b).sum();
+                }
             }
         }
         if let Some(d) = self.rope {
@@ -150,8 +187,11 @@ impl Op for Linear {
             None => None,
         };
         let folded = norm.is_some() || rope.is_some();
-        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, rope, y, k, n)? {
+        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, rope, self.act_int8, y, k, n)? {
             return Ok(());
+        }
+        if self.act_int8 {
+            return Err(kb.no_kernel("a Linear with int8 activations needs one activation row"));
         }
         if folded {
             return Err(kb.no_kernel("a Linear with a folded RMSNorm or RoPE needs one activation row and workgroups of two rows or more"));
@@ -177,6 +217,19 @@ impl Op for Linear {
 mod tests {
     use super::*;
     use crate::ops::matmul::MatMul;
+
+    #[test]
+    fn int8_activations_round_half_to_even_per_row() {
+        // Row amax 127: scale exactly 1, so 0.5, 1.5 and 2.5 are ties (to 0, 2, 2).
+        let (q, s) = int8_rows(&[127.0, 0.5, 1.5, 2.5, 0.0, 0.0, 0.0, 0.0], 4);
+        assert_eq!(q, vec![127, 0, 2, 2, 0, 0, 0, 0]);
+        assert_eq!(s, vec![1.0, 0.0]);
+        // y = (127·1 + 0·2 + 2·3 + 2·(−1)) · 1 for W = [[1, 2, 3, −1]].
+        let x = Value::f32(vec![1, 4], vec![127.0, 0.5, 1.5, 2.5]);
+        let w = Value::f32(vec![1, 4], vec![1.0, 2.0, 3.0, -1.0]);
+        let y = Linear { act_int8: true, ..Linear::default() }.eval(&[Some(&x), Some(&w)]).expect("linear").remove(0).as_f32();
+        assert_eq!(y, vec![131.0]);
+    }
 
     #[test]
     fn equals_matmul_with_the_weight_transposed() {

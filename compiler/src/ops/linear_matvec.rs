@@ -13,10 +13,13 @@
 //! store. Where the operands are not single plain buffers
 //! (OpenCL images, tensors split across bindings) or the rows are not whole words, the
 //! same template walks the row one element at a time through the tensor accessors.
+//! With int8 activations (`act_int8`: int8 weights, WGSL), the workgroup first quantizes
+//! the (normalized) row to int8 into `drift_xq` once, and each weight word is four
+//! `dot4I8Packed` against it, summed in int32.
 
 use serde_json::{json, Value as Json};
 
-use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang};
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
 use crate::ir::TensorId;
 
 /// RoPE applied to the outputs (heads of `head` features): the [ctx, head/2] tables and
@@ -105,7 +108,7 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
 /// than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for a
 /// folded node, reports that no kernel fits.
 #[allow(clippy::too_many_arguments)]
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, act_int8: bool, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
     let wg = kb.wg_cooperative();
     if wg < if rope.is_some() { 4 } else { 2 } || k == 0 || n == 0 {
         return Ok(false);
@@ -140,6 +143,20 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         _ => None,
     };
     let stage = stage.filter(|_| decode.is_some());
+    // int8 activations: the row's vec4s per word of x, from workgroup memory when staged.
+    let xq_vec4s: Option<Vec<String>> = if !act_int8 {
+        None
+    } else if kb.lang != Lang::Wgsl || wd.elem != "i8" || q4.is_some() || decode.is_none() || (norm.is_some() && stage.is_none()) {
+        return Err(kb.no_kernel("int8 activations need WGSL, int8 weights in whole 16-byte words and, with a folded RMSNorm, the row staged in workgroup memory"));
+    } else {
+        match &stage {
+            Some(v) => Some((0..v.len()).map(|e| format!("drift_shared4[(WI) * {}u + {e}u]", v.len())).collect()),
+            None => helpers::word_vec4s(kb.lang, &xd).filter(|v| k % (4 * v.len()) == 0),
+        }
+    };
+    if act_int8 && xq_vec4s.is_none() {
+        return Err(kb.no_kernel("int8 activations need the activation row in whole 16-byte words"));
+    }
     // Units each row is walked in: words when wide, else elements (int4: packed bytes).
     let units = match (&decode, &q4) {
         (Some((e, _)), _) => k / e,
@@ -169,6 +186,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(floats_per_lane);
     if stage.is_some() {
         spec = spec.shared_vec4((k / 4) as u32);
+    }
+    if act_int8 {
+        spec = spec.workgroup_array("drift_xq", WorkgroupElem::U32, (k / 4) as u32).uses_int8_dot();
     }
     let words = decode.is_some() && kb.lang == Lang::Wgsl;
     spec = if words { spec.read_words("x", x).read_words("w", w) } else { spec.read("x", x).read("w", w) };
@@ -200,6 +220,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("stage", stage.is_some())
         .param("stage_vec4s", stage.clone().unwrap_or_default())
         .param("x_words", stage.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
+        .param("act_int8", act_int8)
+        .param("xq_vec4s", xq_vec4s.clone().unwrap_or_default())
+        .param("xq_words", xq_vec4s.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
         .param("half_wg", wg_lanes / 2)
         .param("eps", norm.map_or(0.0, |(_, e)| e))
         .param("k", k)

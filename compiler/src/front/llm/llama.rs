@@ -174,6 +174,8 @@ struct Ctx<'a> {
     /// Weight constants by checkpoint name: both programs share one copy.
     weights: HashMap<String, TensorId>,
     quant: Quant,
+    /// Decode projections with int8 weights quantize their activations (`Linear::act_int8`).
+    decode_int8_activations: bool,
     /// f32 weight → (int8 weight, per-row scale), shared by both programs.
     quantized: HashMap<TensorId, (TensorId, TensorId)>,
 }
@@ -272,7 +274,8 @@ impl Ctx<'_> {
                 pair
             }
         };
-        let y = self.b.op(&format!("{name}.q8"), Box::new(Linear::default()), &[x, wq])?;
+        let act_int8 = self.decode_int8_activations && self.t == 1;
+        let y = self.b.op(&format!("{name}.q8"), Box::new(Linear { act_int8, ..Linear::default() }), &[x, wq])?;
         self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[y, scale])
     }
 
@@ -421,7 +424,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     }
     let ck = Checkpoint::open(dir)?;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("llama");
-    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, quantized: HashMap::new() };
+    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, quantized: HashMap::new() };
     let embed = cx.ck.read("model.embed_tokens.weight")?;
     if embed.shape != [c.vocab, c.hidden] {
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });

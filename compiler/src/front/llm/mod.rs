@@ -39,6 +39,9 @@ pub struct LlmOptions {
     /// `prefill_tokens` is the target's default: cap it at the context instead of
     /// refusing a chunk longer than the cache.
     pub cap_prefill_at_context: bool,
+    /// Decode projections with int8 weights quantize their activation row to int8 and
+    /// sum int8 dot products (`Linear::act_int8`).
+    pub decode_int8_activations: bool,
 }
 
 /// How projection weights are stored.
@@ -60,7 +63,7 @@ pub const INT4_BLOCK: usize = 32;
 
 impl Default for LlmOptions {
     fn default() -> Self {
-        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None, cap_prefill_at_context: false }
+        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None, cap_prefill_at_context: false, decode_int8_activations: false }
     }
 }
 

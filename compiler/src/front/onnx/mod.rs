@@ -81,6 +81,9 @@ pub struct ImportOptions {
     /// LLM checkpoints: the target's chunk (`tuning.llm_prefill_tokens`), used, capped at
     /// the context, when `prefill_tokens` is not given. `compile_file` fills it in.
     pub target_prefill_tokens: Option<usize>,
+    /// LLM checkpoints: quantize decode activations to int8 before int8 weights
+    /// (`tuning.decode_int8_activations` of the target when None).
+    pub decode_int8_activations: Option<bool>,
     /// LLM checkpoints: weight quantization.
     pub quant: crate::front::llm::Quant,
     /// LLM checkpoints: KV-cache length (default: the model's, capped).
