@@ -346,6 +346,11 @@ fn int8_decode_activations_match_their_reference() {
     let compiled = driftc::compile::compile_file(&case.model(), &t, &opts).expect("compiles");
     let b = Bundle::from_vec(compiled.bundle).expect("opens");
     assert!(b.manifest().requirements.int8_dot, "the bundle requires int8 dot products");
+    // q8's per-row scale is applied inside the projection (fuse-linear-scale), so its RoPE
+    // folds in too: no rotary dispatch is left in the decode step.
+    let m = b.manifest();
+    let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
+    assert!(decode.dispatches.iter().all(|d| !m.kernels[d.kernel as usize].name.starts_with("rotary")), "q8 decode keeps a rotary dispatch");
     let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
     let id = ids("inputs/prompt_ids.npy")[0];
     let mut inputs = std::collections::BTreeMap::new();

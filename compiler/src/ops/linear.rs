@@ -15,8 +15,11 @@
 //! amax / 127, rounding half to even, and the products are int8 dot products summed in
 //! int32: y = (Σ q(x)·w) · amax / 127.
 //!
-//! Inputs: X [.., K], W [N, K], then G [K] with `norm`, then cos, sin [ctx, d/2] and
-//! position_ids (one per row of X) with `rope`. Output [.., N].
+//! With `row_scale` (set by `passes::fuse_linear_scale` for one-row X), output n is
+//! multiplied by S[n] after the sum and before RoPE: q8's per-row weight scale.
+//!
+//! Inputs: X [.., K], W [N, K], then G [K] with `norm`, then S [N] with `row_scale`, then
+//! cos, sin [ctx, d/2] and position_ids (one per row of X) with `rope`. Output [.., N].
 
 use std::any::Any;
 
@@ -33,11 +36,17 @@ pub struct Linear {
     pub rope: Option<usize>,
     /// X quantized per row to int8 before int8 dot products (int8 W only).
     pub act_int8: bool,
+    /// Outputs scaled per row by input S (after G).
+    pub row_scale: bool,
 }
 
 impl Linear {
     /// Index of the cos table input (then sin, then position_ids) when `rope` is set.
     pub fn rope_at(&self) -> usize {
+        self.scale_at() + usize::from(self.row_scale)
+    }
+    /// Index of the row-scale input S when `row_scale` is set.
+    pub fn scale_at(&self) -> usize {
         2 + usize::from(self.norm.is_some())
     }
 }
@@ -130,6 +139,9 @@ impl Op for Linear {
         if self.act_int8 {
             a.push("act_int8".into());
         }
+        if self.row_scale {
+            a.push("row_scale".into());
+        }
         a.join(",")
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
@@ -165,6 +177,15 @@ impl Op for Linear {
                 }
             }
         }
+        if self.row_scale {
+            let s = arg(inputs, self.scale_at(), "S")?.as_f32();
+            if s.len() != n {
+                return Err(invalid(format!("row scale has {} values for {n} outputs", s.len())));
+            }
+            for row in out.chunks_mut(n.max(1)) {
+                row.iter_mut().zip(&s).for_each(|(o, s)| *o *= s);
+            }
+        }
         if let Some(d) = self.rope {
             let at = self.rope_at();
             let (cos, sin, pos) = (arg(inputs, at, "cos")?, arg(inputs, at + 1, "sin")?, arg(inputs, at + 2, "position_ids")?);
@@ -186,15 +207,16 @@ impl Op for Linear {
             }
             None => None,
         };
-        let folded = norm.is_some() || rope.is_some();
-        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, rope, self.act_int8, y, k, n)? {
+        let row_scale = if self.row_scale { Some(kb.input(self.scale_at())?) } else { None };
+        let folded = norm.is_some() || rope.is_some() || row_scale.is_some();
+        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, self.act_int8, y, k, n)? {
             return Ok(());
         }
         if self.act_int8 {
             return Err(kb.no_kernel("a Linear with int8 activations needs one activation row"));
         }
         if folded {
-            return Err(kb.no_kernel("a Linear with a folded RMSNorm or RoPE needs one activation row and workgroups of two rows or more"));
+            return Err(kb.no_kernel("a Linear with a folded RMSNorm, row scale or RoPE needs one activation row and workgroups of two rows or more"));
         }
         // Several rows (prefill): shared-memory tiles; where the target's workgroups are too
         // small, the matmul template with B transposed (a 1-D X is seen as one row).

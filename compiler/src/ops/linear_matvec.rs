@@ -108,7 +108,7 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
 /// than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for a
 /// folded node, reports that no kernel fits.
 #[allow(clippy::too_many_arguments)]
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, act_int8: bool, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act_int8: bool, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
     let wg = kb.wg_cooperative();
     if wg < if rope.is_some() { 4 } else { 2 } || k == 0 || n == 0 {
         return Ok(false);
@@ -230,6 +230,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .epilogue_at(&refs);
     if let Some(q) = q4 {
         spec = spec.read("scale", q.scale);
+    }
+    spec = spec.param("row_scale", row_scale.is_some());
+    if let Some(s) = row_scale {
+        spec = spec.read("rscale", s);
     }
     spec = spec.param("rope", rope.is_some()).param("head", rope.as_ref().map_or(0, |r| r.head)).param("half", rope.as_ref().map_or(0, |r| r.head / 2));
     if let Some(r) = rope {

@@ -9,8 +9,8 @@
 //! ```
 //!
 //! Only projections without a fused epilogue (an epilogue would run before the turn in the
-//! kernel but after it in the op's reference) and RoPE over whole heads (rotate_half,
-//! position_ids given).
+//! kernel but after it in the op's reference; q8's per-row scale is moved into the Linear
+//! by fuse-linear-scale first) and RoPE over whole heads (rotate_half, position_ids given).
 
 use super::patterns::sole_consumer;
 use super::simplify::replace_uses;
@@ -108,7 +108,7 @@ mod tests {
         let y = Linear::default().eval(&[Some(&x), Some(&w)]).expect("linear");
         let heads = Value::f32(vec![1, 2, 1, 4], y[0].as_f32());
         let want = Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 }.eval(&[Some(&heads), Some(&cos), Some(&sin), Some(&ids)]).expect("rotary");
-        let got = Linear { norm: None, rope: Some(4), act_int8: false }.eval(&[Some(&x), Some(&w), Some(&cos), Some(&sin), Some(&ids)]).expect("fused");
+        let got = Linear { norm: None, rope: Some(4), act_int8: false, row_scale: false }.eval(&[Some(&x), Some(&w), Some(&cos), Some(&sin), Some(&ids)]).expect("fused");
         for (a, b) in got[0].as_f32().iter().zip(want[0].as_f32()) {
             assert!((a - b).abs() <= 1e-6, "{a} vs {b}");
         }

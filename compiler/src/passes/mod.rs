@@ -9,6 +9,7 @@ pub mod fuse_group_norm;
 pub mod fuse_norm_conv;
 pub mod fuse_rms_linear;
 pub mod fuse_linear_rotary;
+pub mod fuse_linear_scale;
 pub mod patterns;
 pub mod fuse_elementwise;
 pub mod quantize;
@@ -50,6 +51,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_elementwise::FuseElementwise),
         Box::new(fuse_norm_conv::FuseNormConv),
         Box::new(fuse_rms_linear::FuseRmsLinear),
+        Box::new(fuse_linear_scale::FuseLinearScale),
         Box::new(fuse_linear_rotary::FuseLinearRotary),
     ]
 }
