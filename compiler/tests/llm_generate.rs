@@ -351,6 +351,8 @@ fn int8_decode_activations_match_their_reference() {
     let m = b.manifest();
     let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
     assert!(decode.dispatches.iter().all(|d| !m.kernels[d.kernel as usize].name.starts_with("rotary")), "q8 decode keeps a rotary dispatch");
+    // The k and v projections write the KV cache themselves (fuse-linear-kv-append).
+    assert!(decode.dispatches.iter().all(|d| !m.kernels[d.kernel as usize].name.starts_with("kv_cache_write")), "decode keeps a cache-write dispatch");
     let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
     let id = ids("inputs/prompt_ids.npy")[0];
     let mut inputs = std::collections::BTreeMap::new();

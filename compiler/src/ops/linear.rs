@@ -18,8 +18,14 @@
 //! With `row_scale` (set by `passes::fuse_linear_scale` for one-row X), output n is
 //! multiplied by S[n] after the sum and before RoPE: q8's per-row weight scale.
 //!
+//! With `kv_append` = d (set by `passes::fuse_linear_kv_append` for one-row X), the N
+//! outputs are a decode step's keys or values, N / d heads of d, written in place into
+//! row `position` of the KV cache C [1, N / d, ctx, d] (dropped at or past ctx), and the
+//! output is that cache.
+//!
 //! Inputs: X [.., K], W [N, K], then G [K] with `norm`, then S [N] with `row_scale`, then
-//! cos, sin [ctx, d/2] and position_ids (one per row of X) with `rope`. Output [.., N].
+//! cos, sin [ctx, d/2] and position_ids (one per row of X) with `rope`, then C and
+//! position [1] with `kv_append`. Output [.., N], or C's shape with `kv_append`.
 
 use std::any::Any;
 
@@ -38,12 +44,19 @@ pub struct Linear {
     pub act_int8: bool,
     /// Outputs scaled per row by input S (after G).
     pub row_scale: bool,
+    /// Head size d when the outputs are appended to a KV cache in place (inputs C,
+    /// position after the RoPE inputs).
+    pub kv_append: Option<usize>,
 }
 
 impl Linear {
     /// Index of the cos table input (then sin, then position_ids) when `rope` is set.
     pub fn rope_at(&self) -> usize {
         self.scale_at() + usize::from(self.row_scale)
+    }
+    /// Index of the KV cache input C (then position) when `kv_append` is set.
+    pub fn kv_at(&self) -> usize {
+        self.rope_at() + if self.rope.is_some() { 3 } else { 0 }
     }
     /// Index of the row-scale input S when `row_scale` is set.
     pub fn scale_at(&self) -> usize {
@@ -104,6 +117,14 @@ pub fn rms_rows(x: &[f32], g: &[f32], k: usize, eps: f32) -> Result<Vec<f32>, Op
     Ok(out)
 }
 
+/// The context length of a KV cache [1, N / d, ctx, d] that N outputs in heads of d append to.
+pub fn kv_geometry(cache: &[usize], n: usize, d: usize) -> Result<usize, OpError> {
+    match cache {
+        &[1, h, ctx, d2] if d2 == d && d > 0 && h * d == n => Ok(ctx),
+        _ => Err(invalid(format!("KV cache {cache:?} does not hold {n} outputs as heads of {d}"))),
+    }
+}
+
 /// (K, N) of x [.., K] · w[N, K]ᵀ.
 pub fn geometry(x: &[usize], w: &[usize]) -> Result<(usize, usize), OpError> {
     match (x.last(), w) {
@@ -142,11 +163,22 @@ impl Op for Linear {
         if self.row_scale {
             a.push("row_scale".into());
         }
+        if let Some(d) = self.kv_append {
+            a.push(format!("kv_append_head={d}"));
+        }
         a.join(",")
+    }
+    fn in_place_input(&self) -> Option<usize> {
+        self.kv_append.map(|_| self.kv_at())
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, w) = (fact(inputs, 0, "X")?, fact(inputs, 1, "W")?);
         let (_, n) = geometry(x.shape, w.shape)?;
+        if let Some(d) = self.kv_append {
+            let c = fact(inputs, self.kv_at(), "C")?;
+            kv_geometry(c.shape, n, d)?;
+            return Ok(vec![OutFact::new(c.dtype, c.shape.to_vec())]);
+        }
         Ok(vec![OutFact::new(x.dtype, out_shape(x.shape, n))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
@@ -191,6 +223,23 @@ impl Op for Linear {
             let (cos, sin, pos) = (arg(inputs, at, "cos")?, arg(inputs, at + 1, "sin")?, arg(inputs, at + 2, "position_ids")?);
             rope_rows(&mut out, n, d, cos, sin, &pos.as_i64())?;
         }
+        if let Some(d) = self.kv_append {
+            let (c, p) = (arg(inputs, self.kv_at(), "C")?, arg(inputs, self.kv_at() + 1, "position")?);
+            let ctx = kv_geometry(&c.shape, n, d)?;
+            if rows != 1 {
+                return Err(invalid(format!("appending to a KV cache needs one row of X, got {rows}")));
+            }
+            let mut cache = c.as_f32();
+            let pos = p.as_i64().first().copied().unwrap_or(0);
+            let pos = usize::try_from(pos).map_err(|_| invalid(format!("position {pos} is negative")))?;
+            if pos < ctx {
+                for (h, head) in out.chunks(d).enumerate() {
+                    let at = (h * ctx + pos) * d;
+                    cache[at..at + d].copy_from_slice(head);
+                }
+            }
+            return Ok(vec![Value::from_f32_as(c.dtype, c.shape.clone(), cache)]);
+        }
         Ok(vec![Value::from_f32_as(x.dtype, out_shape(&x.shape, n), out)])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
@@ -208,15 +257,22 @@ impl Op for Linear {
             None => None,
         };
         let row_scale = if self.row_scale { Some(kb.input(self.scale_at())?) } else { None };
-        let folded = norm.is_some() || rope.is_some() || row_scale.is_some();
-        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, self.act_int8, y, k, n)? {
+        let kv = match self.kv_append {
+            Some(head) => {
+                let ctx = kv_geometry(kb.shape(kb.input(self.kv_at())?), n, head).map_err(|e| kb.err(e.to_string()))?;
+                Some(super::linear_matvec::KvAppend { head, position: kb.input(self.kv_at() + 1)?, ctx })
+            }
+            None => None,
+        };
+        let folded = norm.is_some() || rope.is_some() || row_scale.is_some() || kv.is_some();
+        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, self.act_int8, kv, y, k, n)? {
             return Ok(());
         }
         if self.act_int8 {
             return Err(kb.no_kernel("a Linear with int8 activations needs one activation row"));
         }
         if folded {
-            return Err(kb.no_kernel("a Linear with a folded RMSNorm, row scale or RoPE needs one activation row and workgroups of two rows or more"));
+            return Err(kb.no_kernel("a Linear with a folded RMSNorm, row scale, RoPE or KV-cache append needs one activation row and workgroups of two rows or more"));
         }
         // Several rows (prefill): shared-memory tiles; where the target's workgroups are too
         // small, the matmul template with B transposed (a 1-D X is seen as one row).

@@ -31,6 +31,14 @@ pub struct Rope {
     pub position_ids: TensorId,
 }
 
+/// Outputs appended to a KV cache in place (the kernel's output is the cache): heads of
+/// `head`, at row `position` of `ctx`.
+pub struct KvAppend {
+    pub head: usize,
+    pub position: TensorId,
+    pub ctx: usize,
+}
+
 /// The int4 packing of a LinearQ4 weight: its scales and inputs per scale.
 pub struct Q4 {
     pub scale: TensorId,
@@ -108,7 +116,7 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
 /// than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for a
 /// folded node, reports that no kernel fits.
 #[allow(clippy::too_many_arguments)]
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act_int8: bool, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act_int8: bool, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
     let wg = kb.wg_cooperative();
     if wg < if rope.is_some() { 4 } else { 2 } || k == 0 || n == 0 {
         return Ok(false);
@@ -231,7 +239,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     if let Some(q) = q4 {
         spec = spec.read("scale", q.scale);
     }
-    spec = spec.param("row_scale", row_scale.is_some());
+    spec = spec.param("row_scale", row_scale.is_some()).param("kv_head", kv.as_ref().map_or(0, |a| a.head)).param("kv_ctx", kv.as_ref().map_or(0, |a| a.ctx));
+    if let Some(a) = &kv {
+        spec = spec.read("kvpos", a.position);
+    }
     if let Some(s) = row_scale {
         spec = spec.read("rscale", s);
     }

@@ -80,7 +80,7 @@ impl Op for LinearQ4 {
             Some(eps) => Some((kb.input(3)?, eps)),
             None => None,
         };
-        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, false, y, k, n)? {
+        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, false, None, y, k, n)? {
             return Ok(());
         }
         if norm.is_some() {

@@ -9,6 +9,7 @@ pub mod fuse_group_norm;
 pub mod fuse_norm_conv;
 pub mod fuse_rms_linear;
 pub mod fuse_linear_rotary;
+pub mod fuse_linear_kv_append;
 pub mod fuse_linear_scale;
 pub mod patterns;
 pub mod fuse_elementwise;
@@ -53,6 +54,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_rms_linear::FuseRmsLinear),
         Box::new(fuse_linear_scale::FuseLinearScale),
         Box::new(fuse_linear_rotary::FuseLinearRotary),
+        Box::new(fuse_linear_kv_append::FuseLinearKvAppend),
     ]
 }
 
