@@ -180,7 +180,7 @@ pub struct Tuning {
     pub prefill_cooperative_matrix: bool,
     /// LLM decode projections with int8 weights (q8; 8/4/4's attention) quantize their
     /// activation row to int8 and sum int8 dot products (`Linear::act_int8`, kernel
-    /// `linear_matvec`); needs `int8_dot` and a SPIR-V or WGSL target. Default false.
+    /// `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.
     #[serde(default)]
     pub decode_int8_activations: bool,
     /// Storage preferred for intermediate activations (graph inputs and outputs are

@@ -378,3 +378,34 @@ fn int8_decode_activations_match_their_reference() {
     let moved = rel_l2(&want, &plain);
     assert!(moved > 1e-4 && moved < 0.1, "int8 activations vs plain q8: {moved:.3e}");
 }
+
+/// The decode passes together (RMSNorm, q8 row scale, RoPE and the KV-cache append folded
+/// into the projections; int8 activations on): the optimized graph's CPU reference equals
+/// the imported graph's for a decode step at position 3 (cache rows 0..3 zeros in both),
+/// so the folded Linear's input order (X, W, G, S, cos/sin/ids, cache/position) holds.
+#[test]
+fn folded_decode_projections_keep_the_reference() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
+    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\ndecode_int8_activations = true"), std::path::Path::new("lavapipe.toml")).expect("target parses");
+    let mut import = case.options(Some(Precision::F32)).import;
+    import.quant = Quant::Q8;
+    import.decode_int8_activations = Some(true);
+    let g = driftc::compile::import_file(&case.model(), &import).expect("imports");
+    let mut folded = driftc::compile::import_file(&case.model(), &import).expect("imports");
+    driftc::compile::optimize(&mut folded, &t, None, |_, _| {}).expect("optimizes");
+    let dump = folded.dump();
+    for attr in ["rms_norm_epsilon", "row_scale", "rope_head", "kv_append_head", "act_int8"] {
+        assert!(dump.contains(attr), "no folded projection has {attr}");
+    }
+    let mut inputs = std::collections::BTreeMap::new();
+    inputs.insert("decode.input_ids".to_string(), driftc::ir::Value::i64(vec![1, 1], vec![i64::from(ids("inputs/prompt_ids.npy")[1])]));
+    inputs.insert("decode.position".to_string(), driftc::ir::Value::i64(vec![1], vec![3]));
+    let run = |g: &driftc::ir::Graph| {
+        let spec = g.program_specs().into_iter().find(|p| p.name == "decode").expect("decode program");
+        driftc::reference::run_program(g, &spec, &inputs).expect("reference runs").remove("decode.logits").expect("logits").as_f32()
+    };
+    let err = rel_l2(&run(&folded), &run(&g));
+    assert!(err <= 1e-5, "folded vs imported decode step: {err:.3e}");
+}

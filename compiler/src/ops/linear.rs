@@ -2,7 +2,8 @@
 //! the weight kept in the checkpoint's [out, in] layout (PyTorch's `F.linear`, ONNX Gemm
 //! with transB). Each output's weights are one contiguous row, so a decode step streams
 //! them in 16-byte words (`linear_matvec`), and a tied LM head reads the embedding table
-//! itself. The weight may be f32/f16 or int8 (q8: the per-row scale is a Mul after it).
+//! itself. The weight may be f32/f16 or int8 (q8: the per-row scale is a Mul after it, or
+//! for one row the `row_scale` input).
 //! With `norm` (set by `passes::fuse_rms_linear` for one-row X), X is RMS-normalized with
 //! that epsilon and scaled by G first, inside the kernel: y = (x / rms(x) · g) · wᵀ.
 //!
@@ -38,7 +39,7 @@ pub struct Linear {
     /// RMSNorm epsilon when X is normalized (by input 2, G) inside the product.
     pub norm: Option<f32>,
     /// Head size d when the outputs are turned by RoPE (inputs cos, sin, position_ids
-    /// after G).
+    /// after G and S).
     pub rope: Option<usize>,
     /// X quantized per row to int8 before int8 dot products (int8 W only).
     pub act_int8: bool,
@@ -87,7 +88,7 @@ pub fn rope_rows(out: &mut [f32], n: usize, d: usize, cos: &Value, sin: &Value, 
 }
 
 /// Rows of `k` activations quantized to int8 with one scale per row: (values, scale),
-/// q = round_half_even(x · 127 / amax), x ≈ q · amax / 127 (all zeros for a zero row).
+/// q = round_half_even(x · (127 / amax)), x ≈ q · amax / 127 (all zeros for a zero row).
 pub fn int8_rows(x: &[f32], k: usize) -> (Vec<i8>, Vec<f32>) {
     let mut q = Vec::with_capacity(x.len());
     let mut scales = Vec::with_capacity(x.len() / k.max(1));
@@ -190,6 +191,9 @@ impl Op for Linear {
         }
         let rows = xs.len() / k.max(1);
         let mut out = vec![0f32; rows * n];
+        if self.act_int8 && w.dtype != crate::ir::DType::I8 {
+            return Err(invalid(format!("int8 activations need int8 weights, got {:?}", w.dtype)));
+        }
         if self.act_int8 {
             // Integer sums (the device's int32; i64 here, no overflow either way for K < 2^17).
             let (qs, scales) = int8_rows(&xs, k);
@@ -230,7 +234,7 @@ impl Op for Linear {
                 return Err(invalid(format!("appending to a KV cache needs one row of X, got {rows}")));
             }
             let mut cache = c.as_f32();
-            let pos = p.as_i64().first().copied().unwrap_or(0);
+            let pos = p.as_i64().first().copied().ok_or_else(|| invalid("position holds no value"))?;
             let pos = usize::try_from(pos).map_err(|_| invalid(format!("position {pos} is negative")))?;
             if pos < ctx {
                 for (h, head) in out.chunks(d).enumerate() {

@@ -112,9 +112,11 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
 }
 
 /// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`), with a folded
-/// RMSNorm and RoPE when given; false when the target's workgroups cannot hold it (fewer
-/// than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for a
-/// folded node, reports that no kernel fits.
+/// RMSNorm, per-row scale, RoPE and KV-cache append (`kv`: y is then the cache) when given,
+/// and int8 activations with `act_int8`; false when the target's workgroups cannot hold it
+/// (fewer than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for
+/// a folded node, reports that no kernel fits. An error when int8 activations cannot be
+/// served (OpenCL C, weights not int8 words, the row not stageable).
 #[allow(clippy::too_many_arguments)]
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act_int8: bool, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
     let wg = kb.wg_cooperative();
@@ -136,7 +138,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let stage = match (&gd, norm) {
         (Some(g), Some(_)) => {
             let vecs = helpers::word_vec4s(kb.lang, &xd).filter(|_| g.elem == xd.elem && plain(g) && plain(&xd));
-            vecs.filter(|v| k % (4 * v.len()) == 0 && k * 4 + wg as usize * 4 <= shared_limit).map(|v| {
+            // With int8 activations, the quantized row (K bytes) is staged beside it.
+            let xq = if act_int8 { k } else { 0 };
+            vecs.filter(|v| k % (4 * v.len()) == 0 && k * 4 + xq + wg as usize * 4 <= shared_limit).map(|v| {
                 let gv = helpers::word_vec4s(kb.lang, g).unwrap_or_default();
                 v.into_iter().zip(gv).map(|(x, n)| json!({"x": x, "n": n})).collect::<Vec<Json>>()
             })
@@ -164,6 +168,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     };
     if act_int8 && xq_vec4s.is_none() {
         return Err(kb.no_kernel("int8 activations need the activation row in whole 16-byte words"));
+    }
+    if act_int8 && stage.is_none() && k + wg as usize * 4 > shared_limit {
+        return Err(kb.no_kernel(format!("int8 activations stage the quantized row: {k} bytes of workgroup memory beside {} for the sums, above the target's {shared_limit}", wg * 4)));
     }
     // Units each row is walked in: words when wide, else elements (int4: packed bytes).
     let units = match (&decode, &q4) {

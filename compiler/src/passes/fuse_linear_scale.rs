@@ -20,7 +20,11 @@ impl Pass for FuseLinearScale {
     fn name(&self) -> &'static str {
         "fuse-linear-scale"
     }
-    fn run(&self, g: &mut Graph, _target: &Target) -> Result<PassReport, PassError> {
+    fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
+        // The scaled kernel is linear_matvec's (cooperative workgroups of two lanes or more).
+        if target.limits.max_compute_workgroup_invocations < 2 {
+            return Ok(PassReport::default());
+        }
         let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-linear-scale", message: e.to_string() })?;
         let mut changes = 0;
         for id in order {

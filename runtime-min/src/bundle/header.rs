@@ -5,8 +5,9 @@ use super::BundleError;
 pub const MAGIC: [u8; 8] = *b"DRIFTBND";
 /// Bumped whenever the header or manifest encoding changes incompatibly.
 /// v2: pools may be images (`Pool::image`, texture storage).
-/// v3: `Requirements::cooperative_matrix`; `LlmSpec::prefill_last*`.
-pub const FORMAT_VERSION: u32 = 3;
+/// v3: `Requirements::cooperative_matrix`.
+/// v4: `LlmSpec::prefill_last*` (the manifest is positional: fields shift).
+pub const FORMAT_VERSION: u32 = 4;
 /// Bytes in the header; sections start at or after this offset.
 pub const HEADER_LEN: usize = 8 + 4 + 4 + 6 * 8 + 32;
 /// Alignment of the weights section and of every weight inside it.

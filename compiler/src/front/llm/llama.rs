@@ -487,7 +487,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         let normed = cx.rms("model.norm", x, "model.norm.weight")?;
         let logits = cx.logits(&format!("{prefix}logits"), normed, head)?;
         programs.push(ProgramSpec { name: program.into(), inputs: vec![ids, position], outputs: vec![logits] });
-        if tokens > 1 {
+        if program == "prefill" {
             // The same chunk with the LM head on one row (`last_row`, the chunk's last prompt
             // token): what generation needs, without a [T, vocab] product. Its layers are
             // the prefill program's nodes.
