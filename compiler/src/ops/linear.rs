@@ -308,9 +308,11 @@ mod tests {
         assert_eq!(s, vec![1.0, 0.0]);
         // y = (127·1 + 0·2 + 2·3 + 2·(−1)) · 1 for W = [[1, 2, 3, −1]].
         let x = Value::f32(vec![1, 4], vec![127.0, 0.5, 1.5, 2.5]);
-        let w = Value::f32(vec![1, 4], vec![1.0, 2.0, 3.0, -1.0]);
+        let w = Value { dtype: crate::ir::DType::I8, shape: vec![1, 4], data: crate::ir::value::Data::I64(vec![1, 2, 3, -1]) };
         let y = Linear { act_int8: true, ..Linear::default() }.eval(&[Some(&x), Some(&w)]).expect("linear").remove(0).as_f32();
         assert_eq!(y, vec![131.0]);
+        let wf = Value::f32(vec![1, 4], vec![1.0, 2.0, 3.0, -1.0]);
+        assert!(Linear { act_int8: true, ..Linear::default() }.eval(&[Some(&x), Some(&wf)]).is_err(), "int8 activations need int8 weights");
     }
 
     #[test]
