@@ -26,6 +26,7 @@ ap.add_argument("--chunk", type=int, default=None, help="prefill tokens per chun
 ap.add_argument("--quant", action="append", default=[], help="weight formats to bench (default f16); q8+i8act and 8/4/4+i8act: with int8 decode activations")
 ap.add_argument("--skip-torch", action="store_true", help="bench driftc only (transformers already measured in this run)")
 ap.add_argument("--skip-driftc", action="store_true", help="bench transformers only (driftc already measured in this run)")
+ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench bundles compiled for a copy of the target file with this [tuning] entry (repeatable; e.g. fixed_array_bounds_checks=false)")
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
 a = ap.parse_args()
@@ -65,6 +66,25 @@ for name in [] if a.skip_parity else ["llama_tiny", "llama31_tiny", "gemma2_tiny
 # file with the tuning off), for f16, q8 and 8/4/4; both against transformers' f32 logits.
 target_file = os.path.join(os.environ.get("DRIFTC_TARGETS", os.path.join(root, "targets")), f"{a.target}.toml")
 target_text = open(target_file).read() if os.path.exists(target_file) else ""
+
+
+def target_with(overrides, tag):
+    """A copy of the target file with [tuning] entries KEY=VALUE set (replaced or added)."""
+    lines = target_text.splitlines()
+    for kv in overrides:
+        key, value = kv.split("=", 1)
+        hit = [i for i, l in enumerate(lines) if l.split("=")[0].strip() == key.strip()]
+        if hit:
+            lines[hit[0]] = f"{key.strip()} = {value.strip()}"
+        else:
+            lines.insert(lines.index("[tuning]") + 1, f"{key.strip()} = {value.strip()}")
+    tdir = os.path.join(a.outdir, f"target-{tag}")
+    os.makedirs(tdir, exist_ok=True)
+    path = os.path.join(tdir, f"{a.target}.toml")
+    open(path, "w").write("\n".join(lines) + "\n")
+    return path
+
+
 if "prefill_cooperative_matrix = true" in target_text and not a.skip_parity:
     import torch
     from transformers import AutoModelForCausalLM
@@ -132,12 +152,11 @@ for shape in a.bench:
         # "q8+i8act" / "8/4/4+i8act": the same weights with the decode projections' activations
         # quantized to int8 (int8 dot products), from a copy of the target file with
         # tuning.decode_int8_activations on.
-        wq, tgt = q.split("+")[0], a.target
-        if q.endswith("+i8act"):
-            tdir = os.path.join(a.outdir, "i8act-target")
-            os.makedirs(tdir, exist_ok=True)
-            tgt = os.path.join(tdir, f"{a.target}.toml")
-            open(tgt, "w").write(target_text.replace("[tuning]", "[tuning]\ndecode_int8_activations = true"))
+        wq = q.split("+")[0]
+        overrides = a.tuning + (["decode_int8_activations = true"] if q.endswith("+i8act") else [])
+        tgt = target_with(overrides, q.replace("/", "")) if overrides else a.target
+        if a.tuning:
+            print(f"{shape} {q}: target tuning {a.tuning}", flush=True)
         prec = ["--precision", "f16"] if wq in ("q8", "8/4/4") else []
         out = sh(a.driftc, "compile", ckpt, "--target", tgt, "--quant", wq, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(a.prompt + a.new), "-o", b)
         print(f"{shape} {q}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}; bundle {os.path.getsize(b)} B", flush=True)

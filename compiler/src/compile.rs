@@ -405,7 +405,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 let (module, info) = backend::validate_wgsl(&src).map_err(|(stage, m)| vfail(stage, format!("{m}\n--- source ---\n{src}")))?;
                 match blang {
                     BLang::Spirv => {
-                        let words = backend::to_spirv(&module, &info).map_err(|m| vfail("SPIR-V writing", m))?;
+                        let words = backend::to_spirv(&module, &info, target.tuning.fixed_array_bounds_checks).map_err(|m| vfail("SPIR-V writing", m))?;
                         let blob = backend::spirv_bytes(&words);
                         // Each distinct module once (dispatches share deduplicated kernels).
                         if options.validate_spirv && !by_code.contains_key(&blake3::hash(&blob)) {
@@ -418,7 +418,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                         (blob, None)
                     }
                     BLang::Msl => {
-                        let msl = backend::to_msl(&module, &info).map_err(|m| vfail("MSL writing", m))?;
+                        let msl = backend::to_msl(&module, &info, target.tuning.fixed_array_bounds_checks).map_err(|m| vfail("MSL writing", m))?;
                         (msl.clone().into_bytes(), Some(msl))
                     }
                     _ => {

@@ -145,6 +145,10 @@ fn default_matvec_workgroup() -> u32 {
     256
 }
 
+fn default_true() -> bool {
+    true
+}
+
 fn default_linear_lanes() -> u32 {
     32
 }
@@ -183,6 +187,11 @@ pub struct Tuning {
     /// `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.
     #[serde(default)]
     pub decode_int8_activations: bool,
+    /// Clamp indices into workgroup arrays, vectors and other fixed-size arrays (naga's
+    /// `index` bounds-check policy `Restrict`); bindings are clamped either way. Off removes
+    /// those clamps from inner loops (a measurement to make per target). Default true.
+    #[serde(default = "default_true")]
+    pub fixed_array_bounds_checks: bool,
     /// Storage preferred for intermediate activations (graph inputs and outputs are
     /// always buffers). `buffer` everywhere; `texture2d` on OpenCL targets with images.
     /// `driftc compile --storage` overrides it.

@@ -409,3 +409,23 @@ fn folded_decode_projections_keep_the_reference() {
     let err = rel_l2(&run(&folded), &run(&g));
     assert!(err <= 1e-5, "folded vs imported decode step: {err:.3e}");
 }
+
+/// Without clamps on workgroup-array and other fixed-size indices
+/// (`tuning.fixed_array_bounds_checks = false`, a speed experiment per target), every
+/// kernel still indexes in range: the same 32 greedy tokens as transformers on lavapipe,
+/// from kernels that differ from the clamped ones.
+#[test]
+fn unclamped_fixed_array_indices_give_the_same_tokens() {
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
+    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\nfixed_array_bounds_checks = false"), std::path::Path::new("lavapipe.toml")).expect("target parses");
+    let opts = case.options(Some(Precision::F32));
+    let unclamped = driftc::compile::compile_file(&case.model(), &t, &opts).expect("compiles");
+    let clamped = case.compile("lavapipe", Some(Precision::F32));
+    assert!(unclamped.bundle != clamped.bundle, "the option changes the kernels");
+    let b = Bundle::from_vec(unclamped.bundle).expect("opens");
+    let mut g = Generator::new(&b, &SessionOptions::default()).expect("generator");
+    let (prompt, want) = (ids("inputs/prompt_ids.npy"), ids("outputs/generated_ids.npy"));
+    let got = g.generate(&prompt, want.len(), &Sampling::greedy(), &[], |_| true).expect("generates");
+    assert_eq!(got.ids, want, "greedy tokens without fixed-array clamps");
+}

@@ -17,17 +17,21 @@ pub fn validate_wgsl(src: &str) -> Result<(naga::Module, ModuleInfo), (&'static 
     Ok((module, info))
 }
 
-/// Out-of-range indices are clamped into the binding (`Restrict`), so no kernel can read
-/// or write outside the buffer range it is bound to, whatever a bundle says.
-fn policies() -> BoundsCheckPolicies {
-    BoundsCheckPolicies { index: BoundsCheckPolicy::Restrict, buffer: BoundsCheckPolicy::Restrict, image_load: BoundsCheckPolicy::Restrict, binding_array: BoundsCheckPolicy::Unchecked }
+/// Out-of-range indices into bindings are clamped into the binding (`Restrict`), so no
+/// kernel can read or write outside the buffer range it is bound to, whatever a bundle
+/// says. `fixed_arrays`: the same for workgroup arrays, vectors and other fixed-size
+/// arrays (`tuning.fixed_array_bounds_checks`; our kernels index those with lane ids and
+/// compile-time constants, so turning it off removes clamps, not protection of bindings).
+fn policies(fixed_arrays: bool) -> BoundsCheckPolicies {
+    let index = if fixed_arrays { BoundsCheckPolicy::Restrict } else { BoundsCheckPolicy::Unchecked };
+    BoundsCheckPolicies { index, buffer: BoundsCheckPolicy::Restrict, image_load: BoundsCheckPolicy::Restrict, binding_array: BoundsCheckPolicy::Unchecked }
 }
 
-pub fn to_spirv(module: &naga::Module, info: &ModuleInfo) -> Result<Vec<u32>, String> {
+pub fn to_spirv(module: &naga::Module, info: &ModuleInfo, fixed_array_checks: bool) -> Result<Vec<u32>, String> {
     let options = spv::Options {
         lang_version: (1, 3),
         flags: spv::WriterFlags::empty(),
-        bounds_check_policies: policies(),
+        bounds_check_policies: policies(fixed_array_checks),
         // Loop counters and workgroup zeroing cost 1.4-2x on lavapipe (GPU-NOTES.md);
         // our loops have static bounds and no kernel reads uninitialized shared memory.
         zero_initialize_workgroup_memory: spv::ZeroInitializeWorkgroupMemoryMode::None,
@@ -38,11 +42,11 @@ pub fn to_spirv(module: &naga::Module, info: &ModuleInfo) -> Result<Vec<u32>, St
     spv::write_vec(module, info, &options, None).map_err(|e| e.to_string())
 }
 
-pub fn to_msl(module: &naga::Module, info: &ModuleInfo) -> Result<String, String> {
+pub fn to_msl(module: &naga::Module, info: &ModuleInfo, fixed_array_checks: bool) -> Result<String, String> {
     let options = naga::back::msl::Options {
         lang_version: (2, 4),
         fake_missing_bindings: true,
-        bounds_check_policies: policies(),
+        bounds_check_policies: policies(fixed_array_checks),
         zero_initialize_workgroup_memory: false,
         force_loop_bounding: false,
         ..naga::back::msl::Options::default()
