@@ -10,12 +10,11 @@
 //! Only one-row projections without a fused epilogue (the kernel's epilogue would see the
 //! cache's coordinates), whose output and reshape nothing else reads.
 
-use super::patterns::sole_consumer;
+use super::patterns::{projection_reshape, sole_consumer, ProjectionReshape};
 use super::{Pass, PassError, PassReport};
-use crate::ir::{numel, Graph, NodeId, TensorId};
+use crate::ir::{Graph, NodeId, TensorId};
 use crate::ops::kv_cache_write::KvCacheWrite;
 use crate::ops::linear::Linear;
-use crate::ops::reshape::ReshapeOp;
 use crate::target::Target;
 
 pub struct FuseLinearKvAppend;
@@ -33,7 +32,7 @@ impl Pass for FuseLinearKvAppend {
         let mut changes = 0;
         for id in order {
             let Some(m) = candidate(g, id) else { continue };
-            let linear = g.node(id).op.as_any().downcast_ref::<Linear>().cloned().unwrap_or_default();
+            let linear = m.linear.clone();
             g.remove_node(m.reshape);
             g.remove_node(m.write);
             let node = &mut g.nodes[id];
@@ -50,6 +49,7 @@ impl Pass for FuseLinearKvAppend {
 }
 
 struct Match {
+    linear: Linear,
     reshape: NodeId,
     write: NodeId,
     head: usize,
@@ -60,19 +60,10 @@ struct Match {
 }
 
 fn candidate(g: &Graph, id: NodeId) -> Option<Match> {
-    let n = g.nodes.node_weight(id)?;
-    let linear = n.op.as_any().downcast_ref::<Linear>()?;
-    let (x, t) = (n.input(0)?, *n.outputs.first()?);
-    let k = *g.tensor(x).shape.last()?;
-    if linear.kv_append.is_some() || !n.epilogue.is_empty() || numel(&g.tensor(x).shape) != Some(k) || g.outputs.contains(&t) {
-        return None;
-    }
     let consumers = g.consumers();
-    let rid = sole_consumer(g, &consumers, t)?;
-    let rn = g.node(rid);
-    rn.op.as_any().downcast_ref::<ReshapeOp>()?;
-    let reshaped = *rn.outputs.first()?;
-    if rn.input(0) != Some(t) || !rn.epilogue.is_empty() || g.outputs.contains(&reshaped) {
+    let ProjectionReshape { linear, reshape: rid, reshaped } = projection_reshape(g, &consumers, id)?;
+    let t = *g.node(id).outputs.first()?;
+    if linear.kv_append.is_some() {
         return None;
     }
     let &[1, heads, 1, head] = g.tensor(reshaped).shape.as_slice() else { return None };
@@ -84,7 +75,7 @@ fn candidate(g: &Graph, id: NodeId) -> Option<Match> {
     if wn.input(1) != Some(reshaped) || !wn.epilogue.is_empty() || !cache_fits || g.tensor(cache).dtype != g.tensor(t).dtype {
         return None;
     }
-    Some(Match { reshape: rid, write: wid, head, cache, position, updated })
+    Some(Match { linear, reshape: rid, write: wid, head, cache, position, updated })
 }
 
 #[cfg(test)]

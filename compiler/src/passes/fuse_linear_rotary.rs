@@ -12,12 +12,11 @@
 //! kernel but after it in the op's reference; q8's per-row scale is moved into the Linear
 //! by fuse-linear-scale first) and RoPE over whole heads (rotate_half, position_ids given).
 
-use super::patterns::sole_consumer;
+use super::patterns::{projection_reshape, sole_consumer, ProjectionReshape};
 use super::simplify::replace_uses;
 use super::{Pass, PassError, PassReport};
-use crate::ir::{numel, Graph, NodeId, TensorId};
+use crate::ir::{Graph, NodeId, TensorId};
 use crate::ops::linear::Linear;
-use crate::ops::reshape::ReshapeOp;
 use crate::ops::rotary::Rotary;
 use crate::target::Target;
 
@@ -63,19 +62,9 @@ struct Match {
 }
 
 fn candidate(g: &Graph, id: NodeId) -> Option<Match> {
-    let n = g.node(id);
-    let linear = n.op.as_any().downcast_ref::<Linear>()?;
-    let (x, t) = (n.input(0)?, *n.outputs.first()?);
-    let k = *g.tensor(x).shape.last()?;
-    if linear.rope.is_some() || !n.epilogue.is_empty() || numel(&g.tensor(x).shape) != Some(k) {
-        return None;
-    }
     let consumers = g.consumers();
-    let rid = sole_consumer(g, &consumers, t)?;
-    let rn = g.node(rid);
-    rn.op.as_any().downcast_ref::<ReshapeOp>()?;
-    let reshaped = *rn.outputs.first()?;
-    if rn.input(0) != Some(t) || !rn.epilogue.is_empty() {
+    let ProjectionReshape { linear, reshaped, .. } = projection_reshape(g, &consumers, id)?;
+    if linear.rope.is_some() {
         return None;
     }
     let qid = sole_consumer(g, &consumers, reshaped)?;

@@ -41,3 +41,31 @@ pub fn other_operand(g: &Graph, n: NodeId, t: TensorId) -> Option<TensorId> {
         _ => None,
     }
 }
+
+/// A one-row Linear projection without a fused epilogue whose output only a Reshape (also
+/// without epilogue) reads: the decode shape the fold-into-projection passes start from.
+pub struct ProjectionReshape {
+    pub linear: crate::ops::linear::Linear,
+    /// The Reshape node and its output.
+    pub reshape: NodeId,
+    pub reshaped: TensorId,
+}
+
+/// Matches [`ProjectionReshape`] at node `id`.
+pub fn projection_reshape(g: &Graph, consumers: &HashMap<TensorId, Vec<NodeId>>, id: NodeId) -> Option<ProjectionReshape> {
+    let n = g.nodes.node_weight(id)?;
+    let linear = n.op.as_any().downcast_ref::<crate::ops::linear::Linear>()?;
+    let (x, t) = (n.input(0)?, *n.outputs.first()?);
+    let k = *g.tensor(x).shape.last()?;
+    if !n.epilogue.is_empty() || crate::ir::numel(&g.tensor(x).shape) != Some(k) {
+        return None;
+    }
+    let reshape = sole_consumer(g, consumers, t)?;
+    let rn = g.node(reshape);
+    rn.op.as_any().downcast_ref::<crate::ops::reshape::ReshapeOp>()?;
+    let reshaped = *rn.outputs.first()?;
+    if rn.input(0) != Some(t) || !rn.epilogue.is_empty() {
+        return None;
+    }
+    Some(ProjectionReshape { linear: linear.clone(), reshape, reshaped })
+}
