@@ -88,10 +88,7 @@ def target_with(overrides, tag):
 if "prefill_cooperative_matrix = true" in target_text and not a.skip_parity:
     import torch
     from transformers import AutoModelForCausalLM
-    tiled_dir = os.path.join(a.outdir, "tiled-target")
-    os.makedirs(tiled_dir, exist_ok=True)
-    tiled = os.path.join(tiled_dir, f"{a.target}.toml")
-    open(tiled, "w").write(target_text.replace("prefill_cooperative_matrix = true", "prefill_cooperative_matrix = false"))
+    tiled = target_with(["prefill_cooperative_matrix=false"], "tiled")
     for name in ["llama_tiny", "gemma2_tiny"]:
         tiny = os.path.join(root, "golden/models", name)
         cfg = json.load(open(os.path.join(tiny, "config.json")))

@@ -78,7 +78,8 @@ pub(crate) trait Backend: Send {
     /// until asked for (`read_output`).
     fn run(&mut self, program: usize, inputs: &[&[u8]]) -> Result<Option<u64>>;
     /// Copies bytes `offset .. offset + dst.len()` of output `output` as the last run left
-    /// them (the caller checks the range against the output's slot).
+    /// them (the session checks the range first; backends refuse it again rather than
+    /// read past the slot).
     fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()>;
     /// Per-dispatch GPU nanoseconds of the last run, when profiling and timed.
     fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
@@ -333,9 +334,9 @@ impl Session {
         Ok((i, io))
     }
 
-    /// Device bytes `start .. start + len` of output `name` (checked against its slot).
-    fn output_bytes(&self, name: &str, start: u64, len: u64) -> Result<Vec<u8>> {
-        let (i, io) = self.written_output(name)?;
+    /// Device bytes `start .. start + len` of output `i` (`io`, named `name`), checked
+    /// against its slot.
+    fn output_bytes(&self, name: &str, i: usize, io: &Io, start: u64, len: u64) -> Result<Vec<u8>> {
         let end = start.checked_add(len).filter(|&e| e <= io.slot.len).ok_or_else(|| Error::OutputValue {
             name: name.to_string(),
             message: format!("bytes {start}..{} asked of {}", start.saturating_add(len), io.slot.len),
@@ -348,17 +349,17 @@ impl Session {
     /// Elements `start .. start + len` (row-major) of float output `name` as f32: only
     /// those bytes leave the device's staging memory.
     pub fn output_f32(&self, name: &str, start: usize, len: usize) -> Result<Vec<f32>> {
-        let (_, io) = self.written_output(name)?;
+        let (i, io) = self.written_output(name)?;
         let size = io.elem.size();
         let range = |n: usize| (n as u64).checked_mul(size).ok_or_else(|| Error::OutputValue { name: name.to_string(), message: format!("element {n} is out of range") });
-        let bytes = self.output_bytes(name, range(start)?, range(len)?)?;
+        let bytes = self.output_bytes(name, i, io, range(start)?, range(len)?)?;
         host::f32_range(name, &bytes, io.elem, 0, len)
     }
 
     /// Output `name` of the last run, converted to its host dtype.
     pub fn output(&self, name: &str) -> Result<HostTensor> {
-        let (_, io) = self.written_output(name)?;
-        let data = self.output_bytes(name, 0, io.slot.len)?;
+        let (i, io) = self.written_output(name)?;
+        let data = self.output_bytes(name, i, io, 0, io.slot.len)?;
         host::from_device(name, &data, io.elem, io.info.dtype, &io.info.shape)
     }
 }

@@ -56,6 +56,21 @@ const Q4_DOT_CL: &str = "float drift_q4_dot(float raw, float x0, float x1) {
 }
 ";
 
+/// One int4 weight of a packed byte (`raw` as the int8 accessor returns it; `odd`: the
+/// high nibble), stored as q + 8: q as f32.
+const Q4_AT_WGSL: &str = "fn drift_q4_at(raw: f32, odd: bool) -> f32 {
+    let u = select(raw, raw + 256.0, raw < 0.0);
+    let hi = floor(u / 16.0);
+    return select(u - hi * 16.0, hi, odd) - 8.0;
+}
+";
+const Q4_AT_CL: &str = "float drift_q4_at(float raw, bool odd) {
+    const float u = raw < 0.0f ? raw + 256.0f : raw;
+    const float hi = floor(u / 16.0f);
+    return (odd ? hi : u - hi * 16.0f) - 8.0f;
+}
+";
+
 /// Four int8 weights packed in a word (first in the low byte), sign-extended to f32.
 const I8X4_WGSL: &str = "fn drift_i8x4(w: u32) -> vec4<f32> {
     return vec4<f32>(bitcast<vec4<i32>>(vec4<u32>(w << 24u, w << 16u, w << 8u, w)) >> vec4<u32>(24u));
@@ -89,6 +104,12 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
         out.push_str(match lang {
             Lang::Wgsl => Q4_DOT_WGSL,
             Lang::OpenclC => Q4_DOT_CL,
+        });
+    }
+    if src.contains("drift_q4_at(") {
+        out.push_str(match lang {
+            Lang::Wgsl => Q4_AT_WGSL,
+            Lang::OpenclC => Q4_AT_CL,
         });
     }
     if lang == Lang::Wgsl && src.contains("drift_i8x4(") {
