@@ -139,6 +139,8 @@ pub enum WorkgroupElem {
     U32,
     /// vec4<f16>: staging that cooperative matrices load from (16-byte rows of halves).
     Vec4F16,
+    /// vec4<f32>: rows read whole by every lane (a decode query staged once).
+    Vec4F32,
 }
 
 impl WorkgroupElem {
@@ -147,6 +149,7 @@ impl WorkgroupElem {
             WorkgroupElem::F16 => 2,
             WorkgroupElem::F32 | WorkgroupElem::U32 => 4,
             WorkgroupElem::Vec4F16 => 8,
+            WorkgroupElem::Vec4F32 => 16,
         }
     }
     pub fn wgsl(self) -> &'static str {
@@ -155,6 +158,7 @@ impl WorkgroupElem {
             WorkgroupElem::F32 => "f32",
             WorkgroupElem::U32 => "u32",
             WorkgroupElem::Vec4F16 => "vec4<f16>",
+            WorkgroupElem::Vec4F32 => "vec4<f32>",
         }
     }
     pub fn opencl(self) -> &'static str {
@@ -163,6 +167,7 @@ impl WorkgroupElem {
             WorkgroupElem::F32 => "float",
             WorkgroupElem::U32 => "uint",
             WorkgroupElem::Vec4F16 => "half4",
+            WorkgroupElem::Vec4F32 => "float4",
         }
     }
     pub fn is_f16(self) -> bool {

@@ -32,6 +32,8 @@ templates!(
     "gather_q4",
     "cached_attention",
     "cached_attention_wg",
+    "cached_attention_gqa",
+    "arg_reduce_wg",
     "cached_attention_tiled",
     "cached_attention_coop",
     "attention_combine",

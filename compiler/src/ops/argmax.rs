@@ -1,11 +1,17 @@
 //! ArgMax and ArgMin along one axis (`keepdims`, `select_last_index`): int64 indices.
-//! The kernel (`arg_reduce`) runs one invocation per output element and scans the axis.
+//! The kernel (`arg_reduce`) runs one invocation per output element and scans the axis;
+//! a long last axis with first-index ties (an LLM's logits row: the greedy token) gets a
+//! workgroup per output element instead (`arg_reduce_wg`), its lanes striding the axis and
+//! meeting in a tree reduction.
 
 use std::any::Any;
 use std::collections::BTreeMap;
 
 use super::{arg, fact, norm_axis, Fact, ImportFn, Op, OpError, OutFact};
-use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, WorkgroupElem};
+
+/// Axis length from which a last-axis reduction gets a workgroup per output element.
+const WORKGROUP_FROM: usize = 2048;
 use crate::front::onnx::OnnxNode;
 use crate::ir::{numel, DType, Value};
 
@@ -111,7 +117,24 @@ impl Op for ArgReduce {
             (false, false) => "<",
             (false, true) => "<=",
         };
-        let spec = KernelSpec::new("arg_reduce", numel(&ys).unwrap_or(0) as u64, k.wg_elementwise())
+        let outputs = numel(&ys).unwrap_or(0) as u64;
+        // Up to 1024 lanes: a 128k-entry row at 256 lanes took 55 us on an H200.
+        let wg = k.wg_cooperative_up_to(1024);
+        if a + 1 == xs.len() && xs[a] >= WORKGROUP_FROM && !self.select_last_index && wg >= 2 {
+            let spec = KernelSpec::cooperative("arg_reduce_wg", outputs, wg)
+                .workgroup_array("drift_arg_at", WorkgroupElem::U32, wg)
+                .read("x", x)
+                .write("y", y)
+                .param("names", names)
+                .param("idx", idx)
+                .param("len", xs[a])
+                .param("cmp", cmp)
+                .param("wg", wg)
+                .param("half_wg", wg / 2);
+            k.emit(spec);
+            return Ok(());
+        }
+        let spec = KernelSpec::new("arg_reduce", outputs, k.wg_elementwise())
             .read("x", x)
             .write("y", y)
             .param("names", names)

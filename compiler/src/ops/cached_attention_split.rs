@@ -79,6 +79,9 @@ impl Op for CachedAttentionSplit {
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
         let g = geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
+        if super::cached_attention_gqa::emit(&self.attention, kb, &g, [q, k, v, p], self.splits, y)? {
+            return Ok(());
+        }
         if self.attention.emit_workgroup(kb, &g, [q, k, v, p], self.splits, y)? {
             return Ok(());
         }

@@ -21,6 +21,7 @@ pub mod norm_stats;
 pub mod attention;
 pub mod cached_attention;
 pub mod cached_attention_coop;
+pub mod cached_attention_gqa;
 pub mod cached_attention_split;
 pub mod cached_attention_tiled;
 pub mod attention_combine;

@@ -1,0 +1,70 @@
+//! Decode kernel of CachedAttentionSplit (one query per head): `cached_attention_gqa`. One
+//! workgroup of 256 lanes per (cache head, split of the keys) serves every query head that
+//! shares the cache head, so each key and value row is read once per step instead of once
+//! per query head. Lane j scores key j of a tile of 256 against all the group's queries
+//! (staged once as vec4s); one tree reduction per tile gives the running max; each lane
+//! keeps its own share of the exponential sums, reduced once at the end. For the value
+//! sums, lane (key group, word) walks its keys reading one 16-byte word of each value row,
+//! a fixed number of independent loads per tile (no per-key loop on a dynamic bound).
+
+use super::cached_attention::{CachedAttention, Geometry};
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
+use crate::ir::TensorId;
+
+/// Lanes of the kernel, and keys per tile.
+const LANES: usize = 256;
+/// Most query heads per cache head the kernel keeps in registers.
+const MAX_GROUP: usize = 8;
+
+/// Emits the kernel for `qkvp` writing the split partials `out` ([1, H, 1, splits, d + 2]);
+/// false when the step has several queries, q, k and v are not plain buffers of one float
+/// type, the head size is not a power of two whose rows are whole 16-byte words (at most
+/// 256), a cache head serves more than 8 query heads, or the target's workgroups hold fewer
+/// than 256 lanes (the caller then emits `cached_attention_wg`).
+pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geometry, qkvp: [TensorId; 4], splits: usize, out: TensorId) -> Result<bool, CodegenError> {
+    let [q, k, v, p] = qkvp;
+    let group = g.heads / g.kv_heads.max(1);
+    if g.t != 1 || group == 0 || group > MAX_GROUP || !g.d.is_power_of_two() || g.d > LANES || (kb.wg_cooperative() as usize) < LANES {
+        return Ok(false);
+    }
+    let (qd, kd, vd) = (kb.desc("q", q)?, kb.desc("k", k)?, kb.desc("v", v)?);
+    let per_word = helpers::per_word(&qd);
+    let plain = [&qd, &kd, &vd].iter().all(|t| t.is_plain_buffer() && t.elem == qd.elem);
+    let (Some(kvec), Some(vvec), Some(qvec)) = (helpers::word_vec4s(kb.lang, &kd), helpers::word_vec4s(kb.lang, &vd), helpers::word_vec4s(kb.lang, &qd)) else {
+        return Ok(false);
+    };
+    if !plain || g.d % per_word != 0 {
+        return Ok(false);
+    }
+    // Words per row; value words per lane-row group; keys each lane sums per tile.
+    let words = g.d / per_word;
+    let key_groups = LANES / words;
+    let reduce = (group * LANES).max(LANES * per_word);
+    let limit = kb.target.limits.max_compute_shared_memory_size as usize;
+    if 4 * (group * g.d + group * LANES + reduce) > limit {
+        return Ok(false);
+    }
+    let mut spec = KernelSpec::cooperative("cached_attention_gqa", (g.kv_heads * splits) as u64, LANES as u32)
+        .workgroup_array("drift_att_q", WorkgroupElem::Vec4F32, (group * g.d / 4) as u32)
+        .workgroup_array("drift_att_p", WorkgroupElem::F32, (group * LANES) as u32)
+        .workgroup_array("drift_att_r", WorkgroupElem::F32, reduce as u32);
+    spec = if kb.lang == Lang::Wgsl { spec.read_words("q", q).read_words("k", k).read_words("v", v) } else { spec.read("q", q).read("k", k).read("v", v) };
+    let spec = spec
+        .read("position", p)
+        .write("y", out)
+        .param("splits", splits)
+        .param("words", words)
+        .param("key_groups", key_groups)
+        .param("q_words", group * words)
+        .param("q_loads", (group * words).div_ceil(LANES))
+        .param("vec4s", per_word / 4)
+        .param("head_vec4s", g.d / 4)
+        .param("q_vec", qvec)
+        .param("k_vec", kvec)
+        .param("v_vec", vvec)
+        .param("first_head", format!("kh * {}u", group))
+        .param("m_at", format!("{}u", g.d))
+        .param("l_at", format!("{}u", g.d + 1));
+    kb.emit(att.common_params(spec, g));
+    Ok(true)
+}

@@ -1,0 +1,49 @@
+//! ArgMax along a long last axis (an LLM's logits row: the greedy token picked on the
+//! device) takes the workgroup kernel (`arg_reduce_wg`); on lavapipe and PoCL it gives the
+//! CPU reference's indices, ties to the first index included, for rows whose best values
+//! sit in different lanes, at the row's end, and repeated across lanes.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use driftc::compile::{compile_graph, CompileOptions};
+use driftc::ir::{DType, Graph, Node, Role, Value};
+use driftc::ops::argmax::ArgReduce;
+use driftc::target::{Precision, Target};
+
+#[test]
+fn long_rows_pick_the_reference_index() {
+    let (rows, len) = (4usize, 5003usize);
+    let mut g = Graph { name: "argmax_long".into(), opset: 17, ..Graph::default() };
+    let x = g.add_tensor("x", DType::F32, vec![rows, len], Role::Input);
+    let y = g.add_tensor("y", DType::I64, vec![rows, 1], Role::Activation);
+    g.inputs = vec![x];
+    g.outputs = vec![y];
+    g.add_node(Node::new("argmax", Box::new(ArgReduce { max: true, axis: -1, keepdims: true, select_last_index: false }), vec![Some(x)], vec![y]));
+    let mut rng = Rng(0xa5);
+    let mut vals: Vec<f32> = (0..rows * len).map(|_| (rng.below(20001) as f32 - 10000.0) / 100.0).collect();
+    // Row 0: the best at the last element; row 1: a tie between lanes (index 300 first);
+    // row 2: the best repeated in the same lane and later ones; row 3: all equal.
+    vals[len - 1] = 500.0;
+    vals[len + 300] = 400.0;
+    vals[len + 1700] = 400.0;
+    vals[2 * len + 7] = 300.0;
+    vals[2 * len + 7 + 256] = 300.0;
+    vals[2 * len + 4000] = 300.0;
+    vals[3 * len..4 * len].iter_mut().for_each(|v| *v = 1.5);
+    let mut inputs = BTreeMap::new();
+    inputs.insert("x".to_string(), Value::f32(vec![rows, len], vals));
+    let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
+    assert_eq!(want, vec![(len - 1) as f32, 300.0, 7.0, 0.0], "the reference's indices");
+    for target in ["lavapipe", "pocl"] {
+        let t = Target::load(target).expect("target");
+        let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
+        let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("{target}: {e}"));
+        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+        assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with("arg_reduce_wg")), "{target}: the workgroup kernel is chosen");
+        let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+        assert_eq!(got, want, "{target}: indices vs the CPU reference");
+    }
+}

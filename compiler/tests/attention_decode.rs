@@ -1,0 +1,92 @@
+//! The decode attention kernel (`cached_attention_gqa`: one workgroup per cache head and
+//! split of the keys, serving all the query heads that share it) with the split partials
+//! merged by AttentionCombine, on lavapipe and PoCL against the ops' CPU reference: head
+//! sizes 64 and 128, groups of 1, 4 and 8 query heads, splits longer than one tile of 256
+//! keys, empty splits, a sliding window with soft-capping. Cache rows past the position are
+//! NaN: the kernel must never let them into a result.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use driftc::compile::{compile_graph, CompileOptions};
+use driftc::ir::{DType, Graph, Node, Role, Value};
+use driftc::ops::attention_combine::AttentionCombine;
+use driftc::ops::cached_attention::CachedAttention;
+use driftc::ops::cached_attention_split::CachedAttentionSplit;
+use driftc::reference::rel_l2;
+use driftc::target::{Precision, Target};
+
+struct Case {
+    d: usize,
+    heads: usize,
+    kv_heads: usize,
+    ctx: usize,
+    pos: usize,
+    splits: usize,
+    attention: CachedAttention,
+}
+
+fn graph(c: &Case) -> Graph {
+    let mut g = Graph { name: format!("decode_attention_d{}", c.d), opset: 17, ..Graph::default() };
+    let q = g.add_tensor("q", DType::F32, vec![1, c.heads, 1, c.d], Role::Input);
+    let k = g.add_tensor("k", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
+    let v = g.add_tensor("v", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
+    let p = g.add_tensor("position", DType::I64, vec![1], Role::Input);
+    let parts = g.add_tensor("parts", DType::F32, vec![1, c.heads, 1, c.splits, c.d + 2], Role::Activation);
+    let y = g.add_tensor("y", DType::F32, vec![1, c.heads, 1, c.d], Role::Activation);
+    g.inputs = vec![q, k, v, p];
+    g.outputs = vec![y];
+    let split = CachedAttentionSplit { attention: c.attention.clone(), splits: c.splits };
+    g.add_node(Node::new("attention.splits", Box::new(split), vec![Some(q), Some(k), Some(v), Some(p)], vec![parts]));
+    g.add_node(Node::new("attention", Box::new(AttentionCombine), vec![Some(parts)], vec![y]));
+    g
+}
+
+fn check(c: &Case) {
+    let name = format!("d={} heads={}/{} pos={} splits={}", c.d, c.heads, c.kv_heads, c.pos, c.splits);
+    let g = graph(c);
+    let mut rng = Rng(0xdec0 ^ (c.d * 31 + c.heads) as u64);
+    let mut vals = |n: usize| (0..n).map(|_| (rng.below(2001) as f32 - 1000.0) / 400.0).collect::<Vec<f32>>();
+    let cache = |vals: Vec<f32>| {
+        // Rows past the position hold NaN (never written in a real cache).
+        let rows: Vec<f32> = vals.chunks(c.d).enumerate().flat_map(|(r, row)| if r % c.ctx > c.pos { vec![f32::NAN; c.d] } else { row.to_vec() }).collect();
+        Value::f32(vec![1, c.kv_heads, c.ctx, c.d], rows)
+    };
+    let mut inputs = BTreeMap::new();
+    inputs.insert("q".to_string(), Value::f32(vec![1, c.heads, 1, c.d], vals(c.heads * c.d)));
+    inputs.insert("k".to_string(), cache(vals(c.kv_heads * c.ctx * c.d)));
+    inputs.insert("v".to_string(), cache(vals(c.kv_heads * c.ctx * c.d)));
+    inputs.insert("position".to_string(), Value::i64(vec![1], vec![c.pos as i64]));
+    let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
+    assert!(want.iter().all(|x| x.is_finite()), "{name}: the reference reads no NaN row");
+    for target in ["lavapipe", "pocl"] {
+        let t = Target::load(target).expect("target");
+        let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
+        let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("{name} {target}: {e}"));
+        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+        assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with("cached_attention_gqa")), "{name} {target}: the grouped decode kernel is chosen");
+        let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+        let err = rel_l2(&got, &want);
+        assert!(err <= 1e-5, "{name} {target}: rel L2 {err:.3e} vs the CPU reference");
+    }
+}
+
+#[test]
+fn head_size_64_groups_of_4_splits_of_several_tiles() {
+    // 8 query heads over 2 cache heads; keys 0..=700 in 2 splits of 351 (two tiles each).
+    check(&Case { d: 64, heads: 8, kv_heads: 2, ctx: 768, pos: 700, splits: 2, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0 } });
+}
+
+#[test]
+fn head_size_128_one_head_per_cache_head_empty_splits() {
+    // Position 2: three keys over 8 splits leaves five of them empty.
+    check(&Case { d: 128, heads: 2, kv_heads: 2, ctx: 512, pos: 2, splits: 8, attention: CachedAttention { scale: 0.09, softcap: 0.0, window: 0 } });
+}
+
+#[test]
+fn groups_of_8_sliding_window_soft_capped() {
+    // Gemma 2's window (100 keys) and soft-capping (50) at position 300 of 320.
+    check(&Case { d: 64, heads: 8, kv_heads: 1, ctx: 320, pos: 300, splits: 3, attention: CachedAttention { scale: 0.2, softcap: 50.0, window: 100 } });
+}
