@@ -28,6 +28,7 @@ ap.add_argument("--skip-torch", action="store_true", help="bench driftc only (tr
 ap.add_argument("--skip-driftc", action="store_true", help="bench transformers only (driftc already measured in this run)")
 ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench bundles compiled for a copy of the target file with this [tuning] entry (repeatable; e.g. fixed_array_bounds_checks=false)")
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
+ap.add_argument("--dispatches", action="store_true", help="the decode step's profile lists every dispatch too")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)
@@ -143,6 +144,7 @@ for shape in a.bench:
     print(f"{shape}: device copy (torch, 1 GiB) {copy_bw / 1e9:.0f} GB/s read + write", flush=True)
     hd = cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
     params_embed = cfg["vocab_size"] * cfg["hidden_size"]
+    decode_refs = {}
     for q in [] if a.skip_driftc else a.quant or ["f16"]:
         b = os.path.join(a.outdir, f"{shape}.{a.target}.{q.replace('/', '')}.bundle")
         t0 = time.time()
@@ -176,6 +178,26 @@ for shape in a.bench:
             agree = float((got.argmax(-1) == want.argmax(-1)).mean())
             ok &= err <= 2e-2
             print(f"{shape} f16 prefill chunk of {chunk} vs transformers f32: logits rel L2 {err:.2e} (<= 2e-2: {err <= 2e-2}), top-1 agreement {agree:.4f}", flush=True)
+        if not a.skip_parity:
+            # One decode step after the whole prompt (position PROMPT: the split decode
+            # attention over the cache, the decode projections) against transformers' f32
+            # logits for the prompt plus the token the bundle chose; bound for f16 only.
+            dl = os.path.join(a.outdir, "decode_logits.npy")
+            r2 = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "2", "--ignore-eos", "--json", "--save-logits", dl))
+            first = int(r2["ids"][0])
+            if first not in decode_refs:
+                from transformers import LlamaForCausalLM as _L
+                ref32 = _L.from_pretrained(ckpt, torch_dtype=torch.float32).cuda().eval()
+                with torch.no_grad():
+                    decode_refs[first] = ref32(torch.tensor(np.array([list(ids) + [first]]), device="cuda")).logits[0, -1].float().cpu().numpy()
+                del ref32
+                torch.cuda.empty_cache()
+            got, want = np.load(dl).astype(np.float64), decode_refs[first].astype(np.float64)
+            err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
+            top = int(got.argmax()) == int(want.argmax())
+            if wq == "f16":
+                ok &= err <= 2e-2
+            print(f"{shape} {q} decode step at position {a.prompt} vs transformers f32: logits rel L2 {err:.2e}" + (f" (<= 2e-2: {err <= 2e-2})" if wq == "f16" else "") + f", same top-1: {top}", flush=True)
         r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json"))
         print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
         # Bytes one decode step reads: the weights section (less the embedding table when it
@@ -188,9 +210,10 @@ for shape in a.bench:
         kv = cfg["num_hidden_layers"] * 2 * cfg["num_key_value_heads"] * hd * (a.prompt + a.new / 2) * (4 if wq == "f32" else 2)
         bw = (wbytes + kv) * r["decode_tok_s"]
         print(f"{shape} {q}: decode reads {(wbytes + kv) / 1e9:.3f} GB per token -> {bw / 1e9:.0f} GB/s = {100 * bw / copy_bw:.0f}% of the copy bandwidth", flush=True)
+        print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us = run {r['decode_run_us_per_token']:.1f} us (GPU {r['decode_gpu_us_per_token']:.1f} us) + host between runs {r['decode_us_per_token'] - r['decode_run_us_per_token']:.1f} us", flush=True)
         # Per-kernel GPU time of one decode step after the whole prompt (timestamps after
         # every dispatch of the last step, at position PROMPT + 2).
-        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile"], capture_output=True, text=True)
+        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else [])], capture_output=True, text=True)
         print(f"{shape} {q} decode step profile:\n{p.stderr.strip()}", flush=True)
         p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "1", "--ignore-eos", "--profile"], capture_output=True, text=True)
         print(f"{shape} {q} prefill chunk profile:\n{p.stderr.strip()}", flush=True)

@@ -16,6 +16,8 @@ pub struct Args<'a> {
     pub bench: bool,
     pub ignore_eos: bool,
     pub profile: bool,
+    pub profile_dispatches: bool,
+    pub save_logits: Option<&'a Path>,
     pub device: Option<usize>,
 }
 
@@ -44,6 +46,7 @@ pub fn run(a: &Args<'_>) -> Result<()> {
     let b = Bundle::open(a.bundle)?;
     let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, ..SessionOptions::default() })?;
     g.set_ignore_eos(a.ignore_eos);
+    g.set_keep_logits(a.save_logits.is_some());
     let tok = driftc::tokenizer::Tokenizer::from_spec(g.spec()).context("reading the bundle's tokenizer")?;
     let prompt: Vec<u32> = match (a.prompt, a.prompt_ids) {
         (Some(text), _) => match &tok {
@@ -72,6 +75,10 @@ pub fn run(a: &Args<'_>) -> Result<()> {
         }
         true
     })?;
+    if let Some(path) = a.save_logits {
+        let v = driftc::ir::Value::f32(vec![r.last_logits.len()], r.last_logits.clone());
+        driftc::npy::write(path, &v).with_context(|| format!("writing {}", path.display()))?;
+    }
     let text = match &tok {
         Some(t) => Some(t.decode(&r.ids)?),
         None => None,
@@ -81,7 +88,15 @@ pub fn run(a: &Args<'_>) -> Result<()> {
     let what = if r.decode_steps > 0 { "last decode step" } else { "last prefill chunk" };
     let profile = if a.profile {
         match g.session().last_profile()? {
-            Some(times) => Some(profile_rows(&times)),
+            Some(times) => {
+                if a.profile_dispatches {
+                    eprintln!("{what}, every dispatch:\n| # | node | kernel | us |\n|---|---|---|---|");
+                    for (i, t) in times.iter().enumerate() {
+                        eprintln!("| {i} | {} | {} | {:.1} |", t.label, t.kernel, t.ns as f64 / 1e3);
+                    }
+                }
+                Some(profile_rows(&times))
+            }
             None => {
                 eprintln!("--profile: nothing was timed (it needs a Vulkan bundle and a device with timestamps)");
                 None
@@ -90,11 +105,16 @@ pub fn run(a: &Args<'_>) -> Result<()> {
     } else {
         None
     };
+    // Microseconds per decode step of a time summed over the steps.
+    let per_step = |seconds: f64| if r.decode_steps > 0 { seconds * 1e6 / r.decode_steps as f64 } else { 0.0 };
     if a.json {
         let mut o = serde_json::json!({
             "ids": r.ids,
             "prefill_tok_s": r.prefill_tokens_per_second(),
             "decode_tok_s": r.decode_tokens_per_second(),
+            "decode_us_per_token": per_step(r.decode_seconds),
+            "decode_run_us_per_token": per_step(r.decode_run_seconds),
+            "decode_gpu_us_per_token": per_step(r.decode_gpu_seconds),
         });
         if let (Some(t), Some(map)) = (text, o.as_object_mut()) {
             map.insert("text".into(), serde_json::Value::String(t));
@@ -130,6 +150,15 @@ pub fn run(a: &Args<'_>) -> Result<()> {
             r.decode_tokens_per_second(),
             if r.stopped { " | stopped at a stop token" } else { "" }
         );
+        if r.decode_steps > 0 {
+            eprintln!(
+                "per decode step: {:.1} us = {:.1} us in the run (GPU {:.1} us) + {:.1} us on the host between runs",
+                per_step(r.decode_seconds),
+                per_step(r.decode_run_seconds),
+                per_step(r.decode_gpu_seconds),
+                per_step(r.decode_seconds - r.decode_run_seconds)
+            );
+        }
     }
     Ok(())
 }

@@ -188,6 +188,13 @@ enum Command {
         /// `decode_profile` / `prefill_profile`; else a table on stderr).
         #[arg(long)]
         profile: bool,
+        /// With --profile (implied): also every dispatch of that run in order, with its
+        /// node label and kernel (stderr).
+        #[arg(long)]
+        profile_dispatches: bool,
+        /// Write the logits the last new token was chosen from to FILE.npy ([vocab], f32).
+        #[arg(long, value_name = "FILE")]
+        save_logits: Option<PathBuf>,
         #[arg(long)]
         device: Option<usize>,
     },
@@ -598,13 +605,13 @@ fn main() -> Result<()> {
         }
         Command::Run { bundle, inputs, output_dir, device, runs } => cmd_run(&bundle, &inputs, output_dir, device, runs),
         Command::Perplexity { bundle, text, tokens, top1_out, device } => cmd_generate::perplexity(&bundle, &text, tokens, top1_out.as_deref(), device),
-        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, profile, device } => {
+        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, profile, profile_dispatches, save_logits, device } => {
             let sampling = if greedy || temperature.is_none() {
                 runtime_min::Sampling::greedy()
             } else {
                 runtime_min::Sampling { temperature: temperature.unwrap_or(1.0), top_k: top_k.unwrap_or(0), top_p: top_p.unwrap_or(1.0), seed }
             };
-            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, profile, device })
+            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, profile: profile || profile_dispatches, profile_dispatches, save_logits: save_logits.as_deref(), device })
         }
         Command::Verify { model, inputs, device, tolerance } => cmd_verify(&model, &inputs, device, tolerance),
     }

@@ -288,6 +288,8 @@ fn decode_steps_match_prefill_scoring() {
         for p in 7..tokens.len() - 1 {
             if p > 7 {
                 logits = g.decode(tokens[p]).expect("decode step");
+                // The device's greedy pick of the same run is the logits' argmax.
+                assert_eq!(g.decode_choice().expect("device choice"), runtime_min::argmax(&logits), "{target} {quant:?} {precision:?} position {p}: device argmax");
             }
             let got = log_prob(&logits, tokens[p + 1]);
             let want = scored.log_probs[p];

@@ -9,7 +9,7 @@ use crate::bundle::LlmSpec;
 use crate::error::{Error, Result};
 use crate::host::HostTensor;
 use crate::loader::Bundle;
-use crate::session::{Session, SessionOptions};
+use crate::session::{RunStats, Session, SessionOptions};
 
 /// How the next token is chosen from the logits.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +47,15 @@ pub struct Generation {
     /// Decode runs (one per new token after the first, which prefill's logits give).
     pub decode_steps: usize,
     pub decode_seconds: f64,
+    /// Of `decode_seconds`: host wall time inside the decode runs (submit to fence), and
+    /// the GPU time of their dispatches from timestamps (0 without them); the rest is
+    /// host work between runs (inputs, reading logits, sampling).
+    pub decode_run_seconds: f64,
+    pub decode_gpu_seconds: f64,
+    /// The logits the last new token was chosen from (after the prompt, or after the
+    /// last decode step); empty when no token was generated, or when greedy decode steps
+    /// took the device's choice (see `Generator::set_keep_logits`).
+    pub last_logits: Vec<f32>,
 }
 
 impl Generation {
@@ -83,6 +92,7 @@ pub struct Generator {
     rng: u64,
     /// When set, the config's EOS ids do not end generation (benchmarks, parity runs).
     ignore_eos: bool,
+    keep_logits: bool,
 }
 
 impl std::fmt::Debug for Generator {
@@ -105,7 +115,7 @@ impl Generator {
     pub fn new(bundle: &Bundle, options: &SessionOptions) -> Result<Generator> {
         let spec = bundle.manifest().llm.clone().ok_or_else(|| Error::Unsupported { what: "this bundle has no LLM section (compile a Hugging Face checkpoint directory)".into() })?;
         let session = Session::new(bundle, options)?;
-        Ok(Generator { session, spec, position: 0, rng: 0, ignore_eos: false })
+        Ok(Generator { session, spec, position: 0, rng: 0, ignore_eos: false, keep_logits: false })
     }
 
     pub fn spec(&self) -> &LlmSpec {
@@ -212,13 +222,41 @@ impl Generator {
 
     /// Feeds one token; returns the logits after it.
     pub fn decode(&mut self, id: u32) -> Result<Vec<f32>> {
+        self.decode_run(id)?;
+        self.session.output_f32(&self.spec.decode_logits, 0, self.spec.vocab_size as usize)
+    }
+
+    /// Feeds one token; returns the greedy choice after it (the largest logit, first on
+    /// ties), picked on the device: only its 4 bytes are read back.
+    pub fn decode_greedy(&mut self, id: u32) -> Result<u32> {
+        self.decode_run(id)?;
+        self.decode_choice()
+    }
+
+    /// Runs the decode program on `id` at the current position and advances it.
+    fn decode_run(&mut self, id: u32) -> Result<RunStats> {
         self.check_ids(&[id])?;
         self.room(1)?;
         self.session.set_input(&self.spec.decode_ids, &HostTensor::from_i64(&[1, 1], &[i64::from(id)]))?;
         self.session.set_input(&self.spec.decode_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
-        self.session.run_program(&self.spec.decode.clone())?;
+        let stats = self.session.run_program(&self.spec.decode.clone())?;
         self.position += 1;
-        self.session.output_f32(&self.spec.decode_logits, 0, self.spec.vocab_size as usize)
+        Ok(stats)
+    }
+
+    /// The greedy token of the last decode run as the device picked it (the largest logit,
+    /// first on ties), checked against the vocabulary.
+    pub fn decode_choice(&self) -> Result<u32> {
+        let name = &self.spec.decode_next_id;
+        let v = self.session.output(name)?.to_i64()?;
+        let id = v.first().copied().ok_or_else(|| Error::OutputValue { name: name.clone(), message: "empty".into() })?;
+        u32::try_from(id).ok().filter(|&i| i < self.spec.vocab_size).ok_or_else(|| Error::OutputValue { name: name.clone(), message: format!("token id {id} is outside the vocabulary of {}", self.spec.vocab_size) })
+    }
+
+    /// Whether `generate` keeps the logits of each step (`Generation::last_logits`) even
+    /// when sampling greedily (otherwise greedy steps read only the device's choice).
+    pub fn set_keep_logits(&mut self, keep: bool) {
+        self.keep_logits = keep;
     }
 
     /// Picks a token from `logits` as `s` says (the generator's random state advances).
@@ -266,9 +304,15 @@ impl Generator {
         let start = Instant::now();
         let mut logits = self.prefill(prompt)?;
         out.prefill_seconds = start.elapsed().as_secs_f64();
+        let greedy = (sampling.temperature <= 0.0 || sampling.top_k == 1) && !self.keep_logits;
+        // The next token when the device chose it (greedy decode steps).
+        let mut picked: Option<u32> = None;
         let start = Instant::now();
         while out.ids.len() < max_new_tokens {
-            let id = self.sample(&logits, sampling);
+            let id = match picked.take() {
+                Some(id) => id,
+                None => self.sample(&logits, sampling),
+            };
             out.ids.push(id);
             let go_on = on_token(id);
             if (!self.ignore_eos && self.spec.eos_token_ids.contains(&id)) || extra_stops.contains(&id) {
@@ -278,26 +322,42 @@ impl Generator {
             if !go_on || out.ids.len() == max_new_tokens {
                 break;
             }
-            logits = self.decode(id)?;
+            let stats = self.decode_run(id)?;
+            if greedy {
+                picked = Some(self.decode_choice()?);
+            } else {
+                logits = self.session.output_f32(&self.spec.decode_logits, 0, self.spec.vocab_size as usize)?;
+            }
             out.decode_steps += 1;
+            out.decode_run_seconds += stats.wall_ns as f64 * 1e-9;
+            out.decode_gpu_seconds += stats.gpu_ns.unwrap_or(0) as f64 * 1e-9;
         }
         out.decode_seconds = start.elapsed().as_secs_f64();
+        if !out.ids.is_empty() && (!greedy || out.decode_steps == 0) {
+            out.last_logits = logits;
+        }
         Ok(out)
     }
 }
 
-/// Index of the largest finite value (first on ties); 0 when there is none.
+/// Index of the largest value, NaN skipped (first on ties); 0 when there is none. Eight
+/// running maxima over the row (vectorizable), then the first index holding the largest.
 pub fn argmax(v: &[f32]) -> u32 {
-    let mut best: Option<(usize, f32)> = None;
-    for (i, &x) in v.iter().enumerate() {
-        if x.is_nan() {
-            continue;
-        }
-        if best.is_none_or(|(_, b)| x > b) {
-            best = Some((i, x));
+    let mut lanes = [f32::NEG_INFINITY; 8];
+    let chunks = v.chunks_exact(8);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for (m, &x) in lanes.iter_mut().zip(c) {
+            // NaN compares false and is skipped.
+            *m = if x > *m { x } else { *m };
         }
     }
-    best.map_or(0, |(i, _)| i as u32)
+    let best = lanes.iter().chain(tail).fold(f32::NEG_INFINITY, |m, &x| if x > m { x } else { m });
+    if best == f32::NEG_INFINITY {
+        // Every value is -inf or NaN: the first -inf, else 0.
+        return v.iter().position(|&x| x == f32::NEG_INFINITY).map_or(0, |i| i as u32);
+    }
+    v.iter().position(|&x| x == best).map_or(0, |i| i as u32)
 }
 
 #[cfg(test)]
@@ -308,5 +368,16 @@ mod tests {
     fn argmax_prefers_first_and_skips_nan() {
         assert_eq!(argmax(&[1.0, 3.0, 3.0, f32::NAN]), 1);
         assert_eq!(argmax(&[f32::NAN, -1.0]), 1);
+        assert_eq!(argmax(&[f32::NAN, f32::NAN]), 0);
+        assert_eq!(argmax(&[f32::NAN, f32::NEG_INFINITY, f32::NEG_INFINITY]), 1);
+        // Rows longer than the eight running maxima: ties in different lanes and chunks
+        // go to the first index; the tail counts.
+        let mut v: Vec<f32> = (0..1003).map(|i| ((i * 37) % 101) as f32 * 0.5).collect();
+        assert_eq!(argmax(&v), v.iter().position(|&x| x == 50.0).unwrap_or(usize::MAX) as u32);
+        v[1001] = 99.0;
+        assert_eq!(argmax(&v), 1001);
+        v[13] = 99.0;
+        v[5] = f32::NAN;
+        assert_eq!(argmax(&v), 13);
     }
 }

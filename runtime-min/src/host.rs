@@ -14,6 +14,7 @@
 use crate::bundle::{DType, ElemType};
 use crate::error::{Error, Result};
 use half::f16;
+use half::slice::HalfFloatSliceExt;
 
 /// A tensor in host memory: `data` is `shape.product() * dtype.size()` little-endian bytes.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,7 +201,15 @@ pub(crate) fn f32_range(name: &str, bytes: &[u8], elem: ElemType, start: usize, 
     })?;
     let raw = bytes.get(start * size..end * size).unwrap_or_default();
     Ok(match elem {
-        ElemType::F16 => raw.chunks_exact(2).map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32()).collect(),
+        ElemType::F16 => {
+            // Whole-slice conversion (F16C / NEON where the CPU has them): an LLM's logits
+            // row is read every decode step, and per-element conversion of 128k halves
+            // took longer than some GPU steps.
+            let halves: Vec<f16> = raw.chunks_exact(2).map(|b| f16::from_le_bytes([b[0], b[1]])).collect();
+            let mut out = vec![0f32; halves.len()];
+            halves.convert_to_f32_slice(&mut out);
+            out
+        }
         _ => raw.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
     })
 }

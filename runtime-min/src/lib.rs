@@ -28,7 +28,7 @@ mod vulkan;
 
 pub use bundle::{Api, DType, DeviceLimits, Manifest};
 pub use error::{Error, Result};
-pub use generate::{Generation, Generator, Sampling, Scores};
+pub use generate::{argmax, Generation, Generator, Sampling, Scores};
 pub use host::HostTensor;
 pub use loader::Bundle;
 pub use session::{DispatchTime, RunStats, Session, SessionOptions, TensorInfo};

@@ -300,6 +300,7 @@ fn verify_llm(m: &Manifest, llm: &super::LlmSpec) -> Result<(), BundleError> {
     io("decode_ids", &m.inputs, &llm.decode_ids, &[1, 1])?;
     io("decode_position", &m.inputs, &llm.decode_position, &[1])?;
     io("decode_logits", &m.outputs, &llm.decode_logits, &[1, 1, v])?;
+    io("decode_next_id", &m.outputs, &llm.decode_next_id, &[1, 1, 1])?;
     for (i, &e) in llm.eos_token_ids.iter().enumerate() {
         if e >= llm.vocab_size {
             return Err(invalid(format!("llm.eos_token_ids[{i}]"), format!("{e} is outside the vocabulary of {}", llm.vocab_size)));

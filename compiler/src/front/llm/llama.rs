@@ -23,6 +23,7 @@ use super::rope::{self, RopeScaling};
 use super::{Error, LlmOptions, Quant, INT4_BLOCK};
 use crate::front::safetensors::Checkpoint;
 use crate::ir::{DType, Graph, ProgramSpec, Role, TensorId, Value};
+use crate::ops::argmax::ArgReduce;
 use crate::ops::attention_combine::AttentionCombine;
 use crate::ops::cached_attention::CachedAttention;
 use crate::ops::cached_attention_split::CachedAttentionSplit;
@@ -486,7 +487,14 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         }
         let normed = cx.rms("model.norm", x, "model.norm.weight")?;
         let logits = cx.logits(&format!("{prefix}logits"), normed, head)?;
-        programs.push(ProgramSpec { name: program.into(), inputs: vec![ids, position], outputs: vec![logits] });
+        let mut outputs = vec![logits];
+        if program == "decode" {
+            // The greedy token on the device: greedy decoding then reads 4 bytes per step
+            // instead of the whole logits row.
+            let pick = ArgReduce { max: true, axis: -1, keepdims: true, select_last_index: false };
+            outputs.push(cx.b.op("decode.next_id", Box::new(pick), &[logits])?);
+        }
+        programs.push(ProgramSpec { name: program.into(), inputs: vec![ids, position], outputs });
         if program == "prefill" {
             // The same chunk with the LM head on one row (`last_row`, the chunk's last prompt
             // token): what generation needs, without a [T, vocab] product. Its layers are
@@ -527,6 +535,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         decode_ids: "decode.input_ids".into(),
         decode_position: "decode.position".into(),
         decode_logits: "decode.logits".into(),
+        decode_next_id: "decode.next_id".into(),
         bos_token_id: c.bos.filter(|&b| (b as usize) < c.vocab),
         eos_token_ids: eos,
         tokenizer_json,
