@@ -8,10 +8,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use driftc::compile::{compile_graph, CompileOptions};
 use driftc::ir::{DType, Graph, Node, Role, Value};
 use driftc::ops::argmax::ArgReduce;
-use driftc::target::{Precision, Target};
 
 #[test]
 fn long_rows_pick_the_reference_index() {
@@ -37,13 +35,7 @@ fn long_rows_pick_the_reference_index() {
     inputs.insert("x".to_string(), Value::f32(vec![rows, len], vals));
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
     assert_eq!(want, vec![(len - 1) as f32, 300.0, 7.0, 0.0], "the reference's indices");
-    for target in ["lavapipe", "pocl"] {
-        let t = Target::load(target).expect("target");
-        let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
-        let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("{target}: {e}"));
-        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
-        assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with("arg_reduce_wg")), "{target}: the workgroup kernel is chosen");
-        let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+    for (target, got) in run_on_cpu_devices(&g, &inputs, "arg_reduce_wg", "y", "argmax_long") {
         assert_eq!(got, want, "{target}: indices vs the CPU reference");
     }
 }

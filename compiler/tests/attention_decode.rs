@@ -10,13 +10,11 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use driftc::compile::{compile_graph, CompileOptions};
 use driftc::ir::{DType, Graph, Node, Role, Value};
 use driftc::ops::attention_combine::AttentionCombine;
 use driftc::ops::cached_attention::CachedAttention;
 use driftc::ops::cached_attention_split::CachedAttentionSplit;
 use driftc::reference::rel_l2;
-use driftc::target::{Precision, Target};
 
 struct Case {
     d: usize,
@@ -61,13 +59,7 @@ fn check(c: &Case) {
     inputs.insert("position".to_string(), Value::i64(vec![1], vec![c.pos as i64]));
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
     assert!(want.iter().all(|x| x.is_finite()), "{name}: the reference reads no NaN row");
-    for target in ["lavapipe", "pocl"] {
-        let t = Target::load(target).expect("target");
-        let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
-        let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("{name} {target}: {e}"));
-        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
-        assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with("cached_attention_gqa")), "{name} {target}: the grouped decode kernel is chosen");
-        let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+    for (target, got) in run_on_cpu_devices(&g, &inputs, "cached_attention_gqa", "y", &name) {
         let err = rel_l2(&got, &want);
         assert!(err <= 1e-5, "{name} {target}: rel L2 {err:.3e} vs the CPU reference");
     }

@@ -55,13 +55,7 @@ fn check(c: &Case) {
     inputs.insert("position".to_string(), Value::i64(vec![1], vec![c.pos as i64]));
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
     assert!(want.iter().all(|x| x.is_finite()), "the reference reads no NaN row");
-    for target in ["lavapipe", "pocl"] {
-        let t = Target::load(target).expect("target");
-        let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
-        let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("d={} {target}: {e}", c.d));
-        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
-        assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with("cached_attention_tiled")), "d={} {target}: the tiled kernel is chosen", c.d);
-        let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+    for (target, got) in run_on_cpu_devices(&g, &inputs, "cached_attention_tiled", "y", &format!("d={}", c.d)) {
         let err = rel_l2(&got, &want);
         assert!(err <= 1e-5, "d={} {target}: rel L2 {err:.3e} vs the CPU reference", c.d);
     }

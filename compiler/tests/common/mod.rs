@@ -93,6 +93,23 @@ pub fn run_on_device(c: &Compiled, inputs: &BTreeMap<String, Value>) -> BTreeMap
     names.into_iter().map(|n| { let v = s.output(&n).expect("output").to_f32().expect("f32"); (n, v) }).collect()
 }
 
+/// Compiles `g` in f32 for this machine's devices (lavapipe, PoCL), checks that the bundle
+/// holds a kernel whose name starts with `kernel`, runs it on `inputs` and returns output
+/// `out` per target. `what` names the case in panics.
+pub fn run_on_cpu_devices(g: &driftc::ir::Graph, inputs: &BTreeMap<String, Value>, kernel: &str, out: &str, what: &str) -> Vec<(&'static str, Vec<f32>)> {
+    ["lavapipe", "pocl"]
+        .into_iter()
+        .map(|target| {
+            let t = Target::load(target).expect("target");
+            let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
+            let compiled = compile::compile_graph(g, &t, &opts, 1).unwrap_or_else(|e| panic!("{what} {target}: {e}"));
+            let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+            assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with(kernel)), "{what} {target}: {kernel} is chosen");
+            (target, run_on_device(&compiled, inputs).remove(out).expect("output"))
+        })
+        .collect()
+}
+
 /// xorshift64*: deterministic, no dependency.
 pub struct Rng(pub u64);
 impl Rng {
