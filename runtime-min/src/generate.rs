@@ -226,13 +226,6 @@ impl Generator {
         self.session.output_f32(&self.spec.decode_logits, 0, self.spec.vocab_size as usize)
     }
 
-    /// Feeds one token; returns the greedy choice after it (the largest logit, first on
-    /// ties), picked on the device: only its 4 bytes are read back.
-    pub fn decode_greedy(&mut self, id: u32) -> Result<u32> {
-        self.decode_run(id)?;
-        self.decode_choice()
-    }
-
     /// Runs the decode program on `id` at the current position and advances it.
     fn decode_run(&mut self, id: u32) -> Result<RunStats> {
         self.check_ids(&[id])?;
