@@ -80,6 +80,7 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, Compil
         llm.max_context = options.max_context;
         llm.quant = options.quant;
         llm.decode_int8_activations = options.decode_int8_activations.unwrap_or(false);
+        llm.prefill_int8_activations = options.prefill_int8_activations.unwrap_or(false);
         return Ok(crate::front::llm::load(path, &llm)?);
     }
     Ok(onnx::load(path, options)?)
@@ -582,11 +583,22 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     Ok(Compiled { bundle: bytes, manifest, report, sources, translated })
 }
 
-/// Imports, optimizes and compiles a model file.
-pub fn compile_file(path: &Path, target: &Target, options: &CompileOptions) -> Result<Compiled, CompileError> {
-    let mut import = options.import.clone();
+/// `options` with what it leaves open (None) taken from the target's tuning: the LLM
+/// prefill chunk, and int8 activations in decode and prefill (prefill only where the
+/// target does not prefill on cooperative matrices: f16 products on the matrix units win
+/// over int8 dot products on the ALUs). Every path that imports for a target uses it.
+pub fn with_target_defaults(options: &ImportOptions, target: &Target) -> ImportOptions {
+    let mut import = options.clone();
     import.target_prefill_tokens = import.target_prefill_tokens.or(Some(target.tuning.llm_prefill_tokens));
     import.decode_int8_activations = import.decode_int8_activations.or(Some(target.tuning.decode_int8_activations));
+    let coop = target.tuning.prefill_cooperative_matrix && target.features.cooperative_matrix;
+    import.prefill_int8_activations = import.prefill_int8_activations.or(Some(target.tuning.prefill_int8_activations && !coop));
+    import
+}
+
+/// Imports, optimizes and compiles a model file.
+pub fn compile_file(path: &Path, target: &Target, options: &CompileOptions) -> Result<Compiled, CompileError> {
+    let import = with_target_defaults(&options.import, target);
     let mut g = import_file(path, &import)?;
     let imported = g.nodes.node_count();
     optimize(&mut g, target, options.stop_after.as_deref(), |_, _| {})?;

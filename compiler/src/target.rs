@@ -187,6 +187,13 @@ pub struct Tuning {
     /// `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.
     #[serde(default)]
     pub decode_int8_activations: bool,
+    /// LLM prefill projections with int8 weights quantize their activations in a kernel of
+    /// their own (`QuantizeRows`: per row, amax / 127) and multiply in int8 dot products
+    /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and
+    /// a SPIR-V, MSL or WGSL target. Targets that prefill on cooperative matrices keep f16
+    /// products there. Default false.
+    #[serde(default)]
+    pub prefill_int8_activations: bool,
     /// Clamp indices into workgroup arrays, vectors and other fixed-size arrays (naga's
     /// `index` bounds-check policy `Restrict`); bindings are clamped either way. Off removes
     /// those clamps from inner loops (a measurement to make per target). Default true.
@@ -244,6 +251,9 @@ impl Target {
         }
         if self.tuning.decode_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.decode_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed)".into()));
+        }
+        if self.tuning.prefill_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
+            return Err(invalid("tuning.prefill_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernels use WGSL's pack4xI8 and dot4I8Packed)".into()));
         }
         if self.default_precision == Precision::F16 && !self.features.fp16 {
             return Err(invalid("default_precision is f16 but features.fp16 is false".into()));

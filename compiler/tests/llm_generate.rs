@@ -381,6 +381,61 @@ fn int8_decode_activations_match_their_reference() {
     assert!(moved > 1e-4 && moved < 0.1, "int8 activations vs plain q8: {moved:.3e}");
 }
 
+/// Prefill with int8 activations (`tuning.prefill_int8_activations`, on a copy of the
+/// lavapipe target): q8 and 8/4/4 bundles quantize each projection's activation rows in a
+/// kernel of their own (`quantize_rows`) and multiply in int8 (`linear_int8`); the prefill
+/// chunk's logits equal the CPU reference of the same graph (integer sums), differ from
+/// the float-activation bundle's (the option takes effect) while staying near them, and
+/// greedy generation runs.
+#[test]
+fn int8_prefill_activations_match_their_reference() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
+    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\nprefill_int8_activations = true"), std::path::Path::new("lavapipe.toml")).expect("target parses");
+    let prompt = ids("inputs/prompt_ids.npy");
+    for quant in [Quant::Q8, Quant::Q844] {
+        let mut opts = case.options(Some(Precision::F32));
+        opts.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("{quant:?}: {e}"));
+        let b = Bundle::from_vec(compiled.bundle).expect("opens");
+        let m = b.manifest();
+        let prefill = m.programs.iter().find(|p| p.name == "prefill").expect("prefill program");
+        for kernel in ["quantize_rows", "linear_int8"] {
+            assert!(prefill.dispatches.iter().any(|d| m.kernels[d.kernel as usize].name.starts_with(kernel)), "{quant:?}: prefill runs {kernel}");
+        }
+        let chunk = m.llm.as_ref().expect("llm").prefill_tokens as usize;
+        let mut row: Vec<i64> = prompt.iter().map(|&x| i64::from(x)).collect();
+        row.resize(chunk, row.last().copied().unwrap_or(0));
+        let mut inputs = std::collections::BTreeMap::new();
+        inputs.insert("input_ids".to_string(), driftc::ir::Value::i64(vec![1, chunk], row));
+        inputs.insert("position".to_string(), driftc::ir::Value::i64(vec![1], vec![0]));
+        let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
+        for (n, v) in &inputs {
+            s.set_input(n, &host_of(v)).expect("input");
+        }
+        s.run_program("prefill").expect("prefill runs");
+        let got = s.output("logits").expect("logits").to_f32().expect("f32");
+        let reference = |int8: bool| {
+            let mut import = opts.import.clone();
+            import.prefill_int8_activations = Some(int8);
+            let g = driftc::compile::import_file(&case.model(), &import).expect("imports");
+            assert_eq!(g.dump().contains("LinearInt8"), int8, "{quant:?}: LinearInt8 in the graph: {int8}");
+            let spec = g.program_specs().into_iter().find(|p| p.name == "prefill").expect("prefill program");
+            driftc::reference::run_program(&g, &spec, &inputs).expect("reference runs").remove("logits").expect("logits").as_f32()
+        };
+        let (want, plain) = (reference(true), reference(false));
+        let err = rel_l2(&got, &want);
+        let moved = rel_l2(&want, &plain);
+        eprintln!("{quant:?} int8 prefill activations: device vs reference {err:.3e}, vs float activations {moved:.3e}");
+        assert!(err <= 1e-4, "{quant:?}: device vs the int8-activation reference {err:.3e}");
+        assert!(moved > 1e-4 && moved < 0.1, "{quant:?}: int8 vs float prefill activations: {moved:.3e}");
+        let mut g = Generator::new(&b, &SessionOptions::default()).expect("generator");
+        let r = g.generate(&prompt, 8, &Sampling::greedy(), &[], |_| true).expect("generates");
+        assert_eq!(r.ids.len(), 8, "{quant:?}: eight new tokens");
+    }
+}
+
 /// The decode passes together (RMSNorm, q8 row scale, RoPE and the KV-cache append folded
 /// into the projections; int8 activations on): the optimized graph's CPU reference equals
 /// the imported graph's for a decode step at position 3 (cache rows 0..3 zeros in both),

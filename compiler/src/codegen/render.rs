@@ -34,6 +34,8 @@ templates!(
     "cached_attention_wg",
     "cached_attention_gqa",
     "arg_reduce_wg",
+    "quantize_rows",
+    "linear_int8",
     "cached_attention_tiled",
     "cached_attention_coop",
     "attention_combine",

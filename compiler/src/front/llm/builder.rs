@@ -31,11 +31,20 @@ impl Builder {
 
     /// Adds a node with one output named `name`.
     pub fn op(&mut self, name: &str, op: Box<dyn Op>, inputs: &[TensorId]) -> Result<TensorId, Error> {
+        let outs = self.op_multi(name, op, inputs, 1)?;
+        outs.first().copied().ok_or_else(|| Error::Build { node: name.into(), message: "no output".into() })
+    }
+
+    /// Adds a node with `count` outputs named `name`, `name.1`, `name.2`, ...
+    pub fn op_multi(&mut self, name: &str, op: Box<dyn Op>, inputs: &[TensorId], count: usize) -> Result<Vec<TensorId>, Error> {
         let ins: Vec<Option<TensorId>> = inputs.iter().map(|&t| Some(t)).collect();
-        let outs = infer_and_fold(&mut self.g, op.as_ref(), &ins, &[name.to_string()]).map_err(|e| Error::Build { node: name.into(), message: e.to_string() })?;
-        let out = *outs.first().ok_or_else(|| Error::Build { node: name.into(), message: "no output".into() })?;
-        self.g.add_node(Node::new(name, op, ins, outs));
-        Ok(out)
+        let names: Vec<String> = (0..count).map(|i| if i == 0 { name.to_string() } else { format!("{name}.{i}") }).collect();
+        let outs = infer_and_fold(&mut self.g, op.as_ref(), &ins, &names).map_err(|e| Error::Build { node: name.into(), message: e.to_string() })?;
+        if outs.len() != count {
+            return Err(Error::Build { node: name.into(), message: format!("{} outputs, expected {count}", outs.len()) });
+        }
+        self.g.add_node(Node::new(name, op, ins, outs.clone()));
+        Ok(outs)
     }
 
     pub fn finish(mut self, outputs: &[TensorId]) -> Graph {

@@ -32,6 +32,8 @@ use crate::ops::gather::Gather;
 use crate::ops::kv_cache_write::KvCacheWrite;
 use crate::ops::gather_q4::GatherQ4;
 use crate::ops::linear::Linear;
+use crate::ops::linear_int8::LinearInt8;
+use crate::ops::quantize_rows::QuantizeRows;
 use crate::ops::linear_q4::LinearQ4;
 use crate::ops::reshape::{Kind as ReshapeKind, ReshapeOp};
 use crate::ops::rms_norm::RmsNorm;
@@ -177,6 +179,7 @@ struct Ctx<'a> {
     quant: Quant,
     /// Decode projections with int8 weights quantize their activations (`Linear::act_int8`).
     decode_int8_activations: bool,
+    prefill_int8_activations: bool,
     /// f32 weight → (int8 weight, per-row scale), shared by both programs.
     quantized: HashMap<TensorId, (TensorId, TensorId)>,
 }
@@ -275,8 +278,21 @@ impl Ctx<'_> {
                 pair
             }
         };
-        let act_int8 = self.decode_int8_activations && self.t == 1;
-        let y = self.b.op(&format!("{name}.q8"), Box::new(Linear { act_int8, ..Linear::default() }), &[x, wq])?;
+        let shape = &self.b.g.tensor(x).shape;
+        let (k, rows) = (shape.last().copied().unwrap_or(0), shape.iter().rev().skip(1).product::<usize>());
+        let y = if self.prefill_int8_activations && rows > 1 {
+            // Prefill, stage-aware: the activations quantized once by their own kernel, then
+            // the int8 tiled product (one-row products, e.g. the last row's LM head, keep
+            // the matrix-vector kernel).
+            if k % 4 != 0 {
+                return Err(Error::Build { node: name.into(), message: format!("int8 prefill activations need rows of whole 4-byte words, got {k} inputs") });
+            }
+            let q = self.b.op_multi(&format!("{name}.act_q8"), Box::new(QuantizeRows), &[x], 2)?;
+            self.b.op(&format!("{name}.q8"), Box::new(LinearInt8), &[q[0], q[1], wq])?
+        } else {
+            let act_int8 = self.decode_int8_activations && self.t == 1;
+            self.b.op(&format!("{name}.q8"), Box::new(Linear { act_int8, ..Linear::default() }), &[x, wq])?
+        };
         self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[y, scale])
     }
 
@@ -425,7 +441,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     }
     let ck = Checkpoint::open(dir)?;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("llama");
-    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, quantized: HashMap::new() };
+    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, prefill_int8_activations: options.prefill_int8_activations, quantized: HashMap::new() };
     let embed = cx.ck.read("model.embed_tokens.weight")?;
     if embed.shape != [c.vocab, c.hidden] {
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });

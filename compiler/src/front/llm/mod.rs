@@ -42,6 +42,9 @@ pub struct LlmOptions {
     /// Decode projections with int8 weights quantize their activation row to int8 and
     /// sum int8 dot products (`Linear::act_int8`).
     pub decode_int8_activations: bool,
+    /// Prefill projections with int8 weights quantize their activations (`QuantizeRows`)
+    /// and multiply in int8 (`LinearInt8`).
+    pub prefill_int8_activations: bool,
 }
 
 /// How projection weights are stored.
@@ -63,7 +66,7 @@ pub const INT4_BLOCK: usize = 32;
 
 impl Default for LlmOptions {
     fn default() -> Self {
-        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None, cap_prefill_at_context: false, decode_int8_activations: false }
+        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None, cap_prefill_at_context: false, decode_int8_activations: false, prefill_int8_activations: false }
     }
 }
 

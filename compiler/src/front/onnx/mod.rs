@@ -84,6 +84,9 @@ pub struct ImportOptions {
     /// LLM checkpoints: quantize decode activations to int8 before int8 weights
     /// (`tuning.decode_int8_activations` of the target when None).
     pub decode_int8_activations: Option<bool>,
+    /// LLM checkpoints: quantize prefill activations to int8 in a kernel of their own before
+    /// int8 weights (`tuning.prefill_int8_activations` of the target when None).
+    pub prefill_int8_activations: Option<bool>,
     /// LLM checkpoints: weight quantization.
     pub quant: crate::front::llm::Quant,
     /// LLM checkpoints: KV-cache length (default: the model's, capped).

@@ -1,0 +1,140 @@
+//! LinearInt8 (driftc-internal, built by the LLM frontend for prefill where the target asks
+//! for int8 activations): the tiled matmul of the stage-aware int8 path. Activations come
+//! quantized by [`super::quantize_rows`] (XQ [.., K / 4]: int8 packed four to an int32 word,
+//! XS [.., 1]: one f32 scale per row), weights are int8 [N, K] (q8; the per-row weight
+//! scale stays a Mul after this node, fused as its epilogue):
+//! y[.., n] = (Σ_k xq[.., k] · w[n, k]) · xs[..], integer sums.
+//!
+//! Kernel `linear_int8` (WGSL: `dot4I8Packed`): 64 × 64 tiles of rows × outputs per
+//! workgroup of 16 × 16 lanes, both operands staged as words in workgroup memory.
+
+use std::any::Any;
+
+use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
+use crate::ir::{numel, DType, Value};
+
+/// Lanes of the kernel: 16 × 16.
+const LANES: usize = 256;
+/// Rows and outputs per workgroup tile.
+const TILE: usize = 64;
+/// Words (4 inputs each) per staging step.
+const STEP_WORDS: usize = 8;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearInt8;
+
+/// (rows M, inputs K, outputs N) from XQ, XS and W, checked against each other.
+fn geometry(xq: &[usize], xs: &[usize], w: &[usize]) -> Result<(usize, usize, usize), OpError> {
+    let [n, k] = w[..] else { return Err(invalid(format!("W must be [N, K], got {w:?}"))) };
+    let words = xq.last().copied().unwrap_or(0);
+    if k == 0 || k % 4 != 0 || words * 4 != k {
+        return Err(invalid(format!("XQ {xq:?} must hold K / 4 words per row for W {w:?}")));
+    }
+    let m = numel(xq).unwrap_or(0) / words;
+    if numel(xs) != Some(m) || xs.last() != Some(&1) {
+        return Err(invalid(format!("XS {xs:?} must hold one scale per row of XQ {xq:?}")));
+    }
+    Ok((m, k, n))
+}
+
+impl Op for LinearInt8 {
+    fn op_type(&self) -> &'static str {
+        "LinearInt8"
+    }
+    fn attrs(&self) -> String {
+        String::new()
+    }
+    fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
+        let (xq, xs, w) = (fact(inputs, 0, "XQ")?, fact(inputs, 1, "XS")?, fact(inputs, 2, "W")?);
+        if xq.dtype != DType::I32 || w.dtype != DType::I8 {
+            return Err(invalid(format!("XQ must be int32 words and W int8, got {:?} and {:?}", xq.dtype, w.dtype)));
+        }
+        let (_, _, n) = geometry(xq.shape, xs.shape, w.shape)?;
+        let mut shape = xq.shape.to_vec();
+        if let Some(last) = shape.last_mut() {
+            *last = n;
+        }
+        Ok(vec![OutFact::new(xs.dtype, shape)])
+    }
+    fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        let (xq, xs, w) = (arg(inputs, 0, "XQ")?, arg(inputs, 1, "XS")?, arg(inputs, 2, "W")?);
+        let (m, k, n) = geometry(&xq.shape, &xs.shape, &w.shape)?;
+        if w.dtype != DType::I8 {
+            return Err(invalid(format!("W must be int8, got {:?}", w.dtype)));
+        }
+        let q = super::quantize_rows::unpack_words(&xq.as_i64());
+        let (scales, wi) = (xs.as_f32(), w.as_i64());
+        let mut out = vec![0f32; m * n];
+        for r in 0..m {
+            let qr = &q[r * k..(r + 1) * k];
+            for (c, o) in out[r * n..(r + 1) * n].iter_mut().enumerate() {
+                let sum: i64 = qr.iter().zip(&wi[c * k..(c + 1) * k]).map(|(&a, &b)| i64::from(a) * b).sum();
+                *o = sum as f32 * scales[r];
+            }
+        }
+        let mut shape = xq.shape.clone();
+        if let Some(last) = shape.last_mut() {
+            *last = n;
+        }
+        Ok(vec![Value::from_f32_as(xs.dtype, shape, out)])
+    }
+    fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
+        let (xq, xs, w, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.output(0)?);
+        let (m, k, n) = geometry(kb.shape(xq), kb.shape(xs), kb.shape(w)).map_err(|e| kb.err(e.to_string()))?;
+        let plain = kb.desc("xq", xq)?.is_plain_buffer() && kb.desc("w", w)?.is_plain_buffer();
+        if kb.lang != Lang::Wgsl || !kb.target.features.int8_dot || (kb.wg_cooperative() as usize) < LANES || !plain {
+            return Err(kb.no_kernel("int8 prefill products need WGSL/SPIR-V/MSL with int8 dot products, workgroups of 256 lanes and single-buffer operands"));
+        }
+        let (tiles_m, tiles_n) = (m.div_ceil(TILE), n.div_ceil(TILE));
+        let stride = TILE + 1;
+        let spec = KernelSpec::cooperative("linear_int8", (tiles_m * tiles_n) as u64, LANES as u32)
+            .workgroup_array("drift_int8_a", WorkgroupElem::U32, (STEP_WORDS * stride) as u32)
+            .workgroup_array("drift_int8_b", WorkgroupElem::U32, (STEP_WORDS * stride) as u32)
+            .read_view("xq", xq, vec![m, k / 4])
+            .read_view("xs", xs, vec![m, 1])
+            .read("w", w)
+            .param("tm", TILE)
+            .param("tn", TILE)
+            .param("rm", TILE / 16)
+            .param("rn", TILE / 16)
+            .param("kw", STEP_WORDS)
+            .param("row_words", k / 4)
+            .param("a_loads", TILE * STEP_WORDS / LANES)
+            .param("b_loads", TILE * STEP_WORDS / LANES)
+            .param("a_stride", stride)
+            .param("b_stride", stride)
+            .param("tiles_n", tiles_n)
+            .uses_int8_dot();
+        kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None));
+        Ok(())
+    }
+    fn accepts_epilogue(&self) -> bool {
+        true
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::linear::Linear;
+    use crate::ops::quantize_rows::QuantizeRows;
+
+    #[test]
+    fn quantized_rows_times_int8_weights_equal_linear_with_int8_activations() {
+        // Two rows of K = 8 against three int8 weight rows: the two-node prefill path gives
+        // decode's Linear::act_int8 result exactly.
+        let x = Value::f32(vec![1, 2, 8], (0..16).map(|i| ((i * 7) % 11) as f32 * 0.3 - 1.4).collect());
+        let mut w = Value::i64(vec![3, 8], (0..24).map(|i| (i * 37) % 255 - 127).collect());
+        w.dtype = DType::I8;
+        let qs = QuantizeRows.eval(&[Some(&x)]).expect("quantize");
+        let got = LinearInt8.eval(&[Some(&qs[0]), Some(&qs[1]), Some(&w)]).expect("linear").remove(0);
+        let want = Linear { act_int8: true, ..Linear::default() }.eval(&[Some(&x), Some(&w)]).expect("linear").remove(0);
+        assert_eq!(got.shape, vec![1, 2, 3]);
+        assert_eq!(got.as_f32(), want.as_f32());
+        assert!(LinearInt8.eval(&[Some(&qs[0]), Some(&qs[1]), Some(&Value::f32(vec![3, 8], vec![0.0; 24]))]).is_err(), "float weights are refused");
+    }
+}

@@ -1,0 +1,56 @@
+//! The int8 prefill path (QuantizeRows then LinearInt8) at sizes whose edges cut the
+//! kernel's tiles: 70 rows (two row tiles, the second partial), 90 outputs, K = 100 inputs
+//! (25 words: a partial step of 8 words), on lavapipe against the CPU reference, with the
+//! weight's per-row scale as the product's epilogue as the LLM frontend builds it.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use driftc::compile::{compile_graph, CompileOptions};
+use driftc::ir::{DType, Graph, Node, Role, Value};
+use driftc::ops::elementwise::{ElementwiseOp, Kind};
+use driftc::ops::linear_int8::LinearInt8;
+use driftc::ops::quantize_rows::QuantizeRows;
+use driftc::reference::rel_l2;
+use driftc::target::{Precision, Target};
+
+#[test]
+fn tile_edges_match_the_reference() {
+    let (m, k, n) = (70usize, 100usize, 90usize);
+    let mut rng = Rng(0x1e8);
+    let mut g = Graph { name: "linear_int8".into(), opset: 17, ..Graph::default() };
+    let x = g.add_tensor("x", DType::F32, vec![1, m, k], Role::Input);
+    let weights: Vec<i64> = (0..n * k).map(|_| rng.below(255) as i64 - 127).collect();
+    let mut wv = Value::i64(vec![n, k], weights);
+    wv.dtype = DType::I8;
+    let w = g.add_const("w", wv);
+    let s = g.add_const("w_scale", Value::f32(vec![n], (0..n).map(|i| 0.01 + i as f32 * 1e-4).collect()));
+    let xq = g.add_tensor("xq", DType::I32, vec![1, m, k / 4], Role::Activation);
+    let xs = g.add_tensor("xs", DType::F32, vec![1, m, 1], Role::Activation);
+    let p = g.add_tensor("p", DType::F32, vec![1, m, n], Role::Activation);
+    let y = g.add_tensor("y", DType::F32, vec![1, m, n], Role::Activation);
+    g.inputs = vec![x];
+    g.outputs = vec![y];
+    g.add_node(Node::new("quantize", Box::new(QuantizeRows), vec![Some(x)], vec![xq, xs]));
+    g.add_node(Node::new("product", Box::new(LinearInt8), vec![Some(xq), Some(xs), Some(w)], vec![p]));
+    g.add_node(Node::new("scale", Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), vec![Some(p), Some(s)], vec![y]));
+    let mut inputs = BTreeMap::new();
+    inputs.insert("x".to_string(), Value::f32(vec![1, m, k], (0..m * k).map(|_| (rng.below(2001) as f32 - 1000.0) / 300.0).collect()));
+    let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
+    let t = Target::load("lavapipe").expect("target");
+    let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
+    let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("lavapipe: {e}"));
+    let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+    for kernel in ["quantize_rows", "linear_int8"] {
+        assert!(b.manifest.kernels.iter().any(|kk| kk.name.starts_with(kernel)), "{kernel} is in the bundle");
+    }
+    let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+    let err = rel_l2(&got, &want);
+    assert!(err <= 1e-6, "rel L2 {err:.3e} vs the CPU reference");
+    // PoCL (OpenCL C) has no such kernels: a clear error naming the node, not a panic.
+    let pocl = Target::load("pocl").expect("target");
+    let e = compile_graph(&g, &pocl, &opts, 1).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("quantize") && e.contains("int8"), "PoCL refuses by node: {e}");
+}
