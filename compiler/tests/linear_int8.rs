@@ -1,7 +1,8 @@
 //! The int8 prefill path (QuantizeRows then LinearInt8) at sizes whose edges cut the
-//! kernel's tiles: 70 rows (two row tiles, the second partial), 90 outputs, K = 100 inputs
-//! (25 words: a partial step of 8 words), on lavapipe against the CPU reference, with the
-//! weight's per-row scale as the product's epilogue as the LLM frontend builds it.
+//! kernel's tiles: 70 rows (two row tiles, the second partial), 90 outputs (two output
+//! tiles), K = 96 inputs (three blocks of 32 with their own scales, one block holding an
+//! outlier), on lavapipe against the CPU reference, with the weight's per-row scale as the
+//! product's epilogue as the LLM frontend builds it.
 
 mod common;
 
@@ -18,7 +19,7 @@ use driftc::target::{Precision, Target};
 
 #[test]
 fn tile_edges_match_the_reference() {
-    let (m, k, n) = (70usize, 100usize, 90usize);
+    let (m, k, n) = (70usize, 96usize, 90usize);
     let mut rng = Rng(0x1e8);
     let mut g = Graph { name: "linear_int8".into(), opset: 17, ..Graph::default() };
     let x = g.add_tensor("x", DType::F32, vec![1, m, k], Role::Input);
@@ -28,7 +29,7 @@ fn tile_edges_match_the_reference() {
     let w = g.add_const("w", wv);
     let s = g.add_const("w_scale", Value::f32(vec![n], (0..n).map(|i| 0.01 + i as f32 * 1e-4).collect()));
     let xq = g.add_tensor("xq", DType::I32, vec![1, m, k / 4], Role::Activation);
-    let xs = g.add_tensor("xs", DType::F32, vec![1, m, 1], Role::Activation);
+    let xs = g.add_tensor("xs", DType::F32, vec![1, m, k / 32], Role::Activation);
     let p = g.add_tensor("p", DType::F32, vec![1, m, n], Role::Activation);
     let y = g.add_tensor("y", DType::F32, vec![1, m, n], Role::Activation);
     g.inputs = vec![x];
@@ -37,7 +38,7 @@ fn tile_edges_match_the_reference() {
     g.add_node(Node::new("product", Box::new(LinearInt8), vec![Some(xq), Some(xs), Some(w)], vec![p]));
     g.add_node(Node::new("scale", Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), vec![Some(p), Some(s)], vec![y]));
     let mut inputs = BTreeMap::new();
-    inputs.insert("x".to_string(), Value::f32(vec![1, m, k], (0..m * k).map(|_| (rng.below(2001) as f32 - 1000.0) / 300.0).collect()));
+    inputs.insert("x".to_string(), Value::f32(vec![1, m, k], (0..m * k).map(|i| (rng.below(2001) as f32 - 1000.0) / 300.0 * if i % k == 40 { 50.0 } else { 1.0 }).collect()));
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
     let t = Target::load("lavapipe").expect("target");
     let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };

@@ -12,9 +12,9 @@
 //! the angles of row `position_ids` of the [ctx, d/2] cos/sin tables.
 //!
 //! With `act_int8` (int8 W; set by the LLM frontend for decode where the target asks for
-//! it), each row of X (normalized first with `norm`) is quantized to int8 with one scale,
-//! amax / 127, rounding half to even, and the products are int8 dot products summed in
-//! int32: y = (Σ q(x)·w) · amax / 127.
+//! it), each row of X (normalized first with `norm`) is quantized to int8 in blocks of 32
+//! inputs, each with its own scale amax / 127, rounding half to even, and the products are
+//! int8 dot products summed in integers per block: y = Σ_blocks (Σ q(x)·w) · amax_b / 127.
 //!
 //! With `row_scale` (set by `passes::fuse_linear_scale` for one-row X), output n is
 //! multiplied by S[n] after the sum and before RoPE: q8's per-row weight scale.
@@ -87,18 +87,36 @@ pub fn rope_rows(out: &mut [f32], n: usize, d: usize, cos: &Value, sin: &Value, 
     Ok(())
 }
 
-/// Rows of `k` activations quantized to int8 with one scale per row: (values, scale),
-/// q = round_half_even(x · (127 / amax)), x ≈ q · amax / 127 (all zeros for a zero row).
-pub fn int8_rows(x: &[f32], k: usize) -> (Vec<i8>, Vec<f32>) {
+/// Inputs per int8 activation scale: each block of 32 consecutive inputs of a row is
+/// quantized with its own scale. One scale per row let outlier channels flatten the rest:
+/// SmolLM2-135M q8 on 512 tokens of GPL-3 (lavapipe, int8 prefill) went from perplexity
+/// 18.79 (float activations) to 20.22; with blocks of 32 it is 18.77.
+pub const ACT_INT8_BLOCK: usize = 32;
+
+/// Rows of `k` values quantized to int8 in blocks of [`ACT_INT8_BLOCK`] (the last block of
+/// a row may be shorter): scale amax / 127 per block, values rounded half to even.
+/// Returns the int8 values and the scales, `k.div_ceil(ACT_INT8_BLOCK)` per row.
+pub fn int8_blocks(x: &[f32], k: usize) -> (Vec<i8>, Vec<f32>) {
     let mut q = Vec::with_capacity(x.len());
-    let mut scales = Vec::with_capacity(x.len() / k.max(1));
+    let mut scales = Vec::with_capacity(x.len() / k.max(1) * k.div_ceil(ACT_INT8_BLOCK));
     for row in x.chunks(k.max(1)) {
-        let amax = row.iter().fold(0f32, |m, v| m.max(v.abs()));
-        let inv = if amax > 0.0 { 127.0 / amax } else { 0.0 };
-        q.extend(row.iter().map(|v| (v * inv).round_ties_even().clamp(-127.0, 127.0) as i8));
-        scales.push(amax / 127.0);
+        for block in row.chunks(ACT_INT8_BLOCK) {
+            let amax = block.iter().fold(0f32, |m, v| m.max(v.abs()));
+            let inv = if amax > 0.0 { 127.0 / amax } else { 0.0 };
+            q.extend(block.iter().map(|v| (v * inv).round_ties_even().clamp(-127.0, 127.0) as i8));
+            scales.push(amax / 127.0);
+        }
     }
     (q, scales)
+}
+
+/// Σ over blocks of (the block's integer dot product of `q` and `w`) · its scale: one row
+/// of int8 activations (with `scales`, one per block) against one int8 weight row.
+pub fn int8_block_dot(q: &[i8], w: &[i64], scales: &[f32]) -> f32 {
+    q.chunks(ACT_INT8_BLOCK).zip(w.chunks(ACT_INT8_BLOCK)).zip(scales).fold(0f32, |acc, ((qb, wb), &s)| {
+        let sum: i64 = qb.iter().zip(wb).map(|(&a, &b)| i64::from(a) * b).sum();
+        acc + sum as f32 * s
+    })
 }
 
 /// X RMS-normalized over its last dimension (`k` values per row) and scaled by `g`: the
@@ -196,13 +214,13 @@ impl Op for Linear {
         }
         if self.act_int8 {
             // Integer sums (the device's int32; i64 here, no overflow either way for K < 2^17).
-            let (qs, scales) = int8_rows(&xs, k);
+            let (qs, scales) = int8_blocks(&xs, k);
+            let nb = k.div_ceil(ACT_INT8_BLOCK);
             let wi: Vec<i64> = ws.iter().map(|&v| v as i64).collect();
             for r in 0..rows {
-                let qr = &qs[r * k..(r + 1) * k];
+                let (qr, sr) = (&qs[r * k..(r + 1) * k], &scales[r * nb..(r + 1) * nb]);
                 for (c, o) in out[r * n..(r + 1) * n].iter_mut().enumerate() {
-                    let sum: i64 = qr.iter().zip(&wi[c * k..(c + 1) * k]).map(|(&a, &b)| i64::from(a) * b).sum();
-                    *o = sum as f32 * scales[r];
+                    *o = int8_block_dot(qr, &wi[c * k..(c + 1) * k], sr);
                 }
             }
         } else {
@@ -301,9 +319,9 @@ mod tests {
     use crate::ops::matmul::MatMul;
 
     #[test]
-    fn int8_activations_round_half_to_even_per_row() {
+    fn int8_activations_round_half_to_even_per_block() {
         // Row amax 127: scale exactly 1, so 0.5, 1.5 and 2.5 are ties (to 0, 2, 2).
-        let (q, s) = int8_rows(&[127.0, 0.5, 1.5, 2.5, 0.0, 0.0, 0.0, 0.0], 4);
+        let (q, s) = int8_blocks(&[127.0, 0.5, 1.5, 2.5, 0.0, 0.0, 0.0, 0.0], 4);
         assert_eq!(q, vec![127, 0, 2, 2, 0, 0, 0, 0]);
         assert_eq!(s, vec![1.0, 0.0]);
         // y = (127·1 + 0·2 + 2·3 + 2·(−1)) · 1 for W = [[1, 2, 3, −1]].
@@ -313,6 +331,12 @@ mod tests {
         assert_eq!(y, vec![131.0]);
         let wf = Value::f32(vec![1, 4], vec![1.0, 2.0, 3.0, -1.0]);
         assert!(Linear { act_int8: true, ..Linear::default() }.eval(&[Some(&x), Some(&wf)]).is_err(), "int8 activations need int8 weights");
+        // Blocks of 32 keep their own scales: an outlier of 127 in the first block leaves
+        // the second block's small values exact (scale 1/127 there, not 1).
+        let row: Vec<f32> = (0..40).map(|i| if i == 0 { 127.0 } else if i >= 32 { 1.0 } else { 0.0 }).collect();
+        let (q, s) = int8_blocks(&row, 40);
+        assert_eq!(s, vec![1.0, 1.0 / 127.0]);
+        assert_eq!(&q[32..], &[127; 8]);
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! LinearInt8 (driftc-internal, built by the LLM frontend for prefill where the target asks
 //! for int8 activations): the tiled matmul of the stage-aware int8 path. Activations come
 //! quantized by [`super::quantize_rows`] (XQ [.., K / 4]: int8 packed four to an int32 word,
-//! XS [.., 1]: one f32 scale per row), weights are int8 [N, K] (q8; the per-row weight
-//! scale stays a Mul after this node, fused as its epilogue):
-//! y[.., n] = (Σ_k xq[.., k] · w[n, k]) · xs[..], integer sums.
+//! XS [.., K / 32]: an f32 scale per block of 32 inputs), weights are int8 [N, K] (q8; the
+//! per-row weight scale stays a Mul after this node, fused as its epilogue):
+//! y[.., n] = Σ_b (Σ_{k in block b} xq[.., k] · w[n, k]) · xs[.., b], integer sums per block.
 //!
 //! Kernel `linear_int8` (WGSL: `dot4I8Packed`): 64 × 64 tiles of rows × outputs per
-//! workgroup of 16 × 16 lanes, both operands staged as words in workgroup memory.
+//! workgroup of 16 × 16 lanes, both operands staged as words in workgroup memory one block
+//! (8 words) per step, with the tile rows' scales of that block.
 
 use std::any::Any;
 
+use super::linear::{int8_block_dot, ACT_INT8_BLOCK};
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
 use crate::ir::{numel, DType, Value};
@@ -18,8 +20,8 @@ use crate::ir::{numel, DType, Value};
 const LANES: usize = 256;
 /// Rows and outputs per workgroup tile.
 const TILE: usize = 64;
-/// Words (4 inputs each) per staging step.
-const STEP_WORDS: usize = 8;
+/// Words (4 inputs each) per staging step: one block of activation scales.
+const STEP_WORDS: usize = ACT_INT8_BLOCK / 4;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearInt8;
@@ -28,12 +30,13 @@ pub struct LinearInt8;
 fn geometry(xq: &[usize], xs: &[usize], w: &[usize]) -> Result<(usize, usize, usize), OpError> {
     let [n, k] = w[..] else { return Err(invalid(format!("W must be [N, K], got {w:?}"))) };
     let words = xq.last().copied().unwrap_or(0);
-    if k == 0 || k % 4 != 0 || words * 4 != k {
-        return Err(invalid(format!("XQ {xq:?} must hold K / 4 words per row for W {w:?}")));
+    if k == 0 || k % ACT_INT8_BLOCK != 0 || words * 4 != k {
+        return Err(invalid(format!("XQ {xq:?} must hold K / 4 words per row for W {w:?}, K a multiple of {ACT_INT8_BLOCK}")));
     }
     let m = numel(xq).unwrap_or(0) / words;
-    if numel(xs) != Some(m) || xs.last() != Some(&1) {
-        return Err(invalid(format!("XS {xs:?} must hold one scale per row of XQ {xq:?}")));
+    let blocks = k / ACT_INT8_BLOCK;
+    if numel(xs) != m.checked_mul(blocks) || xs.last() != Some(&blocks) {
+        return Err(invalid(format!("XS {xs:?} must hold one scale per block of {ACT_INT8_BLOCK} inputs of each row of XQ {xq:?}")));
     }
     Ok((m, k, n))
 }
@@ -65,12 +68,11 @@ impl Op for LinearInt8 {
         }
         let q = super::quantize_rows::unpack_words(&xq.as_i64());
         let (scales, wi) = (xs.as_f32(), w.as_i64());
-        let mut out = vec![0f32; m * n];
+        let (mut out, nb) = (vec![0f32; m * n], k / ACT_INT8_BLOCK);
         for r in 0..m {
-            let qr = &q[r * k..(r + 1) * k];
+            let (qr, sr) = (&q[r * k..(r + 1) * k], &scales[r * nb..(r + 1) * nb]);
             for (c, o) in out[r * n..(r + 1) * n].iter_mut().enumerate() {
-                let sum: i64 = qr.iter().zip(&wi[c * k..(c + 1) * k]).map(|(&a, &b)| i64::from(a) * b).sum();
-                *o = sum as f32 * scales[r];
+                *o = int8_block_dot(qr, &wi[c * k..(c + 1) * k], sr);
             }
         }
         let mut shape = xq.shape.clone();
@@ -91,8 +93,9 @@ impl Op for LinearInt8 {
         let spec = KernelSpec::cooperative("linear_int8", (tiles_m * tiles_n) as u64, LANES as u32)
             .workgroup_array("drift_int8_a", WorkgroupElem::U32, (STEP_WORDS * stride) as u32)
             .workgroup_array("drift_int8_b", WorkgroupElem::U32, (STEP_WORDS * stride) as u32)
+            .workgroup_array("drift_int8_s", WorkgroupElem::F32, TILE as u32)
             .read_view("xq", xq, vec![m, k / 4])
-            .read_view("xs", xs, vec![m, 1])
+            .read_view("xs", xs, vec![m, k / ACT_INT8_BLOCK])
             .read("w", w)
             .param("tm", TILE)
             .param("tn", TILE)
@@ -125,16 +128,16 @@ mod tests {
 
     #[test]
     fn quantized_rows_times_int8_weights_equal_linear_with_int8_activations() {
-        // Two rows of K = 8 against three int8 weight rows: the two-node prefill path gives
-        // decode's Linear::act_int8 result exactly.
-        let x = Value::f32(vec![1, 2, 8], (0..16).map(|i| ((i * 7) % 11) as f32 * 0.3 - 1.4).collect());
-        let mut w = Value::i64(vec![3, 8], (0..24).map(|i| (i * 37) % 255 - 127).collect());
+        // Two rows of K = 64 (two blocks) against three int8 weight rows: the two-node
+        // prefill path gives decode's Linear::act_int8 result exactly.
+        let x = Value::f32(vec![1, 2, 64], (0..128).map(|i| ((i * 7) % 11) as f32 * 0.3 - 1.4 + if i % 64 < 32 { 5.0 } else { 0.0 }).collect());
+        let mut w = Value::i64(vec![3, 64], (0..192).map(|i| (i * 37) % 255 - 127).collect());
         w.dtype = DType::I8;
         let qs = QuantizeRows.eval(&[Some(&x)]).expect("quantize");
         let got = LinearInt8.eval(&[Some(&qs[0]), Some(&qs[1]), Some(&w)]).expect("linear").remove(0);
         let want = Linear { act_int8: true, ..Linear::default() }.eval(&[Some(&x), Some(&w)]).expect("linear").remove(0);
         assert_eq!(got.shape, vec![1, 2, 3]);
         assert_eq!(got.as_f32(), want.as_f32());
-        assert!(LinearInt8.eval(&[Some(&qs[0]), Some(&qs[1]), Some(&Value::f32(vec![3, 8], vec![0.0; 24]))]).is_err(), "float weights are refused");
+        assert!(LinearInt8.eval(&[Some(&qs[0]), Some(&qs[1]), Some(&Value::f32(vec![3, 64], vec![0.0; 192]))]).is_err(), "float weights are refused");
     }
 }

@@ -14,11 +14,13 @@
 //! (OpenCL images, tensors split across bindings) or the rows are not whole words, the
 //! same template walks the row one element at a time through the tensor accessors.
 //! With int8 activations (`act_int8`: int8 weights, WGSL), the workgroup first quantizes
-//! the (normalized) row to int8 into `drift_xq` once, and each weight word is four
-//! `dot4I8Packed` against it, summed in int32.
+//! the (normalized) row to int8 into `drift_xq` once, in blocks of 32 inputs with their
+//! scales in `drift_xs`, and each weight word (half a block) is four `dot4I8Packed` against
+//! it, summed in int32 and scaled by its block's scale.
 
 use serde_json::{json, Value as Json};
 
+use super::linear::ACT_INT8_BLOCK;
 use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
 use crate::ir::TensorId;
 
@@ -139,7 +141,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         (Some(g), Some(_)) => {
             let vecs = helpers::word_vec4s(kb.lang, &xd).filter(|_| g.elem == xd.elem && plain(g) && plain(&xd));
             // With int8 activations, the quantized row (K bytes) is staged beside it.
-            let xq = if act_int8 { k } else { 0 };
+            let xq = if act_int8 { k + k / 8 } else { 0 };
             vecs.filter(|v| k % (4 * v.len()) == 0 && k * 4 + xq + wg as usize * 4 <= shared_limit).map(|v| {
                 let gv = helpers::word_vec4s(kb.lang, g).unwrap_or_default();
                 v.into_iter().zip(gv).map(|(x, n)| json!({"x": x, "n": n})).collect::<Vec<Json>>()
@@ -169,8 +171,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     if act_int8 && xq_vec4s.is_none() {
         return Err(kb.no_kernel("int8 activations need the activation row in whole 16-byte words"));
     }
-    if act_int8 && stage.is_none() && k + wg as usize * 4 > shared_limit {
-        return Err(kb.no_kernel(format!("int8 activations stage the quantized row: {k} bytes of workgroup memory beside {} for the sums, above the target's {shared_limit}", wg * 4)));
+    if act_int8 && k % ACT_INT8_BLOCK != 0 {
+        return Err(kb.no_kernel(format!("int8 activations quantize blocks of {ACT_INT8_BLOCK} inputs; the row has {k}")));
+    }
+    if act_int8 && stage.is_none() && k + k / 8 + wg as usize * 4 > shared_limit {
+        return Err(kb.no_kernel(format!("int8 activations stage the quantized row and its scales: {} bytes of workgroup memory beside {} for the sums, above the target's {shared_limit}", k + k / 8, wg * 4)));
     }
     // Units each row is walked in: words when wide, else elements (int4: packed bytes).
     let units = match (&decode, &q4) {
@@ -203,7 +208,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         spec = spec.shared_vec4((k / 4) as u32);
     }
     if act_int8 {
-        spec = spec.workgroup_array("drift_xq", WorkgroupElem::U32, (k / 4) as u32).uses_int8_dot();
+        spec = spec.workgroup_array("drift_xq", WorkgroupElem::U32, (k / 4) as u32).workgroup_array("drift_xs", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32).uses_int8_dot();
     }
     let words = decode.is_some() && kb.lang == Lang::Wgsl;
     spec = if words { spec.read_words("x", x).read_words("w", w) } else { spec.read("x", x).read("w", w) };
@@ -237,7 +242,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("x_words", stage.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
         .param("act_int8", act_int8)
         .param("xq_vec4s", xq_vec4s.clone().unwrap_or_default())
-        .param("xq_words", xq_vec4s.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
+        .param("xq_blocks", k / ACT_INT8_BLOCK)
+        .param("block_units", xq_vec4s.as_ref().map_or(1, |v| ACT_INT8_BLOCK / (4 * v.len().max(1))))
         .param("half_wg", wg_lanes / 2)
         .param("eps", norm.map_or(0.0, |(_, e)| e))
         .param("k", k)

@@ -1,16 +1,17 @@
 //! QuantizeRows (driftc-internal, built by the LLM frontend for prefill where the target
 //! asks for int8 activations): the dedicated activation-quantization kernel of the
-//! stage-aware int8 path. Each row of X [.., K] is quantized to int8 with one scale,
-//! amax / 127, rounding half to even (the same arithmetic as `Linear::act_int8` in
-//! decode), and packed four to a 32-bit word, first value in the low byte: XQ [.., K / 4]
-//! (int32 words holding int8 × 4), XS [.., 1] (f32 scales). [`super::linear_int8`] consumes
-//! both. K must be a multiple of 4.
+//! stage-aware int8 path. Each row of X [.., K] is quantized to int8 in blocks of 32
+//! inputs, each with its own scale amax / 127, rounding half to even (the same arithmetic
+//! as `Linear::act_int8` in decode), and packed four to a 32-bit word, first value in the
+//! low byte: XQ [.., K / 4] (int32 words holding int8 × 4), XS [.., K / 32] (f32 scales).
+//! [`super::linear_int8`] consumes both. K must be a multiple of 32.
 //!
-//! Kernel `quantize_rows` (WGSL: `pack4xI8`): one workgroup per row; the lanes find the
-//! row's amax in a tree reduction, then each packs and stores whole words.
+//! Kernel `quantize_rows` (WGSL: `pack4xI8`): one workgroup per row; each lane takes whole
+//! blocks (amax, scale, then eight packed words).
 
 use std::any::Any;
 
+use super::linear::ACT_INT8_BLOCK;
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang};
 use crate::ir::{numel, DType, Value};
@@ -21,14 +22,14 @@ pub struct QuantizeRows;
 /// K of X's last dimension, checked to pack into whole words.
 fn row_len(shape: &[usize]) -> Result<usize, OpError> {
     match shape.last() {
-        Some(&k) if k > 0 && k % 4 == 0 => Ok(k),
-        _ => Err(invalid(format!("X {shape:?} must have a last dimension that is a positive multiple of 4"))),
+        Some(&k) if k > 0 && k % ACT_INT8_BLOCK == 0 => Ok(k),
+        _ => Err(invalid(format!("X {shape:?} must have a last dimension that is a positive multiple of {ACT_INT8_BLOCK}"))),
     }
 }
 
 fn out_shapes(shape: &[usize], k: usize) -> (Vec<usize>, Vec<usize>) {
     let lead = &shape[..shape.len() - 1];
-    ([lead, &[k / 4]].concat(), [lead, &[1]].concat())
+    ([lead, &[k / 4]].concat(), [lead, &[k / ACT_INT8_BLOCK]].concat())
 }
 
 /// Four int8 values as one 32-bit word (first in the low byte), as the device packs them.
@@ -58,7 +59,7 @@ impl Op for QuantizeRows {
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let x = arg(inputs, 0, "X")?;
         let k = row_len(&x.shape)?;
-        let (q, scales) = super::linear::int8_rows(&x.as_f32(), k);
+        let (q, scales) = super::linear::int8_blocks(&x.as_f32(), k);
         let (qs, ss) = out_shapes(&x.shape, k);
         let words = q.chunks(4).map(pack_word).collect();
         Ok(vec![Value { dtype: DType::I32, shape: qs, data: crate::ir::Data::I64(words) }, Value::f32(ss, scales)])
@@ -75,11 +76,10 @@ impl Op for QuantizeRows {
         let spec = KernelSpec::cooperative("quantize_rows", rows as u64, wg)
             .read_view("x", x, vec![rows, k])
             .write_view("q", q, vec![rows, k / 4])
-            .write_view("s", s, vec![rows, 1])
+            .write_view("s", s, vec![rows, k / ACT_INT8_BLOCK])
             .param("k", k)
-            .param("words", k / 4)
+            .param("blocks", k / ACT_INT8_BLOCK)
             .param("wg", wg)
-            .param("half_wg", wg / 2)
             .uses_int8_dot();
         kb.emit(spec);
         Ok(())
@@ -94,13 +94,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_pack_low_byte_first_with_their_scales() {
-        // Row 0: amax 2 → 127/2 per unit, 0.5 → 31.75 → 32; row 1 all zero.
-        let x = Value::f32(vec![2, 4], vec![2.0, -1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    fn blocks_pack_low_byte_first_with_their_scales() {
+        // Row 0: block 0 amax 2 (127/2 per unit: -1 → -63.5 → -64, 0.5 → 31.75 → 32), block 1
+        // all 1.0 (→ 127 with scale 1/127); row 1 all zero.
+        let mut row0 = vec![0f32; 64];
+        row0[..3].copy_from_slice(&[2.0, -1.0, 0.5]);
+        row0[32..].iter_mut().for_each(|v| *v = 1.0);
+        let x = Value::f32(vec![2, 64], [row0, vec![0.0; 64]].concat());
         let out = QuantizeRows.eval(&[Some(&x)]).expect("eval");
-        assert_eq!(unpack_words(&out[0].as_i64()), vec![127, -64, 32, 0, 0, 0, 0, 0]);
+        let q = unpack_words(&out[0].as_i64());
+        assert_eq!(&q[..4], &[127, -64, 32, 0]);
+        assert!(q[32..64].iter().all(|&v| v == 127) && q[64..].iter().all(|&v| v == 0));
+        assert_eq!(out[0].shape, vec![2, 16]);
         assert_eq!(out[0].as_i64()[0], i64::from(i32::from_le_bytes([127, (-64i8) as u8, 32, 0])));
-        assert_eq!(out[1].as_f32(), vec![2.0 / 127.0, 0.0]);
-        assert!(QuantizeRows.eval(&[Some(&Value::f32(vec![1, 6], vec![0.0; 6]))]).is_err(), "K not a multiple of 4");
+        assert_eq!(out[1].shape, vec![2, 2]);
+        assert_eq!(out[1].as_f32(), vec![2.0 / 127.0, 1.0 / 127.0, 0.0, 0.0]);
+        assert!(QuantizeRows.eval(&[Some(&Value::f32(vec![1, 36], vec![0.0; 36]))]).is_err(), "K not a multiple of 32");
     }
 }

@@ -31,7 +31,7 @@ use crate::ops::elementwise::{ElementwiseOp, Kind};
 use crate::ops::gather::Gather;
 use crate::ops::kv_cache_write::KvCacheWrite;
 use crate::ops::gather_q4::GatherQ4;
-use crate::ops::linear::Linear;
+use crate::ops::linear::{Linear, ACT_INT8_BLOCK};
 use crate::ops::linear_int8::LinearInt8;
 use crate::ops::quantize_rows::QuantizeRows;
 use crate::ops::linear_q4::LinearQ4;
@@ -280,17 +280,16 @@ impl Ctx<'_> {
         };
         let shape = &self.b.g.tensor(x).shape;
         let (k, rows) = (shape.last().copied().unwrap_or(0), shape.iter().rev().skip(1).product::<usize>());
-        let y = if self.prefill_int8_activations && rows > 1 {
+        // Int8 activations quantize blocks of 32 inputs: other row lengths keep float ones.
+        let blocks = k % ACT_INT8_BLOCK == 0;
+        let y = if self.prefill_int8_activations && rows > 1 && blocks {
             // Prefill, stage-aware: the activations quantized once by their own kernel, then
             // the int8 tiled product (one-row products, e.g. the last row's LM head, keep
             // the matrix-vector kernel).
-            if k % 4 != 0 {
-                return Err(Error::Build { node: name.into(), message: format!("int8 prefill activations need rows of whole 4-byte words, got {k} inputs") });
-            }
             let q = self.b.op_multi(&format!("{name}.act_q8"), Box::new(QuantizeRows), &[x], 2)?;
             self.b.op(&format!("{name}.q8"), Box::new(LinearInt8), &[q[0], q[1], wq])?
         } else {
-            let act_int8 = self.decode_int8_activations && self.t == 1;
+            let act_int8 = self.decode_int8_activations && self.t == 1 && blocks;
             self.b.op(&format!("{name}.q8"), Box::new(Linear { act_int8, ..Linear::default() }), &[x, wq])?
         };
         self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[y, scale])
