@@ -50,6 +50,20 @@ fn tile_edges_match_the_reference() {
     let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
     let err = rel_l2(&got, &want);
     assert!(err <= 1e-6, "rel L2 {err:.3e} vs the CPU reference");
+    // In an f16 bundle the per-block scales stay f32: a row of small activations (amax
+    // 2e-4: scale 1.6e-6, an f16 subnormal) keeps the reference's result up to the f16
+    // rounding of x and y.
+    let mut small = inputs.clone();
+    let mut vals = small["x"].as_f32();
+    vals[..k].iter_mut().enumerate().for_each(|(i, v)| *v = (1.0 + (i % 7) as f32 / 7.0) * 1e-4 * if i % 2 == 0 { 1.0 } else { -1.0 });
+    vals[k - 1] = 2e-4;
+    small.insert("x".to_string(), Value::f32(vec![1, m, k], vals));
+    let want = driftc::reference::run(&g, &small).expect("reference runs").remove("y").expect("y").as_f32();
+    let half = CompileOptions { precision: Some(Precision::F16), ..CompileOptions::default() };
+    let compiled = compile_graph(&g, &t, &half, 1).unwrap_or_else(|e| panic!("lavapipe f16: {e}"));
+    let got = run_on_device(&compiled, &small).remove("y").expect("y");
+    let row0 = rel_l2(&got[..n], &want[..n]);
+    assert!(row0 <= 3e-3, "f16 bundle, small row: rel L2 {row0:.3e} vs the CPU reference");
     // PoCL (OpenCL C) has no such kernels: a clear error naming the node, not a panic.
     let pocl = Target::load("pocl").expect("target");
     let e = compile_graph(&g, &pocl, &opts, 1).err().map(|e| e.to_string()).unwrap_or_default();

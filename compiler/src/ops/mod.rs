@@ -148,6 +148,11 @@ pub trait Op: Debug + Send + Sync + Any {
     fn in_place_input(&self) -> Option<usize> {
         None
     }
+    /// Float outputs stored as f32 even in an f16 bundle (scales whose f16 rounding or
+    /// underflow would change results: QuantizeRows' per-block scales).
+    fn f32_outputs(&self) -> &'static [usize] {
+        &[]
+    }
     /// Output values computable from input shapes alone (Shape, Size), even when the
     /// input's data is only known at run time.
     fn fold_from_shapes(&self, _inputs: &[Option<Fact<'_>>]) -> Option<Vec<Value>> {

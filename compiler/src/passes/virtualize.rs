@@ -169,10 +169,17 @@ pub fn run(g: &Graph, target: &Target, precision: Precision, order: &[NodeId]) -
             linear_only.extend(n.outputs.iter().copied());
         }
     }
+    // Outputs their op keeps in f32 whatever the precision.
+    let full: std::collections::HashSet<TensorId> = order.iter().flat_map(|&id| {
+        let n = g.node(id);
+        n.op.f32_outputs().iter().filter_map(|&i| n.outputs.get(i).copied()).collect::<Vec<_>>()
+    }).collect();
     let mut physical = HashMap::new();
     for (t, tensor) in g.tensors.iter() {
         // Quantized weights (int8 constants) stay 8-bit, packed four to a word.
-        let elem = if is_float(tensor.dtype) {
+        let elem = if is_float(tensor.dtype) && full.contains(&t) {
+            ElemType::F32
+        } else if is_float(tensor.dtype) {
             float_elem
         } else if tensor.dtype == crate::ir::DType::I8 && tensor.value.is_some() {
             ElemType::I8x4
