@@ -13,7 +13,7 @@ use driftc::ops::argmax::ArgReduce;
 
 #[test]
 fn long_rows_pick_the_reference_index() {
-    let (rows, len) = (4usize, 5003usize);
+    let (rows, len) = (6usize, 5003usize);
     let mut g = Graph { name: "argmax_long".into(), opset: 17, ..Graph::default() };
     let x = g.add_tensor("x", DType::F32, vec![rows, len], Role::Input);
     let y = g.add_tensor("y", DType::I64, vec![rows, 1], Role::Activation);
@@ -23,7 +23,8 @@ fn long_rows_pick_the_reference_index() {
     let mut rng = Rng(0xa5);
     let mut vals: Vec<f32> = (0..rows * len).map(|_| (rng.below(20001) as f32 - 10000.0) / 100.0).collect();
     // Row 0: the best at the last element; row 1: a tie between lanes (index 300 first);
-    // row 2: the best repeated in the same lane and later ones; row 3: all equal.
+    // row 2: the best repeated in other lanes; row 3: all equal; row 4: NaN first in its
+    // lane and elsewhere (skipped: the best is 5 at index 3); row 5: all NaN (0).
     vals[len - 1] = 500.0;
     vals[len + 300] = 400.0;
     vals[len + 1700] = 400.0;
@@ -31,10 +32,17 @@ fn long_rows_pick_the_reference_index() {
     vals[2 * len + 7 + 256] = 300.0;
     vals[2 * len + 4000] = 300.0;
     vals[3 * len..4 * len].iter_mut().for_each(|v| *v = 1.5);
+    vals[4 * len..5 * len].iter_mut().for_each(|v| *v = 0.0);
+    vals[4 * len + 1] = f32::NAN;
+    vals[4 * len + 3] = 5.0;
+    vals[4 * len + 2000] = f32::NAN;
+    vals[5 * len..].iter_mut().for_each(|v| *v = f32::NAN);
     let mut inputs = BTreeMap::new();
     inputs.insert("x".to_string(), Value::f32(vec![rows, len], vals));
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
-    assert_eq!(want, vec![(len - 1) as f32, 300.0, 7.0, 0.0], "the reference's indices");
+    assert_eq!(want, vec![(len - 1) as f32, 300.0, 7.0, 0.0, 3.0, 0.0], "the reference's indices");
+    let host: Vec<f32> = inputs["x"].as_f32().chunks(len).map(|r| runtime_min::argmax(r) as f32).collect();
+    assert_eq!(host, want, "runtime-min's host argmax agrees");
     for (target, got) in run_on_cpu_devices(&g, &inputs, "arg_reduce_wg", "y", "argmax_long") {
         assert_eq!(got, want, "{target}: indices vs the CPU reference");
     }

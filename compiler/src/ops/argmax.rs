@@ -2,18 +2,19 @@
 //! The kernel (`arg_reduce`) runs one invocation per output element and scans the axis;
 //! a long last axis with first-index ties (an LLM's logits row: the greedy token) gets a
 //! workgroup per output element instead (`arg_reduce_wg`), its lanes striding the axis and
-//! meeting in a tree reduction.
+//! meeting in a tree reduction. NaN is skipped (a row of NaN gives 0) everywhere: the
+//! reference, both kernels and runtime-min's host argmax agree (ONNX leaves NaN open).
 
 use std::any::Any;
 use std::collections::BTreeMap;
 
 use super::{arg, fact, norm_axis, Fact, ImportFn, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, WorkgroupElem};
+use crate::front::onnx::OnnxNode;
+use crate::ir::{numel, DType, Value};
 
 /// Axis length from which a last-axis reduction gets a workgroup per output element.
 const WORKGROUP_FROM: usize = 2048;
-use crate::front::onnx::OnnxNode;
-use crate::ir::{numel, DType, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArgReduce {
@@ -85,14 +86,14 @@ impl Op for ArgReduce {
         let mut out = Vec::with_capacity(outer * inner);
         for o in 0..outer {
             for r in 0..inner {
-                let mut best = (0usize, f32::NAN);
+                let mut best: Option<(usize, f32)> = None;
                 for j in 0..len {
                     let v = xs[(o * len + j) * inner + r];
-                    if j == 0 || self.better(v, best.1) {
-                        best = (j, v);
+                    if !v.is_nan() && best.is_none_or(|(_, b)| self.better(v, b)) {
+                        best = Some((j, v));
                     }
                 }
-                out.push(best.0 as i64);
+                out.push(best.map_or(0, |(j, _)| j as i64));
             }
         }
         Ok(vec![Value::i64(self.out_shape(&x.shape)?, out)])
@@ -168,6 +169,9 @@ mod tests {
         assert_eq!(y.as_i64(), vec![1, 1]);
         let y = run(&ArgReduce { max: false, axis: 0, keepdims: false, select_last_index: false }, &Value::f32(vec![2, 2], vec![1., 5., 5., 1.]));
         assert_eq!((y.shape.clone(), y.as_i64()), (vec![2], vec![0, 1]));
+        // NaN is skipped, first or not; a row of NaN gives 0.
+        let nan = Value::f32(vec![2, 3], vec![f32::NAN, 1., 4., f32::NAN, f32::NAN, f32::NAN]);
+        assert_eq!(run(&op, &nan).as_i64(), vec![2, 0]);
         assert!(ArgReduce { axis: 2, ..op }.eval(&[Some(&x)]).is_err());
     }
 }

@@ -324,8 +324,9 @@ pub struct LlmSpec {
     pub decode_ids: String,
     pub decode_position: String,
     pub decode_logits: String,
-    /// The decode program's greedy choice: the index of the largest logit (first on ties),
-    /// int64 [1, 1, 1], computed on the device so greedy decoding reads 4 bytes a step.
+    /// The decode program's greedy choice: the index of the largest logit (first on ties,
+    /// NaN skipped, 0 when every logit is NaN: as `runtime_min::argmax`), int64 [1, 1, 1],
+    /// computed on the device so greedy decoding reads 4 bytes a step.
     pub decode_next_id: String,
     /// Token ids from config.json / generation_config.json.
     pub bos_token_id: Option<u32>,
