@@ -188,7 +188,7 @@ pub struct Tuning {
     #[serde(default)]
     pub decode_int8_activations: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
-    /// their own (`QuantizeRows`: per row, amax / 127) and multiply in int8 dot products
+    /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
     /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and
     /// a SPIR-V, MSL or WGSL target. Targets that prefill on cooperative matrices keep f16
     /// products there. Default false.

@@ -404,6 +404,10 @@ fn int8_prefill_activations_match_their_reference() {
         for kernel in ["quantize_rows", "linear_int8"] {
             assert!(prefill.dispatches.iter().any(|d| m.kernels[d.kernel as usize].name.starts_with(kernel)), "{quant:?}: prefill runs {kernel}");
         }
+        // One quantization per distinct input: per layer q/k/v share one, o one, and (q8)
+        // gate/up one and down one; q8's LM head one more (8/4/4's is int4).
+        let quantizes = prefill.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("quantize_rows")).count();
+        assert_eq!(quantizes, if quant == Quant::Q8 { 2 * 4 + 1 } else { 2 * 2 }, "{quant:?}: quantize_rows dispatches");
         let chunk = m.llm.as_ref().expect("llm").prefill_tokens as usize;
         let mut row: Vec<i64> = prompt.iter().map(|&x| i64::from(x)).collect();
         row.resize(chunk, row.last().copied().unwrap_or(0));

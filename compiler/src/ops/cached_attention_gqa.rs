@@ -40,14 +40,14 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let words = g.d / per_word;
     let key_groups = LANES / words;
     let reduce = (group * LANES).max(LANES * per_word);
-    let limit = kb.target.limits.max_compute_shared_memory_size as usize;
-    if 4 * (group * g.d + group * LANES + reduce) > limit {
-        return Ok(false);
-    }
     let mut spec = KernelSpec::cooperative("cached_attention_gqa", (g.kv_heads * splits) as u64, LANES as u32)
         .workgroup_array("drift_att_q", WorkgroupElem::Vec4F32, (group * g.d / 4) as u32)
         .workgroup_array("drift_att_p", WorkgroupElem::F32, (group * LANES) as u32)
         .workgroup_array("drift_att_r", WorkgroupElem::F32, reduce as u32);
+    // Everything the kernel declares (the arrays and every cooperative kernel's scratch).
+    if spec.shared_bytes() > kb.target.limits.max_compute_shared_memory_size {
+        return Ok(false);
+    }
     spec = if kb.lang == Lang::Wgsl { spec.read_words("q", q).read_words("k", k).read_words("v", v) } else { spec.read("q", q).read("k", k).read("v", v) };
     let spec = spec
         .read("position", p)

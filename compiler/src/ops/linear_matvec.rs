@@ -140,7 +140,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let stage = match (&gd, norm) {
         (Some(g), Some(_)) => {
             let vecs = helpers::word_vec4s(kb.lang, &xd).filter(|_| g.elem == xd.elem && plain(g) && plain(&xd));
-            // With int8 activations, the quantized row (K bytes) is staged beside it.
+            // With int8 activations, the quantized row (K bytes) and its block scales (K / 8
+            // bytes) are staged beside it.
             let xq = if act_int8 { k + k / 8 } else { 0 };
             vecs.filter(|v| k % (4 * v.len()) == 0 && k * 4 + xq + wg as usize * 4 <= shared_limit).map(|v| {
                 let gv = helpers::word_vec4s(kb.lang, g).unwrap_or_default();

@@ -180,6 +180,8 @@ struct Ctx<'a> {
     /// Decode projections with int8 weights quantize their activations (`Linear::act_int8`).
     decode_int8_activations: bool,
     prefill_int8_activations: bool,
+    /// Prefill activations already quantized (QuantizeRows' values and scales) by input.
+    quantized_acts: HashMap<TensorId, (TensorId, TensorId)>,
     /// f32 weight → (int8 weight, per-row scale), shared by both programs.
     quantized: HashMap<TensorId, (TensorId, TensorId)>,
 }
@@ -286,8 +288,20 @@ impl Ctx<'_> {
             // Prefill, stage-aware: the activations quantized once by their own kernel, then
             // the int8 tiled product (one-row products, e.g. the last row's LM head, keep
             // the matrix-vector kernel).
-            let q = self.b.op_multi(&format!("{name}.act_q8"), Box::new(QuantizeRows), &[x], 2)?;
-            self.b.op(&format!("{name}.q8"), Box::new(LinearInt8), &[q[0], q[1], wq])?
+            // q/k/v (and gate/up) share their input: it is quantized once.
+            let (xq, xs) = match self.quantized_acts.get(&x) {
+                Some(&pair) => pair,
+                None => {
+                    let q = self.b.op_multi(&format!("{name}.act_q8"), Box::new(QuantizeRows), &[x], 2)?;
+                    let pair = match q[..] {
+                        [xq, xs] => (xq, xs),
+                        _ => return Err(Error::Build { node: name.into(), message: "QuantizeRows gave no scales".into() }),
+                    };
+                    self.quantized_acts.insert(x, pair);
+                    pair
+                }
+            };
+            self.b.op(&format!("{name}.q8"), Box::new(LinearInt8), &[xq, xs, wq])?
         } else {
             let act_int8 = self.decode_int8_activations && self.t == 1 && blocks;
             self.b.op(&format!("{name}.q8"), Box::new(Linear { act_int8, ..Linear::default() }), &[x, wq])?
@@ -440,7 +454,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     }
     let ck = Checkpoint::open(dir)?;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("llama");
-    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, prefill_int8_activations: options.prefill_int8_activations, quantized: HashMap::new() };
+    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, prefill_int8_activations: options.prefill_int8_activations, quantized_acts: HashMap::new(), quantized: HashMap::new() };
     let embed = cx.ck.read("model.embed_tokens.weight")?;
     if embed.shape != [c.vocab, c.hidden] {
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });
