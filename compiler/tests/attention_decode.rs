@@ -43,6 +43,12 @@ fn graph(c: &Case) -> Graph {
 }
 
 fn check(c: &Case) {
+    check_at(c, None);
+}
+
+/// With `f16`: lavapipe only (PoCL here has no fp16), an f16 bundle (16-byte words of 8
+/// halves) against the f32 reference within that tolerance.
+fn check_at(c: &Case, f16: Option<f64>) {
     let name = format!("d={} heads={}/{} pos={} splits={}", c.d, c.heads, c.kv_heads, c.pos, c.splits);
     let g = graph(c);
     let mut rng = Rng(0xdec0 ^ (c.d * 31 + c.heads) as u64);
@@ -59,10 +65,28 @@ fn check(c: &Case) {
     inputs.insert("position".to_string(), Value::i64(vec![1], vec![c.pos as i64]));
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
     assert!(want.iter().all(|x| x.is_finite()), "{name}: the reference reads no NaN row");
+    if let Some(tol) = f16 {
+        let t = driftc::target::Target::load("lavapipe").expect("target");
+        let opts = driftc::compile::CompileOptions { precision: Some(driftc::target::Precision::F16), ..Default::default() };
+        let compiled = driftc::compile::compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("{name} f16: {e}"));
+        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+        assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with("cached_attention_gqa")), "{name} f16: the grouped decode kernel is chosen");
+        let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+        let err = rel_l2(&got, &want);
+        assert!(err <= tol, "{name} lavapipe f16: rel L2 {err:.3e} vs the CPU reference");
+        return;
+    }
     for (target, got) in run_on_cpu_devices(&g, &inputs, "cached_attention_gqa", "y", &name) {
         let err = rel_l2(&got, &want);
         assert!(err <= 1e-5, "{name} {target}: rel L2 {err:.3e} vs the CPU reference");
     }
+}
+
+#[test]
+fn f16_words_head_size_256_groups_of_2() {
+    // Gemma 2's head size 256 (32 words of 8 halves per row), two query heads per cache
+    // head, two splits of a 300-key range.
+    check_at(&Case { d: 256, heads: 4, kv_heads: 2, ctx: 320, pos: 299, splits: 2, attention: CachedAttention { scale: 0.0625, softcap: 0.0, window: 0 } }, Some(3e-3));
 }
 
 #[test]
