@@ -238,7 +238,7 @@ impl Generator {
     }
 
     /// The greedy token of the last decode run as the device picked it (the largest logit,
-    /// first on ties), checked against the vocabulary.
+    /// first on ties, NaN skipped: as [`argmax`]), checked against the vocabulary.
     pub fn decode_choice(&self) -> Result<u32> {
         let name = &self.spec.decode_next_id;
         let v = self.session.output(name)?.to_i64()?;
