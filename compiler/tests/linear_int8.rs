@@ -69,3 +69,40 @@ fn tile_edges_match_the_reference() {
     let e = compile_graph(&g, &pocl, &opts, 1).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(e.contains("quantize") && e.contains("int8"), "PoCL refuses by node: {e}");
 }
+
+/// Decode's int8 activations with a folded RMSNorm stage the normalized row, its int8 copy
+/// and scales in workgroup memory; a row too long for that (K = 6400: 33 KB against
+/// lavapipe's 32 KiB) keeps the norm's own dispatch instead of failing to compile, and
+/// still matches the reference.
+#[test]
+fn long_rows_keep_their_norm_dispatch() {
+    use driftc::ops::linear::Linear;
+    use driftc::ops::rms_norm::RmsNorm;
+    let (k, n) = (6400usize, 8usize);
+    let mut rng = Rng(0x6400);
+    let mut g = Graph { name: "int8_long_row".into(), opset: 17, ..Graph::default() };
+    let x = g.add_tensor("x", DType::F32, vec![1, 1, k], Role::Input);
+    let gamma = g.add_const("gamma", Value::f32(vec![k], (0..k).map(|i| 0.5 + (i % 5) as f32 * 0.25).collect()));
+    let mut wv = Value::i64(vec![n, k], (0..n * k).map(|_| rng.below(255) as i64 - 127).collect());
+    wv.dtype = DType::I8;
+    let w = g.add_const("w", wv);
+    let t = g.add_tensor("t", DType::F32, vec![1, 1, k], Role::Activation);
+    let y = g.add_tensor("y", DType::F32, vec![1, 1, n], Role::Activation);
+    g.inputs = vec![x];
+    g.outputs = vec![y];
+    g.add_node(Node::new("norm", Box::new(RmsNorm { axis: -1, epsilon: 1e-5 }), vec![Some(x), Some(gamma)], vec![t]));
+    g.add_node(Node::new("proj", Box::new(Linear { act_int8: true, ..Linear::default() }), vec![Some(t), Some(w)], vec![y]));
+    let mut inputs = BTreeMap::new();
+    inputs.insert("x".to_string(), Value::f32(vec![1, 1, k], (0..k).map(|_| (rng.below(2001) as f32 - 1000.0) / 300.0).collect()));
+    let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
+    let t = Target::load("lavapipe").expect("target");
+    // The reference ran on the imported graph; the passes now rewrite it.
+    driftc::compile::optimize(&mut g, &t, None, |_, _| {}).expect("passes run");
+    let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
+    let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("lavapipe: {e}"));
+    let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+    assert!(b.manifest.kernels.iter().any(|kk| kk.name.starts_with("rms_norm")), "the norm keeps its dispatch");
+    let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+    let err = rel_l2(&got, &want);
+    assert!(err <= 1e-5, "rel L2 {err:.3e} vs the CPU reference");
+}
