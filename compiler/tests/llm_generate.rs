@@ -490,3 +490,36 @@ fn unclamped_fixed_array_indices_give_the_same_tokens() {
     let got = g.generate(&prompt, want.len(), &Sampling::greedy(), &[], |_| true).expect("generates");
     assert_eq!(got.ids, want, "greedy tokens without fixed-array clamps");
 }
+
+/// A bundle whose LLM section names what is not there, or with the wrong shape, is refused
+/// at open with the field named (each case re-sealed, so the hash holds): the runtime never
+/// reads a token id or logits row from a tensor the generator does not expect.
+#[test]
+fn hostile_llm_sections_are_refused_by_field() {
+    let case = load_case("llama_tiny");
+    let compiled = case.compile("lavapipe", Some(Precision::F32));
+    let view = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+    let (manifest, kernels, weights) = (view.manifest.clone(), view.kernels.to_vec(), view.weights.to_vec());
+    type Edit = fn(&mut runtime_min::bundle::LlmSpec);
+    let cases: [(&str, Edit, &str); 6] = [
+        ("llm.decode_next_id", |l| l.decode_next_id = "decode.logits".into(), "expected [1, 1, 1]"),
+        ("llm.decode_next_id", |l| l.decode_next_id = "nowhere".into(), "no tensor named"),
+        ("llm.decode", |l| l.decode = "nope".into(), "no program named"),
+        ("llm.prefill_last_logits", |l| l.prefill_last_logits = "logits".into(), "has shape"),
+        ("llm.eos_token_ids", |l| l.eos_token_ids = vec![u32::MAX], "outside the vocabulary"),
+        ("llm", |l| l.vocab_size = 0, "must be positive"),
+    ];
+    for (field, edit, message) in cases {
+        let mut m = manifest.clone();
+        edit(m.llm.as_mut().expect("an LLM section"));
+        let bytes = runtime_min::bundle::write(&m, &kernels, &weights).expect("re-seals");
+        match runtime_min::bundle::open(&bytes, None) {
+            Err(runtime_min::bundle::BundleError::Invalid { field: f, message: msg }) => {
+                assert!(f.starts_with(field), "{field}: refused under '{f}' ({msg})");
+                assert!(msg.contains(message), "{field}: message '{msg}' lacks {message:?}");
+            }
+            Err(other) => panic!("{field}: expected an Invalid error, got {other}"),
+            Ok(_) => panic!("{field}: hostile LLM section accepted"),
+        }
+    }
+}
