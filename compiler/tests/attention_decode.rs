@@ -7,10 +7,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 
 use common::*;
-use driftc::ir::{DType, Graph, Node, Role, Value};
+use driftc::ir::{DType, Graph, Node, Role};
 use driftc::ops::attention_combine::AttentionCombine;
 use driftc::ops::cached_attention::CachedAttention;
 use driftc::ops::cached_attention_split::CachedAttentionSplit;
@@ -51,27 +50,12 @@ fn check(c: &Case) {
 fn check_at(c: &Case, f16: Option<f64>) {
     let name = format!("d={} heads={}/{} pos={} splits={}", c.d, c.heads, c.kv_heads, c.pos, c.splits);
     let g = graph(c);
-    let mut rng = Rng(0xdec0 ^ (c.d * 31 + c.heads) as u64);
-    let mut vals = |n: usize| (0..n).map(|_| (rng.below(2001) as f32 - 1000.0) / 400.0).collect::<Vec<f32>>();
-    let cache = |vals: Vec<f32>| {
-        // Rows past the position hold NaN (never written in a real cache).
-        let rows: Vec<f32> = vals.chunks(c.d).enumerate().flat_map(|(r, row)| if r % c.ctx > c.pos { vec![f32::NAN; c.d] } else { row.to_vec() }).collect();
-        Value::f32(vec![1, c.kv_heads, c.ctx, c.d], rows)
-    };
-    let mut inputs = BTreeMap::new();
-    inputs.insert("q".to_string(), Value::f32(vec![1, c.heads, 1, c.d], vals(c.heads * c.d)));
-    inputs.insert("k".to_string(), cache(vals(c.kv_heads * c.ctx * c.d)));
-    inputs.insert("v".to_string(), cache(vals(c.kv_heads * c.ctx * c.d)));
-    inputs.insert("position".to_string(), Value::i64(vec![1], vec![c.pos as i64]));
+    // Cache rows past the position hold NaN.
+    let inputs = attention_inputs(&mut Rng(0xdec0 ^ (c.d * 31 + c.heads) as u64), 400.0, c.heads, 1, c.kv_heads, c.ctx, c.d, c.pos, c.pos);
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
     assert!(want.iter().all(|x| x.is_finite()), "{name}: the reference reads no NaN row");
     if let Some(tol) = f16 {
-        let t = driftc::target::Target::load("lavapipe").expect("target");
-        let opts = driftc::compile::CompileOptions { precision: Some(driftc::target::Precision::F16), ..Default::default() };
-        let compiled = driftc::compile::compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("{name} f16: {e}"));
-        let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
-        assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with("cached_attention_gqa")), "{name} f16: the grouped decode kernel is chosen");
-        let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
+        let got = run_chosen(&g, &inputs, "cached_attention_gqa", "y", &name, "lavapipe", driftc::target::Precision::F16);
         let err = rel_l2(&got, &want);
         assert!(err <= tol, "{name} lavapipe f16: rel L2 {err:.3e} vs the CPU reference");
         return;

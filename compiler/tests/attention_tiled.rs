@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 
 use common::*;
 use driftc::compile::{compile_graph, CompileOptions};
-use driftc::ir::{DType, Graph, Node, Role, Value};
+use driftc::ir::{DType, Graph, Node, Role};
 use driftc::ops::cached_attention::CachedAttention;
 use driftc::reference::rel_l2;
 use driftc::target::{Precision, Target};
@@ -40,19 +39,8 @@ fn graph(c: &Case) -> Graph {
 
 fn check(c: &Case) {
     let g = graph(c);
-    let mut rng = Rng(0x5eed ^ c.d as u64);
-    let mut vals = |n: usize| (0..n).map(|_| (rng.below(2001) as f32 - 1000.0) / 500.0).collect::<Vec<f32>>();
-    let last = c.pos + c.t - 1;
-    let cache = |vals: Vec<f32>| {
-        // Rows past the last query's position hold NaN (never written in a real cache).
-        let rows: Vec<f32> = vals.chunks(c.d).enumerate().flat_map(|(r, row)| if r % c.ctx > last { vec![f32::NAN; c.d] } else { row.to_vec() }).collect();
-        Value::f32(vec![1, c.kv_heads, c.ctx, c.d], rows)
-    };
-    let mut inputs = BTreeMap::new();
-    inputs.insert("q".to_string(), Value::f32(vec![1, c.heads, c.t, c.d], vals(c.heads * c.t * c.d)));
-    inputs.insert("k".to_string(), cache(vals(c.kv_heads * c.ctx * c.d)));
-    inputs.insert("v".to_string(), cache(vals(c.kv_heads * c.ctx * c.d)));
-    inputs.insert("position".to_string(), Value::i64(vec![1], vec![c.pos as i64]));
+    // Cache rows past the last query's position hold NaN.
+    let inputs = attention_inputs(&mut Rng(0x5eed ^ c.d as u64), 500.0, c.heads, c.t, c.kv_heads, c.ctx, c.d, c.pos, c.pos + c.t - 1);
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
     assert!(want.iter().all(|x| x.is_finite()), "the reference reads no NaN row");
     for (target, got) in run_on_cpu_devices(&g, &inputs, "cached_attention_tiled", "y", &format!("d={}", c.d)) {

@@ -97,17 +97,35 @@ pub fn run_on_device(c: &Compiled, inputs: &BTreeMap<String, Value>) -> BTreeMap
 /// holds a kernel whose name starts with `kernel`, runs it on `inputs` and returns output
 /// `out` per target. `what` names the case in panics.
 pub fn run_on_cpu_devices(g: &driftc::ir::Graph, inputs: &BTreeMap<String, Value>, kernel: &str, out: &str, what: &str) -> Vec<(&'static str, Vec<f32>)> {
-    ["lavapipe", "pocl"]
-        .into_iter()
-        .map(|target| {
-            let t = Target::load(target).expect("target");
-            let opts = CompileOptions { precision: Some(Precision::F32), ..CompileOptions::default() };
-            let compiled = compile::compile_graph(g, &t, &opts, 1).unwrap_or_else(|e| panic!("{what} {target}: {e}"));
-            let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
-            assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with(kernel)), "{what} {target}: {kernel} is chosen");
-            (target, run_on_device(&compiled, inputs).remove(out).expect("output"))
-        })
-        .collect()
+    ["lavapipe", "pocl"].into_iter().map(|target| (target, run_chosen(g, inputs, kernel, out, what, target, Precision::F32))).collect()
+}
+
+/// [`run_on_cpu_devices`] for one `target` at `precision`.
+pub fn run_chosen(g: &driftc::ir::Graph, inputs: &BTreeMap<String, Value>, kernel: &str, out: &str, what: &str, target: &str, precision: Precision) -> Vec<f32> {
+    let t = Target::load(target).expect("target");
+    let opts = CompileOptions { precision: Some(precision), ..CompileOptions::default() };
+    let compiled = compile::compile_graph(g, &t, &opts, 1).unwrap_or_else(|e| panic!("{what} {target} {precision:?}: {e}"));
+    let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
+    assert!(b.manifest.kernels.iter().any(|k| k.name.starts_with(kernel)), "{what} {target} {precision:?}: {kernel} is chosen");
+    run_on_device(&compiled, inputs).remove(out).expect("output")
+}
+
+/// Inputs of a cached-attention graph (q [1, H, T, D]; k, v caches [1, Hkv, C, D];
+/// position [1]), values uniform in ±1000 / `spread` from `rng`; cache rows past `last`
+/// hold NaN (never written in a real cache: a kernel must not let them into a result).
+#[allow(clippy::too_many_arguments)]
+pub fn attention_inputs(rng: &mut Rng, spread: f32, heads: usize, t: usize, kv_heads: usize, ctx: usize, d: usize, pos: usize, last: usize) -> BTreeMap<String, Value> {
+    let mut vals = |n: usize| (0..n).map(|_| (rng.below(2001) as f32 - 1000.0) / spread).collect::<Vec<f32>>();
+    let cache = |vals: Vec<f32>| {
+        let rows: Vec<f32> = vals.chunks(d).enumerate().flat_map(|(r, row)| if r % ctx > last { vec![f32::NAN; d] } else { row.to_vec() }).collect();
+        Value::f32(vec![1, kv_heads, ctx, d], rows)
+    };
+    let mut inputs = BTreeMap::new();
+    inputs.insert("q".to_string(), Value::f32(vec![1, heads, t, d], vals(heads * t * d)));
+    inputs.insert("k".to_string(), cache(vals(kv_heads * ctx * d)));
+    inputs.insert("v".to_string(), cache(vals(kv_heads * ctx * d)));
+    inputs.insert("position".to_string(), Value::i64(vec![1], vec![pos as i64]));
+    inputs
 }
 
 /// xorshift64*: deterministic, no dependency.
