@@ -172,6 +172,11 @@ pub struct Tuning {
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]
     pub linear_lanes_per_row: u32,
+    /// Lanes of one workgroup of the decode kernel of a Linear layer (`linear_matvec`; a
+    /// power of two, capped by the device): more lanes share one staging of the activation
+    /// row (its RMSNorm and int8 quantization) among more output rows. Default 256.
+    #[serde(default = "default_matvec_workgroup")]
+    pub linear_matvec_workgroup: u32,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
     /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
     /// activations small. Default 64.
@@ -182,9 +187,9 @@ pub struct Tuning {
     /// offers that shape at subgroup scope with subgroups of 32. Default false.
     #[serde(default)]
     pub prefill_cooperative_matrix: bool,
-    /// LLM decode projections with int8 weights (q8; 8/4/4's attention) quantize their
-    /// activation row to int8 and sum int8 dot products (`Linear::act_int8`, kernel
-    /// `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.
+    /// LLM decode projections with int8 or int4 weights (q8, 8/4/4) quantize their
+    /// activation row to int8 and sum int8 dot products (`Linear::act_int8`,
+    /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.
     #[serde(default)]
     pub decode_int8_activations: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
@@ -232,6 +237,7 @@ impl Target {
             ("tuning.workgroup_size_elementwise", self.tuning.workgroup_size_elementwise),
             ("tuning.workgroup_size_conv", self.tuning.workgroup_size_conv),
             ("tuning.workgroup_size_matvec", self.tuning.workgroup_size_matvec),
+            ("tuning.linear_matvec_workgroup", self.tuning.linear_matvec_workgroup),
         ] {
             if wg == 0 || wg > self.limits.max_compute_workgroup_invocations {
                 return Err(invalid(format!(
@@ -246,8 +252,10 @@ impl Target {
         if !self.tuning.linear_lanes_per_row.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));
         }
-        if !self.tuning.workgroup_size_matvec.is_power_of_two() {
-            return Err(invalid(format!("tuning.workgroup_size_matvec {} is not a power of two", self.tuning.workgroup_size_matvec)));
+        for (what, wg) in [("tuning.workgroup_size_matvec", self.tuning.workgroup_size_matvec), ("tuning.linear_matvec_workgroup", self.tuning.linear_matvec_workgroup)] {
+            if !wg.is_power_of_two() {
+                return Err(invalid(format!("{what} {wg} is not a power of two")));
+            }
         }
         if self.tuning.decode_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.decode_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed)".into()));
@@ -263,6 +271,17 @@ impl Target {
         }
         self.storage_supported(self.tuning.activation_storage).map_err(|m| invalid(format!("tuning.activation_storage: {m}")))?;
         Ok(())
+    }
+
+    /// Lanes of a workgroup whose lanes cooperate (reductions in workgroup memory): the
+    /// largest power of two up to `cap` and the device's limit.
+    pub fn cooperative_lanes(&self, cap: u32) -> u32 {
+        let limit = self.limits.max_compute_workgroup_invocations.clamp(1, cap.max(1));
+        if limit.is_power_of_two() {
+            limit
+        } else {
+            limit.next_power_of_two() / 2
+        }
     }
 
     /// Whether driftc can realize activations with `kind` on this target; the reason when

@@ -333,52 +333,61 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
 }
 
 /// Decode with int8 activations (`tuning.decode_int8_activations`, here on a copy of the
-/// lavapipe target): one q8 decode step at position 0 (its KV rows all written by the step
-/// itself) against the CPU reference of the same graph, whose Linear quantizes each
-/// activation row to int8 and sums in integers; the step must also differ from plain q8's
-/// (the option takes effect) while staying near it.
+/// lavapipe target): one decode step at position 0 (its KV rows all written by the step
+/// itself) of q8 (int8 weights), of 8/4/4 (int4 feed-forward weights: even and odd
+/// nibbles against split activations) and of q8 in workgroups of 1024 lanes
+/// (`tuning.linear_matvec_workgroup`) against the CPU reference of the same graph, whose
+/// Linear / LinearQ4 quantize each activation row to int8 and sum in integers; the step
+/// must also differ from the float-activation one (the option takes effect) while
+/// staying near it.
 #[test]
 fn int8_decode_activations_match_their_reference() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
-    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\ndecode_int8_activations = true"), std::path::Path::new("lavapipe.toml")).expect("target parses");
-    let mut opts = case.options(Some(Precision::F32));
-    opts.import.quant = Quant::Q8;
-    let compiled = driftc::compile::compile_file(&case.model(), &t, &opts).expect("compiles");
-    let b = Bundle::from_vec(compiled.bundle).expect("opens");
-    assert!(b.manifest().requirements.int8_dot, "the bundle requires int8 dot products");
-    // q8's per-row scale is applied inside the projection (fuse-linear-scale), so its RoPE
-    // folds in too: no rotary dispatch is left in the decode step.
-    let m = b.manifest();
-    let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
-    assert!(decode.dispatches.iter().all(|d| !m.kernels[d.kernel as usize].name.starts_with("rotary")), "q8 decode keeps a rotary dispatch");
-    // The k and v projections write the KV cache themselves (fuse-linear-kv-append).
-    assert!(decode.dispatches.iter().all(|d| !m.kernels[d.kernel as usize].name.starts_with("kv_cache_write")), "decode keeps a cache-write dispatch");
-    let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
-    let id = ids("inputs/prompt_ids.npy")[0];
-    let mut inputs = std::collections::BTreeMap::new();
-    inputs.insert("decode.input_ids".to_string(), driftc::ir::Value::i64(vec![1, 1], vec![i64::from(id)]));
-    inputs.insert("decode.position".to_string(), driftc::ir::Value::i64(vec![1], vec![0]));
-    for (n, v) in &inputs {
-        s.set_input(n, &host_of(v)).expect("input");
+    for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup = 1024\n")] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ndecode_int8_activations = true\n{extra}")), std::path::Path::new("lavapipe.toml")).expect("target parses");
+        let mut opts = case.options(Some(Precision::F32));
+        opts.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("{quant:?} {extra}: {e}"));
+        let b = Bundle::from_vec(compiled.bundle).expect("opens");
+        assert!(b.manifest().requirements.int8_dot, "the bundle requires int8 dot products");
+        // q8's per-row scale is applied inside the projection (fuse-linear-scale), so its RoPE
+        // folds in too: no rotary dispatch is left in the decode step.
+        let m = b.manifest();
+        let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
+        assert!(decode.dispatches.iter().all(|d| !m.kernels[d.kernel as usize].name.starts_with("rotary")), "{quant:?} decode keeps a rotary dispatch");
+        // The k and v projections write the KV cache themselves (fuse-linear-kv-append).
+        assert!(decode.dispatches.iter().all(|d| !m.kernels[d.kernel as usize].name.starts_with("kv_cache_write")), "decode keeps a cache-write dispatch");
+        let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
+        let id = ids("inputs/prompt_ids.npy")[0];
+        let mut inputs = std::collections::BTreeMap::new();
+        inputs.insert("decode.input_ids".to_string(), driftc::ir::Value::i64(vec![1, 1], vec![i64::from(id)]));
+        inputs.insert("decode.position".to_string(), driftc::ir::Value::i64(vec![1], vec![0]));
+        for (n, v) in &inputs {
+            s.set_input(n, &host_of(v)).expect("input");
+        }
+        s.run_program("decode").expect("decode runs");
+        let got = s.output("decode.logits").expect("logits").to_f32().expect("f32");
+        let reference = |int8: bool| {
+            let mut import = opts.import.clone();
+            import.decode_int8_activations = Some(int8);
+            let g = driftc::compile::import_file(&case.model(), &import).expect("imports");
+            let dump = g.dump();
+            assert_eq!(dump.contains("act_int8"), int8, "act_int8 projections in the graph: {int8}");
+            if quant == Quant::Q844 {
+                assert_eq!(dump.lines().any(|l| l.contains("LinearQ4") && l.contains("act_int8")), int8, "int4 projections with int8 activations: {int8}");
+            }
+            let spec = g.program_specs().into_iter().find(|p| p.name == "decode").expect("decode program");
+            driftc::reference::run_program(&g, &spec, &inputs).expect("reference runs").remove("decode.logits").expect("logits").as_f32()
+        };
+        let (want, plain) = (reference(true), reference(false));
+        let err = rel_l2(&got, &want);
+        let moved = rel_l2(&want, &plain);
+        eprintln!("{quant:?} {extra}int8 activations: device vs reference {err:.3e}, vs float activations {moved:.3e}");
+        assert!(err <= 1e-4, "{quant:?} {extra}: device vs the int8-activation reference {err:.3e}");
+        assert!(moved > 1e-4 && moved < 0.1, "{quant:?} {extra}: int8 activations vs float ones: {moved:.3e}");
     }
-    s.run_program("decode").expect("decode runs");
-    let got = s.output("decode.logits").expect("logits").to_f32().expect("f32");
-    let reference = |int8: bool| {
-        let mut import = opts.import.clone();
-        import.decode_int8_activations = Some(int8);
-        let g = driftc::compile::import_file(&case.model(), &import).expect("imports");
-        assert_eq!(g.dump().contains("act_int8"), int8, "act_int8 projections in the graph: {int8}");
-        let spec = g.program_specs().into_iter().find(|p| p.name == "decode").expect("decode program");
-        driftc::reference::run_program(&g, &spec, &inputs).expect("reference runs").remove("decode.logits").expect("logits").as_f32()
-    };
-    let (want, plain) = (reference(true), reference(false));
-    let err = rel_l2(&got, &want);
-    eprintln!("int8 activations: device vs reference {err:.3e}, vs plain q8 {:.3e}", rel_l2(&want, &plain));
-    assert!(err <= 1e-4, "device vs the int8-activation reference {err:.3e}");
-    let moved = rel_l2(&want, &plain);
-    assert!(moved > 1e-4 && moved < 0.1, "int8 activations vs plain q8: {moved:.3e}");
 }
 
 /// Prefill with int8 activations (`tuning.prefill_int8_activations`, on a copy of the

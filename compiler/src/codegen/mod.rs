@@ -137,6 +137,8 @@ pub enum WorkgroupElem {
     F32,
     /// Four int8 values packed in a u32 (dot4I8Packed operands).
     U32,
+    /// vec4<u32>: sixteen packed int8 values read whole (one 16-byte load per lane).
+    Vec4U32,
     /// vec4<f16>: staging that cooperative matrices load from (16-byte rows of halves).
     Vec4F16,
     /// vec4<f32>: rows read whole by every lane (a decode query staged once).
@@ -149,7 +151,7 @@ impl WorkgroupElem {
             WorkgroupElem::F16 => 2,
             WorkgroupElem::F32 | WorkgroupElem::U32 => 4,
             WorkgroupElem::Vec4F16 => 8,
-            WorkgroupElem::Vec4F32 => 16,
+            WorkgroupElem::Vec4F32 | WorkgroupElem::Vec4U32 => 16,
         }
     }
     pub fn wgsl(self) -> &'static str {
@@ -159,6 +161,7 @@ impl WorkgroupElem {
             WorkgroupElem::U32 => "u32",
             WorkgroupElem::Vec4F16 => "vec4<f16>",
             WorkgroupElem::Vec4F32 => "vec4<f32>",
+            WorkgroupElem::Vec4U32 => "vec4<u32>",
         }
     }
     pub fn opencl(self) -> &'static str {
@@ -168,6 +171,7 @@ impl WorkgroupElem {
             WorkgroupElem::U32 => "uint",
             WorkgroupElem::Vec4F16 => "half4",
             WorkgroupElem::Vec4F32 => "float4",
+            WorkgroupElem::Vec4U32 => "uint4",
         }
     }
     pub fn is_f16(self) -> bool {
@@ -293,12 +297,7 @@ impl<'a> KernelBuilder<'a> {
     /// As [`Self::wg_cooperative`] with a cap of `cap` lanes instead of 256: kernels that
     /// stream memory (matvec) keep more loads in flight per workgroup with more lanes.
     pub fn wg_cooperative_up_to(&self, cap: u32) -> u32 {
-        let limit = self.target.limits.max_compute_workgroup_invocations.clamp(1, cap.max(1));
-        if limit.is_power_of_two() {
-            limit
-        } else {
-            limit.next_power_of_two() / 2
-        }
+        self.target.cooperative_lanes(cap)
     }
     /// The descriptor templates see for `t` bound as `name` (see [`helpers::TensorDesc`]).
     pub fn desc(&self, name: &str, t: TensorId) -> Result<helpers::TensorDesc, CodegenError> {

@@ -16,7 +16,9 @@
 //! With int8 activations (`act_int8`: int8 weights, WGSL), the workgroup first quantizes
 //! the (normalized) row to int8 into `drift_xq` once, in blocks of 32 inputs with their
 //! scales in `drift_xs`, and each weight word (half a block) is four `dot4I8Packed` against
-//! it, summed in int32 and scaled by its block's scale.
+//! it, summed in int32 and scaled by its block's scale. With int4 weights (a word is one
+//! block), the nibbles q + 8 are split by masks into even and odd inputs against the
+//! block's even and odd activations, and 8 · Σ q(x) is taken off the integer sum.
 
 use serde_json::{json, Value as Json};
 
@@ -121,7 +123,7 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
 /// served (OpenCL C, weights not int8 words, the row not stageable).
 #[allow(clippy::too_many_arguments)]
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act_int8: bool, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
-    let wg = kb.wg_cooperative();
+    let wg = kb.wg_cooperative_up_to(kb.target.tuning.linear_matvec_workgroup);
     if wg < if rope.is_some() { 4 } else { 2 } || k == 0 || n == 0 {
         return Ok(false);
     }
@@ -142,7 +144,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
             let vecs = helpers::word_vec4s(kb.lang, &xd).filter(|_| g.elem == xd.elem && plain(g) && plain(&xd));
             // With int8 activations, the quantized row (K bytes) and its block scales (K / 8
             // bytes) are staged beside it.
-            let xq = if act_int8 { k + k / 8 } else { 0 };
+            let xq = if act_int8 { k + k / 8 + if q4.is_some() { k / 8 } else { 0 } } else { 0 };
             vecs.filter(|v| k % (4 * v.len()) == 0 && k * 4 + xq + wg as usize * 4 <= shared_limit).map(|v| {
                 let gv = helpers::word_vec4s(kb.lang, g).unwrap_or_default();
                 v.into_iter().zip(gv).map(|(x, n)| json!({"x": x, "n": n})).collect::<Vec<Json>>()
@@ -161,8 +163,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     // int8 activations: the row's vec4s per word of x, from workgroup memory when staged.
     let xq_vec4s: Option<Vec<String>> = if !act_int8 {
         None
-    } else if kb.lang != Lang::Wgsl || wd.elem != "i8" || q4.is_some() || decode.is_none() || (norm.is_some() && stage.is_none()) {
-        return Err(kb.no_kernel("int8 activations need WGSL, int8 weights in whole 16-byte words and, with a folded RMSNorm, the row staged in workgroup memory"));
+    } else if kb.lang != Lang::Wgsl || wd.elem != "i8" || decode.is_none() || (norm.is_some() && stage.is_none()) {
+        return Err(kb.no_kernel("int8 activations need WGSL, int8 or int4 weights in whole 16-byte words and, with a folded RMSNorm, the row staged in workgroup memory"));
     } else {
         match &stage {
             Some(v) => Some((0..v.len()).map(|e| format!("drift_shared4[(WI) * {}u + {e}u]", v.len())).collect()),
@@ -175,8 +177,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     if act_int8 && k % ACT_INT8_BLOCK != 0 {
         return Err(kb.no_kernel(format!("int8 activations quantize blocks of {ACT_INT8_BLOCK} inputs; the row has {k}")));
     }
-    if act_int8 && stage.is_none() && k + k / 8 + wg as usize * 4 > shared_limit {
-        return Err(kb.no_kernel(format!("int8 activations stage the quantized row and its scales: {} bytes of workgroup memory beside {} for the sums, above the target's {shared_limit}", k + k / 8, wg * 4)));
+    let xq_bytes = k + k / 8 + if q4.is_some() { k / 8 } else { 0 };
+    if act_int8 && stage.is_none() && xq_bytes + wg as usize * 4 > shared_limit {
+        return Err(kb.no_kernel(format!("int8 activations stage the quantized row and its scales: {xq_bytes} bytes of workgroup memory beside {} for the sums, above the target's {shared_limit}", wg * 4)));
     }
     // Units each row is walked in: words when wide, else elements (int4: packed bytes).
     let units = match (&decode, &q4) {
@@ -209,7 +212,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         spec = spec.shared_vec4((k / 4) as u32);
     }
     if act_int8 {
-        spec = spec.workgroup_array("drift_xq", WorkgroupElem::U32, (k / 4) as u32).workgroup_array("drift_xs", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32).uses_int8_dot();
+        spec = spec.workgroup_array("drift_xq", WorkgroupElem::Vec4U32, (k / 16) as u32).workgroup_array("drift_xs", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32).uses_int8_dot();
+        if q4.is_some() {
+            spec = spec.workgroup_array("drift_xc", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32);
+        }
     }
     let words = decode.is_some() && kb.lang == Lang::Wgsl;
     spec = if words { spec.read_words("x", x).read_words("w", w) } else { spec.read("x", x).read("w", w) };

@@ -7,11 +7,17 @@
 //!
 //! With `norm`, X is RMS-normalized and scaled by G first, as in `Linear`.
 //!
+//! With `act_int8` (set by the LLM frontend for decode where the target asks for it),
+//! each row of X (normalized first) is quantized to int8 in blocks of 32 inputs as in
+//! `Linear`, and each block's products are summed in integers:
+//! y = Σ_blocks (Σ q(x)·q) · amax_b / 127 · scale[n, block] (blocks a multiple of 32).
+//!
 //! Inputs: X [.., K] (f32/f16), packed [N, K/2] (int8), scales [N, K/block], G [K] with
 //! `norm`. Output [.., N].
 
 use std::any::Any;
 
+use super::linear::ACT_INT8_BLOCK;
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
 use crate::ir::{numel, Value};
@@ -22,6 +28,8 @@ pub struct LinearQ4 {
     pub block: usize,
     /// RMSNorm epsilon when X is normalized (by the last input, G) inside the product.
     pub norm: Option<f32>,
+    /// X quantized per row to int8 (blocks of 32) before integer dot products.
+    pub act_int8: bool,
 }
 
 impl LinearQ4 {
@@ -32,6 +40,9 @@ impl LinearQ4 {
         if half * 2 != k || n != n2 || self.block == 0 || blocks * self.block != k {
             return Err(invalid(format!("X {x:?}, packed {q:?} and scales {s:?} do not match blocks of {}", self.block)));
         }
+        if self.act_int8 && self.block % ACT_INT8_BLOCK != 0 {
+            return Err(invalid(format!("int8 activations quantize blocks of {ACT_INT8_BLOCK} inputs; weight blocks of {} are not a multiple", self.block)));
+        }
         Ok((k, n))
     }
 }
@@ -41,10 +52,14 @@ impl Op for LinearQ4 {
         "LinearQ4"
     }
     fn attrs(&self) -> String {
-        match self.norm {
-            Some(e) => format!("block={},rms_norm_epsilon={e}", self.block),
-            None => format!("block={}", self.block),
+        let mut a = vec![format!("block={}", self.block)];
+        if let Some(e) = self.norm {
+            a.push(format!("rms_norm_epsilon={e}"));
         }
+        if self.act_int8 {
+            a.push("act_int8".into());
+        }
+        a.join(",")
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, q, s) = (fact(inputs, 0, "X")?, fact(inputs, 1, "packed")?, fact(inputs, 2, "scales")?);
@@ -60,6 +75,27 @@ impl Op for LinearQ4 {
         }
         let rows = xs.len() / k.max(1);
         let mut out = vec![0f32; rows * n];
+        if self.act_int8 {
+            // Integer sums per 32-input block, then the activation block's scale, then the
+            // weight block's (the kernel's order).
+            let (xq, xsc) = super::linear::int8_blocks(&xs, k);
+            let nb = k / ACT_INT8_BLOCK;
+            for r in 0..rows {
+                for c in 0..n {
+                    let mut acc = 0f32;
+                    for b in 0..nb {
+                        let mut sum = 0i64;
+                        for p in b * ACT_INT8_BLOCK / 2..(b + 1) * ACT_INT8_BLOCK / 2 {
+                            let (lo, hi) = unpack(qs[c * (k / 2) + p]);
+                            sum += i64::from(xq[r * k + 2 * p]) * lo as i64 + i64::from(xq[r * k + 2 * p + 1]) * hi as i64;
+                        }
+                        acc += sum as f32 * xsc[r * nb + b] * ss[c * (k / self.block) + b * ACT_INT8_BLOCK / self.block];
+                    }
+                    out[r * n + c] = acc;
+                }
+            }
+            return Ok(vec![Value::from_f32_as(x.dtype, super::linear::out_shape(&x.shape, n), out)]);
+        }
         for r in 0..rows {
             for c in 0..n {
                 let mut acc = 0f32;
@@ -80,8 +116,11 @@ impl Op for LinearQ4 {
             Some(eps) => Some((kb.input(3)?, eps)),
             None => None,
         };
-        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, false, None, y, k, n)? {
+        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, self.act_int8, None, y, k, n)? {
             return Ok(());
+        }
+        if self.act_int8 {
+            return Err(kb.no_kernel("a LinearQ4 with int8 activations needs one activation row"));
         }
         if norm.is_some() {
             return Err(kb.no_kernel("a LinearQ4 with its RMSNorm folded in needs one activation row"));

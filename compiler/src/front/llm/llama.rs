@@ -177,7 +177,8 @@ struct Ctx<'a> {
     /// Weight constants by checkpoint name: both programs share one copy.
     weights: HashMap<String, TensorId>,
     quant: Quant,
-    /// Decode projections with int8 weights quantize their activations (`Linear::act_int8`).
+    /// Decode projections with int8 or int4 weights quantize their activations
+    /// (`Linear::act_int8`, `LinearQ4::act_int8`).
     decode_int8_activations: bool,
     prefill_int8_activations: bool,
     /// Prefill activations already quantized (QuantizeRows' values and scales) by input.
@@ -263,7 +264,9 @@ impl Ctx<'_> {
                     pair
                 }
             };
-            return self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None }), &[x, wq, scale]);
+            let k = self.b.g.tensor(x).shape.last().copied().unwrap_or(0);
+            let act_int8 = self.decode_int8_activations && self.t == 1 && k % ACT_INT8_BLOCK == 0;
+            return self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8 }), &[x, wq, scale]);
         }
         if self.quant == Quant::None {
             return self.b.op(name, Box::new(Linear::default()), &[x, w]);

@@ -39,8 +39,8 @@ pub struct LlmOptions {
     /// `prefill_tokens` is the target's default: cap it at the context instead of
     /// refusing a chunk longer than the cache.
     pub cap_prefill_at_context: bool,
-    /// Decode projections with int8 weights quantize their activation row to int8 and
-    /// sum int8 dot products (`Linear::act_int8`).
+    /// Decode projections with int8 or int4 weights quantize their activation row to int8
+    /// and sum int8 dot products (`Linear::act_int8`, `LinearQ4::act_int8`).
     pub decode_int8_activations: bool,
     /// Prefill projections with int8 weights quantize their activations (`QuantizeRows`)
     /// and multiply in int8 (`LinearInt8`).
