@@ -177,6 +177,11 @@ pub struct Tuning {
     /// row (its RMSNorm and int8 quantization) among more output rows. Default 256.
     #[serde(default = "default_matvec_workgroup")]
     pub linear_matvec_workgroup: u32,
+    /// As `linear_matvec_workgroup`, for the kernels that quantize the activation row to
+    /// int8 first (`decode_int8_activations`): that prologue is paid once per workgroup,
+    /// so more rows per workgroup can pay off where plain streaming does not. Default 256.
+    #[serde(default = "default_matvec_workgroup")]
+    pub linear_matvec_workgroup_int8: u32,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
     /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
     /// activations small. Default 64.
@@ -238,6 +243,7 @@ impl Target {
             ("tuning.workgroup_size_conv", self.tuning.workgroup_size_conv),
             ("tuning.workgroup_size_matvec", self.tuning.workgroup_size_matvec),
             ("tuning.linear_matvec_workgroup", self.tuning.linear_matvec_workgroup),
+            ("tuning.linear_matvec_workgroup_int8", self.tuning.linear_matvec_workgroup_int8),
         ] {
             if wg == 0 || wg > self.limits.max_compute_workgroup_invocations {
                 return Err(invalid(format!(
@@ -252,7 +258,7 @@ impl Target {
         if !self.tuning.linear_lanes_per_row.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));
         }
-        for (what, wg) in [("tuning.workgroup_size_matvec", self.tuning.workgroup_size_matvec), ("tuning.linear_matvec_workgroup", self.tuning.linear_matvec_workgroup)] {
+        for (what, wg) in [("tuning.workgroup_size_matvec", self.tuning.workgroup_size_matvec), ("tuning.linear_matvec_workgroup", self.tuning.linear_matvec_workgroup), ("tuning.linear_matvec_workgroup_int8", self.tuning.linear_matvec_workgroup_int8)] {
             if !wg.is_power_of_two() {
                 return Err(invalid(format!("{what} {wg} is not a power of two")));
             }

@@ -334,9 +334,9 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
 
 /// Decode with int8 activations (`tuning.decode_int8_activations`, here on a copy of the
 /// lavapipe target): one decode step at position 0 (its KV rows all written by the step
-/// itself) of q8 (int8 weights), of 8/4/4 (int4 feed-forward weights: even and odd
-/// nibbles against split activations) and of q8 in workgroups of 1024 lanes
-/// (`tuning.linear_matvec_workgroup`) against the CPU reference of the same graph, whose
+/// itself) of q8 (int8 weights) and of 8/4/4 (int4 feed-forward weights: even and odd
+/// nibbles against split activations), each also in workgroups of 1024 lanes
+/// (`tuning.linear_matvec_workgroup_int8`), against the CPU reference of the same graph, whose
 /// Linear / LinearQ4 quantize each activation row to int8 and sum in integers; the step
 /// must also differ from the float-activation one (the option takes effect) while
 /// staying near it.
@@ -345,7 +345,7 @@ fn int8_decode_activations_match_their_reference() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
-    for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup = 1024\n")] {
+    for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n")] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ndecode_int8_activations = true\n{extra}")), std::path::Path::new("lavapipe.toml")).expect("target parses");
         let mut opts = case.options(Some(Precision::F32));
         opts.import.quant = quant;
@@ -384,7 +384,7 @@ fn int8_decode_activations_match_their_reference() {
         let (want, plain) = (reference(true), reference(false));
         let err = rel_l2(&got, &want);
         let moved = rel_l2(&want, &plain);
-        eprintln!("{quant:?} {extra}int8 activations: device vs reference {err:.3e}, vs float activations {moved:.3e}");
+        eprintln!("{quant:?} {}: int8 activations: device vs reference {err:.3e}, vs float activations {moved:.3e}", extra.trim());
         assert!(err <= 1e-4, "{quant:?} {extra}: device vs the int8-activation reference {err:.3e}");
         assert!(moved > 1e-4 && moved < 0.1, "{quant:?} {extra}: int8 activations vs float ones: {moved:.3e}");
     }

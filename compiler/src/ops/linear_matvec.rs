@@ -123,7 +123,8 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
 /// served (OpenCL C, weights not int8 words, the row not stageable).
 #[allow(clippy::too_many_arguments)]
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act_int8: bool, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
-    let wg = kb.wg_cooperative_up_to(kb.target.tuning.linear_matvec_workgroup);
+    let tuning = &kb.target.tuning;
+    let wg = kb.wg_cooperative_up_to(if act_int8 { tuning.linear_matvec_workgroup_int8 } else { tuning.linear_matvec_workgroup });
     if wg < if rope.is_some() { 4 } else { 2 } || k == 0 || n == 0 {
         return Ok(false);
     }

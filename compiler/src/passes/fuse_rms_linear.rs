@@ -34,7 +34,7 @@ impl Pass for FuseRmsLinear {
             if g.nodes.node_weight(id).is_none() {
                 continue;
             }
-            let Some((x, scale, eps, users)) = candidate(g, id, target.limits.max_compute_shared_memory_size as usize, target.cooperative_lanes(target.tuning.linear_matvec_workgroup) as usize) else { continue };
+            let Some((x, scale, eps, users)) = candidate(g, id, target.limits.max_compute_shared_memory_size as usize, target.cooperative_lanes(target.tuning.linear_matvec_workgroup_int8) as usize) else { continue };
             let t = g.node(id).outputs[0];
             g.remove_node(id);
             for user in users {
@@ -59,7 +59,7 @@ impl Pass for FuseRmsLinear {
 /// output only un-normalized Linear/LinearQ4 nodes read as their activation: (x, scale,
 /// epsilon, those nodes). A Linear with int8 activations quantizes the normalized row from
 /// workgroup memory, so the norm folds into it only where that row (f32), its int8 copy,
-/// the block scales (and for int4 weights the block sums) and the sums of `lanes` lanes fit in `shared_limit` bytes; otherwise the
+/// the block scales (and for int4 weights the block sums) and the sums of `lanes` lanes (the int8 kernel's workgroup) fit in `shared_limit` bytes; otherwise the
 /// norm keeps its own dispatch and the Linear quantizes the row it reads.
 fn candidate(g: &Graph, id: NodeId, shared_limit: usize, lanes: usize) -> Option<(crate::ir::TensorId, crate::ir::TensorId, f32, Vec<NodeId>)> {
     let n = g.node(id);
