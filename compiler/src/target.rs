@@ -242,8 +242,6 @@ impl Target {
             ("tuning.workgroup_size_elementwise", self.tuning.workgroup_size_elementwise),
             ("tuning.workgroup_size_conv", self.tuning.workgroup_size_conv),
             ("tuning.workgroup_size_matvec", self.tuning.workgroup_size_matvec),
-            ("tuning.linear_matvec_workgroup", self.tuning.linear_matvec_workgroup),
-            ("tuning.linear_matvec_workgroup_int8", self.tuning.linear_matvec_workgroup_int8),
         ] {
             if wg == 0 || wg > self.limits.max_compute_workgroup_invocations {
                 return Err(invalid(format!(
@@ -258,6 +256,7 @@ impl Target {
         if !self.tuning.linear_lanes_per_row.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));
         }
+        // The decode kernel's workgroups are capped by the device where they are used.
         for (what, wg) in [("tuning.workgroup_size_matvec", self.tuning.workgroup_size_matvec), ("tuning.linear_matvec_workgroup", self.tuning.linear_matvec_workgroup), ("tuning.linear_matvec_workgroup_int8", self.tuning.linear_matvec_workgroup_int8)] {
             if !wg.is_power_of_two() {
                 return Err(invalid(format!("{what} {wg} is not a power of two")));

@@ -291,7 +291,7 @@ impl Op for Linear {
             return Ok(());
         }
         if self.act_int8 {
-            return Err(kb.no_kernel("a Linear with int8 activations needs one activation row"));
+            return Err(kb.no_kernel("a Linear with int8 activations needs one activation row and workgroups of two lanes or more"));
         }
         if folded {
             return Err(kb.no_kernel("a Linear with a folded RMSNorm, row scale, RoPE or KV-cache append needs one activation row and workgroups of two rows or more"));

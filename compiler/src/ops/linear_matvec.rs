@@ -13,7 +13,7 @@
 //! store. Where the operands are not single plain buffers
 //! (OpenCL images, tensors split across bindings) or the rows are not whole words, the
 //! same template walks the row one element at a time through the tensor accessors.
-//! With int8 activations (`act_int8`: int8 weights, WGSL), the workgroup first quantizes
+//! With int8 activations (`act_int8`: int8 or int4 weights, WGSL), the workgroup first quantizes
 //! the (normalized) row to int8 into `drift_xq` once, in blocks of 32 inputs with their
 //! scales in `drift_xs`, and each weight word (half a block) is four `dot4I8Packed` against
 //! it, summed in int32 and scaled by its block's scale. With int4 weights (a word is one
@@ -115,16 +115,49 @@ fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
     }
 }
 
+/// Bytes of workgroup memory the int8-activation row of `k` inputs takes: the quantized
+/// row (k bytes), its block scales (k / 8), for int4 weights the block sums (k / 8), and
+/// with `staged` the normalized row as f32 (4 k).
+fn int8_row_bytes(k: usize, q4: bool, staged: bool) -> usize {
+    k + k / 8 + if q4 { k / 8 } else { 0 } + if staged { 4 * k } else { 0 }
+}
+
+/// Lanes of the int8-activation kernel for a row of `k` inputs on `target`: its tuned
+/// workgroup (`tuning.linear_matvec_workgroup_int8`), halved until the staged row and one
+/// f32 per lane fit the workgroup memory; None when not even two lanes fit (the
+/// projection then keeps float activations, `passes::fit_int8_activations`, or its
+/// norm its own dispatch, `passes::fuse_rms_linear`).
+pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bool) -> Option<u32> {
+    let limit = target.limits.max_compute_shared_memory_size as usize;
+    let row = int8_row_bytes(k, q4, staged);
+    let mut wg = target.cooperative_lanes(target.tuning.linear_matvec_workgroup_int8);
+    while wg >= 2 {
+        if row + wg as usize * 4 <= limit {
+            return Some(wg);
+        }
+        wg /= 2;
+    }
+    None
+}
+
 /// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`), with a folded
 /// RMSNorm, per-row scale, RoPE and KV-cache append (`kv`: y is then the cache) when given,
 /// and int8 activations with `act_int8`; false when the target's workgroups cannot hold it
 /// (fewer than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for
 /// a folded node, reports that no kernel fits. An error when int8 activations cannot be
-/// served (OpenCL C, weights not int8 words, the row not stageable).
+/// served (OpenCL C, weights not int8 or int4 words of one plain buffer, the row not
+/// stageable in workgroup memory: `passes::fit_int8_activations` clears the flag first
+/// where the target's limits say so).
 #[allow(clippy::too_many_arguments)]
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act_int8: bool, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
-    let tuning = &kb.target.tuning;
-    let wg = kb.wg_cooperative_up_to(if act_int8 { tuning.linear_matvec_workgroup_int8 } else { tuning.linear_matvec_workgroup });
+    let wg = if !act_int8 {
+        kb.wg_cooperative_up_to(kb.target.tuning.linear_matvec_workgroup)
+    } else {
+        match int8_lanes(kb.target, k, q4.is_some(), norm.is_some()) {
+            Some(wg) => wg,
+            None => return Err(kb.no_kernel(format!("int8 activations stage the quantized row of {k} and its block scales{} in workgroup memory: above the target's {} bytes even for two lanes", if norm.is_some() { " beside the normalized row" } else { "" }, kb.target.limits.max_compute_shared_memory_size))),
+        }
+    };
     if wg < if rope.is_some() { 4 } else { 2 } || k == 0 || n == 0 {
         return Ok(false);
     }
@@ -143,10 +176,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let stage = match (&gd, norm) {
         (Some(g), Some(_)) => {
             let vecs = helpers::word_vec4s(kb.lang, &xd).filter(|_| g.elem == xd.elem && plain(g) && plain(&xd));
-            // With int8 activations, the quantized row (K bytes) and its block scales (K / 8
-            // bytes) are staged beside it.
-            let xq = if act_int8 { k + k / 8 + if q4.is_some() { k / 8 } else { 0 } } else { 0 };
-            vecs.filter(|v| k % (4 * v.len()) == 0 && k * 4 + xq + wg as usize * 4 <= shared_limit).map(|v| {
+            // With int8 activations, the quantized row and its block scales (and sums) are
+            // staged beside it (`int8_row_bytes`).
+            let row = if act_int8 { int8_row_bytes(k, q4.is_some(), true) } else { 4 * k };
+            vecs.filter(|v| k % (4 * v.len()) == 0 && row + wg as usize * 4 <= shared_limit).map(|v| {
                 let gv = helpers::word_vec4s(kb.lang, g).unwrap_or_default();
                 v.into_iter().zip(gv).map(|(x, n)| json!({"x": x, "n": n})).collect::<Vec<Json>>()
             })
@@ -177,10 +210,6 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     }
     if act_int8 && k % ACT_INT8_BLOCK != 0 {
         return Err(kb.no_kernel(format!("int8 activations quantize blocks of {ACT_INT8_BLOCK} inputs; the row has {k}")));
-    }
-    let xq_bytes = k + k / 8 + if q4.is_some() { k / 8 } else { 0 };
-    if act_int8 && stage.is_none() && xq_bytes + wg as usize * 4 > shared_limit {
-        return Err(kb.no_kernel(format!("int8 activations stage the quantized row and its scales: {xq_bytes} bytes of workgroup memory beside {} for the sums, above the target's {shared_limit}", wg * 4)));
     }
     // Units each row is walked in: words when wide, else elements (int4: packed bytes).
     let units = match (&decode, &q4) {

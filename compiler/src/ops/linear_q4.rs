@@ -120,7 +120,7 @@ impl Op for LinearQ4 {
             return Ok(());
         }
         if self.act_int8 {
-            return Err(kb.no_kernel("a LinearQ4 with int8 activations needs one activation row"));
+            return Err(kb.no_kernel("a LinearQ4 with int8 activations needs one activation row and workgroups of two lanes or more"));
         }
         if norm.is_some() {
             return Err(kb.no_kernel("a LinearQ4 with its RMSNorm folded in needs one activation row"));

@@ -13,6 +13,7 @@
 use super::{Pass, PassError, PassReport};
 use crate::ir::{numel, Graph, NodeId};
 use crate::ops::linear::Linear;
+use crate::ops::linear_matvec::int8_lanes;
 use crate::ops::linear_q4::LinearQ4;
 use crate::ops::rms_norm::RmsNorm;
 use crate::target::Target;
@@ -34,7 +35,7 @@ impl Pass for FuseRmsLinear {
             if g.nodes.node_weight(id).is_none() {
                 continue;
             }
-            let Some((x, scale, eps, users)) = candidate(g, id, target.limits.max_compute_shared_memory_size as usize, target.cooperative_lanes(target.tuning.linear_matvec_workgroup_int8) as usize) else { continue };
+            let Some((x, scale, eps, users)) = candidate(g, id, target) else { continue };
             let t = g.node(id).outputs[0];
             g.remove_node(id);
             for user in users {
@@ -57,11 +58,12 @@ impl Pass for FuseRmsLinear {
 
 /// For an RMSNorm of one row over its last axis, with a [K] scale and no epilogue, whose
 /// output only un-normalized Linear/LinearQ4 nodes read as their activation: (x, scale,
-/// epsilon, those nodes). A Linear with int8 activations quantizes the normalized row from
-/// workgroup memory, so the norm folds into it only where that row (f32), its int8 copy,
-/// the block scales (and for int4 weights the block sums) and the sums of `lanes` lanes (the int8 kernel's workgroup) fit in `shared_limit` bytes; otherwise the
-/// norm keeps its own dispatch and the Linear quantizes the row it reads.
-fn candidate(g: &Graph, id: NodeId, shared_limit: usize, lanes: usize) -> Option<(crate::ir::TensorId, crate::ir::TensorId, f32, Vec<NodeId>)> {
+/// epsilon, those nodes). A Linear/LinearQ4 with int8 activations quantizes the
+/// normalized row from workgroup memory, so the norm folds into it only where that row
+/// (f32), its int8 copy, its block scales (and sums) and the sums of two lanes or more
+/// fit the target's workgroup memory (`linear_matvec::int8_lanes`); otherwise the norm
+/// keeps its own dispatch and the projection quantizes the row it reads.
+fn candidate(g: &Graph, id: NodeId, target: &Target) -> Option<(crate::ir::TensorId, crate::ir::TensorId, f32, Vec<NodeId>)> {
     let n = g.node(id);
     let norm = n.op.as_any().downcast_ref::<RmsNorm>()?;
     let (x, scale, t) = (n.input(0)?, n.input(1)?, *n.outputs.first()?);
@@ -78,8 +80,8 @@ fn candidate(g: &Graph, id: NodeId, shared_limit: usize, lanes: usize) -> Option
     for &u in &users {
         let un = g.node(u);
         let unfolded = match (un.op.as_any().downcast_ref::<Linear>(), un.op.as_any().downcast_ref::<LinearQ4>()) {
-            (Some(l), _) => l.norm.is_none() && l.rope.is_none() && un.inputs.len() == 2 && (!l.act_int8 || k * 4 + k + k / 8 + lanes * 4 <= shared_limit),
-            (_, Some(l)) => l.norm.is_none() && un.inputs.len() == 3 && (!l.act_int8 || k * 4 + k + k / 4 + lanes * 4 <= shared_limit),
+            (Some(l), _) => l.norm.is_none() && l.rope.is_none() && un.inputs.len() == 2 && (!l.act_int8 || int8_lanes(target, k, false, true).is_some()),
+            (_, Some(l)) => l.norm.is_none() && un.inputs.len() == 3 && (!l.act_int8 || int8_lanes(target, k, true, true).is_some()),
             _ => false,
         };
         if !unfolded || un.input(0) != Some(t) || un.all_inputs().filter(|&i| i == t).count() != 1 {

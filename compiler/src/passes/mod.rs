@@ -2,6 +2,7 @@
 //! each, and `--dump-after NAME` prints the IR after the named pass. Later stages
 //! (`virtualize`, then `crate::plan`) compute data about the graph instead of rewriting it.
 
+pub mod fit_int8_activations;
 pub mod fold_batchnorm;
 pub mod fuse_activations;
 pub mod fuse_attention;
@@ -55,6 +56,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_linear_scale::FuseLinearScale),
         Box::new(fuse_linear_rotary::FuseLinearRotary),
         Box::new(fuse_linear_kv_append::FuseLinearKvAppend),
+        Box::new(fit_int8_activations::FitInt8Activations),
     ]
 }
 
