@@ -189,7 +189,8 @@ fn q8_and_844_run_on_both_backends_and_track_f32() {
         opts.import.quant = quant;
         // The reference graph and the bundle both in the golden's chunks of 8.
         opts.import.prefill_tokens = Some(8);
-        let g = driftc::compile::import_file(&case.model(), &opts.import).expect("imports");
+        // The reference graph as the target builds it (lavapipe: int8 prefill activations).
+        let g = driftc::compile::import_file(&case.model(), &driftc::compile::with_target_defaults(&opts.import, &t)).expect("imports");
         let reference = driftc::reference::run(&g, &case.inputs).expect("reference runs");
         let q8 = driftc::compile::compile_file(&case.model(), &t, &opts).expect("q8 compiles");
         let f32 = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F32))).expect("f32 compiles");
@@ -274,9 +275,25 @@ fn decode_steps_match_prefill_scoring() {
         let lse = f64::from(mx) + logits.iter().map(|&v| f64::from(v - mx).exp()).sum::<f64>().ln();
         f64::from(logits[next as usize]) - lse
     };
-    let cases = [("lavapipe", Quant::None, Precision::F32, 1e-4), ("lavapipe", Quant::Q8, Precision::F32, 1e-4), ("lavapipe", Quant::Q844, Precision::F32, 1e-4), ("pocl", Quant::Q844, Precision::F32, 1e-4), ("lavapipe", Quant::None, Precision::F16, 3e-2)];
-    for (target, quant, precision, tol) in cases {
-        let t = driftc::target::Target::load(target).expect("target");
+    // Activations: float in both programs ("float": lavapipe's int8 prefill turned off), or
+    // int8 in both ("int8": lavapipe's decode turned on too, q8 only: prefill keeps int4
+    // products on float activations).
+    let cases = [
+        ("lavapipe", Quant::None, Precision::F32, "", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "float", 1e-4),
+        ("lavapipe", Quant::Q844, Precision::F32, "float", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "int8", 1e-4),
+        ("pocl", Quant::Q844, Precision::F32, "", 1e-4),
+        ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
+    ];
+    for (target, quant, precision, acts, tol) in cases {
+        let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
+        let text = match acts {
+            "float" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"),
+            "int8" => text.replace("[tuning]", "[tuning]\ndecode_int8_activations = true"),
+            _ => text,
+        };
+        let t = driftc::target::Target::from_toml(&text, std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
         let mut o = case.options(Some(precision));
         o.import.quant = quant;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{target} {quant:?}: {e}"));
@@ -293,7 +310,7 @@ fn decode_steps_match_prefill_scoring() {
             }
             let got = log_prob(&logits, tokens[p + 1]);
             let want = scored.log_probs[p];
-            assert!((got - want).abs() <= tol, "{target} {quant:?} {precision:?} position {p}: decode {got} vs prefill scoring {want}");
+            assert!((got - want).abs() <= tol, "{target} {quant:?} {precision:?} {acts} position {p}: decode {got} vs prefill scoring {want}");
         }
     }
 }
@@ -400,8 +417,8 @@ fn int8_decode_activations_match_their_reference() {
 fn int8_prefill_activations_match_their_reference() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
-    let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
-    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\nprefill_int8_activations = true"), std::path::Path::new("lavapipe.toml")).expect("target parses");
+    let t = driftc::target::Target::load("lavapipe").expect("target");
+    assert!(t.tuning.prefill_int8_activations, "lavapipe prefills int8-weight products with int8 activations");
     let prompt = ids("inputs/prompt_ids.npy");
     for quant in [Quant::Q8, Quant::Q844] {
         let mut opts = case.options(Some(Precision::F32));

@@ -306,7 +306,10 @@ impl Ctx<'_> {
             };
             self.b.op(&format!("{name}.q8"), Box::new(LinearInt8), &[xq, xs, wq])?
         } else {
-            let act_int8 = self.decode_int8_activations && self.t == 1 && blocks;
+            // One row: decode's projections follow the decode flag; a prefill program's
+            // one-row products (the last row's LM head) the prefill flag, so the prompt's
+            // last logits equal what scoring the whole chunk gives.
+            let act_int8 = blocks && if self.t == 1 { self.decode_int8_activations } else { self.prefill_int8_activations };
             self.b.op(&format!("{name}.q8"), Box::new(Linear { act_int8, ..Linear::default() }), &[x, wq])?
         };
         self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[y, scale])
