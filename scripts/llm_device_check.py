@@ -89,7 +89,9 @@ def target_with(overrides, tag):
 if "prefill_cooperative_matrix = true" in target_text and not a.skip_parity:
     import torch
     from transformers import AutoModelForCausalLM
-    tiled = target_with(["prefill_cooperative_matrix=false"], "tiled")
+    # --tuning applies to both sides (e.g. coop_stage_halves=true is checked here).
+    coop = target_with(a.tuning, "coop") if a.tuning else a.target
+    tiled = target_with(a.tuning + ["prefill_cooperative_matrix=false"], "tiled")
     for name in ["llama_tiny", "gemma2_tiny"]:
         tiny = os.path.join(root, "golden/models", name)
         cfg = json.load(open(os.path.join(tiny, "config.json")))
@@ -101,7 +103,7 @@ if "prefill_cooperative_matrix = true" in target_text and not a.skip_parity:
             want = ref(torch.tensor(ids)).logits.numpy().astype(np.float64)
         for q in ["f16", "q8", "8/4/4"]:
             got = {}
-            for kind, tgt in [("coop", a.target), ("tiled", tiled)]:
+            for kind, tgt in [("coop", coop), ("tiled", tiled)]:
                 b = os.path.join(a.outdir, f"{name}.{kind}.bundle")
                 sh(a.driftc, "compile", tiny, "--target", tgt, "--quant", q, "--precision", "f16", "--prefill-tokens", "40", "-o", b)
                 kinds = sh(a.driftc, "inspect", b)

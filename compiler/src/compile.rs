@@ -326,7 +326,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         let spec = &p.spec;
         let mut rbs: Vec<RenderBinding> = Vec::new();
         let mut ranges: Vec<(BufferRange, Access)> = Vec::new();
-        let mut add = |name: &str, t: TensorId, access: Access, view: Option<&Vec<usize>>, words: bool| -> Result<helpers::TensorDesc, CompileError> {
+        let mut add = |name: &str, t: TensorId, access: Access, view: Option<&Vec<usize>>, words: bool, halves: bool| -> Result<helpers::TensorDesc, CompileError> {
             let tensor = g.tensor(t);
             let ph = physical.get(&t).ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' has no descriptor", tensor.name) })?;
             let shape = view.unwrap_or(&tensor.shape);
@@ -346,6 +346,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 return Err(CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("tensor '{}' is read as 16-byte words but is not one 16-byte-aligned buffer", tensor.name) }.into());
             }
             desc.words = words;
+            desc.halves = words && halves && desc.elem == "f16";
             if ph.storage == BStorage::Texture2d {
                 // One binding per object: the whole image it was given.
                 let images = mp.textures.of.get(&t).ok_or_else(|| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: format!("texture tensor '{}' has no image", tensor.name) })?;
@@ -376,7 +377,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             Ok(desc)
         };
         for b in &spec.bindings {
-            add(&b.name, b.tensor, b.access, b.view.as_ref(), b.words)?;
+            add(&b.name, b.tensor, b.access, b.view.as_ref(), b.words, b.halves)?;
         }
         let mut epilogue = String::new();
         if let Some(coords) = &spec.epilogue_coords {
@@ -387,7 +388,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                     match a {
                         None => args.push("v".to_string()),
                         Some(t) => {
-                            let desc = add(&format!("e{si}_{ai}"), *t, Access::Read, None, false)?;
+                            let desc = add(&format!("e{si}_{ai}"), *t, Access::Read, None, false, false)?;
                             args.push(helpers::load_bcast(lang, &desc, coords).map_err(|m| CodegenError::Node { node: node.name.clone(), op: node.op.op_type().into(), message: m })?);
                         }
                     }

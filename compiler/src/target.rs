@@ -192,6 +192,12 @@ pub struct Tuning {
     /// offers that shape at subgroup scope with subgroups of 32. Default false.
     #[serde(default)]
     pub prefill_cooperative_matrix: bool,
+    /// `linear_coop` stages f16 operands as stored (bound as `vec4<f16>`, two per 16-byte
+    /// word) instead of unpacking each word to f32 and converting back: no conversion
+    /// instructions between the loads and the tensor cores. Default false (not yet
+    /// measured on a GPU).
+    #[serde(default)]
+    pub coop_stage_halves: bool,
     /// LLM decode projections with int8 or int4 weights (q8, 8/4/4) quantize their
     /// activation row to int8 and sum int8 dot products (`Linear::act_int8`,
     /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.

@@ -35,6 +35,10 @@ pub struct TensorDesc {
     /// tensors with `vloadN` on the element pointer; the flag stays false there.)
     #[serde(default)]
     pub words: bool,
+    /// With `words`, an f16 tensor bound as `array<vec4<f16>>` instead (two per 16-byte
+    /// word): the template reads halves without converting them.
+    #[serde(default)]
+    pub halves: bool,
 }
 
 /// A tensor's 2D images as templates see them: every object `width` texels wide,

@@ -85,6 +85,8 @@ pub struct Binding {
     pub view: Option<Vec<usize>>,
     /// Bound as 16-byte words (see [`helpers::TensorDesc::words`]).
     pub words: bool,
+    /// With `words`: each word as two `vec4<f16>` (see [`helpers::TensorDesc::halves`]).
+    pub halves: bool,
 }
 
 /// One kernel launch an op asks for.
@@ -221,26 +223,32 @@ impl KernelSpec {
         self.workgroup.saturating_mul(self.shared_per_lane).saturating_mul(4).saturating_add(self.shared_vec4.saturating_mul(16)).saturating_add(arrays)
     }
     pub fn read(mut self, name: &str, t: TensorId) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: false });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: false, halves: false });
         self
     }
     pub fn write(mut self, name: &str, t: TensorId) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: None, words: false });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: None, words: false, halves: false });
         self
     }
     /// Reads `t` as 16-byte words (a single-object buffer whose binding offset is 16-byte
     /// aligned; see [`helpers::TensorDesc::words`]).
     pub fn read_words(mut self, name: &str, t: TensorId) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: true });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: true, halves: false });
         self
     }
     /// Reads `t` seen with logical shape `view` (same element count).
+    /// Reads f16 `t` as 16-byte words of two `vec4<f16>` each (WGSL `array<vec4<f16>>`,
+    /// element 2w and 2w + 1 for word w): halves staged without a conversion.
+    pub fn read_halves(mut self, name: &str, t: TensorId) -> Self {
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: None, words: true, halves: true });
+        self
+    }
     pub fn read_view(mut self, name: &str, t: TensorId, view: Vec<usize>) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: Some(view), words: false });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Read, view: Some(view), words: false, halves: false });
         self
     }
     pub fn write_view(mut self, name: &str, t: TensorId, view: Vec<usize>) -> Self {
-        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: Some(view), words: false });
+        self.bindings.push(Binding { name: name.into(), tensor: t, access: Access::Write, view: Some(view), words: false, halves: false });
         self
     }
     pub fn param(mut self, key: &str, v: impl Into<Json>) -> Self {

@@ -169,7 +169,7 @@ pub fn render(
         msg
     })?;
     let arrays = cooperative.map_or(&[][..], |c| c.arrays);
-    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && !b.desc.words) || arrays.iter().any(|a| a.elem.is_f16());
+    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && (!b.desc.words || b.desc.halves)) || arrays.iter().any(|a| a.elem.is_f16());
     let uses_coop = cooperative.is_some_and(|c| c.matrices);
     let lib = super::library::prelude_for(lang, &body);
     let mut out = String::new();
@@ -188,7 +188,11 @@ pub fn render(
             for b in bindings {
                 let access = if b.access == Access::Write { "read_write" } else { "read" };
                 for var in helpers::object_vars(&b.desc) {
-                    let elem = if b.desc.words { "vec4<u32>" } else { elem_type(lang, &b.desc.elem) };
+                    let elem = match (b.desc.words, b.desc.halves) {
+                        (true, true) => "vec4<f16>",
+                        (true, false) => "vec4<u32>",
+                        _ => elem_type(lang, &b.desc.elem),
+                    };
                     out.push_str(&format!("@group(0) @binding({k}) var<storage, {access}> {var}: array<{elem}>;\n"));
                     k += 1;
                 }

@@ -25,9 +25,13 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         return Ok(false);
     }
     let [q, k, v, p] = qkvp;
+    // With `tuning.coop_stage_halves` the f16 words are bound as vec4<f16> and staged as
+    // read (`read_halves`), else unpacked through f32.
+    let halves = t.tuning.coop_stage_halves;
     let words = |name: &str, t: TensorId| -> Result<Option<Vec<String>>, CodegenError> {
         let desc = kb.desc(name, t)?;
-        Ok(helpers::word_vec4s(kb.lang, &desc).filter(|w| w.len() == 2 && desc.elem == "f16" && desc.is_plain_buffer()))
+        let unpacked = helpers::word_vec4s(kb.lang, &desc).filter(|w| w.len() == 2 && desc.elem == "f16" && desc.is_plain_buffer());
+        Ok(if halves { unpacked.map(|_| vec![format!("{}[2u * (WI)]", desc.var), format!("{}[2u * (WI) + 1u]", desc.var)]) } else { unpacked })
     };
     let (Some(qv), Some(kv), Some(vv)) = (words("q", q)?, words("k", k)?, words("v", v)?) else {
         return Ok(false);
@@ -47,10 +51,9 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .workgroup_array("drift_att_kv", WorkgroupElem::Vec4F16, (2 * bkey * stride4) as u32)
         .workgroup_array("drift_att_s", WorkgroupElem::F32, (4 * 16 * bkey) as u32)
         .workgroup_array("drift_att_p", WorkgroupElem::Vec4F16, (4 * 16 * pstride4) as u32)
-        .workgroup_array("drift_att_stats", WorkgroupElem::F32, 256)
-        .read_words("q", q)
-        .read_words("k", k)
-        .read_words("v", v)
+        .workgroup_array("drift_att_stats", WorkgroupElem::F32, 256);
+    let spec = if halves { spec.read_halves("q", q).read_halves("k", k).read_halves("v", v) } else { spec.read_words("q", q).read_words("k", k).read_words("v", v) };
+    let spec = spec
         .read("position", p)
         .write("y", out)
         .param("qv", qv)

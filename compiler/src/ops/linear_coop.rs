@@ -41,12 +41,16 @@ const LARGE_MIN_TILES: usize = 128;
 
 /// How one operand is staged: `loads` units per lane and step, each a 16-byte word of 8
 /// f16 (`wide`, `vecs`: its two vec4s of f32 for word `WI`) or 4 inputs read one by one.
+/// With `tuning.coop_stage_halves`, a wide operand is bound as `vec4<f16>` and its two
+/// vec4s are read as they are (`halves`).
 fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, k: usize, q4: bool) -> Result<serde_json::Value, CodegenError> {
     let d = kb.desc(name, t)?;
     let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && !q4 && k % 8 == 0);
     let wide = vecs.is_some();
+    let halves = wide && kb.target.tuning.coop_stage_halves && kb.lang == crate::codegen::Lang::Wgsl;
+    let vecs = if halves { Some(vec![format!("{}[2u * (WI)]", d.var), format!("{}[2u * (WI) + 1u]", d.var)]) } else { vecs };
     let units = rows * BK / if wide { 8 } else { 4 };
-    Ok(json!({"name": if name == "x" { "a" } else { "b" }, "wide": wide, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
+    Ok(json!({"name": if name == "x" { "a" } else { "b" }, "wide": wide, "halves": halves, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
 }
 
 /// Emits y = x · wᵀ for x [.., K] (M rows) and w [N, K] (or int4 [N, K/2] with `q4`) on
@@ -83,8 +87,16 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, staged(tm))
         .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, staged(tn))
         .workgroup_array("drift_coop_c", WorkgroupElem::F32, (warps * 256) as u32);
-    spec = if a["wide"] == true { spec.read_words("x", x) } else { spec.read_view("x", x, vec![m, k]) };
-    spec = if b["wide"] == true { spec.read_words("w", w) } else { spec.read("w", w) };
+    spec = match (a["wide"] == true, a["halves"] == true) {
+        (true, true) => spec.read_halves("x", x),
+        (true, false) => spec.read_words("x", x),
+        _ => spec.read_view("x", x, vec![m, k]),
+    };
+    spec = match (b["wide"] == true, b["halves"] == true) {
+        (true, true) => spec.read_halves("w", w),
+        (true, false) => spec.read_words("w", w),
+        _ => spec.read("w", w),
+    };
     let spec = spec
         .param("subgroup", subgroup)
         .param("lanes", lanes)

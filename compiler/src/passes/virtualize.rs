@@ -75,6 +75,7 @@ impl Physical {
             objects: self.objects.iter().map(|&b| (b / self.elem.size()) as usize).collect(),
             texture: self.texture.as_ref().map(|t| TextureDesc { width: t.width as usize, heights: t.heights.iter().map(|&h| h as usize).collect() }),
             words: false,
+            halves: false,
         }
     }
 }
