@@ -81,6 +81,7 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, Compil
         llm.quant = options.quant;
         llm.decode_int8_activations = options.decode_int8_activations.unwrap_or(false);
         llm.prefill_int8_activations = options.prefill_int8_activations.unwrap_or(false);
+        llm.decode_split_keys = options.decode_split_keys.unwrap_or(crate::front::llm::DECODE_SPLIT_KEYS);
         return Ok(crate::front::llm::load(path, &llm)?);
     }
     Ok(onnx::load(path, options)?)
@@ -594,6 +595,7 @@ pub fn with_target_defaults(options: &ImportOptions, target: &Target) -> ImportO
     import.decode_int8_activations = import.decode_int8_activations.or(Some(target.tuning.decode_int8_activations));
     let coop = target.tuning.prefill_cooperative_matrix && target.features.cooperative_matrix;
     import.prefill_int8_activations = import.prefill_int8_activations.or(Some(target.tuning.prefill_int8_activations && !coop));
+    import.decode_split_keys = import.decode_split_keys.or(Some(target.tuning.decode_attention_split_keys));
     import
 }
 

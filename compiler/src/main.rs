@@ -279,7 +279,7 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
     if quant != driftc::front::llm::Quant::None && !driftc::front::llm::is_checkpoint_dir(&m.model) {
         bail!("--quant q8 and 8/4/4 apply to Hugging Face checkpoint directories; {} is not one", m.model.display());
     }
-    let import = ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, quant, prefill_tokens: m.prefill_tokens, target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, max_context: m.max_context };
+    let import = ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, quant, prefill_tokens: m.prefill_tokens, target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: m.max_context };
     let import = compile::with_target_defaults(&import, &target);
     Ok((target, CompileOptions { precision, import, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false, storage }))
 }

@@ -149,6 +149,10 @@ fn default_true() -> bool {
     true
 }
 
+fn default_split_keys() -> usize {
+    256
+}
+
 fn default_linear_lanes() -> u32 {
     32
 }
@@ -192,6 +196,12 @@ pub struct Tuning {
     /// offers that shape at subgroup scope with subgroups of 32. Default false.
     #[serde(default)]
     pub prefill_cooperative_matrix: bool,
+    /// Keys per split of an LLM decode step's attention over the KV cache: the cache's
+    /// length / this many splits (at most max(32, 8192 / this)), each a workgroup per
+    /// cache head, merged by `AttentionCombine`. Fewer keys per split give
+    /// more workgroups to a large GPU at short contexts. Default 256.
+    #[serde(default = "default_split_keys")]
+    pub decode_attention_split_keys: usize,
     /// `linear_coop` stages f16 operands as stored (bound as `vec4<f16>`, two per 16-byte
     /// word) instead of unpacking each word to f32 and converting back: no conversion
     /// instructions between the loads and the tensor cores. Default false (not yet
@@ -258,6 +268,9 @@ impl Target {
         }
         if self.tuning.llm_prefill_tokens == 0 {
             return Err(invalid("tuning.llm_prefill_tokens is 0".into()));
+        }
+        if self.tuning.decode_attention_split_keys == 0 {
+            return Err(invalid("tuning.decode_attention_split_keys is 0".into()));
         }
         if !self.tuning.linear_lanes_per_row.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));

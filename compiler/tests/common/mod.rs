@@ -70,7 +70,7 @@ impl Case {
         }
     }
     pub fn options(&self, precision: Option<Precision>) -> CompileOptions {
-        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant: Default::default(), prefill_tokens: None, target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, max_context: None }, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false, storage: None }
+        CompileOptions { precision, import: ImportOptions { shapes: self.shapes.clone(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant: Default::default(), prefill_tokens: None, target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: None }, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false, storage: None }
     }
     pub fn compile(&self, target: &str, precision: Option<Precision>) -> Compiled {
         let t = Target::load(target).expect("target loads");

@@ -181,6 +181,8 @@ struct Ctx<'a> {
     /// (`Linear::act_int8`, `LinearQ4::act_int8`).
     decode_int8_activations: bool,
     prefill_int8_activations: bool,
+    /// Keys per split of decode attention.
+    split_keys: usize,
     /// Prefill activations already quantized (QuantizeRows' values and scales) by input.
     quantized_acts: HashMap<TensorId, (TensorId, TensorId)>,
     /// f32 weight → (int8 weight, per-row scale), shared by both programs.
@@ -386,7 +388,7 @@ impl Ctx<'_> {
             None => CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0 },
             Some(gm) => CachedAttention { scale: gm.query_pre_attn_scalar.powf(-0.5), softcap: gm.attn_softcap, window: if gm.sliding.get(l).copied().unwrap_or(false) { gm.window } else { 0 } },
         };
-        let o = match decode_splits(self.t, d, self.b.g.tensor(cache.0).shape.get(2).copied().unwrap_or(0), att.window) {
+        let o = match decode_splits(self.t, d, self.b.g.tensor(cache.0).shape.get(2).copied().unwrap_or(0), att.window, self.split_keys) {
             Some(splits) => {
                 let parts = self.b.op(&self.n(&format!("{p}.attention.splits")), Box::new(CachedAttentionSplit { attention: att, splits }), &[q, kc, vc, position])?;
                 self.b.op(&self.n(&format!("{p}.attention")), Box::new(AttentionCombine), &[parts])?
@@ -425,11 +427,13 @@ impl Ctx<'_> {
 }
 
 /// Key ranges a decode step's attention is cut into (one workgroup each, merged by
-/// AttentionCombine): one per 256 keys it may read, at most 32; `None` (one kernel) for
-/// prefill chunks, short caches, and head sizes the split kernel does not take.
-fn decode_splits(tokens: usize, head_dim: usize, ctx: usize, window: usize) -> Option<usize> {
+/// AttentionCombine): one per `split_keys` keys it may read, at most max(32, 8192 /
+/// split_keys); `None` (one kernel) for prefill chunks, short caches, and head sizes the
+/// split kernel does not take.
+fn decode_splits(tokens: usize, head_dim: usize, ctx: usize, window: usize, split_keys: usize) -> Option<usize> {
     let keys = if window > 0 { ctx.min(window) } else { ctx };
-    let splits = keys.div_ceil(256).min(32);
+    let split_keys = split_keys.max(1);
+    let splits = keys.div_ceil(split_keys).min((8192 / split_keys).max(32));
     (tokens == 1 && splits > 1 && head_dim.is_power_of_two() && head_dim <= 256).then_some(splits)
 }
 
@@ -460,7 +464,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     }
     let ck = Checkpoint::open(dir)?;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("llama");
-    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, prefill_int8_activations: options.prefill_int8_activations, quantized_acts: HashMap::new(), quantized: HashMap::new() };
+    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, prefill_int8_activations: options.prefill_int8_activations, split_keys: options.decode_split_keys, quantized_acts: HashMap::new(), quantized: HashMap::new() };
     let embed = cx.ck.read("model.embed_tokens.weight")?;
     if embed.shape != [c.vocab, c.hidden] {
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });

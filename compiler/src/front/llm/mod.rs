@@ -45,6 +45,9 @@ pub struct LlmOptions {
     /// Prefill projections with int8 weights quantize their activations (`QuantizeRows`)
     /// and multiply in int8 (`LinearInt8`).
     pub prefill_int8_activations: bool,
+    /// Keys per split of a decode step's attention over the cache (each split one
+    /// workgroup per cache head, merged by `AttentionCombine`).
+    pub decode_split_keys: usize,
 }
 
 /// How projection weights are stored.
@@ -61,12 +64,15 @@ pub enum Quant {
     Q844,
 }
 
+/// Keys per split of decode attention unless the target says otherwise.
+pub const DECODE_SPLIT_KEYS: usize = 256;
+
 /// Rows (or columns) per int4 scale.
 pub const INT4_BLOCK: usize = 32;
 
 impl Default for LlmOptions {
     fn default() -> Self {
-        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None, cap_prefill_at_context: false, decode_int8_activations: false, prefill_int8_activations: false }
+        LlmOptions { prefill_tokens: 8, max_context: None, quant: Quant::None, cap_prefill_at_context: false, decode_int8_activations: false, prefill_int8_activations: false, decode_split_keys: DECODE_SPLIT_KEYS }
     }
 }
 

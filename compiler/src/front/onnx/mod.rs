@@ -87,6 +87,9 @@ pub struct ImportOptions {
     /// LLM checkpoints: quantize prefill activations to int8 in a kernel of their own before
     /// int8 weights (`tuning.prefill_int8_activations` of the target when None).
     pub prefill_int8_activations: Option<bool>,
+    /// LLM checkpoints: keys per split of a decode step's attention
+    /// (`tuning.decode_attention_split_keys` of the target when None).
+    pub decode_split_keys: Option<usize>,
     /// LLM checkpoints: weight quantization.
     pub quant: crate::front::llm::Quant,
     /// LLM checkpoints: KV-cache length (default: the model's, capped).
