@@ -208,6 +208,11 @@ pub struct Tuning {
     /// measured on a GPU).
     #[serde(default)]
     pub coop_stage_halves: bool,
+    /// `cached_attention_coop` pads each row of its score block by 4 floats: its softmax
+    /// lanes walk 16 rows of the block in step, which without padding all fall on one
+    /// bank of workgroup memory. Default false (not yet measured on a GPU).
+    #[serde(default)]
+    pub coop_attention_score_padding: bool,
     /// LLM decode projections with int8 or int4 weights (q8, 8/4/4) quantize their
     /// activation row to int8 and sum int8 dot products (`Linear::act_int8`,
     /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.

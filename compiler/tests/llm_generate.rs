@@ -355,15 +355,20 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         }
     }
     // tuning.coop_stage_halves: the same kernels bind their f16 operands as vec4<f16> and
-    // stage them without unpacking (naga validates the modules while compiling; results on
-    // the GPU machine).
+    // stage them without unpacking; tuning.coop_attention_score_padding: the attention's
+    // 64-key score rows 68 floats apart (naga validates the modules while compiling;
+    // results on the GPU machine).
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
-    for halves in [false, true] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {halves}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+    for on in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).expect("compiles");
         for kernel in ["linear_coop", "cached_attention_coop"] {
             let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with(kernel)).unwrap_or_else(|| panic!("{kernel} source"));
-            assert_eq!(src.contains("array<vec4<f16>>") && !src.contains("unpack2x16float"), halves, "{kernel} with coop_stage_halves = {halves}");
+            assert_eq!(src.contains("array<vec4<f16>>") && !src.contains("unpack2x16float"), on, "{kernel} with coop_stage_halves = {on}");
+            if kernel == "cached_attention_coop" {
+                let stride = if on { "68u);" } else { "64u);" };
+                assert!(src.lines().any(|l| l.contains("coopStoreT(s, &drift_att_s[") && l.ends_with(stride)), "score rows {stride} apart with coop_attention_score_padding = {on}");
+            }
         }
     }
 }

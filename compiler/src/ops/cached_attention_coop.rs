@@ -37,7 +37,9 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         return Ok(false);
     };
     let stride4 = (d + 8) / 4;
-    let shared = |bkey: usize| (2 * bkey * stride4 * 8 + 4 * 16 * bkey * 4 + 4 * 16 * ((bkey + 8) / 4) * 8 + 256 * 4 + LANES * 4) as u32;
+    // Score rows of drift_att_s: bkey floats, or bkey + 4 (`coop_attention_score_padding`).
+    let pad = if t.tuning.coop_attention_score_padding { 4 } else { 0 };
+    let shared = |bkey: usize| (2 * bkey * stride4 * 8 + 4 * 16 * (bkey + pad) * 4 + 4 * 16 * ((bkey + 8) / 4) * 8 + 256 * 4 + LANES * 4) as u32;
     let limit = t.limits.max_compute_shared_memory_size;
     // A key block must fit, and its rows of words must split evenly over the lanes (d = 80
     // with 32 keys would leave 64 of 320 words unloaded).
@@ -49,7 +51,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let spec = KernelSpec::cooperative("cached_attention_coop", (g.heads * q_blocks) as u64, LANES as u32)
         .uses_cooperative_matrix()
         .workgroup_array("drift_att_kv", WorkgroupElem::Vec4F16, (2 * bkey * stride4) as u32)
-        .workgroup_array("drift_att_s", WorkgroupElem::F32, (4 * 16 * bkey) as u32)
+        .workgroup_array("drift_att_s", WorkgroupElem::F32, (4 * 16 * (bkey + pad)) as u32)
         .workgroup_array("drift_att_p", WorkgroupElem::Vec4F16, (4 * 16 * pstride4) as u32)
         .workgroup_array("drift_att_stats", WorkgroupElem::F32, 256);
     let spec = if halves { spec.read_halves("q", q).read_halves("k", k).read_halves("v", v) } else { spec.read_words("q", q).read_words("k", k).read_words("v", v) };
@@ -62,6 +64,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("t", g.t)
         .param("q_blocks", q_blocks)
         .param("bkey", bkey)
+        .param("sstride", bkey + pad)
         .param("stride4", stride4)
         .param("pstride4", pstride4)
         .param("v_at", bkey * stride4)
