@@ -149,6 +149,18 @@ fn default_true() -> bool {
     true
 }
 
+fn default_coop_large() -> [u32; 4] {
+    [4, 2, 2, 4]
+}
+
+fn default_coop_small() -> [u32; 4] {
+    [2, 2, 2, 2]
+}
+
+fn default_coop_step() -> u32 {
+    32
+}
+
 fn default_split_keys() -> usize {
     256
 }
@@ -208,6 +220,17 @@ pub struct Tuning {
     /// measured on a GPU).
     #[serde(default)]
     pub coop_stage_halves: bool,
+    /// `linear_coop`'s large workgroup shape, used where it gives at least 128
+    /// workgroups: [subgroups down, subgroups across, 16 × 16 blocks down, blocks across
+    /// per subgroup]. Default [4, 2, 2, 4] (128 × 128 tiles, 8 subgroups).
+    #[serde(default = "default_coop_large")]
+    pub linear_coop_large: [u32; 4],
+    /// `linear_coop`'s small workgroup shape. Default [2, 2, 2, 2] (64 × 64, 4 subgroups).
+    #[serde(default = "default_coop_small")]
+    pub linear_coop_small: [u32; 4],
+    /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.
+    #[serde(default = "default_coop_step")]
+    pub linear_coop_step: u32,
     /// `cached_attention_coop` pads each row of its score block by 4 floats: its softmax
     /// lanes walk 16 rows of the block in step, which without padding all fall on one
     /// bank of workgroup memory. Default false (not yet measured on a GPU).
@@ -273,6 +296,14 @@ impl Target {
         }
         if self.tuning.llm_prefill_tokens == 0 {
             return Err(invalid("tuning.llm_prefill_tokens is 0".into()));
+        }
+        if ![16, 32, 64].contains(&self.tuning.linear_coop_step) {
+            return Err(invalid(format!("tuning.linear_coop_step {} is not 16, 32 or 64", self.tuning.linear_coop_step)));
+        }
+        for (what, shape) in [("tuning.linear_coop_large", self.tuning.linear_coop_large), ("tuning.linear_coop_small", self.tuning.linear_coop_small)] {
+            if shape.iter().any(|&v| v == 0 || v > 16) {
+                return Err(invalid(format!("{what} {shape:?}: every entry must be 1..=16")));
+            }
         }
         if self.tuning.decode_attention_split_keys == 0 {
             return Err(invalid("tuning.decode_attention_split_keys is 0".into()));

@@ -371,6 +371,19 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
             }
         }
     }
+    // Workgroup shapes and steps of linear_coop from the target file (tuning.linear_coop_small
+    // here: the tiny projections take the small shape): modules that validate; a step or
+    // shape out of range is refused by name.
+    for tuning in ["linear_coop_small = [2, 2, 4, 4]\nlinear_coop_step = 64", "linear_coop_small = [1, 1, 4, 4]\nlinear_coop_step = 16"] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("{tuning}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        assert!(src.contains("var acc3_3: coop_mat16x16<f32, C>;"), "{tuning}: 4 x 4 accumulators per subgroup");
+    }
+    for (tuning, key) in [("linear_coop_step = 48", "tuning.linear_coop_step"), ("linear_coop_large = [4, 0, 2, 4]", "tuning.linear_coop_large")] {
+        let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+        assert!(err.to_string().contains(key), "{err}");
+    }
 }
 
 /// Decode with int8 activations (`tuning.decode_int8_activations`, here on a copy of the

@@ -10,12 +10,13 @@ use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Workgroup
 use crate::ir::{numel, TensorId};
 use crate::target::{KernelLanguage, Precision};
 
-/// Inputs staged per step. 64 was measured slower on the H200 (1B-shaped f16 prefill
-/// chunk: twice the staging registers per lane, fewer workgroups resident).
-const BK: usize = 32;
-/// vec4s of f16 per staged row: BK inputs plus 8 halves of padding (keeps the rows one
-/// matrix load reads off a single bank).
-const STRIDE4: usize = (BK + 8) / 4;
+/// vec4s of f16 per staged row: `bk` inputs (`tuning.linear_coop_step`, 32 by default:
+/// 64 was measured slower on the H200, 1B-shaped f16 prefill chunk, twice the staging
+/// registers per lane, fewer workgroups resident) plus 8 halves of padding (keeps the
+/// rows one matrix load reads off a single bank).
+fn stride4(bk: usize) -> usize {
+    (bk + 8) / 4
+}
 
 /// One workgroup shape: subgroups as rows × columns, each owning rows × columns of 16 × 16
 /// accumulators.
@@ -32,10 +33,16 @@ impl Shape {
     }
 }
 
-/// 128 × 128 tiles (8 subgroups of 32 × 64) where they are enough to fill a large GPU,
-/// else 64 × 64 (4 subgroups of 32 × 32), four times as many workgroups.
-const LARGE: Shape = Shape { warps_m: 4, warps_n: 2, frows: 2, fcols: 4 };
-const SMALL: Shape = Shape { warps_m: 2, warps_n: 2, frows: 2, fcols: 2 };
+impl From<[u32; 4]> for Shape {
+    fn from([warps_m, warps_n, frows, fcols]: [u32; 4]) -> Self {
+        Shape { warps_m: warps_m as usize, warps_n: warps_n as usize, frows: frows as usize, fcols: fcols as usize }
+    }
+}
+
+/// The large shape (`tuning.linear_coop_large`, by default 128 × 128 tiles: 8 subgroups
+/// of 32 × 64) where it gives enough workgroups to fill a large GPU, else the small one
+/// (`tuning.linear_coop_small`, by default 64 × 64: 4 subgroups of 32 × 32, four times
+/// as many workgroups).
 /// Large tiles when they give at least this many workgroups.
 const LARGE_MIN_TILES: usize = 128;
 
@@ -43,13 +50,14 @@ const LARGE_MIN_TILES: usize = 128;
 /// f16 (`wide`, `vecs`: its two vec4s of f32 for word `WI`) or 4 inputs read one by one.
 /// With `tuning.coop_stage_halves`, a wide operand is bound as `vec4<f16>` and its two
 /// vec4s are read as they are (`halves`).
-fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, k: usize, q4: bool) -> Result<serde_json::Value, CodegenError> {
+#[allow(clippy::too_many_arguments)]
+fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, bk: usize, k: usize, q4: bool) -> Result<serde_json::Value, CodegenError> {
     let d = kb.desc(name, t)?;
     let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && !q4 && k % 8 == 0);
     let wide = vecs.is_some();
     let halves = wide && kb.target.tuning.coop_stage_halves && kb.lang == crate::codegen::Lang::Wgsl;
     let vecs = if halves { Some(vec![format!("{}[2u * (WI)]", d.var), format!("{}[2u * (WI) + 1u]", d.var)]) } else { vecs };
-    let units = rows * BK / if wide { 8 } else { 4 };
+    let units = rows * bk / if wide { 8 } else { 4 };
     Ok(json!({"name": if name == "x" { "a" } else { "b" }, "wide": wide, "halves": halves, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
 }
 
@@ -64,23 +72,31 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     if !qualifies || m == 0 || n == 0 || k == 0 {
         return Ok(false);
     }
-    let large_tiles = m.div_ceil(LARGE.tile().0) * n.div_ceil(LARGE.tile().1);
-    let fits = |s: &Shape| kb.wg_cooperative_up_to((s.warps_m * s.warps_n * subgroup) as u32) as usize >= s.warps_m * s.warps_n * subgroup;
-    let shape = match (large_tiles >= LARGE_MIN_TILES && fits(&LARGE), fits(&SMALL)) {
-        (true, _) => LARGE,
-        (false, true) => SMALL,
+    let (large, small) = (Shape::from(t.tuning.linear_coop_large), Shape::from(t.tuning.linear_coop_small));
+    let bk = t.tuning.linear_coop_step as usize;
+    let large_tiles = m.div_ceil(large.tile().0) * n.div_ceil(large.tile().1);
+    // The shape's lanes fit the device and its staging splits evenly over them (as
+    // 16-byte words and as quads of inputs).
+    let fits = |s: &Shape| {
+        let (tm, tn) = s.tile();
+        let lanes = s.warps_m * s.warps_n * subgroup;
+        lanes > 0 && kb.wg_cooperative_up_to(lanes as u32) as usize >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8) % lanes == 0)
+    };
+    let shape = match (large_tiles >= LARGE_MIN_TILES && fits(&large), fits(&small)) {
+        (true, _) => large,
+        (false, true) => small,
         (false, false) => return Ok(false),
     };
     let (tm, tn) = shape.tile();
     let warps = shape.warps_m * shape.warps_n;
     let lanes = warps * subgroup;
-    let staged = |rows: usize| (rows * STRIDE4) as u32;
+    let staged = |rows: usize| (rows * stride4(bk)) as u32;
     let shared = (staged(tm) + staged(tn)) * 8 + (warps * 256 * 4) as u32 + lanes as u32 * 4;
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(false);
     }
-    let a = operand(kb, "x", x, tm, lanes, k, false)?;
-    let b = operand(kb, "w", w, tn, lanes, k, q4.is_some())?;
+    let a = operand(kb, "x", x, tm, lanes, bk, k, false)?;
+    let b = operand(kb, "w", w, tn, lanes, bk, k, q4.is_some())?;
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
@@ -106,9 +122,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("fcols", shape.fcols)
         .param("tm", tm)
         .param("tn", tn)
-        .param("bk", BK)
-        .param("k_blocks", BK / 16)
-        .param("stride4", STRIDE4)
+        .param("bk", bk)
+        .param("k_blocks", bk / 16)
+        .param("stride4", stride4(bk))
         .param("operands", vec![a.clone(), b.clone()])
         .param("a", a)
         .param("b", b)
