@@ -208,6 +208,11 @@ pub struct Tuning {
     /// offers that shape at subgroup scope with subgroups of 32. Default false.
     #[serde(default)]
     pub prefill_cooperative_matrix: bool,
+    /// Fold a one-row RMSNorm into the projections that read it (`fuse-rms-linear`: each
+    /// workgroup normalizes the row itself, no norm dispatch); false keeps the norm's own
+    /// dispatch and the projections read its output. Default true.
+    #[serde(default = "default_true")]
+    pub fold_rms_norm: bool,
     /// Keys per split of an LLM decode step's attention over the KV cache: the cache's
     /// length / this many splits (at most max(32, 8192 / this)), each a workgroup per
     /// cache head, merged by `AttentionCombine`. Fewer keys per split give

@@ -284,6 +284,7 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q844, Precision::F32, "float", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "int8", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "splits", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "unfolded", 1e-4),
         ("pocl", Quant::Q844, Precision::F32, "", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
     ];
@@ -294,6 +295,8 @@ fn decode_steps_match_prefill_scoring() {
             "int8" => text.replace("[tuning]", "[tuning]\ndecode_int8_activations = true"),
             // 8 keys per split: the 64-row cache's attention in 8 splits and a combine.
             "splits" => text.replace("[tuning]", "[tuning]\ndecode_attention_split_keys = 8"),
+            // Norms keep their own dispatches (tuning.fold_rms_norm = false), float activations.
+            "unfolded" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\nfold_rms_norm = false"),
             _ => text,
         };
         let t = driftc::target::Target::from_toml(&text, std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
@@ -305,6 +308,8 @@ fn decode_steps_match_prefill_scoring() {
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         assert_eq!(combines > 0, acts == "splits", "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
+        let norms = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("rms_norm")).count();
+        assert_eq!(norms > 0, acts == "unfolded", "{target} {quant:?} {acts}: {norms} RMSNorm dispatches in decode");
         let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));
         let scored = g.score(&tokens).expect("scores");
         g.reset();

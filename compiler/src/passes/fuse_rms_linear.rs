@@ -25,8 +25,9 @@ impl Pass for FuseRmsLinear {
         "fuse-rms-linear"
     }
     fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
-        // The folded kernel needs cooperative workgroups (linear_matvec).
-        if target.limits.max_compute_workgroup_invocations < 4 {
+        // The folded kernel needs cooperative workgroups (linear_matvec); the target may
+        // prefer the norm's own dispatch (`tuning.fold_rms_norm`).
+        if target.limits.max_compute_workgroup_invocations < 4 || !target.tuning.fold_rms_norm {
             return Ok(PassReport::default());
         }
         let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-rms-linear", message: e.to_string() })?;
