@@ -252,6 +252,10 @@ impl Ctx<'_> {
     /// replaced by its int8 copy and the per-row scale is applied after the product (the
     /// fuse passes fold that Mul into the kernel's epilogue).
     fn project(&mut self, name: &str, x: TensorId, w: TensorId) -> Result<TensorId, Error> {
+        let shape = &self.b.g.tensor(x).shape;
+        let (k, rows) = (shape.last().copied().unwrap_or(0), shape.iter().rev().skip(1).product::<usize>());
+        // Int8 activations quantize blocks of 32 inputs: other row lengths keep float ones.
+        let blocks = k % ACT_INT8_BLOCK == 0;
         let int4 = self.quant == Quant::Q844 && ["gate_proj", "up_proj", "down_proj", "logits"].iter().any(|k| name.contains(k));
         if int4 {
             let (wq, scale) = match self.quantized.get(&w) {
@@ -266,8 +270,7 @@ impl Ctx<'_> {
                     pair
                 }
             };
-            let k = self.b.g.tensor(x).shape.last().copied().unwrap_or(0);
-            let act_int8 = self.decode_int8_activations && self.t == 1 && k % ACT_INT8_BLOCK == 0;
+            let act_int8 = self.decode_int8_activations && self.t == 1 && blocks;
             return self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8 }), &[x, wq, scale]);
         }
         if self.quant == Quant::None {
@@ -285,10 +288,6 @@ impl Ctx<'_> {
                 pair
             }
         };
-        let shape = &self.b.g.tensor(x).shape;
-        let (k, rows) = (shape.last().copied().unwrap_or(0), shape.iter().rev().skip(1).product::<usize>());
-        // Int8 activations quantize blocks of 32 inputs: other row lengths keep float ones.
-        let blocks = k % ACT_INT8_BLOCK == 0;
         let y = if self.prefill_int8_activations && rows > 1 && blocks {
             // Prefill, stage-aware: the activations quantized once by their own kernel, then
             // the int8 tiled product (one-row products, e.g. the last row's LM head, keep
