@@ -246,6 +246,12 @@ pub struct Tuning {
     /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.
     #[serde(default)]
     pub decode_int8_activations: bool,
+    /// With `decode_int8_activations`: the projections that read one activation row share
+    /// one quantization of it (`share-int8-activations`: a `PackedInt8Row` dispatch, with
+    /// the folded RMSNorm), read from memory, instead of each of their workgroups
+    /// normalizing and quantizing the row again. Default false.
+    #[serde(default)]
+    pub decode_quantize_once: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
     /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
     /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and

@@ -35,6 +35,7 @@ templates!(
     "cached_attention_gqa",
     "arg_reduce_wg",
     "quantize_rows",
+    "packed_int8_row",
     "linear_int8",
     "cached_attention_tiled",
     "cached_attention_coop",

@@ -32,7 +32,7 @@ use std::any::Any;
 
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
-use crate::ir::{numel, Value};
+use crate::ir::{numel, DType, Value};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Linear {
@@ -48,6 +48,9 @@ pub struct Linear {
     /// Head size d when the outputs are appended to a KV cache in place (inputs C,
     /// position after the RoPE inputs).
     pub kv_append: Option<usize>,
+    /// X is already quantized: a `PackedInt8Row` (input order, K from W) shared with the
+    /// other projections of the same row; the outputs are of this type.
+    pub packed: Option<DType>,
 }
 
 impl Linear {
@@ -62,6 +65,22 @@ impl Linear {
     /// Index of the row-scale input S when `row_scale` is set.
     pub fn scale_at(&self) -> usize {
         2 + usize::from(self.norm.is_some())
+    }
+    /// (K, N): from X and W, or with `packed` from W, X checked to hold K packed.
+    fn geometry(&self, x: &[usize], w: &[usize]) -> Result<(usize, usize), OpError> {
+        match (self.packed, w) {
+            (None, _) => geometry(x, w),
+            (Some(_), _) if self.norm.is_some() || self.act_int8 => Err(invalid("a packed int8 row X is already normalized and quantized (no norm, no act_int8)")),
+            (Some(_), &[n, k]) => {
+                let words = x.last().copied().unwrap_or(0);
+                if numel(x) != Some(words) {
+                    return Err(invalid(format!("a packed int8 row X must be one row, got {x:?}")));
+                }
+                super::packed_int8_row::check(k, words, false)?;
+                Ok((k, n))
+            }
+            _ => Err(invalid(format!("Linear needs W [N, K], got {w:?}"))),
+        }
     }
 }
 
@@ -185,6 +204,9 @@ impl Op for Linear {
         if let Some(d) = self.kv_append {
             a.push(format!("kv_append_head={d}"));
         }
+        if let Some(t) = self.packed {
+            a.push(format!("packed_int8_row={t:?}"));
+        }
         a.join(",")
     }
     fn in_place_input(&self) -> Option<usize> {
@@ -192,29 +214,32 @@ impl Op for Linear {
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, w) = (fact(inputs, 0, "X")?, fact(inputs, 1, "W")?);
-        let (_, n) = geometry(x.shape, w.shape)?;
+        let (_, n) = self.geometry(x.shape, w.shape)?;
         if let Some(d) = self.kv_append {
             let c = fact(inputs, self.kv_at(), "C")?;
             kv_geometry(c.shape, n, d)?;
             return Ok(vec![OutFact::new(c.dtype, c.shape.to_vec())]);
         }
-        Ok(vec![OutFact::new(x.dtype, out_shape(x.shape, n))])
+        Ok(vec![OutFact::new(self.packed.unwrap_or(x.dtype), out_shape(x.shape, n))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let (x, w) = (arg(inputs, 0, "X")?, arg(inputs, 1, "W")?);
-        let (k, n) = geometry(&x.shape, &w.shape)?;
-        let (mut xs, ws) = (x.as_f32(), w.as_f32());
+        let (k, n) = self.geometry(&x.shape, &w.shape)?;
+        let (mut xs, ws) = (if self.packed.is_some() { Vec::new() } else { x.as_f32() }, w.as_f32());
         if let Some(eps) = self.norm {
             xs = rms_rows(&xs, &arg(inputs, 2, "G")?.as_f32(), k, eps)?;
         }
-        let rows = xs.len() / k.max(1);
+        let rows = if self.packed.is_some() { 1 } else { xs.len() / k.max(1) };
         let mut out = vec![0f32; rows * n];
-        if self.act_int8 && w.dtype != crate::ir::DType::I8 {
+        if (self.act_int8 || self.packed.is_some()) && w.dtype != crate::ir::DType::I8 {
             return Err(invalid(format!("int8 activations need int8 weights, got {:?}", w.dtype)));
         }
-        if self.act_int8 {
+        if self.act_int8 || self.packed.is_some() {
             // Integer sums (the device's int32; i64 here, no overflow either way for K < 2^17).
-            let (qs, scales) = int8_blocks(&xs, k);
+            let (qs, scales) = match self.packed {
+                Some(_) => super::packed_int8_row::unpack(x, k, false)?,
+                None => int8_blocks(&xs, k),
+            };
             let nb = k.div_ceil(ACT_INT8_BLOCK);
             let wi: Vec<i64> = ws.iter().map(|&v| v as i64).collect();
             for r in 0..rows {
@@ -262,11 +287,11 @@ impl Op for Linear {
             }
             return Ok(vec![Value::from_f32_as(c.dtype, c.shape.clone(), cache)]);
         }
-        Ok(vec![Value::from_f32_as(x.dtype, out_shape(&x.shape, n), out)])
+        Ok(vec![Value::from_f32_as(self.packed.unwrap_or(x.dtype), out_shape(&x.shape, n), out)])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, w, y) = (kb.input(0)?, kb.input(1)?, kb.output(0)?);
-        let (k, n) = geometry(kb.shape(x), kb.shape(w)).map_err(|e| kb.err(e.to_string()))?;
+        let (k, n) = self.geometry(kb.shape(x), kb.shape(w)).map_err(|e| kb.err(e.to_string()))?;
         let norm = match self.norm {
             Some(eps) => Some((kb.input(2)?, eps)),
             None => None,
@@ -287,10 +312,12 @@ impl Op for Linear {
             None => None,
         };
         let folded = norm.is_some() || rope.is_some() || row_scale.is_some() || kv.is_some();
-        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, self.act_int8, kv, y, k, n)? {
+        let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
+        let one_row = numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
+        if one_row && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n)? {
             return Ok(());
         }
-        if self.act_int8 {
+        if self.act_int8 || self.packed.is_some() {
             return Err(kb.no_kernel("a Linear with int8 activations needs one activation row and workgroups of two lanes or more"));
         }
         if folded {

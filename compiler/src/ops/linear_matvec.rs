@@ -49,6 +49,25 @@ pub struct Q4 {
     pub block: usize,
 }
 
+/// The activations a projection multiplies: floats, floats it quantizes to int8 itself
+/// (once per workgroup), or a row already quantized and packed (`PackedInt8Row`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    Float,
+    Int8,
+    Packed,
+}
+
+impl Act {
+    pub fn of(act_int8: bool, packed: bool) -> Act {
+        match (act_int8, packed) {
+            (_, true) => Act::Packed,
+            (true, false) => Act::Int8,
+            _ => Act::Float,
+        }
+    }
+}
+
 /// Elements of the weight in one 16-byte word, by storage element type.
 fn elems_per_word(elem: &str, q4: bool) -> Option<usize> {
     match (elem, q4) {
@@ -149,9 +168,16 @@ pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bo
 /// stageable in workgroup memory: `passes::fit_int8_activations` clears the flag first
 /// where the target's limits say so).
 #[allow(clippy::too_many_arguments)]
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act_int8: bool, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act: Act, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+    let (act_int8, packed) = (act != Act::Float, act == Act::Packed);
+    if packed && norm.is_some() {
+        return Err(kb.no_kernel("a packed int8 row is normalized already: no norm folds into its projection"));
+    }
     let wg = if !act_int8 {
         kb.wg_cooperative_up_to(kb.target.tuning.linear_matvec_workgroup)
+    } else if packed {
+        // Nothing staged: the lanes read the packed row where it lies.
+        kb.target.cooperative_lanes(kb.target.tuning.linear_matvec_workgroup_int8)
     } else {
         match int8_lanes(kb.target, k, q4.is_some(), norm.is_some()) {
             Some(wg) => wg,
@@ -188,7 +214,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     };
     let decode = match (per_word, block_words) {
         (Some(e), Some(_)) if plain(&wd) && plain(&xd) && g_plain && k % e == 0 => {
-            let (xs, folded) = if stage.is_some() { (None, None) } else { (Some(&xd), gd.as_ref()) };
+            // A packed row's words are read by the int8 branch of the template, not as floats.
+            let (xs, folded) = if stage.is_some() || packed { (None, None) } else { (Some(&xd), gd.as_ref()) };
             groups(kb.lang, &wd.elem, q4.is_some(), xs, folded).map(|g| (e, g))
         }
         _ => None,
@@ -197,6 +224,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     // int8 activations: the row's vec4s per word of x, from workgroup memory when staged.
     let xq_vec4s: Option<Vec<String>> = if !act_int8 {
         None
+    } else if packed {
+        if kb.lang != Lang::Wgsl || wd.elem != "i8" || decode.is_none() || !plain(&xd) {
+            return Err(kb.no_kernel("a packed int8 row needs WGSL, int8 or int4 weights in whole 16-byte words and both in single buffers"));
+        }
+        Some(Vec::new())
     } else if kb.lang != Lang::Wgsl || wd.elem != "i8" || decode.is_none() || (norm.is_some() && stage.is_none()) {
         return Err(kb.no_kernel("int8 activations need WGSL, int8 or int4 weights in whole 16-byte words and, with a folded RMSNorm, the row staged in workgroup memory"));
     } else {
@@ -241,13 +273,29 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     if stage.is_some() {
         spec = spec.shared_vec4((k / 4) as u32);
     }
-    if act_int8 {
+    if packed {
+        spec = spec.uses_int8_dot();
+    } else if act_int8 {
         spec = spec.workgroup_array("drift_xq", WorkgroupElem::Vec4U32, (k / 16) as u32).workgroup_array("drift_xs", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32).uses_int8_dot();
         if q4.is_some() {
             spec = spec.workgroup_array("drift_xc", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32);
         }
     }
     let words = decode.is_some() && kb.lang == Lang::Wgsl;
+    // Where the int8 branch finds, for weight word J, the activation word(s) (vec4<u32>:
+    // for int4 weights the even then the odd inputs of block J), the block's scale and
+    // (int4) 8 · Σ q: in workgroup memory, or in the packed row (`PackedInt8Row`'s layout,
+    // read as 16-byte words; a scalar is component (i % 4) of word i / 4).
+    let blocks = k / ACT_INT8_BLOCK;
+    let (xq_at, xo_at, xs_at, xc_at) = if packed {
+        let (scales, sums, _) = super::packed_int8_row::layout(k, q4.is_some());
+        let scalar = |start: usize, i: &str| format!("bitcast<f32>({}[{}u + ({i}) / 4u][({i}) % 4u])", xd.var, start / 4);
+        let block = if q4.is_some() { "J" } else { "(J) / 2u" };
+        (format!("{}[J]", xd.var), format!("{}[{blocks}u + J]", xd.var), scalar(scales, block), scalar(sums, "J"))
+    } else {
+        let block = if q4.is_some() { "J" } else { "(J) / 2u" };
+        ("drift_xq[J]".to_string(), format!("drift_xq[{blocks}u + J]"), format!("drift_xs[{block}]"), "drift_xc[J]".to_string())
+    };
     spec = if words { spec.read_words("x", x).read_words("w", w) } else { spec.read("x", x).read("w", w) };
     if let Some((g, _)) = norm {
         spec = if words { spec.read_words("g", g) } else { spec.read("g", g) };
@@ -278,6 +326,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("stage_vec4s", stage.clone().unwrap_or_default())
         .param("x_words", stage.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
         .param("act_int8", act_int8)
+        .param("packed", packed)
+        .param("xq_at", xq_at)
+        .param("xo_at", xo_at)
+        .param("xs_at", xs_at)
+        .param("xc_at", xc_at)
         .param("xq_vec4s", xq_vec4s.clone().unwrap_or_default())
         .param("xq_blocks", k / ACT_INT8_BLOCK)
         .param("block_units", xq_vec4s.as_ref().map_or(1, |v| ACT_INT8_BLOCK / (4 * v.len().max(1))))

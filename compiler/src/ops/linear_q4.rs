@@ -20,7 +20,7 @@ use std::any::Any;
 use super::linear::ACT_INT8_BLOCK;
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
-use crate::ir::{numel, Value};
+use crate::ir::{numel, DType, Value};
 use crate::passes::quantize::unpack;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,10 +30,25 @@ pub struct LinearQ4 {
     pub norm: Option<f32>,
     /// X quantized per row to int8 (blocks of 32) before integer dot products.
     pub act_int8: bool,
+    /// X is already quantized: a `PackedInt8Row` in int4 pairs (K from the packed
+    /// weight) shared with the other projections of the same row; outputs of this type.
+    pub packed: Option<DType>,
 }
 
 impl LinearQ4 {
     fn geometry(&self, x: &[usize], q: &[usize], s: &[usize]) -> Result<(usize, usize), OpError> {
+        if self.packed.is_some() {
+            if self.norm.is_some() || self.act_int8 {
+                return Err(invalid("a packed int8 row X is already normalized and quantized (no norm, no act_int8)"));
+            }
+            let words = x.last().copied().unwrap_or(0);
+            if numel(x) != Some(words) {
+                return Err(invalid(format!("a packed int8 row X must be one row, got {x:?}")));
+            }
+            let k = q.get(1).copied().unwrap_or(0) * 2;
+            super::packed_int8_row::check(k, words, true)?;
+            return Self { packed: None, act_int8: true, ..self.clone() }.geometry(&[1, k], q, s);
+        }
         let (Some(&k), &[n, half], &[n2, blocks]) = (x.last(), q, s) else {
             return Err(invalid(format!("X {x:?}, packed {q:?} and scales {s:?} must be [.., K], [N, K/2], [N, K/block]")));
         };
@@ -59,26 +74,34 @@ impl Op for LinearQ4 {
         if self.act_int8 {
             a.push("act_int8".into());
         }
+        if let Some(t) = self.packed {
+            a.push(format!("packed_int8_row={t:?}"));
+        }
         a.join(",")
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, q, s) = (fact(inputs, 0, "X")?, fact(inputs, 1, "packed")?, fact(inputs, 2, "scales")?);
         let (_, n) = self.geometry(x.shape, q.shape, s.shape)?;
-        Ok(vec![OutFact::new(x.dtype, super::linear::out_shape(x.shape, n))])
+        Ok(vec![OutFact::new(self.packed.unwrap_or(x.dtype), super::linear::out_shape(x.shape, n))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let (x, q, s) = (arg(inputs, 0, "X")?, arg(inputs, 1, "packed")?, arg(inputs, 2, "scales")?);
         let (k, n) = self.geometry(&x.shape, &q.shape, &s.shape)?;
-        let (mut xs, qs, ss) = (x.as_f32(), q.as_i64(), s.as_f32());
+        let (mut xs, qs, ss) = (if self.packed.is_some() { Vec::new() } else { x.as_f32() }, q.as_i64(), s.as_f32());
         if let Some(eps) = self.norm {
             xs = super::linear::rms_rows(&xs, &arg(inputs, 3, "G")?.as_f32(), k, eps)?;
         }
-        let rows = xs.len() / k.max(1);
+        let rows = if self.packed.is_some() { 1 } else { xs.len() / k.max(1) };
         let mut out = vec![0f32; rows * n];
-        if self.act_int8 {
+        let dtype = self.packed.unwrap_or(x.dtype);
+        let shape = super::linear::out_shape(&x.shape, n);
+        if self.act_int8 || self.packed.is_some() {
             // Integer sums per 32-input block, then the activation block's scale, then the
             // weight block's (the kernel's order).
-            let (xq, xsc) = super::linear::int8_blocks(&xs, k);
+            let (xq, xsc) = match self.packed {
+                Some(_) => super::packed_int8_row::unpack(x, k, true)?,
+                None => super::linear::int8_blocks(&xs, k),
+            };
             let nb = k / ACT_INT8_BLOCK;
             for r in 0..rows {
                 for c in 0..n {
@@ -94,7 +117,7 @@ impl Op for LinearQ4 {
                     out[r * n + c] = acc;
                 }
             }
-            return Ok(vec![Value::from_f32_as(x.dtype, super::linear::out_shape(&x.shape, n), out)]);
+            return Ok(vec![Value::from_f32_as(dtype, shape, out)]);
         }
         for r in 0..rows {
             for c in 0..n {
@@ -107,7 +130,7 @@ impl Op for LinearQ4 {
                 out[r * n + c] = acc;
             }
         }
-        Ok(vec![Value::from_f32_as(x.dtype, super::linear::out_shape(&x.shape, n), out)])
+        Ok(vec![Value::from_f32_as(dtype, shape, out)])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, q, s, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.output(0)?);
@@ -116,10 +139,12 @@ impl Op for LinearQ4 {
             Some(eps) => Some((kb.input(3)?, eps)),
             None => None,
         };
-        if numel(kb.shape(x)) == Some(k) && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, self.act_int8, None, y, k, n)? {
+        let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
+        let one_row = numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
+        if one_row && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n)? {
             return Ok(());
         }
-        if self.act_int8 {
+        if self.act_int8 || self.packed.is_some() {
             return Err(kb.no_kernel("a LinearQ4 with int8 activations needs one activation row and workgroups of two lanes or more"));
         }
         if norm.is_some() {

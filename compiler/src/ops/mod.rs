@@ -46,6 +46,7 @@ pub mod matvec;
 pub mod gather_q4;
 pub mod pad;
 pub mod quantize_rows;
+pub mod packed_int8_row;
 pub mod pool;
 pub mod reduce;
 pub mod cumsum;

@@ -14,6 +14,7 @@ pub mod fuse_linear_kv_append;
 pub mod fuse_linear_scale;
 pub mod patterns;
 pub mod fuse_elementwise;
+pub mod share_int8_activations;
 pub mod quantize;
 pub mod simplify;
 pub mod virtualize;
@@ -57,6 +58,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_linear_rotary::FuseLinearRotary),
         Box::new(fuse_linear_kv_append::FuseLinearKvAppend),
         Box::new(fit_int8_activations::FitInt8Activations),
+        Box::new(share_int8_activations::ShareInt8Activations),
     ]
 }
 

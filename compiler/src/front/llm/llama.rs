@@ -271,7 +271,7 @@ impl Ctx<'_> {
                 }
             };
             let act_int8 = self.decode_int8_activations && self.t == 1 && blocks;
-            return self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8 }), &[x, wq, scale]);
+            return self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8, packed: None }), &[x, wq, scale]);
         }
         if self.quant == Quant::None {
             return self.b.op(name, Box::new(Linear::default()), &[x, w]);
