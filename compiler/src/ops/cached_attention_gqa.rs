@@ -54,6 +54,8 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .write("y", out)
         .param("splits", splits)
         .param("words", words)
+        // Words of a key or value row each lane loads before using them (words is a power of two).
+        .param("unroll", words.min(4))
         .param("key_groups", key_groups)
         .param("q_words", group * words)
         .param("q_loads", (group * words).div_ceil(LANES))

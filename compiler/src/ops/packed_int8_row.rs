@@ -16,8 +16,8 @@
 //! int4 pairs only, then        8 · Σ q per block (f32 bits; the +8 of the nibbles adds it), padded
 //! ```
 //!
-//! Kernel `packed_int8_row`: one workgroup; the lanes sum the squares (with `norm`), then
-//! take whole blocks each.
+//! Kernel `packed_int8_row`: a lane per block, 64 lanes per workgroup; with `norm` each
+//! workgroup sums the squares of the whole row first.
 
 use std::any::Any;
 
@@ -139,19 +139,54 @@ impl Op for PackedInt8Row {
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, y) = (kb.input(0)?, kb.output(0)?);
         let k = kb.shape(x).last().copied().unwrap_or(0);
-        let wg = kb.wg_cooperative_up_to(1024);
+        // A lane per block and few lanes per workgroup: the row's blocks spread over
+        // workgroups (one workgroup of 1024 lanes took 6-8 us per 4096-input row on an
+        // H200, its lanes loading 32 scalars each in turn).
+        let wg = kb.wg_cooperative_up_to(64);
         let yd = kb.desc("y", y)?;
         if kb.lang != Lang::Wgsl || !kb.target.features.int8_dot || wg < 2 || !yd.is_plain_buffer() || k % ACT_INT8_BLOCK != 0 {
             return Err(kb.no_kernel("a packed int8 row needs WGSL/SPIR-V/MSL with int8 dot products (pack4xI8), a single-buffer output and a row of whole 32-input blocks"));
         }
+        let blocks = k / ACT_INT8_BLOCK;
         let (scales, sums, _) = layout(k, self.int4_pairs);
         let xlead: Vec<String> = vec!["0u".into(); kb.shape(x).len().saturating_sub(1)];
-        let mut spec = KernelSpec::cooperative("packed_int8_row", 1, wg)
-            .read("x", x)
+        // 16-byte words of x (and g) where both are plain buffers of one word layout, a
+        // block being whole words; else element loads.
+        let xd = kb.desc("x", x)?;
+        let gd = match self.norm {
+            Some(_) => Some(kb.desc("g", kb.input(1)?)?),
+            None => None,
+        };
+        let words_of = |d: &crate::codegen::helpers::TensorDesc| crate::codegen::helpers::word_vec4s(kb.lang, d).filter(|v| d.is_plain_buffer() && matches!(v.len(), 1 | 2));
+        let (x_vec, g_vec) = match (words_of(&xd), gd.as_ref().map(|g| words_of(g))) {
+            (Some(xv), None) => (xv, Vec::new()),
+            (Some(xv), Some(Some(gv))) if gv.len() == xv.len() => (xv, gv),
+            _ => (Vec::new(), Vec::new()),
+        };
+        let x_words = if x_vec.is_empty() { 0 } else { k / (4 * x_vec.len()) };
+        // The block's eight vec4s: word b · (words per block) + u, vec4 e of that word.
+        let per_block = if x_vec.is_empty() { 0 } else { 8 / x_vec.len() };
+        let block_vecs: Vec<serde_json::Value> = (0..per_block)
+            .flat_map(|u| {
+                let at = format!("b * {per_block}u + {u}u");
+                let (xv, gv) = (&x_vec, &g_vec);
+                (0..xv.len()).map(move |e| serde_json::json!({"x": xv[e].replace("WI", &at), "g": gv.get(e).map_or(String::new(), |g| g.replace("WI", &at))}))
+            })
+            .collect();
+        let vec = !x_vec.is_empty();
+        let mut spec = KernelSpec::cooperative("packed_int8_row", blocks.div_ceil(wg as usize) as u64, wg);
+        spec = if vec { spec.read_words("x", x) } else { spec.read("x", x) };
+        if self.norm.is_some() {
+            spec = if vec { spec.read_words("g", kb.input(1)?) } else { spec.read("g", kb.input(1)?) };
+        }
+        let spec = spec
             .write("y", y)
             .param("xlead", xlead)
+            .param("x_vec", x_vec)
+            .param("block_vecs", block_vecs)
+            .param("x_words", x_words)
             .param("k", k)
-            .param("blocks", k / ACT_INT8_BLOCK)
+            .param("blocks", blocks)
             .param("pairs", self.int4_pairs)
             .param("odd_at", k / 8)
             .param("scales_at", scales)
@@ -161,9 +196,6 @@ impl Op for PackedInt8Row {
             .param("wg", wg)
             .param("half_wg", wg / 2)
             .uses_int8_dot();
-        if self.norm.is_some() {
-            spec = spec.read("g", kb.input(1)?);
-        }
         kb.emit(spec);
         Ok(())
     }
