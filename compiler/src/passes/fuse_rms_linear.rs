@@ -26,8 +26,9 @@ impl Pass for FuseRmsLinear {
     }
     fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
         // The folded kernel needs cooperative workgroups (linear_matvec); the target may
-        // prefer the norm's own dispatch (`tuning.fold_rms_norm`).
-        if target.limits.max_compute_workgroup_invocations < 4 || !target.tuning.fold_rms_norm {
+        // prefer the norm's own dispatch (`tuning.fold_rms_norm`) except where the readers
+        // will share one packed int8 row (`candidate`).
+        if target.limits.max_compute_workgroup_invocations < 4 || !(target.tuning.fold_rms_norm || target.tuning.decode_quantize_once) {
             return Ok(PassReport::default());
         }
         let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-rms-linear", message: e.to_string() })?;
@@ -63,7 +64,10 @@ impl Pass for FuseRmsLinear {
 /// normalized row from workgroup memory, so the norm folds into it only where that row
 /// (f32), its int8 copy, its block scales (and sums) and the sums of two lanes or more
 /// fit the target's workgroup memory (`linear_matvec::int8_lanes`); otherwise the norm
-/// keeps its own dispatch and the projection quantizes the row it reads.
+/// keeps its own dispatch and the projection quantizes the row it reads. Where the target
+/// does not fold norms (`tuning.fold_rms_norm` false) but packs shared int8 rows
+/// (`tuning.decode_quantize_once`), a norm read only by int8-activation projections still
+/// folds: `share-int8-activations` then moves it into their one packed row.
 fn candidate(g: &Graph, id: NodeId, target: &Target) -> Option<(crate::ir::TensorId, crate::ir::TensorId, f32, Vec<NodeId>)> {
     let n = g.node(id);
     let norm = n.op.as_any().downcast_ref::<RmsNorm>()?;
@@ -86,6 +90,10 @@ fn candidate(g: &Graph, id: NodeId, target: &Target) -> Option<(crate::ir::Tenso
             _ => false,
         };
         if !unfolded || un.input(0) != Some(t) || un.all_inputs().filter(|&i| i == t).count() != 1 {
+            return None;
+        }
+        let int8 = un.op.as_any().downcast_ref::<Linear>().is_some_and(|l| l.act_int8) || un.op.as_any().downcast_ref::<LinearQ4>().is_some_and(|l| l.act_int8);
+        if !target.tuning.fold_rms_norm && !(target.tuning.decode_quantize_once && int8) {
             return None;
         }
     }
