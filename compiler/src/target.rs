@@ -188,6 +188,11 @@ pub struct Tuning {
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]
     pub linear_lanes_per_row: u32,
+    /// [outputs, lanes]: int8-activation decode projections of at least `outputs` rows
+    /// give each row `lanes` lanes instead (a power of two; more rows per workgroup, fewer
+    /// partial waves of workgroups). Default [0, 0]: off.
+    #[serde(default)]
+    pub linear_lanes_many_rows: [u32; 2],
     /// Lanes of one workgroup of the decode kernel of a Linear layer (`linear_matvec`; a
     /// power of two, capped by the device): more lanes share one staging of the activation
     /// row (its RMSNorm and int8 quantization) among more output rows. Default 256.
@@ -318,6 +323,10 @@ impl Target {
         }
         if self.tuning.decode_attention_split_keys == 0 {
             return Err(invalid("tuning.decode_attention_split_keys is 0".into()));
+        }
+        let [rows, lanes] = self.tuning.linear_lanes_many_rows;
+        if rows > 0 && !lanes.is_power_of_two() {
+            return Err(invalid(format!("tuning.linear_lanes_many_rows: lanes {lanes} is not a power of two")));
         }
         if !self.tuning.linear_lanes_per_row.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));

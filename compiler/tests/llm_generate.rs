@@ -409,7 +409,7 @@ fn int8_decode_activations_match_their_reference() {
     let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
     let once = "decode_quantize_once = true\n";
     let once_unfolded = "decode_quantize_once = true\nfold_rms_norm = false\n";
-    for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q8, once), (Quant::Q844, once), (Quant::Q844, once_unfolded)] {
+    for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q8, once), (Quant::Q844, once), (Quant::Q844, once_unfolded), (Quant::Q844, "decode_quantize_once = true\nlinear_lanes_many_rows = [64, 16]\n")] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ndecode_int8_activations = true\n{extra}")), std::path::Path::new("lavapipe.toml")).expect("target parses");
         let mut opts = case.options(Some(Precision::F32));
         opts.import.quant = quant;

@@ -251,7 +251,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     };
     // With RoPE at least two row slots share a workgroup (pairs meet in its memory).
     let lane_cap = if rope.is_some() { wg as usize / 2 } else { wg as usize };
-    let lanes = (kb.target.tuning.linear_lanes_per_row as usize).min(lane_cap).min(prev_power_of_two(units)).max(1);
+    let lanes_per_row = match kb.target.tuning.linear_lanes_many_rows {
+        [rows, lanes] if act_int8 && rows > 0 && n >= rows as usize => lanes,
+        _ => kb.target.tuning.linear_lanes_per_row,
+    };
+    let lanes = (lanes_per_row as usize).min(lane_cap).min(prev_power_of_two(units)).max(1);
     let rows_per_group = wg as usize / lanes;
     // RoPE pairs rows i and i + d/2 of a head on neighbouring row slots of one workgroup.
     if rope.as_ref().is_some_and(|r| rows_per_group % 2 != 0 || r.head % 2 != 0 || r.head == 0 || n % r.head != 0) {
