@@ -291,13 +291,13 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     // (int4) 8 · Σ q: in workgroup memory, or in the packed row (`PackedInt8Row`'s layout,
     // read as 16-byte words; a scalar is component (i % 4) of word i / 4).
     let blocks = k / ACT_INT8_BLOCK;
+    // The activation block of weight word J: the word itself for int4, half a block for int8.
+    let block = if q4.is_some() { "J" } else { "(J) / 2u" };
     let (xq_at, xo_at, xs_at, xc_at) = if packed {
         let (scales, sums, _) = super::packed_int8_row::layout(k, q4.is_some());
         let scalar = |start: usize, i: &str| format!("bitcast<f32>({}[{}u + ({i}) / 4u][({i}) % 4u])", xd.var, start / 4);
-        let block = if q4.is_some() { "J" } else { "(J) / 2u" };
         (format!("{}[J]", xd.var), format!("{}[{blocks}u + J]", xd.var), scalar(scales, block), scalar(sums, "J"))
     } else {
-        let block = if q4.is_some() { "J" } else { "(J) / 2u" };
         ("drift_xq[J]".to_string(), format!("drift_xq[{blocks}u + J]"), format!("drift_xs[{block}]"), "drift_xc[J]".to_string())
     };
     spec = if words { spec.read_words("x", x).read_words("w", w) } else { spec.read("x", x).read("w", w) };

@@ -41,16 +41,16 @@ impl Pass for ShareInt8Activations {
         let order = g.order().map_err(|e| PassError::Failed { pass: "share-int8-activations", message: e.to_string() })?;
         let mut readers: HashMap<RowKey, usize> = HashMap::new();
         for &id in &order {
-            if let Some((key, _, _)) = candidate(g, id) {
+            if let Some((key, _)) = candidate(g, id) {
                 *readers.entry(key).or_default() += 1;
             }
         }
         let mut rows: HashMap<RowKey, TensorId> = HashMap::new();
         let mut changes = 0;
         for id in order {
-            let Some((key, norm, g_slot)) = candidate(g, id) else { continue };
+            let Some((key, g_slot)) = candidate(g, id) else { continue };
             // One reader and nothing folded: the packing dispatch would only add latency.
-            if norm.is_none() && readers.get(&key).copied().unwrap_or(0) < 2 {
+            if key.1.is_none() && readers.get(&key).copied().unwrap_or(0) < 2 {
                 continue;
             }
             let (x, dtype) = (key.0, g.tensor(key.0).dtype);
@@ -60,8 +60,10 @@ impl Pass for ShareInt8Activations {
                     let k = g.tensor(x).shape.last().copied().unwrap_or(0);
                     let name = g.node(id).name.clone();
                     let t = g.add_tensor(format!("{name}.act_int8"), DType::I32, vec![1, layout(k, key.2).2], Role::Activation);
-                    let inputs = vec![Some(x), key.1.map(|(s, _)| s)];
-                    let inputs = if norm.is_some() { inputs } else { vec![Some(x)] };
+                    let (inputs, norm) = match key.1 {
+                        Some((scale, eps)) => (vec![Some(x), Some(scale)], Some(f32::from_bits(eps))),
+                        None => (vec![Some(x)], None),
+                    };
                     g.add_node(Node::new(format!("{name}.act_int8"), Box::new(PackedInt8Row { int4_pairs: key.2, norm }), inputs, vec![t]));
                     rows.insert(key, t);
                     changes += 1;
@@ -86,9 +88,9 @@ impl Pass for ShareInt8Activations {
     }
 }
 
-/// For a one-row projection with int8 activations (not yet packed): its row key, its
-/// folded norm's epsilon, and the input slot of that norm's scale.
-fn candidate(g: &Graph, id: NodeId) -> Option<(RowKey, Option<f32>, Option<usize>)> {
+/// For a one-row projection with int8 activations (not yet packed): its row key and the
+/// input slot of its folded norm's scale.
+fn candidate(g: &Graph, id: NodeId) -> Option<(RowKey, Option<usize>)> {
     let n = g.node(id);
     let (pairs, norm, g_slot) = match (n.op.as_any().downcast_ref::<Linear>(), n.op.as_any().downcast_ref::<LinearQ4>()) {
         (Some(l), _) if l.act_int8 && l.packed.is_none() => (false, l.norm, 2),
@@ -104,7 +106,7 @@ fn candidate(g: &Graph, id: NodeId) -> Option<(RowKey, Option<f32>, Option<usize
         Some(eps) => Some((n.input(g_slot)?, eps.to_bits())),
         None => None,
     };
-    Some(((x, folded, pairs), norm, norm.map(|_| g_slot)))
+    Some(((x, folded, pairs), norm.map(|_| g_slot)))
 }
 
 #[cfg(test)]
