@@ -4,8 +4,8 @@
 //! `norm`, X is first RMS-normalized and scaled by G (the norm those projections had
 //! folded in). The values are quantized in blocks of 32 inputs, scale amax / 127 per
 //! block, rounding half to even (`linear::int8_blocks`, the arithmetic of
-//! `Linear::act_int8`), and packed with their scales into one int32 tensor
-//! [1, `words`(K)]:
+//! `Linear::act_int8`), and packed with their scales into one int32 tensor of X's shape
+//! with its last dimension `words`(K) (X's leading dimensions are all 1):
 //!
 //! ```text
 //! input order (int8 weights):  K/4 words of values, four per word, first in the low byte
@@ -52,6 +52,11 @@ pub fn check(k: usize, words: usize, int4_pairs: bool) -> Result<(), OpError> {
         return Err(invalid(format!("a packed int8 row of {words} words does not hold {k} inputs (blocks of {ACT_INT8_BLOCK})")));
     }
     Ok(())
+}
+
+/// X's shape with its last dimension replaced by the packed row's `words`.
+pub fn packed_shape(x: &[usize], words: usize) -> Vec<usize> {
+    super::linear::out_shape(x, words)
 }
 
 fn bits(v: f32) -> i64 {
@@ -103,7 +108,7 @@ impl Op for PackedInt8Row {
                 return Err(invalid(format!("norm scale G {:?} must be [{k}]", g.shape)));
             }
         }
-        Ok(vec![OutFact::new(DType::I32, vec![1, layout(k, self.int4_pairs).2])])
+        Ok(vec![OutFact::new(DType::I32, packed_shape(x.shape, layout(k, self.int4_pairs).2))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let x = arg(inputs, 0, "X")?;
@@ -134,7 +139,7 @@ impl Op for PackedInt8Row {
         for (b, &s) in scales.iter().enumerate() {
             words[at + b] = bits(s);
         }
-        Ok(vec![Value { dtype: DType::I32, shape: vec![1, total], data: crate::ir::Data::I64(words) }])
+        Ok(vec![Value { dtype: DType::I32, shape: packed_shape(&x.shape, total), data: crate::ir::Data::I64(words) }])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, y) = (kb.input(0)?, kb.output(0)?);
@@ -150,6 +155,7 @@ impl Op for PackedInt8Row {
         let blocks = k / ACT_INT8_BLOCK;
         let (scales, sums, _) = layout(k, self.int4_pairs);
         let xlead: Vec<String> = vec!["0u".into(); kb.shape(x).len().saturating_sub(1)];
+        let ylead: Vec<String> = vec!["0u".into(); kb.shape(y).len().saturating_sub(1)];
         // 16-byte words of x (and g) where both are plain buffers of one word layout, a
         // block being whole words; else element loads.
         let xd = kb.desc("x", x)?;
@@ -182,6 +188,7 @@ impl Op for PackedInt8Row {
         let spec = spec
             .write("y", y)
             .param("xlead", xlead)
+            .param("ylead", ylead)
             .param("x_vec", x_vec)
             .param("block_vecs", block_vecs)
             .param("x_words", x_words)

@@ -21,7 +21,8 @@ use super::{Pass, PassError, PassReport};
 use crate::ir::{numel, DType, Graph, Node, NodeId, Role, TensorId};
 use crate::ops::linear::Linear;
 use crate::ops::linear_q4::LinearQ4;
-use crate::ops::packed_int8_row::{layout, PackedInt8Row};
+use crate::ops::linear::ACT_INT8_BLOCK;
+use crate::ops::packed_int8_row::{layout, packed_shape, PackedInt8Row};
 use crate::target::Target;
 
 pub struct ShareInt8Activations;
@@ -59,7 +60,8 @@ impl Pass for ShareInt8Activations {
                 None => {
                     let k = g.tensor(x).shape.last().copied().unwrap_or(0);
                     let name = g.node(id).name.clone();
-                    let t = g.add_tensor(format!("{name}.act_int8"), DType::I32, vec![1, layout(k, key.2).2], Role::Activation);
+                    let shape = packed_shape(&g.tensor(x).shape, layout(k, key.2).2);
+                    let t = g.add_tensor(format!("{name}.act_int8"), DType::I32, shape, Role::Activation);
                     let (inputs, norm) = match key.1 {
                         Some((scale, eps)) => (vec![Some(x), Some(scale)], Some(f32::from_bits(eps))),
                         None => (vec![Some(x)], None),
@@ -99,7 +101,7 @@ fn candidate(g: &Graph, id: NodeId) -> Option<(RowKey, Option<usize>)> {
     };
     let x = n.input(0)?;
     let k = g.tensor(x).shape.last().copied()?;
-    if numel(&g.tensor(x).shape) != Some(k) {
+    if numel(&g.tensor(x).shape) != Some(k) || k == 0 || k % ACT_INT8_BLOCK != 0 {
         return None;
     }
     let folded = match norm {
