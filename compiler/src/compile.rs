@@ -319,6 +319,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let mut max_wg = 1u32;
     let mut max_shared = 0u32;
     let mut cooperative_matrix = false;
+    let mut subgroup_arithmetic = false;
     let mut int8_dot = false;
     let mut spirv_validated = 0;
     let mut spirv_cooperative = 0;
@@ -469,6 +470,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         max_wg = max_wg.max(spec.workgroup);
         max_shared = max_shared.max(spec.shared_bytes());
         cooperative_matrix |= spec.cooperative_matrix;
+        subgroup_arithmetic |= spec.subgroup_arithmetic;
         int8_dot |= spec.int8_dot;
         let dispatch = Dispatch { kernel, label: node.name.clone(), bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
         emitted.push((p.node, dispatch, ranges));
@@ -552,8 +554,10 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             fp16: precision == Precision::F16 && lang == Lang::Wgsl,
             int8_dot,
             cooperative_matrix,
-            // Cooperative-matrix kernels split their workgroup into subgroups of this size.
-            subgroup_size: if cooperative_matrix { target.features.subgroup_size } else { 0 },
+            // Cooperative-matrix kernels split their workgroup into subgroups of this size;
+            // subgroup sums cover rows of exactly this many lanes.
+            subgroup_size: if cooperative_matrix || subgroup_arithmetic { target.features.subgroup_size } else { 0 },
+            subgroup_arithmetic,
             max_binding_range: max_binding,
             max_workgroup_invocations: max_wg,
             max_shared_memory_bytes: max_shared,

@@ -11,7 +11,7 @@ pub fn text(view: &BundleView<'_>) -> String {
     let _ = writeln!(o, "bundle format v{} target {} api {} precision {:?} model {}", view.header.version, m.target, m.api, m.precision, m.source_model);
     let _ = writeln!(o, "sections: manifest {} B, kernels {} B, weights {} B", view.header.manifest.1, view.header.kernels.1, view.header.weights.1);
     let r = &m.requirements;
-    let _ = writeln!(o, "requires: fp16={} int8_dot={} cooperative_matrix={} max_binding={} max_workgroup={} device_memory={}", r.fp16, r.int8_dot, r.cooperative_matrix, r.max_binding_range, r.max_workgroup_invocations, r.device_memory_bytes);
+    let _ = writeln!(o, "requires: fp16={} int8_dot={} cooperative_matrix={} subgroup_arithmetic={} subgroup_size={} max_binding={} max_workgroup={} device_memory={}", r.fp16, r.int8_dot, r.cooperative_matrix, r.subgroup_arithmetic, r.subgroup_size, r.max_binding_range, r.max_workgroup_invocations, r.device_memory_bytes);
     let p = &m.plan;
     let _ = writeln!(o, "plan: {} naive={} planned={} lower_bound={}", p.strategy, p.naive_bytes, p.planned_bytes, p.lower_bound_bytes);
     for (i, pool) in m.pools.iter().enumerate() {

@@ -184,6 +184,13 @@ pub struct Tuning {
     /// weight loads in flight per workgroup). Default 256.
     #[serde(default = "default_matvec_workgroup")]
     pub workgroup_size_matvec: u32,
+    /// Sum the lanes of a decode projection's row with one subgroup operation
+    /// (`subgroupAdd`) where a row's lanes are exactly one subgroup (`linear_lanes_per_row`
+    /// = `features.subgroup_size`), instead of a tree of workgroup barriers; the bundle then
+    /// requires subgroup arithmetic and subgroups of that size. WGSL-derived targets only.
+    /// Default false.
+    #[serde(default)]
+    pub subgroup_reductions: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]
@@ -339,6 +346,9 @@ impl Target {
         }
         if self.tuning.decode_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.decode_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed)".into()));
+        }
+        if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC {
+            return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd)".into()));
         }
         if self.tuning.prefill_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.prefill_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernels use WGSL's pack4xI8 and dot4I8Packed)".into()));

@@ -27,6 +27,7 @@ fn limits() -> DeviceLimits {
         int8_dot: true,
         cooperative_matrix: false,
         subgroup_size: 8,
+        subgroup_arithmetic: true,
         memory_bytes: 4 << 30,
         max_image2d: [16384, 16384], // PoCL's, so image pools are verified too
     }

@@ -37,6 +37,7 @@ fn target_limits(t: &Target) -> DeviceLimits {
         int8_dot: t.features.int8_dot,
         cooperative_matrix: t.features.cooperative_matrix,
         subgroup_size: 0,
+        subgroup_arithmetic: false,
         memory_bytes: l.memory_budget_bytes,
         max_image2d: if t.features.images { [l.max_image2d_width, l.max_image2d_height] } else { [0, 0] },
     }

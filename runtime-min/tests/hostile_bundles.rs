@@ -31,6 +31,7 @@ fn limits() -> DeviceLimits {
         int8_dot: true,
         cooperative_matrix: false,
         subgroup_size: 8,
+        subgroup_arithmetic: true,
         memory_bytes: 4 << 30,
         max_image2d: [0, 0], // the Vulkan backend binds no images
     }
@@ -375,6 +376,10 @@ fn requirements_the_device_lacks() {
     let mut b = base();
     b.m.requirements.subgroup_size = 32; // lavapipe's subgroups are 8 wide
     refused(&b, &["requirements.subgroup_size"], "subgroups of 32");
+    let mut b = base();
+    b.m.requirements.subgroup_arithmetic = true;
+    let no_sums = DeviceLimits { subgroup_arithmetic: false, ..limits() };
+    refused_with(&b.build(), &no_sums, &["requirements.subgroup_arithmetic"], "sum across subgroups");
 }
 
 // ---- image pools (texture storage) ------------------------------------------------------------

@@ -122,6 +122,9 @@ pub struct KernelSpec {
     pub cooperative_matrix: bool,
     /// Uses int8 dot products (WGSL `dot4I8Packed`): the bundle then requires them.
     pub int8_dot: bool,
+    /// Sums across subgroups (WGSL `subgroupAdd`): the bundle then requires subgroup
+    /// arithmetic and subgroups of the target's size.
+    pub subgroup_arithmetic: bool,
 }
 
 /// A workgroup array declared for a cooperative kernel: `var<workgroup> name: array<elem, len>`.
@@ -183,7 +186,7 @@ impl WorkgroupElem {
 
 impl KernelSpec {
     pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
-        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false, int8_dot: false }
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false, int8_dot: false, subgroup_arithmetic: false }
     }
     /// A workgroup-cooperative kernel of `groups` workgroups (see [`KernelSpec::cooperative`]).
     pub fn cooperative(template: &'static str, groups: u64, workgroup: u32) -> Self {
@@ -207,6 +210,11 @@ impl KernelSpec {
     /// Marks the kernel as using int8 dot products.
     pub fn uses_int8_dot(mut self) -> Self {
         self.int8_dot = true;
+        self
+    }
+    /// Marks the kernel as summing across subgroups.
+    pub fn uses_subgroup_arithmetic(mut self) -> Self {
+        self.subgroup_arithmetic = true;
         self
     }
     /// Marks the kernel as using cooperative matrices.

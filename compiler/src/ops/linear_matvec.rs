@@ -272,8 +272,14 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let group_json: Vec<Json> = decode.as_ref().map_or(Vec::new(), |(_, g)| g.clone());
     let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, q4.is_some(), &wd.var) } else { (String::new(), "") };
     let wg_lanes = lanes as u32 * rows_per_group as u32;
+    // A row's lanes summed by one subgroup operation where they are exactly one subgroup
+    // (subgroups lie over consecutive lanes; rows start at multiples of `lanes`).
+    let sg_reduce = kb.target.tuning.subgroup_reductions && kb.lang == Lang::Wgsl && lanes as u32 == kb.target.features.subgroup_size && lanes > 1;
     let floats_per_lane = if norm.is_some() && stage.is_none() { 2 } else { 1 };
     let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(floats_per_lane);
+    if sg_reduce {
+        spec = spec.uses_subgroup_arithmetic();
+    }
     if stage.is_some() {
         spec = spec.shared_vec4((k / 4) as u32);
     }
@@ -330,6 +336,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("stage_vec4s", stage.clone().unwrap_or_default())
         .param("x_words", stage.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
         .param("act_int8", act_int8)
+        .param("sg_reduce", sg_reduce)
         .param("packed", packed)
         .param("xq_at", xq_at)
         .param("xo_at", xo_at)

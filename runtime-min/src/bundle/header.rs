@@ -8,7 +8,8 @@ pub const MAGIC: [u8; 8] = *b"DRIFTBND";
 /// v3: `Requirements::cooperative_matrix`.
 /// v4: `LlmSpec::prefill_last*` (the manifest is positional: fields shift).
 /// v5: `LlmSpec::decode_next_id` (the greedy token computed by the decode program).
-pub const FORMAT_VERSION: u32 = 5;
+/// v6: `Requirements::subgroup_arithmetic`.
+pub const FORMAT_VERSION: u32 = 6;
 /// Bytes in the header; sections start at or after this offset.
 pub const HEADER_LEN: usize = 8 + 4 + 4 + 6 * 8 + 32;
 /// Alignment of the weights section and of every weight inside it.

@@ -190,6 +190,8 @@ impl Device {
             cooperative_matrix: false,
             // OpenCL reports sub-group sizes per kernel, not per device.
             subgroup_size: 0,
+            // Kernels in OpenCL C use no sub-group functions.
+            subgroup_arithmetic: false,
             memory_bytes: global,
             max_image2d,
         };

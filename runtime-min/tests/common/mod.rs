@@ -76,6 +76,7 @@ impl Builder {
                     int8_dot: false,
                     cooperative_matrix: false,
                     subgroup_size: 0,
+                    subgroup_arithmetic: false,
                     max_binding_range: 0,
                     max_workgroup_invocations: 64,
                     max_shared_memory_bytes: 0,
