@@ -42,7 +42,7 @@ impl Pass for FitInt8Activations {
 
 /// For a projection with int8 activations: whether `target`'s kernel can take them
 /// (None for any other node).
-fn servable(g: &Graph, id: NodeId, target: &Target) -> Option<bool> {
+pub(crate) fn servable(g: &Graph, id: NodeId, target: &Target) -> Option<bool> {
     let n = g.node(id);
     let (q4, norm) = match (n.op.as_any().downcast_ref::<Linear>(), n.op.as_any().downcast_ref::<LinearQ4>()) {
         (Some(l), _) if l.act_int8 => (false, l.norm.is_some()),

@@ -92,7 +92,8 @@ fn candidate(g: &Graph, id: NodeId, target: &Target) -> Option<(crate::ir::Tenso
         if !unfolded || un.input(0) != Some(t) || un.all_inputs().filter(|&i| i == t).count() != 1 {
             return None;
         }
-        let int8 = un.op.as_any().downcast_ref::<Linear>().is_some_and(|l| l.act_int8) || un.op.as_any().downcast_ref::<LinearQ4>().is_some_and(|l| l.act_int8);
+        // Int8 activations that fit-int8-activations will keep (it runs later).
+        let int8 = super::fit_int8_activations::servable(g, u, target) == Some(true);
         if !target.tuning.fold_rms_norm && !(target.tuning.decode_quantize_once && int8) {
             return None;
         }
