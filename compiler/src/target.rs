@@ -245,6 +245,11 @@ pub struct Tuning {
     /// `linear_coop`'s small workgroup shape. Default [2, 2, 2, 2] (64 × 64, 4 subgroups).
     #[serde(default = "default_coop_small")]
     pub linear_coop_small: [u32; 4],
+    /// `linear_coop` stages alternate steps in two copies of its workgroup tiles, so a step
+    /// needs one workgroup barrier instead of two (where both copies fit the workgroup
+    /// memory). Default false (not yet measured on a GPU).
+    #[serde(default)]
+    pub linear_coop_double_buffer: bool,
     /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.
     #[serde(default = "default_coop_step")]
     pub linear_coop_step: u32,

@@ -397,6 +397,15 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
         assert!(src.contains("var acc3_3: coop_mat16x16<f32, C>;"), "{tuning}: 4 x 4 accumulators per subgroup");
     }
+    // tuning.linear_coop_double_buffer: alternate steps in two copies of the tiles, one
+    // barrier per step (the module validates; results on the GPU machine).
+    for double in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_double_buffer = {double}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("double buffer {double}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        assert_eq!(src.contains("let sa: u32 = ((k0 / "), double, "linear_coop copies with linear_coop_double_buffer = {double}");
+        assert_eq!(src.contains("        workgroupBarrier();\n    }"), !double, "a barrier closing each step with linear_coop_double_buffer = {double}");
+    }
     for (tuning, key) in [("linear_coop_step = 48", "tuning.linear_coop_step"), ("linear_coop_large = [4, 0, 2, 4]", "tuning.linear_coop_large")] {
         let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
         assert!(err.to_string().contains(key), "{err}");

@@ -95,13 +95,18 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(false);
     }
+    // Two copies of the staged tiles (`tuning.linear_coop_double_buffer`) where they fit:
+    // step s stores into copy s % 2, so no barrier is needed after its products (a lane
+    // storing step s + 1 has passed step s's barrier, which every lane reaches only after
+    // its products of step s - 1, the last reads of that copy).
+    let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged(tm) + staged(tn)) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
     let a = operand(kb, "x", x, tm, lanes, bk, k, false)?;
     let b = operand(kb, "w", w, tn, lanes, bk, k, q4.is_some())?;
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
-        .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, staged(tm))
-        .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, staged(tn))
+        .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, copies * staged(tm))
+        .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, copies * staged(tn))
         .workgroup_array("drift_coop_c", WorkgroupElem::F32, (warps * 256) as u32);
     spec = match (a["wide"] == true, a["halves"] == true) {
         (true, true) => spec.read_halves("x", x),
@@ -125,6 +130,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("bk", bk)
         .param("k_blocks", bk / 16)
         .param("stride4", stride4(bk))
+        .param("double", copies == 2)
+        .param("a_copy", staged(tm))
+        .param("b_copy", staged(tn))
         .param("operands", vec![a.clone(), b.clone()])
         .param("a", a)
         .param("b", b)
