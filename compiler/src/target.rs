@@ -245,6 +245,11 @@ pub struct Tuning {
     /// `linear_coop`'s small workgroup shape. Default [2, 2, 2, 2] (64 × 64, 4 subgroups).
     #[serde(default = "default_coop_small")]
     pub linear_coop_small: [u32; 4],
+    /// `linear_coop` stages int8 weights (q8 prefill) 8 inputs per load from 16-byte
+    /// words (`unpack4xI8`), instead of 4 inputs per lane and step each read on its own.
+    /// Default false (not yet measured on a GPU).
+    #[serde(default)]
+    pub coop_stage_int8_words: bool,
     /// `linear_coop` stages alternate steps in two copies of its workgroup tiles, so a step
     /// needs one workgroup barrier instead of two (where both copies fit the workgroup
     /// memory). Default false (not yet measured on a GPU).

@@ -406,6 +406,17 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         assert_eq!(src.contains("let sa: u32 = ((k0 / "), double, "linear_coop copies with linear_coop_double_buffer = {double}");
         assert_eq!(src.contains("        workgroupBarrier();\n    }"), !double, "a barrier closing each step with linear_coop_double_buffer = {double}");
     }
+    // tuning.coop_stage_int8_words: q8 weights staged from 16-byte words (the module
+    // validates; results on the GPU machine).
+    for words in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_int8_words = {words}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = driftc::front::llm::Quant::Q8;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("int8 words {words}: {e}"));
+        // A q8 projection's kernel: its int8 weight bound as u32 words (or 16-byte words).
+        let (_, src) = compiled.sources.iter().find(|(k, src)| k.starts_with("linear_coop") && (src.contains("array<u32>;") || src.contains("unpack4xI8"))).expect("q8 linear_coop source");
+        assert_eq!(src.contains("unpack4xI8("), words, "q8 weights staged from words with coop_stage_int8_words = {words}");
+    }
     for (tuning, key) in [("linear_coop_step = 48", "tuning.linear_coop_step"), ("linear_coop_large = [4, 0, 2, 4]", "tuning.linear_coop_large")] {
         let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
         assert!(err.to_string().contains(key), "{err}");

@@ -54,8 +54,16 @@ const LARGE_MIN_TILES: usize = 128;
 fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, bk: usize, k: usize, q4: bool) -> Result<serde_json::Value, CodegenError> {
     let d = kb.desc(name, t)?;
     let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && !q4 && k % 8 == 0);
+    // Int8 weights (`tuning.coop_stage_int8_words`): unit WI, inputs 8·WI.., is half of
+    // 16-byte word WI / 2, two int8 × 4 words unpacked.
+    let int8_words = kb.target.tuning.coop_stage_int8_words && kb.lang == crate::codegen::Lang::Wgsl && d.elem == "i8" && d.is_plain_buffer() && !q4 && k % 16 == 0;
+    let vecs = if int8_words {
+        Some((0..2).map(|h| format!("vec4<f32>(unpack4xI8({}[(WI) / 2u][((WI) % 2u) * 2u + {h}u]))", d.var)).collect())
+    } else {
+        vecs
+    };
     let wide = vecs.is_some();
-    let halves = wide && kb.target.tuning.coop_stage_halves && kb.lang == crate::codegen::Lang::Wgsl;
+    let halves = wide && !int8_words && kb.target.tuning.coop_stage_halves && kb.lang == crate::codegen::Lang::Wgsl;
     let vecs = if halves { Some(vec![format!("{}[2u * (WI)]", d.var), format!("{}[2u * (WI) + 1u]", d.var)]) } else { vecs };
     let units = rows * bk / if wide { 8 } else { 4 };
     Ok(json!({"name": if name == "x" { "a" } else { "b" }, "wide": wide, "halves": halves, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
