@@ -159,8 +159,12 @@ impl Op for PackedInt8Row {
         // 16-byte words of x (and g) where both are plain buffers of one word layout, a
         // block being whole words; else element loads.
         let xd = kb.desc("x", x)?;
-        let gd = match self.norm {
-            Some(_) => Some(kb.desc("g", kb.input(1)?)?),
+        let g = match self.norm {
+            Some(_) => Some(kb.input(1)?),
+            None => None,
+        };
+        let gd = match g {
+            Some(g) => Some(kb.desc("g", g)?),
             None => None,
         };
         let words_of = |d: &crate::codegen::helpers::TensorDesc| crate::codegen::helpers::word_vec4s(kb.lang, d).filter(|v| d.is_plain_buffer() && matches!(v.len(), 1 | 2));
@@ -182,8 +186,8 @@ impl Op for PackedInt8Row {
         let vec = !x_vec.is_empty();
         let mut spec = KernelSpec::cooperative("packed_int8_row", blocks.div_ceil(wg as usize) as u64, wg);
         spec = if vec { spec.read_words("x", x) } else { spec.read("x", x) };
-        if self.norm.is_some() {
-            spec = if vec { spec.read_words("g", kb.input(1)?) } else { spec.read("g", kb.input(1)?) };
+        if let Some(g) = g {
+            spec = if vec { spec.read_words("g", g) } else { spec.read("g", g) };
         }
         let spec = spec
             .write("y", y)
