@@ -19,6 +19,7 @@ pub struct Args<'a> {
     pub profile_dispatches: bool,
     pub save_logits: Option<&'a Path>,
     pub device: Option<usize>,
+    pub spin_wait_us: u32,
 }
 
 /// One kernel's share of a decode step: (kernel name without its index, dispatches, ns).
@@ -44,7 +45,7 @@ fn profile_rows(times: &[runtime_min::DispatchTime]) -> Vec<(String, usize, u64)
 
 pub fn run(a: &Args<'_>) -> Result<()> {
     let b = Bundle::open(a.bundle)?;
-    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, ..SessionOptions::default() })?;
+    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, spin_wait_us: a.spin_wait_us, ..SessionOptions::default() })?;
     g.set_ignore_eos(a.ignore_eos);
     g.set_keep_logits(a.save_logits.is_some());
     let tok = driftc::tokenizer::Tokenizer::from_spec(g.spec()).context("reading the bundle's tokenizer")?;

@@ -28,6 +28,11 @@ pub struct SessionOptions {
     /// Write a GPU timestamp after every dispatch (Vulkan; for [`Session::last_profile`]).
     /// Off by default: it serialises nothing but adds one query per dispatch.
     pub profile: bool,
+    /// Vulkan: after submitting a run, poll its fence for up to this many microseconds
+    /// before blocking on it. A blocked wait wakes through the OS, which adds its latency to
+    /// every run (every decode step); polling keeps one CPU core busy instead. 0 (the
+    /// default) blocks at once.
+    pub spin_wait_us: u32,
 }
 
 /// GPU time of one dispatch of the last run (see [`SessionOptions::profile`]).
@@ -372,7 +377,8 @@ fn open_vulkan(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs
     // The device's real limits, before any buffer or pipeline exists.
     crate::bundle::verify(m, bundle.kernels_section().len() as u64, bundle.weights_section().len() as u64, Some(&ctx.limits))?;
     let slots = |l: &[Io]| l.iter().map(|io| io.slot).collect::<Vec<_>>();
-    let ex = Executor::new(ctx, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs), !options.force_staging, options.profile)?;
+    let mut ex = Executor::new(ctx, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs), !options.force_staging, options.profile)?;
+    ex.set_spin_wait(std::time::Duration::from_micros(u64::from(options.spin_wait_us)));
     Ok(Box::new(ex))
 }
 

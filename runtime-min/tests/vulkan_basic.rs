@@ -38,6 +38,12 @@ fn a_two_kernels_through_staging_buffer() {
 }
 
 #[test]
+fn a_two_kernels_polling_the_fence() {
+    // Runs poll the fence (up to 10 ms, then block): same results as a blocked wait.
+    run_axpb(&SessionOptions { spin_wait_us: 10_000, ..SessionOptions::default() });
+}
+
+#[test]
 fn a_reports_gpu_time_when_the_queue_has_timestamps() {
     let bundle = open(axpb().0.build());
     let mut s = session(&bundle);

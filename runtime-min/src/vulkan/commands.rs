@@ -138,14 +138,26 @@ impl Recorder<'_> {
 }
 
 /// Submits `cbs` in one batch, waits for `fence`, and resets it.
-pub(crate) fn submit_and_wait(device: &ash::Device, queue: vk::Queue, fence: vk::Fence, cbs: &[vk::CommandBuffer]) -> Result<()> {
+pub(crate) fn submit_and_wait(device: &ash::Device, queue: vk::Queue, fence: vk::Fence, cbs: &[vk::CommandBuffer], spin: std::time::Duration) -> Result<()> {
     let submit = [vk::SubmitInfo::default().command_buffers(cbs)];
     // SAFETY: the command buffers are fully recorded and not pending (every submission
     // is waited for before the next), the fence is unsignalled, and the queue is only
     // used by this executor, which `&mut self` serialises.
     unsafe {
         device.queue_submit(queue, &submit, fence).map_err(|e| Error::vk("vkQueueSubmit", e))?;
-        device.wait_for_fences(&[fence], true, u64::MAX).map_err(|e| Error::vk("vkWaitForFences", e))?;
+        // Poll first (`SessionOptions::spin_wait_us`): a blocked wait wakes through the OS.
+        let start = std::time::Instant::now();
+        let mut done = false;
+        while !spin.is_zero() && start.elapsed() < spin {
+            if device.get_fence_status(fence).map_err(|e| Error::vk("vkGetFenceStatus", e))? {
+                done = true;
+                break;
+            }
+            std::hint::spin_loop();
+        }
+        if !done {
+            device.wait_for_fences(&[fence], true, u64::MAX).map_err(|e| Error::vk("vkWaitForFences", e))?;
+        }
         device.reset_fences(&[fence]).map_err(|e| Error::vk("vkResetFences", e))
     }
 }
@@ -166,5 +178,5 @@ pub(crate) fn copy_batch(device: &ash::Device, queue: vk::Queue, fence: vk::Fenc
     }
     // SAFETY: recording state.
     unsafe { device.end_command_buffer(cb) }.map_err(|e| Error::vk("vkEndCommandBuffer", e))?;
-    submit_and_wait(device, queue, fence, &[cb])
+    submit_and_wait(device, queue, fence, &[cb], std::time::Duration::ZERO)
 }

@@ -59,6 +59,8 @@ pub(crate) struct Executor {
     profile: Option<Vec<usize>>,
     /// Program of the last run.
     last_program: usize,
+    /// How long a run polls its fence before blocking (`SessionOptions::spin_wait_us`).
+    spin_wait: std::time::Duration,
     /// Declared last so it is dropped after `Executor::drop` has freed everything above.
     ctx: Context,
 }
@@ -96,6 +98,7 @@ impl Executor {
             allocated: 0,
             profile: profile.then(|| m.programs.iter().map(|p| p.dispatches.len()).collect()),
             last_program: 0,
+            spin_wait: std::time::Duration::ZERO,
             ctx,
         };
         // From here on, an early return drops `ex`, which destroys what exists so far.
@@ -239,6 +242,11 @@ impl Executor {
         Ok(())
     }
 
+    /// Runs poll their fence for up to `spin` before blocking on it.
+    pub(crate) fn set_spin_wait(&mut self, spin: std::time::Duration) {
+        self.spin_wait = spin;
+    }
+
     /// Writes `inputs` (one byte vector per input slot, in order) and runs program `index`
     /// to completion; outputs stay in their host-visible copies (`read`). Returns GPU
     /// nanoseconds if timed.
@@ -257,7 +265,7 @@ impl Executor {
                 map.write(at, bytes, "input")?;
             }
         }
-        commands::submit_and_wait(&self.ctx.device, self.ctx.queue, self.fence, &[cb])?;
+        commands::submit_and_wait(&self.ctx.device, self.ctx.queue, self.fence, &[cb], self.spin_wait)?;
         self.last_program = index;
         self.gpu_ns()
     }
