@@ -10,7 +10,7 @@ use runtime_min::bundle::{
 };
 
 use crate::codegen::render::{environment, grid_for, render, Cooperative, RenderBinding};
-use crate::codegen::{backend, helpers, Access, CodegenError, KernelBuilder, KernelSpec, Lang};
+use crate::codegen::{backend, helpers, merge, Access, CodegenError, KernelBuilder, KernelSpec, Lang};
 use crate::front::onnx::{self, ImportOptions};
 use crate::ir::{Graph, NodeId, TensorId, Value};
 use crate::passes::{self, virtualize};
@@ -219,6 +219,9 @@ fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError
     })
 }
 
+/// A dispatch's render bindings, the memory it touches, and its fused epilogue.
+type Bound = (Vec<RenderBinding>, Vec<(BufferRange, Access)>, String);
+
 struct Pending<'g> {
     node: NodeId,
     spec: KernelSpec,
@@ -314,7 +317,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let mut by_code: HashMap<blake3::Hash, u32> = HashMap::new();
     let mut sources = Vec::new();
     let mut translated = Vec::new();
-    let mut emitted: Vec<(NodeId, Dispatch, Vec<(BufferRange, Access)>)> = Vec::new();
+    let mut emitted: Vec<(Vec<NodeId>, Dispatch, Vec<(BufferRange, Access)>)> = Vec::new();
     let mut max_binding = 0u64;
     let mut max_wg = 1u32;
     let mut max_shared = 0u32;
@@ -323,7 +326,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let mut int8_dot = false;
     let mut spirv_validated = 0;
     let mut spirv_cooperative = 0;
-    for p in &pending {
+    // Each dispatch's bindings, the memory they touch, and its fused epilogue.
+    let bind = |p: &Pending<'_>| -> Result<Bound, CompileError> {
         let node = p.node_ref;
         let spec = &p.spec;
         let mut rbs: Vec<RenderBinding> = Vec::new();
@@ -356,7 +360,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                     let img = mp.textures.images.get(k).and_then(|i| i.bytes()).ok_or_else(|| CompileError::Target(format!("tensor '{}': image {k} is missing or too large", tensor.name)))?;
                     ranges.push((BufferRange { pool: 2 + k as u32, offset: 0, size: img }, access));
                 }
-                rbs.push(RenderBinding { desc: desc.clone(), access });
+                rbs.push(RenderBinding { key: name.to_string(), desc: desc.clone(), access });
                 return Ok(desc);
             }
             if ph.objects.is_empty() {
@@ -375,7 +379,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                     off += size;
                 }
             }
-            rbs.push(RenderBinding { desc: desc.clone(), access });
+            rbs.push(RenderBinding { key: name.to_string(), desc: desc.clone(), access });
             Ok(desc)
         };
         for b in &spec.bindings {
@@ -398,11 +402,62 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 epilogue.push_str(&format!("    v = {};\n", ew.expr(lang, &args)));
             }
         }
-        let (grid, stride) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
-            .ok_or_else(|| CompileError::Target(format!("node '{}': {} invocations exceed target '{}' grid limits", node.name, spec.invocations, target.name)))?;
-        let src = render(&tera, lang, spec.template, &rbs, &spec.params, &epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some(Cooperative { per_lane: spec.shared_per_lane, vec4s: spec.shared_vec4, arrays: &spec.workgroup_arrays, matrices: spec.cooperative_matrix }))
-            .map_err(|m| CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: m })?;
-        let vfail = |stage: &'static str, message: String| CodegenError::Validate { kernel: spec.template.into(), template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), stage, message };
+        Ok((rbs, ranges, epilogue))
+    };
+    let bound: Vec<Bound> = pending.iter().map(bind).collect::<Result<_, _>>()?;
+    // Launch groups: consecutive dispatches merged into one where the target asks
+    // (`codegen::merge`), each alone otherwise.
+    let program_sets: Vec<HashSet<NodeId>> = g.program_specs().iter().map(|ps| g.program_nodes(ps)).collect();
+    let runs_in = |id: NodeId| -> Vec<bool> { program_sets.iter().map(|s| s.contains(&id)).collect() };
+    let mut launches: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in pending.iter().enumerate() {
+        let joins = target.tuning.merge_independent_dispatches
+            && lang == Lang::Wgsl
+            && launches.last().is_some_and(|l| {
+                let members: Vec<merge::Candidate<'_>> = l.iter().filter_map(|&j| Some(merge::Candidate { spec: &pending.get(j)?.spec, ranges: &bound.get(j)?.1 })).collect();
+                let same_programs = l.first().and_then(|&j| pending.get(j)).is_some_and(|f| runs_in(f.node) == runs_in(p.node));
+                let next = merge::Candidate { spec: &p.spec, ranges: &bound[i].1 };
+                same_programs && merge::may_join(&members, &next, u64::from(target.limits.max_compute_workgroup_count[0]), target.limits.max_compute_shared_memory_size)
+            });
+        match launches.last_mut() {
+            Some(l) if joins => l.push(i),
+            _ => launches.push(vec![i]),
+        }
+    }
+    for launch in &launches {
+        let first = launch.first().and_then(|&i| pending.get(i)).ok_or_else(|| CompileError::Target("an empty launch group".into()))?;
+        let node = first.node_ref;
+        let merged_spec;
+        // The kernel's element type in its name: that of its first written binding.
+        let written = |rbs: &[RenderBinding]| rbs.iter().find(|b| b.access == Access::Write).map(|b| b.desc.elem.clone());
+        let (src, spec, ranges, label, stem, elem) = if launch.len() == 1 {
+            let spec = &first.spec;
+            let (rbs, ranges, epilogue) = &bound[launch[0]];
+            let (_, stride) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
+                .ok_or_else(|| CompileError::Target(format!("node '{}': {} invocations exceed target '{}' grid limits", node.name, spec.invocations, target.name)))?;
+            let src = render(&tera, lang, spec.template, rbs, &spec.params, epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some(Cooperative { per_lane: spec.shared_per_lane, vec4s: spec.shared_vec4, arrays: &spec.workgroup_arrays, matrices: spec.cooperative_matrix }))
+                .map_err(|m| CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: m })?;
+            (src, spec, ranges.clone(), node.name.clone(), spec.template.to_string(), written(rbs).unwrap_or_else(|| "f32".into()))
+        } else {
+            let mut members = Vec::with_capacity(launch.len());
+            let mut ranges = Vec::new();
+            let mut names = Vec::with_capacity(launch.len());
+            for &i in launch {
+                let (p, (rbs, r, epilogue)) = pending.get(i).zip(bound.get(i)).ok_or_else(|| CompileError::Target("a launch group member is missing".into()))?;
+                ranges.extend(r.iter().copied());
+                names.push(p.node_ref.name.clone());
+                members.push(merge::Member { spec: &p.spec, bindings: rbs, epilogue });
+            }
+            let label = names.join(" + ");
+            let src = merge::render_merged(&tera, &members).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
+            let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
+            merged_spec = merge::merged_spec(&specs).ok_or_else(|| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: "members declare one workgroup array with two element types".into() })?;
+            let elem = members.iter().find_map(|m| written(m.bindings)).unwrap_or_else(|| "f32".into());
+            (src, &merged_spec, ranges, label, format!("{}_x{}", first.spec.template, launch.len()), elem)
+        };
+        let (grid, _) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
+            .ok_or_else(|| CompileError::Target(format!("node '{label}': {} invocations exceed target '{}' grid limits", spec.invocations, target.name)))?;
+        let vfail = |stage: &'static str, message: String| CodegenError::Validate { kernel: stem.clone(), template: spec.template.into(), node: label.clone(), target: target.name.clone(), stage, message };
         let (blob, text): (Vec<u8>, Option<String>) = match blang {
             BLang::OpenclC => (src.clone().into_bytes(), None),
             _ => {
@@ -433,12 +488,11 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             }
         };
         let hash = blake3::hash(&blob);
-        let elem = rbs.iter().find(|b| b.access == Access::Write).map_or("f32", |b| b.desc.elem.as_str()).to_string();
         let kernel = match by_code.get(&hash) {
             Some(&k) => k,
             None => {
                 let k = kernels.len() as u32;
-                let name = format!("{}_{}_{k}", spec.template, elem);
+                let name = format!("{stem}_{elem}_{k}");
                 let off = code.len() as u64;
                 code.extend_from_slice(&blob);
                 while code.len() % 4 != 0 {
@@ -472,8 +526,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         cooperative_matrix |= spec.cooperative_matrix;
         subgroup_arithmetic |= spec.subgroup_arithmetic;
         int8_dot |= spec.int8_dot;
-        let dispatch = Dispatch { kernel, label: node.name.clone(), bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
-        emitted.push((p.node, dispatch, ranges));
+        let dispatch = Dispatch { kernel, label, bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
+        emitted.push((launch.iter().filter_map(|&i| pending.get(i)).map(|p| p.node).collect::<Vec<NodeId>>(), dispatch, ranges));
     }
 
     // Programs: each runs the dispatches of the nodes its outputs depend on, in order. A
@@ -487,8 +541,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         let mut written: Vec<BufferRange> = Vec::new();
         let mut read: Vec<BufferRange> = Vec::new();
         let mut dispatches = Vec::new();
-        for (id, d, ranges) in emitted.iter().filter(|(id, ..)| members.contains(id)) {
-            let _ = id;
+        for (_, d, ranges) in emitted.iter().filter(|(ids, ..)| ids.iter().all(|id| members.contains(id))) {
             let hazard = ranges.iter().any(|(r, acc)| written.iter().any(|w| overlaps(r, w)) || (*acc == Access::Write && read.iter().any(|x| overlaps(r, x))));
             if hazard {
                 written.clear();

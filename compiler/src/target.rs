@@ -274,6 +274,12 @@ pub struct Tuning {
     /// normalizing and quantizing the row again. Default false.
     #[serde(default)]
     pub decode_quantize_once: bool,
+    /// Consecutive workgroup-cooperative dispatches of one program that touch no memory
+    /// another of them writes (the q, k and v projections of a decode step) run as one
+    /// dispatch whose workgroups branch to their member's body (`codegen::merge`): one
+    /// launch and one tail instead of several. WGSL-derived targets only. Default false.
+    #[serde(default)]
+    pub merge_independent_dispatches: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
     /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
     /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and

@@ -287,6 +287,8 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "unfolded", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "subgroups", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "subgroups", 3e-2),
+        ("lavapipe", Quant::Q8, Precision::F32, "merged", 1e-4),
+        ("lavapipe", Quant::None, Precision::F16, "merged", 3e-2),
         ("pocl", Quant::Q844, Precision::F32, "", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
     ];
@@ -303,6 +305,9 @@ fn decode_steps_match_prefill_scoring() {
             // 64-input rows are 16 f32 or 8 f16 words: 8 lanes each; the RoPE pairs of q/k
             // then meet in workgroup memory).
             "subgroups" => text.replace("[tuning]", "[tuning]\nsubgroup_reductions = true\nlinear_lanes_per_row = 8"),
+            // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
+            // with int8 decode activations packed once per row for q8.
+            "merged" => text.replace("[tuning]", "[tuning]\nmerge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
             _ => text,
         };
         let t = driftc::target::Target::from_toml(&text, std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
@@ -317,6 +322,10 @@ fn decode_steps_match_prefill_scoring() {
         let summed = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("subgroupAdd(")).count();
         assert_eq!(summed > 0, acts == "subgroups", "{target} {quant:?} {acts}: {summed} projection kernels sum rows by subgroup");
         assert_eq!(m.requirements.subgroup_arithmetic, acts == "subgroups", "{target} {quant:?} {acts}: the bundle requires subgroup arithmetic");
+        let merged = decode.dispatches.iter().filter(|d| d.label.contains(" + ")).count();
+        let layers = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("cached_attention")).count();
+        assert!(layers > 0, "{target} {quant:?} {acts}: decode has attention dispatches");
+        assert_eq!(merged, if acts == "merged" { layers } else { 0 }, "{target} {quant:?} {acts}: {merged} merged decode dispatches (q, k and v per layer)");
         let norms = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("rms_norm")).count();
         assert_eq!(norms > 0, acts == "unfolded", "{target} {quant:?} {acts}: {norms} RMSNorm dispatches in decode");
         let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));

@@ -7,6 +7,7 @@
 pub mod backend;
 pub mod helpers;
 pub mod library;
+pub mod merge;
 pub mod render;
 
 use std::collections::HashMap;

@@ -115,8 +115,10 @@ pub fn environment(lang: Lang) -> Result<Tera, String> {
     Ok(tera)
 }
 
-/// A binding as the renderer needs it.
+/// A binding as the renderer needs it: `key`, the name the template uses for it (`x`, `w`),
+/// and its descriptor, whose `var` names the binding in the source.
 pub struct RenderBinding {
+    pub key: String,
     pub desc: TensorDesc,
     pub access: Access,
 }
@@ -132,6 +134,62 @@ fn elem_type(lang: Lang, elem: &str) -> &'static str {
         (Lang::OpenclC, "i32") => "int",
         (Lang::OpenclC, _) => "float",
     }
+}
+
+/// The body of one kernel: `template` expanded with its bindings (by key), `params` and
+/// the fused `epilogue`.
+pub fn render_body(tera: &Tera, template: &str, bindings: &[RenderBinding], params: &serde_json::Map<String, Json>, epilogue: &str) -> Result<String, String> {
+    let mut ctx = Context::new();
+    for (k, v) in params {
+        ctx.insert(k.as_str(), v);
+    }
+    for b in bindings {
+        ctx.insert(b.key.as_str(), &b.desc);
+    }
+    ctx.insert("epilogue", epilogue);
+    tera.render(template, &ctx).map_err(|e| {
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        msg
+    })
+}
+
+/// WGSL's `enable` lines for f16 and cooperative matrices, then a blank line if any.
+pub(crate) fn wgsl_enables(out: &mut String, f16: bool, coop: bool) {
+    if f16 {
+        out.push_str("enable f16;\n");
+    }
+    if coop {
+        out.push_str("enable wgpu_cooperative_matrix;\n");
+    }
+    if f16 || coop {
+        out.push('\n');
+    }
+}
+
+/// WGSL binding declarations of `bindings`, numbered from `*next` on.
+pub(crate) fn wgsl_bindings(out: &mut String, bindings: &[RenderBinding], next: &mut usize) {
+    for b in bindings {
+        let access = if b.access == Access::Write { "read_write" } else { "read" };
+        for var in helpers::object_vars(&b.desc) {
+            let elem = match (b.desc.words, b.desc.halves) {
+                (true, true) => "vec4<f16>",
+                (true, false) => "vec4<u32>",
+                _ => elem_type(Lang::Wgsl, &b.desc.elem),
+            };
+            out.push_str(&format!("@group(0) @binding({next}) var<storage, {access}> {var}: array<{elem}>;\n"));
+            *next += 1;
+        }
+    }
+}
+
+pub(crate) fn uses_f16(bindings: &[RenderBinding], arrays: &[super::WorkgroupArray]) -> bool {
+    bindings.iter().any(|b| b.desc.elem == "f16" && (!b.desc.words || b.desc.halves)) || arrays.iter().any(|a| a.elem.is_f16())
 }
 
 /// Renders one kernel. `stride_y` is the number of invocations per grid row (see
@@ -150,54 +208,15 @@ pub fn render(
     n: u64,
     cooperative: Option<Cooperative<'_>>,
 ) -> Result<String, String> {
-    let mut ctx = Context::new();
-    for (k, v) in params {
-        ctx.insert(k.as_str(), v);
-    }
-    for b in bindings {
-        let name = b.desc.var.trim_start_matches("b_").to_string();
-        ctx.insert(name.as_str(), &b.desc);
-    }
-    ctx.insert("epilogue", epilogue);
-    let body = tera.render(template, &ctx).map_err(|e| {
-        let mut msg = e.to_string();
-        let mut src = std::error::Error::source(&e);
-        while let Some(s) = src {
-            msg.push_str(": ");
-            msg.push_str(&s.to_string());
-            src = s.source();
-        }
-        msg
-    })?;
+    let body = render_body(tera, template, bindings, params, epilogue)?;
     let arrays = cooperative.map_or(&[][..], |c| c.arrays);
-    let uses_f16 = bindings.iter().any(|b| b.desc.elem == "f16" && (!b.desc.words || b.desc.halves)) || arrays.iter().any(|a| a.elem.is_f16());
     let uses_coop = cooperative.is_some_and(|c| c.matrices);
     let lib = super::library::prelude_for(lang, &body);
     let mut out = String::new();
     match lang {
         Lang::Wgsl => {
-            if uses_f16 {
-                out.push_str("enable f16;\n");
-            }
-            if uses_coop {
-                out.push_str("enable wgpu_cooperative_matrix;\n");
-            }
-            if uses_f16 || uses_coop {
-                out.push('\n');
-            }
-            let mut k = 0;
-            for b in bindings {
-                let access = if b.access == Access::Write { "read_write" } else { "read" };
-                for var in helpers::object_vars(&b.desc) {
-                    let elem = match (b.desc.words, b.desc.halves) {
-                        (true, true) => "vec4<f16>",
-                        (true, false) => "vec4<u32>",
-                        _ => elem_type(lang, &b.desc.elem),
-                    };
-                    out.push_str(&format!("@group(0) @binding({k}) var<storage, {access}> {var}: array<{elem}>;\n"));
-                    k += 1;
-                }
-            }
+            wgsl_enables(&mut out, uses_f16(bindings, arrays), uses_coop);
+            wgsl_bindings(&mut out, bindings, &mut 0);
             out.push_str(&lib);
             if let Some(Cooperative { per_lane, vec4s, arrays, .. }) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);

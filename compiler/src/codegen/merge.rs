@@ -1,0 +1,212 @@
+//! Horizontal fusion of dispatches (`tuning.merge_independent_dispatches`): consecutive
+//! workgroup-cooperative kernels of one program that touch no memory another of them
+//! writes run as one WGSL kernel whose workgroups branch, on their workgroup index (uniform
+//! control flow, so member bodies keep their barriers), to their member's body with
+//! `group` rebased to it. Each member keeps its own bindings (renamed `b<m>_<key>`); the
+//! workgroup arrays are shared, each as long as its longest member needs (one member runs
+//! per workgroup). One launch and one tail instead of several: a decode step's q, k and v
+//! projections are each too small to fill a large GPU on their own.
+
+use std::collections::HashMap;
+
+use tera::Tera;
+
+use super::render::{render_body, RenderBinding};
+use super::{helpers, Access, KernelSpec, WorkgroupArray};
+use runtime_min::bundle::BufferRange;
+
+/// One member of a merged kernel: its spec, its bindings and its fused epilogue, as for a
+/// kernel of its own (binding variables `b_<key>`, renamed `b<m>_<key>` in the merged
+/// source).
+pub struct Member<'a> {
+    pub spec: &'a KernelSpec,
+    pub bindings: &'a [RenderBinding],
+    pub epilogue: &'a str,
+}
+
+/// `src` with every identifier that `names` maps replaced by its image.
+fn rename_identifiers(src: &str, names: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(src.len() + src.len() / 8);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(names.get(word.as_str()).map_or(word.as_str(), String::as_str));
+        word.clear();
+    };
+    for c in src.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// What a candidate brings to a group: its spec and the memory it touches.
+pub struct Candidate<'a> {
+    pub spec: &'a KernelSpec,
+    pub ranges: &'a [(BufferRange, Access)],
+}
+
+fn overlaps(a: &BufferRange, b: &BufferRange) -> bool {
+    a.pool == b.pool && a.offset < b.offset.saturating_add(b.size) && b.offset < a.offset.saturating_add(a.size)
+}
+
+/// Workgroup arrays of a merged kernel: every name once, as long as its longest use.
+/// `None` when one name is declared with two element types.
+pub fn shared_arrays<'a>(specs: impl IntoIterator<Item = &'a KernelSpec>) -> Option<Vec<WorkgroupArray>> {
+    let mut out: Vec<WorkgroupArray> = Vec::new();
+    for s in specs {
+        for a in &s.workgroup_arrays {
+            match out.iter_mut().find(|o| o.name == a.name) {
+                Some(o) if o.elem != a.elem => return None,
+                Some(o) => o.len = o.len.max(a.len),
+                None => out.push(a.clone()),
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The spec a merged kernel declares (shared memory, requirements): the members' maxima.
+pub fn merged_spec(specs: &[&KernelSpec]) -> Option<KernelSpec> {
+    let first = specs.first()?;
+    let groups: u64 = specs.iter().map(|s| s.invocations / u64::from(s.workgroup.max(1))).sum();
+    let mut m = KernelSpec::cooperative(first.template, groups, first.workgroup);
+    m.shared_per_lane = specs.iter().map(|s| s.shared_per_lane).max().unwrap_or(1);
+    m.shared_vec4 = specs.iter().map(|s| s.shared_vec4).max().unwrap_or(0);
+    m.workgroup_arrays = shared_arrays(specs.iter().copied())?;
+    m.cooperative_matrix = specs.iter().any(|s| s.cooperative_matrix);
+    m.int8_dot = specs.iter().any(|s| s.int8_dot);
+    m.subgroup_arithmetic = specs.iter().any(|s| s.subgroup_arithmetic);
+    Some(m)
+}
+
+/// Whether `next` may join `group` (whose members are consecutive dispatches of the same
+/// programs): both cooperative with the same workgroup size, every member's workgroups in
+/// one grid row of at most `max_x` in all, the merged shared memory within `max_shared`,
+/// and no memory one of them writes touched by another.
+pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, max_x: u64, max_shared: u32) -> bool {
+    let Some(first) = group.first() else { return true };
+    if !next.spec.cooperative || !first.spec.cooperative || next.spec.workgroup != first.spec.workgroup {
+        return false;
+    }
+    let wg = u64::from(next.spec.workgroup.max(1));
+    let groups: u64 = group.iter().map(|c| c.spec.invocations / wg).sum::<u64>().saturating_add(next.spec.invocations / wg);
+    if groups > max_x {
+        return false;
+    }
+    let specs: Vec<&KernelSpec> = group.iter().map(|c| c.spec).chain([next.spec]).collect();
+    match merged_spec(&specs) {
+        Some(m) if m.shared_bytes() <= max_shared => {}
+        _ => return false,
+    }
+    let conflict = |a: &[(BufferRange, Access)], b: &[(BufferRange, Access)]| a.iter().any(|(ra, xa)| b.iter().any(|(rb, xb)| (*xa == Access::Write || *xb == Access::Write) && overlaps(ra, rb)));
+    !group.iter().any(|c| conflict(c.ranges, next.ranges))
+}
+
+/// WGSL source of the kernel running `members` in one dispatch of `workgroup` lanes: member
+/// m owns the next `invocations / workgroup` workgroups of a one-row grid.
+pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<String, String> {
+    let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
+    let merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
+    let workgroup = merged.workgroup;
+    let mut bodies = Vec::with_capacity(members.len());
+    let mut renamed: Vec<Vec<RenderBinding>> = Vec::with_capacity(members.len());
+    for (k, m) in members.iter().enumerate() {
+        let body = render_body(tera, m.spec.template, m.bindings, &m.spec.params, m.epilogue)?;
+        // Op parameters and epilogues name bindings too (accessor strings): renamed in the
+        // rendered text, object variables (`b_x0`, `b_x1`) included.
+        let mut names = HashMap::new();
+        let mut own = Vec::with_capacity(m.bindings.len());
+        for b in m.bindings {
+            let mut desc = b.desc.clone();
+            let key = desc.var.strip_prefix("b_").ok_or_else(|| format!("binding variable '{}' does not start with b_", desc.var))?.to_string();
+            desc.var = format!("b{k}_{key}");
+            for (old, new) in helpers::object_vars(&b.desc).into_iter().zip(helpers::object_vars(&desc)) {
+                names.insert(old, new);
+            }
+            own.push(RenderBinding { key: b.key.clone(), desc, access: b.access });
+        }
+        bodies.push(rename_identifiers(&body, &names));
+        renamed.push(own);
+    }
+    let all: String = bodies.concat();
+    let mut out = String::new();
+    let f16 = renamed.iter().any(|b| super::render::uses_f16(b, &merged.workgroup_arrays));
+    super::render::wgsl_enables(&mut out, f16, merged.cooperative_matrix);
+    let mut next = 0;
+    for b in &renamed {
+        super::render::wgsl_bindings(&mut out, b, &mut next);
+    }
+    out.push_str(&super::library::prelude_for(super::Lang::Wgsl, &all));
+    for a in &merged.workgroup_arrays {
+        out.push_str(&format!("\nvar<workgroup> {}: array<{}, {}>;", a.name, a.elem.wgsl(), a.len));
+    }
+    if merged.shared_vec4 > 0 {
+        out.push_str(&format!("\nvar<workgroup> drift_shared4: array<vec4<f32>, {}>;", merged.shared_vec4));
+    }
+    out.push_str(&format!(
+        "\nvar<workgroup> drift_shared: array<f32, {}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let drift_member_group: u32 = wid.x;\n    let lane: u32 = lid.x;\n",
+        u64::from(workgroup) * u64::from(merged.shared_per_lane)
+    ));
+    let mut start = 0u64;
+    let last = members.len().saturating_sub(1);
+    for (k, (m, body)) in members.iter().zip(&bodies).enumerate() {
+        let groups = m.spec.invocations / u64::from(workgroup.max(1));
+        let end = start.saturating_add(groups);
+        let head = match k {
+            0 if last == 0 => "    {\n".to_string(),
+            0 => format!("    if (drift_member_group < {end}u) {{\n"),
+            k if k == last => "    } else {\n".to_string(),
+            _ => format!("    }} else if (drift_member_group < {end}u) {{\n"),
+        };
+        out.push_str(&head);
+        out.push_str(&format!("    let group: u32 = min(drift_member_group - {start}u, {}u);\n", groups.saturating_sub(1)));
+        out.push_str(body);
+        start = end;
+    }
+    out.push_str("    }\n}\n");
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::TensorId;
+
+    fn range(pool: u32, offset: u64, size: u64) -> BufferRange {
+        BufferRange { pool, offset, size }
+    }
+
+    #[test]
+    fn renames_whole_identifiers_only() {
+        let names: HashMap<String, String> = [("b_x".to_string(), "b1_x".to_string()), ("b_x0".to_string(), "b1_x0".to_string())].into();
+        assert_eq!(rename_identifiers("v = b_x[i] + b_x0[j] + b_xs[k] + ab_x;", &names), "v = b1_x[i] + b1_x0[j] + b_xs[k] + ab_x;");
+    }
+
+    #[test]
+    fn joins_only_independent_cooperative_kernels_of_one_workgroup_size() {
+        let spec = KernelSpec::cooperative("linear_matvec", 4, 256).read("x", TensorId::from_index(0));
+        let other_size = KernelSpec::cooperative("linear_matvec", 4, 128);
+        let elementwise = KernelSpec::new("elementwise", 1024, 256);
+        let reads_x = [(range(1, 0, 64), Access::Read), (range(1, 64, 64), Access::Write)];
+        let writes_x = [(range(1, 32, 16), Access::Write)];
+        let reads_x_too = [(range(1, 0, 64), Access::Read), (range(1, 128, 64), Access::Write)];
+        let group = [Candidate { spec: &spec, ranges: &reads_x }];
+        // Two readers of one range, each writing its own: independent.
+        assert!(may_join(&group, &Candidate { spec: &spec, ranges: &reads_x_too }, 1 << 16, 49152));
+        // A write into what a member reads: not.
+        assert!(!may_join(&group, &Candidate { spec: &spec, ranges: &writes_x }, 1 << 16, 49152));
+        assert!(!may_join(&group, &Candidate { spec: &other_size, ranges: &reads_x_too }, 1 << 16, 49152));
+        assert!(!may_join(&group, &Candidate { spec: &elementwise, ranges: &reads_x_too }, 1 << 16, 49152));
+        // Eight workgroups in all: not within a grid row of 7.
+        assert!(!may_join(&group, &Candidate { spec: &spec, ranges: &reads_x_too }, 7, 49152));
+        // Members share drift_shared (256 lanes x 4 bytes, not twice that): within 1024 bytes
+        // of workgroup memory, not within 1023.
+        assert!(may_join(&group, &Candidate { spec: &spec, ranges: &reads_x_too }, 1 << 16, 1024));
+        assert!(!may_join(&group, &Candidate { spec: &spec, ranges: &reads_x_too }, 1 << 16, 1023));
+    }
+}
