@@ -29,7 +29,7 @@ ap.add_argument("--skip-driftc", action="store_true", help="bench transformers o
 ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench bundles compiled for a copy of the target file with this [tuning] entry (repeatable; e.g. fixed_array_bounds_checks=false)")
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--dispatches", action="store_true", help="the decode step's profile lists every dispatch too")
-ap.add_argument("--spin-wait-us", type=int, default=0, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking)")
+ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)

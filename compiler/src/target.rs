@@ -247,12 +247,13 @@ pub struct Tuning {
     pub linear_coop_small: [u32; 4],
     /// `linear_coop` stages int8 weights (q8 prefill) 8 inputs per load from 16-byte
     /// words (`unpack4xI8`), instead of 4 inputs per lane and step each read on its own.
-    /// Default false (not yet measured on a GPU).
+    /// Default false (nvidia-h100 sets it: measured faster).
     #[serde(default)]
     pub coop_stage_int8_words: bool,
     /// `linear_coop` stages alternate steps in two copies of its workgroup tiles, so a step
     /// needs one workgroup barrier instead of two (where both copies fit the workgroup
-    /// memory). Default false (not yet measured on a GPU).
+    /// memory). Default false (measured slower on the H200: one copy leaves room for more
+    /// workgroups per multiprocessor).
     #[serde(default)]
     pub linear_coop_double_buffer: bool,
     /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.
@@ -277,7 +278,9 @@ pub struct Tuning {
     /// Consecutive workgroup-cooperative dispatches of one program that touch no memory
     /// another of them writes (the q, k and v projections of a decode step) run as one
     /// dispatch whose workgroups branch to their member's body (`codegen::merge`): one
-    /// launch and one tail instead of several. WGSL-derived targets only. Default false.
+    /// launch and one tail instead of several. WGSL-derived targets only. Default false
+    /// (on the H200 it changed no unprofiled time: with no barrier between them, the GPU
+    /// already runs such dispatches side by side).
     #[serde(default)]
     pub merge_independent_dispatches: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
