@@ -360,7 +360,8 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         let uses = m.kernels.iter().any(|k| k.name.starts_with("linear_coop"));
         assert_eq!(uses, coop, "{target} {precision:?}: linear_coop chosen: {uses}");
         assert_eq!(m.requirements.cooperative_matrix, coop, "{target} {precision:?}: requirement");
-        assert_eq!(m.requirements.subgroup_size, if coop { 32 } else { 0 }, "{target} {precision:?}: subgroup size");
+        // Cooperative matrices and subgroup sums (nvidia-h100's decode rows) need subgroups of 32.
+        assert_eq!(m.requirements.subgroup_size, if coop || m.requirements.subgroup_arithmetic { 32 } else { 0 }, "{target} {precision:?}: subgroup size");
         if coop {
             // Every prefill projection (q, k, v, o, gate, up, down per layer; the LM head) and no
             // decode one: one activation row stays on linear_matvec.
@@ -383,7 +384,7 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
     // results on the GPU machine).
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     // The file's own settings of the keys set here are dropped (TOML refuses a key twice).
-    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large"];
+    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for on in [false, true] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
