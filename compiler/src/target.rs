@@ -250,6 +250,11 @@ pub struct Tuning {
     /// Default false (nvidia-h100 sets it: measured faster).
     #[serde(default)]
     pub coop_stage_int8_words: bool,
+    /// `linear_coop` stages int4 weights (8/4/4 prefill) 8 inputs per load: one 32-bit
+    /// word of nibbles, dequantized with its block's scale, instead of 4 inputs per lane
+    /// and step each read and split on its own. Default false (not yet measured on a GPU).
+    #[serde(default)]
+    pub coop_stage_int4_words: bool,
     /// `linear_coop` stages alternate steps in two copies of its workgroup tiles, so a step
     /// needs one workgroup barrier instead of two (where both copies fit the workgroup
     /// memory). Default false (measured slower on the H200: one copy leaves room for more

@@ -427,6 +427,21 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         let (_, src) = compiled.sources.iter().find(|(k, src)| k.starts_with("linear_coop") && (src.contains("array<u32>;") || src.contains("unpack4xI8"))).expect("q8 linear_coop source");
         assert_eq!(src.contains("unpack4xI8("), words, "q8 weights staged from words with coop_stage_int8_words = {words}");
     }
+    // tuning.coop_stage_int4_words: 8/4/4's int4 feed-forward weights staged a 32-bit word
+    // (8 nibbles) per load (the module validates; results on the GPU machine).
+    for words in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_int4_words = {words}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = driftc::front::llm::Quant::Q844;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("int4 words {words}: {e}"));
+        // An int4 projection's kernel: it binds a per-block scale.
+        let int4: Vec<&String> = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_coop") && src.contains("b_scale")).map(|(_, src)| src).collect();
+        assert!(!int4.is_empty(), "8/4/4 has int4 projections on cooperative matrices");
+        for src in int4 {
+            assert_eq!(src.contains("drift_q4x4(b_w[") && src.contains("b_w: array<vec4<u32>>"), words, "int4 weights staged from words with coop_stage_int4_words = {words}");
+            assert_eq!(src.contains("drift_q4_at("), !words, "int4 weights split one by one with coop_stage_int4_words = {words}");
+        }
+    }
     for (tuning, key) in [("linear_coop_step = 48", "tuning.linear_coop_step"), ("linear_coop_large = [4, 0, 2, 4]", "tuning.linear_coop_large")] {
         let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
         assert!(err.to_string().contains(key), "{err}");

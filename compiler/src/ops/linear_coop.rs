@@ -51,19 +51,34 @@ const LARGE_MIN_TILES: usize = 128;
 /// With `tuning.coop_stage_halves`, a wide operand is bound as `vec4<f16>` and its two
 /// vec4s are read as they are (`halves`).
 #[allow(clippy::too_many_arguments)]
-fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, bk: usize, k: usize, q4: bool) -> Result<serde_json::Value, CodegenError> {
+fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, bk: usize, k: usize, q4: Option<&super::linear_matvec::Q4>) -> Result<serde_json::Value, CodegenError> {
     let d = kb.desc(name, t)?;
-    let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && !q4 && k % 8 == 0);
+    let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && q4.is_none() && k % 8 == 0);
+    let wgsl = kb.lang == crate::codegen::Lang::Wgsl;
     // Int8 weights (`tuning.coop_stage_int8_words`): unit WI, inputs 8·WI.., is half of
     // 16-byte word WI / 2, two int8 × 4 words unpacked.
-    let int8_words = kb.target.tuning.coop_stage_int8_words && kb.lang == crate::codegen::Lang::Wgsl && d.elem == "i8" && d.is_plain_buffer() && !q4 && k % 16 == 0;
+    let int8_words = kb.target.tuning.coop_stage_int8_words && wgsl && d.elem == "i8" && d.is_plain_buffer() && q4.is_none() && k % 16 == 0;
+    // Int4 weights (`tuning.coop_stage_int4_words`): unit WI is 32-bit word WI of the
+    // [N, K/8] words (8 nibbles, input order, low nibble first, q + 8), times the scale of
+    // its row and block ([N, K / block]). K a multiple of 32 keeps every row whole in the
+    // 16-byte words the weight is bound as.
+    let int4_words = match q4 {
+        Some(q) if kb.target.tuning.coop_stage_int4_words && wgsl && d.elem == "i8" && d.is_plain_buffer() && k % 32 == 0 && q.block % 8 == 0 && q.block > 0 => {
+            let s = kb.desc("scale", q.scale)?;
+            let (words, per_block) = (k / 8, q.block / 8);
+            let scale = helpers::load(kb.lang, &s, &[format!("(WI) / {words}u"), format!("((WI) % {words}u) / {per_block}u")]).map_err(|m| kb.err(m))?;
+            let word = format!("{}[(WI) / 4u][(WI) % 4u]", d.var);
+            Some(vec![format!("(drift_q4x4({word}) * {scale})"), format!("(drift_q4x4({word} >> 16u) * {scale})")])
+        }
+        _ => None,
+    };
     let vecs = if int8_words {
         Some((0..2).map(|h| format!("vec4<f32>(unpack4xI8({}[(WI) / 2u][((WI) % 2u) * 2u + {h}u]))", d.var)).collect())
     } else {
-        vecs
+        int4_words.or(vecs)
     };
     let wide = vecs.is_some();
-    let halves = wide && !int8_words && kb.target.tuning.coop_stage_halves && kb.lang == crate::codegen::Lang::Wgsl;
+    let halves = wide && d.elem == "f16" && kb.target.tuning.coop_stage_halves && wgsl;
     let vecs = if halves { Some(vec![format!("{}[2u * (WI)]", d.var), format!("{}[2u * (WI) + 1u]", d.var)]) } else { vecs };
     let units = rows * bk / if wide { 8 } else { 4 };
     Ok(json!({"name": if name == "x" { "a" } else { "b" }, "wide": wide, "halves": halves, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
@@ -108,8 +123,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     // storing step s + 1 has passed step s's barrier, which every lane reaches only after
     // its products of step s - 1, the last reads of that copy).
     let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged(tm) + staged(tn)) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
-    let a = operand(kb, "x", x, tm, lanes, bk, k, false)?;
-    let b = operand(kb, "w", w, tn, lanes, bk, k, q4.is_some())?;
+    let a = operand(kb, "x", x, tm, lanes, bk, k, None)?;
+    let b = operand(kb, "w", w, tn, lanes, bk, k, q4.as_ref())?;
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
