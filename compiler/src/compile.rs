@@ -417,7 +417,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 let members: Vec<merge::Candidate<'_>> = l.iter().filter_map(|&j| Some(merge::Candidate { spec: &pending.get(j)?.spec, ranges: &bound.get(j)?.1 })).collect();
                 let same_programs = l.first().and_then(|&j| pending.get(j)).is_some_and(|f| runs_in(f.node) == runs_in(p.node));
                 let next = merge::Candidate { spec: &p.spec, ranges: &bound[i].1 };
-                same_programs && merge::may_join(&members, &next, u64::from(target.limits.max_compute_workgroup_count[0]), target.limits.max_compute_shared_memory_size)
+                let bounds = merge::Bounds { max_x: u64::from(target.limits.max_compute_workgroup_count[0]), max_shared: target.limits.max_compute_shared_memory_size, max_bindings: target.limits.max_storage_buffers_per_stage as usize };
+                same_programs && merge::may_join(&members, &next, bounds)
             });
         match launches.last_mut() {
             Some(l) if joins => l.push(i),

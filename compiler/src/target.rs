@@ -139,6 +139,17 @@ pub struct Limits {
     pub max_image2d_height: u32,
     /// Memory the app may use on the device for one model, bytes (weights + activations).
     pub memory_budget_bytes: u64,
+    /// Storage buffers one kernel may bind (Vulkan maxPerStageDescriptorStorageBuffers,
+    /// WebGPU maxStorageBuffersPerShaderStage). Merged dispatches
+    /// (`tuning.merge_independent_dispatches`) stop growing before their bindings pass it
+    /// (or the bundle's 64); the kernels of single ops are not held to it. Default 8
+    /// (WebGPU's default limit).
+    #[serde(default = "default_storage_buffers")]
+    pub max_storage_buffers_per_stage: u32,
+}
+
+fn default_storage_buffers() -> u32 {
+    8
 }
 
 fn default_matvec_workgroup() -> u32 {
@@ -371,6 +382,9 @@ impl Target {
         if self.tuning.decode_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.decode_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed)".into()));
         }
+        if self.tuning.merge_independent_dispatches && self.kernel_language == KernelLanguage::OpenclC {
+            return Err(invalid("tuning.merge_independent_dispatches needs a SPIR-V, MSL or WGSL target (merged kernels are WGSL)".into()));
+        }
         if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd)".into()));
         }
@@ -498,5 +512,14 @@ mod tests {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/lavapipe.toml")).replace("activation_storage = \"buffer\"", "activation_storage = \"texture2d\"");
         let e = Target::from_toml(&text, Path::new("targets/lavapipe.toml")).expect_err("refused").to_string();
         assert!(e.contains("tuning.activation_storage") && e.contains("OpenCL targets only"), "{e}");
+    }
+
+    #[test]
+    fn wgsl_only_tuning_on_an_opencl_target_is_refused_by_name() {
+        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
+        for key in ["merge_independent_dispatches", "subgroup_reductions"] {
+            let e = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{key} = true")), Path::new("targets/pocl.toml")).expect_err("refused").to_string();
+            assert!(e.contains(&format!("tuning.{key}")) && e.contains("WGSL"), "{e}");
+        }
     }
 }

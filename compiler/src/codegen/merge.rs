@@ -84,13 +84,30 @@ pub fn merged_spec(specs: &[&KernelSpec]) -> Option<KernelSpec> {
     Some(m)
 }
 
+/// Bindings a bundle's kernel may declare (runtime-min refuses more).
+const MAX_BINDINGS: usize = 64;
+
+/// What bounds a merged kernel: workgroups in its one grid row, bytes of workgroup memory,
+/// storage-buffer bindings.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub max_x: u64,
+    pub max_shared: u32,
+    pub max_bindings: usize,
+}
+
 /// Whether `next` may join `group` (whose members are consecutive dispatches of the same
 /// programs): both cooperative with the same workgroup size, every member's workgroups in
-/// one grid row of at most `max_x` in all, the merged shared memory within `max_shared`,
-/// and no memory one of them writes touched by another.
-pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, max_x: u64, max_shared: u32) -> bool {
+/// one grid row, the merged shared memory and bindings within `bounds`, and no memory one
+/// of them writes touched by another. A candidate's `ranges` are its bindings, one each.
+pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -> bool {
+    let Bounds { max_x, max_shared, max_bindings } = bounds;
     let Some(first) = group.first() else { return true };
     if !next.spec.cooperative || !first.spec.cooperative || next.spec.workgroup != first.spec.workgroup {
+        return false;
+    }
+    let bindings: usize = group.iter().map(|c| c.ranges.len()).sum::<usize>().saturating_add(next.ranges.len());
+    if bindings > max_bindings.min(MAX_BINDINGS) {
         return false;
     }
     let wg = u64::from(next.spec.workgroup.max(1));
@@ -196,17 +213,22 @@ mod tests {
         let writes_x = [(range(1, 32, 16), Access::Write)];
         let reads_x_too = [(range(1, 0, 64), Access::Read), (range(1, 128, 64), Access::Write)];
         let group = [Candidate { spec: &spec, ranges: &reads_x }];
+        let wide = Bounds { max_x: 1 << 16, max_shared: 49152, max_bindings: 64 };
         // Two readers of one range, each writing its own: independent.
-        assert!(may_join(&group, &Candidate { spec: &spec, ranges: &reads_x_too }, 1 << 16, 49152));
+        let next = Candidate { spec: &spec, ranges: &reads_x_too };
+        assert!(may_join(&group, &next, wide));
         // A write into what a member reads: not.
-        assert!(!may_join(&group, &Candidate { spec: &spec, ranges: &writes_x }, 1 << 16, 49152));
-        assert!(!may_join(&group, &Candidate { spec: &other_size, ranges: &reads_x_too }, 1 << 16, 49152));
-        assert!(!may_join(&group, &Candidate { spec: &elementwise, ranges: &reads_x_too }, 1 << 16, 49152));
+        assert!(!may_join(&group, &Candidate { spec: &spec, ranges: &writes_x }, wide));
+        assert!(!may_join(&group, &Candidate { spec: &other_size, ranges: &reads_x_too }, wide));
+        assert!(!may_join(&group, &Candidate { spec: &elementwise, ranges: &reads_x_too }, wide));
         // Eight workgroups in all: not within a grid row of 7.
-        assert!(!may_join(&group, &Candidate { spec: &spec, ranges: &reads_x_too }, 7, 49152));
+        assert!(!may_join(&group, &next, Bounds { max_x: 7, ..wide }));
         // Members share drift_shared (256 lanes x 4 bytes, not twice that): within 1024 bytes
         // of workgroup memory, not within 1023.
-        assert!(may_join(&group, &Candidate { spec: &spec, ranges: &reads_x_too }, 1 << 16, 1024));
-        assert!(!may_join(&group, &Candidate { spec: &spec, ranges: &reads_x_too }, 1 << 16, 1023));
+        assert!(may_join(&group, &next, Bounds { max_shared: 1024, ..wide }));
+        assert!(!may_join(&group, &next, Bounds { max_shared: 1023, ..wide }));
+        // Four bindings in all: within 4, not within 3 (WebGPU's default is 8).
+        assert!(may_join(&group, &next, Bounds { max_bindings: 4, ..wide }));
+        assert!(!may_join(&group, &next, Bounds { max_bindings: 3, ..wide }));
     }
 }
