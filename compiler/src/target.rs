@@ -202,6 +202,13 @@ pub struct Tuning {
     /// Default false.
     #[serde(default)]
     pub subgroup_reductions: bool,
+    /// The decode attention kernel (`cached_attention_gqa`) takes each tile's score maximum
+    /// and the final exponential sums with `subgroupMax` / `subgroupAdd` and one slot per
+    /// subgroup instead of 8-round trees of workgroup barriers; the bundle then requires
+    /// subgroup arithmetic and subgroups of the target's size. WGSL-derived targets only.
+    /// Default false (not yet measured on a GPU).
+    #[serde(default)]
+    pub attention_subgroup_reductions: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]
@@ -382,6 +389,9 @@ impl Target {
         if self.tuning.decode_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.decode_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed)".into()));
         }
+        if self.tuning.attention_subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC {
+            return Err(invalid("tuning.attention_subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernel uses WGSL's subgroupMax and subgroupAdd)".into()));
+        }
         if self.tuning.merge_independent_dispatches && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.merge_independent_dispatches needs a SPIR-V, MSL or WGSL target (merged kernels are WGSL)".into()));
         }
@@ -517,7 +527,7 @@ mod tests {
     #[test]
     fn wgsl_only_tuning_on_an_opencl_target_is_refused_by_name() {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
-        for key in ["merge_independent_dispatches", "subgroup_reductions"] {
+        for key in ["merge_independent_dispatches", "subgroup_reductions", "attention_subgroup_reductions"] {
             let e = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{key} = true")), Path::new("targets/pocl.toml")).expect_err("refused").to_string();
             assert!(e.contains(&format!("tuning.{key}")) && e.contains("WGSL"), "{e}");
         }

@@ -49,10 +49,20 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         return Ok(false);
     }
     spec = if kb.lang == Lang::Wgsl { spec.read_words("q", q).read_words("k", k).read_words("v", v) } else { spec.read("q", q).read("k", k).read("v", v) };
+    // Max and sums through subgroups (`tuning.attention_subgroup_reductions`): one slot per
+    // subgroup of the target's size in drift_att_r instead of 8-round trees.
+    let sg_size = kb.target.features.subgroup_size as usize;
+    let sg = kb.target.tuning.attention_subgroup_reductions && kb.lang == Lang::Wgsl && sg_size.is_power_of_two() && sg_size <= LANES;
+    if sg {
+        spec = spec.uses_subgroup_arithmetic();
+    }
     let spec = spec
         .read("position", p)
         .write("y", out)
         .param("splits", splits)
+        .param("sg", sg)
+        .param("sg_size", sg_size.max(1))
+        .param("sg_parts", LANES / sg_size.max(1))
         .param("words", words)
         // Words of a key or value row each lane loads before using them (words is a power of two).
         .param("unroll", words.min(4))
