@@ -209,6 +209,12 @@ pub struct Tuning {
     /// Default false (not yet measured on a GPU).
     #[serde(default)]
     pub attention_subgroup_reductions: bool,
+    /// The decode attention kernel (`cached_attention_gqa`) stages every query head's value
+    /// sums in workgroup memory at once and sums their key groups with all its lanes, where
+    /// that fits the workgroup memory, instead of one head at a time with 64 lanes and two
+    /// barriers each. Default false (not yet measured on a GPU).
+    #[serde(default)]
+    pub attention_combine_all_heads: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]
@@ -389,6 +395,9 @@ impl Target {
         if self.tuning.decode_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.decode_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed)".into()));
         }
+        if self.tuning.attention_combine_all_heads && self.kernel_language == KernelLanguage::OpenclC {
+            return Err(invalid("tuning.attention_combine_all_heads needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
+        }
         if self.tuning.attention_subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.attention_subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernel uses WGSL's subgroupMax and subgroupAdd)".into()));
         }
@@ -527,7 +536,7 @@ mod tests {
     #[test]
     fn wgsl_only_tuning_on_an_opencl_target_is_refused_by_name() {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
-        for key in ["merge_independent_dispatches", "subgroup_reductions", "attention_subgroup_reductions"] {
+        for key in ["merge_independent_dispatches", "subgroup_reductions", "attention_subgroup_reductions", "attention_combine_all_heads"] {
             let e = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{key} = true")), Path::new("targets/pocl.toml")).expect_err("refused").to_string();
             assert!(e.contains(&format!("tuning.{key}")) && e.contains("WGSL"), "{e}");
         }

@@ -305,7 +305,7 @@ fn decode_steps_match_prefill_scoring() {
             // 64-input rows are 16 f32 or 8 f16 words: 8 lanes each; the RoPE pairs of q/k
             // then meet in workgroup memory).
             // The split attention kernel (8 keys per split) takes its maxima and sums by subgroup.
-            "subgroups" => text.replace("[tuning]", "[tuning]\nsubgroup_reductions = true\nlinear_lanes_per_row = 8\nattention_subgroup_reductions = true\ndecode_attention_split_keys = 8"),
+            "subgroups" => text.replace("[tuning]", "[tuning]\nsubgroup_reductions = true\nlinear_lanes_per_row = 8\nattention_subgroup_reductions = true\nattention_combine_all_heads = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
             "merged" => text.replace("[tuning]", "[tuning]\nmerge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
@@ -322,8 +322,8 @@ fn decode_steps_match_prefill_scoring() {
         assert_eq!(combines > 0, acts == "splits" || acts == "subgroups", "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
         let summed = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("subgroupAdd(")).count();
         assert_eq!(summed > 0, acts == "subgroups", "{target} {quant:?} {acts}: {summed} projection kernels sum rows by subgroup");
-        let attention = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("subgroupMax(") && src.contains("subgroupAdd(")).count();
-        assert_eq!(attention > 0, acts == "subgroups", "{target} {quant:?} {acts}: {attention} decode attention kernels reduce by subgroup");
+        let attention = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("subgroupMax(") && src.contains("subgroupAdd(") && src.contains("let hh: u32 = o / ")).count();
+        assert_eq!(attention > 0, acts == "subgroups", "{target} {quant:?} {acts}: {attention} decode attention kernels reduce by subgroup and sum all heads at once");
         assert_eq!(m.requirements.subgroup_arithmetic, acts == "subgroups", "{target} {quant:?} {acts}: the bundle requires subgroup arithmetic");
         let merged = decode.dispatches.iter().filter(|d| d.label.contains(" + ")).count();
         let layers = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("cached_attention")).count();

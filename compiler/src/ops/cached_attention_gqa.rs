@@ -39,11 +39,18 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     // Words per row; value words per lane-row group; keys each lane sums per tile.
     let words = g.d / per_word;
     let key_groups = LANES / words;
-    let reduce = (group * LANES).max(LANES * per_word);
-    let mut spec = KernelSpec::cooperative("cached_attention_gqa", (g.kv_heads * splits) as u64, LANES as u32)
-        .workgroup_array("drift_att_q", WorkgroupElem::Vec4F32, (group * g.d / 4) as u32)
-        .workgroup_array("drift_att_p", WorkgroupElem::F32, (group * LANES) as u32)
-        .workgroup_array("drift_att_r", WorkgroupElem::F32, reduce as u32);
+    let with_reduce = |reduce: usize| {
+        KernelSpec::cooperative("cached_attention_gqa", (g.kv_heads * splits) as u64, LANES as u32)
+            .workgroup_array("drift_att_q", WorkgroupElem::Vec4F32, (group * g.d / 4) as u32)
+            .workgroup_array("drift_att_p", WorkgroupElem::F32, (group * LANES) as u32)
+            .workgroup_array("drift_att_r", WorkgroupElem::F32, reduce as u32)
+    };
+    // Every head's value sums staged at once (`tuning.attention_combine_all_heads`) where
+    // they fit the workgroup memory with the rest.
+    let one_head = (group * LANES).max(LANES * per_word);
+    let all = with_reduce(one_head.max(group * LANES * per_word));
+    let all_heads = kb.target.tuning.attention_combine_all_heads && kb.lang == Lang::Wgsl && all.shared_bytes() <= kb.target.limits.max_compute_shared_memory_size;
+    let mut spec = if all_heads { all } else { with_reduce(one_head) };
     // Everything the kernel declares (the arrays and every cooperative kernel's scratch).
     if spec.shared_bytes() > kb.target.limits.max_compute_shared_memory_size {
         return Ok(false);
@@ -61,6 +68,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .write("y", out)
         .param("splits", splits)
         .param("sg", sg)
+        .param("all_heads", all_heads)
         .param("sg_size", sg_size.max(1))
         .param("sg_parts", LANES / sg_size.max(1))
         .param("words", words)
