@@ -537,8 +537,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let overlaps = |a: &BufferRange, b: &BufferRange| a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
     let specs = g.program_specs();
     let mut programs = Vec::with_capacity(specs.len());
-    for ps in &specs {
-        let members = g.program_nodes(ps);
+    for (ps, members) in specs.iter().zip(&program_sets) {
         let mut written: Vec<BufferRange> = Vec::new();
         let mut read: Vec<BufferRange> = Vec::new();
         let mut dispatches = Vec::new();
