@@ -30,6 +30,7 @@ ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench 
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--dispatches", action="store_true", help="the decode step's profile lists every dispatch too")
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
+ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics from the Vulkan driver (registers, spills) for the benched bundles")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)
@@ -220,6 +221,9 @@ for shape in a.bench:
         print(f"{shape} {q} decode step profile:\n{p.stderr.strip()}", flush=True)
         p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "1", "--ignore-eos", "--profile"], capture_output=True, text=True)
         print(f"{shape} {q} prefill chunk profile:\n{p.stderr.strip()}", flush=True)
+        if a.pipeline_stats:
+            p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", "1", "--max-new-tokens", "1", "--ignore-eos", "--pipeline-stats"], capture_output=True, text=True)
+            print(f"{shape} {q} kernel statistics (driver):\n{p.stderr.strip()}", flush=True)
         os.remove(b)
     if a.skip_torch:
         continue

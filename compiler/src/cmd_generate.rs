@@ -20,6 +20,7 @@ pub struct Args<'a> {
     pub save_logits: Option<&'a Path>,
     pub device: Option<usize>,
     pub spin_wait_us: u32,
+    pub pipeline_stats: bool,
 }
 
 /// One kernel's share of a decode step: (kernel name without its index, dispatches, ns).
@@ -45,7 +46,17 @@ fn profile_rows(times: &[runtime_min::DispatchTime]) -> Vec<(String, usize, u64)
 
 pub fn run(a: &Args<'_>) -> Result<()> {
     let b = Bundle::open(a.bundle)?;
-    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, spin_wait_us: a.spin_wait_us, ..SessionOptions::default() })?;
+    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, spin_wait_us: a.spin_wait_us, pipeline_statistics: a.pipeline_stats, ..SessionOptions::default() })?;
+    if a.pipeline_stats {
+        let stats = g.session().kernel_statistics();
+        if stats.is_empty() {
+            eprintln!("--pipeline-stats: {} reports no pipeline statistics (VK_KHR_pipeline_executable_properties)", g.session().device_name());
+        }
+        for (kernel, list) in stats {
+            let text: Vec<String> = list.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            eprintln!("{kernel}: {}", text.join(", "));
+        }
+    }
     g.set_ignore_eos(a.ignore_eos);
     g.set_keep_logits(a.save_logits.is_some());
     let tok = driftc::tokenizer::Tokenizer::from_spec(g.spec()).context("reading the bundle's tokenizer")?;

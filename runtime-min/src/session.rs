@@ -33,6 +33,10 @@ pub struct SessionOptions {
     /// every run (every decode step); polling keeps one CPU core busy instead. 0 (the
     /// default) blocks at once.
     pub spin_wait_us: u32,
+    /// Vulkan: capture each kernel's compile statistics (VK_KHR_pipeline_executable_properties:
+    /// registers, spills, whatever the driver reports) where the device offers them; read
+    /// them with [`Session::kernel_statistics`]. Off by default.
+    pub pipeline_statistics: bool,
 }
 
 /// GPU time of one dispatch of the last run (see [`SessionOptions::profile`]).
@@ -90,6 +94,11 @@ pub(crate) trait Backend: Send {
     fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
         Ok(None)
     }
+    /// Per kernel (bundle order), the driver's compile statistics; empty lists where none
+    /// were captured.
+    fn kernel_statistics(&self) -> Vec<Vec<(String, String)>> {
+        Vec::new()
+    }
 }
 
 struct Io {
@@ -146,6 +155,8 @@ pub struct Session {
     output_valid: Vec<bool>,
     /// Per program, (label, kernel name) of each dispatch, when profiling.
     dispatch_names: Vec<Vec<(String, String)>>,
+    /// Every kernel's name, in bundle order.
+    kernel_names: Vec<String>,
     last_program: Option<usize>,
 }
 
@@ -194,6 +205,7 @@ impl Session {
                 Vec::new()
             },
             last_program: None,
+            kernel_names: m.kernels.iter().map(|k| k.name.clone()).collect(),
             program_io: m
                 .programs
                 .iter()
@@ -329,6 +341,13 @@ impl Session {
         Ok(Some(names.iter().zip(ns).map(|((label, kernel), ns)| DispatchTime { label: label.clone(), kernel: kernel.clone(), ns }).collect()))
     }
 
+    /// Each kernel's name with the driver's compile statistics, (name, value), captured when
+    /// the session was opened with [`SessionOptions::pipeline_statistics`] on a Vulkan
+    /// device that reports them; kernels without any are left out.
+    pub fn kernel_statistics(&self) -> Vec<(String, Vec<(String, String)>)> {
+        self.kernel_names.iter().cloned().zip(self.backend.kernel_statistics()).filter(|(_, s)| !s.is_empty()).collect()
+    }
+
     /// Output `name`'s position and descriptor, when the last run wrote it.
     fn written_output(&self, name: &str) -> Result<(usize, &Io)> {
         let i = self.output_index(name)?;
@@ -373,7 +392,7 @@ impl Session {
 fn open_vulkan(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs: &[Io]) -> Result<Box<dyn Backend>> {
     use crate::vulkan::{Context, Executor};
     let m = bundle.manifest();
-    let ctx = Context::new(options.device_index, &m.requirements)?;
+    let ctx = Context::new(options.device_index, &m.requirements, options.pipeline_statistics)?;
     // The device's real limits, before any buffer or pipeline exists.
     crate::bundle::verify(m, bundle.kernels_section().len() as u64, bundle.weights_section().len() as u64, Some(&ctx.limits))?;
     let slots = |l: &[Io]| l.iter().map(|io| io.slot).collect::<Vec<_>>();

@@ -44,6 +44,20 @@ fn a_two_kernels_polling_the_fence() {
 }
 
 #[test]
+fn a_two_kernels_with_pipeline_statistics_asked_for() {
+    // Same results; a device with VK_KHR_pipeline_executable_properties reports statistics
+    // for every kernel (this machine's lavapipe, Mesa 22, has no such extension: none).
+    run_axpb(&SessionOptions { pipeline_statistics: true, ..SessionOptions::default() });
+    let bundle = open(axpb().0.build());
+    let s = session_with(&bundle, &SessionOptions { pipeline_statistics: true, ..SessionOptions::default() });
+    let stats = s.kernel_statistics();
+    if !stats.is_empty() {
+        assert_eq!(stats.len(), bundle.manifest().kernels.len(), "{stats:?}");
+    }
+    assert!(session(&bundle).kernel_statistics().is_empty(), "statistics only when asked for");
+}
+
+#[test]
 fn a_reports_gpu_time_when_the_queue_has_timestamps() {
     let bundle = open(axpb().0.build());
     let mut s = session(&bundle);

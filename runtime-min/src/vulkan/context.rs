@@ -39,6 +39,9 @@ struct Features {
     cooperative_matrix: bool,
     /// vulkanMemoryModelDeviceScope (device-scope barriers in modules on that model).
     memory_model_device_scope: bool,
+    /// VK_KHR_pipeline_executable_properties with pipelineExecutableInfo (compile
+    /// statistics of each pipeline: registers, spills, as the driver reports them).
+    executable_statistics: bool,
 }
 
 pub(crate) struct Context {
@@ -57,13 +60,18 @@ pub(crate) struct Context {
     pub(crate) max_allocation_bytes: u64,
     /// min(maxPerStageDescriptorStorageBuffers, maxDescriptorSetStorageBuffers).
     pub(crate) max_storage_buffers_per_set: u32,
+    /// Present when statistics were asked for and the device offers them: pipelines are
+    /// then created with CAPTURE_STATISTICS and read back through it.
+    pub(crate) executable_properties: Option<ash::khr::pipeline_executable_properties::Device>,
 }
 
 impl Context {
     /// Loads Vulkan, picks a device (`device_index`, else the first discrete GPU, else the
     /// first integrated GPU, else the first device with a compute queue), and creates a
     /// logical device enabling the optional features `req` needs and the device has.
-    pub(crate) fn new(device_index: Option<usize>, req: &Requirements) -> Result<Self> {
+    /// `statistics`: also enable VK_KHR_pipeline_executable_properties where the device
+    /// has it (see [`Context::executable_properties`]).
+    pub(crate) fn new(device_index: Option<usize>, req: &Requirements, statistics: bool) -> Result<Self> {
         // SAFETY: loading the Vulkan library runs its initialisers; we load the system's
         // Vulkan loader (libvulkan.so.1), which is designed to be loaded this way.
         let entry = unsafe { ash::Entry::load() }
@@ -86,7 +94,7 @@ impl Context {
             vk::Result::ERROR_INCOMPATIBLE_DRIVER => no_device("the Vulkan loader found no compatible driver (ICD); install one, e.g. mesa-vulkan-drivers"),
             e => Error::vk("vkCreateInstance", e),
         })?;
-        match Self::with_instance(&entry, &instance, api_version, device_index, req) {
+        match Self::with_instance(&entry, &instance, api_version, device_index, req, statistics) {
             Ok(parts) => Ok(parts.into_context(entry, instance)),
             Err(e) => {
                 // SAFETY: nothing created from `instance` survives the failed call above.
@@ -96,7 +104,7 @@ impl Context {
         }
     }
 
-    fn with_instance(entry: &ash::Entry, instance: &ash::Instance, api_version: u32, device_index: Option<usize>, req: &Requirements) -> Result<Parts> {
+    fn with_instance(entry: &ash::Entry, instance: &ash::Instance, api_version: u32, device_index: Option<usize>, req: &Requirements, statistics: bool) -> Result<Parts> {
         // SAFETY: `instance` is a valid instance.
         let physicals = unsafe { instance.enumerate_physical_devices() }.map_err(|e| Error::vk("vkEnumeratePhysicalDevices", e))?;
         let candidates: Vec<Option<Candidate>> = physicals.iter().map(|&p| candidate(instance, p)).collect();
@@ -140,8 +148,10 @@ impl Context {
             integer_dot: req.int8_dot && features.integer_dot,
             cooperative_matrix: req.cooperative_matrix && features.cooperative_matrix,
             memory_model_device_scope: req.cooperative_matrix && features.cooperative_matrix && features.memory_model_device_scope,
+            executable_statistics: statistics && features.executable_statistics,
         };
         let device = create_device(instance, chosen, api, enable)?;
+        let executable_properties = enable.executable_statistics.then(|| ash::khr::pipeline_executable_properties::Device::new(instance, &device));
         // SAFETY: the queue family and index 0 were requested at device creation.
         let queue = unsafe { device.get_device_queue(chosen.queue_family, 0) };
         Ok(Parts {
@@ -155,6 +165,7 @@ impl Context {
             timestamp_period_ns: extra.timestamp_period,
             max_allocation_bytes: extra.max_allocation,
             max_storage_buffers_per_set: extra.max_storage_buffers,
+            executable_properties,
         })
     }
 
@@ -199,6 +210,7 @@ struct Parts {
     timestamp_period_ns: f32,
     max_allocation_bytes: u64,
     max_storage_buffers_per_set: u32,
+    executable_properties: Option<ash::khr::pipeline_executable_properties::Device>,
 }
 
 impl Parts {
@@ -216,6 +228,7 @@ impl Parts {
             timestamp_period_ns: self.timestamp_period_ns,
             max_allocation_bytes: self.max_allocation_bytes,
             max_storage_buffers_per_set: self.max_storage_buffers_per_set,
+            executable_properties: self.executable_properties,
         }
     }
 }
@@ -281,6 +294,8 @@ fn features(entry: &ash::Entry, instance: &ash::Instance, physical: vk::Physical
     let mut f13 = vk::PhysicalDeviceVulkan13Features::default();
     let mut fcoop = vk::PhysicalDeviceCooperativeMatrixFeaturesKHR::default();
     let coop_extension = api >= vk::API_VERSION_1_2 && has_extension(instance, physical, ash::khr::cooperative_matrix::NAME);
+    let mut fexec = vk::PhysicalDevicePipelineExecutablePropertiesFeaturesKHR::default();
+    let exec_extension = has_extension(instance, physical, ash::khr::pipeline_executable_properties::NAME);
     let mut f2 = vk::PhysicalDeviceFeatures2::default();
     // The Vulkan 1.1/1.2/1.3 feature structs may only be chained on a device of that version,
     // an extension's only when the device has the extension.
@@ -292,6 +307,9 @@ fn features(entry: &ash::Entry, instance: &ash::Instance, physical: vk::Physical
         if coop_extension {
             f2 = f2.push_next(&mut fcoop);
         }
+    }
+    if exec_extension {
+        f2 = f2.push_next(&mut fexec);
     }
     // SAFETY: `f2` and its chain are valid, writable structs for the call.
     unsafe { instance.get_physical_device_features2(physical, &mut f2) };
@@ -309,6 +327,7 @@ fn features(entry: &ash::Entry, instance: &ash::Instance, physical: vk::Physical
             && f12.vulkan_memory_model == vk::TRUE
             && has_coop_shape(entry, instance, physical),
         memory_model_device_scope: f12.vulkan_memory_model_device_scope == vk::TRUE,
+        executable_statistics: exec_extension && fexec.pipeline_executable_info == vk::TRUE,
     }
 }
 
@@ -379,6 +398,7 @@ fn create_device(instance: &ash::Instance, c: &Candidate, api: u32, f: Features)
         .vulkan_memory_model_device_scope(f.memory_model_device_scope);
     let mut f13 = vk::PhysicalDeviceVulkan13Features::default().shader_integer_dot_product(f.integer_dot);
     let mut fcoop = vk::PhysicalDeviceCooperativeMatrixFeaturesKHR::default().cooperative_matrix(true);
+    let mut fexec = vk::PhysicalDevicePipelineExecutablePropertiesFeaturesKHR::default().pipeline_executable_info(true);
     let mut f2 = vk::PhysicalDeviceFeatures2::default().features(core);
     if api >= vk::API_VERSION_1_2 {
         f2 = f2.push_next(&mut f11).push_next(&mut f12);
@@ -389,7 +409,14 @@ fn create_device(instance: &ash::Instance, c: &Candidate, api: u32, f: Features)
             f2 = f2.push_next(&mut fcoop);
         }
     }
-    let extensions = if f.cooperative_matrix { vec![ash::khr::cooperative_matrix::NAME.as_ptr()] } else { Vec::new() };
+    let mut extensions = Vec::new();
+    if f.cooperative_matrix {
+        extensions.push(ash::khr::cooperative_matrix::NAME.as_ptr());
+    }
+    if f.executable_statistics {
+        f2 = f2.push_next(&mut fexec);
+        extensions.push(ash::khr::pipeline_executable_properties::NAME.as_ptr());
+    }
     let info = vk::DeviceCreateInfo::default().queue_create_infos(&queues).enabled_extension_names(&extensions).push_next(&mut f2);
     // SAFETY: `info` and everything it points to live across the call; only features the
     // device reported are enabled, and only on a device of the matching API version.

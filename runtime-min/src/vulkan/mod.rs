@@ -335,6 +335,10 @@ impl Executor {
 }
 
 impl Backend for Executor {
+    fn kernel_statistics(&self) -> Vec<Vec<(String, String)>> {
+        self.kernels.iter().map(|k| k.statistics.clone()).collect()
+    }
+
     fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
         self.dispatch_times()
     }

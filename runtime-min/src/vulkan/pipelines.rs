@@ -26,6 +26,9 @@ pub(crate) struct KernelObjects {
     pub(crate) set_layout: vk::DescriptorSetLayout,
     pub(crate) pipeline_layout: vk::PipelineLayout,
     pub(crate) pipeline: vk::Pipeline,
+    /// The driver's compile statistics of the pipeline, (name, value), when the context
+    /// captures them (`Context::executable_properties`).
+    pub(crate) statistics: Vec<(String, String)>,
 }
 
 impl KernelObjects {
@@ -87,6 +90,39 @@ pub(crate) fn spirv_words(kernels_section: &[u8], i: usize, k: &Kernel) -> Resul
     }
 }
 
+/// The compile statistics of every executable of `pipeline` (created with
+/// CAPTURE_STATISTICS), as (name, value) text; empty when the driver reports none or a
+/// query fails (they are diagnostics, never needed to run).
+fn statistics(ext: &ash::khr::pipeline_executable_properties::Device, pipeline: vk::Pipeline) -> Vec<(String, String)> {
+    let text = |c: Result<&std::ffi::CStr, std::ffi::FromBytesUntilNulError>| c.map_or_else(|_| "?".to_string(), |c| c.to_string_lossy().into_owned());
+    let info = vk::PipelineInfoKHR::default().pipeline(pipeline);
+    // SAFETY: `pipeline` is valid and was created with CAPTURE_STATISTICS on a device with
+    // the extension's feature enabled.
+    let Ok(executables) = (unsafe { ext.get_pipeline_executable_properties(&info) }) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (i, e) in executables.iter().enumerate() {
+        let Ok(index) = u32::try_from(i) else { break };
+        let info = vk::PipelineExecutableInfoKHR::default().pipeline(pipeline).executable_index(index);
+        // SAFETY: as above; `index` is below the executable count just returned.
+        let Ok(stats) = (unsafe { ext.get_pipeline_executable_statistics(&info) }) else { continue };
+        let prefix = if executables.len() > 1 { format!("{}: ", text(e.name_as_c_str())) } else { String::new() };
+        for st in &stats {
+            // SAFETY: `format` says which member of the union the driver wrote.
+            let value = unsafe {
+                match st.format {
+                    vk::PipelineExecutableStatisticFormatKHR::BOOL32 => (st.value.b32 == vk::TRUE).to_string(),
+                    vk::PipelineExecutableStatisticFormatKHR::INT64 => st.value.i64.to_string(),
+                    vk::PipelineExecutableStatisticFormatKHR::UINT64 => st.value.u64.to_string(),
+                    vk::PipelineExecutableStatisticFormatKHR::FLOAT64 => st.value.f64.to_string(),
+                    _ => "?".to_string(),
+                }
+            };
+            out.push((format!("{prefix}{}", text(st.name_as_c_str())), value));
+        }
+    }
+    out
+}
+
 /// Creates kernel `k`'s objects into `out` (already pushed into the executor, so whatever
 /// exists when an error returns is destroyed by its `Drop`).
 pub(crate) fn create_kernel(ctx: &Context, words: &[u32], k: &Kernel, out: &mut KernelObjects) -> Result<()> {
@@ -123,11 +159,16 @@ pub(crate) fn create_kernel(ctx: &Context, words: &[u32], k: &Kernel, out: &mut 
         .stage(vk::ShaderStageFlags::COMPUTE)
         .module(out.module)
         .name(&entry);
-    let infos = [vk::ComputePipelineCreateInfo::default().stage(stage).layout(out.pipeline_layout)];
-    // SAFETY: module, entry name and layout are valid for the call.
+    let flags = if ctx.executable_properties.is_some() { vk::PipelineCreateFlags::CAPTURE_STATISTICS_KHR } else { vk::PipelineCreateFlags::empty() };
+    let infos = [vk::ComputePipelineCreateInfo::default().flags(flags).stage(stage).layout(out.pipeline_layout)];
+    // SAFETY: module, entry name and layout are valid for the call; CAPTURE_STATISTICS only
+    // with the extension's feature enabled on the device.
     match unsafe { d.create_compute_pipelines(vk::PipelineCache::null(), &infos, None) } {
         Ok(p) => {
             out.pipeline = p.first().copied().unwrap_or_default();
+            if let Some(ext) = &ctx.executable_properties {
+                out.statistics = statistics(ext, out.pipeline);
+            }
             Ok(())
         }
         Err((partial, e)) => {
