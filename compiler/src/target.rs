@@ -168,6 +168,10 @@ fn default_coop_small() -> [u32; 4] {
     [2, 2, 2, 2]
 }
 
+fn default_coop_large_min_tiles() -> usize {
+    128
+}
+
 fn default_coop_step() -> u32 {
     32
 }
@@ -269,6 +273,10 @@ pub struct Tuning {
     /// `linear_coop`'s small workgroup shape. Default [2, 2, 2, 2] (64 × 64, 4 subgroups).
     #[serde(default = "default_coop_small")]
     pub linear_coop_small: [u32; 4],
+    /// `linear_coop` takes the large shape only where it gives at least this many
+    /// workgroups (fewer leave multiprocessors idle or thinly occupied). Default 128.
+    #[serde(default = "default_coop_large_min_tiles")]
+    pub linear_coop_large_min_tiles: usize,
     /// `linear_coop` stages int8 weights (q8 prefill) 8 inputs per load from 16-byte
     /// words (`unpack4xI8`), instead of 4 inputs per lane and step each read on its own.
     /// Default false (nvidia-h100 sets it: measured faster).

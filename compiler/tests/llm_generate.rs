@@ -410,6 +410,14 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
         assert!(src.contains("var acc3_3: coop_mat16x16<f32, C>;"), "{tuning}: 4 x 4 accumulators per subgroup");
     }
+    // tuning.linear_coop_large_min_tiles: the tiny projections (one tile) take the large
+    // shape ([4, 2, 2, 4] here: 2 x 4 blocks per subgroup) once one tile is enough.
+    for (min_tiles, large) in [(128, false), (1, true)] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_large_min_tiles = {min_tiles}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("min tiles {min_tiles}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        assert_eq!(src.contains("var acc1_3: coop_mat16x16<f32, C>;"), large, "large shape with linear_coop_large_min_tiles = {min_tiles}");
+    }
     // tuning.linear_coop_double_buffer: alternate steps in two copies of the tiles, one
     // barrier per step (the module validates; results on the GPU machine).
     for double in [false, true] {

@@ -39,12 +39,9 @@ impl From<[u32; 4]> for Shape {
     }
 }
 
-/// The large shape (`tuning.linear_coop_large`, by default 128 × 128 tiles: 8 subgroups
-/// of 32 × 64) where it gives enough workgroups to fill a large GPU, else the small one
-/// (`tuning.linear_coop_small`, by default 64 × 64: 4 subgroups of 32 × 32, four times
-/// as many workgroups).
-/// Large tiles when they give at least this many workgroups.
-const LARGE_MIN_TILES: usize = 128;
+// The large shape (`tuning.linear_coop_large`) where it gives at least
+// `tuning.linear_coop_large_min_tiles` workgroups, else the small one
+// (`tuning.linear_coop_small`, four times as many workgroups at the defaults).
 
 /// How one operand is staged: `loads` units per lane and step, each a 16-byte word of 8
 /// f16 (`wide`, `vecs`: its two vec4s of f32 for word `WI`) or 4 inputs read one by one.
@@ -105,7 +102,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         let lanes = s.warps_m * s.warps_n * subgroup;
         lanes > 0 && kb.wg_cooperative_up_to(lanes as u32) as usize >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8) % lanes == 0)
     };
-    let shape = match (large_tiles >= LARGE_MIN_TILES && fits(&large), fits(&small)) {
+    let shape = match (large_tiles >= t.tuning.linear_coop_large_min_tiles && fits(&large), fits(&small)) {
         (true, _) => large,
         (false, true) => small,
         (false, false) => return Ok(false),
