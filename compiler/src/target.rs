@@ -293,6 +293,12 @@ pub struct Tuning {
     /// workgroups per multiprocessor).
     #[serde(default)]
     pub linear_coop_double_buffer: bool,
+    /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
+    /// them in the same step, instead of loading the next step's slices into registers
+    /// while multiplying this one: fewer registers per lane (more workgroups resident), no
+    /// overlap inside a workgroup. Default false (not yet measured on a GPU).
+    #[serde(default)]
+    pub linear_coop_direct_staging: bool,
     /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.
     #[serde(default = "default_coop_step")]
     pub linear_coop_step: u32,

@@ -427,6 +427,18 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         assert_eq!(src.contains("let sa: u32 = ((k0 / "), double, "linear_coop copies with linear_coop_double_buffer = {double}");
         assert_eq!(src.contains("        workgroupBarrier();\n    }"), !double, "a barrier closing each step with linear_coop_double_buffer = {double}");
     }
+    // tuning.linear_coop_direct_staging: a step's slices loaded, stored and multiplied in
+    // that step (no first step of zeros; the module validates, with and without double
+    // buffering; results on the GPU machine).
+    for (direct, double) in [(false, false), (true, false), (true, true)] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_direct_staging = {direct}\nlinear_coop_double_buffer = {double}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("direct {direct} double {double}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        let k = src.lines().find(|l| l.contains("for (var k0: u32 = 0u; k0 < ")).expect("the step loop");
+        let bound: u32 = k.split("k0 < ").nth(1).and_then(|r| r.split('u').next()).and_then(|n| n.parse().ok()).expect("a literal bound");
+        let k_in = src.lines().find_map(|l| l.split("if (k0 < ").nth(1)).and_then(|r| r.split('u').next()).and_then(|n| n.parse::<u32>().ok()).expect("the load guard");
+        assert_eq!(bound == k_in, direct, "steps end at K (direct) or one step past it: {k}");
+    }
     // tuning.coop_stage_int8_words: q8 weights staged from 16-byte words (the module
     // validates; results on the GPU machine).
     for words in [false, true] {

@@ -151,6 +151,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("k_blocks", bk / 16)
         .param("stride4", stride4(bk))
         .param("double", copies == 2)
+        .param("direct", t.tuning.linear_coop_direct_staging)
         .param("a_copy", staged(tm))
         .param("b_copy", staged(tn))
         .param("operands", vec![a.clone(), b.clone()])
