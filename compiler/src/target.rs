@@ -215,8 +215,9 @@ pub struct Tuning {
     pub attention_subgroup_reductions: bool,
     /// The decode attention kernel (`cached_attention_gqa`) stages every query head's value
     /// sums in workgroup memory at once and sums their key groups with all its lanes, where
-    /// that fits the workgroup memory, instead of one head at a time with 64 lanes and two
-    /// barriers each. Default false (not yet measured on a GPU).
+    /// that fits the workgroup memory (silently one head at a time where it does not), instead
+    /// of one head at a time with a lane per column and two barriers each. Default false (not
+    /// yet measured on a GPU).
     #[serde(default)]
     pub attention_combine_all_heads: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of

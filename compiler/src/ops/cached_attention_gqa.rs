@@ -2,8 +2,9 @@
 //! workgroup of 256 lanes per (cache head, split of the keys) serves every query head that
 //! shares the cache head, so each key and value row is read once per step instead of once
 //! per query head. Lane j scores key j of a tile of 256 against all the group's queries
-//! (staged once as vec4s); one tree reduction per tile gives the running max; each lane
-//! keeps its own share of the exponential sums, reduced once at the end. For the value
+//! (staged once as vec4s); one reduction per tile gives the running max (a barrier tree, or
+//! with `tuning.attention_subgroup_reductions` subgroup maxima and a slot per subgroup);
+//! each lane keeps its own share of the exponential sums, reduced once at the end. For the value
 //! sums, lane (key group, word) walks its keys reading one 16-byte word of each value row,
 //! a fixed number of independent loads per tile (no per-key loop on a dynamic bound).
 

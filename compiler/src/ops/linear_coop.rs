@@ -43,8 +43,9 @@ impl From<[u32; 4]> for Shape {
 // `tuning.linear_coop_large_min_tiles` workgroups, else the small one
 // (`tuning.linear_coop_small`, four times as many workgroups at the defaults).
 
-/// How one operand is staged: `loads` units per lane and step, each a 16-byte word of 8
-/// f16 (`wide`, `vecs`: its two vec4s of f32 for word `WI`) or 4 inputs read one by one.
+/// How one operand is staged: `loads` units per lane and step, each 8 inputs read at once
+/// (`wide`, `vecs`: their two vec4s of f32 for unit `WI`: a 16-byte word of f16, half a word
+/// of int8, or a 32-bit word of int4 nibbles) or 4 inputs read one by one.
 /// With `tuning.coop_stage_halves`, a wide operand is bound as `vec4<f16>` and its two
 /// vec4s are read as they are (`halves`).
 #[allow(clippy::too_many_arguments)]
