@@ -450,9 +450,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 members.push(merge::Member { spec: &p.spec, bindings: rbs, epilogue });
             }
             let label = names.join(" + ");
-            let src = merge::render_merged(&tera, &members).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
-            let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
-            merged_spec = merge::merged_spec(&specs).ok_or_else(|| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: "members declare one workgroup array with two element types".into() })?;
+            let (src, spec) = merge::render_merged(&tera, &members).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
+            merged_spec = spec;
             let elem = members.iter().find_map(|m| written(m.bindings)).unwrap_or_else(|| "f32".into());
             (src, &merged_spec, ranges, label, format!("{}_x{}", first.spec.template, launch.len()), elem)
         };

@@ -127,8 +127,9 @@ pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -
 }
 
 /// WGSL source of the kernel running `members` in one dispatch (their common workgroup
-/// size): member m owns the next `invocations / workgroup` workgroups of a one-row grid.
-pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<String, String> {
+/// size), with the spec it declares: member m owns the next `invocations / workgroup`
+/// workgroups of a one-row grid.
+pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<(String, KernelSpec), String> {
     let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
     let merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
     let workgroup = merged.workgroup;
@@ -188,7 +189,7 @@ pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<String, Stri
         start = end;
     }
     out.push_str("    }\n}\n");
-    Ok(out)
+    Ok((out, merged))
 }
 
 #[cfg(test)]
