@@ -28,7 +28,7 @@ ap.add_argument("--skip-torch", action="store_true", help="bench driftc only (tr
 ap.add_argument("--skip-driftc", action="store_true", help="bench transformers only (driftc already measured in this run)")
 ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench bundles compiled for a copy of the target file with this [tuning] entry (repeatable; e.g. fixed_array_bounds_checks=false)")
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
-ap.add_argument("--dispatches", action="store_true", help="the decode step's profile lists every dispatch too")
+ap.add_argument("--dispatches", action="store_true", help="the decode step's and prefill chunk's profiles list every dispatch too")
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics from the Vulkan driver (registers, spills) for the benched bundles")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
@@ -219,7 +219,7 @@ for shape in a.bench:
         # every dispatch of the last step, at position PROMPT + 2).
         p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else [])], capture_output=True, text=True)
         print(f"{shape} {q} decode step profile:\n{p.stderr.strip()}", flush=True)
-        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "1", "--ignore-eos", "--profile"], capture_output=True, text=True)
+        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "1", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else [])], capture_output=True, text=True)
         print(f"{shape} {q} prefill chunk profile:\n{p.stderr.strip()}", flush=True)
         if a.pipeline_stats:
             p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", "1", "--max-new-tokens", "1", "--ignore-eos", "--pipeline-stats"], capture_output=True, text=True)

@@ -387,7 +387,7 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
     // results on the GPU machine).
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     // The file's own settings of the keys set here are dropped (TOML refuses a key twice).
-    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words"];
+    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for on in [false, true] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
@@ -438,6 +438,14 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         let bound: u32 = k.split("k0 < ").nth(1).and_then(|r| r.split('u').next()).and_then(|n| n.parse().ok()).expect("a literal bound");
         let k_in = src.lines().find_map(|l| l.split("if (k0 < ").nth(1)).and_then(|r| r.split('u').next()).and_then(|n| n.parse::<u32>().ok()).expect("the load guard");
         assert_eq!(bound == k_in, direct, "steps end at K (direct) or one step past it: {k}");
+        // Operands whose rows fill whole tiles (and K whole steps) load without clamps; the
+        // tiny checkpoint has weights of both kinds.
+        let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, src)| src).collect();
+        for src in &coop {
+            assert_ne!(src.contains("let wi: u32 = m * "), src.contains("min(m, "), "x loads either clamped or not");
+            assert_ne!(src.contains("let wi: u32 = n * "), src.contains("min(n, "), "w loads either clamped or not");
+        }
+        assert!(coop.iter().any(|s| s.contains("let wi: u32 = n * ")) && coop.iter().any(|s| s.contains("min(n, ")), "weights of whole tiles and of part tiles");
     }
     // tuning.coop_stage_int8_words: q8 weights staged from 16-byte words (the module
     // validates; results on the GPU machine).

@@ -153,6 +153,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("stride4", stride4(bk))
         .param("double", copies == 2)
         .param("direct", t.tuning.linear_coop_direct_staging)
+        // Whole tiles and whole steps: the staging loads need no clamps.
+        .param("a_exact", m % tm == 0 && k % bk == 0)
+        .param("b_exact", n % tn == 0 && k % bk == 0)
         .param("a_copy", staged(tm))
         .param("b_copy", staged(tn))
         .param("operands", vec![a.clone(), b.clone()])
