@@ -51,7 +51,7 @@ for name in [] if a.skip_parity else ["llama_tiny", "llama31_tiny", "gemma2_tiny
         continue
     bundle = os.path.join(a.outdir, f"{name}.{a.target}.bundle")
     sh(a.driftc, "compile", tiny, "--target", a.target, "--precision", "f32", "--prefill-tokens", "8", "-o", bundle)
-    sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--output-dir", a.outdir)
+    sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--input", f"last_row={tiny}/inputs/last_row.npy", "--output-dir", a.outdir)
     got = np.load(os.path.join(a.outdir, "logits.npy")).astype(np.float64)
     want = np.load(os.path.join(tiny, "outputs/logits.npy")).astype(np.float64)
     err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
@@ -100,6 +100,7 @@ if "prefill_cooperative_matrix = true" in target_text and not a.skip_parity:
         ids = np.random.RandomState(1).randint(0, cfg["vocab_size"], size=(1, 40)).astype(np.int64)
         np.save(os.path.join(a.outdir, "coop_ids.npy"), ids)
         np.save(os.path.join(a.outdir, "coop_pos.npy"), np.zeros([1], np.int64))
+        np.save(os.path.join(a.outdir, "coop_last.npy"), np.array([ids.shape[1] - 1], np.int64))
         ref = AutoModelForCausalLM.from_pretrained(tiny, torch_dtype=torch.float32).eval()
         with torch.no_grad():
             want = ref(torch.tensor(ids)).logits.numpy().astype(np.float64)
@@ -114,7 +115,7 @@ if "prefill_cooperative_matrix = true" in target_text and not a.skip_parity:
                     ok = False
                     print(f"{name} {q}: the {kind} bundle {'uses' if uses else 'lacks'} linear_coop")
                 out = os.path.join(a.outdir, kind)
-                sh(a.driftc, "run", b, "--input", f"input_ids={a.outdir}/coop_ids.npy", "--input", f"position={a.outdir}/coop_pos.npy", "--output-dir", out)
+                sh(a.driftc, "run", b, "--input", f"input_ids={a.outdir}/coop_ids.npy", "--input", f"position={a.outdir}/coop_pos.npy", "--input", f"last_row={a.outdir}/coop_last.npy", "--output-dir", out)
                 got[kind] = np.load(os.path.join(out, "logits.npy")).astype(np.float64).reshape(want.shape)
             rel = lambda x, y: float(np.linalg.norm(x - y) / np.linalg.norm(y))
             between, vs_ref = rel(got["coop"], got["tiled"]), rel(got["coop"], want)
@@ -170,7 +171,8 @@ for shape in a.bench:
             chunk = int(sh(a.driftc, "inspect", b).split("input 'input_ids' I64 [1, ")[1].split("]")[0])
             np.save(os.path.join(a.outdir, "bench_ids.npy"), np.array([ids[:chunk]], dtype=np.int64))
             np.save(os.path.join(a.outdir, "bench_pos.npy"), np.zeros([1], np.int64))
-            sh(a.driftc, "run", b, "--input", f"input_ids={a.outdir}/bench_ids.npy", "--input", f"position={a.outdir}/bench_pos.npy", "--output-dir", os.path.join(a.outdir, "bench_out"))
+            np.save(os.path.join(a.outdir, "bench_last.npy"), np.array([chunk - 1], np.int64))
+            sh(a.driftc, "run", b, "--input", f"input_ids={a.outdir}/bench_ids.npy", "--input", f"position={a.outdir}/bench_pos.npy", "--input", f"last_row={a.outdir}/bench_last.npy", "--output-dir", os.path.join(a.outdir, "bench_out"))
             got = np.load(os.path.join(a.outdir, "bench_out", "logits.npy")).astype(np.float32).reshape(chunk, -1)
             from transformers import LlamaForCausalLM as _L
             ref32 = _L.from_pretrained(ckpt, torch_dtype=torch.float32).cuda().eval()

@@ -48,12 +48,15 @@ os.makedirs(os.path.join(out, "inputs"), exist_ok=True)
 os.makedirs(os.path.join(out, "outputs"), exist_ok=True)
 np.save(os.path.join(out, "inputs", "input_ids.npy"), ids)
 np.save(os.path.join(out, "inputs", "position.npy"), np.zeros(1, np.int64))
+# The chunk's last prompt row: all T rows are prompt tokens here.
+np.save(os.path.join(out, "inputs", "last_row.npy"), np.array([T - 1], np.int64))
 np.save(os.path.join(out, "inputs", "prompt_ids.npy"), prompt)
 np.save(os.path.join(out, "outputs", "logits.npy"), logits)
 np.save(os.path.join(out, "outputs", "generated_ids.npy"), np.array(gen, np.int64))
 import transformers
 meta = {"inputs": [{"name": "input_ids", "file": "inputs/input_ids.npy", "shape": [1, T], "dtype": "int64"},
-                   {"name": "position", "file": "inputs/position.npy", "shape": [1], "dtype": "int64"}],
+                   {"name": "position", "file": "inputs/position.npy", "shape": [1], "dtype": "int64"},
+                   {"name": "last_row", "file": "inputs/last_row.npy", "shape": [1], "dtype": "int64"}],
         "outputs": [{"name": "logits", "file": "outputs/logits.npy", "shape": list(logits.shape), "dtype": "float32"}],
         "generate": {"prompt_ids": "inputs/prompt_ids.npy", "generated_ids": "outputs/generated_ids.npy", "new_tokens": 32},
         "source": f"transformers {transformers.__version__} Gemma2ForCausalLM, random weights (torch.manual_seed(0), "

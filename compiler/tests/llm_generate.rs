@@ -595,6 +595,10 @@ fn int8_prefill_activations_match_their_reference() {
         let mut inputs = std::collections::BTreeMap::new();
         inputs.insert("input_ids".to_string(), driftc::ir::Value::i64(vec![1, chunk], row));
         inputs.insert("position".to_string(), driftc::ir::Value::i64(vec![1], vec![0]));
+        // The rows past the prompt are padding: the device skips what it can of them, so
+        // only the prompt's rows are compared.
+        let live = prompt.len().min(chunk);
+        inputs.insert("last_row".to_string(), driftc::ir::Value::i64(vec![1], vec![live as i64 - 1]));
         let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
         for (n, v) in &inputs {
             s.set_input(n, &host_of(v)).expect("input");
@@ -610,8 +614,10 @@ fn int8_prefill_activations_match_their_reference() {
             driftc::reference::run_program(&g, &spec, &inputs).expect("reference runs").remove("logits").expect("logits").as_f32()
         };
         let (want, plain) = (reference(true), reference(false));
-        let err = rel_l2(&got, &want);
-        let moved = rel_l2(&want, &plain);
+        let vocab = got.len() / chunk;
+        let (got, want, plain) = (&got[..live * vocab], &want[..live * vocab], &plain[..live * vocab]);
+        let err = rel_l2(got, want);
+        let moved = rel_l2(want, plain);
         eprintln!("{quant:?} int8 prefill activations: device vs reference {err:.3e}, vs float activations {moved:.3e}");
         assert!(err <= 1e-4, "{quant:?}: device vs the int8-activation reference {err:.3e}");
         assert!(moved > 1e-4 && moved < 0.1, "{quant:?}: int8 vs float prefill activations: {moved:.3e}");
@@ -703,4 +709,59 @@ fn hostile_llm_sections_are_refused_by_field() {
             Ok(_) => panic!("{field}: hostile LLM section accepted"),
         }
     }
+}
+
+/// A padded chunk's rows past `last_row` are not computed: with 3 prompt tokens in a
+/// chunk of 64, the prompt's logits equal the CPU reference's, and rows 32.. (whole row
+/// tiles of the projections and LM head on lavapipe: `linear_tiled`, 32-row tiles at
+/// this size; whole query blocks of the attention) are neither what the reference
+/// computes for the padding there nor what the previous full chunk left.
+#[test]
+fn padded_rows_past_last_row_are_skipped() {
+    let case = load_case("llama_tiny");
+    let t = driftc::target::Target::load("lavapipe").expect("target");
+    let mut opts = case.options(Some(Precision::F32));
+    opts.import.prefill_tokens = Some(64);
+    let compiled = driftc::compile::compile_file(&case.model(), &t, &opts).expect("compiles");
+    let sources = compiled.sources.clone();
+    let b = Bundle::from_vec(compiled.bundle).expect("opens");
+    let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
+    let g = driftc::compile::import_file(&case.model(), &driftc::compile::with_target_defaults(&opts.import, &t)).expect("imports");
+    let spec = g.program_specs().into_iter().find(|p| p.name == "prefill").expect("prefill program");
+    let prompt = ids("inputs/prompt_ids.npy");
+    let run = |s: &mut runtime_min::Session, ids: &[i64], last: i64| -> (Vec<f32>, Vec<f32>) {
+        let mut inputs = std::collections::BTreeMap::new();
+        inputs.insert("input_ids".to_string(), driftc::ir::Value::i64(vec![1, 64], ids.to_vec()));
+        inputs.insert("position".to_string(), driftc::ir::Value::i64(vec![1], vec![0]));
+        inputs.insert("last_row".to_string(), driftc::ir::Value::i64(vec![1], vec![last]));
+        for (n, v) in &inputs {
+            s.set_input(n, &host_of(v)).expect("input");
+        }
+        s.run_program("prefill").expect("prefill runs");
+        let got = s.output("logits").expect("logits").to_f32().expect("f32");
+        let want = driftc::reference::run_program(&g, &spec, &inputs).expect("reference runs").remove("logits").expect("logits").as_f32();
+        (got, want)
+    };
+    // Every row a prompt token first (the whole chunk computed and checked), then the
+    // prompt's first 3 tokens and other padding.
+    let full: Vec<i64> = (0..64).map(|i| i64::from(prompt[i % prompt.len()])).collect();
+    let (first, want) = run(&mut s, &full, 63);
+    assert!(rel_l2(&first, &want) < 1e-4, "the full chunk: {:.3e}", rel_l2(&first, &want));
+    let mut short: Vec<i64> = full[..3].to_vec();
+    short.resize(64, i64::from(prompt[3]));
+    let (got, want) = run(&mut s, &short, 2);
+    let vocab = got.len() / 64;
+    let live = rel_l2(&got[..3 * vocab], &want[..3 * vocab]);
+    assert!(live < 1e-4, "the prompt's rows: {live:.3e}");
+    let skipped = rel_l2(&got[32 * vocab..], &want[32 * vocab..]);
+    assert!(skipped > 0.1, "rows 32.. of the padding were computed (rel L2 {skipped:.3e} to the reference's)");
+    // The chunk's kernels read it: every projection and the attention, and the prefill
+    // program's KV-cache writes (decode's write one row, without it).
+    for (name, src) in &sources {
+        if name.starts_with("linear_tiled") || name.starts_with("cached_attention_tiled") {
+            assert!(src.contains("last_row"), "{name} reads last_row");
+        }
+    }
+    assert!(sources.iter().any(|(name, src)| name.starts_with("kv_cache_write") && src.contains("last_row")), "prefill's KV-cache writes read last_row");
+    assert_ne!(got[32 * vocab..], first[32 * vocab..], "rows 32.. are not the full chunk's either");
 }

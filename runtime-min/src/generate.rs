@@ -176,9 +176,8 @@ impl Generator {
             self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;
             self.session.set_input(&self.spec.prefill_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
             // Only the last prompt token's row is needed: the program with the LM head on
-            // that one row.
-            let row = i64::try_from(chunk.len() - 1).map_err(|_| Error::InputValue { name: self.spec.prefill_last_row.clone(), message: format!("row {} does not fit int64", chunk.len() - 1) })?;
-            self.session.set_input(&self.spec.prefill_last_row, &HostTensor::from_i64(&[1], &[row]))?;
+            // that one row (the padding past it is not computed).
+            self.set_last_row(chunk.len())?;
             self.session.run_program(&self.spec.prefill_last.clone())?;
             if ci + 1 == chunks {
                 last = self.session.output_f32(&self.spec.prefill_last_logits, 0, vocab)?;
@@ -186,6 +185,13 @@ impl Generator {
             self.position += chunk.len();
         }
         Ok(last)
+    }
+
+    /// Sets the prefill programs' `last_row` input: the chunk holds `tokens` prompt
+    /// tokens, the rows past them are padding.
+    fn set_last_row(&mut self, tokens: usize) -> Result<()> {
+        let row = i64::try_from(tokens.saturating_sub(1)).map_err(|_| Error::InputValue { name: self.spec.prefill_last_row.clone(), message: format!("row {} does not fit int64", tokens - 1) })?;
+        self.session.set_input(&self.spec.prefill_last_row, &HostTensor::from_i64(&[1], &[row]))
     }
 
     /// Teacher-forced scoring from position 0 (the cache is reset first): feeds `ids` chunk
@@ -203,6 +209,7 @@ impl Generator {
             padded.resize(t, padded.last().copied().unwrap_or(0));
             self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;
             self.session.set_input(&self.spec.prefill_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
+            self.set_last_row(chunk.len())?;
             self.session.run_program(&self.spec.prefill.clone())?;
             let len = chunk.len().checked_mul(vocab).ok_or_else(|| Error::OutputValue { name: self.spec.prefill_logits.clone(), message: format!("{} rows of {vocab} logits overflow", chunk.len()) })?;
             let logits = self.session.output_f32(&self.spec.prefill_logits, 0, len)?;

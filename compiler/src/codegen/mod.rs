@@ -291,6 +291,10 @@ impl<'a> KernelBuilder<'a> {
     pub fn input(&self, i: usize) -> Result<TensorId, CodegenError> {
         self.node.input(i).ok_or_else(|| self.err(format!("input {i} is missing")))
     }
+    /// The node's `last_row` (rows past it need not be computed), when its chunk is padded.
+    pub fn last_row(&self) -> Option<TensorId> {
+        self.node.last_row
+    }
     pub fn output(&self, i: usize) -> Result<TensorId, CodegenError> {
         self.node.outputs.get(i).copied().ok_or_else(|| self.err(format!("output {i} is missing")))
     }

@@ -79,15 +79,21 @@ pub struct Node {
     pub outputs: Vec<TensorId>,
     /// Element-wise steps applied to output 0, in order.
     pub epilogue: Vec<EpilogueStep>,
+    /// A prefill chunk's padding: this tensor ([1], integer) holds the last row of the
+    /// node's output that is needed (the LLM frontend sets it on the projections,
+    /// attention and KV-cache writes of a chunk). Kernels that can skip whole tiles of rows
+    /// past it do, and read no key past it; those rows' outputs are then unspecified (a
+    /// KV-cache write leaves the cache rows they would land in as they were).
+    pub last_row: Option<TensorId>,
 }
 
 impl Node {
     pub fn new(name: impl Into<String>, op: Box<dyn Op>, inputs: Vec<Option<TensorId>>, outputs: Vec<TensorId>) -> Self {
-        Node { name: name.into(), op, inputs, outputs, epilogue: Vec::new() }
+        Node { name: name.into(), op, inputs, outputs, epilogue: Vec::new(), last_row: None }
     }
-    /// Every tensor the node reads: main inputs, then epilogue operands.
+    /// Every tensor the node reads: main inputs, then epilogue operands, then `last_row`.
     pub fn all_inputs(&self) -> impl Iterator<Item = TensorId> + '_ {
-        self.inputs.iter().flatten().copied().chain(self.epilogue.iter().flat_map(|s| s.args.iter().flatten().copied()))
+        self.inputs.iter().flatten().copied().chain(self.epilogue.iter().flat_map(|s| s.args.iter().flatten().copied())).chain(self.last_row)
     }
     pub fn input(&self, i: usize) -> Option<TensorId> {
         self.inputs.get(i).copied().flatten()

@@ -72,6 +72,6 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("kfr", bkey / 16)
         .param("q_loads", 64 * d / 8 / LANES)
         .param("kv_loads", bkey * d / 8 / LANES);
-    kb.emit(att.common_params(spec, g));
+    kb.emit(att.common_params(super::cached_attention::last_row(kb, spec), g));
     Ok(true)
 }

@@ -72,6 +72,6 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("s_at", s_at)
         .param("a_at", a_at)
         .param("l_at", a_at + bq);
-    kb.emit(att.common_params(spec, g));
+    kb.emit(att.common_params(super::cached_attention::last_row(kb, spec), g));
     Ok(true)
 }

@@ -1,7 +1,8 @@
 //! KvCacheWrite (driftc-internal, built by the LLM frontend): writes the keys or values of
 //! a chunk of T tokens into a layer's KV cache at rows `position .. position + T`, in
 //! place. Output 0 *is* the cache (same storage), so later readers of the output see
-//! the rows written; rows at or past the cache's length are dropped.
+//! the rows written; rows at or past the cache's length are dropped, and so are rows past
+//! the node's `last_row` where the chunk is padded (the cache keeps what it held there).
 //!
 //! Inputs: cache [B, Hkv, C, D] (a graph state tensor), new rows [B, Hkv, T, D], position
 //! [1] (integer). Output: the cache, [B, Hkv, C, D].
@@ -71,7 +72,13 @@ impl Op for KvCacheWrite {
             .read("rows", n)
             .read("position", p)
             .write("y", y)
-            .param("ctx", ctx);
+            .param("ctx", ctx)
+            .param("live", k.last_row().is_some());
+        // A padded chunk's rows past the node's last_row are not written.
+        let spec = match k.last_row() {
+            Some(r) => spec.read("last_row", r),
+            None => spec,
+        };
         k.emit(spec);
         Ok(())
     }

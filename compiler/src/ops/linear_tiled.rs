@@ -49,7 +49,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
 
 /// What the tiled products (`linear_tiled`, `linear_coop`) share after their tiling: the
 /// output `y` with its coordinate names for the node's epilogue, the product's geometry
-/// (M rows, N outputs, K inputs, each with its last index) and the int4 weight's scales.
+/// (M rows, N outputs, K inputs, each with its last index), the int4 weight's scales and
+/// the node's `last_row` (`live`: workgroups whose rows all lie past it return at once).
 pub(crate) fn tiled_product(kb: &KernelBuilder<'_>, spec: KernelSpec, y: TensorId, m: usize, n: usize, k: usize, q4: Option<super::linear_matvec::Q4>) -> KernelSpec {
     let y_shape = kb.shape(y);
     let names: Vec<String> = (0..y_shape.len()).map(|d| format!("c{d}")).collect();
@@ -69,7 +70,13 @@ pub(crate) fn tiled_product(kb: &KernelBuilder<'_>, spec: KernelSpec, y: TensorI
         .param("n_last", n - 1)
         .param("q4", q4.is_some())
         .param("block", q4.as_ref().map_or(1, |q| q.block))
-        .epilogue_at(&refs);
+        .epilogue_at(&refs)
+        .param("live", kb.last_row().is_some());
+    // Row tiles past the node's last row are skipped whole (their outputs unspecified).
+    let spec = match kb.last_row() {
+        Some(r) => spec.read("last_row", r),
+        None => spec,
+    };
     match q4 {
         Some(q) => spec.read("scale", q.scale),
         None => spec,

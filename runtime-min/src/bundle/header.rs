@@ -9,7 +9,9 @@ pub const MAGIC: [u8; 8] = *b"DRIFTBND";
 /// v4: `LlmSpec::prefill_last*` (the manifest is positional: fields shift).
 /// v5: `LlmSpec::decode_next_id` (the greedy token computed by the decode program).
 /// v6: `Requirements::subgroup_arithmetic`.
-pub const FORMAT_VERSION: u32 = 6;
+/// v7: LLM prefill programs read `last_row` (the "prefill" program too): the rows past it
+/// are padding their kernels skip, so a runtime must set it before either program.
+pub const FORMAT_VERSION: u32 = 7;
 /// Bytes in the header; sections start at or after this offset.
 pub const HEADER_LEN: usize = 8 + 4 + 4 + 6 * 8 + 32;
 /// Alignment of the weights section and of every weight inside it.

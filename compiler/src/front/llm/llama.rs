@@ -187,9 +187,20 @@ struct Ctx<'a> {
     quantized_acts: HashMap<TensorId, (TensorId, TensorId)>,
     /// f32 weight → (int8 weight, per-row scale), shared by both programs.
     quantized: HashMap<TensorId, (TensorId, TensorId)>,
+    /// The prefill chunk's last prompt row (input `last_row`): the padding past it is set
+    /// as the `last_row` of the chunk's projections, attention and KV-cache writes.
+    last_row: Option<TensorId>,
 }
 
 impl Ctx<'_> {
+    /// `y`'s producer, in a padded prefill chunk, need not compute rows past `last_row`.
+    fn rows_up_to_last(&mut self, y: TensorId) -> TensorId {
+        if let (Some(r), Some(p)) = (self.last_row, self.b.g.tensor(y).producer) {
+            self.b.g.nodes[p].last_row = Some(r);
+        }
+        y
+    }
+
     /// A [out, in] projection weight, kept in that layout.
     fn weight(&mut self, name: &str, out: usize, inp: usize) -> Result<TensorId, Error> {
         if let Some(&t) = self.weights.get(name) {
@@ -271,10 +282,12 @@ impl Ctx<'_> {
                 }
             };
             let act_int8 = self.decode_int8_activations && self.t == 1 && blocks;
-            return self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8, packed: None }), &[x, wq, scale]);
+            let y = self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8, packed: None }), &[x, wq, scale])?;
+            return Ok(self.rows_up_to_last(y));
         }
         if self.quant == Quant::None {
-            return self.b.op(name, Box::new(Linear::default()), &[x, w]);
+            let y = self.b.op(name, Box::new(Linear::default()), &[x, w])?;
+            return Ok(self.rows_up_to_last(y));
         }
         let (wq, scale) = match self.quantized.get(&w) {
             Some(&pair) => pair,
@@ -313,6 +326,7 @@ impl Ctx<'_> {
             let act_int8 = blocks && if self.t == 1 { self.decode_int8_activations } else { self.prefill_int8_activations };
             self.b.op(&format!("{name}.q8"), Box::new(Linear { act_int8, ..Linear::default() }), &[x, wq])?
         };
+        let y = self.rows_up_to_last(y);
         self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[y, scale])
     }
 
@@ -382,7 +396,9 @@ impl Ctx<'_> {
         let q = self.rope(&format!("{p}.q_rope"), q, rope.0, rope.1, rope.2)?;
         let k = self.rope(&format!("{p}.k_rope"), k, rope.0, rope.1, rope.2)?;
         let kc = self.b.op(&self.n(&format!("{p}.k_cache_write")), Box::new(KvCacheWrite), &[cache.0, k, position])?;
+        let kc = self.rows_up_to_last(kc);
         let vc = self.b.op(&self.n(&format!("{p}.v_cache_write")), Box::new(KvCacheWrite), &[cache.1, v, position])?;
+        let vc = self.rows_up_to_last(vc);
         let att = match &c.gemma2 {
             None => CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0 },
             Some(gm) => CachedAttention { scale: gm.query_pre_attn_scalar.powf(-0.5), softcap: gm.attn_softcap, window: if gm.sliding.get(l).copied().unwrap_or(false) { gm.window } else { 0 } },
@@ -392,7 +408,10 @@ impl Ctx<'_> {
                 let parts = self.b.op(&self.n(&format!("{p}.attention.splits")), Box::new(CachedAttentionSplit { attention: att, splits }), &[q, kc, vc, position])?;
                 self.b.op(&self.n(&format!("{p}.attention")), Box::new(AttentionCombine), &[parts])?
             }
-            None => self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?,
+            None => {
+                let o = self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?;
+                self.rows_up_to_last(o)
+            }
         };
         let o = if self.t == 1 { o } else { self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])? };
         let o = self.reshape(&format!("{p}.merged"), o, &[1, self.t as i64, (c.heads * d) as i64])?;
@@ -463,7 +482,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     }
     let ck = Checkpoint::open(dir)?;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("llama");
-    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, prefill_int8_activations: options.prefill_int8_activations, split_keys: options.decode_split_keys, quantized_acts: HashMap::new(), quantized: HashMap::new() };
+    let mut cx = Ctx { b: Builder::new(name), ck: &ck, c: c.clone(), t, prefix: String::new(), weights: HashMap::new(), quant: options.quant, decode_int8_activations: options.decode_int8_activations, prefill_int8_activations: options.prefill_int8_activations, split_keys: options.decode_split_keys, quantized_acts: HashMap::new(), quantized: HashMap::new(), last_row: None };
     let embed = cx.ck.read("model.embed_tokens.weight")?;
     if embed.shape != [c.vocab, c.hidden] {
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });
@@ -507,6 +526,11 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
         cx.t = tokens;
         let ids = cx.b.input(&format!("{prefix}input_ids"), DType::I64, vec![1, tokens]);
         let position = cx.b.input(&format!("{prefix}position"), DType::I64, vec![1]);
+        // The chunk's last prompt row: the padding after it is not computed (its rows are
+        // independent in every node but attention, which reads no key past it), and the
+        // prefill_last program's LM head reads that row.
+        let row = (program == "prefill").then(|| cx.b.input("last_row", DType::I64, vec![1]));
+        cx.last_row = row.filter(|_| tokens > 1);
         let mut x = match table_q4 {
             Some((q, s)) => cx.b.op(&cx.n("embed"), Box::new(GatherQ4 { block: INT4_BLOCK }), &[q, s, ids])?,
             None => cx.b.op(&cx.n("embed"), Box::new(Gather { axis: 0 }), &[table, ids])?,
@@ -532,12 +556,12 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
             let pick = ArgReduce { max: true, axis: -1, keepdims: true, select_last_index: false };
             outputs.push(cx.b.op("decode.next_id", Box::new(pick), &[logits])?);
         }
-        programs.push(ProgramSpec { name: program.into(), inputs: vec![ids, position], outputs });
-        if program == "prefill" {
+        programs.push(ProgramSpec { name: program.into(), inputs: [ids, position].into_iter().chain(row).collect(), outputs });
+        cx.last_row = None;
+        if let Some(row) = row {
             // The same chunk with the LM head on one row (`last_row`, the chunk's last prompt
             // token): what generation needs, without a [T, vocab] product. Its layers are
             // the prefill program's nodes.
-            let row = cx.b.input("last_row", DType::I64, vec![1]);
             let x = cx.b.op("last.hidden", Box::new(Gather { axis: 1 }), &[x, row])?;
             let normed = cx.rms("last.model.norm", x, "model.norm.weight")?;
             let logits = cx.logits("logits_last", normed, head)?;
