@@ -285,7 +285,8 @@ pub struct Tuning {
     pub coop_stage_int8_words: bool,
     /// `linear_coop` stages int4 weights (8/4/4 prefill) 8 inputs per load: one 32-bit
     /// word of nibbles, dequantized with its block's scale, instead of 4 inputs per lane
-    /// and step each read and split on its own. Default false (not yet measured on a GPU).
+    /// and step each read and split on its own. Default false (nvidia-h100 sets it:
+    /// measured 42% less `linear_coop` time on 8/4/4 prefill).
     #[serde(default)]
     pub coop_stage_int4_words: bool,
     /// `linear_coop` stages alternate steps in two copies of its workgroup tiles, so a step
@@ -297,9 +298,17 @@ pub struct Tuning {
     /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
     /// them in the same step, instead of loading the next step's slices into registers
     /// while multiplying this one: fewer registers per lane (more workgroups resident), no
-    /// overlap inside a workgroup. Default false (not yet measured on a GPU).
+    /// overlap inside a workgroup. Default false (nvidia-h100 sets it: measured 15-23%
+    /// less `linear_coop` time).
     #[serde(default)]
     pub linear_coop_direct_staging: bool,
+    /// `linear_coop` hands its results to the epilogue a row of accumulator blocks at a
+    /// time (a subgroup's 16 rows × all its columns staged at once, lanes walking
+    /// consecutive columns) instead of one 16 × 16 block at a time: a quarter of the
+    /// barriers at the default shapes, and four times the epilogue operand loads in flight
+    /// between them. Costs workgroup memory for the subgroups' column blocks. Default false.
+    #[serde(default)]
+    pub linear_coop_row_epilogue: bool,
     /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.
     #[serde(default = "default_coop_step")]
     pub linear_coop_step: u32,

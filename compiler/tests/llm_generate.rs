@@ -387,7 +387,7 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
     // results on the GPU machine).
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     // The file's own settings of the keys set here are dropped (TOML refuses a key twice).
-    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer"];
+    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for on in [false, true] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
@@ -446,6 +446,15 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
             assert_ne!(src.contains("let wi: u32 = n * "), src.contains("min(n, "), "w loads either clamped or not");
         }
         assert!(coop.iter().any(|s| s.contains("let wi: u32 = n * ")) && coop.iter().any(|s| s.contains("min(n, ")), "weights of whole tiles and of part tiles");
+    }
+    // tuning.linear_coop_row_epilogue: a row of a subgroup's accumulator blocks staged for
+    // the epilogue at once (the module validates; results on the GPU machine).
+    for rows in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_row_epilogue = {rows}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("row epilogue {rows}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        assert_eq!(src.contains("&drift_coop_c[warp * 256u], 16u)"), !rows, "one block at a time with linear_coop_row_epilogue = {rows}");
+        assert_eq!(src.matches("coopStoreT(").count() > 1 && !src.contains("&drift_coop_c[warp * 256u], 16u)"), rows, "rows of blocks with linear_coop_row_epilogue = {rows}");
     }
     // tuning.coop_stage_int8_words: q8 weights staged from 16-byte words (the module
     // validates; results on the GPU machine).

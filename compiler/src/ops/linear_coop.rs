@@ -112,7 +112,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let warps = shape.warps_m * shape.warps_n;
     let lanes = warps * subgroup;
     let staged = |rows: usize| (rows * stride4(bk)) as u32;
-    let shared = (staged(tm) + staged(tn)) * 8 + (warps * 256 * 4) as u32 + lanes as u32 * 4;
+    // Results reach the epilogue through drift_coop_c: per subgroup one 16 × 16 block, or
+    // with `tuning.linear_coop_row_epilogue` a row of its blocks (16 × 16·fcols).
+    let row_epilogue = t.tuning.linear_coop_row_epilogue;
+    let c_floats = (warps * 256 * if row_epilogue { shape.fcols } else { 1 }) as u32;
+    let shared = (staged(tm) + staged(tn)) * 8 + c_floats * 4 + lanes as u32 * 4;
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(false);
     }
@@ -128,7 +132,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .uses_cooperative_matrix()
         .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, copies * staged(tm))
         .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, copies * staged(tn))
-        .workgroup_array("drift_coop_c", WorkgroupElem::F32, (warps * 256) as u32);
+        .workgroup_array("drift_coop_c", WorkgroupElem::F32, c_floats);
     spec = match (a["wide"] == true, a["halves"] == true) {
         (true, true) => spec.read_halves("x", x),
         (true, false) => spec.read_words("x", x),
@@ -153,6 +157,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("stride4", stride4(bk))
         .param("double", copies == 2)
         .param("direct", t.tuning.linear_coop_direct_staging)
+        .param("row_epilogue", row_epilogue)
         // Whole tiles and whole steps: the staging loads need no clamps.
         .param("a_exact", m % tm == 0 && k % bk == 0)
         .param("b_exact", n % tn == 0 && k % bk == 0)
