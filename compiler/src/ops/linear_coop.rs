@@ -113,9 +113,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let lanes = warps * subgroup;
     let staged = |rows: usize| (rows * stride4(bk)) as u32;
     // Results reach the epilogue through drift_coop_c: per subgroup one 16 × 16 block, or
-    // with `tuning.linear_coop_row_epilogue` a row of its blocks (16 × 16·fcols).
+    // with `tuning.linear_coop_row_epilogue` a row of its blocks (16 × 16·fcols, rows
+    // padded by 4 floats: unpadded, 64-float rows put a block's 16 rows on one bank).
     let row_epilogue = t.tuning.linear_coop_row_epilogue;
-    let c_floats = (warps * 256 * if row_epilogue { shape.fcols } else { 1 }) as u32;
+    let c_stride = 16 * shape.fcols + 4;
+    let c_floats = (warps * if row_epilogue { 16 * c_stride } else { 256 }) as u32;
     let shared = (staged(tm) + staged(tn)) * 8 + c_floats * 4 + lanes as u32 * 4;
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(false);
@@ -158,6 +160,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("double", copies == 2)
         .param("direct", t.tuning.linear_coop_direct_staging)
         .param("row_epilogue", row_epilogue)
+        .param("c_stride", c_stride)
         // Whole tiles and whole steps: the staging loads need no clamps.
         .param("a_exact", m % tm == 0 && k % bk == 0)
         .param("b_exact", n % tn == 0 && k % bk == 0)
