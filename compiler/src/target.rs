@@ -304,9 +304,10 @@ pub struct Tuning {
     pub linear_coop_direct_staging: bool,
     /// `linear_coop` hands its results to the epilogue a row of accumulator blocks at a
     /// time (a subgroup's 16 rows × all its columns staged at once, lanes walking
-    /// consecutive columns) instead of one 16 × 16 block at a time: a quarter of the
-    /// barriers at the default shapes, and four times the epilogue operand loads in flight
-    /// between them. Costs workgroup memory for the subgroups' column blocks. Default false.
+    /// consecutive columns) instead of one 16 × 16 block at a time: 1 / fcols of the
+    /// barriers (a quarter with the large shape's 4 columns of blocks), fcols times the
+    /// epilogue operand loads in flight between them. Costs workgroup memory for the
+    /// subgroups' column blocks. Default false.
     #[serde(default)]
     pub linear_coop_row_epilogue: bool,
     /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.

@@ -169,8 +169,8 @@ impl Generator {
         let mut last = Vec::new();
         let chunks = ids.chunks(t.max(1)).count();
         for (ci, chunk) in ids.chunks(t.max(1)).enumerate() {
-            // A short last chunk is padded with its own last token; the padded rows land in
-            // cache positions that later tokens overwrite and no query reads before that.
+            // A short last chunk is padded with its own last token; `last_row` marks where the
+            // prompt ends, and the padded rows are not written to the cache.
             let mut padded: Vec<i64> = chunk.iter().map(|&x| i64::from(x)).collect();
             padded.resize(t, padded.last().copied().unwrap_or(0));
             self.session.set_input(&self.spec.prefill_ids, &HostTensor::from_i64(&[1, t as u64], &padded))?;

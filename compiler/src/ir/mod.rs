@@ -83,7 +83,8 @@ pub struct Node {
     /// node's output that is needed (the LLM frontend sets it on the projections,
     /// attention and KV-cache writes of a chunk). Kernels that can skip whole tiles of rows
     /// past it do, and read no key past it; those rows' outputs are then unspecified (a
-    /// KV-cache write leaves the cache rows they would land in as they were).
+    /// KV-cache write leaves the cache rows they would land in as they were). Only kernels
+    /// read it: the CPU reference computes every row.
     pub last_row: Option<TensorId>,
 }
 

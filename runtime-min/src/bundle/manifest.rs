@@ -320,7 +320,9 @@ pub struct LlmSpec {
     pub prefill_logits: String,
     /// The prefill chunk with logits for one row only (`prefill_last_row`, int64 [1], the
     /// row within the chunk), output `prefill_last_logits` [1, 1, vocab]: what generation
-    /// reads; the prefill program's all-row logits serve scoring.
+    /// reads; the prefill program's all-row logits serve scoring. Since format v7 both
+    /// prefill programs read `prefill_last_row` as the chunk's last prompt row: the rows
+    /// past it are padding that their kernels may skip.
     pub prefill_last: String,
     pub prefill_last_row: String,
     pub prefill_last_logits: String,
