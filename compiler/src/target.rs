@@ -310,6 +310,14 @@ pub struct Tuning {
     /// subgroups' column blocks. Default false.
     #[serde(default)]
     pub linear_coop_row_epilogue: bool,
+    /// For a padded prefill chunk (nodes with `last_row`), `linear_coop` records the
+    /// product twice, in the small and the large shape, each returning at once unless the
+    /// rows in use would have chosen it (the large one from the first row count that gives
+    /// `linear_coop_large_min_tiles` large tiles): a short prompt in a tall chunk then runs
+    /// on small tiles, as many workgroups as its rows fill. Costs an empty dispatch per
+    /// such product. Default false.
+    #[serde(default)]
+    pub linear_coop_shape_by_rows: bool,
     /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.
     #[serde(default = "default_coop_step")]
     pub linear_coop_step: u32,

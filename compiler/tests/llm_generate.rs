@@ -387,7 +387,7 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
     // results on the GPU machine).
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     // The file's own settings of the keys set here are dropped (TOML refuses a key twice).
-    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue"];
+    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue", "linear_coop_shape_by_rows", "linear_coop_large_min_tiles"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for on in [false, true] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
@@ -455,6 +455,25 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
         assert_eq!(src.contains("&drift_coop_c[warp * 256u], 16u)"), !rows, "one block at a time with linear_coop_row_epilogue = {rows}");
         assert_eq!(src.matches("coopStoreT(").count() > 1 && !src.contains("&drift_coop_c[warp * 256u], 16u)"), rows, "rows of blocks with linear_coop_row_epilogue = {rows}");
+    }
+    // tuning.linear_coop_shape_by_rows: a padded chunk's products recorded in both shapes,
+    // each for its row counts (here a chunk of 256 and the large shape from 4 tiles: the
+    // tiny checkpoint's LM head, 3 large tiles wide, takes them from 129 rows; the modules
+    // validate, naga checking that the early return leaves the cooperative-matrix
+    // operations in uniform control flow; results on the GPU machine).
+    for by_rows in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_shape_by_rows = {by_rows}\nlinear_coop_large_min_tiles = 4")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.prefill_tokens = Some(256);
+        o.import.max_context = Some(256);
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("shape by rows {by_rows}: {e}"));
+        let both = |src: &String| src.contains("live_last + 1u < ") || src.contains("live_last + 1u >= ");
+        let variants = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_coop") && both(src)).count();
+        assert_eq!(variants > 0, by_rows, "shape variants with linear_coop_shape_by_rows = {by_rows}");
+        let m = Bundle::from_vec(compiled.bundle.clone()).expect("opens").manifest().clone();
+        let prefill = m.programs.iter().find(|p| p.name == "prefill").expect("prefill program");
+        let coop = prefill.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("linear_coop")).count();
+        assert_eq!(coop > 2 * 7 + 1, by_rows, "{coop} cooperative dispatches with linear_coop_shape_by_rows = {by_rows}");
     }
     // tuning.coop_stage_int8_words: q8 weights staged from 16-byte words (the module
     // validates; results on the GPU machine).

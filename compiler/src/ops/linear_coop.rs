@@ -82,6 +82,25 @@ fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: 
     Ok(json!({"name": if name == "x" { "a" } else { "b" }, "wide": wide, "halves": halves, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
 }
 
+/// The product's operands and geometry, for [`spec`].
+struct Product {
+    x: TensorId,
+    w: TensorId,
+    q4: Option<super::linear_matvec::Q4>,
+    y: TensorId,
+    m: usize,
+    k: usize,
+    n: usize,
+}
+
+/// Rows in use (a padded chunk's `last_row` + 1) for which a variant runs: from `at_least`
+/// (0: any) to below `below` (0: any); workgroups of the other counts return at once.
+#[derive(Clone, Copy, Default)]
+struct Rows {
+    at_least: usize,
+    below: usize,
+}
+
 /// Emits y = x · wᵀ for x [.., K] (M rows) and w [N, K] (or int4 [N, K/2] with `q4`) on
 /// cooperative matrices; false when the target or bundle does not qualify (the caller
 /// then emits `linear_tiled`).
@@ -95,7 +114,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     }
     let (large, small) = (Shape::from(t.tuning.linear_coop_large), Shape::from(t.tuning.linear_coop_small));
     let bk = t.tuning.linear_coop_step as usize;
-    let large_tiles = m.div_ceil(large.tile().0) * n.div_ceil(large.tile().1);
+    let min_tiles = t.tuning.linear_coop_large_min_tiles;
+    let large_tiles = |rows: usize| rows.div_ceil(large.tile().0) * n.div_ceil(large.tile().1);
     // The shape's lanes fit the device and its staging splits evenly over them (as
     // 16-byte words and as quads of inputs).
     let fits = |s: &Shape| {
@@ -103,11 +123,42 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         let lanes = s.warps_m * s.warps_n * subgroup;
         lanes > 0 && kb.wg_cooperative_up_to(lanes as u32) as usize >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8) % lanes == 0)
     };
-    let shape = match (large_tiles >= t.tuning.linear_coop_large_min_tiles && fits(&large), fits(&small)) {
+    let p = Product { x, w, q4, y, m, k, n };
+    let (large_fits, small_fits) = (fits(&large), fits(&small));
+    if large_fits && small_fits && large_tiles(m) >= min_tiles && kb.last_row().is_some() && t.tuning.linear_coop_shape_by_rows {
+        // A padded chunk (`tuning.linear_coop_shape_by_rows`): the shape follows the rows
+        // in use, as it would for a chunk of that height: the large tiles from the first
+        // row count that gives `min_tiles` of them, the small ones below it.
+        let rows_large = large.tile().0 * (min_tiles.div_ceil(large_tiles(large.tile().0).max(1)).max(1) - 1) + 1;
+        if rows_large > 1 {
+            if let (Some(below), Some(above)) = (spec(kb, &p, &small, Rows { at_least: 0, below: rows_large })?, spec(kb, &p, &large, Rows { at_least: rows_large, below: 0 })?) {
+                kb.emit(below);
+                kb.emit(above);
+                return Ok(true);
+            }
+        }
+    }
+    let shape = match (large_tiles(m) >= min_tiles && large_fits, small_fits) {
         (true, _) => large,
         (false, true) => small,
         (false, false) => return Ok(false),
     };
+    match spec(kb, &p, &shape, Rows::default())? {
+        Some(s) => {
+            kb.emit(s);
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// The kernel of product `p` in `shape`, run for `rows` in use; `None` when its tiles do not
+/// fit the workgroup memory.
+fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Result<Option<KernelSpec>, CodegenError> {
+    let t = kb.target;
+    let subgroup = t.features.subgroup_size as usize;
+    let bk = t.tuning.linear_coop_step as usize;
+    let Product { x, w, y, m, k, n, .. } = *p;
     let (tm, tn) = shape.tile();
     let warps = shape.warps_m * shape.warps_n;
     let lanes = warps * subgroup;
@@ -120,7 +171,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let c_floats = (warps * if row_epilogue { 16 * c_stride } else { 256 }) as u32;
     let shared = (staged(tm) + staged(tn)) * 8 + c_floats * 4 + lanes as u32 * 4;
     if shared > t.limits.max_compute_shared_memory_size {
-        return Ok(false);
+        return Ok(None);
     }
     // Two copies of the staged tiles (`tuning.linear_coop_double_buffer`) where they fit:
     // step s stores into copy s % 2, so no barrier is needed after its products (a lane
@@ -128,7 +179,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     // its products of step s - 1, the last reads of that copy).
     let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged(tm) + staged(tn)) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
     let a = operand(kb, "x", x, tm, lanes, bk, k, None)?;
-    let b = operand(kb, "w", w, tn, lanes, bk, k, q4.as_ref())?;
+    let b = operand(kb, "w", w, tn, lanes, bk, k, p.q4.as_ref())?;
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
@@ -169,7 +220,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         .param("operands", vec![a.clone(), b.clone()])
         .param("a", a)
         .param("b", b)
-        .param("tiles_n", tiles_n);
-    kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, q4));
-    Ok(true)
+        .param("tiles_n", tiles_n)
+        .param("rows_at_least", rows.at_least)
+        .param("rows_below", rows.below);
+    Ok(Some(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, p.q4)))
 }

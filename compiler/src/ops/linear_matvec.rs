@@ -44,6 +44,7 @@ pub struct KvAppend {
 }
 
 /// The int4 packing of a LinearQ4 weight: its scales and inputs per scale.
+#[derive(Clone, Copy)]
 pub struct Q4 {
     pub scale: TensorId,
     pub block: usize,
