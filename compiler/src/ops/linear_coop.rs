@@ -41,7 +41,9 @@ impl From<[u32; 4]> for Shape {
 
 // The large shape (`tuning.linear_coop_large`) where it gives at least
 // `tuning.linear_coop_large_min_tiles` workgroups, else the small one
-// (`tuning.linear_coop_small`, four times as many workgroups at the defaults).
+// (`tuning.linear_coop_small`, four times as many workgroups at the defaults); with
+// `tuning.linear_coop_shape_by_rows`, a padded chunk's product in both, each for the rows
+// in use that would choose it.
 
 /// How one operand is staged: `loads` units per lane and step, each 8 inputs read at once
 /// (`wide`, `vecs`: their two vec4s of f32 for unit `WI`: a 16-byte word of f16, half a word
