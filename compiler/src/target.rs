@@ -318,6 +318,13 @@ pub struct Tuning {
     /// such product. Default false.
     #[serde(default)]
     pub linear_coop_shape_by_rows: bool,
+    /// With `linear_coop_direct_staging`, f16 weights whose rows fill whole tiles (and K
+    /// whole steps) are not staged: each subgroup loads its 16 × 16 weight blocks from the
+    /// buffer itself (KHR_cooperative_matrix loads from storage), and only the activation
+    /// rows go through workgroup memory. Half the staging stores and workgroup memory;
+    /// each weight block read by every subgroup row of the workgroup. Default false.
+    #[serde(default)]
+    pub linear_coop_weights_direct: bool,
     /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.
     #[serde(default = "default_coop_step")]
     pub linear_coop_step: u32,

@@ -81,7 +81,7 @@ fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: 
     let halves = wide && d.elem == "f16" && kb.target.tuning.coop_stage_halves && wgsl;
     let vecs = if halves { Some(vec![format!("{}[2u * (WI)]", d.var), format!("{}[2u * (WI) + 1u]", d.var)]) } else { vecs };
     let units = rows * bk / if wide { 8 } else { 4 };
-    Ok(json!({"name": if name == "x" { "a" } else { "b" }, "wide": wide, "halves": halves, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
+    Ok(json!({"name": if name == "x" { "a" } else { "b" }, "var": d.var, "wide": wide, "halves": halves, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
 }
 
 /// The product's operands and geometry, for [`spec`].
@@ -171,7 +171,17 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     let row_epilogue = t.tuning.linear_coop_row_epilogue;
     let c_stride = 16 * shape.fcols + 4;
     let c_floats = (warps * if row_epilogue { 16 * c_stride } else { 256 }) as u32;
-    let shared = (staged(tm) + staged(tn)) * 8 + c_floats * 4 + lanes as u32 * 4;
+    let a = operand(kb, "x", x, tm, lanes, bk, k, None)?;
+    let mut b = operand(kb, "w", w, tn, lanes, bk, k, p.q4.as_ref())?;
+    // f16 weights of whole tiles and steps, with `tuning.linear_coop_weights_direct` (and
+    // direct staging): each subgroup loads its weight blocks from the buffer itself
+    // (`b_direct`), nothing of them is staged.
+    let b_direct = t.tuning.linear_coop_weights_direct && t.tuning.linear_coop_direct_staging && b["halves"] == true && n % tn == 0 && k % bk == 0;
+    if b_direct {
+        b["loads"] = json!(0);
+    }
+    let staged_b = if b_direct { 4 } else { staged(tn) };
+    let shared = (staged(tm) + staged_b) * 8 + c_floats * 4 + lanes as u32 * 4;
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(None);
     }
@@ -179,14 +189,12 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     // step s stores into copy s % 2, so no barrier is needed after its products (a lane
     // storing step s + 1 has passed step s's barrier, which every lane reaches only after
     // its products of step s - 1, the last reads of that copy).
-    let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged(tm) + staged(tn)) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
-    let a = operand(kb, "x", x, tm, lanes, bk, k, None)?;
-    let b = operand(kb, "w", w, tn, lanes, bk, k, p.q4.as_ref())?;
+    let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged(tm) + staged_b) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
         .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, copies * staged(tm))
-        .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, copies * staged(tn))
+        .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, copies * staged_b)
         .workgroup_array("drift_coop_c", WorkgroupElem::F32, c_floats);
     spec = match (a["wide"] == true, a["halves"] == true) {
         (true, true) => spec.read_halves("x", x),
@@ -218,8 +226,9 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         .param("a_exact", m % tm == 0 && k % bk == 0)
         .param("b_exact", n % tn == 0 && k % bk == 0)
         .param("a_copy", staged(tm))
-        .param("b_copy", staged(tn))
-        .param("operands", vec![a.clone(), b.clone()])
+        .param("b_copy", staged_b)
+        .param("b_direct", b_direct)
+        .param("operands", if b_direct { vec![a.clone()] } else { vec![a.clone(), b.clone()] })
         .param("a", a)
         .param("b", b)
         .param("tiles_n", tiles_n)
