@@ -325,6 +325,11 @@ pub struct Tuning {
     /// each weight block read by every subgroup row of the workgroup. Default false.
     #[serde(default)]
     pub linear_coop_weights_direct: bool,
+    /// The same for the f16 activation rows (whole tiles of rows): with both keys nothing
+    /// is staged and a step has no barrier, every block coming from the buffers (and the
+    /// caches in front of them). Default false.
+    #[serde(default)]
+    pub linear_coop_rows_direct: bool,
     /// Inputs `linear_coop` stages per step (16, 32 or 64). Default 32.
     #[serde(default = "default_coop_step")]
     pub linear_coop_step: u32,

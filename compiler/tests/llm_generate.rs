@@ -387,7 +387,7 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
     // results on the GPU machine).
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     // The file's own settings of the keys set here are dropped (TOML refuses a key twice).
-    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue", "linear_coop_shape_by_rows", "linear_coop_large_min_tiles", "linear_coop_weights_direct"];
+    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue", "linear_coop_shape_by_rows", "linear_coop_large_min_tiles", "linear_coop_weights_direct", "linear_coop_rows_direct"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for on in [false, true] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
@@ -475,13 +475,19 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
         let coop = prefill.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("linear_coop")).count();
         assert_eq!(coop > 2 * 7 + 1, by_rows, "{coop} cooperative dispatches with linear_coop_shape_by_rows = {by_rows}");
     }
-    // tuning.linear_coop_weights_direct: f16 weights of whole tiles loaded block by block
-    // from their buffer, not staged (the modules validate; results on the GPU machine).
-    for direct in [false, true] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_weights_direct = {direct}\nlinear_coop_direct_staging = true\ncoop_stage_halves = true")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
-        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("weights direct {direct}: {e}"));
-        let from_buffer = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_coop") && src.contains("coopLoad<coop_mat16x16<f16, B>>(&b_w[")).count();
-        assert_eq!(from_buffer > 0, direct, "weight blocks loaded from the buffer with linear_coop_weights_direct = {direct}");
+    // tuning.linear_coop_weights_direct / linear_coop_rows_direct: f16 weights (rows) of
+    // whole tiles loaded block by block from their buffer, not staged; with both, no
+    // barrier in a step (the modules validate; results on the GPU machine).
+    for (weights, rows) in [(false, false), (true, false), (true, true)] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_weights_direct = {weights}\nlinear_coop_rows_direct = {rows}\nlinear_coop_direct_staging = true\ncoop_stage_halves = true")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("weights direct {weights}, rows direct {rows}: {e}"));
+        let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, src)| src).collect();
+        assert_eq!(coop.iter().any(|src| src.contains("coopLoad<coop_mat16x16<f16, B>>(&b_w[")), weights, "weight blocks from the buffer with linear_coop_weights_direct = {weights}");
+        assert_eq!(coop.iter().any(|src| src.contains("coopLoadT<coop_mat16x16<f16, A>>(&b_x[")), rows, "row blocks from the buffer with linear_coop_rows_direct = {rows}");
+        // Nothing staged: the step loop has no barrier (the epilogue's remain).
+        let unstaged = coop.iter().filter(|src| src.contains("coopLoad<coop_mat16x16<f16, B>>(&b_w[") && src.contains("coopLoadT<coop_mat16x16<f16, A>>(&b_x[")).count();
+        assert!(coop.iter().filter(|src| src.contains("coopLoadT<coop_mat16x16<f16, A>>(&b_x[") && src.contains("coopLoad<coop_mat16x16<f16, B>>(&b_w[")).all(|src| !src.split("for (var k0").nth(1).unwrap_or("").split("coopStore").next().unwrap_or("").contains("workgroupBarrier")), "no barrier in an unstaged step");
+        assert_eq!(unstaged > 0, weights && rows, "unstaged products");
     }
     // tuning.coop_stage_int8_words: q8 weights staged from 16-byte words (the module
     // validates; results on the GPU machine).

@@ -171,7 +171,7 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     let row_epilogue = t.tuning.linear_coop_row_epilogue;
     let c_stride = 16 * shape.fcols + 4;
     let c_floats = (warps * if row_epilogue { 16 * c_stride } else { 256 }) as u32;
-    let a = operand(kb, "x", x, tm, lanes, bk, k, None)?;
+    let mut a = operand(kb, "x", x, tm, lanes, bk, k, None)?;
     let mut b = operand(kb, "w", w, tn, lanes, bk, k, p.q4.as_ref())?;
     // f16 weights of whole tiles and steps, with `tuning.linear_coop_weights_direct` (and
     // direct staging): each subgroup loads its weight blocks from the buffer itself
@@ -180,8 +180,14 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     if b_direct {
         b["loads"] = json!(0);
     }
-    let staged_b = if b_direct { 4 } else { staged(tn) };
-    let shared = (staged(tm) + staged_b) * 8 + c_floats * 4 + lanes as u32 * 4;
+    // f16 activation rows of whole tiles, with `tuning.linear_coop_rows_direct` (and direct
+    // staging): likewise loaded block by block from their buffer (`a_direct`).
+    let a_direct = t.tuning.linear_coop_rows_direct && t.tuning.linear_coop_direct_staging && a["halves"] == true && m % tm == 0 && k % bk == 0;
+    if a_direct {
+        a["loads"] = json!(0);
+    }
+    let (staged_a, staged_b) = (if a_direct { 4 } else { staged(tm) }, if b_direct { 4 } else { staged(tn) });
+    let shared = (staged_a + staged_b) * 8 + c_floats * 4 + lanes as u32 * 4;
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(None);
     }
@@ -189,11 +195,11 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     // step s stores into copy s % 2, so no barrier is needed after its products (a lane
     // storing step s + 1 has passed step s's barrier, which every lane reaches only after
     // its products of step s - 1, the last reads of that copy).
-    let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged(tm) + staged_b) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
+    let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged_a + staged_b) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
         .uses_cooperative_matrix()
-        .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, copies * staged(tm))
+        .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, copies * staged_a)
         .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, copies * staged_b)
         .workgroup_array("drift_coop_c", WorkgroupElem::F32, c_floats);
     spec = match (a["wide"] == true, a["halves"] == true) {
@@ -225,10 +231,11 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         // Whole tiles and whole steps: the staging loads need no clamps.
         .param("a_exact", m % tm == 0 && k % bk == 0)
         .param("b_exact", n % tn == 0 && k % bk == 0)
-        .param("a_copy", staged(tm))
+        .param("a_copy", staged_a)
         .param("b_copy", staged_b)
         .param("b_direct", b_direct)
-        .param("operands", if b_direct { vec![a.clone()] } else { vec![a.clone(), b.clone()] })
+        .param("a_direct", a_direct)
+        .param("operands", [(&a, a_direct), (&b, b_direct)].into_iter().filter(|(_, direct)| !direct).map(|(o, _)| o.clone()).collect::<Vec<_>>())
         .param("a", a)
         .param("b", b)
         .param("tiles_n", tiles_n)
