@@ -190,7 +190,8 @@ impl Generator {
     /// Sets the prefill programs' `last_row` input: the chunk holds `tokens` prompt
     /// tokens, the rows past them are padding.
     fn set_last_row(&mut self, tokens: usize) -> Result<()> {
-        let row = i64::try_from(tokens.saturating_sub(1)).map_err(|_| Error::InputValue { name: self.spec.prefill_last_row.clone(), message: format!("row {} does not fit int64", tokens - 1) })?;
+        let last = tokens.saturating_sub(1);
+        let row = i64::try_from(last).map_err(|_| Error::InputValue { name: self.spec.prefill_last_row.clone(), message: format!("row {last} does not fit int64") })?;
         self.session.set_input(&self.spec.prefill_last_row, &HostTensor::from_i64(&[1], &[row]))
     }
 
