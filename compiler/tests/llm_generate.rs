@@ -760,8 +760,9 @@ fn hostile_llm_sections_are_refused_by_field() {
 /// A padded chunk's rows past `last_row` are not computed: with 3 prompt tokens in a
 /// chunk of 64, the prompt's logits equal the CPU reference's, and rows 32.. (whole row
 /// tiles of the projections and LM head on lavapipe: `linear_tiled`, 32-row tiles at
-/// this size; whole query blocks of the attention) are not what the reference computes
-/// for the padding there; every chunk kernel reads `last_row`. (Which of them skipped is
+/// this size; whole query blocks of the attention; the rows of the row-wise kernels) are
+/// not what the reference computes for the padding there; every chunk kernel reads
+/// `last_row`. (Which of them skipped is
 /// not visible in the logits: skipped rows hold whatever the memory held.)
 #[test]
 fn padded_rows_past_last_row_are_skipped() {
@@ -811,4 +812,8 @@ fn padded_rows_past_last_row_are_skipped() {
         }
     }
     assert!(sources.iter().any(|(name, src)| name.starts_with("kv_cache_write") && reads(src)), "prefill's KV-cache writes read last_row");
+    // So do the chunk's row-wise kernels (decode's, on one row, without it).
+    for kind in ["gather", "rms_norm", "copy_permute", "rotary"] {
+        assert!(sources.iter().any(|(name, src)| name.starts_with(kind) && reads(src)), "the chunk's {kind} reads last_row");
+    }
 }

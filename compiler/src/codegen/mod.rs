@@ -293,7 +293,23 @@ impl<'a> KernelBuilder<'a> {
     }
     /// The node's `last_row` (rows past it need not be computed), when its chunk is padded.
     pub fn last_row(&self) -> Option<TensorId> {
-        self.node.last_row
+        self.node.last_row.map(|r| r.tensor)
+    }
+    /// For a row-wise kernel: `spec` with param `row_guard`, the code (a line of its own,
+    /// newline first) that returns when the output coordinate along the node's row axis
+    /// (named by `coord`, `None` where the kernel has no such coordinate) lies past its
+    /// `last_row`, reading that tensor; an empty guard where the chunk is not padded.
+    pub fn row_guard(&self, spec: KernelSpec, coord: impl Fn(usize) -> Option<String>) -> Result<KernelSpec, CodegenError> {
+        let Some((r, name)) = self.node.last_row.and_then(|r| coord(r.axis).map(|name| (r, name))) else {
+            return Ok(spec.param("row_guard", ""));
+        };
+        let d = self.desc("last_row", r.tensor)?;
+        let last = helpers::load(self.lang, &d, &["0u".to_string()]).map_err(|m| self.err(m))?;
+        let cast = match self.lang {
+            Lang::Wgsl => format!("u32({last})"),
+            Lang::OpenclC => format!("(uint)({last})"),
+        };
+        Ok(spec.read("last_row", r.tensor).param("row_guard", format!("\n    if ({name} > {cast}) {{\n        return;\n    }}")))
     }
     pub fn output(&self, i: usize) -> Result<TensorId, CodegenError> {
         self.node.outputs.get(i).copied().ok_or_else(|| self.err(format!("output {i} is missing")))

@@ -39,7 +39,7 @@ pub(super) fn dump(g: &Graph) -> String {
         let outs: Vec<String> = n.outputs.iter().map(|&t| tensor_str(g, t)).collect();
         let attrs = n.op.attrs();
         let attrs = if attrs.is_empty() { String::new() } else { format!("{{{attrs}}}") };
-        let rows = n.last_row.map(|t| format!(" rows..={}", tensor_str(g, t))).unwrap_or_default();
+        let rows = n.last_row.map(|r| format!(" rows[axis {}]..={}", r.axis, tensor_str(g, r.tensor))).unwrap_or_default();
         let _ = writeln!(out, "  {} = {}{}({}){rows}  # {}", outs.join(", "), n.op.op_type(), attrs, ins.join(", "), n.name);
         for step in &n.epilogue {
             let args: Vec<String> = step.args.iter().map(|a| a.map(|t| tensor_str(g, t)).unwrap_or_else(|| "_".into())).collect();

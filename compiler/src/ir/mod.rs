@@ -79,13 +79,22 @@ pub struct Node {
     pub outputs: Vec<TensorId>,
     /// Element-wise steps applied to output 0, in order.
     pub epilogue: Vec<EpilogueStep>,
-    /// A prefill chunk's padding: this tensor ([1], integer) holds the last row of the
-    /// node's output that is needed (the LLM frontend sets it on the projections,
-    /// attention and KV-cache writes of a chunk). Kernels that can skip whole tiles of rows
-    /// past it do, and read no key past it; those rows' outputs are then unspecified (a
-    /// KV-cache write leaves the cache rows they would land in as they were). Only kernels
-    /// read it: the CPU reference computes every row.
-    pub last_row: Option<TensorId>,
+    /// A prefill chunk's padding (the LLM frontend sets it on a chunk's nodes): rows of
+    /// the output past the one `LastRow::tensor` holds are not needed. Kernels that can
+    /// skip them do (whole tiles of rows, query blocks, rows of a row-wise kernel) and read
+    /// no key past it; those rows' outputs are then unspecified (a KV-cache write leaves
+    /// the cache rows they would land in as they were). Only kernels read it: the CPU
+    /// reference computes every row.
+    pub last_row: Option<LastRow>,
+}
+
+/// Where a padded chunk's rows end, for [`Node::last_row`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastRow {
+    /// [1], integer: the index of the last row in use.
+    pub tensor: TensorId,
+    /// The output axis the rows run along (a KV-cache write's: its new rows' axis).
+    pub axis: usize,
 }
 
 impl Node {
@@ -94,7 +103,7 @@ impl Node {
     }
     /// Every tensor the node reads: main inputs, then epilogue operands, then `last_row`.
     pub fn all_inputs(&self) -> impl Iterator<Item = TensorId> + '_ {
-        self.inputs.iter().flatten().copied().chain(self.epilogue.iter().flat_map(|s| s.args.iter().flatten().copied())).chain(self.last_row)
+        self.inputs.iter().flatten().copied().chain(self.epilogue.iter().flat_map(|s| s.args.iter().flatten().copied())).chain(self.last_row.map(|r| r.tensor))
     }
     pub fn input(&self, i: usize) -> Option<TensorId> {
         self.inputs.get(i).copied().flatten()

@@ -84,6 +84,9 @@ impl Op for Gather {
             .param("ind_names", ind_names)
             .param("data_names", data_names)
             .param("axis_dim", ds[axis]);
+        // A padded chunk's rows past last_row (output axis) are not gathered.
+        let rank = out.len();
+        let spec = k.row_guard(spec, |a| (a < rank).then(|| format!("o{a}")))?;
         k.emit(spec);
         Ok(())
     }

@@ -75,6 +75,8 @@ impl Op for GatherQ4 {
             .param("h", names[rank - 1].clone())
             .param("vocab", v)
             .param("block", self.block);
+        // A padded chunk's rows past last_row (an id axis) are not gathered.
+        let spec = kb.row_guard(spec, |a| (a + 1 < rank).then(|| format!("c{a}")))?;
         kb.emit(spec);
         Ok(())
     }

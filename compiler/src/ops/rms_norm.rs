@@ -89,6 +89,8 @@ impl Op for RmsNorm {
             .param("wg", wg)
             .param("half_wg", wg / 2)
             .epilogue_at(&refs);
+        // A padded chunk's rows past last_row (a row axis: one workgroup per row) return.
+        let spec = k.row_guard(spec, |axis| (axis < a).then(|| format!("c{axis}")))?;
         k.emit(spec);
         Ok(())
     }

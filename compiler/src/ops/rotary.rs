@@ -150,6 +150,9 @@ impl Op for Rotary {
             .param("interleaved", self.interleaved)
             .param("rot", g.rot)
             .param("half", g.half);
+        // A padded chunk's rows past last_row (the sequence axis) are not turned.
+        let seq_axis = if g.three_d { 1 } else { 2 };
+        let spec = k.row_guard(spec, |axis| (axis == seq_axis).then(|| "cs".to_string()))?;
         k.emit(spec);
         Ok(())
     }

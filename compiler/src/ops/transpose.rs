@@ -70,6 +70,8 @@ impl Op for Transpose {
             .param("in_shape", k.shape(x).to_vec())
             .param("flat", false)
             .param("perm", perm);
+        // A padded chunk's rows past last_row (output axis) are not copied.
+        let spec = k.row_guard(spec, |axis| (axis < ys.len()).then(|| format!("o{axis}")))?;
         k.emit(spec);
         Ok(())
     }

@@ -22,7 +22,7 @@ use super::builder::Builder;
 use super::rope::{self, RopeScaling};
 use super::{Error, LlmOptions, Quant, INT4_BLOCK};
 use crate::front::safetensors::Checkpoint;
-use crate::ir::{DType, Graph, ProgramSpec, Role, TensorId, Value};
+use crate::ir::{DType, Graph, LastRow, ProgramSpec, Role, TensorId, Value};
 use crate::ops::argmax::ArgReduce;
 use crate::ops::attention_combine::AttentionCombine;
 use crate::ops::cached_attention::CachedAttention;
@@ -188,15 +188,17 @@ struct Ctx<'a> {
     /// f32 weight → (int8 weight, per-row scale), shared by both programs.
     quantized: HashMap<TensorId, (TensorId, TensorId)>,
     /// The prefill chunk's last prompt row (input `last_row`): the padding past it is set
-    /// as the `last_row` of the chunk's projections, attention and KV-cache writes.
+    /// as the `last_row` of the chunk's nodes (projections, attention, KV-cache writes,
+    /// norms, RoPE, head transposes, the embedding).
     last_row: Option<TensorId>,
 }
 
 impl Ctx<'_> {
-    /// `y`'s producer, in a padded prefill chunk, need not compute rows past `last_row`.
-    fn rows_up_to_last(&mut self, y: TensorId) -> TensorId {
-        if let (Some(r), Some(p)) = (self.last_row, self.b.g.tensor(y).producer) {
-            self.b.g.nodes[p].last_row = Some(r);
+    /// `y`'s producer, in a padded prefill chunk, need not compute rows (along `y`'s
+    /// `axis`) past `last_row`.
+    fn rows_up_to_last(&mut self, y: TensorId, axis: usize) -> TensorId {
+        if let (Some(tensor), Some(p)) = (self.last_row, self.b.g.tensor(y).producer) {
+            self.b.g.nodes[p].last_row = Some(LastRow { tensor, axis });
         }
         y
     }
@@ -251,7 +253,8 @@ impl Ctx<'_> {
     fn rms(&mut self, name: &str, x: TensorId, w: &str) -> Result<TensorId, Error> {
         let s = if self.c.gemma2.is_some() { self.vector_plus_one(w, self.c.hidden)? } else { self.vector(w, self.c.hidden)? };
         let name = self.n(name);
-        self.b.op(&name, Box::new(RmsNorm { axis: -1, epsilon: self.c.eps }), &[x, s])
+        let y = self.b.op(&name, Box::new(RmsNorm { axis: -1, epsilon: self.c.eps }), &[x, s])?;
+        Ok(self.rows_up_to_last(y, 1))
     }
 
     fn matmul(&mut self, name: &str, x: TensorId, w: TensorId) -> Result<TensorId, Error> {
@@ -283,11 +286,11 @@ impl Ctx<'_> {
             };
             let act_int8 = self.decode_int8_activations && self.t == 1 && blocks;
             let y = self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8, packed: None }), &[x, wq, scale])?;
-            return Ok(self.rows_up_to_last(y));
+            return Ok(self.rows_up_to_last(y, 1));
         }
         if self.quant == Quant::None {
             let y = self.b.op(name, Box::new(Linear::default()), &[x, w])?;
-            return Ok(self.rows_up_to_last(y));
+            return Ok(self.rows_up_to_last(y, 1));
         }
         let (wq, scale) = match self.quantized.get(&w) {
             Some(&pair) => pair,
@@ -326,7 +329,7 @@ impl Ctx<'_> {
             let act_int8 = blocks && if self.t == 1 { self.decode_int8_activations } else { self.prefill_int8_activations };
             self.b.op(&format!("{name}.q8"), Box::new(Linear { act_int8, ..Linear::default() }), &[x, wq])?
         };
-        let y = self.rows_up_to_last(y);
+        let y = self.rows_up_to_last(y, 1);
         self.b.op(name, Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), &[y, scale])
     }
 
@@ -369,14 +372,16 @@ impl Ctx<'_> {
             return self.reshape(name, x, &[1, n as i64, 1, d]);
         }
         let r = self.reshape(&format!("{name}.split"), x, &[1, self.t as i64, n as i64, d])?;
-        self.transpose(name, r, &[0, 2, 1, 3])
+        let y = self.transpose(name, r, &[0, 2, 1, 3])?;
+        Ok(self.rows_up_to_last(y, 2))
     }
 
     /// HF rotate_half RoPE (x·cos + concat(−x₂, x₁)·sin on the last axis) as one
     /// RotaryEmbedding: pairs (i, i + d/2) turned by the angles of rows `pos_ids` [1, T] of
     /// the [ctx, d/2] tables.
     fn rope(&mut self, name: &str, x: TensorId, cos: TensorId, sin: TensorId, pos_ids: TensorId) -> Result<TensorId, Error> {
-        self.b.op(&self.n(name), Box::new(Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 }), &[x, cos, sin, pos_ids])
+        let y = self.b.op(&self.n(name), Box::new(Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 }), &[x, cos, sin, pos_ids])?;
+        Ok(self.rows_up_to_last(y, 2))
     }
 
     fn layer(&mut self, l: usize, x: TensorId, rope: (TensorId, TensorId, TensorId), position: TensorId, cache: (TensorId, TensorId)) -> Result<TensorId, Error> {
@@ -396,9 +401,9 @@ impl Ctx<'_> {
         let q = self.rope(&format!("{p}.q_rope"), q, rope.0, rope.1, rope.2)?;
         let k = self.rope(&format!("{p}.k_rope"), k, rope.0, rope.1, rope.2)?;
         let kc = self.b.op(&self.n(&format!("{p}.k_cache_write")), Box::new(KvCacheWrite), &[cache.0, k, position])?;
-        let kc = self.rows_up_to_last(kc);
+        let kc = self.rows_up_to_last(kc, 2);
         let vc = self.b.op(&self.n(&format!("{p}.v_cache_write")), Box::new(KvCacheWrite), &[cache.1, v, position])?;
-        let vc = self.rows_up_to_last(vc);
+        let vc = self.rows_up_to_last(vc, 2);
         let att = match &c.gemma2 {
             None => CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0 },
             Some(gm) => CachedAttention { scale: gm.query_pre_attn_scalar.powf(-0.5), softcap: gm.attn_softcap, window: if gm.sliding.get(l).copied().unwrap_or(false) { gm.window } else { 0 } },
@@ -410,10 +415,15 @@ impl Ctx<'_> {
             }
             None => {
                 let o = self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?;
-                self.rows_up_to_last(o)
+                self.rows_up_to_last(o, 2)
             }
         };
-        let o = if self.t == 1 { o } else { self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])? };
+        let o = if self.t == 1 {
+            o
+        } else {
+            let merged = self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])?;
+            self.rows_up_to_last(merged, 1)
+        };
         let o = self.reshape(&format!("{p}.merged"), o, &[1, self.t as i64, (c.heads * d) as i64])?;
         let wo = self.weight(&format!("{p}.self_attn.o_proj.weight"), h, c.heads * d)?;
         let o = self.matmul(&format!("{p}.o_proj"), o, wo)?;
@@ -535,6 +545,7 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
             Some((q, s)) => cx.b.op(&cx.n("embed"), Box::new(GatherQ4 { block: INT4_BLOCK }), &[q, s, ids])?,
             None => cx.b.op(&cx.n("embed"), Box::new(Gather { axis: 0 }), &[table, ids])?,
         };
+        x = cx.rows_up_to_last(x, 1);
         if c.gemma2.is_some() {
             // Gemma scales embeddings by √hidden.
             let k = cx.b.konst(&cx.n("embed.scale"), Value::scalar_f32((c.hidden as f32).sqrt()));
