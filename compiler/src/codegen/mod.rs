@@ -295,6 +295,14 @@ impl<'a> KernelBuilder<'a> {
     pub fn last_row(&self) -> Option<TensorId> {
         self.node.last_row.map(|r| r.tensor)
     }
+    /// For a kernel that skips a padded chunk's rows itself: `spec` reading the node's
+    /// `last_row` with param `live` true, or `live` false where the chunk is not padded.
+    pub fn read_last_row(&self, spec: KernelSpec) -> KernelSpec {
+        match self.last_row() {
+            Some(r) => spec.read("last_row", r).param("live", true),
+            None => spec.param("live", false),
+        }
+    }
     /// For a row-wise kernel: `spec` with param `row_guard`, the code (a line of its own,
     /// newline first) that returns when the output coordinate along the node's row axis
     /// (named by `coord`, `None` where the kernel has no such coordinate) lies past its

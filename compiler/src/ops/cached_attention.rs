@@ -54,15 +54,6 @@ pub(crate) fn geometry(q: &[usize], k: &[usize], v: &[usize], p: &[usize]) -> Re
     Ok(Geometry { heads, t, d, kv_heads, ctx })
 }
 
-/// `spec` reading the node's `last_row` where its chunk is padded (`live`): the chunk
-/// kernels then skip query blocks past it and read no key past it.
-pub(crate) fn last_row(kb: &KernelBuilder<'_>, spec: KernelSpec) -> KernelSpec {
-    match kb.last_row() {
-        Some(r) => spec.read("last_row", r).param("live", true),
-        None => spec.param("live", false),
-    }
-}
-
 /// What the CPU references of the attention ops read: the geometry, the position, and
 /// Q, K and V as f32 with Q's dtype.
 pub(crate) struct EvalInputs {

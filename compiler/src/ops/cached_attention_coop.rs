@@ -72,6 +72,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("kfr", bkey / 16)
         .param("q_loads", 64 * d / 8 / LANES)
         .param("kv_loads", bkey * d / 8 / LANES);
-    kb.emit(att.common_params(super::cached_attention::last_row(kb, spec), g));
+    // A padded chunk (`live`): query blocks past its last row return, no key past it is read.
+    kb.emit(att.common_params(kb.read_last_row(spec), g));
     Ok(true)
 }

@@ -72,6 +72,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("s_at", s_at)
         .param("a_at", a_at)
         .param("l_at", a_at + bq);
-    kb.emit(att.common_params(super::cached_attention::last_row(kb, spec), g));
+    // A padded chunk (`live`): query blocks past its last row return, no key past it is read.
+    kb.emit(att.common_params(kb.read_last_row(spec), g));
     Ok(true)
 }

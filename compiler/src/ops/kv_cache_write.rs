@@ -72,13 +72,9 @@ impl Op for KvCacheWrite {
             .read("rows", n)
             .read("position", p)
             .write("y", y)
-            .param("ctx", ctx)
-            .param("live", k.last_row().is_some());
+            .param("ctx", ctx);
         // A padded chunk's rows past the node's last_row are not written.
-        let spec = match k.last_row() {
-            Some(r) => spec.read("last_row", r),
-            None => spec,
-        };
+        let spec = k.read_last_row(spec);
         k.emit(spec);
         Ok(())
     }

@@ -70,13 +70,9 @@ pub(crate) fn tiled_product(kb: &KernelBuilder<'_>, spec: KernelSpec, y: TensorI
         .param("n_last", n - 1)
         .param("q4", q4.is_some())
         .param("block", q4.as_ref().map_or(1, |q| q.block))
-        .epilogue_at(&refs)
-        .param("live", kb.last_row().is_some());
+        .epilogue_at(&refs);
     // Row tiles past the node's last row are skipped whole (their outputs unspecified).
-    let spec = match kb.last_row() {
-        Some(r) => spec.read("last_row", r),
-        None => spec,
-    };
+    let spec = kb.read_last_row(spec);
     match q4 {
         Some(q) => spec.read("scale", q.scale),
         None => spec,
