@@ -338,6 +338,12 @@ pub struct Tuning {
     /// bank of workgroup memory. Default false (nvidia-h100 sets it: measured 2x faster).
     #[serde(default)]
     pub coop_attention_score_padding: bool,
+    /// `cached_attention_coop` makes one pass over the key blocks (online softmax: a
+    /// running max per row, the output rescaled through workgroup memory when it grows)
+    /// instead of two (maxima and sums, then probabilities and values): each key block
+    /// staged and multiplied by Q once instead of twice. Default false.
+    #[serde(default)]
+    pub coop_attention_one_pass: bool,
     /// LLM decode projections with int8 or int4 weights (q8, 8/4/4) quantize their
     /// activation row to int8 and sum int8 dot products (`Linear::act_int8`,
     /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.

@@ -78,3 +78,24 @@ fn cooperative_attention_only_for_head_sizes_its_blocks_load_whole() {
         assert_eq!(uses, coop, "d={d}: cached_attention_coop chosen: {uses}");
     }
 }
+
+/// `tuning.coop_attention_one_pass`: the matrix kernel's one-pass form (online softmax,
+/// the output rescaled through workgroup memory a few fragments at a time) at both head
+/// sizes, windowed and soft-capped too. Compile-only (naga validates each module; the
+/// results are checked on the GPU machine against the tiled kernel and transformers).
+#[test]
+fn cooperative_attention_one_pass_compiles_at_both_head_sizes() {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    for one_pass in [false, true] {
+        let t = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_attention_one_pass = {one_pass}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        for (d, attention) in [(64, CachedAttention { scale: 0.1, softcap: 0.0, window: 0 }), (128, CachedAttention { scale: 0.09, softcap: 30.0, window: 16 })] {
+            let g = graph(&Case { d, heads: 4, kv_heads: 2, t: 64, ctx: 256, pos: 0, attention });
+            let opts = CompileOptions { precision: Some(Precision::F16), ..CompileOptions::default() };
+            let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("d={d}, one pass {one_pass}: {e}"));
+            let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("cached_attention_coop")).expect("cached_attention_coop source");
+            assert_eq!(src.contains("drift_att_stats[128u + lane] = alpha;"), one_pass, "d={d}: one pass {one_pass}");
+            assert_eq!(src.matches("for (var kb0: u32").count(), if one_pass { 1 } else { 2 }, "d={d}: passes over the keys");
+            assert_eq!(src.contains("exp(s - m_row) * inv_l"), !one_pass, "d={d}: probabilities normalized in the pass (two passes only)");
+        }
+    }
+}

@@ -71,7 +71,14 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("dfr", d / 16)
         .param("kfr", bkey / 16)
         .param("q_loads", 64 * d / 8 / LANES)
-        .param("kv_loads", bkey * d / 8 / LANES);
+        .param("kv_loads", bkey * d / 8 / LANES)
+        // `tuning.coop_attention_one_pass`: one pass (pass 2 of the template) instead of
+        // maxima and sums (0) then probabilities and values (1); O is rescaled through a
+        // subgroup's score rows, as many 16-column fragments at a time as a row holds
+        // (a divisor of d / 16).
+        .param("one_pass", t.tuning.coop_attention_one_pass)
+        .param("passes", if t.tuning.coop_attention_one_pass { vec![2] } else { vec![0, 1] })
+        .param("o_round", (1..=(bkey + pad) / 16).rev().find(|r| (d / 16) % r == 0).unwrap_or(1));
     // A padded chunk (`live`): query blocks past its last row return, no key past it is read.
     kb.emit(att.common_params(kb.read_last_row(spec), g));
     Ok(true)
