@@ -1,0 +1,154 @@
+//! nvidia-h100's cooperative-matrix tuning keys (prefill staging, tile shapes, the padded
+//! chunk's shape variants, direct loads, attention padding): each setting compiles the tiny
+//! Llama checkpoint, naga validating every module, and the sources show the setting took.
+//! Compile-only: the kernels' results are checked on the GPU machine
+//! (scripts/llm_device_check.py: against the tiled kernels and transformers).
+
+mod common;
+
+use common::*;
+use driftc::target::Precision;
+use runtime_min::Bundle;
+
+#[test]
+fn cooperative_matrix_tuning_keys_compile_and_take() {
+    let case = load_case("llama_tiny");
+    // tuning.coop_stage_halves: the same kernels bind their f16 operands as vec4<f16> and
+    // stage them without unpacking; tuning.coop_attention_score_padding: the attention's
+    // 64-key score rows 68 floats apart (naga validates the modules while compiling;
+    // results on the GPU machine).
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    // The file's own settings of the keys set here are dropped (TOML refuses a key twice).
+    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue", "linear_coop_shape_by_rows", "linear_coop_large_min_tiles", "linear_coop_weights_direct", "linear_coop_rows_direct"];
+    let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
+    for on in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).expect("compiles");
+        for kernel in ["linear_coop", "cached_attention_coop"] {
+            let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with(kernel)).unwrap_or_else(|| panic!("{kernel} source"));
+            assert_eq!(src.contains("array<vec4<f16>>") && !src.contains("unpack2x16float"), on, "{kernel} with coop_stage_halves = {on}");
+            if kernel == "cached_attention_coop" {
+                let stride = if on { "68u);" } else { "64u);" };
+                assert!(src.lines().any(|l| l.contains("coopStoreT(s, &drift_att_s[") && l.ends_with(stride)), "score rows {stride} apart with coop_attention_score_padding = {on}");
+            }
+        }
+    }
+    // Workgroup shapes and steps of linear_coop from the target file (tuning.linear_coop_small
+    // here: the tiny projections take the small shape): modules that validate; a step or
+    // shape out of range is refused by name.
+    for tuning in ["linear_coop_small = [2, 2, 4, 4]\nlinear_coop_step = 64", "linear_coop_small = [1, 1, 4, 4]\nlinear_coop_step = 16"] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("{tuning}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        assert!(src.contains("var acc3_3: coop_mat16x16<f32, C>;"), "{tuning}: 4 x 4 accumulators per subgroup");
+    }
+    // tuning.linear_coop_large_min_tiles: the tiny projections (one tile) take the large
+    // shape ([4, 2, 2, 4] here: 2 x 4 blocks per subgroup) once one tile is enough.
+    for (min_tiles, large) in [(128, false), (1, true)] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_large_min_tiles = {min_tiles}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("min tiles {min_tiles}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        assert_eq!(src.contains("var acc1_3: coop_mat16x16<f32, C>;"), large, "large shape with linear_coop_large_min_tiles = {min_tiles}");
+    }
+    // tuning.linear_coop_double_buffer: alternate steps in two copies of the tiles, one
+    // barrier per step (the module validates; results on the GPU machine).
+    for double in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_double_buffer = {double}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("double buffer {double}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        assert_eq!(src.contains("let sa: u32 = ((k0 / "), double, "linear_coop copies with linear_coop_double_buffer = {double}");
+        assert_eq!(src.contains("        workgroupBarrier();\n    }"), !double, "a barrier closing each step with linear_coop_double_buffer = {double}");
+    }
+    // tuning.linear_coop_direct_staging: a step's slices loaded, stored and multiplied in
+    // that step (no first step of zeros; the module validates, with and without double
+    // buffering; results on the GPU machine).
+    for (direct, double) in [(false, false), (true, false), (true, true)] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_direct_staging = {direct}\nlinear_coop_double_buffer = {double}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("direct {direct} double {double}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        let k = src.lines().find(|l| l.contains("for (var k0: u32 = 0u; k0 < ")).expect("the step loop");
+        let bound: u32 = k.split("k0 < ").nth(1).and_then(|r| r.split('u').next()).and_then(|n| n.parse().ok()).expect("a literal bound");
+        let k_in = src.lines().find_map(|l| l.split("if (k0 < ").nth(1)).and_then(|r| r.split('u').next()).and_then(|n| n.parse::<u32>().ok()).expect("the load guard");
+        assert_eq!(bound == k_in, direct, "steps end at K (direct) or one step past it: {k}");
+        // Operands whose rows fill whole tiles (and K whole steps) load without clamps; the
+        // tiny checkpoint has weights of both kinds.
+        let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, src)| src).collect();
+        for src in &coop {
+            assert_ne!(src.contains("let wi: u32 = m * "), src.contains("min(m, "), "x loads either clamped or not");
+            assert_ne!(src.contains("let wi: u32 = n * "), src.contains("min(n, "), "w loads either clamped or not");
+        }
+        assert!(coop.iter().any(|s| s.contains("let wi: u32 = n * ")) && coop.iter().any(|s| s.contains("let wi: u32 = min(n, ")), "weights of whole tiles and of part tiles");
+    }
+    // tuning.linear_coop_row_epilogue: a row of a subgroup's accumulator blocks staged for
+    // the epilogue at once (the module validates; results on the GPU machine).
+    for rows in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_row_epilogue = {rows}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("row epilogue {rows}: {e}"));
+        let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
+        assert_eq!(src.contains("&drift_coop_c[warp * 256u], 16u)"), !rows, "one block at a time with linear_coop_row_epilogue = {rows}");
+        assert_eq!(src.matches("coopStoreT(").count() > 1 && !src.contains("&drift_coop_c[warp * 256u], 16u)"), rows, "rows of blocks with linear_coop_row_epilogue = {rows}");
+    }
+    // tuning.linear_coop_shape_by_rows: a padded chunk's products recorded in both shapes,
+    // each for its row counts (here a chunk of 256 and the large shape from 4 tiles: the
+    // tiny checkpoint's LM head, 3 large tiles wide, takes them from 129 rows; the modules
+    // validate, naga checking that the early return leaves the cooperative-matrix
+    // operations in uniform control flow; results on the GPU machine).
+    for by_rows in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_shape_by_rows = {by_rows}\nlinear_coop_large_min_tiles = 4")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.prefill_tokens = Some(256);
+        o.import.max_context = Some(256);
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("shape by rows {by_rows}: {e}"));
+        let both = |src: &String| src.contains("live_last + 1u < ") || src.contains("live_last + 1u >= ");
+        let variants = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_coop") && both(src)).count();
+        assert_eq!(variants > 0, by_rows, "shape variants with linear_coop_shape_by_rows = {by_rows}");
+        let m = Bundle::from_vec(compiled.bundle.clone()).expect("opens").manifest().clone();
+        let prefill = m.programs.iter().find(|p| p.name == "prefill").expect("prefill program");
+        let coop = prefill.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("linear_coop")).count();
+        assert_eq!(coop > 2 * 7 + 1, by_rows, "{coop} cooperative dispatches with linear_coop_shape_by_rows = {by_rows}");
+    }
+    // tuning.linear_coop_weights_direct / linear_coop_rows_direct: f16 weights (rows) of
+    // whole tiles loaded block by block from their buffer, not staged; with both, no
+    // barrier in a step (the modules validate; results on the GPU machine).
+    for (weights, rows) in [(false, false), (true, false), (true, true)] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_weights_direct = {weights}\nlinear_coop_rows_direct = {rows}\nlinear_coop_direct_staging = true\ncoop_stage_halves = true")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("weights direct {weights}, rows direct {rows}: {e}"));
+        let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, src)| src).collect();
+        assert_eq!(coop.iter().any(|src| src.contains("coopLoad<coop_mat16x16<f16, B>>(&b_w[")), weights, "weight blocks from the buffer with linear_coop_weights_direct = {weights}");
+        assert_eq!(coop.iter().any(|src| src.contains("coopLoadT<coop_mat16x16<f16, A>>(&b_x[")), rows, "row blocks from the buffer with linear_coop_rows_direct = {rows}");
+        // Nothing staged: the step loop has no barrier (the epilogue's remain).
+        let unstaged = coop.iter().filter(|src| src.contains("coopLoad<coop_mat16x16<f16, B>>(&b_w[") && src.contains("coopLoadT<coop_mat16x16<f16, A>>(&b_x[")).count();
+        assert!(coop.iter().filter(|src| src.contains("coopLoadT<coop_mat16x16<f16, A>>(&b_x[") && src.contains("coopLoad<coop_mat16x16<f16, B>>(&b_w[")).all(|src| !src.split("for (var k0").nth(1).unwrap_or("").split("coopStore").next().unwrap_or("").contains("workgroupBarrier")), "no barrier in an unstaged step");
+        assert_eq!(unstaged > 0, weights && rows, "unstaged products");
+    }
+    // tuning.coop_stage_int8_words: q8 weights staged from 16-byte words (the module
+    // validates; results on the GPU machine).
+    for words in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_int8_words = {words}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = driftc::front::llm::Quant::Q8;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("int8 words {words}: {e}"));
+        // A q8 projection's kernel: its int8 weight bound as u32 words (or 16-byte words).
+        let (_, src) = compiled.sources.iter().find(|(k, src)| k.starts_with("linear_coop") && (src.contains("array<u32>;") || src.contains("unpack4xI8"))).expect("q8 linear_coop source");
+        assert_eq!(src.contains("unpack4xI8("), words, "q8 weights staged from words with coop_stage_int8_words = {words}");
+    }
+    // tuning.coop_stage_int4_words: 8/4/4's int4 feed-forward weights staged a 32-bit word
+    // (8 nibbles) per load (the module validates; results on the GPU machine).
+    for words in [false, true] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_int4_words = {words}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = driftc::front::llm::Quant::Q844;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("int4 words {words}: {e}"));
+        // An int4 projection's kernel: it binds a per-block scale.
+        let int4: Vec<&String> = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_coop") && src.contains("b_scale")).map(|(_, src)| src).collect();
+        assert!(!int4.is_empty(), "8/4/4 has int4 projections on cooperative matrices");
+        for src in int4 {
+            assert_eq!(src.contains("drift_q4x4(b_w[") && src.contains("b_w: array<vec4<u32>>"), words, "int4 weights staged from words with coop_stage_int4_words = {words}");
+            assert_eq!(src.contains("drift_q4_at("), !words, "int4 weights split one by one with coop_stage_int4_words = {words}");
+        }
+    }
+    for (tuning, key) in [("linear_coop_step = 48", "tuning.linear_coop_step"), ("linear_coop_large = [4, 0, 2, 4]", "tuning.linear_coop_large")] {
+        let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+        assert!(err.to_string().contains(key), "{err}");
+    }
+}
