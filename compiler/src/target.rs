@@ -172,6 +172,10 @@ fn default_coop_large_min_tiles() -> usize {
     128
 }
 
+fn default_coop_attention_rescale_margin() -> f32 {
+    8.0
+}
+
 fn default_coop_step() -> u32 {
     32
 }
@@ -344,6 +348,12 @@ pub struct Tuning {
     /// staged and multiplied by Q once instead of twice. Default false.
     #[serde(default)]
     pub coop_attention_one_pass: bool,
+    /// How far (natural log) a block's score maximum must pass a row's before the one-pass
+    /// `cached_attention_coop` moves the row's maximum and rescales the output: below it the
+    /// stale maximum serves (probabilities up to e^margin, inside f16). 0 rescales at every
+    /// rise (the test of the rescaling path). Default 8.0, at most 10.
+    #[serde(default = "default_coop_attention_rescale_margin")]
+    pub coop_attention_rescale_margin: f32,
     /// LLM decode projections with int8 or int4 weights (q8, 8/4/4) quantize their
     /// activation row to int8 and sum int8 dot products (`Linear::act_int8`,
     /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.
@@ -426,6 +436,10 @@ impl Target {
             if shape.iter().any(|&v| v == 0 || v > 16) {
                 return Err(invalid(format!("{what} {shape:?}: every entry must be 1..=16")));
             }
+        }
+        let margin = self.tuning.coop_attention_rescale_margin;
+        if !(0.0..=10.0).contains(&margin) {
+            return Err(invalid(format!("tuning.coop_attention_rescale_margin {margin} is not within 0..=10 (probabilities reach e^margin in f16)")));
         }
         if self.tuning.decode_attention_split_keys == 0 {
             return Err(invalid("tuning.decode_attention_split_keys is 0".into()));

@@ -80,7 +80,8 @@ fn cooperative_attention_only_for_head_sizes_its_blocks_load_whole() {
 }
 
 /// `tuning.coop_attention_one_pass`: the matrix kernel's one-pass form (online softmax,
-/// the output rescaled through workgroup memory a few fragments at a time) at both head
+/// the output rescaled through workgroup memory a few fragments at a time when a row's
+/// maximum moves by more than 8) at both head
 /// sizes, windowed and soft-capped too. Compile-only (naga validates each module; the
 /// results are checked on the GPU machine against the tiled kernel and transformers).
 #[test]
@@ -96,6 +97,10 @@ fn cooperative_attention_one_pass_compiles_at_both_head_sizes() {
             assert_eq!(src.contains("drift_att_stats[128u + lane] = alpha;"), one_pass, "d={d}: one pass {one_pass}");
             assert_eq!(src.matches("for (var kb0: u32").count(), if one_pass { 1 } else { 2 }, "d={d}: passes over the keys");
             assert_eq!(src.contains("exp(s - m_row) * inv_l"), !one_pass, "d={d}: probabilities normalized in the pass (two passes only)");
+            // One pass: O rescaled only after a row's flag, read by the whole workgroup; Q
+            // staged scaled where no soft cap follows the scale.
+            assert_eq!(src.contains("workgroupUniformLoad(&drift_att_flag[0])"), one_pass, "d={d}: lazy rescale flag");
+            assert_eq!(src.contains(") * 0.1)"), one_pass && d == 64, "d={d}: Q staged scaled (one pass without soft cap only)");
         }
     }
 }

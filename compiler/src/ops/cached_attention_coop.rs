@@ -2,7 +2,8 @@
 //! one workgroup of 4 subgroups per head and block of 64 queries; the scores Q·Kᵀ and the
 //! sums P·V run as 16 × 16 × 16 f16 products with f32 sums (tensor cores through SPIR-V
 //! KHR_cooperative_matrix). Two passes over the keys (maxima and sums, then
-//! probabilities and values) keep the output in matrix registers with no rescaling. For
+//! probabilities and values) keep the output in matrix registers with no rescaling; with
+//! `tuning.coop_attention_one_pass`, one pass whose maxima move lazily. For
 //! f16 bundles on targets whose tuning asks for cooperative matrices in prefill.
 
 use super::cached_attention::{CachedAttention, Geometry};
@@ -39,7 +40,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let stride4 = (d + 8) / 4;
     // Score rows of drift_att_s: bkey floats, or bkey + 4 (`coop_attention_score_padding`).
     let pad = if t.tuning.coop_attention_score_padding { 4 } else { 0 };
-    let shared = |bkey: usize| (2 * bkey * stride4 * 8 + 4 * 16 * (bkey + pad) * 4 + 4 * 16 * ((bkey + 8) / 4) * 8 + 256 * 4 + LANES * 4) as u32;
+    let shared = |bkey: usize| (2 * bkey * stride4 * 8 + 4 * 16 * (bkey + pad) * 4 + 4 * 16 * ((bkey + 8) / 4) * 8 + 256 * 4 + 4 + LANES * 4) as u32;
     let limit = t.limits.max_compute_shared_memory_size;
     // A key block must fit, and its rows of words must split evenly over the lanes (d = 80
     // with 32 keys would leave 64 of 320 words unloaded).
@@ -54,6 +55,8 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .workgroup_array("drift_att_s", WorkgroupElem::F32, (4 * 16 * (bkey + pad)) as u32)
         .workgroup_array("drift_att_p", WorkgroupElem::Vec4F16, (4 * 16 * pstride4) as u32)
         .workgroup_array("drift_att_stats", WorkgroupElem::F32, 256);
+    // One pass: the flag a row whose maximum moved raises (read by every lane at once).
+    let spec = if t.tuning.coop_attention_one_pass { spec.workgroup_array("drift_att_flag", WorkgroupElem::U32, 1) } else { spec };
     let spec = if halves { spec.read_halves("q", q).read_halves("k", k).read_halves("v", v) } else { spec.read_words("q", q).read_words("k", k).read_words("v", v) };
     let spec = spec
         .read("position", p)
@@ -73,11 +76,16 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("q_loads", 64 * d / 8 / LANES)
         .param("kv_loads", bkey * d / 8 / LANES)
         // `tuning.coop_attention_one_pass`: one pass (pass 2 of the template) instead of
-        // maxima and sums (0) then probabilities and values (1); O is rescaled through a
-        // subgroup's score rows, as many 16-column fragments at a time as a row holds
-        // (a divisor of d / 16).
+        // maxima and sums (0) then probabilities and values (1); O is rescaled (when a
+        // row's maximum moves by more than `tuning.coop_attention_rescale_margin`)
+        // through a subgroup's score rows, as many 16-column fragments at a time as a row
+        // holds (a divisor of d / 16).
         .param("one_pass", t.tuning.coop_attention_one_pass)
         .param("passes", if t.tuning.coop_attention_one_pass { vec![2] } else { vec![0, 1] })
+        // One pass without a soft cap: Q staged times the scale (f16), so the scores come
+        // out of the products scaled.
+        .param("rescale_margin", t.tuning.coop_attention_rescale_margin)
+        .param("prescaled", t.tuning.coop_attention_one_pass && att.softcap == 0.0)
         .param("o_round", (1..=(bkey + pad) / 16).rev().find(|r| (d / 16) % r == 0).unwrap_or(1));
     // A padded chunk (`live`): query blocks past its last row return, no key past it is read.
     kb.emit(att.common_params(kb.read_last_row(spec), g));
