@@ -30,6 +30,7 @@ ap.add_argument("--skip-driftc", action="store_true", help="bench transformers o
 ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench bundles compiled for a copy of the target file with this [tuning] entry (repeatable; e.g. fixed_array_bounds_checks=false)")
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--dispatches", action="store_true", help="the decode step's and prefill chunk's profiles list every dispatch too")
+ap.add_argument("--warmup", type=int, default=1, help="driftc generate --warmup for the timed run (untimed generations first, as transformers' runs have; 0: the first prompt of the process is timed)")
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics from the Vulkan driver (registers, spills) for the benched bundles")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
@@ -209,8 +210,12 @@ for shape in a.bench:
             if wq == "f16":
                 ok &= err <= 2e-2
             print(f"{shape} {q} decode step at position {a.prompt} vs transformers f32: logits rel L2 {err:.2e}" + (f" (<= 2e-2: {err <= 2e-2})" if wq == "f16" else "") + f", same top-1: {top}", flush=True)
-        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us)))
+        # After one warm-up generation, as transformers' rows below are timed after theirs;
+        # the warm-up's own (cold) prompt rate is printed beside.
+        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup)))
         print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
+        if r.get("cold_prefill_tok_s"):
+            print(f"{shape} {q}: first (cold) prompt of the process {r['cold_prefill_tok_s']:.0f} tok/s; the row above is after {a.warmup} warm-up generation(s)", flush=True)
         # Bytes one decode step reads: the weights section (less the embedding table when it
         # is not also the LM head: decode gathers one row of it; its share estimated by
         # parameter count) plus the KV cache up to the mean decode position.

@@ -21,6 +21,8 @@ pub struct Args<'a> {
     pub device: Option<usize>,
     pub spin_wait_us: u32,
     pub pipeline_stats: bool,
+    /// Untimed generations before the timed one (`--warmup`).
+    pub warmup: usize,
 }
 
 /// One kernel's share of a decode step: (kernel name without its index, dispatches, ns).
@@ -68,6 +70,14 @@ pub fn run(a: &Args<'_>) -> Result<()> {
         (None, Some(ids)) => ids.to_vec(),
         (None, None) => bail!("give --prompt or --prompt-ids"),
     };
+    // Warm-up generations: the prompt and up to two new tokens (both programs run), the
+    // cache then forgotten. The first one's prompt rate is the cold one.
+    let mut cold_prefill_tok_s = None;
+    for _ in 0..a.warmup {
+        let w = g.generate(&prompt, a.max_new_tokens.min(2), &a.sampling, &[], |_| true)?;
+        cold_prefill_tok_s.get_or_insert(w.prefill_tokens_per_second());
+        g.reset();
+    }
     let stream = !a.json && tok.is_some();
     let mut shown = String::new();
     let mut so_far: Vec<u32> = Vec::new();
@@ -127,6 +137,8 @@ pub fn run(a: &Args<'_>) -> Result<()> {
             "decode_us_per_token": per_step(r.decode_seconds),
             "decode_run_us_per_token": per_step(r.decode_run_seconds),
             "decode_gpu_us_per_token": per_step(r.decode_gpu_seconds),
+            "warmup": a.warmup,
+            "cold_prefill_tok_s": cold_prefill_tok_s,
         });
         if let (Some(t), Some(map)) = (text, o.as_object_mut()) {
             map.insert("text".into(), serde_json::Value::String(t));
@@ -162,6 +174,9 @@ pub fn run(a: &Args<'_>) -> Result<()> {
             r.decode_tokens_per_second(),
             if r.stopped { " | stopped at a stop token" } else { "" }
         );
+        if let Some(cold) = cold_prefill_tok_s {
+            eprintln!("after {} warm-up generation(s); the first one's prompt: {cold:.1} tok/s", a.warmup);
+        }
         if r.decode_steps > 0 {
             eprintln!(
                 "per decode step: {:.1} us = {:.1} us in the run (GPU {:.1} us) + {:.1} us on the host between runs",

@@ -207,6 +207,12 @@ enum Command {
         /// (VK_KHR_pipeline_executable_properties: registers, spills, ...), on stderr.
         #[arg(long)]
         pipeline_stats: bool,
+        /// Generate this many times first (the prompt and up to two new tokens, the cache
+        /// then forgotten) so the timed run finds the programs recorded and the GPU busy,
+        /// as a benchmark's warm-up does; the first one's prompt rate is reported too
+        /// (`cold_prefill_tok_s`).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        warmup: usize,
     },
     /// Perplexity of an LLM bundle on a text file (teacher-forced, from position 0).
     Perplexity {
@@ -615,13 +621,13 @@ fn main() -> Result<()> {
         }
         Command::Run { bundle, inputs, output_dir, device, runs } => cmd_run(&bundle, &inputs, output_dir, device, runs),
         Command::Perplexity { bundle, text, tokens, top1_out, device } => cmd_generate::perplexity(&bundle, &text, tokens, top1_out.as_deref(), device),
-        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, profile, profile_dispatches, save_logits, device, spin_wait_us, pipeline_stats } => {
+        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, profile, profile_dispatches, save_logits, device, spin_wait_us, pipeline_stats, warmup } => {
             let sampling = if greedy || temperature.is_none() {
                 runtime_min::Sampling::greedy()
             } else {
                 runtime_min::Sampling { temperature: temperature.unwrap_or(1.0), top_k: top_k.unwrap_or(0), top_p: top_p.unwrap_or(1.0), seed }
             };
-            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, profile: profile || profile_dispatches, profile_dispatches, save_logits: save_logits.as_deref(), device, spin_wait_us, pipeline_stats })
+            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, profile: profile || profile_dispatches, profile_dispatches, save_logits: save_logits.as_deref(), device, spin_wait_us, pipeline_stats, warmup })
         }
         Command::Verify { model, inputs, device, tolerance } => cmd_verify(&model, &inputs, device, tolerance),
     }

@@ -57,6 +57,32 @@ fn greedy_matches(target: &str, model: &str) {
     assert_eq!(again.ids, want, "{target}: generation after reset differs");
 }
 
+/// `driftc generate --warmup 1`: the timed generation after an untimed one (the cache
+/// forgotten between) still gives transformers' 32 tokens, and the JSON carries the
+/// warm-up's cold prompt rate beside the timed one.
+#[test]
+fn cli_warmup_generation_keeps_the_tokens() {
+    let case = load_case("llama_tiny");
+    let compiled = case.compile("lavapipe", Some(Precision::F32));
+    let dir = std::env::temp_dir().join(format!("driftc-warmup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let bundle = dir.join("llama_tiny.bundle");
+    std::fs::write(&bundle, &compiled.bundle).expect("bundle written");
+    let (prompt, want) = (ids("inputs/prompt_ids.npy"), ids("outputs/generated_ids.npy"));
+    let prompt: Vec<String> = prompt.iter().map(u32::to_string).collect();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_driftc"))
+        .args(["generate", &bundle.display().to_string(), "--prompt-ids", &prompt.join(","), "--max-new-tokens", &want.len().to_string(), "--ignore-eos", "--json", "--warmup", "1"])
+        .output()
+        .expect("driftc runs");
+    assert!(out.status.success(), "driftc generate --warmup 1: {}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let got: Vec<u32> = json["ids"].as_array().expect("ids").iter().map(|v| v.as_u64().and_then(|x| u32::try_from(x).ok()).expect("token id")).collect();
+    assert_eq!(got, want, "tokens after a warm-up generation differ from transformers'");
+    assert_eq!(json["warmup"], 1);
+    assert!(json["cold_prefill_tok_s"].as_f64().is_some_and(|r| r > 0.0) && json["prefill_tok_s"].as_f64().is_some_and(|r| r > 0.0), "both prompt rates reported: {json}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn lavapipe_greedy_32_tokens_match_transformers() {
     greedy_matches_transformers("lavapipe");
