@@ -172,6 +172,10 @@ fn default_coop_large_min_tiles() -> usize {
     128
 }
 
+fn default_linear_split_k() -> [u32; 2] {
+    [1, 0]
+}
+
 fn default_coop_attention_rescale_margin() -> f32 {
     8.0
 }
@@ -233,6 +237,13 @@ pub struct Tuning {
     /// partial waves of workgroups). Default [0, 0]: off.
     #[serde(default)]
     pub linear_lanes_many_rows: [u32; 2],
+    /// [parts, tiles]: prefill products of several rows whose kernel would run few enough
+    /// workgroups that `parts` times them stay within `tiles` are cut along K into `parts`
+    /// partial products and a sum (`passes::split_linear_k`): more workgroups on the GPU
+    /// for the same work. Default [1, 0]: off. A SPIR-V, MSL or WGSL target (the cut
+    /// kernels are WGSL).
+    #[serde(default = "default_linear_split_k")]
+    pub linear_split_k: [u32; 2],
     /// Lanes of one workgroup of the decode kernel of a Linear layer (`linear_matvec`; a
     /// power of two, capped by the device): more lanes share one staging of the activation
     /// row (its RMSNorm and int8 quantization) among more output rows. Default 256.
@@ -465,6 +476,12 @@ impl Target {
         }
         if self.tuning.attention_subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.attention_subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernel uses WGSL's subgroupMax and subgroupAdd)".into()));
+        }
+        if self.tuning.linear_split_k[0] > 1 && self.kernel_language == KernelLanguage::OpenclC {
+            return Err(invalid("tuning.linear_split_k needs a SPIR-V, MSL or WGSL target (the cut products' kernels are WGSL)".into()));
+        }
+        if self.tuning.linear_split_k[0] > 16 {
+            return Err(invalid(format!("tuning.linear_split_k: {} parts (at most 16)", self.tuning.linear_split_k[0])));
         }
         if self.tuning.merge_independent_dispatches && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.merge_independent_dispatches needs a SPIR-V, MSL or WGSL target (merged kernels are WGSL)".into()));

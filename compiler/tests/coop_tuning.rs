@@ -66,10 +66,9 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_direct_staging = {direct}\nlinear_coop_double_buffer = {double}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("direct {direct} double {double}: {e}"));
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
-        let k = src.lines().find(|l| l.contains("for (var k0: u32 = 0u; k0 < ")).expect("the step loop");
-        let bound: u32 = k.split("k0 < ").nth(1).and_then(|r| r.split('u').next()).and_then(|n| n.parse().ok()).expect("a literal bound");
-        let k_in = src.lines().find_map(|l| l.split("if (k0 < ").nth(1)).and_then(|r| r.split('u').next()).and_then(|n| n.parse::<u32>().ok()).expect("the load guard");
-        assert_eq!(bound == k_in, direct, "steps end at K (direct) or one step past it: {k}");
+        let k = src.lines().find(|l| l.contains("for (var k0: u32 = k_begin; k0 < ")).expect("the step loop");
+        assert!(src.contains("let k_end: u32 = k_begin + 64u;") && src.contains("if (k0 < k_end) {"), "loads guarded by the end of K (64 inputs)");
+        assert_eq!(k.contains("k0 < k_end;"), direct, "steps end at K (direct) or one step past it: {k}");
         // Operands whose rows fill whole tiles (and K whole steps) load without clamps; the
         // tiny checkpoint has weights of both kinds.
         let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, src)| src).collect();
@@ -151,4 +150,33 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
         let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
         assert!(err.to_string().contains(key), "{err}");
     }
+}
+
+/// tuning.linear_split_k on nvidia-h100: the cooperative products cut along K (f16, q8
+/// and 8/4/4 weights; staged directly or through registers; the padded chunk's two
+/// shapes) validate, each workgroup summing its own range, and the sums follow; an OpenCL
+/// target refuses the key by name. Compile-only: the cut kernels' arithmetic is checked
+/// here through `linear_tiled` on lavapipe (llm_generate.rs), the cooperative ones on the
+/// GPU machine.
+#[test]
+fn cut_cooperative_products_compile() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    let text: String = text.lines().filter(|l| !l.starts_with("linear_coop_direct_staging")).map(|l| format!("{l}\n")).collect();
+    for (quant, direct) in [(Quant::None, true), (Quant::None, false), (Quant::Q8, true), (Quant::Q844, true), (Quant::Q844, false)] {
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_split_k = [2, 100000]\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, direct {direct}: {e}"));
+        let cut = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_coop") && src.contains("let split: u32 = group / ") && src.contains("k0 < k_end")).count();
+        assert!(cut > 0, "{quant:?}, direct {direct}: cut cooperative products");
+        let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        let m = b.manifest();
+        let sums = m.programs.iter().flat_map(|p| &p.dispatches).filter(|d| d.label.ends_with(".k_sum")).count();
+        assert!(sums >= 12, "{quant:?}, direct {direct}: {sums} sums of cut products");
+    }
+    let opencl = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let err = driftc::target::Target::from_toml(&opencl.replace("[tuning]", "[tuning]\nlinear_split_k = [2, 256]"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
+    assert!(err.to_string().contains("tuning.linear_split_k"), "{err}");
 }

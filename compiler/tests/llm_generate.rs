@@ -317,6 +317,10 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::None, Precision::F16, "merged", 3e-2),
         ("pocl", Quant::Q844, Precision::F32, "", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
+        ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
+        ("lavapipe", Quant::Q844, Precision::F32, "k_cut", 1e-4),
+        ("lavapipe", Quant::None, Precision::F16, "k_cut", 3e-2),
     ];
     for (target, quant, precision, acts, tol) in cases {
         let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
@@ -335,6 +339,10 @@ fn decode_steps_match_prefill_scoring() {
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
             "merged" => text.replace("[tuning]", "[tuning]\nmerge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
+            // Prefill products cut along K in two (tuning.linear_split_k; float activations,
+            // so q8's prefill products are Linears too): the 64-input ones (q, k, v, o, gate,
+            // up) in ranges of 32, down's 160 inputs not (80 is not whole steps of 32).
+            "k_cut" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\nlinear_split_k = [2, 100000]"),
             _ => text,
         };
         let t = driftc::target::Target::from_toml(&text, std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
@@ -355,6 +363,17 @@ fn decode_steps_match_prefill_scoring() {
         let layers = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("cached_attention")).count();
         assert!(layers > 0, "{target} {quant:?} {acts}: decode has attention dispatches");
         assert_eq!(merged, if acts == "merged" { layers } else { 0 }, "{target} {quant:?} {acts}: {merged} merged decode dispatches (q, k and v per layer)");
+        // Cut products: six per layer in each prefill program, their sums in the reduce kernel.
+        for p in m.programs.iter().filter(|p| p.name != "decode") {
+            let sums = p.dispatches.iter().filter(|d| d.label.ends_with(".k_sum") && m.kernels[d.kernel as usize].name.starts_with("reduce")).count();
+            // (The scoring program's LM head reads every row: a thirteenth.)
+            let want = match (acts, p.name.as_str()) {
+                ("k_cut", "prefill") => 13,
+                ("k_cut", _) => 12,
+                _ => 0,
+            };
+            assert_eq!(sums, want, "{target} {quant:?} {acts}: {sums} sums of cut products in program {}", p.name);
+        }
         let norms = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("rms_norm")).count();
         assert_eq!(norms > 0, acts == "unfolded", "{target} {quant:?} {acts}: {norms} RMSNorm dispatches in decode");
         let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));

@@ -24,6 +24,10 @@
 //! row `position` of the KV cache C [1, N / d, ctx, d] (dropped at or past ctx), and the
 //! output is that cache.
 //!
+//! With `k_splits` = S > 1 (set by `passes::split_linear_k` for prefill products whose
+//! tiles are too few to fill the GPU; no other option), the output is S partial products
+//! [S, .., N], part s summed over inputs s·K/S .. (s+1)·K/S only.
+//!
 //! Inputs: X [.., K], W [N, K], then G [K] with `norm`, then S [N] with `row_scale`, then
 //! cos, sin [ctx, d/2] and position_ids (one per row of X) with `rope`, then C and
 //! position [1] with `kv_append`. Output [.., N], or C's shape with `kv_append`.
@@ -51,9 +55,22 @@ pub struct Linear {
     /// X is already quantized: a `PackedInt8Row` (input order, K from W) shared with the
     /// other projections of the same row; the outputs are of this type.
     pub packed: Option<DType>,
+    /// K cut into this many equal ranges (set by `passes::split_linear_k` for prefill
+    /// products too few to fill the GPU; 0 or 1: not cut): the output is [S, .., N], part s
+    /// the sum over range s alone, which a ReduceSum over axis 0 adds up.
+    pub k_splits: usize,
 }
 
 impl Linear {
+    /// K cut into `k_splits` equal ranges: only plain products (no option folded in), K a
+    /// multiple of the splits.
+    fn check_splits(&self, k: usize) -> Result<(), OpError> {
+        let plain = Linear { k_splits: 0, ..Linear::default() } == Linear { k_splits: 0, ..self.clone() };
+        if !plain {
+            return Err(invalid("a Linear cut along K (k_splits) takes no folded norm, RoPE, int8 activations, row scale, KV-cache append or packed row"));
+        }
+        check_k_splits(self.k_splits, k)
+    }
     /// Index of the cos table input (then sin, then position_ids) when `rope` is set.
     pub fn rope_at(&self) -> usize {
         self.scale_at() + usize::from(self.row_scale)
@@ -163,6 +180,19 @@ pub fn kv_geometry(cache: &[usize], n: usize, d: usize) -> Result<usize, OpError
     }
 }
 
+/// K cuts into `splits` (> 1) equal ranges.
+pub fn check_k_splits(splits: usize, k: usize) -> Result<(), OpError> {
+    if splits > 1 && k % splits != 0 {
+        return Err(invalid(format!("K = {k} does not cut into {splits} equal ranges (k_splits)")));
+    }
+    Ok(())
+}
+
+/// The shape of `splits` partial products of outputs `out`: [splits, out..].
+pub fn split_shape(splits: usize, out: &[usize]) -> Vec<usize> {
+    std::iter::once(splits).chain(out.iter().copied()).collect()
+}
+
 /// (K, N) of x [.., K] · w[N, K]ᵀ.
 pub fn geometry(x: &[usize], w: &[usize]) -> Result<(usize, usize), OpError> {
     match (x.last(), w) {
@@ -207,6 +237,9 @@ impl Op for Linear {
         if let Some(t) = self.packed {
             a.push(format!("packed_int8_row={t:?}"));
         }
+        if self.k_splits > 1 {
+            a.push(format!("k_splits={}", self.k_splits));
+        }
         a.join(",")
     }
     fn in_place_input(&self) -> Option<usize> {
@@ -219,6 +252,11 @@ impl Op for Linear {
             let c = fact(inputs, self.kv_at(), "C")?;
             kv_geometry(c.shape, n, d)?;
             return Ok(vec![OutFact::new(c.dtype, c.shape.to_vec())]);
+        }
+        if self.k_splits > 1 {
+            let (k, _) = self.geometry(x.shape, w.shape)?;
+            self.check_splits(k)?;
+            return Ok(vec![OutFact::new(x.dtype, split_shape(self.k_splits, &out_shape(x.shape, n)))]);
         }
         Ok(vec![OutFact::new(self.packed.unwrap_or(x.dtype), out_shape(x.shape, n))])
     }
@@ -248,6 +286,20 @@ impl Op for Linear {
                     *o = int8_block_dot(qr, &wi[c * k..(c + 1) * k], sr);
                 }
             }
+        } else if self.k_splits > 1 {
+            self.check_splits(k)?;
+            let part = k / self.k_splits;
+            let mut parts = vec![0f32; self.k_splits * rows * n];
+            for (s, block) in parts.chunks_mut((rows * n).max(1)).enumerate() {
+                let range = s * part..(s + 1) * part;
+                for r in 0..rows {
+                    let xr = &xs[r * k + range.start..r * k + range.end];
+                    for (c, o) in block[r * n..(r + 1) * n].iter_mut().enumerate() {
+                        *o = xr.iter().zip(&ws[c * k + range.start..c * k + range.end]).map(|(a, b)| a * b).sum();
+                    }
+                }
+            }
+            return Ok(vec![Value::from_f32_as(x.dtype, split_shape(self.k_splits, &out_shape(&x.shape, n)), parts)]);
         } else {
             for r in 0..rows {
                 let xr = &xs[r * k..(r + 1) * k];
@@ -314,7 +366,7 @@ impl Op for Linear {
         let folded = norm.is_some() || rope.is_some() || row_scale.is_some() || kv.is_some();
         let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
         let one_row = numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
-        if one_row && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n)? {
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n)? {
             return Ok(());
         }
         if self.act_int8 || self.packed.is_some() {
@@ -325,8 +377,15 @@ impl Op for Linear {
         }
         // Several rows (prefill): shared-memory tiles; where the target's workgroups are too
         // small, the matmul template with B transposed (a 1-D X is seen as one row).
-        if super::linear_coop::emit(kb, x, w, None, y, k, n)? || super::linear_tiled::emit(kb, x, w, None, y, k, n)? {
+        let splits = self.k_splits.max(1);
+        if splits > 1 {
+            self.check_splits(k).map_err(|e| kb.err(e.to_string()))?;
+        }
+        if super::linear_coop::emit(kb, x, w, None, y, k, n, splits)? || super::linear_tiled::emit(kb, x, w, None, y, k, n, splits)? {
             return Ok(());
+        }
+        if splits > 1 {
+            return Err(kb.no_kernel("a Linear cut along K needs the tiled or cooperative-matrix prefill kernel (workgroups of 256 lanes)"));
         }
         let (xv, yv) = if kb.shape(x).len() >= 2 { (kb.shape(x).to_vec(), kb.shape(y).to_vec()) } else { (vec![1, k], vec![1, n]) };
         let spec = KernelSpec::new("matmul", numel(&yv).unwrap_or(0) as u64, kb.wg_conv()).read_view("a", x, xv).read("b", w);

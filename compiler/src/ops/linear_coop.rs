@@ -93,6 +93,8 @@ struct Product {
     m: usize,
     k: usize,
     n: usize,
+    /// Parts K is cut into (1: not cut).
+    splits: usize,
 }
 
 /// Rows in use (a padded chunk's `last_row` + 1) for which a variant runs: from `at_least`
@@ -104,14 +106,18 @@ struct Rows {
 }
 
 /// Emits y = x · wᵀ for x [.., K] (M rows) and w [N, K] (or int4 [N, K/2] with `q4`) on
-/// cooperative matrices; false when the target or bundle does not qualify (the caller
-/// then emits `linear_tiled`).
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+/// cooperative matrices, or with `splits` > 1 its partial products over equal ranges of K
+/// (y [splits, .., N], each range whole steps); false when the target or bundle does not
+/// qualify (the caller then emits `linear_tiled`).
+#[allow(clippy::too_many_arguments)]
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize, splits: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
     let subgroup = t.features.subgroup_size as usize;
     let qualifies = t.tuning.prefill_cooperative_matrix && t.features.cooperative_matrix && t.kernel_language == KernelLanguage::Spirv && kb.precision == Precision::F16 && subgroup == 32;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
-    if !qualifies || m == 0 || n == 0 || k == 0 {
+    let splits = splits.max(1);
+    let bk_step = t.tuning.linear_coop_step as usize;
+    if !qualifies || m == 0 || n == 0 || k == 0 || (splits > 1 && (k % splits != 0 || (k / splits) % bk_step != 0)) {
         return Ok(false);
     }
     let (large, small) = (Shape::from(t.tuning.linear_coop_large), Shape::from(t.tuning.linear_coop_small));
@@ -125,7 +131,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         let lanes = s.warps_m * s.warps_n * subgroup;
         lanes > 0 && kb.wg_cooperative_up_to(lanes as u32) as usize >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8) % lanes == 0)
     };
-    let p = Product { x, w, q4, y, m, k, n };
+    let p = Product { x, w, q4, y, m, k, n, splits };
     let (large_fits, small_fits) = (fits(&large), fits(&small));
     if large_fits && small_fits && large_tiles(m) >= min_tiles && kb.last_row().is_some() && t.tuning.linear_coop_shape_by_rows {
         // A padded chunk (`tuning.linear_coop_shape_by_rows`): the shape follows the rows
@@ -160,7 +166,7 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     let t = kb.target;
     let subgroup = t.features.subgroup_size as usize;
     let bk = t.tuning.linear_coop_step as usize;
-    let Product { x, w, y, m, k, n, .. } = *p;
+    let Product { x, w, y, m, k, n, splits, .. } = *p;
     let (tm, tn) = shape.tile();
     let warps = shape.warps_m * shape.warps_n;
     let lanes = warps * subgroup;
@@ -197,7 +203,7 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     // its products of step s - 1, the last reads of that copy).
     let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged_a + staged_b) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
-    let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n) as u64, lanes as u32)
+    let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n * splits) as u64, lanes as u32)
         .uses_cooperative_matrix()
         .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, copies * staged_a)
         .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, copies * staged_b)
@@ -241,5 +247,5 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         .param("tiles_n", tiles_n)
         .param("rows_at_least", rows.at_least)
         .param("rows_below", rows.below);
-    Ok(Some(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, p.q4)))
+    Ok(Some(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, p.q4, splits, tiles_m * tiles_n)))
 }

@@ -109,7 +109,7 @@ impl Op for LinearInt8 {
             .param("b_stride", stride)
             .param("tiles_n", tiles_n)
             .uses_int8_dot();
-        kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None));
+        kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles_m * tiles_n));
         Ok(())
     }
     fn accepts_epilogue(&self) -> bool {

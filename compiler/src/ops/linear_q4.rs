@@ -12,6 +12,9 @@
 //! `Linear`, and each block's products are summed in integers:
 //! y = Σ_blocks (Σ q(x)·q) · amax_b / 127 · scale[n, block] (blocks a multiple of 32).
 //!
+//! With `k_splits` = S > 1, the output is S partial products [S, .., N] over equal ranges
+//! of K (as `Linear`'s).
+//!
 //! Inputs: X [.., K] (f32/f16), packed [N, K/2] (int8), scales [N, K/block], G [K] with
 //! `norm`. Output [.., N].
 
@@ -33,9 +36,24 @@ pub struct LinearQ4 {
     /// X is already quantized: a `PackedInt8Row` in int4 pairs (K from the packed
     /// weight) shared with the other projections of the same row; outputs of this type.
     pub packed: Option<DType>,
+    /// K cut into this many equal ranges, as `Linear::k_splits`: output [S, .., N] of
+    /// partial products (set by `passes::split_linear_k`; no other option).
+    pub k_splits: usize,
 }
 
 impl LinearQ4 {
+    /// K cut into `k_splits` equal ranges of whole pairs: only a plain product (no norm,
+    /// int8 activations or packed row).
+    fn check_splits(&self, k: usize) -> Result<(), OpError> {
+        if self.norm.is_some() || self.act_int8 || self.packed.is_some() {
+            return Err(invalid("a LinearQ4 cut along K (k_splits) takes no folded norm, int8 activations or packed row"));
+        }
+        super::linear::check_k_splits(self.k_splits, k)?;
+        if (k / self.k_splits.max(1)) % 2 != 0 {
+            return Err(invalid(format!("K = {k} in {} ranges splits a packed pair", self.k_splits)));
+        }
+        Ok(())
+    }
     fn geometry(&self, x: &[usize], q: &[usize], s: &[usize]) -> Result<(usize, usize), OpError> {
         if self.packed.is_some() {
             if self.norm.is_some() || self.act_int8 {
@@ -77,11 +95,18 @@ impl Op for LinearQ4 {
         if let Some(t) = self.packed {
             a.push(format!("packed_int8_row={t:?}"));
         }
+        if self.k_splits > 1 {
+            a.push(format!("k_splits={}", self.k_splits));
+        }
         a.join(",")
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, q, s) = (fact(inputs, 0, "X")?, fact(inputs, 1, "packed")?, fact(inputs, 2, "scales")?);
-        let (_, n) = self.geometry(x.shape, q.shape, s.shape)?;
+        let (k, n) = self.geometry(x.shape, q.shape, s.shape)?;
+        if self.k_splits > 1 {
+            self.check_splits(k)?;
+            return Ok(vec![OutFact::new(x.dtype, super::linear::split_shape(self.k_splits, &super::linear::out_shape(x.shape, n)))]);
+        }
         Ok(vec![OutFact::new(self.packed.unwrap_or(x.dtype), super::linear::out_shape(x.shape, n))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
@@ -119,18 +144,30 @@ impl Op for LinearQ4 {
             }
             return Ok(vec![Value::from_f32_as(dtype, shape, out)]);
         }
-        for r in 0..rows {
-            for c in 0..n {
-                let mut acc = 0f32;
-                for p in 0..k / 2 {
-                    let (lo, hi) = unpack(qs[c * (k / 2) + p]);
-                    let sc = ss[c * (k / self.block) + 2 * p / self.block];
-                    acc += (xs[r * k + 2 * p] * lo + xs[r * k + 2 * p + 1] * hi) * sc;
+        // Part s of `k_splits` sums pairs s·K/2S .. (s+1)·K/2S (one part when not cut).
+        let splits = self.k_splits.max(1);
+        if splits > 1 {
+            self.check_splits(k)?;
+        }
+        let pairs = k / 2 / splits;
+        let mut parts = vec![0f32; splits * rows * n];
+        for (sp, block) in parts.chunks_mut((rows * n).max(1)).enumerate() {
+            for r in 0..rows {
+                for c in 0..n {
+                    let mut acc = 0f32;
+                    for p in sp * pairs..(sp + 1) * pairs {
+                        let (lo, hi) = unpack(qs[c * (k / 2) + p]);
+                        let sc = ss[c * (k / self.block) + 2 * p / self.block];
+                        acc += (xs[r * k + 2 * p] * lo + xs[r * k + 2 * p + 1] * hi) * sc;
+                    }
+                    block[r * n + c] = acc;
                 }
-                out[r * n + c] = acc;
             }
         }
-        Ok(vec![Value::from_f32_as(dtype, shape, out)])
+        if splits > 1 {
+            return Ok(vec![Value::from_f32_as(x.dtype, super::linear::split_shape(splits, &shape), parts)]);
+        }
+        Ok(vec![Value::from_f32_as(dtype, shape, parts)])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, q, s, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.output(0)?);
@@ -141,7 +178,7 @@ impl Op for LinearQ4 {
         };
         let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
         let one_row = numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
-        if one_row && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n)? {
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n)? {
             return Ok(());
         }
         if self.act_int8 || self.packed.is_some() {
@@ -151,8 +188,15 @@ impl Op for LinearQ4 {
             return Err(kb.no_kernel("a LinearQ4 with its RMSNorm folded in needs one activation row"));
         }
         let q4 = || Some(super::linear_matvec::Q4 { scale: s, block: self.block });
-        if super::linear_coop::emit(kb, x, q, q4(), y, k, n)? || super::linear_tiled::emit(kb, x, q, q4(), y, k, n)? {
+        let splits = self.k_splits.max(1);
+        if splits > 1 {
+            self.check_splits(k).map_err(|e| kb.err(e.to_string()))?;
+        }
+        if super::linear_coop::emit(kb, x, q, q4(), y, k, n, splits)? || super::linear_tiled::emit(kb, x, q, q4(), y, k, n, splits)? {
             return Ok(());
+        }
+        if splits > 1 {
+            return Err(kb.no_kernel("a LinearQ4 cut along K needs the tiled or cooperative-matrix prefill kernel (workgroups of 256 lanes)"));
         }
         let rank = kb.shape(y).len();
         let names: Vec<String> = (0..rank).map(|d| format!("c{d}")).collect();

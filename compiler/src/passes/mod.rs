@@ -15,6 +15,7 @@ pub mod fuse_linear_scale;
 pub mod patterns;
 pub mod fuse_elementwise;
 pub mod share_int8_activations;
+pub mod split_linear_k;
 pub mod quantize;
 pub mod simplify;
 pub mod virtualize;
@@ -59,6 +60,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_linear_kv_append::FuseLinearKvAppend),
         Box::new(fit_int8_activations::FitInt8Activations),
         Box::new(share_int8_activations::ShareInt8Activations),
+        Box::new(split_linear_k::SplitLinearK),
     ]
 }
 
