@@ -210,7 +210,8 @@ enum Command {
         /// Generate this many times first (the prompt and up to two new tokens, the cache
         /// then forgotten) so the timed run finds the programs recorded and the GPU busy,
         /// as a benchmark's warm-up does; the first one's prompt rate is reported too
-        /// (`cold_prefill_tok_s`).
+        /// (`cold_prefill_tok_s`). Without --ignore-eos a warm-up whose first token is a
+        /// stop token does not run the decode program.
         #[arg(long, value_name = "N", default_value_t = 0)]
         warmup: usize,
     },

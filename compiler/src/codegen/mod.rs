@@ -213,7 +213,8 @@ impl KernelSpec {
         self.int8_dot = true;
         self
     }
-    /// Marks the kernel as summing across subgroups.
+    /// Marks the kernel as summing, shuffling or voting across subgroups (the bundle's
+    /// `subgroup_arithmetic` requirement).
     pub fn uses_subgroup_arithmetic(mut self) -> Self {
         self.subgroup_arithmetic = true;
         self

@@ -40,7 +40,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let stride4 = (d + 8) / 4;
     // Score rows of drift_att_s: bkey floats, or bkey + 4 (`coop_attention_score_padding`).
     let pad = if t.tuning.coop_attention_score_padding { 4 } else { 0 };
-    let shared = |bkey: usize| (2 * bkey * stride4 * 8 + 4 * 16 * (bkey + pad) * 4 + 4 * 16 * ((bkey + 8) / 4) * 8 + 256 * 4 + 4 + LANES * 4) as u32;
+    let shared = |bkey: usize| (2 * bkey * stride4 * 8 + 4 * 16 * (bkey + pad) * 4 + 4 * 16 * ((bkey + 8) / 4) * 8 + 256 * 4 + 16 + LANES * 4) as u32;
     let limit = t.limits.max_compute_shared_memory_size;
     // A key block must fit, and its rows of words must split evenly over the lanes (d = 80
     // with 32 keys would leave 64 of 320 words unloaded).
@@ -55,8 +55,9 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .workgroup_array("drift_att_s", WorkgroupElem::F32, (4 * 16 * (bkey + pad)) as u32)
         .workgroup_array("drift_att_p", WorkgroupElem::Vec4F16, (4 * 16 * pstride4) as u32)
         .workgroup_array("drift_att_stats", WorkgroupElem::F32, 256);
-    // One pass: the flag a row whose maximum moved raises (read by every lane at once).
-    let spec = if t.tuning.coop_attention_one_pass { spec.workgroup_array("drift_att_flag", WorkgroupElem::U32, 1) } else { spec };
+    // One pass: per subgroup, whether a row's maximum moved (read by every lane at once);
+    // the kernel shuffles and votes across subgroups.
+    let spec = if t.tuning.coop_attention_one_pass { spec.workgroup_array("drift_att_flag", WorkgroupElem::U32, 4).uses_subgroup_arithmetic() } else { spec };
     let spec = if halves { spec.read_halves("q", q).read_halves("k", k).read_halves("v", v) } else { spec.read_words("q", q).read_words("k", k).read_words("v", v) };
     let spec = spec
         .read("position", p)

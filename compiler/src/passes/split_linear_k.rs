@@ -13,8 +13,10 @@
 //! Only plain products of several rows (no folded norm, RoPE, int8 activations, row
 //! scale, KV-cache append or packed row), Linear and LinearQ4, whose K cuts into ranges of
 //! whole steps of the cooperative kernel (and of the tiled kernel's 16). The tile count is
-//! the one `linear_coop` would choose on targets with cooperative-matrix prefill, else
-//! `linear_tiled`'s. The padding rows of a chunk (`Node::last_row`) stay skipped by the
+//! the one `linear_coop` would choose on targets with cooperative-matrix prefill (f16
+//! bundles; an f32 bundle there runs `linear_tiled`, whose tiles differ), else
+//! `linear_tiled`'s. The parts are stored in the bundle's precision (an f16 bundle rounds
+//! each part once more) and take `parts` times the output's memory while they live. The padding rows of a chunk (`Node::last_row`) stay skipped by the
 //! product; the sum computes them, as the rows it reads there are unspecified anyway.
 
 use super::{Pass, PassError, PassReport};
@@ -33,7 +35,9 @@ impl Pass for SplitLinearK {
     fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
         let [parts, max_tiles] = target.tuning.linear_split_k;
         let parts = parts as usize;
-        if parts < 2 {
+        // The cut kernels are the tiled and cooperative ones (workgroups of 256 lanes or
+        // more); without them the products stay whole.
+        if parts < 2 || target.limits.max_compute_workgroup_invocations < 256 {
             return Ok(PassReport::default());
         }
         let order = g.order().map_err(|e| PassError::Failed { pass: "split-linear-k", message: e.to_string() })?;
@@ -103,6 +107,10 @@ fn split(g: &mut Graph, id: NodeId, parts: usize) {
         node.op = Box::new(LinearQ4 { k_splits: parts, ..l.clone() });
     }
     node.outputs[0] = p;
+    // The parts' rows run along the next axis (the leading one is the part).
+    if let Some(r) = &mut node.last_row {
+        r.axis += 1;
+    }
     let epilogue = std::mem::take(&mut node.epilogue);
     let mut sum = Node::new(format!("{name}.k_sum"), Box::new(Reduce { kind: Kind::Sum, keepdims: false, noop_with_empty_axes: false, axes: Some(vec![0]), axes_input: false }), vec![Some(p)], vec![y]);
     sum.epilogue = epilogue;

@@ -257,8 +257,9 @@ pub struct Requirements {
     pub cooperative_matrix: bool,
     /// Subgroup size kernels assume; 0 when they assume none.
     pub subgroup_size: u32,
-    /// Subgroup arithmetic (sums across a subgroup, e.g. WGSL `subgroupAdd`) in compute
-    /// shaders, on subgroups of `subgroup_size` laid over consecutive invocations.
+    /// Subgroup operations in compute shaders: arithmetic (sums and maxima across a
+    /// subgroup, e.g. WGSL `subgroupAdd`), shuffles (`subgroupShuffleXor`) and votes
+    /// (`subgroupAny`), on subgroups of `subgroup_size` laid over consecutive invocations.
     pub subgroup_arithmetic: bool,
     /// Largest single binding range used.
     pub max_binding_range: u64,

@@ -28,7 +28,7 @@ pub struct DeviceLimits {
     pub cooperative_matrix: bool,
     /// 0 when unknown.
     pub subgroup_size: u32,
-    /// Subgroup arithmetic operations in compute shaders.
+    /// Subgroup arithmetic, shuffle and vote operations in compute shaders.
     pub subgroup_arithmetic: bool,
     /// Device memory the runtime may allocate, bytes; 0 when unknown.
     pub memory_bytes: u64,
@@ -265,7 +265,7 @@ fn check_requirements(m: &Manifest, dev: &DeviceLimits) -> Result<(), BundleErro
         return Err(invalid("requirements.cooperative_matrix", "the bundle needs 16x16x16 f16 cooperative matrices with f32 sums (VK_KHR_cooperative_matrix), which this device lacks; compile for a target without them or with --precision f32"));
     }
     if r.subgroup_arithmetic && !dev.subgroup_arithmetic {
-        return Err(invalid("requirements.subgroup_arithmetic", "the bundle's kernels sum across subgroups, which this device does not offer in compute shaders; compile for a target without tuning.subgroup_reductions"));
+        return Err(invalid("requirements.subgroup_arithmetic", "the bundle's kernels sum, shuffle or vote across subgroups, which this device does not offer in compute shaders; compile for a target without tuning.subgroup_reductions and tuning.coop_attention_one_pass"));
     }
     if r.subgroup_size != 0 && dev.subgroup_size != 0 && r.subgroup_size != dev.subgroup_size {
         return Err(invalid("requirements.subgroup_size", format!("the bundle assumes subgroups of {}, the device has {}", r.subgroup_size, dev.subgroup_size)));

@@ -369,7 +369,7 @@ fn limits(instance: &ash::Instance, c: &Candidate, f: Features) -> Result<(Devic
         int8_dot: f.integer_dot,
         cooperative_matrix: f.cooperative_matrix,
         subgroup_size: subgroup.subgroup_size,
-        subgroup_arithmetic: subgroup.supported_stages.contains(vk::ShaderStageFlags::COMPUTE) && subgroup.supported_operations.contains(vk::SubgroupFeatureFlags::ARITHMETIC),
+        subgroup_arithmetic: subgroup.supported_stages.contains(vk::ShaderStageFlags::COMPUTE) && subgroup.supported_operations.contains(vk::SubgroupFeatureFlags::ARITHMETIC | vk::SubgroupFeatureFlags::SHUFFLE | vk::SubgroupFeatureFlags::VOTE),
         memory_bytes: device_local,
         // This backend binds storage buffers only; bundles with image pools are refused.
         max_image2d: [0, 0],
