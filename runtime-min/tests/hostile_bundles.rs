@@ -379,7 +379,7 @@ fn requirements_the_device_lacks() {
     let mut b = base();
     b.m.requirements.subgroup_arithmetic = true;
     let no_sums = DeviceLimits { subgroup_arithmetic: false, ..limits() };
-    refused_with(&b.build(), &no_sums, &["requirements.subgroup_arithmetic"], "sum across subgroups");
+    refused_with(&b.build(), &no_sums, &["requirements.subgroup_arithmetic"], "sum, shuffle or vote across subgroups");
 }
 
 // ---- image pools (texture storage) ------------------------------------------------------------
