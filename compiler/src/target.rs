@@ -244,6 +244,11 @@ pub struct Tuning {
     /// kernels are WGSL).
     #[serde(default = "default_linear_split_k")]
     pub linear_split_k: [u32; 2],
+    /// LLM decode steps run a gated feed-forward's gate and up projections as one kernel
+    /// (`passes::fuse_linear_gate`): both weight rows of an output walked side by side,
+    /// up · act(gate) stored. Default false. A SPIR-V, MSL or WGSL target.
+    #[serde(default)]
+    pub decode_fused_gate: bool,
     /// Lanes of one workgroup of the decode kernel of a Linear layer (`linear_matvec`; a
     /// power of two, capped by the device): more lanes share one staging of the activation
     /// row (its RMSNorm and int8 quantization) among more output rows. Default 256.
@@ -479,6 +484,9 @@ impl Target {
         }
         if self.tuning.linear_split_k[0] > 1 && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.linear_split_k needs a SPIR-V, MSL or WGSL target (the cut products' kernels are WGSL)".into()));
+        }
+        if self.tuning.decode_fused_gate && self.kernel_language == KernelLanguage::OpenclC {
+            return Err(invalid("tuning.decode_fused_gate needs a SPIR-V, MSL or WGSL target (the gated decode kernel is WGSL)".into()));
         }
         if self.tuning.linear_split_k[0] > 16 {
             return Err(invalid(format!("tuning.linear_split_k: {} parts (at most 16)", self.tuning.linear_split_k[0])));

@@ -321,6 +321,11 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q844, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "k_cut", 3e-2),
+        ("lavapipe", Quant::None, Precision::F32, "gate", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "gate", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "gate_int8", 1e-4),
+        ("lavapipe", Quant::None, Precision::F32, "gate_subgroups", 1e-4),
+        ("lavapipe", Quant::None, Precision::F16, "gate", 3e-2),
     ];
     for (target, quant, precision, acts, tol) in cases {
         let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
@@ -342,6 +347,12 @@ fn decode_steps_match_prefill_scoring() {
             // Prefill products cut along K in two (tuning.linear_split_k; float activations,
             // so q8's prefill products are Linears too): the 64-input ones (q, k, v, o, gate,
             // up) in ranges of 32, down's 160 inputs not (80 is not whole steps of 32).
+            // Decode's gate and up projections in one kernel (tuning.decode_fused_gate): float
+            // activations (q8: the gate's scale from its epilogue), int8 ones packed once per
+            // row (q8), rows summed by subgroup.
+            "gate" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\ndecode_fused_gate = true"),
+            "gate_int8" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
+            "gate_subgroups" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\nsubgroup_reductions = true\nlinear_lanes_per_row = 8"),
             "k_cut" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\nlinear_split_k = [2, 100000]"),
             _ => text,
         };
@@ -355,10 +366,15 @@ fn decode_steps_match_prefill_scoring() {
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         assert_eq!(combines > 0, acts == "splits" || acts == "subgroups", "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
         let summed = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("subgroupAdd(")).count();
-        assert_eq!(summed > 0, acts == "subgroups", "{target} {quant:?} {acts}: {summed} projection kernels sum rows by subgroup");
+        assert_eq!(summed > 0, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: {summed} projection kernels sum rows by subgroup");
         let attention = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("subgroupMax(") && src.contains("subgroupAdd(") && src.contains("let hh: u32 = o / ")).count();
         assert_eq!(attention > 0, acts == "subgroups", "{target} {quant:?} {acts}: {attention} decode attention kernels reduce by subgroup and sum all heads at once");
-        assert_eq!(m.requirements.subgroup_arithmetic, acts == "subgroups", "{target} {quant:?} {acts}: the bundle requires subgroup arithmetic");
+        assert_eq!(m.requirements.subgroup_arithmetic, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: the bundle requires subgroup arithmetic");
+        // A folded gate: no gate projection kernel of its own in decode (a packed row may
+        // carry its name), a kernel that walks the gate's row.
+        let gates = decode.dispatches.iter().filter(|d| d.label.contains("gate_proj") && m.kernels[d.kernel as usize].name.starts_with("linear_matvec")).count();
+        let gated = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("acc_g = acc_g + part;")).count();
+        assert_eq!((gates == 0, gated > 0), (acts.starts_with("gate"), acts.starts_with("gate")), "{target} {quant:?} {acts}: {gates} gate dispatches in decode, {gated} gated kernels");
         let merged = decode.dispatches.iter().filter(|d| d.label.contains(" + ")).count();
         let layers = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("cached_attention")).count();
         assert!(layers > 0, "{target} {quant:?} {acts}: decode has attention dispatches");
@@ -723,4 +739,31 @@ fn padded_rows_past_last_row_are_skipped() {
     for kind in ["gather", "rms_norm", "copy_permute", "rotary"] {
         assert!(sources.iter().any(|(name, src)| name.starts_with(kind) && reads(src)), "the chunk's {kind} reads last_row");
     }
+}
+
+/// tuning.decode_fused_gate on nvidia-h100 (f16 words; q8 with int8 activations packed once
+/// per row; 8/4/4, whose int4 LinearQ4 projections are not folded): the gated decode kernels
+/// validate (naga) and take each layer's gate; an OpenCL target refuses the key by name.
+/// Their arithmetic is checked on lavapipe (`decode_steps_match_prefill_scoring`).
+#[test]
+fn fused_gate_compiles_for_nvidia_h100() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true"), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+    for (quant, folded) in [(Quant::None, true), (Quant::Q8, true), (Quant::Q844, false)] {
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}: {e}"));
+        let gated = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("acc_g = acc_g + part;")).count();
+        assert_eq!(gated > 0, folded, "{quant:?}: {gated} gated decode kernels");
+        let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        let m = b.manifest();
+        let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
+        let gates = decode.dispatches.iter().filter(|d| d.label.contains("gate_proj") && m.kernels[d.kernel as usize].name.starts_with("linear_matvec")).count();
+        assert_eq!(gates == 0, folded, "{quant:?}: {gates} gate projection dispatches in decode");
+    }
+    let opencl = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let err = driftc::target::Target::from_toml(&opencl.replace("[tuning]", "[tuning]\ndecode_fused_gate = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
+    assert!(err.to_string().contains("tuning.decode_fused_gate"), "{err}");
 }

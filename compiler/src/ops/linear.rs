@@ -28,9 +28,16 @@
 //! tiles are too few to fill the GPU; no other option), the output is S partial products
 //! [S, .., N], part s summed over inputs s·K/S .. (s+1)·K/S only.
 //!
+//! With `gate` (set by `passes::fuse_linear_gate` for one-row X: a gated feed-forward's
+//! gate and up projections in one kernel), a second weight W_g of W's shape and format is
+//! multiplied by the same (normalized, quantized) X, scaled per row by S_g when the gate
+//! had a scale, put through the gate's activation, and multiplies the outputs. No RoPE or
+//! KV-cache append then.
+//!
 //! Inputs: X [.., K], W [N, K], then G [K] with `norm`, then S [N] with `row_scale`, then
 //! cos, sin [ctx, d/2] and position_ids (one per row of X) with `rope`, then C and
-//! position [1] with `kv_append`. Output [.., N], or C's shape with `kv_append`.
+//! position [1] with `kv_append`, then W_g [N, K] and S_g [N] with `gate` (S_g when its
+//! `scaled`). Output [.., N], or C's shape with `kv_append`.
 
 use std::any::Any;
 
@@ -59,9 +66,62 @@ pub struct Linear {
     /// products too few to fill the GPU; 0 or 1: not cut): the output is [S, .., N], part s
     /// the sum over range s alone, which a ReduceSum over axis 0 adds up.
     pub k_splits: usize,
+    /// The gate of a gated feed-forward (set by `passes::fuse_linear_gate` for one-row X):
+    /// a second product x · W_gᵀ with the same options, optionally scaled per row by S_g,
+    /// through `act`, multiplies the outputs: y = (x · Wᵀ) · act(S_g · x · W_gᵀ).
+    pub gate: Option<Gate>,
+}
+
+/// The gate folded into a Linear (`Linear::gate`): its activation (a unary element-wise
+/// op: SiLU, tanh-GELU) and whether a per-row scale (q8's) precedes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    pub act: super::elementwise::ElementwiseOp,
+    pub scaled: bool,
 }
 
 impl Linear {
+    /// The gated product's reference: the plain product with W (its options and scale),
+    /// the gate's with W_g (the same options, no row scale), times S_g when scaled, through
+    /// the activation, multiplied.
+    fn eval_gated(&self, gate: &Gate, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        use super::Elementwise;
+        if self.rope.is_some() || self.kv_append.is_some() || self.k_splits > 1 {
+            return Err(invalid("a gated Linear takes no RoPE, KV-cache append or cut along K"));
+        }
+        let at = self.gate_at();
+        let plain = Linear { gate: None, ..self.clone() };
+        let up = plain.eval(inputs.get(..at).ok_or_else(|| invalid("a gated Linear lacks its inputs"))?)?.remove(0);
+        let wg = arg(inputs, at, "W_g")?;
+        let w = arg(inputs, 1, "W")?;
+        if wg.shape != w.shape || wg.dtype != w.dtype {
+            return Err(invalid(format!("the gate's weight {:?} {:?} differs from W's {:?} {:?}", wg.shape, wg.dtype, w.shape, w.dtype)));
+        }
+        let mut gate_inputs: Vec<Option<&Value>> = inputs.get(..self.scale_at()).map(<[_]>::to_vec).unwrap_or_default();
+        if let Some(slot) = gate_inputs.get_mut(1) {
+            *slot = Some(wg);
+        }
+        let g = Linear { gate: None, row_scale: false, ..self.clone() }.eval(&gate_inputs)?.remove(0).as_f32();
+        let n = w.shape.first().copied().unwrap_or(1).max(1);
+        let scale = if gate.scaled { Some(arg(inputs, at + 1, "S_g")?.as_f32()) } else { None };
+        if scale.as_ref().is_some_and(|s| s.len() != n) || g.len() != up.as_f32().len() {
+            return Err(invalid(format!("the gate's scale must have {n} values and its product the outputs' shape")));
+        }
+        let u = up.as_f32();
+        let out: Vec<f32> = u
+            .iter()
+            .zip(&g)
+            .enumerate()
+            .map(|(i, (&u, &g))| {
+                let g = match &scale {
+                    Some(s) => g * s.get(i % n).copied().unwrap_or(1.0),
+                    None => g,
+                };
+                u * gate.act.eval_f32(&[g])
+            })
+            .collect();
+        Ok(vec![Value::from_f32_as(up.dtype, up.shape.clone(), out)])
+    }
     /// K cut into `k_splits` equal ranges: only plain products (no option folded in), K a
     /// multiple of the splits.
     fn check_splits(&self, k: usize) -> Result<(), OpError> {
@@ -78,6 +138,10 @@ impl Linear {
     /// Index of the KV cache input C (then position) when `kv_append` is set.
     pub fn kv_at(&self) -> usize {
         self.rope_at() + if self.rope.is_some() { 3 } else { 0 }
+    }
+    /// Index of the gate's weight W_g (then its scale S_g when `scaled`) when `gate` is set.
+    pub fn gate_at(&self) -> usize {
+        self.kv_at() + if self.kv_append.is_some() { 2 } else { 0 }
     }
     /// Index of the row-scale input S when `row_scale` is set.
     pub fn scale_at(&self) -> usize {
@@ -240,6 +304,9 @@ impl Op for Linear {
         if self.k_splits > 1 {
             a.push(format!("k_splits={}", self.k_splits));
         }
+        if let Some(gt) = &self.gate {
+            a.push(format!("gate={:?}{}", gt.act.kind, if gt.scaled { "+scale" } else { "" }));
+        }
         a.join(",")
     }
     fn in_place_input(&self) -> Option<usize> {
@@ -261,6 +328,9 @@ impl Op for Linear {
         Ok(vec![OutFact::new(self.packed.unwrap_or(x.dtype), out_shape(x.shape, n))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        if let Some(gate) = &self.gate {
+            return self.eval_gated(gate, inputs);
+        }
         let (x, w) = (arg(inputs, 0, "X")?, arg(inputs, 1, "W")?);
         let (k, n) = self.geometry(&x.shape, &w.shape)?;
         let (mut xs, ws) = (if self.packed.is_some() { Vec::new() } else { x.as_f32() }, w.as_f32());
@@ -366,8 +436,19 @@ impl Op for Linear {
         let folded = norm.is_some() || rope.is_some() || row_scale.is_some() || kv.is_some();
         let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
         let one_row = numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
-        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n)? {
+        let gate = match &self.gate {
+            Some(gt) => {
+                let at = self.gate_at();
+                Some(super::linear_matvec::GateIn { w: kb.input(at)?, scale: if gt.scaled { Some(kb.input(at + 1)?) } else { None }, act: gt.act.clone() })
+            }
+            None => None,
+        };
+        let gated = gate.is_some();
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n, gate)? {
             return Ok(());
+        }
+        if gated {
+            return Err(kb.no_kernel("a gated Linear needs one activation row and the decode kernel (workgroups of two lanes or more)"));
         }
         if self.act_int8 || self.packed.is_some() {
             return Err(kb.no_kernel("a Linear with int8 activations needs one activation row and workgroups of two lanes or more"));

@@ -50,6 +50,14 @@ pub struct Q4 {
     pub block: usize,
 }
 
+/// A gate folded into the projection (`Linear::gate`): its weight (W's shape and format),
+/// its per-row scale, its activation.
+pub struct GateIn {
+    pub w: TensorId,
+    pub scale: Option<TensorId>,
+    pub act: super::elementwise::ElementwiseOp,
+}
+
 /// The activations a projection multiplies: floats, floats it quantizes to int8 itself
 /// (once per workgroup), or a row already quantized and packed (`PackedInt8Row`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,14 +170,15 @@ pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bo
 
 /// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`), with a folded
 /// RMSNorm, per-row scale, RoPE and KV-cache append (`kv`: y is then the cache) when given,
-/// and int8 activations with `act_int8`; false when the target's workgroups cannot hold it
+/// and int8 activations with `act_int8`, and a folded gate (`gate`: a second weight walked
+/// beside W, WGSL and whole words only); false when the target's workgroups cannot hold it
 /// (fewer than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for
 /// a folded node, reports that no kernel fits. An error when int8 activations cannot be
 /// served (OpenCL C, weights not int8 or int4 words of one plain buffer, the row not
 /// stageable in workgroup memory: `passes::fit_int8_activations` clears the flag first
 /// where the target's limits say so).
 #[allow(clippy::too_many_arguments)]
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act: Act, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize) -> Result<bool, CodegenError> {
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act: Act, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize, gate: Option<GateIn>) -> Result<bool, CodegenError> {
     let (act_int8, packed) = (act != Act::Float, act == Act::Packed);
     if packed && norm.is_some() {
         return Err(kb.no_kernel("a packed int8 row is normalized already: no norm folds into its projection"));
@@ -222,6 +231,17 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         _ => None,
     };
     let stage = stage.filter(|_| decode.is_some());
+    // A folded gate: its weight walked word by word beside W's, in the same format.
+    let gate_desc = match &gate {
+        Some(gt) => {
+            let d = kb.desc("w2", gt.w)?;
+            if kb.lang != Lang::Wgsl || decode.is_none() || rope.is_some() || kv.is_some() || d.elem != wd.elem || !plain(&d) || kb.shape(gt.w) != kb.shape(w) {
+                return Err(kb.no_kernel("a folded gate needs WGSL, whole 16-byte words of both weights in single buffers of one format, and no RoPE or KV-cache append"));
+            }
+            Some(d)
+        }
+        None => None,
+    };
     // int8 activations: the row's vec4s per word of x, from workgroup memory when staged.
     let xq_vec4s: Option<Vec<String>> = if !act_int8 {
         None
@@ -276,7 +296,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     // A row's lanes summed by one subgroup operation where they are exactly one subgroup
     // (subgroups lie over consecutive lanes; rows start at multiples of `lanes`).
     let sg_reduce = kb.target.tuning.subgroup_reductions && kb.lang == Lang::Wgsl && lanes as u32 == kb.target.features.subgroup_size && lanes > 1;
-    let floats_per_lane = if norm.is_some() && stage.is_none() { 2 } else { 1 };
+    // Per lane in drift_shared: the sum, the sum of squares (an unstaged norm), the gate's sum.
+    let floats_per_lane = 1 + usize::from(norm.is_some() && stage.is_none()) as u32 + u32::from(gate.is_some());
     let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(floats_per_lane);
     if sg_reduce {
         spec = spec.uses_subgroup_arithmetic();
@@ -353,6 +374,16 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .epilogue_at(&refs);
     if let Some(q) = q4 {
         spec = spec.read("scale", q.scale);
+    }
+    // The gate: its weight's words (`w2`, var in `gate_var`), scale, activation over `gv`.
+    spec = spec.param("gate", gate.is_some()).param("gate_scaled", gate.as_ref().is_some_and(|g| g.scale.is_some()));
+    spec = spec.param("gate_off", wg_lanes * (1 + u32::from(norm.is_some() && stage.is_none())));
+    if let (Some(gt), Some(d)) = (&gate, &gate_desc) {
+        use super::Elementwise;
+        spec = spec.read_words("w2", gt.w).param("gate_var", d.var.clone()).param("gate_act", gt.act.expr(kb.lang, &["gv".to_string()]));
+        if let Some(s) = gt.scale {
+            spec = spec.read("gscale", s);
+        }
     }
     spec = spec.param("row_scale", row_scale.is_some()).param("kv_head", kv.as_ref().map_or(0, |a| a.head)).param("kv_ctx", kv.as_ref().map_or(0, |a| a.ctx));
     if let Some(a) = &kv {

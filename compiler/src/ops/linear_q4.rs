@@ -178,7 +178,7 @@ impl Op for LinearQ4 {
         };
         let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
         let one_row = numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
-        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n)? {
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n, None)? {
             return Ok(());
         }
         if self.act_int8 || self.packed.is_some() {

@@ -11,6 +11,7 @@ pub mod fuse_norm_conv;
 pub mod fuse_rms_linear;
 pub mod fuse_linear_rotary;
 pub mod fuse_linear_kv_append;
+pub mod fuse_linear_gate;
 pub mod fuse_linear_scale;
 pub mod patterns;
 pub mod fuse_elementwise;
@@ -60,6 +61,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_linear_kv_append::FuseLinearKvAppend),
         Box::new(fit_int8_activations::FitInt8Activations),
         Box::new(share_int8_activations::ShareInt8Activations),
+        Box::new(fuse_linear_gate::FuseLinearGate),
         Box::new(split_linear_k::SplitLinearK),
     ]
 }
