@@ -324,6 +324,7 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::None, Precision::F32, "gate", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "gate_int8_staged", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "gate_subgroups", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "gate", 3e-2),
     ];
@@ -349,9 +350,11 @@ fn decode_steps_match_prefill_scoring() {
             // up) in ranges of 32, down's 160 inputs not (80 is not whole steps of 32).
             // Decode's gate and up projections in one kernel (tuning.decode_fused_gate): float
             // activations (q8: the gate's scale from its epilogue), int8 ones packed once per
-            // row (q8), rows summed by subgroup.
+            // row or quantized in the kernel (q8), rows summed by subgroup.
             "gate" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\ndecode_fused_gate = true"),
             "gate_int8" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
+            // Int8 activations quantized in the kernel, beside the staged norm.
+            "gate_int8_staged" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\ndecode_int8_activations = true"),
             "gate_subgroups" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\nsubgroup_reductions = true\nlinear_lanes_per_row = 8"),
             "k_cut" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\nlinear_split_k = [2, 100000]"),
             _ => text,

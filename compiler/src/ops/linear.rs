@@ -320,6 +320,16 @@ impl Op for Linear {
             kv_geometry(c.shape, n, d)?;
             return Ok(vec![OutFact::new(c.dtype, c.shape.to_vec())]);
         }
+        if let Some(gate) = &self.gate {
+            let at = self.gate_at();
+            let wg = fact(inputs, at, "W_g")?;
+            if wg.shape != w.shape || wg.dtype != w.dtype || self.rope.is_some() || self.kv_append.is_some() {
+                return Err(invalid(format!("a gated Linear needs W_g of W's shape and type ({:?} {:?}, got {:?} {:?}) and no RoPE or KV-cache append", w.shape, w.dtype, wg.shape, wg.dtype)));
+            }
+            if gate.scaled && fact(inputs, at + 1, "S_g")?.shape != [n] {
+                return Err(invalid(format!("the gate's scale S_g must be [{n}]")));
+            }
+        }
         if self.k_splits > 1 {
             let (k, _) = self.geometry(x.shape, w.shape)?;
             self.check_splits(k)?;

@@ -152,15 +152,16 @@ fn int8_row_bytes(k: usize, q4: bool, staged: bool) -> usize {
 
 /// Lanes of the int8-activation kernel for a row of `k` inputs on `target`: its tuned
 /// workgroup (`tuning.linear_matvec_workgroup_int8`), halved until the staged row and one
-/// f32 per lane fit the workgroup memory; None when not even two lanes fit (the
+/// f32 per lane (two with a folded gate) fit the workgroup memory; None when not even two lanes fit (the
 /// projection then keeps float activations, `passes::fit_int8_activations`, or its
 /// norm its own dispatch, `passes::fuse_rms_linear`).
-pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bool) -> Option<u32> {
+pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bool, gated: bool) -> Option<u32> {
     let limit = target.limits.max_compute_shared_memory_size as usize;
     let row = int8_row_bytes(k, q4, staged);
+    let per_lane = 4 * (1 + usize::from(gated));
     let mut wg = target.cooperative_lanes(target.tuning.linear_matvec_workgroup_int8);
     while wg >= 2 {
-        if row + wg as usize * 4 <= limit {
+        if row + wg as usize * per_lane <= limit {
             return Some(wg);
         }
         wg /= 2;
@@ -189,7 +190,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         // Nothing staged: the lanes read the packed row where it lies.
         kb.target.cooperative_lanes(kb.target.tuning.linear_matvec_workgroup_int8)
     } else {
-        match int8_lanes(kb.target, k, q4.is_some(), norm.is_some()) {
+        match int8_lanes(kb.target, k, q4.is_some(), norm.is_some(), gate.is_some()) {
             Some(wg) => wg,
             None => return Err(kb.no_kernel(format!("int8 activations stage the quantized row of {k} and its block scales{} in workgroup memory: above the target's {} bytes even for two lanes", if norm.is_some() { " beside the normalized row" } else { "" }, kb.target.limits.max_compute_shared_memory_size))),
         }
@@ -215,7 +216,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
             // With int8 activations, the quantized row and its block scales (and sums) are
             // staged beside it (`int8_row_bytes`).
             let row = if act_int8 { int8_row_bytes(k, q4.is_some(), true) } else { 4 * k };
-            vecs.filter(|v| k % (4 * v.len()) == 0 && row + wg as usize * 4 <= shared_limit).map(|v| {
+            // Floats per lane beside it: the sum, and the gate's.
+            let per_lane = 4 * (1 + usize::from(gate.is_some()));
+            vecs.filter(|v| k % (4 * v.len()) == 0 && row + wg as usize * per_lane <= shared_limit).map(|v| {
                 let gv = helpers::word_vec4s(kb.lang, g).unwrap_or_default();
                 v.into_iter().zip(gv).map(|(x, n)| json!({"x": x, "n": n})).collect::<Vec<Json>>()
             })
@@ -231,17 +234,20 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         _ => None,
     };
     let stage = stage.filter(|_| decode.is_some());
-    // A folded gate: its weight walked word by word beside W's, in the same format.
+    // A folded gate: its weight walked beside W's, word by word where both are single
+    // buffers of one format (else element by element through the accessors).
     let gate_desc = match &gate {
         Some(gt) => {
             let d = kb.desc("w2", gt.w)?;
-            if kb.lang != Lang::Wgsl || decode.is_none() || rope.is_some() || kv.is_some() || d.elem != wd.elem || !plain(&d) || kb.shape(gt.w) != kb.shape(w) {
-                return Err(kb.no_kernel("a folded gate needs WGSL, whole 16-byte words of both weights in single buffers of one format, and no RoPE or KV-cache append"));
+            if kb.lang != Lang::Wgsl || rope.is_some() || kv.is_some() || kb.shape(gt.w) != kb.shape(w) {
+                return Err(kb.no_kernel("a folded gate needs WGSL, a weight of W's shape, and no RoPE or KV-cache append"));
             }
             Some(d)
         }
         None => None,
     };
+    let decode = decode.filter(|_| gate_desc.as_ref().is_none_or(|d| d.elem == wd.elem && plain(d)));
+    let stage = stage.filter(|_| decode.is_some());
     // int8 activations: the row's vec4s per word of x, from workgroup memory when staged.
     let xq_vec4s: Option<Vec<String>> = if !act_int8 {
         None
@@ -380,7 +386,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     spec = spec.param("gate_off", wg_lanes * (1 + u32::from(norm.is_some() && stage.is_none())));
     if let (Some(gt), Some(d)) = (&gate, &gate_desc) {
         use super::Elementwise;
-        spec = spec.read_words("w2", gt.w).param("gate_var", d.var.clone()).param("gate_act", gt.act.expr(kb.lang, &["gv".to_string()]));
+        spec = if words { spec.read_words("w2", gt.w) } else { spec.read("w2", gt.w) };
+        spec = spec.param("gate_var", d.var.clone()).param("gate_act", gt.act.expr(kb.lang, &["gv".to_string()]));
         if let Some(s) = gt.scale {
             spec = spec.read("gscale", s);
         }
@@ -396,6 +403,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     if let Some(r) = rope {
         let pos_rank = kb.shape(r.position_ids).len();
         spec = spec.read("cos", r.cos).read("sin", r.sin).read("pos", r.position_ids).param("pos_idx", vec!["0u"; pos_rank]);
+    }
+    if spec.shared_bytes() > kb.target.limits.max_compute_shared_memory_size {
+        return Err(kb.no_kernel(format!("the decode kernel's workgroup memory ({} bytes) exceeds the target's {}", spec.shared_bytes(), kb.target.limits.max_compute_shared_memory_size)));
     }
     kb.emit(spec);
     Ok(true)

@@ -54,7 +54,7 @@ pub(crate) fn servable(g: &Graph, id: NodeId, target: &Target) -> Option<bool> {
     let one_row = numel(&g.tensor(x).shape) == Some(k);
     let weight_bytes = numel(&g.tensor(w).shape).unwrap_or(usize::MAX) as u64;
     let int8 = target.features.int8_dot && target.kernel_language != KernelLanguage::OpenclC;
-    Some(int8 && one_row && weight_bytes <= target.limits.max_storage_buffer_range && int8_lanes(target, k, q4, norm).is_some())
+    Some(int8 && one_row && weight_bytes <= target.limits.max_storage_buffer_range && int8_lanes(target, k, q4, norm, false).is_some())
 }
 
 #[cfg(test)]
@@ -83,9 +83,9 @@ mod tests {
         let (mut g, id) = graph(4096);
         assert_eq!(FitInt8Activations.run(&mut g, &t).expect("runs").changes, 0);
         assert!(act_int8(&g, id));
-        assert_eq!(int8_lanes(&t, 4096, false, false), Some(1024));
+        assert_eq!(int8_lanes(&t, 4096, false, false, false), Some(1024));
         // 40960 inputs: 46080 bytes of row leave room for 512 lanes, not 1024.
-        assert_eq!(int8_lanes(&t, 40960, false, false), Some(512));
+        assert_eq!(int8_lanes(&t, 40960, false, false, false), Some(512));
         // 49152 inputs: the row alone (55296 bytes) is above 48 KiB: float activations.
         let (mut g, id) = graph(49152);
         assert_eq!(FitInt8Activations.run(&mut g, &t).expect("runs").changes, 1);

@@ -16,9 +16,8 @@
 //! and weights of one shape and format; the gate's epilogue an optional multiply by a
 //! constant [N] vector then one activation (SiLU, tanh-GELU), its output read by nothing
 //! but the up projection's last epilogue step, a multiply; the up projection's other
-//! steps multiplies too (they commute with the gate's product). A row-scaled gate (q8
-//! with its scale folded) takes that scale as S_g. WGSL targets (the decode kernel's gate
-//! is WGSL).
+//! steps multiplies too (they commute with the gate's product); no row scale (q8's scale
+//! stays an epilogue multiply here). WGSL targets (the decode kernel's gate is WGSL).
 
 use super::patterns::sole_consumer;
 use super::{Pass, PassError, PassReport};
@@ -42,7 +41,7 @@ impl Pass for FuseLinearGate {
         let consumers = g.consumers();
         let mut changes = 0;
         for up in order {
-            let Some(m) = candidate(g, &consumers, up) else { continue };
+            let Some(m) = candidate(g, target, &consumers, up) else { continue };
             let node = &mut g.nodes[up];
             node.epilogue.truncate(node.epilogue.len().saturating_sub(1));
             node.op = Box::new(Linear { gate: Some(Gate { act: m.act, scaled: m.gate_scale.is_some() }), ..m.up });
@@ -59,7 +58,7 @@ impl Pass for FuseLinearGate {
 }
 
 /// A gate and up projection to fold: the up projection's op, the gate's node, weight,
-/// scale (from its epilogue or its row scale) and activation.
+/// scale (from its epilogue) and activation.
 struct Match {
     up: Linear,
     gate: NodeId,
@@ -80,10 +79,12 @@ fn multiplier(step: &crate::ir::EpilogueStep) -> Option<TensorId> {
     }
 }
 
-fn candidate(g: &Graph, consumers: &std::collections::HashMap<TensorId, Vec<NodeId>>, up_id: NodeId) -> Option<Match> {
+fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<TensorId, Vec<NodeId>>, up_id: NodeId) -> Option<Match> {
     let up_node = g.nodes.node_weight(up_id)?;
     let up = up_node.op.as_any().downcast_ref::<Linear>()?;
-    if up.rope.is_some() || up.kv_append.is_some() || up.k_splits > 1 || up.gate.is_some() {
+    // (A row-scaled pair does not arise: fuse-linear-scale folds only a scale that is a
+    // projection's whole epilogue, and a gate's epilogue also holds its activation.)
+    if up.rope.is_some() || up.kv_append.is_some() || up.k_splits > 1 || up.gate.is_some() || up.row_scale {
         return None;
     }
     let (x, w) = (up_node.input(0)?, up_node.input(1)?);
@@ -95,7 +96,11 @@ fn candidate(g: &Graph, consumers: &std::collections::HashMap<TensorId, Vec<Node
     // The up projection's epilogue: multiplies, the last by the gate's output.
     let (last, rest) = up_node.epilogue.split_last()?;
     let gate_out = multiplier(last)?;
-    if rest.iter().any(|s| multiplier(s).is_none()) {
+    if rest.iter().any(|s| multiplier(s).is_none() || s.args.contains(&Some(gate_out))) {
+        return None;
+    }
+    // The gate's inputs go after all of the up projection's.
+    if up_node.inputs.len() != up.gate_at() {
         return None;
     }
     let gate_id = g.nodes.node_indices().find(|&id| g.nodes[id].outputs.first() == Some(&gate_out))?;
@@ -132,12 +137,11 @@ fn candidate(g: &Graph, consumers: &std::collections::HashMap<TensorId, Vec<Node
         }
         _ => return None,
     };
-    let row_scale = if gate.row_scale { Some(gate_node.input(gate.scale_at())?) } else { None };
-    let gate_scale = match (epilogue_scale, row_scale) {
-        (Some(_), Some(_)) => return None,
-        (a, b) => a.or(b),
-    };
-    Some(Match { up: up.clone(), gate: gate_id, gate_w, gate_scale, act: act.clone() })
+    // Int8 activations staged beside the gate's sums must still fit the workgroup memory.
+    if up.act_int8 && crate::ops::linear_matvec::int8_lanes(target, k, false, up.norm.is_some(), true).is_none() {
+        return None;
+    }
+    Some(Match { up: up.clone(), gate: gate_id, gate_w, gate_scale: epilogue_scale, act: act.clone() })
 }
 
 #[cfg(test)]

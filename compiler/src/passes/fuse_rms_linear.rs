@@ -85,8 +85,8 @@ fn candidate(g: &Graph, id: NodeId, target: &Target) -> Option<(crate::ir::Tenso
     for &u in &users {
         let un = g.node(u);
         let unfolded = match (un.op.as_any().downcast_ref::<Linear>(), un.op.as_any().downcast_ref::<LinearQ4>()) {
-            (Some(l), _) => l.norm.is_none() && l.rope.is_none() && un.inputs.len() == 2 && (!l.act_int8 || int8_lanes(target, k, false, true).is_some()),
-            (_, Some(l)) => l.norm.is_none() && un.inputs.len() == 3 && (!l.act_int8 || int8_lanes(target, k, true, true).is_some()),
+            (Some(l), _) => l.norm.is_none() && l.rope.is_none() && un.inputs.len() == 2 && (!l.act_int8 || int8_lanes(target, k, false, true, false).is_some()),
+            (_, Some(l)) => l.norm.is_none() && un.inputs.len() == 3 && (!l.act_int8 || int8_lanes(target, k, true, true, false).is_some()),
             _ => false,
         };
         if !unfolded || un.input(0) != Some(t) || un.all_inputs().filter(|&i| i == t).count() != 1 {
