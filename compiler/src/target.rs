@@ -244,7 +244,7 @@ pub struct Tuning {
     /// kernels are WGSL).
     #[serde(default = "default_linear_split_k")]
     pub linear_split_k: [u32; 2],
-    /// LLM decode steps run a gated feed-forward's gate and up projections as one kernel
+    /// LLM decode steps run a gated feed-forward's gate and up projections (f16, q8, int4) as one kernel
     /// (`passes::fuse_linear_gate`): both weight rows of an output walked side by side,
     /// up · act(gate) stored. Default false. A SPIR-V, MSL or WGSL target.
     #[serde(default)]

@@ -325,6 +325,7 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "gate", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8_staged", 1e-4),
+        ("lavapipe", Quant::Q844, Precision::F32, "gate", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "gate_subgroups", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "gate", 3e-2),
     ];
@@ -376,7 +377,7 @@ fn decode_steps_match_prefill_scoring() {
         // A folded gate: no gate projection kernel of its own in decode (a packed row may
         // carry its name), a kernel that walks the gate's row.
         let gates = decode.dispatches.iter().filter(|d| d.label.contains("gate_proj") && m.kernels[d.kernel as usize].name.starts_with("linear_matvec")).count();
-        let gated = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("acc_g = acc_g + part;")).count();
+        let gated = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("acc_g = acc_g + part")).count();
         assert_eq!((gates == 0, gated > 0), (acts.starts_with("gate"), acts.starts_with("gate")), "{target} {quant:?} {acts}: {gates} gate dispatches in decode, {gated} gated kernels");
         let merged = decode.dispatches.iter().filter(|d| d.label.contains(" + ")).count();
         let layers = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("cached_attention")).count();
@@ -462,7 +463,11 @@ fn int8_decode_activations_match_their_reference() {
     let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
     let once = "decode_quantize_once = true\n";
     let once_unfolded = "decode_quantize_once = true\nfold_rms_norm = false\n";
-    for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q8, once), (Quant::Q844, once), (Quant::Q844, once_unfolded), (Quant::Q844, "decode_quantize_once = true\nlinear_lanes_many_rows = [64, 16]\n")] {
+    // With the gate folded (tuning.decode_fused_gate): int8 and int4 rows, quantized in the
+    // kernel or packed once.
+    let gate = "decode_fused_gate = true\n";
+    let gate_once = "decode_fused_gate = true\ndecode_quantize_once = true\n";
+    for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q8, once), (Quant::Q844, once), (Quant::Q844, once_unfolded), (Quant::Q844, "decode_quantize_once = true\nlinear_lanes_many_rows = [64, 16]\n"), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, gate_once), (Quant::Q844, gate_once)] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ndecode_int8_activations = true\n{extra}")), std::path::Path::new("lavapipe.toml")).expect("target parses");
         let mut opts = case.options(Some(Precision::F32));
         opts.import.quant = quant;
@@ -499,6 +504,8 @@ fn int8_decode_activations_match_their_reference() {
             let shared = d.label.contains("q_proj") || d.label.contains("gate_proj");
             assert_eq!(src.contains("drift_xq"), !(once && shared), "{quant:?} {extra}: {} quantizes its own row", d.label);
         }
+        let gate_kernels = decode.dispatches.iter().filter(|d| d.label.contains("gate_proj") && m.kernels[d.kernel as usize].name.starts_with("linear_matvec")).count();
+        assert_eq!(gate_kernels == 0, extra.contains("fused_gate"), "{quant:?} {extra}: {gate_kernels} gate projections of their own");
         let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
         let id = ids("inputs/prompt_ids.npy")[0];
         let mut inputs = std::collections::BTreeMap::new();
@@ -744,8 +751,8 @@ fn padded_rows_past_last_row_are_skipped() {
     }
 }
 
-/// tuning.decode_fused_gate on nvidia-h100 (f16 words; q8 with int8 activations packed once
-/// per row; 8/4/4, whose int4 LinearQ4 projections are not folded): the gated decode kernels
+/// tuning.decode_fused_gate on nvidia-h100 (f16 words; q8 and 8/4/4's int4 with int8
+/// activations packed once per row): the gated decode kernels
 /// validate (naga) and take each layer's gate; an OpenCL target refuses the key by name.
 /// Their arithmetic is checked on lavapipe (`decode_steps_match_prefill_scoring`).
 #[test]
@@ -754,11 +761,11 @@ fn fused_gate_compiles_for_nvidia_h100() {
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true"), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
-    for (quant, folded) in [(Quant::None, true), (Quant::Q8, true), (Quant::Q844, false)] {
+    for (quant, folded) in [(Quant::None, true), (Quant::Q8, true), (Quant::Q844, true)] {
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = quant;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}: {e}"));
-        let gated = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("acc_g = acc_g + part;")).count();
+        let gated = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("acc_g = acc_g + part")).count();
         assert_eq!(gated > 0, folded, "{quant:?}: {gated} gated decode kernels");
         let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
         let m = b.manifest();

@@ -38,7 +38,7 @@ fn packed_rows_feed_int8_and_int4_projections_like_the_reference() {
     g.add_node(Node::new("pack8", Box::new(PackedInt8Row { int4_pairs: false, norm: Some(1e-5) }), vec![Some(x), Some(scale)], vec![p8]));
     g.add_node(Node::new("pack4", Box::new(PackedInt8Row { int4_pairs: true, norm: None }), vec![Some(x)], vec![p4]));
     g.add_node(Node::new("proj8", Box::new(Linear { packed: Some(DType::F32), ..Linear::default() }), vec![Some(p8), Some(w8)], vec![y8]));
-    g.add_node(Node::new("proj4", Box::new(LinearQ4 { block: 32, norm: None, act_int8: false, packed: Some(DType::F32), k_splits: 0 }), vec![Some(p4), Some(w4), Some(s4)], vec![y4]));
+    g.add_node(Node::new("proj4", Box::new(LinearQ4 { block: 32, norm: None, act_int8: false, packed: Some(DType::F32), k_splits: 0, gate: None }), vec![Some(p4), Some(w4), Some(s4)], vec![y4]));
     let mut inputs = BTreeMap::new();
     // Values spread over blocks of very different magnitudes (per-block scales matter).
     let row: Vec<f32> = (0..k).map(|i| (rng.below(2001) as f32 - 1000.0) / if (i / 32) % 3 == 0 { 10.0 } else { 1000.0 }).collect();

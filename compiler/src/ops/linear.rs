@@ -449,7 +449,7 @@ impl Op for Linear {
         let gate = match &self.gate {
             Some(gt) => {
                 let at = self.gate_at();
-                Some(super::linear_matvec::GateIn { w: kb.input(at)?, scale: if gt.scaled { Some(kb.input(at + 1)?) } else { None }, act: gt.act.clone() })
+                Some(super::linear_matvec::GateIn { w: kb.input(at)?, q4_scales: None, scale: if gt.scaled { Some(kb.input(at + 1)?) } else { None }, act: gt.act.clone() })
             }
             None => None,
         };

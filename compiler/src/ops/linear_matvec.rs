@@ -54,6 +54,8 @@ pub struct Q4 {
 /// its per-row scale, its activation.
 pub struct GateIn {
     pub w: TensorId,
+    /// An int4 gate weight's block scales (the up weight's `Q4` layout).
+    pub q4_scales: Option<TensorId>,
     pub scale: Option<TensorId>,
     pub act: super::elementwise::ElementwiseOp,
 }
@@ -239,8 +241,13 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let gate_desc = match &gate {
         Some(gt) => {
             let d = kb.desc("w2", gt.w)?;
-            if kb.lang != Lang::Wgsl || rope.is_some() || kv.is_some() || kb.shape(gt.w) != kb.shape(w) {
-                return Err(kb.no_kernel("a folded gate needs WGSL, a weight of W's shape, and no RoPE or KV-cache append"));
+            let scales_match = match (&q4, gt.q4_scales) {
+                (Some(q), Some(s)) => kb.shape(s) == kb.shape(q.scale),
+                (None, None) => true,
+                _ => false,
+            };
+            if kb.lang != Lang::Wgsl || rope.is_some() || kv.is_some() || kb.shape(gt.w) != kb.shape(w) || !scales_match {
+                return Err(kb.no_kernel("a folded gate needs WGSL, a weight of W's shape and format (int4 with its block scales), and no RoPE or KV-cache append"));
             }
             Some(d)
         }
@@ -390,6 +397,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         spec = spec.param("gate_var", d.var.clone()).param("gate_act", gt.act.expr(kb.lang, &["gv".to_string()]));
         if let Some(s) = gt.scale {
             spec = spec.read("gscale", s);
+        }
+        if let Some(s) = gt.q4_scales {
+            spec = spec.read("gscales", s);
         }
     }
     spec = spec.param("row_scale", row_scale.is_some()).param("kv_head", kv.as_ref().map_or(0, |a| a.head)).param("kv_ctx", kv.as_ref().map_or(0, |a| a.ctx));

@@ -13,10 +13,11 @@
 //! y = Σ_blocks (Σ q(x)·q) · amax_b / 127 · scale[n, block] (blocks a multiple of 32).
 //!
 //! With `k_splits` = S > 1, the output is S partial products [S, .., N] over equal ranges
-//! of K (as `Linear`'s).
+//! of K (as `Linear`'s). With `gate` (one row), a second int4 weight of the same layout is
+//! the gate: y = (x · Wᵀ) · act(S_g · x · W_gᵀ), as `Linear`'s.
 //!
 //! Inputs: X [.., K] (f32/f16), packed [N, K/2] (int8), scales [N, K/block], G [K] with
-//! `norm`. Output [.., N].
+//! `norm`, then packed_g, scales_g and S_g [N] with `gate`. Output [.., N].
 
 use std::any::Any;
 
@@ -39,14 +40,57 @@ pub struct LinearQ4 {
     /// K cut into this many equal ranges, as `Linear::k_splits`: output [S, .., N] of
     /// partial products (set by `passes::split_linear_k`; no other option).
     pub k_splits: usize,
+    /// A gated feed-forward's gate folded in, as `Linear::gate`: inputs packed_g and
+    /// scales_g (this weight's layout), then S_g when scaled (`passes::fuse_linear_gate`).
+    pub gate: Option<super::linear::Gate>,
 }
 
 impl LinearQ4 {
+    /// Index of the gate's packed weight (then its scales, then S_g when scaled).
+    pub fn gate_at(&self) -> usize {
+        3 + usize::from(self.norm.is_some())
+    }
+    /// The gated product's reference (`Linear::gate`'s arithmetic).
+    fn eval_gated(&self, gate: &super::linear::Gate, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        use super::Elementwise;
+        if self.k_splits > 1 {
+            return Err(invalid("a gated LinearQ4 is not cut along K"));
+        }
+        let at = self.gate_at();
+        let plain = LinearQ4 { gate: None, ..self.clone() };
+        let up = plain.eval(inputs.get(..at).ok_or_else(|| invalid("a gated LinearQ4 lacks its inputs"))?)?.remove(0);
+        let (q, s) = (arg(inputs, 1, "packed")?, arg(inputs, 2, "scales")?);
+        let (qg, sg) = (arg(inputs, at, "packed_g")?, arg(inputs, at + 1, "scales_g")?);
+        if qg.shape != q.shape || sg.shape != s.shape {
+            return Err(invalid(format!("the gate's weight {:?} / {:?} differs from the up weight's {:?} / {:?}", qg.shape, sg.shape, q.shape, s.shape)));
+        }
+        let mut gate_inputs: Vec<Option<&Value>> = inputs.get(..at).map(<[_]>::to_vec).unwrap_or_default();
+        if let Some(slot) = gate_inputs.get_mut(1) {
+            *slot = Some(qg);
+        }
+        if let Some(slot) = gate_inputs.get_mut(2) {
+            *slot = Some(sg);
+        }
+        let g = plain.eval(&gate_inputs)?.remove(0).as_f32();
+        let n = q.shape.first().copied().unwrap_or(1).max(1);
+        let scale = if gate.scaled { Some(arg(inputs, at + 2, "S_g")?.as_f32()) } else { None };
+        let u = up.as_f32();
+        if scale.as_ref().is_some_and(|v| v.len() != n) || g.len() != u.len() {
+            return Err(invalid(format!("the gate's scale must have {n} values and its product the outputs' shape")));
+        }
+        let out: Vec<f32> = u
+            .iter()
+            .zip(&g)
+            .enumerate()
+            .map(|(i, (&u, &g))| u * gate.act.eval_f32(&[scale.as_ref().map_or(g, |v| g * v.get(i % n).copied().unwrap_or(1.0))]))
+            .collect();
+        Ok(vec![Value::from_f32_as(up.dtype, up.shape.clone(), out)])
+    }
     /// K cut into `k_splits` equal ranges of whole pairs: only a plain product (no norm,
     /// int8 activations or packed row).
     fn check_splits(&self, k: usize) -> Result<(), OpError> {
-        if self.norm.is_some() || self.act_int8 || self.packed.is_some() {
-            return Err(invalid("a LinearQ4 cut along K (k_splits) takes no folded norm, int8 activations or packed row"));
+        if self.norm.is_some() || self.act_int8 || self.packed.is_some() || self.gate.is_some() {
+            return Err(invalid("a LinearQ4 cut along K (k_splits) takes no folded norm, int8 activations, packed row or gate"));
         }
         super::linear::check_k_splits(self.k_splits, k)?;
         if (k / self.k_splits.max(1)) % 2 != 0 {
@@ -98,11 +142,24 @@ impl Op for LinearQ4 {
         if self.k_splits > 1 {
             a.push(format!("k_splits={}", self.k_splits));
         }
+        if let Some(gt) = &self.gate {
+            a.push(format!("gate={:?}{}", gt.act.kind, if gt.scaled { "+scale" } else { "" }));
+        }
         a.join(",")
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, q, s) = (fact(inputs, 0, "X")?, fact(inputs, 1, "packed")?, fact(inputs, 2, "scales")?);
         let (k, n) = self.geometry(x.shape, q.shape, s.shape)?;
+        if let Some(gate) = &self.gate {
+            let at = self.gate_at();
+            let (qg, sg) = (fact(inputs, at, "packed_g")?, fact(inputs, at + 1, "scales_g")?);
+            if qg.shape != q.shape || sg.shape != s.shape {
+                return Err(invalid(format!("the gate's weight {:?} / {:?} must have the up weight's layout {:?} / {:?}", qg.shape, sg.shape, q.shape, s.shape)));
+            }
+            if gate.scaled && fact(inputs, at + 2, "S_g")?.shape != [n] {
+                return Err(invalid(format!("the gate's scale S_g must be [{n}]")));
+            }
+        }
         if self.k_splits > 1 {
             self.check_splits(k)?;
             return Ok(vec![OutFact::new(x.dtype, super::linear::split_shape(self.k_splits, &super::linear::out_shape(x.shape, n)))]);
@@ -110,6 +167,9 @@ impl Op for LinearQ4 {
         Ok(vec![OutFact::new(self.packed.unwrap_or(x.dtype), super::linear::out_shape(x.shape, n))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        if let Some(gate) = &self.gate {
+            return self.eval_gated(gate, inputs);
+        }
         let (x, q, s) = (arg(inputs, 0, "X")?, arg(inputs, 1, "packed")?, arg(inputs, 2, "scales")?);
         let (k, n) = self.geometry(&x.shape, &q.shape, &s.shape)?;
         let (mut xs, qs, ss) = (if self.packed.is_some() { Vec::new() } else { x.as_f32() }, q.as_i64(), s.as_f32());
@@ -178,8 +238,19 @@ impl Op for LinearQ4 {
         };
         let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
         let one_row = numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
-        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n, None)? {
+        let gate = match &self.gate {
+            Some(gt) => {
+                let at = self.gate_at();
+                Some(super::linear_matvec::GateIn { w: kb.input(at)?, q4_scales: Some(kb.input(at + 1)?), scale: if gt.scaled { Some(kb.input(at + 2)?) } else { None }, act: gt.act.clone() })
+            }
+            None => None,
+        };
+        let gated = gate.is_some();
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n, gate)? {
             return Ok(());
+        }
+        if gated {
+            return Err(kb.no_kernel("a gated LinearQ4 needs one activation row and the decode kernel (workgroups of two lanes or more)"));
         }
         if self.act_int8 || self.packed.is_some() {
             return Err(kb.no_kernel("a LinearQ4 with int8 activations needs one activation row and workgroups of two lanes or more"));

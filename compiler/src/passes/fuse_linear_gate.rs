@@ -11,9 +11,9 @@
 //!   ⇒  x ─ Linear(W_u; gate act, W_g [, s_g]) then Mul(_, s_u).. ─ y
 //! ```
 //!
-//! Only two Linears of one row with the same options (norm and its scale, int8
-//! activations, packed row, row scale; no RoPE, KV-cache append or cut), the same input
-//! and weights of one shape and format; the gate's epilogue an optional multiply by a
+//! Only two Linears (or two int4 LinearQ4s) of one row with the same options (norm and
+//! its scale, int8 activations, packed row; no row scale, RoPE, KV-cache append or cut),
+//! the same input and weights of one shape and format; the gate's epilogue an optional multiply by a
 //! constant [N] vector then one activation (SiLU, tanh-GELU), its output read by nothing
 //! but the up projection's last epilogue step, a multiply; the up projection's other
 //! steps multiplies too (they commute with the gate's product); no row scale (q8's scale
@@ -24,6 +24,7 @@ use super::{Pass, PassError, PassReport};
 use crate::ir::{numel, Graph, NodeId, TensorId};
 use crate::ops::elementwise::{ElementwiseOp, Kind};
 use crate::ops::linear::{Gate, Linear};
+use crate::ops::linear_q4::LinearQ4;
 use crate::target::{KernelLanguage, Target};
 
 pub struct FuseLinearGate;
@@ -44,11 +45,8 @@ impl Pass for FuseLinearGate {
             let Some(m) = candidate(g, target, &consumers, up) else { continue };
             let node = &mut g.nodes[up];
             node.epilogue.truncate(node.epilogue.len().saturating_sub(1));
-            node.op = Box::new(Linear { gate: Some(Gate { act: m.act, scaled: m.gate_scale.is_some() }), ..m.up });
-            node.inputs.push(Some(m.gate_w));
-            if let Some(s) = m.gate_scale {
-                node.inputs.push(Some(s));
-            }
+            node.op = m.folded;
+            node.inputs.extend(m.gate_inputs.into_iter().map(Some));
             g.remove_node(m.gate);
             changes += 1;
         }
@@ -57,14 +55,12 @@ impl Pass for FuseLinearGate {
     }
 }
 
-/// A gate and up projection to fold: the up projection's op, the gate's node, weight,
-/// scale (from its epilogue) and activation.
+/// A gate and up projection to fold: the folded op, the gate's node, its weight inputs
+/// (weight; int4 block scales) and its scale (from its epilogue).
 struct Match {
-    up: Linear,
+    folded: Box<dyn crate::ops::Op>,
     gate: NodeId,
-    gate_w: TensorId,
-    gate_scale: Option<TensorId>,
-    act: ElementwiseOp,
+    gate_inputs: Vec<TensorId>,
 }
 
 /// Whether `step` multiplies the running value by a tensor: that tensor.
@@ -79,28 +75,50 @@ fn multiplier(step: &crate::ir::EpilogueStep) -> Option<TensorId> {
     }
 }
 
+/// A projection that may take a gate: its weight inputs' count (W; int4: packed, scales),
+/// where the gate's inputs go, its K, and whether it quantizes int8 activations (int4:
+/// `true` in the pair).
+struct Proj {
+    weights: usize,
+    gate_at: usize,
+    k: usize,
+    act_int8: (bool, bool),
+    norm: bool,
+}
+
+fn proj(g: &Graph, node: &crate::ir::Node) -> Option<Proj> {
+    if let Some(l) = node.op.as_any().downcast_ref::<Linear>() {
+        // (A row-scaled pair does not arise: fuse-linear-scale folds only a scale that is
+        // a projection's whole epilogue, and a gate's epilogue also holds its activation.)
+        if l.rope.is_some() || l.kv_append.is_some() || l.k_splits > 1 || l.gate.is_some() || l.row_scale {
+            return None;
+        }
+        let k = *g.tensor(node.input(1)?).shape.last()?;
+        return Some(Proj { weights: 1, gate_at: l.gate_at(), k, act_int8: (l.act_int8, false), norm: l.norm.is_some() });
+    }
+    let l = node.op.as_any().downcast_ref::<LinearQ4>()?;
+    if l.k_splits > 1 || l.gate.is_some() {
+        return None;
+    }
+    let k = g.tensor(node.input(1)?).shape.last()? * 2;
+    Some(Proj { weights: 2, gate_at: l.gate_at(), k, act_int8: (l.act_int8, true), norm: l.norm.is_some() })
+}
+
 fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<TensorId, Vec<NodeId>>, up_id: NodeId) -> Option<Match> {
     let up_node = g.nodes.node_weight(up_id)?;
-    let up = up_node.op.as_any().downcast_ref::<Linear>()?;
-    // (A row-scaled pair does not arise: fuse-linear-scale folds only a scale that is a
-    // projection's whole epilogue, and a gate's epilogue also holds its activation.)
-    if up.rope.is_some() || up.kv_append.is_some() || up.k_splits > 1 || up.gate.is_some() || up.row_scale {
+    let p = proj(g, up_node)?;
+    let x = up_node.input(0)?;
+    let packed = up_node.op.as_any().downcast_ref::<Linear>().is_some_and(|l| l.packed.is_some()) || up_node.op.as_any().downcast_ref::<LinearQ4>().is_some_and(|l| l.packed.is_some());
+    let xs = &g.tensor(x).shape;
+    let one_row = if packed { numel(xs) == xs.last().copied() } else { numel(xs) == Some(p.k) };
+    // The gate's inputs go after all of the up projection's.
+    if !one_row || up_node.inputs.len() != p.gate_at {
         return None;
     }
-    let (x, w) = (up_node.input(0)?, up_node.input(1)?);
-    let k = *g.tensor(w).shape.last()?;
-    let one_row = if up.packed.is_some() { numel(&g.tensor(x).shape) == g.tensor(x).shape.last().copied() } else { numel(&g.tensor(x).shape) == Some(k) };
-    if !one_row {
-        return None;
-    }
-    // The up projection's epilogue: multiplies, the last by the gate's output.
+    // The up projection's epilogue: multiplies, the last by the gate's output (read once).
     let (last, rest) = up_node.epilogue.split_last()?;
     let gate_out = multiplier(last)?;
     if rest.iter().any(|s| multiplier(s).is_none() || s.args.contains(&Some(gate_out))) {
-        return None;
-    }
-    // The gate's inputs go after all of the up projection's.
-    if up_node.inputs.len() != up.gate_at() {
         return None;
     }
     let gate_id = g.nodes.node_indices().find(|&id| g.nodes[id].outputs.first() == Some(&gate_out))?;
@@ -108,27 +126,36 @@ fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<T
         return None;
     }
     let gate_node = g.nodes.node_weight(gate_id)?;
-    let gate = gate_node.op.as_any().downcast_ref::<Linear>()?;
-    // The same options, input, norm scale and weight shape and format.
-    if gate != up || gate_node.input(0) != Some(x) {
+    // The same op (options, norm epsilon), input, norm scale and weight layout.
+    if gate_node.input(0) != Some(x) || gate_node.inputs.len() != up_node.inputs.len() {
         return None;
     }
-    let gate_w = gate_node.input(1)?;
-    let (gw, uw) = (g.tensor(gate_w), g.tensor(w));
-    if gw.shape != uw.shape || gw.dtype != uw.dtype {
+    let same_op = match (gate_node.op.as_any().downcast_ref::<Linear>(), up_node.op.as_any().downcast_ref::<Linear>(), gate_node.op.as_any().downcast_ref::<LinearQ4>(), up_node.op.as_any().downcast_ref::<LinearQ4>()) {
+        (Some(a), Some(b), _, _) => a == b,
+        (_, _, Some(a), Some(b)) => a == b,
+        _ => false,
+    };
+    if !same_op {
         return None;
     }
-    if up.norm.is_some() && gate_node.input(2) != up_node.input(2) {
+    let gate_inputs: Vec<TensorId> = (1..=p.weights).map(|i| gate_node.input(i)).collect::<Option<_>>()?;
+    for (i, &t) in gate_inputs.iter().enumerate() {
+        let u = g.tensor(up_node.input(i + 1)?);
+        if g.tensor(t).shape != u.shape || g.tensor(t).dtype != u.dtype {
+            return None;
+        }
+    }
+    if p.norm && gate_node.input(1 + p.weights) != up_node.input(1 + p.weights) {
         return None;
     }
     // The gate's epilogue: [Mul by a constant [N] vector,] one activation.
-    let n = *gw.shape.first()?;
+    let n = *g.tensor(*gate_inputs.first()?).shape.first()?;
     let (act_step, scale_steps) = gate_node.epilogue.split_last()?;
     let act = act_step.op.as_any().downcast_ref::<ElementwiseOp>()?;
     if !matches!(act.kind, Kind::Silu | Kind::GeluTanh) || act_step.args.as_slice() != [None] {
         return None;
     }
-    let epilogue_scale = match scale_steps {
+    let scale = match scale_steps {
         [] => None,
         [s] => {
             let t = multiplier(s)?;
@@ -138,10 +165,17 @@ fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<T
         _ => return None,
     };
     // Int8 activations staged beside the gate's sums must still fit the workgroup memory.
-    if up.act_int8 && crate::ops::linear_matvec::int8_lanes(target, k, false, up.norm.is_some(), true).is_none() {
+    if p.act_int8.0 && crate::ops::linear_matvec::int8_lanes(target, p.k, p.act_int8.1, p.norm, true).is_none() {
         return None;
     }
-    Some(Match { up: up.clone(), gate: gate_id, gate_w, gate_scale: epilogue_scale, act: act.clone() })
+    let gate = Gate { act: act.clone(), scaled: scale.is_some() };
+    let folded: Box<dyn crate::ops::Op> = match (up_node.op.as_any().downcast_ref::<Linear>(), up_node.op.as_any().downcast_ref::<LinearQ4>()) {
+        (Some(l), _) => Box::new(Linear { gate: Some(gate), ..l.clone() }),
+        (_, Some(l)) => Box::new(LinearQ4 { gate: Some(gate), ..l.clone() }),
+        _ => return None,
+    };
+    let gate_inputs = gate_inputs.into_iter().chain(scale).collect();
+    Some(Match { folded, gate: gate_id, gate_inputs })
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ fn candidate(g: &Graph, id: NodeId) -> Option<(usize, usize, usize)> {
     let node = g.node(id);
     let plain = match (node.op.as_any().downcast_ref::<Linear>(), node.op.as_any().downcast_ref::<LinearQ4>()) {
         (Some(l), _) => *l == Linear::default(),
-        (_, Some(l)) => l.norm.is_none() && !l.act_int8 && l.packed.is_none() && l.k_splits <= 1,
+        (_, Some(l)) => l.norm.is_none() && !l.act_int8 && l.packed.is_none() && l.k_splits <= 1 && l.gate.is_none(),
         _ => false,
     };
     if !plain {

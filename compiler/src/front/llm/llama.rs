@@ -285,7 +285,7 @@ impl Ctx<'_> {
                 }
             };
             let act_int8 = self.decode_int8_activations && self.t == 1 && blocks;
-            let y = self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8, packed: None, k_splits: 0 }), &[x, wq, scale])?;
+            let y = self.b.op(name, Box::new(LinearQ4 { block: INT4_BLOCK, norm: None, act_int8, packed: None, k_splits: 0, gate: None }), &[x, wq, scale])?;
             return Ok(self.rows_up_to_last(y, 1));
         }
         if self.quant == Quant::None {
