@@ -338,6 +338,18 @@ pub struct Tuning {
     /// such product. Default false.
     #[serde(default)]
     pub linear_coop_shape_by_rows: bool,
+    /// `linear_coop` numbers its tiles rows first: consecutive workgroups share a weight
+    /// tile (one column of row tiles runs side by side), so each weight byte is read from
+    /// memory about once while the activation rows stay in the cache. Default false
+    /// (outputs first).
+    #[serde(default)]
+    pub linear_coop_rows_first: bool,
+    /// `linear_coop` moves f16 operands as 16-byte words end to end: one load from the
+    /// buffer (bound as vec4<u32>) and one store into a vec4<u32> tile per 8 inputs, from
+    /// which the matrices load as f16 (`coop_stage_halves` moves each as two 8-byte
+    /// halves). Default false.
+    #[serde(default)]
+    pub coop_stage_words16: bool,
     /// With `linear_coop_direct_staging`, f16 weights whose rows fill whole tiles (and K
     /// whole steps) are not staged: each subgroup loads its 16 × 16 weight blocks from the
     /// buffer itself (KHR_cooperative_matrix loads from storage), and only the activation

@@ -78,10 +78,19 @@ fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: 
         int4_words.or(vecs)
     };
     let wide = vecs.is_some();
-    let halves = wide && d.elem == "f16" && kb.target.tuning.coop_stage_halves && wgsl;
-    let vecs = if halves { Some(vec![format!("{}[2u * (WI)]", d.var), format!("{}[2u * (WI) + 1u]", d.var)]) } else { vecs };
+    // f16 rows as 16-byte words end to end (`tuning.coop_stage_words16`): one load and one
+    // store per unit, bound and staged as vec4<u32>, which the matrices load as f16.
+    let w16 = wide && d.elem == "f16" && kb.target.tuning.coop_stage_words16 && wgsl;
+    let halves = wide && !w16 && d.elem == "f16" && kb.target.tuning.coop_stage_halves && wgsl;
+    let vecs = if w16 {
+        Some(vec![format!("{}[WI]", d.var)])
+    } else if halves {
+        Some(vec![format!("{}[2u * (WI)]", d.var), format!("{}[2u * (WI) + 1u]", d.var)])
+    } else {
+        vecs
+    };
     let units = rows * bk / if wide { 8 } else { 4 };
-    Ok(json!({"name": if name == "x" { "a" } else { "b" }, "var": d.var, "wide": wide, "halves": halves, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
+    Ok(json!({"name": if name == "x" { "a" } else { "b" }, "var": d.var, "wide": wide, "halves": halves, "w16": w16, "loads": units / lanes, "vecs": vecs.unwrap_or_default()}))
 }
 
 /// The product's operands and geometry, for [`spec`].
@@ -203,10 +212,13 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     // its products of step s - 1, the last reads of that copy).
     let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged_a + staged_b) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
     let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
+    // A tile staged as 16-byte words holds half as many (twice as wide) elements.
+    let tile_of = |op: &serde_json::Value, staged: u32| if op["w16"] == true { (WorkgroupElem::Vec4U32, staged / 2) } else { (WorkgroupElem::Vec4F16, staged) };
+    let ((elem_a, len_a), (elem_b, len_b)) = (tile_of(&a, staged_a), tile_of(&b, staged_b));
     let mut spec = KernelSpec::cooperative("linear_coop", (tiles_m * tiles_n * splits) as u64, lanes as u32)
         .uses_cooperative_matrix()
-        .workgroup_array("drift_coop_a", WorkgroupElem::Vec4F16, copies * staged_a)
-        .workgroup_array("drift_coop_b", WorkgroupElem::Vec4F16, copies * staged_b)
+        .workgroup_array("drift_coop_a", elem_a, copies * len_a)
+        .workgroup_array("drift_coop_b", elem_b, copies * len_b)
         .workgroup_array("drift_coop_c", WorkgroupElem::F32, c_floats);
     spec = match (a["wide"] == true, a["halves"] == true) {
         (true, true) => spec.read_halves("x", x),
@@ -237,14 +249,16 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         // Whole tiles and whole steps: the staging loads need no clamps.
         .param("a_exact", m % tm == 0 && k % bk == 0)
         .param("b_exact", n % tn == 0 && k % bk == 0)
-        .param("a_copy", staged_a)
-        .param("b_copy", staged_b)
+        .param("a_copy", len_a)
+        .param("b_copy", len_b)
         .param("b_direct", b_direct)
         .param("a_direct", a_direct)
         .param("operands", [(&a, a_direct), (&b, b_direct)].into_iter().filter(|(_, direct)| !direct).map(|(o, _)| o.clone()).collect::<Vec<_>>())
         .param("a", a)
         .param("b", b)
         .param("tiles_n", tiles_n)
+        .param("tiles_m", tiles_m)
+        .param("rows_first", t.tuning.linear_coop_rows_first)
         .param("rows_at_least", rows.at_least)
         .param("rows_below", rows.below);
     Ok(Some(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, p.q4, splits, tiles_m * tiles_n)))
