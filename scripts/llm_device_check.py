@@ -30,6 +30,7 @@ ap.add_argument("--skip-driftc", action="store_true", help="bench transformers o
 ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench bundles compiled for a copy of the target file with this [tuning] entry (repeatable; e.g. fixed_array_bounds_checks=false)")
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--dispatches", action="store_true", help="the decode step's and prefill chunk's profiles list every dispatch too")
+ap.add_argument("--no-robust-buffer-access", action="store_true", help="driftc generate --no-robust-buffer-access for the timed runs and profiles (the driver's bounds checks off; driftc's kernels clamp their own indices)")
 ap.add_argument("--warmup", type=int, default=1, help="driftc generate --warmup for the timed run (untimed generations first, as transformers' runs have; 0: the first prompt of the process is timed)")
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics from the Vulkan driver (registers, spills) for the benched bundles")
@@ -212,7 +213,7 @@ for shape in a.bench:
             print(f"{shape} {q} decode step at position {a.prompt} vs transformers f32: logits rel L2 {err:.2e}" + (f" (<= 2e-2: {err <= 2e-2})" if wq == "f16" else "") + f", same top-1: {top}", flush=True)
         # After one warm-up generation, as transformers' rows below are timed after theirs;
         # the warm-up's own (cold) prompt rate is printed beside.
-        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup)))
+        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
         print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
         if r.get("cold_prefill_tok_s"):
             print(f"{shape} {q}: first (cold) prompt of the process {r['cold_prefill_tok_s']:.0f} tok/s; the row above is after {a.warmup} warm-up generation(s)", flush=True)
@@ -229,9 +230,9 @@ for shape in a.bench:
         print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us = run {r['decode_run_us_per_token']:.1f} us (GPU {r['decode_gpu_us_per_token']:.1f} us) + host between runs {r['decode_us_per_token'] - r['decode_run_us_per_token']:.1f} us", flush=True)
         # Per-kernel GPU time of one decode step after the whole prompt (timestamps after
         # every dispatch of the last step, at position PROMPT + 2).
-        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else [])], capture_output=True, text=True)
+        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])], capture_output=True, text=True)
         print(f"{shape} {q} decode step profile:\n{p.stderr.strip()}", flush=True)
-        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "1", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else [])], capture_output=True, text=True)
+        p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "1", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])], capture_output=True, text=True)
         print(f"{shape} {q} prefill chunk profile:\n{p.stderr.strip()}", flush=True)
         if a.pipeline_stats:
             p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", "1", "--max-new-tokens", "1", "--ignore-eos", "--pipeline-stats"], capture_output=True, text=True)

@@ -23,6 +23,8 @@ pub struct Args<'a> {
     pub pipeline_stats: bool,
     /// Untimed generations before the timed one (`--warmup`).
     pub warmup: usize,
+    /// `--no-robust-buffer-access`.
+    pub no_robust_buffer_access: bool,
 }
 
 /// One kernel's share of a decode step: (kernel name without its index, dispatches, ns).
@@ -48,7 +50,7 @@ fn profile_rows(times: &[runtime_min::DispatchTime]) -> Vec<(String, usize, u64)
 
 pub fn run(a: &Args<'_>) -> Result<()> {
     let b = Bundle::open(a.bundle)?;
-    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, spin_wait_us: a.spin_wait_us, pipeline_statistics: a.pipeline_stats, ..SessionOptions::default() })?;
+    let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, spin_wait_us: a.spin_wait_us, pipeline_statistics: a.pipeline_stats, no_robust_buffer_access: a.no_robust_buffer_access, ..SessionOptions::default() })?;
     if a.pipeline_stats {
         let stats = g.session().kernel_statistics();
         if stats.is_empty() {

@@ -37,6 +37,12 @@ pub struct SessionOptions {
     /// registers, spills, whatever the driver reports) where the device offers them; read
     /// them with [`Session::kernel_statistics`]. Off by default.
     pub pipeline_statistics: bool,
+    /// Vulkan: leave `robustBufferAccess` (the driver's bounds check on every buffer
+    /// access) off even where the device offers it. Only for bundles you compiled yourself:
+    /// driftc's SPIR-V clamps every array and buffer index itself (naga's `Restrict`
+    /// policy), but a cooperative-matrix load or store reaches rows past the element its
+    /// index names, and a hostile bundle's kernels need not clamp at all. Off by default.
+    pub no_robust_buffer_access: bool,
 }
 
 /// GPU time of one dispatch of the last run (see [`SessionOptions::profile`]).
@@ -392,7 +398,7 @@ impl Session {
 fn open_vulkan(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs: &[Io]) -> Result<Box<dyn Backend>> {
     use crate::vulkan::{Context, Executor};
     let m = bundle.manifest();
-    let ctx = Context::new(options.device_index, &m.requirements, options.pipeline_statistics)?;
+    let ctx = Context::new(options.device_index, &m.requirements, options.pipeline_statistics, !options.no_robust_buffer_access)?;
     // The device's real limits, before any buffer or pipeline exists.
     crate::bundle::verify(m, bundle.kernels_section().len() as u64, bundle.weights_section().len() as u64, Some(&ctx.limits))?;
     let slots = |l: &[Io]| l.iter().map(|io| io.slot).collect::<Vec<_>>();

@@ -70,8 +70,9 @@ impl Context {
     /// first integrated GPU, else the first device with a compute queue), and creates a
     /// logical device enabling the optional features `req` needs and the device has.
     /// `statistics`: also enable VK_KHR_pipeline_executable_properties where the device
-    /// has it (see [`Context::executable_properties`]).
-    pub(crate) fn new(device_index: Option<usize>, req: &Requirements, statistics: bool) -> Result<Self> {
+    /// has it (see [`Context::executable_properties`]). `robust`: enable robustBufferAccess
+    /// where the device offers it.
+    pub(crate) fn new(device_index: Option<usize>, req: &Requirements, statistics: bool, robust: bool) -> Result<Self> {
         // SAFETY: loading the Vulkan library runs its initialisers; we load the system's
         // Vulkan loader (libvulkan.so.1), which is designed to be loaded this way.
         let entry = unsafe { ash::Entry::load() }
@@ -94,7 +95,7 @@ impl Context {
             vk::Result::ERROR_INCOMPATIBLE_DRIVER => no_device("the Vulkan loader found no compatible driver (ICD); install one, e.g. mesa-vulkan-drivers"),
             e => Error::vk("vkCreateInstance", e),
         })?;
-        match Self::with_instance(&entry, &instance, api_version, device_index, req, statistics) {
+        match Self::with_instance(&entry, &instance, api_version, device_index, req, statistics, robust) {
             Ok(parts) => Ok(parts.into_context(entry, instance)),
             Err(e) => {
                 // SAFETY: nothing created from `instance` survives the failed call above.
@@ -104,7 +105,8 @@ impl Context {
         }
     }
 
-    fn with_instance(entry: &ash::Entry, instance: &ash::Instance, api_version: u32, device_index: Option<usize>, req: &Requirements, statistics: bool) -> Result<Parts> {
+    #[allow(clippy::too_many_arguments)]
+    fn with_instance(entry: &ash::Entry, instance: &ash::Instance, api_version: u32, device_index: Option<usize>, req: &Requirements, statistics: bool, robust: bool) -> Result<Parts> {
         // SAFETY: `instance` is a valid instance.
         let physicals = unsafe { instance.enumerate_physical_devices() }.map_err(|e| Error::vk("vkEnumeratePhysicalDevices", e))?;
         let candidates: Vec<Option<Candidate>> = physicals.iter().map(|&p| candidate(instance, p)).collect();
@@ -139,7 +141,7 @@ impl Context {
         let features = features(entry, instance, chosen.physical, api);
         let (limits, extra) = limits(instance, chosen, features)?;
         let enable = Features {
-            robust_buffer_access: features.robust_buffer_access,
+            robust_buffer_access: robust && features.robust_buffer_access,
             shader_float16: req.fp16 && features.shader_float16,
             storage_16bit: req.fp16 && features.storage_16bit,
             uniform_storage_16bit: req.fp16 && features.uniform_storage_16bit,
