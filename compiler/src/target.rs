@@ -350,6 +350,14 @@ pub struct Tuning {
     /// halves). Default false.
     #[serde(default)]
     pub coop_stage_words16: bool,
+    /// `linear_coop`'s epilogue alternates two 16 × 16 slices of workgroup memory per
+    /// subgroup: one barrier per accumulator block instead of two. Default false.
+    #[serde(default)]
+    pub linear_coop_epilogue_pingpong: bool,
+    /// `linear_coop` loads each B block just before the products of its column (one B block
+    /// live at a time instead of all of the subgroup's). Default false.
+    #[serde(default)]
+    pub linear_coop_stream_b: bool,
     /// With `linear_coop_direct_staging`, f16 weights whose rows fill whole tiles (and K
     /// whole steps) are not staged: each subgroup loads its 16 × 16 weight blocks from the
     /// buffer itself (KHR_cooperative_matrix loads from storage), and only the activation

@@ -182,8 +182,10 @@ fn cut_cooperative_products_compile() {
 }
 
 /// tuning.coop_stage_words16 (f16 operands as 16-byte words end to end: vec4<u32> bindings
-/// and tiles the matrices load as f16) and tuning.linear_coop_rows_first (row tiles
-/// numbered first): the modules validate for f16, q8 and 8/4/4 (whose f16 activation rows
+/// and tiles the matrices load as f16), tuning.linear_coop_rows_first (row tiles numbered
+/// first), tuning.linear_coop_epilogue_pingpong (two epilogue slices per subgroup) and
+/// tuning.linear_coop_stream_b (B blocks loaded per column of products): the modules
+/// validate for f16, q8 and 8/4/4 (whose f16 activation rows
 /// take words beside int8 / int4 weights), staged directly or through registers, and the
 /// sources show the settings took. Compile-only (results on the GPU machine).
 #[test]
@@ -193,7 +195,7 @@ fn word_staging_and_row_order_compile() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     let text: String = text.lines().filter(|l| !l.starts_with("linear_coop_direct_staging")).map(|l| format!("{l}\n")).collect();
     for (quant, direct) in [(Quant::None, true), (Quant::None, false), (Quant::Q8, true), (Quant::Q844, true), (Quant::Q844, false)] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_words16 = true\nlinear_coop_rows_first = true\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_words16 = true\nlinear_coop_rows_first = true\nlinear_coop_epilogue_pingpong = true\nlinear_coop_stream_b = true\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = quant;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, direct {direct}: {e}"));
@@ -203,6 +205,8 @@ fn word_staging_and_row_order_compile() {
             assert!(src.contains("var<workgroup> drift_coop_a: array<vec4<u32>"), "{quant:?}, direct {direct}: activation rows staged as 16-byte words");
             assert_eq!(src.contains("var<workgroup> drift_coop_b: array<vec4<u32>"), quant == Quant::None, "{quant:?}, direct {direct}: f16 weights (only) staged as words");
             assert!(src.contains("let tile_m: u32 = tile % "), "{quant:?}: row tiles first");
+            assert!(src.contains("coopStoreT(acc0_1, &drift_coop_c[warp * 512u + 256u], 16u);"), "{quant:?}: the epilogue's second slice");
+            assert!(src.contains("let b0 = coopLoad<coop_mat16x16<f16, B>>") && src.contains("acc0_0 = coopMultiplyAdd(a0, b0, acc0_0);\n            acc1_0 = coopMultiplyAdd(a1, b0, acc1_0);\n            let b1"), "{quant:?}: B blocks streamed");
         }
     }
 }

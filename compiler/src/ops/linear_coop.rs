@@ -185,7 +185,9 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     // padded by 4 floats: unpadded, 64-float rows put a block's 16 rows on one bank).
     let row_epilogue = t.tuning.linear_coop_row_epilogue;
     let c_stride = 16 * shape.fcols + 4;
-    let c_floats = (warps * if row_epilogue { 16 * c_stride } else { 256 }) as u32;
+    // `tuning.linear_coop_epilogue_pingpong`: two 16 × 16 slices per subgroup.
+    let pingpong = t.tuning.linear_coop_epilogue_pingpong && !row_epilogue;
+    let c_floats = (warps * if row_epilogue { 16 * c_stride } else if pingpong { 512 } else { 256 }) as u32;
     let mut a = operand(kb, "x", x, tm, lanes, bk, k, None)?;
     let mut b = operand(kb, "w", w, tn, lanes, bk, k, p.q4.as_ref())?;
     // f16 weights of whole tiles and steps, with `tuning.linear_coop_weights_direct` (and
@@ -259,6 +261,8 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         .param("tiles_n", tiles_n)
         .param("tiles_m", tiles_m)
         .param("rows_first", t.tuning.linear_coop_rows_first)
+        .param("pingpong", pingpong)
+        .param("stream_b", t.tuning.linear_coop_stream_b)
         .param("rows_at_least", rows.at_least)
         .param("rows_below", rows.below);
     Ok(Some(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, p.q4, splits, tiles_m * tiles_n)))
