@@ -30,7 +30,7 @@ ap.add_argument("--skip-driftc", action="store_true", help="bench transformers o
 ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench bundles compiled for a copy of the target file with this [tuning] entry (repeatable; e.g. fixed_array_bounds_checks=false)")
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--dispatches", action="store_true", help="the decode step's and prefill chunk's profiles list every dispatch too")
-ap.add_argument("--no-robust-buffer-access", action="store_true", help="driftc generate --no-robust-buffer-access for the timed runs and profiles (the driver's bounds checks off; driftc's kernels clamp their own indices)")
+ap.add_argument("--no-robust-buffer-access", action="store_true", help="driftc generate --no-robust-buffer-access for the timed runs, the decode-step check, the profiles and the pipeline statistics (the driver's bounds checks off; driftc's kernels clamp their own buffer indices; the prefill-chunk check through driftc run keeps them)")
 ap.add_argument("--warmup", type=int, default=1, help="driftc generate --warmup for the timed run (untimed generations first, as transformers' runs have; 0: the first prompt of the process is timed)")
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics from the Vulkan driver (registers, spills) for the benched bundles")
@@ -196,7 +196,7 @@ for shape in a.bench:
             # attention over the cache, the decode projections) against transformers' f32
             # logits for the prompt plus the token the bundle chose; bound for f16 only.
             dl = os.path.join(a.outdir, "decode_logits.npy")
-            r2 = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "2", "--ignore-eos", "--json", "--save-logits", dl))
+            r2 = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "2", "--ignore-eos", "--json", "--save-logits", dl, *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
             first = int(r2["ids"][0])
             if first not in decode_refs:
                 from transformers import LlamaForCausalLM as _L
@@ -235,7 +235,7 @@ for shape in a.bench:
         p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "1", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])], capture_output=True, text=True)
         print(f"{shape} {q} prefill chunk profile:\n{p.stderr.strip()}", flush=True)
         if a.pipeline_stats:
-            p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", "1", "--max-new-tokens", "1", "--ignore-eos", "--pipeline-stats"], capture_output=True, text=True)
+            p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", "1", "--max-new-tokens", "1", "--ignore-eos", "--pipeline-stats", *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])], capture_output=True, text=True)
             print(f"{shape} {q} kernel statistics (driver):\n{p.stderr.strip()}", flush=True)
         os.remove(b)
     if a.skip_torch:

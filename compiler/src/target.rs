@@ -505,6 +505,9 @@ impl Target {
         if self.tuning.linear_split_k[0] > 1 && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.linear_split_k needs a SPIR-V, MSL or WGSL target (the cut products' kernels are WGSL)".into()));
         }
+        if self.tuning.coop_stage_words16 && (self.tuning.linear_coop_weights_direct || self.tuning.linear_coop_rows_direct) {
+            return Err(invalid("tuning.coop_stage_words16 stages what tuning.linear_coop_weights_direct / linear_coop_rows_direct load straight from the buffer (16-byte words against 8-byte halves): set one or the other".into()));
+        }
         if self.tuning.decode_fused_gate && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.decode_fused_gate needs a SPIR-V, MSL or WGSL target (the gated decode kernel is WGSL)".into()));
         }

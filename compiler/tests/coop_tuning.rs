@@ -19,7 +19,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // results on the GPU machine).
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     // The file's own settings of the keys set here are dropped (TOML refuses a key twice).
-    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue", "linear_coop_shape_by_rows", "linear_coop_large_min_tiles", "linear_coop_weights_direct", "linear_coop_rows_direct"];
+    let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue", "linear_coop_shape_by_rows", "linear_coop_large_min_tiles", "linear_coop_weights_direct", "linear_coop_rows_direct", "coop_stage_words16", "linear_coop_rows_first", "linear_coop_epilogue_pingpong", "linear_coop_stream_b"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for on in [false, true] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
@@ -193,7 +193,8 @@ fn word_staging_and_row_order_compile() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
-    let text: String = text.lines().filter(|l| !l.starts_with("linear_coop_direct_staging")).map(|l| format!("{l}\n")).collect();
+    let set_here = ["linear_coop_direct_staging", "coop_stage_words16", "linear_coop_rows_first", "linear_coop_epilogue_pingpong", "linear_coop_stream_b"];
+    let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for (quant, direct) in [(Quant::None, true), (Quant::None, false), (Quant::Q8, true), (Quant::Q844, true), (Quant::Q844, false)] {
         let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_words16 = true\nlinear_coop_rows_first = true\nlinear_coop_epilogue_pingpong = true\nlinear_coop_stream_b = true\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));
@@ -206,7 +207,19 @@ fn word_staging_and_row_order_compile() {
             assert_eq!(src.contains("var<workgroup> drift_coop_b: array<vec4<u32>"), quant == Quant::None, "{quant:?}, direct {direct}: f16 weights (only) staged as words");
             assert!(src.contains("let tile_m: u32 = tile % "), "{quant:?}: row tiles first");
             assert!(src.contains("coopStoreT(acc0_1, &drift_coop_c[warp * 512u + 256u], 16u);"), "{quant:?}: the epilogue's second slice");
+            assert!(src.starts_with("enable f16;"), "{quant:?}: f16 enabled for the matrices");
             assert!(src.contains("let b0 = coopLoad<coop_mat16x16<f16, B>>") && src.contains("acc0_0 = coopMultiplyAdd(a0, b0, acc0_0);\n            acc1_0 = coopMultiplyAdd(a1, b0, acc1_0);\n            let b1"), "{quant:?}: B blocks streamed");
         }
+    }
+}
+
+/// tuning.coop_stage_words16 with a key that loads the same operand straight from the buffer
+/// is refused by name (the two disagree on the operand's binding).
+#[test]
+fn word_staging_refuses_direct_loads() {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    for key in ["linear_coop_weights_direct", "linear_coop_rows_direct"] {
+        let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_words16 = true\n{key} = true")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+        assert!(err.to_string().contains("tuning.coop_stage_words16") && err.to_string().contains(key), "{err}");
     }
 }

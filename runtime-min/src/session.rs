@@ -39,9 +39,9 @@ pub struct SessionOptions {
     pub pipeline_statistics: bool,
     /// Vulkan: leave `robustBufferAccess` (the driver's bounds check on every buffer
     /// access) off even where the device offers it. Only for bundles you compiled yourself:
-    /// driftc's SPIR-V clamps every array and buffer index itself (naga's `Restrict`
-    /// policy), but a cooperative-matrix load or store reaches rows past the element its
-    /// index names, and a hostile bundle's kernels need not clamp at all. Off by default.
+    /// driftc's SPIR-V clamps every buffer index itself (naga's `Restrict` policy), but a
+    /// cooperative-matrix load or store reaches rows past the element its index names, and
+    /// a hostile bundle's kernels need not clamp at all. Off by default.
     pub no_robust_buffer_access: bool,
 }
 

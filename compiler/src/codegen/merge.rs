@@ -155,7 +155,7 @@ pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<(String, Ker
     }
     let all: String = bodies.concat();
     let mut out = String::new();
-    let f16 = renamed.iter().any(|b| super::render::uses_f16(b, &merged.workgroup_arrays));
+    let f16 = renamed.iter().any(|b| super::render::uses_f16(b, &merged.workgroup_arrays)) || merged.cooperative_matrix;
     super::render::wgsl_enables(&mut out, f16, merged.cooperative_matrix);
     let mut next = 0;
     for b in &renamed {

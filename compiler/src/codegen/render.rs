@@ -215,7 +215,9 @@ pub fn render(
     let mut out = String::new();
     match lang {
         Lang::Wgsl => {
-            wgsl_enables(&mut out, uses_f16(bindings, arrays), uses_coop);
+            // (driftc's cooperative matrices are f16: they need it even where no binding or
+            // workgroup array is.)
+            wgsl_enables(&mut out, uses_f16(bindings, arrays) || uses_coop, uses_coop);
             wgsl_bindings(&mut out, bindings, &mut 0);
             out.push_str(&lib);
             if let Some(Cooperative { per_lane, vec4s, arrays, .. }) = cooperative {
