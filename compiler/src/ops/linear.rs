@@ -85,7 +85,6 @@ impl Linear {
     /// the gate's with W_g (the same options, no row scale), times S_g when scaled, through
     /// the activation, multiplied.
     fn eval_gated(&self, gate: &Gate, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
-        use super::Elementwise;
         if self.rope.is_some() || self.kv_append.is_some() || self.k_splits > 1 {
             return Err(invalid("a gated Linear takes no RoPE, KV-cache append or cut along K"));
         }
@@ -102,25 +101,8 @@ impl Linear {
             *slot = Some(wg);
         }
         let g = Linear { gate: None, row_scale: false, ..self.clone() }.eval(&gate_inputs)?.remove(0).as_f32();
-        let n = w.shape.first().copied().unwrap_or(1).max(1);
         let scale = if gate.scaled { Some(arg(inputs, at + 1, "S_g")?.as_f32()) } else { None };
-        if scale.as_ref().is_some_and(|s| s.len() != n) || g.len() != up.as_f32().len() {
-            return Err(invalid(format!("the gate's scale must have {n} values and its product the outputs' shape")));
-        }
-        let u = up.as_f32();
-        let out: Vec<f32> = u
-            .iter()
-            .zip(&g)
-            .enumerate()
-            .map(|(i, (&u, &g))| {
-                let g = match &scale {
-                    Some(s) => g * s.get(i % n).copied().unwrap_or(1.0),
-                    None => g,
-                };
-                u * gate.act.eval_f32(&[g])
-            })
-            .collect();
-        Ok(vec![Value::from_f32_as(up.dtype, up.shape.clone(), out)])
+        gated(gate, &up, &g, scale.as_deref(), w.shape.first().copied().unwrap_or(1))
     }
     /// K cut into `k_splits` equal ranges: only plain products (no option folded in), K a
     /// multiple of the splits.
@@ -242,6 +224,18 @@ pub fn kv_geometry(cache: &[usize], n: usize, d: usize) -> Result<usize, OpError
         &[1, h, ctx, d2] if d2 == d && d > 0 && h * d == n => Ok(ctx),
         _ => Err(invalid(format!("KV cache {cache:?} does not hold {n} outputs as heads of {d}"))),
     }
+}
+
+/// The gated outputs up · act(S_g · g) of `n` per row (`Linear::gate`, `LinearQ4::gate`):
+/// `up` the product with the up weight, `g` with the gate's, `scale` S_g when scaled.
+pub fn gated(gate: &Gate, up: &Value, g: &[f32], scale: Option<&[f32]>, n: usize) -> Result<Vec<Value>, OpError> {
+    use super::Elementwise;
+    let (u, n) = (up.as_f32(), n.max(1));
+    if scale.is_some_and(|s| s.len() != n) || g.len() != u.len() {
+        return Err(invalid(format!("the gate's scale must have {n} values and its product the outputs' shape")));
+    }
+    let out: Vec<f32> = u.iter().zip(g).enumerate().map(|(i, (&u, &g))| u * gate.act.eval_f32(&[scale.map_or(g, |s| g * s.get(i % n).copied().unwrap_or(1.0))])).collect();
+    Ok(vec![Value::from_f32_as(up.dtype, up.shape.clone(), out)])
 }
 
 /// K cuts into `splits` (> 1) equal ranges.

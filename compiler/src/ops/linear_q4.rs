@@ -52,7 +52,6 @@ impl LinearQ4 {
     }
     /// The gated product's reference (`Linear::gate`'s arithmetic).
     fn eval_gated(&self, gate: &super::linear::Gate, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
-        use super::Elementwise;
         if self.k_splits > 1 {
             return Err(invalid("a gated LinearQ4 is not cut along K"));
         }
@@ -72,19 +71,8 @@ impl LinearQ4 {
             *slot = Some(sg);
         }
         let g = plain.eval(&gate_inputs)?.remove(0).as_f32();
-        let n = q.shape.first().copied().unwrap_or(1).max(1);
         let scale = if gate.scaled { Some(arg(inputs, at + 2, "S_g")?.as_f32()) } else { None };
-        let u = up.as_f32();
-        if scale.as_ref().is_some_and(|v| v.len() != n) || g.len() != u.len() {
-            return Err(invalid(format!("the gate's scale must have {n} values and its product the outputs' shape")));
-        }
-        let out: Vec<f32> = u
-            .iter()
-            .zip(&g)
-            .enumerate()
-            .map(|(i, (&u, &g))| u * gate.act.eval_f32(&[scale.as_ref().map_or(g, |v| g * v.get(i % n).copied().unwrap_or(1.0))]))
-            .collect();
-        Ok(vec![Value::from_f32_as(up.dtype, up.shape.clone(), out)])
+        super::linear::gated(gate, &up, &g, scale.as_deref(), q.shape.first().copied().unwrap_or(1))
     }
     /// K cut into `k_splits` equal ranges of whole pairs: only a plain product (no norm,
     /// int8 activations or packed row).
