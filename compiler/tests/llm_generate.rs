@@ -326,6 +326,7 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8_staged", 1e-4),
         ("lavapipe", Quant::Q844, Precision::F32, "gate", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "gate_merged", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "gate_subgroups", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "gate", 3e-2),
     ];
@@ -356,6 +357,8 @@ fn decode_steps_match_prefill_scoring() {
             "gate_int8" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
             // Int8 activations quantized in the kernel, beside the staged norm.
             "gate_int8_staged" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\ndecode_int8_activations = true"),
+            // With independent dispatches merged (the gated kernel beside other projections).
+            "gate_merged" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\nmerge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
             "gate_subgroups" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\nsubgroup_reductions = true\nlinear_lanes_per_row = 8"),
             "k_cut" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\nlinear_split_k = [2, 100000]"),
             _ => text,
@@ -382,7 +385,7 @@ fn decode_steps_match_prefill_scoring() {
         let merged = decode.dispatches.iter().filter(|d| d.label.contains(" + ")).count();
         let layers = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("cached_attention")).count();
         assert!(layers > 0, "{target} {quant:?} {acts}: decode has attention dispatches");
-        assert_eq!(merged, if acts == "merged" { layers } else { 0 }, "{target} {quant:?} {acts}: {merged} merged decode dispatches (q, k and v per layer)");
+        assert_eq!(merged, if acts == "merged" || acts == "gate_merged" { layers } else { 0 }, "{target} {quant:?} {acts}: {merged} merged decode dispatches (q, k and v per layer)");
         // Cut products: six per layer in each prefill program, their sums in the reduce kernel.
         for p in m.programs.iter().filter(|p| p.name != "decode") {
             let sums = p.dispatches.iter().filter(|d| d.label.ends_with(".k_sum") && m.kernels[d.kernel as usize].name.starts_with("reduce")).count();
