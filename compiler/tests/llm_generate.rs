@@ -780,3 +780,37 @@ fn fused_gate_compiles_for_nvidia_h100() {
     let err = driftc::target::Target::from_toml(&opencl.replace("[tuning]", "[tuning]\ndecode_fused_gate = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
     assert!(err.to_string().contains("tuning.decode_fused_gate"), "{err}");
 }
+
+/// `Session::set_output_reads`: a decode step that makes only the device's greedy choice
+/// readable (on Vulkan, through staging, its logits are not copied back) gives the same
+/// choice as a full one,
+/// refuses its logits by name, and names wrong requests; `None` brings every output back.
+#[test]
+fn decode_runs_read_back_only_what_is_asked() {
+    let case = load_case("llama_tiny");
+    let compiled = case.compile("lavapipe", Some(Precision::F32));
+    let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
+    // (lavapipe's memory is host-visible: `force_staging` takes the discrete-GPU path, where
+    // outputs are copied back by command buffers of their own.)
+    for force_staging in [false, true] {
+    let mut s = runtime_min::Session::new(&b, &SessionOptions { force_staging, ..SessionOptions::default() }).expect("session");
+    let id = ids("inputs/prompt_ids.npy")[0];
+    s.set_input("decode.input_ids", &host_of(&driftc::ir::Value::i64(vec![1, 1], vec![i64::from(id)]))).expect("ids");
+    s.set_input("decode.position", &host_of(&driftc::ir::Value::i64(vec![1], vec![0]))).expect("position");
+    s.set_output_reads("decode", Some(&["decode.next_id"])).expect("the decode program writes its choice");
+    s.run_program("decode").expect("decode runs");
+    let lean = s.output("decode.next_id").expect("the choice is readable").to_i64().expect("ids");
+    let err = s.output_f32("decode.logits", 0, 4).expect_err("the logits were not read back").to_string();
+    assert!(err.contains("decode.logits") && err.contains("set_output_reads"), "{err}");
+    s.set_output_reads("decode", None).expect("all outputs again");
+    s.run_program("decode").expect("decode runs");
+    let full = s.output("decode.next_id").expect("choice").to_i64().expect("ids");
+    let logits = s.output_f32("decode.logits", 0, 320).expect("logits readable again");
+    assert_eq!(lean, full, "the same step, read back lean or whole, chooses the same token");
+    assert_eq!(full.first().copied(), Some(i64::from(runtime_min::argmax(&logits))), "the choice is the logits' argmax");
+    let unknown = s.set_output_reads("decode", Some(&["no.such.output"])).expect_err("unknown output").to_string();
+    assert!(unknown.contains("no.such.output"), "{unknown}");
+    let other = s.set_output_reads("decode", Some(&["prefill.logits"])).expect_err("another program's output").to_string();
+    assert!(other.contains("does not write it") || other.contains("prefill.logits"), "{other}");
+    }
+}

@@ -230,14 +230,19 @@ impl Generator {
 
     /// Feeds one token; returns the logits after it.
     pub fn decode(&mut self, id: u32) -> Result<Vec<f32>> {
-        self.decode_run(id)?;
+        self.decode_run(id, false)?;
         self.session.output_f32(&self.spec.decode_logits, 0, self.spec.vocab_size as usize)
     }
 
-    /// Runs the decode program on `id` at the current position and advances it.
-    fn decode_run(&mut self, id: u32) -> Result<RunStats> {
+    /// Runs the decode program on `id` at the current position and advances it; with
+    /// `choice_only` only the device's greedy choice is made readable (the logits are not
+    /// copied back).
+    fn decode_run(&mut self, id: u32, choice_only: bool) -> Result<RunStats> {
         self.check_ids(&[id])?;
         self.room(1)?;
+        let (decode, next) = (self.spec.decode.clone(), self.spec.decode_next_id.clone());
+        let only = [next.as_str()];
+        self.session.set_output_reads(&decode, choice_only.then_some(&only[..]))?;
         self.session.set_input(&self.spec.decode_ids, &HostTensor::from_i64(&[1, 1], &[i64::from(id)]))?;
         self.session.set_input(&self.spec.decode_position, &HostTensor::from_i64(&[1], &[self.position as i64]))?;
         let stats = self.session.run_program(&self.spec.decode.clone())?;
@@ -323,7 +328,7 @@ impl Generator {
             if !go_on || out.ids.len() == max_new_tokens {
                 break;
             }
-            let stats = self.decode_run(id)?;
+            let stats = self.decode_run(id, greedy)?;
             if greedy {
                 picked = Some(self.decode_choice()?);
             } else {

@@ -90,8 +90,10 @@ pub(crate) trait Backend: Send {
     /// Writes the program's inputs into their slots (`inputs` has one entry per bundle
     /// input; those of other programs are empty and ignored) and runs program `program` to
     /// completion; returns GPU nanoseconds when timed. Outputs stay on the device side
-    /// until asked for (`read_output`).
-    fn run(&mut self, program: usize, inputs: &[&[u8]]) -> Result<Option<u64>>;
+    /// until asked for (`read_output`); `reads` (output positions; `None`: all the program
+    /// writes) are the ones the host will ask for, which a backend that copies outputs
+    /// back as part of the run may limit its copies to.
+    fn run(&mut self, program: usize, inputs: &[&[u8]], reads: Option<&[usize]>) -> Result<Option<u64>>;
     /// Copies bytes `offset .. offset + dst.len()` of output `output` as the last run left
     /// them (the session checks the range first; backends refuse it again rather than
     /// read past the slot).
@@ -159,6 +161,8 @@ pub struct Session {
     input_data: Vec<Option<Vec<u8>>>,
     /// Whether each output holds the result of the last run (its program wrote it).
     output_valid: Vec<bool>,
+    /// Per program, the outputs its runs make readable (`set_output_reads`; `None`: all).
+    output_reads: Vec<Option<Vec<usize>>>,
     /// Per program, (label, kernel name) of each dispatch, when profiling.
     dispatch_names: Vec<Vec<(String, String)>>,
     /// Every kernel's name, in bundle order.
@@ -199,6 +203,7 @@ impl Session {
             api: m.api,
             input_data: vec![None; inputs.len()],
             output_valid: vec![false; outputs.len()],
+            output_reads: vec![None; m.programs.len()],
             inputs,
             outputs,
             programs: m.programs.iter().map(|p| p.name.clone()).collect(),
@@ -302,6 +307,38 @@ impl Session {
         Ok(())
     }
 
+    /// Which outputs of program `name` its following runs make readable: `Some(names)` only
+    /// those (a Vulkan device then copies nothing else back: a greedy decode step reads its
+    /// chosen id, not the logits), `None` every output it writes (the default). Reading
+    /// another output after such a run is an error.
+    pub fn set_output_reads(&mut self, name: &str, outputs: Option<&[&str]>) -> Result<()> {
+        let index = self
+            .programs
+            .iter()
+            .position(|p| p == name)
+            .ok_or_else(|| Error::UnknownProgram { name: name.into(), known: self.programs.join(", ") })?;
+        let writes = self.program_io.get(index).map(|(_, w)| w.clone()).unwrap_or_default();
+        let wanted = match outputs {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|n| {
+                        let i = self.output_index(n)?;
+                        if writes.contains(&i) {
+                            Ok(i)
+                        } else {
+                            Err(Error::OutputValue { name: (*n).to_string(), message: format!("program '{name}' does not write it") })
+                        }
+                    })
+                    .collect::<Result<Vec<usize>>>()?,
+            ),
+        };
+        if let Some(slot) = self.output_reads.get_mut(index) {
+            *slot = wanted;
+        }
+        Ok(())
+    }
+
     /// Runs the bundle's first program ("main" for a model, "prefill" for an LLM).
     pub fn run(&mut self) -> Result<RunStats> {
         let first = self.programs.first().cloned().ok_or_else(|| Error::UnknownProgram { name: "(first)".into(), known: String::new() })?;
@@ -327,9 +364,10 @@ impl Session {
         }
         let start = Instant::now();
         self.output_valid.iter_mut().for_each(|v| *v = false);
-        let gpu_ns = self.backend.run(index, &inputs)?;
+        let wanted = self.output_reads.get(index).cloned().flatten();
+        let gpu_ns = self.backend.run(index, &inputs, wanted.as_deref())?;
         self.last_program = Some(index);
-        for &o in &writes {
+        for &o in writes.iter().filter(|o| wanted.as_ref().is_none_or(|w| w.contains(o))) {
             if let Some(v) = self.output_valid.get_mut(o) {
                 *v = true;
             }
@@ -359,7 +397,7 @@ impl Session {
         let i = self.output_index(name)?;
         let io = self.outputs.get(i).ok_or_else(|| Error::UnknownOutput { name: name.into(), known: names(&self.outputs) })?;
         if !self.output_valid.get(i).copied().unwrap_or(false) {
-            return Err(Error::OutputValue { name: name.into(), message: "the last run did not write it (no run has completed yet, or the last run was of another program)".into() });
+            return Err(Error::OutputValue { name: name.into(), message: "the last run did not write it (no run has completed yet, the last run was of another program, or Session::set_output_reads left it out)".into() });
         }
         Ok((i, io))
     }

@@ -377,7 +377,7 @@ impl Backend for Executor {
         self.allocated
     }
 
-    fn run(&mut self, program: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
+    fn run(&mut self, program: usize, inputs: &[&[u8]], _reads: Option<&[usize]>) -> Result<Option<u64>> {
         self.execute(program, inputs)
     }
 

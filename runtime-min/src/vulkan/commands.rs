@@ -13,8 +13,11 @@
 //!               [timestamp 2 + dispatch index, when profiling]
 //! timestamp 1
 //! barrier  compute writes → host/transfer reads
-//! copy staged outputs: pool → staging, barrier transfer write → host read
 //! ```
+//!
+//! and per staged output it writes, a command buffer of its own submitted after it when the
+//! host will read that output: copy pool → staging, barrier transfer write → host read (a
+//! greedy decode step copies back its chosen id, not the logits).
 
 use super::memory::Allocation;
 use super::pipelines::KernelObjects;
@@ -45,7 +48,6 @@ pub(crate) struct Recorder<'a> {
     /// A timestamp after every dispatch (queries 2..2+dispatches).
     pub(crate) profile: bool,
     pub(crate) inputs: &'a [Route],
-    pub(crate) outputs: &'a [Route],
 }
 
 impl Recorder<'_> {
@@ -120,20 +122,25 @@ impl Recorder<'_> {
             (Stage::COMPUTE_SHADER, Access::SHADER_WRITE),
             (Stage::HOST | Stage::TRANSFER, Access::HOST_READ | Access::TRANSFER_READ),
         );
-        let mut copied = false;
-        for r in self.outputs {
-            if let (Some(at), true) = (r.staging, r.len > 0) {
-                let region = [vk::BufferCopy { src_offset: r.offset, dst_offset: at, size: r.len }];
-                // SAFETY: as for the input copies.
-                unsafe { d.cmd_copy_buffer(cb, self.pool_buffer(r)?, self.staging, &region) };
-                copied = true;
-            }
-        }
-        if copied {
-            barrier(d, cb, (Stage::TRANSFER, Access::TRANSFER_WRITE), (Stage::HOST, Access::HOST_READ));
-        }
         // SAFETY: `cb` is in the recording state.
         unsafe { d.end_command_buffer(cb) }.map_err(|e| Error::vk("vkEndCommandBuffer", e))
+    }
+
+    /// Records into `cb` (fresh, primary) the copy of staged output `r` back to the host,
+    /// submitted after its program's command buffer (whose closing barrier orders the
+    /// shaders' writes before it); false when `r` is not staged (nothing recorded).
+    pub(crate) fn record_copy(&self, cb: vk::CommandBuffer, r: &Route) -> Result<bool> {
+        let Some(at) = r.staging.filter(|_| r.len > 0) else { return Ok(false) };
+        let d = self.device;
+        // SAFETY: `cb` is a fresh primary command buffer from a pool of this device.
+        unsafe { d.begin_command_buffer(cb, &vk::CommandBufferBeginInfo::default()) }.map_err(|e| Error::vk("vkBeginCommandBuffer", e))?;
+        let region = [vk::BufferCopy { src_offset: r.offset, dst_offset: at, size: r.len }];
+        // SAFETY: as for the input copies.
+        unsafe { d.cmd_copy_buffer(cb, self.pool_buffer(r)?, self.staging, &region) };
+        barrier(d, cb, (Stage::TRANSFER, Access::TRANSFER_WRITE), (Stage::HOST, Access::HOST_READ));
+        // SAFETY: `cb` is in the recording state.
+        unsafe { d.end_command_buffer(cb) }.map_err(|e| Error::vk("vkEndCommandBuffer", e))?;
+        Ok(true)
     }
 }
 

@@ -49,6 +49,8 @@ pub(crate) struct Executor {
     kernels: Vec<KernelObjects>,
     descriptor_pool: vk::DescriptorPool,
     programs: Vec<vk::CommandBuffer>,
+    /// Per program, (output position, command buffer copying it back) for its staged outputs.
+    output_copies: Vec<Vec<(usize, vk::CommandBuffer)>>,
     /// Per program, its positions in `inputs` and `outputs` (only those move).
     program_io: Vec<(Vec<usize>, Vec<usize>)>,
     transfer_cb: vk::CommandBuffer,
@@ -91,6 +93,7 @@ impl Executor {
             kernels: Vec::with_capacity(m.kernels.len()),
             descriptor_pool: vk::DescriptorPool::null(),
             programs: Vec::with_capacity(m.programs.len()),
+            output_copies: Vec::with_capacity(m.programs.len()),
             program_io: m.programs.iter().map(|p| (p.inputs.iter().map(|&i| i as usize).collect(), p.outputs.iter().map(|&i| i as usize).collect())).collect(),
             transfer_cb: vk::CommandBuffer::null(),
             inputs: Vec::new(),
@@ -225,7 +228,6 @@ impl Executor {
         for ((program, &cb), (reads, writes)) in m.programs.iter().zip(&self.programs).zip(&self.program_io) {
             let sets = pipelines::write_sets(&self.ctx, self.descriptor_pool, &self.kernels, program, &self.pools)?;
             let inputs: Vec<Route> = reads.iter().filter_map(|&i| self.inputs.get(i).copied()).collect();
-            let outputs: Vec<Route> = writes.iter().filter_map(|&i| self.outputs.get(i).copied()).collect();
             let rec = commands::Recorder {
                 device: &self.ctx.device,
                 kernels: &self.kernels,
@@ -235,9 +237,21 @@ impl Executor {
                 query_pool: self.query_pool,
                 profile: self.profile.is_some(),
                 inputs: &inputs,
-                outputs: &outputs,
             };
             rec.record(cb, program)?;
+            // One command buffer per staged output, submitted after the program's when the
+            // host will read that output.
+            let staged: Vec<usize> = writes.iter().copied().filter(|&i| self.outputs.get(i).is_some_and(|r| r.staging.is_some() && r.len > 0)).collect();
+            let cbs = if staged.is_empty() { Vec::new() } else { self.allocate_command_buffers(u32::try_from(staged.len()).unwrap_or(u32::MAX))? };
+            let mut copies = Vec::with_capacity(staged.len());
+            for (&o, &ccb) in staged.iter().zip(&cbs) {
+                if let Some(r) = self.outputs.get(o) {
+                    if rec.record_copy(ccb, r)? {
+                        copies.push((o, ccb));
+                    }
+                }
+            }
+            self.output_copies.push(copies);
         }
         Ok(())
     }
@@ -250,7 +264,7 @@ impl Executor {
     /// Writes `inputs` (one byte vector per input slot, in order) and runs program `index`
     /// to completion; outputs stay in their host-visible copies (`read`). Returns GPU
     /// nanoseconds if timed.
-    fn execute(&mut self, index: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
+    fn execute(&mut self, index: usize, inputs: &[&[u8]], wanted: Option<&[usize]>) -> Result<Option<u64>> {
         let cb = *self.programs.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
         let reads = self.program_io.get(index).map(|(r, _)| r.clone()).unwrap_or_default();
         for (r, bytes) in reads.iter().filter_map(|&i| self.inputs.get(i).zip(inputs.get(i))) {
@@ -265,7 +279,12 @@ impl Executor {
                 map.write(at, bytes, "input")?;
             }
         }
-        commands::submit_and_wait(&self.ctx.device, self.ctx.queue, self.fence, &[cb], self.spin_wait)?;
+        // The program, then the copies back of the staged outputs the host will read.
+        let mut cbs = vec![cb];
+        if let Some(copies) = self.output_copies.get(index) {
+            cbs.extend(copies.iter().filter(|(o, _)| wanted.is_none_or(|w| w.contains(o))).map(|&(_, c)| c));
+        }
+        commands::submit_and_wait(&self.ctx.device, self.ctx.queue, self.fence, &cbs, self.spin_wait)?;
         self.last_program = index;
         self.gpu_ns()
     }
@@ -355,8 +374,8 @@ impl Backend for Executor {
         self.allocated
     }
 
-    fn run(&mut self, program: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
-        self.execute(program, inputs)
+    fn run(&mut self, program: usize, inputs: &[&[u8]], reads: Option<&[usize]>) -> Result<Option<u64>> {
+        self.execute(program, inputs, reads)
     }
 
     fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()> {
