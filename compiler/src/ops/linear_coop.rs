@@ -125,12 +125,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let qualifies = t.tuning.prefill_cooperative_matrix && t.features.cooperative_matrix && t.kernel_language == KernelLanguage::Spirv && kb.precision == Precision::F16 && subgroup == 32;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
     let splits = splits.max(1);
-    let bk_step = t.tuning.linear_coop_step as usize;
-    if !qualifies || m == 0 || n == 0 || k == 0 || (splits > 1 && (k % splits != 0 || (k / splits) % bk_step != 0)) {
+    let bk = t.tuning.linear_coop_step as usize;
+    if !qualifies || m == 0 || n == 0 || k == 0 || (splits > 1 && (k % splits != 0 || (k / splits) % bk != 0)) {
         return Ok(false);
     }
     let (large, small) = (Shape::from(t.tuning.linear_coop_large), Shape::from(t.tuning.linear_coop_small));
-    let bk = t.tuning.linear_coop_step as usize;
     let min_tiles = t.tuning.linear_coop_large_min_tiles;
     let large_tiles = |rows: usize| rows.div_ceil(large.tile().0) * n.div_ceil(large.tile().1);
     // The shape's lanes fit the device and its staging splits evenly over them (as

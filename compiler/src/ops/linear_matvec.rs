@@ -173,8 +173,8 @@ pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bo
 
 /// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`), with a folded
 /// RMSNorm, per-row scale, RoPE and KV-cache append (`kv`: y is then the cache) when given,
-/// and int8 activations with `act_int8`, and a folded gate (`gate`: a second weight walked
-/// beside W, WGSL and whole words only); false when the target's workgroups cannot hold it
+/// and int8 activations with `act_int8`, and a folded gate (`gate`: a second weight of W's
+/// shape and format walked beside it, WGSL only); false when the target's workgroups cannot hold it
 /// (fewer than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for
 /// a folded node, reports that no kernel fits. An error when int8 activations cannot be
 /// served (OpenCL C, weights not int8 or int4 words of one plain buffer, the row not
@@ -310,7 +310,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     // (subgroups lie over consecutive lanes; rows start at multiples of `lanes`).
     let sg_reduce = kb.target.tuning.subgroup_reductions && kb.lang == Lang::Wgsl && lanes as u32 == kb.target.features.subgroup_size && lanes > 1;
     // Per lane in drift_shared: the sum, the sum of squares (an unstaged norm), the gate's sum.
-    let floats_per_lane = 1 + usize::from(norm.is_some() && stage.is_none()) as u32 + u32::from(gate.is_some());
+    let squares = u32::from(norm.is_some() && stage.is_none());
+    let floats_per_lane = 1 + squares + u32::from(gate.is_some());
     let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(floats_per_lane);
     if sg_reduce {
         spec = spec.uses_subgroup_arithmetic();
@@ -390,7 +391,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     }
     // The gate: its weight's words (`w2`, var in `gate_var`), scale, activation over `gv`.
     spec = spec.param("gate", gate.is_some()).param("gate_scaled", gate.as_ref().is_some_and(|g| g.scale.is_some()));
-    spec = spec.param("gate_off", wg_lanes * (1 + u32::from(norm.is_some() && stage.is_none())));
+    spec = spec.param("gate_off", wg_lanes * (1 + squares));
     if let (Some(gt), Some(d)) = (&gate, &gate_desc) {
         use super::Elementwise;
         spec = if words { spec.read_words("w2", gt.w) } else { spec.read("w2", gt.w) };
