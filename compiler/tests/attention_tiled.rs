@@ -88,7 +88,7 @@ fn cooperative_attention_only_for_head_sizes_its_blocks_load_whole() {
 fn cooperative_attention_one_pass_compiles_at_both_head_sizes() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     for one_pass in [false, true] {
-        let t = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_attention_one_pass = {one_pass}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = Target::from_toml(&set_tuning(&text, &format!("coop_attention_one_pass = {one_pass}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         for (d, attention) in [(64, CachedAttention { scale: 0.1, softcap: 0.0, window: 0 }), (128, CachedAttention { scale: 0.09, softcap: 30.0, window: 16 })] {
             let g = graph(&Case { d, heads: 4, kv_heads: 2, t: 64, ctx: 256, pos: 0, attention });
             let opts = CompileOptions { precision: Some(Precision::F16), ..CompileOptions::default() };

@@ -22,7 +22,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     let set_here = ["coop_stage_halves", "coop_attention_score_padding", "linear_coop_step", "linear_coop_large", "coop_stage_int8_words", "coop_stage_int4_words", "linear_coop_direct_staging", "linear_coop_double_buffer", "linear_coop_row_epilogue", "linear_coop_shape_by_rows", "linear_coop_large_min_tiles", "linear_coop_weights_direct", "linear_coop_rows_direct", "coop_stage_words16", "linear_coop_rows_first", "linear_coop_epilogue_pingpong", "linear_coop_stream_b"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for on in [false, true] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("coop_stage_halves = {on}\ncoop_attention_score_padding = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).expect("compiles");
         for kernel in ["linear_coop", "cached_attention_coop"] {
             let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with(kernel)).unwrap_or_else(|| panic!("{kernel} source"));
@@ -37,7 +37,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // here: the tiny projections take the small shape): modules that validate; a step or
     // shape out of range is refused by name.
     for tuning in ["linear_coop_small = [2, 2, 4, 4]\nlinear_coop_step = 64", "linear_coop_small = [1, 1, 4, 4]\nlinear_coop_step = 16"] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("{tuning}: {e}"));
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
         assert!(src.contains("var acc3_3: coop_mat16x16<f32, C>;"), "{tuning}: 4 x 4 accumulators per subgroup");
@@ -45,7 +45,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // tuning.linear_coop_large_min_tiles: the tiny projections (one tile) take the large
     // shape ([4, 2, 2, 4] here: 2 x 4 blocks per subgroup) once one tile is enough.
     for (min_tiles, large) in [(128, false), (1, true)] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_large_min_tiles = {min_tiles}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_large_min_tiles = {min_tiles}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("min tiles {min_tiles}: {e}"));
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
         assert_eq!(src.contains("var acc1_3: coop_mat16x16<f32, C>;"), large, "large shape with linear_coop_large_min_tiles = {min_tiles}");
@@ -53,7 +53,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // tuning.linear_coop_double_buffer: alternate steps in two copies of the tiles, one
     // barrier per step (the module validates; results on the GPU machine).
     for double in [false, true] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_double_buffer = {double}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_double_buffer = {double}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("double buffer {double}: {e}"));
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
         assert_eq!(src.contains("let sa: u32 = ((k0 / "), double, "linear_coop copies with linear_coop_double_buffer = {double}");
@@ -61,9 +61,10 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     }
     // tuning.linear_coop_direct_staging: a step's slices loaded, stored and multiplied in
     // that step (no first step of zeros; the module validates, with and without double
-    // buffering; results on the GPU machine).
+    // buffering; results on the GPU machine). Products uncut along K (the target file cuts
+    // the tiny ones: few tiles), so each runs the whole K of 64.
     for (direct, double) in [(false, false), (true, false), (true, true)] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_direct_staging = {direct}\nlinear_coop_double_buffer = {double}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_direct_staging = {direct}\nlinear_coop_double_buffer = {double}\nlinear_split_k = [1, 0]")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("direct {direct} double {double}: {e}"));
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
         let k = src.lines().find(|l| l.contains("for (var k0: u32 = k_begin; k0 < ")).expect("the step loop");
@@ -81,7 +82,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // tuning.linear_coop_row_epilogue: a row of a subgroup's accumulator blocks staged for
     // the epilogue at once (the module validates; results on the GPU machine).
     for rows in [false, true] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_row_epilogue = {rows}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_row_epilogue = {rows}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("row epilogue {rows}: {e}"));
         let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("linear_coop")).expect("linear_coop source");
         assert_eq!(src.contains("&drift_coop_c[warp * 256u], 16u)"), !rows, "one block at a time with linear_coop_row_epilogue = {rows}");
@@ -93,7 +94,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // validate, naga checking that the early return leaves the cooperative-matrix
     // operations in uniform control flow; results on the GPU machine).
     for by_rows in [false, true] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_shape_by_rows = {by_rows}\nlinear_coop_large_min_tiles = 4")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_shape_by_rows = {by_rows}\nlinear_coop_large_min_tiles = 4")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));
         o.import.prefill_tokens = Some(256);
         o.import.max_context = Some(256);
@@ -110,7 +111,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // whole tiles loaded block by block from their buffer, not staged; with both, no
     // barrier in a step (the modules validate; results on the GPU machine).
     for (weights, rows) in [(false, false), (true, false), (true, true)] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_coop_weights_direct = {weights}\nlinear_coop_rows_direct = {rows}\nlinear_coop_direct_staging = true\ncoop_stage_halves = true")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_weights_direct = {weights}\nlinear_coop_rows_direct = {rows}\nlinear_coop_direct_staging = true\ncoop_stage_halves = true")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("weights direct {weights}, rows direct {rows}: {e}"));
         let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, src)| src).collect();
         assert_eq!(coop.iter().any(|src| src.contains("coopLoad<coop_mat16x16<f16, B>>(&b_w[")), weights, "weight blocks from the buffer with linear_coop_weights_direct = {weights}");
@@ -123,7 +124,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // tuning.coop_stage_int8_words: q8 weights staged from 16-byte words (the module
     // validates; results on the GPU machine).
     for words in [false, true] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_int8_words = {words}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("coop_stage_int8_words = {words}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = driftc::front::llm::Quant::Q8;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("int8 words {words}: {e}"));
@@ -134,7 +135,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
     // tuning.coop_stage_int4_words: 8/4/4's int4 feed-forward weights staged a 32-bit word
     // (8 nibbles) per load (the module validates; results on the GPU machine).
     for words in [false, true] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_int4_words = {words}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("coop_stage_int4_words = {words}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = driftc::front::llm::Quant::Q844;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("int4 words {words}: {e}"));
@@ -147,7 +148,7 @@ fn cooperative_matrix_tuning_keys_compile_and_take() {
         }
     }
     for (tuning, key) in [("linear_coop_step = 48", "tuning.linear_coop_step"), ("linear_coop_large = [4, 0, 2, 4]", "tuning.linear_coop_large")] {
-        let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{tuning}")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+        let err = driftc::target::Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
         assert!(err.to_string().contains(key), "{err}");
     }
 }
@@ -165,7 +166,7 @@ fn cut_cooperative_products_compile() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     let text: String = text.lines().filter(|l| !l.starts_with("linear_coop_direct_staging")).map(|l| format!("{l}\n")).collect();
     for (quant, direct) in [(Quant::None, true), (Quant::None, false), (Quant::Q8, true), (Quant::Q844, true), (Quant::Q844, false)] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_split_k = [2, 100000]\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_split_k = [2, 100000]\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = quant;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, direct {direct}: {e}"));
@@ -177,7 +178,7 @@ fn cut_cooperative_products_compile() {
         assert!(sums >= 12, "{quant:?}, direct {direct}: {sums} sums of cut products");
     }
     let opencl = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let err = driftc::target::Target::from_toml(&opencl.replace("[tuning]", "[tuning]\nlinear_split_k = [2, 256]"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
+    let err = driftc::target::Target::from_toml(&set_tuning(&opencl, "linear_split_k = [2, 256]"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
     assert!(err.to_string().contains("tuning.linear_split_k"), "{err}");
 }
 
@@ -196,7 +197,7 @@ fn word_staging_and_row_order_compile() {
     let set_here = ["linear_coop_direct_staging", "coop_stage_words16", "linear_coop_rows_first", "linear_coop_epilogue_pingpong", "linear_coop_stream_b"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for (quant, direct) in [(Quant::None, true), (Quant::None, false), (Quant::Q8, true), (Quant::Q844, true), (Quant::Q844, false)] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_words16 = true\nlinear_coop_rows_first = true\nlinear_coop_epilogue_pingpong = true\nlinear_coop_stream_b = true\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("coop_stage_words16 = true\nlinear_coop_rows_first = true\nlinear_coop_epilogue_pingpong = true\nlinear_coop_stream_b = true\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = quant;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, direct {direct}: {e}"));
@@ -219,7 +220,7 @@ fn word_staging_and_row_order_compile() {
 fn word_staging_refuses_direct_loads() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     for key in ["linear_coop_weights_direct", "linear_coop_rows_direct"] {
-        let err = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ncoop_stage_words16 = true\n{key} = true")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+        let err = driftc::target::Target::from_toml(&set_tuning(&text, &format!("coop_stage_words16 = true\n{key} = true")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
         assert!(err.to_string().contains("tuning.coop_stage_words16") && err.to_string().contains(key), "{err}");
     }
 }

@@ -334,33 +334,33 @@ fn decode_steps_match_prefill_scoring() {
         let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
         let text = match acts {
             "float" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"),
-            "int8" => text.replace("[tuning]", "[tuning]\ndecode_int8_activations = true"),
+            "int8" => set_tuning(&text, "decode_int8_activations = true"),
             // 8 keys per split: the 64-row cache's attention in 8 splits and a combine.
-            "splits" => text.replace("[tuning]", "[tuning]\ndecode_attention_split_keys = 8"),
+            "splits" => set_tuning(&text, "decode_attention_split_keys = 8"),
             // Norms keep their own dispatches (tuning.fold_rms_norm = false), float activations.
-            "unfolded" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\nfold_rms_norm = false"),
+            "unfolded" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "fold_rms_norm = false"),
             // Rows of 8 lanes, lavapipe's subgroup, summed by subgroupAdd (the tiny model's
             // 64-input rows are 16 f32 or 8 f16 words: 8 lanes each; the RoPE pairs of q/k
             // then meet in workgroup memory).
             // The split attention kernel (8 keys per split) takes its maxima and sums by subgroup.
-            "subgroups" => text.replace("[tuning]", "[tuning]\nsubgroup_reductions = true\nlinear_lanes_per_row = 8\nattention_subgroup_reductions = true\nattention_combine_all_heads = true\ndecode_attention_split_keys = 8"),
+            "subgroups" => set_tuning(&text, "subgroup_reductions = true\nlinear_lanes_per_row = 8\nattention_subgroup_reductions = true\nattention_combine_all_heads = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
-            "merged" => text.replace("[tuning]", "[tuning]\nmerge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
+            "merged" => set_tuning(&text, "merge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
             // Prefill products cut along K in two (tuning.linear_split_k; float activations,
             // so q8's prefill products are Linears too): the 64-input ones (q, k, v, o, gate,
             // up) in ranges of 32, down's 160 inputs not (80 is not whole steps of 32).
             // Decode's gate and up projections in one kernel (tuning.decode_fused_gate): float
             // activations (q8: the gate's scale from its epilogue), int8 ones packed once per
             // row or quantized in the kernel (q8), rows summed by subgroup.
-            "gate" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\ndecode_fused_gate = true"),
-            "gate_int8" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
+            "gate" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "decode_fused_gate = true"),
+            "gate_int8" => set_tuning(&text, "decode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
             // Int8 activations quantized in the kernel, beside the staged norm.
-            "gate_int8_staged" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\ndecode_int8_activations = true"),
+            "gate_int8_staged" => set_tuning(&text, "decode_fused_gate = true\ndecode_int8_activations = true"),
             // With independent dispatches merged (the gated kernel beside other projections).
-            "gate_merged" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\nmerge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
-            "gate_subgroups" => text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true\nsubgroup_reductions = true\nlinear_lanes_per_row = 8"),
-            "k_cut" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false").replace("[tuning]", "[tuning]\nlinear_split_k = [2, 100000]"),
+            "gate_merged" => set_tuning(&text, "decode_fused_gate = true\nmerge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
+            "gate_subgroups" => set_tuning(&text, "decode_fused_gate = true\nsubgroup_reductions = true\nlinear_lanes_per_row = 8"),
+            "k_cut" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "linear_split_k = [2, 100000]"),
             _ => text,
         };
         let t = driftc::target::Target::from_toml(&text, std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
@@ -471,7 +471,7 @@ fn int8_decode_activations_match_their_reference() {
     let gate = "decode_fused_gate = true\n";
     let gate_once = "decode_fused_gate = true\ndecode_quantize_once = true\n";
     for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q8, once), (Quant::Q844, once), (Quant::Q844, once_unfolded), (Quant::Q844, "decode_quantize_once = true\nlinear_lanes_many_rows = [64, 16]\n"), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, gate_once), (Quant::Q844, gate_once)] {
-        let t = driftc::target::Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\ndecode_int8_activations = true\n{extra}")), std::path::Path::new("lavapipe.toml")).expect("target parses");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("decode_int8_activations = true\n{extra}")), std::path::Path::new("lavapipe.toml")).expect("target parses");
         let mut opts = case.options(Some(Precision::F32));
         opts.import.quant = quant;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("{quant:?} {extra}: {e}"));
@@ -618,7 +618,7 @@ fn folded_decode_projections_keep_the_reference() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
-    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\ndecode_int8_activations = true"), std::path::Path::new("lavapipe.toml")).expect("target parses");
+    let t = driftc::target::Target::from_toml(&set_tuning(&text, "decode_int8_activations = true"), std::path::Path::new("lavapipe.toml")).expect("target parses");
     let mut import = case.options(Some(Precision::F32)).import;
     import.quant = Quant::Q8;
     import.decode_int8_activations = Some(true);
@@ -648,7 +648,7 @@ fn folded_decode_projections_keep_the_reference() {
 fn unclamped_fixed_array_indices_give_the_same_tokens() {
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
-    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\nfixed_array_bounds_checks = false"), std::path::Path::new("lavapipe.toml")).expect("target parses");
+    let t = driftc::target::Target::from_toml(&set_tuning(&text, "fixed_array_bounds_checks = false"), std::path::Path::new("lavapipe.toml")).expect("target parses");
     let opts = case.options(Some(Precision::F32));
     let unclamped = driftc::compile::compile_file(&case.model(), &t, &opts).expect("compiles");
     let clamped = case.compile("lavapipe", Some(Precision::F32));
@@ -763,7 +763,7 @@ fn fused_gate_compiles_for_nvidia_h100() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
-    let t = driftc::target::Target::from_toml(&text.replace("[tuning]", "[tuning]\ndecode_fused_gate = true"), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+    let t = driftc::target::Target::from_toml(&set_tuning(&text, "decode_fused_gate = true"), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
     for (quant, folded) in [(Quant::None, true), (Quant::Q8, true), (Quant::Q844, true)] {
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = quant;
@@ -777,7 +777,7 @@ fn fused_gate_compiles_for_nvidia_h100() {
         assert_eq!(gates == 0, folded, "{quant:?}: {gates} gate projection dispatches in decode");
     }
     let opencl = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let err = driftc::target::Target::from_toml(&opencl.replace("[tuning]", "[tuning]\ndecode_fused_gate = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
+    let err = driftc::target::Target::from_toml(&set_tuning(&opencl, "decode_fused_gate = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
     assert!(err.to_string().contains("tuning.decode_fused_gate"), "{err}");
 }
 

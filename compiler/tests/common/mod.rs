@@ -141,3 +141,28 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 }
+
+/// A target file's text with `entries` (`key = value` lines) set in its `[tuning]` table:
+/// a key the file already sets is replaced, not repeated (TOML refuses duplicate keys).
+pub fn set_tuning(text: &str, entries: &str) -> String {
+    let keys: Vec<&str> = entries.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k.trim()).collect();
+    let mut out = String::new();
+    let mut in_tuning = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            in_tuning = trimmed.starts_with("[tuning]");
+        }
+        let key = trimmed.split_once('=').map(|(k, _)| k.trim());
+        if in_tuning && key.is_some_and(|k| keys.contains(&k)) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+        if trimmed.starts_with("[tuning]") {
+            out.push_str(entries.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
