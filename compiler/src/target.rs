@@ -260,6 +260,12 @@ pub struct Tuning {
     /// so more rows per workgroup can pay off where plain streaming does not. Default 256.
     #[serde(default = "default_matvec_workgroup")]
     pub linear_matvec_workgroup_int8: u32,
+    /// The decode kernel of a Linear layer (`linear_matvec`) takes fewer rows per workgroup
+    /// (halving its workgroup, down to 64 lanes) while its rows would fill fewer workgroups
+    /// than this: a projection of 2048 rows in workgroups of 32 rows runs on 64 of a 132-SM
+    /// GPU's multiprocessors. Default 0: off.
+    #[serde(default)]
+    pub linear_matvec_min_workgroups: u32,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
     /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
     /// activations small. Default 64.

@@ -329,6 +329,12 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "gate_merged", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "gate_subgroups", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "gate", 3e-2),
+        ("lavapipe", Quant::None, Precision::F32, "spread", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "spread", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "spread_int8", 1e-4),
+        ("lavapipe", Quant::Q844, Precision::F32, "spread", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "spread_packed", 1e-4),
+        ("lavapipe", Quant::None, Precision::F16, "spread", 3e-2),
     ];
     for (target, quant, precision, acts, tol) in cases {
         let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
@@ -361,6 +367,13 @@ fn decode_steps_match_prefill_scoring() {
             "gate_merged" => set_tuning(&text, "decode_fused_gate = true\nmerge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
             "gate_subgroups" => set_tuning(&text, "decode_fused_gate = true\nsubgroup_reductions = true\nlinear_lanes_per_row = 8"),
             "k_cut" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "linear_split_k = [2, 100000]"),
+            // Decode projections in workgroups of their fewest lanes (64: 4 rows of 16 lanes
+            // for the tiny model's 64-input rows; RoPE pairs still in one workgroup), with
+            // float activations (prefill's too), int8 ones quantized in the kernel (q8) or
+            // packed once per row (q8).
+            "spread" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "linear_matvec_min_workgroups = 100000"),
+            "spread_int8" => set_tuning(&text, "linear_matvec_min_workgroups = 100000\ndecode_int8_activations = true"),
+            "spread_packed" => set_tuning(&text, "linear_matvec_min_workgroups = 100000\ndecode_int8_activations = true\ndecode_quantize_once = true"),
             _ => text,
         };
         let t = driftc::target::Target::from_toml(&text, std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
@@ -397,6 +410,9 @@ fn decode_steps_match_prefill_scoring() {
             };
             assert_eq!(sums, want, "{target} {quant:?} {acts}: {sums} sums of cut products in program {}", p.name);
         }
+        let matvecs: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_matvec")).map(|(_, src)| src).collect();
+        let narrow = matvecs.iter().filter(|src| src.contains("@workgroup_size(64")).count();
+        assert_eq!(narrow == matvecs.len(), acts.starts_with("spread"), "{target} {quant:?} {acts}: {narrow} of {} decode projection kernels in workgroups of 64 lanes", matvecs.len());
         let norms = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("rms_norm")).count();
         assert_eq!(norms > 0, acts == "unfolded", "{target} {quant:?} {acts}: {norms} RMSNorm dispatches in decode");
         let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));

@@ -290,7 +290,14 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         _ => kb.target.tuning.linear_lanes_per_row,
     };
     let lanes = (lanes_per_row as usize).min(lane_cap).min(prev_power_of_two(units)).max(1);
-    let rows_per_group = wg as usize / lanes;
+    let mut rows_per_group = wg as usize / lanes;
+    // Fewer rows per workgroup where the rows would fill too few workgroups for the GPU
+    // (`tuning.linear_matvec_min_workgroups`), down to 64 lanes and, with RoPE, two rows.
+    let min_groups = kb.target.tuning.linear_matvec_min_workgroups as usize;
+    let min_rows = if rope.is_some() { 2 } else { 1 };
+    while n.div_ceil(rows_per_group) < min_groups && rows_per_group / 2 >= min_rows && (rows_per_group / 2) * lanes >= 64 {
+        rows_per_group /= 2;
+    }
     // RoPE pairs rows i and i + d/2 of a head on neighbouring row slots of one workgroup.
     if rope.as_ref().is_some_and(|r| rows_per_group % 2 != 0 || r.head % 2 != 0 || r.head == 0 || n % r.head != 0) {
         return Ok(false);
