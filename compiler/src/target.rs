@@ -261,9 +261,11 @@ pub struct Tuning {
     #[serde(default = "default_matvec_workgroup")]
     pub linear_matvec_workgroup_int8: u32,
     /// The decode kernel of a Linear layer (`linear_matvec`) takes fewer rows per workgroup
-    /// (halving its workgroup, down to 64 lanes) while its rows would fill fewer workgroups
-    /// than this: a projection of 2048 rows in workgroups of 32 rows runs on 64 of a 132-SM
-    /// GPU's multiprocessors. Default 0: off.
+    /// (halving its workgroup while it keeps 64 lanes and, with RoPE, two rows) while its
+    /// rows would fill fewer workgroups than this: a projection of 2048 rows in workgroups
+    /// of 32 rows runs on 64 of a 132-SM GPU's multiprocessors. Projections whose
+    /// workgroups end up of different sizes are not merged into one dispatch
+    /// (`merge_independent_dispatches`). Default 0: off.
     #[serde(default)]
     pub linear_matvec_min_workgroups: u32,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the

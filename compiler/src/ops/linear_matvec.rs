@@ -179,7 +179,8 @@ pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bo
 /// a folded node, reports that no kernel fits. An error when int8 activations cannot be
 /// served (OpenCL C, weights not int8 or int4 words of one plain buffer, the row not
 /// stageable in workgroup memory: `passes::fit_int8_activations` clears the flag first
-/// where the target's limits say so).
+/// where the target's limits say so). The workgroup holds as many rows as fit, fewer where
+/// the rows would leave the GPU thinly covered (`rows_per_workgroup`).
 #[allow(clippy::too_many_arguments)]
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act: Act, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize, gate: Option<GateIn>) -> Result<bool, CodegenError> {
     let (act_int8, packed) = (act != Act::Float, act == Act::Packed);
@@ -290,14 +291,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         _ => kb.target.tuning.linear_lanes_per_row,
     };
     let lanes = (lanes_per_row as usize).min(lane_cap).min(prev_power_of_two(units)).max(1);
-    let mut rows_per_group = wg as usize / lanes;
-    // Fewer rows per workgroup where the rows would fill too few workgroups for the GPU
-    // (`tuning.linear_matvec_min_workgroups`), down to 64 lanes and, with RoPE, two rows.
-    let min_groups = kb.target.tuning.linear_matvec_min_workgroups as usize;
-    let min_rows = if rope.is_some() { 2 } else { 1 };
-    while n.div_ceil(rows_per_group) < min_groups && rows_per_group / 2 >= min_rows && (rows_per_group / 2) * lanes >= 64 {
-        rows_per_group /= 2;
-    }
+    let rows_per_group = rows_per_workgroup(n, wg as usize, lanes, kb.target.tuning.linear_matvec_min_workgroups as usize, rope.is_some());
     // RoPE pairs rows i and i + d/2 of a head on neighbouring row slots of one workgroup.
     if rope.as_ref().is_some_and(|r| rows_per_group % 2 != 0 || r.head % 2 != 0 || r.head == 0 || n % r.head != 0) {
         return Ok(false);
@@ -429,10 +423,46 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     Ok(true)
 }
 
+/// Output rows per workgroup of `wg` lanes, `lanes` to a row: all it holds, halved while
+/// the `n` rows would fill fewer than `min_groups` workgroups
+/// (`tuning.linear_matvec_min_workgroups`), as long as a workgroup keeps 64 lanes and, with
+/// RoPE, its two paired rows.
+fn rows_per_workgroup(n: usize, wg: usize, lanes: usize, min_groups: usize, rope: bool) -> usize {
+    let min_rows = if rope { 2 } else { 1 };
+    let mut rows = wg / lanes;
+    while n.div_ceil(rows) < min_groups && rows / 2 >= min_rows && (rows / 2) * lanes >= 64 {
+        rows /= 2;
+    }
+    rows
+}
+
 fn prev_power_of_two(v: usize) -> usize {
     if v == 0 {
         0
     } else {
         1 << (usize::BITS - 1 - v.leading_zeros())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows_per_workgroup;
+
+    #[test]
+    fn rows_per_workgroup_halves_until_the_rows_fill_enough_workgroups() {
+        // Off: all the workgroup holds (1024 lanes, 32 to a row).
+        assert_eq!(rows_per_workgroup(2048, 1024, 32, 0, false), 32);
+        // 2048 rows on 132 SMs: 16 rows give 128 workgroups, 8 give 256.
+        assert_eq!(rows_per_workgroup(2048, 1024, 32, 132, false), 8);
+        assert_eq!(rows_per_workgroup(4096, 1024, 32, 132, false), 16);
+        assert_eq!(rows_per_workgroup(4096, 1024, 32, 264, false), 8);
+        // Enough workgroups already: unchanged.
+        assert_eq!(rows_per_workgroup(128256, 1024, 32, 264, false), 32);
+        // Floors: 64 lanes (two rows of 32, four of 16), and with RoPE two rows even where
+        // that is more than 64 lanes.
+        assert_eq!(rows_per_workgroup(512, 1024, 32, 100000, false), 2);
+        assert_eq!(rows_per_workgroup(512, 256, 16, 100000, false), 4);
+        assert_eq!(rows_per_workgroup(512, 1024, 64, 100000, false), 1);
+        assert_eq!(rows_per_workgroup(512, 1024, 64, 100000, true), 2);
     }
 }

@@ -148,6 +148,7 @@ pub fn set_tuning(text: &str, entries: &str) -> String {
     let keys: Vec<&str> = entries.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k.trim()).collect();
     let mut out = String::new();
     let mut in_tuning = false;
+    assert!(text.lines().any(|l| l.trim_start().starts_with("[tuning]")), "the target file has no [tuning] table to set {entries}");
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with('[') {
