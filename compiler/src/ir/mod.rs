@@ -12,7 +12,7 @@ mod arena;
 mod dump;
 pub mod value;
 
-use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
@@ -250,16 +250,27 @@ impl Graph {
         Ok(order)
     }
 
-    /// For each tensor, the nodes that read it (main inputs or epilogue operands).
+    /// For each tensor, the nodes that read it (main inputs or epilogue operands), each
+    /// node once, in node order.
     pub fn consumers(&self) -> HashMap<TensorId, Vec<NodeId>> {
-        let mut map: HashMap<TensorId, Vec<NodeId>> = HashMap::new();
+        let mut map: HashMap<TensorId, Vec<NodeId>> = HashMap::with_capacity(self.tensors.len());
         for id in self.nodes.node_indices() {
-            let set: BTreeSet<TensorId> = self.nodes[id].all_inputs().collect();
-            for t in set {
-                map.entry(t).or_default().push(id);
+            for t in self.nodes[id].all_inputs() {
+                let readers = map.entry(t).or_default();
+                // A node reading one tensor twice is listed once (its reads are consecutive
+                // in this loop).
+                if readers.last() != Some(&id) {
+                    readers.push(id);
+                }
             }
         }
         map
+    }
+
+    /// The nodes that read `t` (as `consumers()` lists them), without building the map of
+    /// every tensor: for passes that ask about one tensor per candidate node.
+    pub fn consumers_of(&self, t: TensorId) -> Vec<NodeId> {
+        self.nodes.node_indices().filter(|&id| self.nodes[id].all_inputs().any(|x| x == t)).collect()
     }
 
     /// The consistency check run after every pass.

@@ -96,6 +96,10 @@ impl Pass for FuseActivations {
             if g.nodes.node_weight(id).is_none() {
                 continue;
             }
+            // The patterns start at a Sigmoid (SiLU) or a Div / Mul (GELU).
+            if !matches!(g.node(id).op.op_type(), "Sigmoid" | "Div" | "Mul") {
+                continue;
+            }
             let c = g.consumers();
             let found = silu(g, &c, id).map(|(n, x, y, a)| ((n, x, y), Kind::Silu, a)).or_else(|| gelu(g, &c, id).map(|m| (m, Kind::Gelu, 0.0)));
             let Some(((nodes, x, y), kind, alpha)) = found else { continue };

@@ -99,6 +99,10 @@ impl Pass for FuseAttention {
             if g.nodes.node_weight(id).is_none() {
                 continue;
             }
+            // The pattern starts at a MatMul.
+            if g.node(id).op.op_type() != "MatMul" {
+                continue;
+            }
             let c = g.consumers();
             let Some(m) = find(g, &c, id) else { continue };
             let name = g.node(id).name.clone();

@@ -56,8 +56,8 @@ fn next_step(g: &Graph, id: NodeId, pos: &HashMap<NodeId, usize>) -> Option<(Nod
     if g.outputs.contains(&t) {
         return None;
     }
-    let consumers = g.consumers();
-    let [c] = consumers.get(&t)?.as_slice() else { return None };
+    let consumers = g.consumers_of(t);
+    let [c] = consumers.as_slice() else { return None };
     let cn = g.node(*c);
     let ew = cn.op.as_elementwise()?;
     let out = *cn.outputs.first()?;

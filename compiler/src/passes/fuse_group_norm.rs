@@ -95,6 +95,10 @@ impl Pass for FuseGroupNorm {
             if g.nodes.node_weight(id).is_none() {
                 continue;
             }
+            // The pattern starts at a Reshape: the map of readers only for those.
+            if g.node(id).op.op_type() != "Reshape" {
+                continue;
+            }
             let consumers = g.consumers();
             let Some(m) = find(g, &consumers, id) else { continue };
             let name = g.node(m.nodes[1]).name.clone();

@@ -60,6 +60,8 @@ struct Match {
 }
 
 fn candidate(g: &Graph, id: NodeId) -> Option<Match> {
+    // The pattern starts at a Linear: the map of readers only for those.
+    g.nodes.node_weight(id)?.op.as_any().downcast_ref::<crate::ops::linear::Linear>()?;
     let consumers = g.consumers();
     let ProjectionReshape { linear, reshape: rid, reshaped } = projection_reshape(g, &consumers, id)?;
     let t = *g.node(id).outputs.first()?;

@@ -78,7 +78,7 @@ fn candidate(g: &Graph, id: NodeId, target: &Target) -> Option<(crate::ir::Tenso
     if !last_axis || numel(shape) != Some(k) || g.tensor(scale).shape != [k] || !n.epilogue.is_empty() || g.outputs.contains(&t) {
         return None;
     }
-    let users = g.consumers().get(&t).cloned().unwrap_or_default();
+    let users = g.consumers_of(t);
     if users.is_empty() {
         return None;
     }
