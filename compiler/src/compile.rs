@@ -194,14 +194,46 @@ fn api(t: &Target) -> BApi {
 
 /// Encodes a constant in its device element type (linear layout).
 fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError> {
+    // The elements borrowed where they are stored in the kind asked for (weights are), not
+    // copied first: a large model's weights pass through here once.
+    let (floats, ints);
+    let as_f32: &[f32] = match (&v.data, elem) {
+        (crate::ir::Data::F32(x), _) => x,
+        (_, ElemType::F32 | ElemType::F16) => {
+            floats = v.as_f32();
+            &floats
+        }
+        _ => &[],
+    };
+    let as_i64: &[i64] = match (&v.data, elem) {
+        (crate::ir::Data::I64(x), _) => x,
+        (_, ElemType::I32 | ElemType::I8x4) => {
+            ints = v.as_i64();
+            &ints
+        }
+        _ => &[],
+    };
     Ok(match elem {
-        ElemType::F32 => v.as_f32().iter().flat_map(|x| x.to_le_bytes()).collect(),
+        ElemType::F32 => {
+            let mut out = Vec::with_capacity(as_f32.len() * 4);
+            for x in as_f32 {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+            out
+        }
         // Finite values beyond f16's range saturate to ±65504 instead of becoming ±inf:
         // exported masks use f32::MIN as "minus infinity", and 0 * inf would be NaN.
-        ElemType::F16 => v.as_f32().iter().map(|&x| if x.is_finite() { x.clamp(-65504.0, 65504.0) } else { x }).flat_map(|x| half::f16::from_f32(x).to_le_bytes()).collect(),
+        ElemType::F16 => {
+            let mut out = Vec::with_capacity(as_f32.len() * 2);
+            for &x in as_f32 {
+                let x = if x.is_finite() { x.clamp(-65504.0, 65504.0) } else { x };
+                out.extend_from_slice(&half::f16::from_f32(x).to_le_bytes());
+            }
+            out
+        }
         ElemType::I32 => {
             let mut out = Vec::with_capacity(v.len() * 4);
-            for x in v.as_i64() {
+            for &x in as_i64 {
                 let x = i32::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside the 32-bit range integers have on the device")))?;
                 out.extend_from_slice(&x.to_le_bytes());
             }
@@ -209,7 +241,7 @@ fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError
         }
         ElemType::I8x4 => {
             let mut out = Vec::with_capacity(v.len().div_ceil(4) * 4);
-            for x in v.as_i64() {
+            for &x in as_i64 {
                 let b = i8::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside int8")))?;
                 out.extend_from_slice(&b.to_le_bytes());
             }

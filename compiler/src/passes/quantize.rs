@@ -10,14 +10,30 @@ use crate::ir::{DType, Data, Value};
 /// and zeros.
 pub fn per_row_int8(w: &Value) -> Result<(Value, Value), String> {
     let [rows, cols] = w.shape[..] else { return Err(format!("q8 needs a 2-D weight, got {:?}", w.shape)) };
-    let v = w.as_f32();
-    let scale: Vec<f32> = (0..rows)
-        .map(|r| {
-            let m = v[r * cols..(r + 1) * cols].iter().fold(0f32, |a, x| a.max(x.abs()));
-            if m > 0.0 && m.is_finite() { m / 127.0 } else { 1.0 }
-        })
-        .collect();
-    let q: Vec<i64> = v.iter().enumerate().map(|(i, &x)| (x / scale[i / cols.max(1)]).round().clamp(-127.0, 127.0) as i64).collect();
+    // Borrowed where the weight is f32 already (a checkpoint's weights are), converted
+    // otherwise; walked row by row (no index division per element).
+    let owned;
+    let v: &[f32] = match w.f32_slice() {
+        Some(v) => v,
+        None => {
+            owned = w.as_f32();
+            &owned
+        }
+    };
+    if rows.checked_mul(cols) != Some(v.len()) {
+        return Err(format!("a weight of shape {:?} holds {} values", w.shape, v.len()));
+    }
+    if cols == 0 {
+        return Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I64(Vec::new()) }, Value::f32(vec![rows], vec![1.0; rows])));
+    }
+    let mut scale = Vec::with_capacity(rows);
+    let mut q: Vec<i64> = Vec::with_capacity(v.len());
+    for row in v.chunks_exact(cols) {
+        let m = row.iter().fold(0f32, |a, x| a.max(x.abs()));
+        let s = if m > 0.0 && m.is_finite() { m / 127.0 } else { 1.0 };
+        q.extend(row.iter().map(|&x| (x / s).round().clamp(-127.0, 127.0) as i64));
+        scale.push(s);
+    }
     Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I64(q) }, Value::f32(vec![rows], scale)))
 }
 
