@@ -207,6 +207,7 @@ fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError
     };
     let as_i64: &[i64] = match (&v.data, elem) {
         (crate::ir::Data::I64(x), _) => x,
+        (crate::ir::Data::I8(_), ElemType::I8x4) => &[],
         (_, ElemType::I32 | ElemType::I8x4) => {
             ints = v.as_i64();
             &ints
@@ -237,6 +238,12 @@ fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError
                 let x = i32::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside the 32-bit range integers have on the device")))?;
                 out.extend_from_slice(&x.to_le_bytes());
             }
+            out
+        }
+        ElemType::I8x4 if matches!(v.data, crate::ir::Data::I8(_)) => {
+            let crate::ir::Data::I8(bytes) = &v.data else { return Err(CompileError::Weights(format!("constant '{name}' is not int8"))) };
+            let mut out: Vec<u8> = bytes.iter().map(|&b| b as u8).collect();
+            out.resize(out.len().div_ceil(4) * 4, 0);
             out
         }
         ElemType::I8x4 => {

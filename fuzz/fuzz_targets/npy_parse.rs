@@ -11,6 +11,7 @@ fn len(v: &Value) -> usize {
         Data::F32(d) => d.len(),
         Data::I64(d) => d.len(),
         Data::Bool(d) => d.len(),
+        Data::I8(d) => d.len(),
     }
 }
 

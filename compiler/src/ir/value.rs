@@ -1,7 +1,9 @@
 //! Host-side tensor values: constants in the graph and the CPU reference's data.
 //!
 //! Floating tensors (f32, f16) are held as f32, integer tensors (i64, i32, i8, u8) as
-//! i64, booleans as bool; `dtype` records the logical element type.
+//! i64, booleans as bool; `dtype` records the logical element type. Quantized weights
+//! (int8 values, packed int4 bytes) are held as i8, a byte each: a large model's weights
+//! pass through the compiler in that form (as i64 they took 8 bytes per weight).
 
 use runtime_min::bundle::DType;
 
@@ -10,6 +12,7 @@ pub enum Data {
     F32(Vec<f32>),
     I64(Vec<i64>),
     Bool(Vec<bool>),
+    I8(Vec<i8>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +59,7 @@ impl Value {
             Data::F32(v) => v.len(),
             Data::I64(v) => v.len(),
             Data::Bool(v) => v.len(),
+            Data::I8(v) => v.len(),
         }
     }
 
@@ -69,6 +73,7 @@ impl Value {
             Data::F32(v) => v.clone(),
             Data::I64(v) => v.iter().map(|&x| x as f32).collect(),
             Data::Bool(v) => v.iter().map(|&x| x as u8 as f32).collect(),
+            Data::I8(v) => v.iter().map(|&x| f32::from(x)).collect(),
         }
     }
 
@@ -78,7 +83,13 @@ impl Value {
             Data::F32(v) => v.iter().map(|&x| x as i64).collect(),
             Data::I64(v) => v.clone(),
             Data::Bool(v) => v.iter().map(|&x| x as i64).collect(),
+            Data::I8(v) => v.iter().map(|&x| i64::from(x)).collect(),
         }
+    }
+
+    /// Whether the elements are held as integers (i64 or i8).
+    pub fn holds_ints(&self) -> bool {
+        matches!(self.data, Data::I64(_) | Data::I8(_))
     }
 
     pub fn f32_slice(&self) -> Option<&[f32]> {
@@ -108,6 +119,7 @@ impl Value {
             Data::F32(v) => Data::F32(idx.map(|i| v[i]).collect()),
             Data::I64(v) => Data::I64(idx.map(|i| v[i]).collect()),
             Data::Bool(v) => Data::Bool(idx.map(|i| v[i]).collect()),
+            Data::I8(v) => Data::I8(idx.map(|i| v[i]).collect()),
         };
         Value { dtype, shape, data }
     }

@@ -49,7 +49,7 @@ pub fn eval(op: &dyn Elementwise, args: &[&Value]) -> Result<Value, OpError> {
     let n = numel(&out_shape).unwrap_or(0);
     let dtypes: Vec<DType> = args.iter().map(|a| a.dtype).collect();
     let out_dtype = op.out_dtype(&dtypes);
-    let all_int = args.iter().all(|a| matches!(a.data, Data::I64(_)));
+    let all_int = args.iter().all(|a| a.holds_ints());
     if all_int {
         let ints: Vec<Vec<i64>> = args.iter().map(|a| a.as_i64()).collect();
         let mut out = Vec::with_capacity(n);

@@ -68,7 +68,10 @@ impl Op for CumSum {
         let at = |e: usize, j: usize| (e / (len * inner)) * len * inner + j * inner + e % inner;
         let p = |e: usize| (e / inner) % len.max(1);
         let data = match &x.data {
-            Data::I64(v) => Data::I64((0..n).map(|e| self.span(p(e), len).fold(0i64, |s, j| s.wrapping_add(v[at(e, j)]))).collect()),
+            Data::I64(_) | Data::I8(_) => {
+                let v = x.as_i64();
+                Data::I64((0..n).map(|e| self.span(p(e), len).fold(0i64, |s, j| s.wrapping_add(v[at(e, j)]))).collect())
+            }
             _ => {
                 let v = x.as_f32();
                 return Ok(vec![Value::from_f32_as(x.dtype, x.shape.clone(), (0..n).map(|e| self.span(p(e), len).map(|j| v[at(e, j)] as f64).sum::<f64>() as f32).collect())]);

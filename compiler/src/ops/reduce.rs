@@ -177,7 +177,8 @@ impl Op for Reduce {
             return Ok(vec![x.clone()]);
         }
         let (bases, red) = offsets(&x.shape, &p.reduced);
-        if let Data::I64(v) = &x.data {
+        if x.holds_ints() {
+            let v = x.as_i64();
             let out: Option<Vec<i64>> = bases.iter().map(|&b| self.fold_i64(red.iter().map(|&r| v[b + r]))).collect();
             if let Some(out) = out {
                 return Ok(vec![Value { dtype: x.dtype, shape: p.out_shape, data: Data::I64(out) }]);

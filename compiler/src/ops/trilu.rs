@@ -70,6 +70,7 @@ impl Op for Trilu {
             Data::F32(v) => Data::F32(v.iter().enumerate().map(|(i, &e)| if keep(i) { e } else { 0.0 }).collect()),
             Data::I64(v) => Data::I64(v.iter().enumerate().map(|(i, &e)| if keep(i) { e } else { 0 }).collect()),
             Data::Bool(v) => Data::Bool(v.iter().enumerate().map(|(i, &e)| e && keep(i)).collect()),
+            Data::I8(v) => Data::I8(v.iter().enumerate().map(|(i, &e)| if keep(i) { e } else { 0 }).collect()),
         };
         Ok(vec![Value { dtype: x.dtype, shape: x.shape.clone(), data }])
     }

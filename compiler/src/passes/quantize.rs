@@ -24,17 +24,17 @@ pub fn per_row_int8(w: &Value) -> Result<(Value, Value), String> {
         return Err(format!("a weight of shape {:?} holds {} values", w.shape, v.len()));
     }
     if cols == 0 {
-        return Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I64(Vec::new()) }, Value::f32(vec![rows], vec![1.0; rows])));
+        return Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I8(Vec::new()) }, Value::f32(vec![rows], vec![1.0; rows])));
     }
     let mut scale = Vec::with_capacity(rows);
-    let mut q: Vec<i64> = Vec::with_capacity(v.len());
+    let mut q: Vec<i8> = Vec::with_capacity(v.len());
     for row in v.chunks_exact(cols) {
         let m = row.iter().fold(0f32, |a, x| a.max(x.abs()));
         let s = if m > 0.0 && m.is_finite() { m / 127.0 } else { 1.0 };
-        q.extend(row.iter().map(|&x| (x / s).round().clamp(-127.0, 127.0) as i64));
+        q.extend(row.iter().map(|&x| (x / s).round().clamp(-127.0, 127.0) as i8));
         scale.push(s);
     }
-    Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I64(q) }, Value::f32(vec![rows], scale)))
+    Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I8(q) }, Value::f32(vec![rows], scale)))
 }
 
 #[cfg(test)]
@@ -77,7 +77,7 @@ pub fn per_row_block_int4(w: &Value, block: usize) -> Result<(Value, Value), Str
     }
     let v = w.as_f32();
     let mut scales = vec![0f32; rows * (h / block)];
-    let mut packed = vec![0i64; rows * (h / 2)];
+    let mut packed = vec![0i8; rows * (h / 2)];
     for r in 0..rows {
         let row = &v[r * h..(r + 1) * h];
         for b in 0..h / block {
@@ -85,10 +85,10 @@ pub fn per_row_block_int4(w: &Value, block: usize) -> Result<(Value, Value), Str
         }
         for p in 0..h / 2 {
             let s = scales[r * (h / block) + 2 * p / block];
-            packed[r * (h / 2) + p] = pack(int4(row[2 * p], s), int4(row[2 * p + 1], s));
+            packed[r * (h / 2) + p] = pack(int4(row[2 * p], s), int4(row[2 * p + 1], s)) as i8;
         }
     }
-    Ok((Value { dtype: DType::I8, shape: vec![rows, h / 2], data: Data::I64(packed) }, Value::f32(vec![rows, h / block], scales)))
+    Ok((Value { dtype: DType::I8, shape: vec![rows, h / 2], data: Data::I8(packed) }, Value::f32(vec![rows, h / block], scales)))
 }
 
 /// The two int4 values in a packed byte read as int8 (the kernels' arithmetic).

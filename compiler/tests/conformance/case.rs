@@ -208,7 +208,7 @@ fn compare(name: &str, got: &HostTensor, want: &Value) -> Res<()> {
                 ));
             }
         }
-        Data::I64(_) | Data::Bool(_) => {
+        Data::I64(_) | Data::Bool(_) | Data::I8(_) => {
             let w = want.as_i64();
             let g = got.to_i64().or_else(|e| fail(format!("output '{name}': expected {:?}: {e}", want.dtype)))?;
             if g.len() != w.len() {
