@@ -275,9 +275,10 @@ impl Ctx<'_> {
             let (wq, scale) = match self.quantized.get(&w) {
                 Some(&pair) => pair,
                 None => {
+                    // Quantized from the graph's copy, borrowed (a large weight is not copied).
                     let t = self.b.g.tensor(w);
-                    let (label, value) = (t.name.clone(), t.value.clone());
-                    let value = value.ok_or_else(|| Error::Build { node: name.into(), message: format!("weight '{label}' has no data to quantize") })?;
+                    let label = t.name.clone();
+                    let value = t.value.as_ref().ok_or_else(|| Error::Build { node: name.into(), message: format!("weight '{label}' has no data to quantize") })?;
                     let (q, s) = crate::passes::quantize::per_row_block_int4(&value, INT4_BLOCK).map_err(|m| Error::Build { node: name.into(), message: format!("8/4/4: {m}") })?;
                     let pair = (self.b.konst(&format!("{label}.q4"), q), self.b.konst(&format!("{label}.q4_scale"), s));
                     self.quantized.insert(w, pair);
@@ -295,9 +296,10 @@ impl Ctx<'_> {
         let (wq, scale) = match self.quantized.get(&w) {
             Some(&pair) => pair,
             None => {
+                // Quantized from the graph's copy, borrowed (a large weight is not copied).
                 let t = self.b.g.tensor(w);
-                let (label, value) = (t.name.clone(), t.value.clone());
-                let value = value.ok_or_else(|| Error::Build { node: name.into(), message: format!("weight '{label}' has no data to quantize") })?;
+                let label = t.name.clone();
+                let value = t.value.as_ref().ok_or_else(|| Error::Build { node: name.into(), message: format!("weight '{label}' has no data to quantize") })?;
                 let (q, s) = crate::passes::quantize::per_row_int8(&value).map_err(|m| Error::Build { node: name.into(), message: m })?;
                 let pair = (self.b.konst(&format!("{label}.q8"), q), self.b.konst(&format!("{label}.q8_scale"), s));
                 self.quantized.insert(w, pair);
