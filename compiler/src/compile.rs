@@ -199,6 +199,7 @@ fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError
     let (floats, ints);
     let as_f32: &[f32] = match (&v.data, elem) {
         (crate::ir::Data::F32(x), _) => x,
+        (crate::ir::Data::F16(_), ElemType::F16) => &[],
         (_, ElemType::F32 | ElemType::F16) => {
             floats = v.as_f32();
             &floats
@@ -224,6 +225,15 @@ fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError
         }
         // Finite values beyond f16's range saturate to ±65504 instead of becoming ±inf:
         // exported masks use f32::MIN as "minus infinity", and 0 * inf would be NaN.
+        // Stored as f16 already (a checkpoint's f16 weights): the same bits.
+        ElemType::F16 if matches!(v.data, crate::ir::Data::F16(_)) => {
+            let crate::ir::Data::F16(halves) = &v.data else { return Err(CompileError::Weights(format!("constant '{name}' is not f16"))) };
+            let mut out = Vec::with_capacity(halves.len() * 2);
+            for x in halves {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+            out
+        }
         ElemType::F16 => {
             let mut out = Vec::with_capacity(as_f32.len() * 2);
             for &x in as_f32 {
@@ -712,4 +722,31 @@ pub fn io_summary(m: &Manifest) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+    use crate::ir::{DType, Data, Value};
+    use runtime_min::bundle::ElemType;
+
+    /// A weight encodes to the same bytes whichever way the compiler holds it: f16
+    /// checkpoint values as f16 or as f32, int8 values as i8 or as i64.
+    #[test]
+    fn compact_storage_encodes_like_the_wide_one() {
+        let halves: Vec<half::f16> = [0.5f32, -1.25, 65504.0, 3.0e-5, 0.0].iter().map(|&x| half::f16::from_f32(x)).collect();
+        let as_f16 = Value { dtype: DType::F32, shape: vec![5], data: Data::F16(halves.clone()) };
+        let as_f32 = Value::f32(vec![5], halves.iter().map(|x| x.to_f32()).collect());
+        for elem in [ElemType::F16, ElemType::F32] {
+            assert_eq!(encode(&as_f16, elem, "w").expect("encodes"), encode(&as_f32, elem, "w").expect("encodes"), "{elem:?}");
+        }
+        let bytes: Vec<i8> = vec![-127, 0, 5, 127, -8];
+        let as_i8 = Value { dtype: DType::I8, shape: vec![5], data: Data::I8(bytes.clone()) };
+        let as_i64 = Value { dtype: DType::I8, shape: vec![5], data: Data::I64(bytes.iter().map(|&b| i64::from(b)).collect()) };
+        for elem in [ElemType::I8x4, ElemType::I32, ElemType::F32] {
+            assert_eq!(encode(&as_i8, elem, "q").expect("encodes"), encode(&as_i64, elem, "q").expect("encodes"), "{elem:?}");
+        }
+        // Padded to whole words of four.
+        assert_eq!(encode(&as_i8, ElemType::I8x4, "q").expect("encodes").len(), 8);
+    }
 }

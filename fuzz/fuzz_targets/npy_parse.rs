@@ -12,6 +12,7 @@ fn len(v: &Value) -> usize {
         Data::I64(d) => d.len(),
         Data::Bool(d) => d.len(),
         Data::I8(d) => d.len(),
+        Data::F16(d) => d.len(),
     }
 }
 

@@ -175,13 +175,13 @@ impl Checkpoint {
         f.seek(SeekFrom::Start(e.start)).and_then(|_| f.read_exact(&mut raw)).map_err(|err| file_err(&e.file, err.to_string()))?;
         let data = match e.dtype.as_str() {
             "F32" => Data::F32(raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()),
-            "F16" => Data::F32(raw.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect()),
+            "F16" => Data::F16(raw.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]])).collect()),
             "BF16" => Data::F32(raw.chunks_exact(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect()),
             "I32" => Data::I64(raw.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as i64).collect()),
             "I64" => Data::I64(raw.chunks_exact(8).map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect()),
             other => return Err(Error::Tensor { file: e.file.display().to_string(), tensor: name.into(), message: format!("dtype {other} is not supported") }),
         };
-        let dtype = if matches!(data, Data::F32(_)) { DType::F32 } else { DType::I64 };
+        let dtype = if matches!(data, Data::F32(_) | Data::F16(_)) { DType::F32 } else { DType::I64 };
         Ok(Value { dtype, shape: e.shape.clone(), data })
     }
 }

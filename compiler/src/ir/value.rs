@@ -3,7 +3,8 @@
 //! Floating tensors (f32, f16) are held as f32, integer tensors (i64, i32, i8, u8) as
 //! i64, booleans as bool; `dtype` records the logical element type. Quantized weights
 //! (int8 values, packed int4 bytes) are held as i8, a byte each: a large model's weights
-//! pass through the compiler in that form (as i64 they took 8 bytes per weight).
+//! pass through the compiler in that form (as i64 they took 8 bytes per weight), and
+//! a checkpoint's f16 weights as f16 (read as they are stored; their values are f32's).
 
 use runtime_min::bundle::DType;
 
@@ -13,6 +14,7 @@ pub enum Data {
     I64(Vec<i64>),
     Bool(Vec<bool>),
     I8(Vec<i8>),
+    F16(Vec<half::f16>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +62,7 @@ impl Value {
             Data::I64(v) => v.len(),
             Data::Bool(v) => v.len(),
             Data::I8(v) => v.len(),
+            Data::F16(v) => v.len(),
         }
     }
 
@@ -74,6 +77,7 @@ impl Value {
             Data::I64(v) => v.iter().map(|&x| x as f32).collect(),
             Data::Bool(v) => v.iter().map(|&x| x as u8 as f32).collect(),
             Data::I8(v) => v.iter().map(|&x| f32::from(x)).collect(),
+            Data::F16(v) => v.iter().map(|&x| x.to_f32()).collect(),
         }
     }
 
@@ -84,6 +88,7 @@ impl Value {
             Data::I64(v) => v.clone(),
             Data::Bool(v) => v.iter().map(|&x| x as i64).collect(),
             Data::I8(v) => v.iter().map(|&x| i64::from(x)).collect(),
+            Data::F16(v) => v.iter().map(|&x| x.to_f32() as i64).collect(),
         }
     }
 
@@ -120,7 +125,23 @@ impl Value {
             Data::I64(v) => Data::I64(idx.map(|i| v[i]).collect()),
             Data::Bool(v) => Data::Bool(idx.map(|i| v[i]).collect()),
             Data::I8(v) => Data::I8(idx.map(|i| v[i]).collect()),
+            Data::F16(v) => Data::F16(idx.map(|i| v[i]).collect()),
         };
         Value { dtype, shape, data }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_storage_reads_as_the_wide_one() {
+        let f16 = Value { dtype: DType::F32, shape: vec![3], data: Data::F16([1.5f32, -2.0, 0.25].iter().map(|&x| half::f16::from_f32(x)).collect()) };
+        assert_eq!((f16.len(), f16.as_f32(), f16.as_i64()), (3, vec![1.5, -2.0, 0.25], vec![1, -2, 0]));
+        assert_eq!(f16.gather(DType::F32, vec![2], [2usize, 0].into_iter()).as_f32(), vec![0.25, 1.5]);
+        let i8s = Value { dtype: DType::I8, shape: vec![3], data: Data::I8(vec![-127, 3, 127]) };
+        assert_eq!((i8s.len(), i8s.as_f32(), i8s.as_i64(), i8s.holds_ints()), (3, vec![-127.0, 3.0, 127.0], vec![-127, 3, 127], true));
+        assert!(!f16.holds_ints() && f16.f32_slice().is_none());
     }
 }

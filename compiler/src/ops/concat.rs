@@ -56,7 +56,7 @@ impl Op for Concat {
             parts.push((v.shape[axis..].iter().product(), v));
         }
         let data = match vals.first().map(|v| &v.data) {
-            Some(Data::F32(_)) => Data::F32((0..outer).flat_map(|o| parts.iter().flat_map(move |(blk, v)| v.as_f32()[o * blk..(o + 1) * blk].to_vec())).collect()),
+            Some(Data::F32(_) | Data::F16(_)) => Data::F32((0..outer).flat_map(|o| parts.iter().flat_map(move |(blk, v)| v.as_f32()[o * blk..(o + 1) * blk].to_vec())).collect()),
             Some(Data::Bool(_)) => Data::Bool((0..outer).flat_map(|o| parts.iter().flat_map(move |(blk, v)| v.as_i64()[o * blk..(o + 1) * blk].iter().map(|&x| x != 0).collect::<Vec<_>>())).collect()),
             _ => Data::I64((0..outer).flat_map(|o| parts.iter().flat_map(move |(blk, v)| v.as_i64()[o * blk..(o + 1) * blk].to_vec())).collect()),
         };

@@ -183,6 +183,7 @@ impl Op for Pad {
             Data::I64(v) => Data::I64(src.iter().map(|s| s.map_or(self.value as i64, |o| v[o])).collect()),
             Data::Bool(v) => Data::Bool(src.iter().map(|s| s.map_or(self.value != 0.0, |o| v[o])).collect()),
             Data::I8(v) => Data::I64(src.iter().map(|s| s.map_or(self.value as i64, |o| i64::from(v[o]))).collect()),
+            Data::F16(v) => Data::F32(src.iter().map(|s| s.map_or(self.value, |o| v[o].to_f32())).collect()),
         };
         Ok(vec![Value { dtype: x.dtype, shape, data }])
     }

@@ -71,6 +71,7 @@ impl Op for Trilu {
             Data::I64(v) => Data::I64(v.iter().enumerate().map(|(i, &e)| if keep(i) { e } else { 0 }).collect()),
             Data::Bool(v) => Data::Bool(v.iter().enumerate().map(|(i, &e)| e && keep(i)).collect()),
             Data::I8(v) => Data::I8(v.iter().enumerate().map(|(i, &e)| if keep(i) { e } else { 0 }).collect()),
+            Data::F16(v) => Data::F16(v.iter().enumerate().map(|(i, &e)| if keep(i) { e } else { half::f16::ZERO }).collect()),
         };
         Ok(vec![Value { dtype: x.dtype, shape: x.shape.clone(), data }])
     }

@@ -191,7 +191,8 @@ fn compare(name: &str, got: &HostTensor, want: &Value) -> Res<()> {
         return fail(format!("output '{name}': shape {:?}, expected {:?}", got.shape, want.shape));
     }
     match &want.data {
-        Data::F32(w) => {
+        Data::F32(_) | Data::F16(_) => {
+            let w = want.as_f32();
             let g = got.to_f32().or_else(|e| fail(format!("output '{name}': {e}")))?;
             if g.len() != w.len() {
                 return fail(format!("output '{name}': {} elements, expected {}", g.len(), w.len()));

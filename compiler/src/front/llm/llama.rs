@@ -212,7 +212,9 @@ impl Ctx<'_> {
         if v.shape != [out, inp] {
             return Err(Error::WeightShape { family: "llama", tensor: name.into(), got: v.shape, want: vec![out, inp] });
         }
-        let id = self.b.konst(name, Value::f32(vec![out, inp], v.as_f32()));
+        // Float weights as read (f32, or f16 held as f16): no copy; others as f32.
+        let v = if matches!(v.data, crate::ir::Data::F32(_) | crate::ir::Data::F16(_)) { v } else { Value::f32(vec![out, inp], v.as_f32()) };
+        let id = self.b.konst(name, v);
         self.weights.insert(name.into(), id);
         Ok(id)
     }
