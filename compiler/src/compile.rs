@@ -675,7 +675,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         plan: mp.report.clone(),
         llm: g.llm.clone(),
     };
-    let bytes = bundle::write(&manifest, &code, &weights)?;
+    let bytes = bundle::write_owned(&manifest, &code, weights)?;
     let report = CompileReport {
         nodes_imported,
         nodes_after: g.nodes.node_count(),

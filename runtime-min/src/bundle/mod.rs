@@ -69,23 +69,31 @@ pub const MAX_MANIFEST_BYTES: u64 = 256 << 20;
 /// Writes a whole bundle: header, manifest, kernel code and weights, hashed.
 /// `kernels` and `weights` are the section contents the manifest's offsets refer to.
 pub fn write(manifest: &Manifest, kernels: &[u8], weights: &[u8]) -> Result<Vec<u8>, BundleError> {
+    write_owned(manifest, kernels, weights.to_vec())
+}
+
+/// As `write`, the bundle built in the weights' own allocation (grown in front of them and
+/// the weights moved up): a large model's weights are not held twice.
+pub fn write_owned(manifest: &Manifest, kernels: &[u8], weights: Vec<u8>) -> Result<Vec<u8>, BundleError> {
     let manifest_bytes = bincode::encode_to_vec(manifest, bincode::config::standard())
         .map_err(|e| BundleError::Encode(e.to_string()))?;
     let manifest_off = HEADER_LEN as u64;
     let kernels_off = manifest_off + manifest_bytes.len() as u64;
     let weights_off = align_up(kernels_off + kernels.len() as u64, WEIGHTS_ALIGN);
-    let total = weights_off + weights.len() as u64;
-    let mut out = vec![0u8; total as usize];
+    let weights_len = weights.len();
+    let mut out = weights;
+    out.resize(weights_off as usize + weights_len, 0);
+    out.copy_within(0..weights_len, weights_off as usize);
+    out[..weights_off as usize].fill(0);
     let header = Header {
         version: FORMAT_VERSION,
         manifest: (manifest_off, manifest_bytes.len() as u64),
         kernels: (kernels_off, kernels.len() as u64),
-        weights: (weights_off, weights.len() as u64),
+        weights: (weights_off, weights_len as u64),
         hash: [0; 32],
     };
     out[manifest_off as usize..kernels_off as usize].copy_from_slice(&manifest_bytes);
     out[kernels_off as usize..kernels_off as usize + kernels.len()].copy_from_slice(kernels);
-    out[weights_off as usize..].copy_from_slice(weights);
     header.write_into(&mut out);
     let hash = header::hash_of(&out);
     header::store_hash(&mut out, &hash);
