@@ -10,25 +10,29 @@ use crate::ir::{DType, Data, Value};
 /// and zeros.
 pub fn per_row_int8(w: &Value) -> Result<(Value, Value), String> {
     let [rows, cols] = w.shape[..] else { return Err(format!("q8 needs a 2-D weight, got {:?}", w.shape)) };
-    // Borrowed where the weight is f32 already (a checkpoint's weights are), converted
-    // otherwise; walked row by row (no index division per element).
-    let owned;
-    let v: &[f32] = match w.f32_slice() {
-        Some(v) => v,
-        None => {
-            owned = w.as_f32();
-            &owned
-        }
-    };
-    if rows.checked_mul(cols) != Some(v.len()) {
-        return Err(format!("a weight of shape {:?} holds {} values", w.shape, v.len()));
+    if rows.checked_mul(cols) != Some(w.len()) {
+        return Err(format!("a weight of shape {:?} holds {} values", w.shape, w.len()));
     }
     if cols == 0 {
         return Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I8(Vec::new()) }, Value::f32(vec![rows], vec![1.0; rows])));
     }
+    // Walked row by row (no index division per element): f32 rows borrowed, f16 rows
+    // widened one at a time, anything else converted whole first.
+    let owned: Vec<f32> = if matches!(w.data, Data::F32(_) | Data::F16(_)) { Vec::new() } else { w.as_f32() };
+    let mut wide = Vec::with_capacity(cols);
     let mut scale = Vec::with_capacity(rows);
-    let mut q: Vec<i8> = Vec::with_capacity(v.len());
-    for row in v.chunks_exact(cols) {
+    let mut q: Vec<i8> = Vec::with_capacity(rows * cols);
+    for r in 0..rows {
+        let span = r * cols..(r + 1) * cols;
+        let row: &[f32] = match &w.data {
+            Data::F32(v) => &v[span],
+            Data::F16(v) => {
+                wide.clear();
+                wide.extend(v[span].iter().map(|x| x.to_f32()));
+                &wide
+            }
+            _ => &owned[span],
+        };
         let m = row.iter().fold(0f32, |a, x| a.max(x.abs()));
         let s = if m > 0.0 && m.is_finite() { m / 127.0 } else { 1.0 };
         q.extend(row.iter().map(|&x| (x / s).round().clamp(-127.0, 127.0) as i8));
