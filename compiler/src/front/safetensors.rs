@@ -167,7 +167,8 @@ impl Checkpoint {
         self.entries.get(name).map(|e| e.shape.as_slice())
     }
 
-    /// Reads one tensor (floats as f32, integers as i64).
+    /// Reads one tensor (f16 as f16, other floats as f32, integers as i64; the value's
+    /// dtype F32 or I64).
     pub fn read(&self, name: &str) -> Result<Value, Error> {
         let e = self.entries.get(name).ok_or_else(|| Error::Missing { dir: self.dir.display().to_string(), tensor: name.into() })?;
         let mut f = std::fs::File::open(&e.file).map_err(|err| file_err(&e.file, err.to_string()))?;

@@ -257,8 +257,8 @@ impl Graph {
         for id in self.nodes.node_indices() {
             for t in self.nodes[id].all_inputs() {
                 let readers = map.entry(t).or_default();
-                // A node reading one tensor twice is listed once (its reads are consecutive
-                // in this loop).
+                // A node reading one tensor twice is listed once (a node's reads are all
+                // seen before the next node's, so its id is the last one listed).
                 if readers.last() != Some(&id) {
                     readers.push(id);
                 }

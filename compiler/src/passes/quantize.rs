@@ -79,11 +79,25 @@ pub fn per_row_block_int4(w: &Value, block: usize) -> Result<(Value, Value), Str
     if block == 0 || block % 2 != 0 || h % block != 0 {
         return Err(format!("int4 blocks of {block} do not divide the {h} columns of {:?}", w.shape));
     }
-    let v = w.as_f32();
+    if rows.checked_mul(h) != Some(w.len()) {
+        return Err(format!("a weight of shape {:?} holds {} values", w.shape, w.len()));
+    }
+    // Row by row, as per_row_int8 walks it.
+    let owned: Vec<f32> = if matches!(w.data, Data::F32(_) | Data::F16(_)) { Vec::new() } else { w.as_f32() };
+    let mut wide = Vec::with_capacity(h);
     let mut scales = vec![0f32; rows * (h / block)];
     let mut packed = vec![0i8; rows * (h / 2)];
     for r in 0..rows {
-        let row = &v[r * h..(r + 1) * h];
+        let span = r * h..(r + 1) * h;
+        let row: &[f32] = match &w.data {
+            Data::F32(v) => &v[span],
+            Data::F16(v) => {
+                wide.clear();
+                wide.extend(v[span].iter().map(|x| x.to_f32()));
+                &wide
+            }
+            _ => &owned[span],
+        };
         for b in 0..h / block {
             scales[r * (h / block) + b] = block_scale(row[b * block..(b + 1) * block].iter().copied());
         }

@@ -82,6 +82,7 @@ pub fn write_owned(manifest: &Manifest, kernels: &[u8], weights: Vec<u8>) -> Res
     let weights_off = align_up(kernels_off + kernels.len() as u64, WEIGHTS_ALIGN);
     let weights_len = weights.len();
     let mut out = weights;
+    out.reserve_exact(weights_off as usize);
     out.resize(weights_off as usize + weights_len, 0);
     out.copy_within(0..weights_len, weights_off as usize);
     out[..weights_off as usize].fill(0);

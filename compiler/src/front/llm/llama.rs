@@ -501,14 +501,15 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     if embed.shape != [c.vocab, c.hidden] {
         return Err(Error::WeightShape { family: "llama", tensor: "model.embed_tokens.weight".into(), got: embed.shape, want: vec![c.vocab, c.hidden] });
     }
-    let table = cx.b.konst("model.embed_tokens.weight", embed.clone());
-    // 8/4/4: the embedding table as int4 rows with per-block scales.
-    let table_q4 = if options.quant == Quant::Q844 {
-        let (q, s) = crate::passes::quantize::per_row_block_int4(&embed, INT4_BLOCK).map_err(|m| Error::Build { node: "embed".into(), message: format!("8/4/4: {m}") })?;
-        Some((cx.b.konst("model.embed_tokens.weight.q4", q), cx.b.konst("model.embed_tokens.weight.q4_scale", s)))
+    // 8/4/4: the embedding table as int4 rows with per-block scales (quantized before the
+    // table moves into the graph: it is not copied).
+    let embed_q4 = if options.quant == Quant::Q844 {
+        Some(crate::passes::quantize::per_row_block_int4(&embed, INT4_BLOCK).map_err(|m| Error::Build { node: "embed".into(), message: format!("8/4/4: {m}") })?)
     } else {
         None
     };
+    let table = cx.b.konst("model.embed_tokens.weight", embed);
+    let table_q4 = embed_q4.map(|(q, s)| (cx.b.konst("model.embed_tokens.weight.q4", q), cx.b.konst("model.embed_tokens.weight.q4_scale", s)));
     let d = c.head_dim();
     // The tables repeat each angle for i and i + d/2; RotaryEmbedding takes one half.
     let (cos, sin) = rope::tables(ctx, d, c.rope_theta, &c.rope_scaling);
