@@ -6,22 +6,16 @@
 
 use crate::ir::{DType, Data, Value};
 
-/// (int8 weight [out, in], scale [out]) with w ≈ q · scale[row]; a zero row gets scale 1
-/// and zeros.
-pub fn per_row_int8(w: &Value) -> Result<(Value, Value), String> {
-    let [rows, cols] = w.shape[..] else { return Err(format!("q8 needs a 2-D weight, got {:?}", w.shape)) };
+/// Calls `f` with each row index and row of `cols` values of the 2-D weight `w` as f32,
+/// walked row by row (no index division per element): f32 rows borrowed, f16 rows widened
+/// one at a time, other kinds converted whole first. An error when `w` does not hold
+/// rows × cols values.
+fn for_each_row(w: &Value, rows: usize, cols: usize, mut f: impl FnMut(usize, &[f32])) -> Result<(), String> {
     if rows.checked_mul(cols) != Some(w.len()) {
         return Err(format!("a weight of shape {:?} holds {} values", w.shape, w.len()));
     }
-    if cols == 0 {
-        return Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I8(Vec::new()) }, Value::f32(vec![rows], vec![1.0; rows])));
-    }
-    // Walked row by row (no index division per element): f32 rows borrowed, f16 rows
-    // widened one at a time, anything else converted whole first.
     let owned: Vec<f32> = if matches!(w.data, Data::F32(_) | Data::F16(_)) { Vec::new() } else { w.as_f32() };
     let mut wide = Vec::with_capacity(cols);
-    let mut scale = Vec::with_capacity(rows);
-    let mut q: Vec<i8> = Vec::with_capacity(rows * cols);
     for r in 0..rows {
         let span = r * cols..(r + 1) * cols;
         let row: &[f32] = match &w.data {
@@ -33,11 +27,23 @@ pub fn per_row_int8(w: &Value) -> Result<(Value, Value), String> {
             }
             _ => &owned[span],
         };
+        f(r, row);
+    }
+    Ok(())
+}
+
+/// (int8 weight [out, in], scale [out]) with w ≈ q · scale[row]; a zero row gets scale 1
+/// and zeros.
+pub fn per_row_int8(w: &Value) -> Result<(Value, Value), String> {
+    let [rows, cols] = w.shape[..] else { return Err(format!("q8 needs a 2-D weight, got {:?}", w.shape)) };
+    let mut scale = Vec::with_capacity(rows);
+    let mut q: Vec<i8> = Vec::with_capacity(rows * cols);
+    for_each_row(w, rows, cols, |_, row| {
         let m = row.iter().fold(0f32, |a, x| a.max(x.abs()));
         let s = if m > 0.0 && m.is_finite() { m / 127.0 } else { 1.0 };
         q.extend(row.iter().map(|&x| (x / s).round().clamp(-127.0, 127.0) as i8));
         scale.push(s);
-    }
+    })?;
     Ok((Value { dtype: DType::I8, shape: vec![rows, cols], data: Data::I8(q) }, Value::f32(vec![rows], scale)))
 }
 
@@ -79,25 +85,9 @@ pub fn per_row_block_int4(w: &Value, block: usize) -> Result<(Value, Value), Str
     if block == 0 || block % 2 != 0 || h % block != 0 {
         return Err(format!("int4 blocks of {block} do not divide the {h} columns of {:?}", w.shape));
     }
-    if rows.checked_mul(h) != Some(w.len()) {
-        return Err(format!("a weight of shape {:?} holds {} values", w.shape, w.len()));
-    }
-    // Row by row, as per_row_int8 walks it.
-    let owned: Vec<f32> = if matches!(w.data, Data::F32(_) | Data::F16(_)) { Vec::new() } else { w.as_f32() };
-    let mut wide = Vec::with_capacity(h);
     let mut scales = vec![0f32; rows * (h / block)];
     let mut packed = vec![0i8; rows * (h / 2)];
-    for r in 0..rows {
-        let span = r * h..(r + 1) * h;
-        let row: &[f32] = match &w.data {
-            Data::F32(v) => &v[span],
-            Data::F16(v) => {
-                wide.clear();
-                wide.extend(v[span].iter().map(|x| x.to_f32()));
-                &wide
-            }
-            _ => &owned[span],
-        };
+    for_each_row(w, rows, h, |r, row| {
         for b in 0..h / block {
             scales[r * (h / block) + b] = block_scale(row[b * block..(b + 1) * block].iter().copied());
         }
@@ -105,7 +95,7 @@ pub fn per_row_block_int4(w: &Value, block: usize) -> Result<(Value, Value), Str
             let s = scales[r * (h / block) + 2 * p / block];
             packed[r * (h / 2) + p] = pack(int4(row[2 * p], s), int4(row[2 * p + 1], s)) as i8;
         }
-    }
+    })?;
     Ok((Value { dtype: DType::I8, shape: vec![rows, h / 2], data: Data::I8(packed) }, Value::f32(vec![rows, h / block], scales)))
 }
 
