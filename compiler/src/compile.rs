@@ -90,6 +90,9 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Graph, Compil
 /// Runs the graph passes; `on_dump` sees the IR after each.
 pub fn optimize(g: &mut Graph, target: &Target, stop_after: Option<&str>, on_dump: impl FnMut(&str, &Graph)) -> Result<(), CompileError> {
     passes::run_pipeline(g, target, stop_after, on_dump)?;
+    // Weights the passes left unread (folded or replaced) free their data before code
+    // generation encodes the rest.
+    g.release_unread_weights();
     Ok(())
 }
 

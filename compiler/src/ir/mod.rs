@@ -267,6 +267,20 @@ impl Graph {
         map
     }
 
+    /// Frees the data of weights that no node reads and no output or program names (a
+    /// checkpoint's float weight once its quantized copy took its place in every product,
+    /// an unused initializer): the tensor stays, its value goes. Returns how many.
+    pub fn release_unread_weights(&mut self) -> usize {
+        let mut kept: HashSet<TensorId> = self.nodes.node_indices().flat_map(|id| self.nodes[id].all_inputs()).collect();
+        kept.extend(self.outputs.iter().chain(&self.inputs).chain(&self.state).copied());
+        kept.extend(self.programs.iter().flat_map(|p| p.inputs.iter().chain(&p.outputs).copied()));
+        let unread: Vec<TensorId> = self.tensors.iter().filter(|(t, tensor)| tensor.role == Role::Weight && tensor.value.is_some() && !kept.contains(t)).map(|(t, _)| t).collect();
+        for &t in &unread {
+            self.tensors[t].value = None;
+        }
+        unread.len()
+    }
+
     /// The nodes that read `t` (as `consumers()` lists them), without building the map of
     /// every tensor: for passes that ask about one tensor per candidate node.
     pub fn consumers_of(&self, t: TensorId) -> Vec<NodeId> {
@@ -345,5 +359,29 @@ impl Graph {
     /// Text dump of the IR in execution order (used by `--dump-after` and golden files).
     pub fn dump(&self) -> String {
         dump::dump(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::linear::Linear;
+
+    /// A weight no node reads loses its data; the one a product reads, the graph's input
+    /// and output keep theirs.
+    #[test]
+    fn release_unread_weights_frees_only_what_nothing_reads() {
+        let mut g = Graph::default();
+        let x = g.add_tensor("x", DType::F32, vec![1, 2], Role::Input);
+        let read = g.add_const("w", Value::f32(vec![3, 2], vec![1.0; 6]));
+        let unread = g.add_const("w.original", Value::f32(vec![3, 2], vec![2.0; 6]));
+        let y = g.add_tensor("y", DType::F32, vec![1, 3], Role::Activation);
+        g.add_node(Node::new("proj", Box::new(Linear::default()), vec![Some(x), Some(read)], vec![y]));
+        g.inputs = vec![x];
+        g.outputs = vec![y];
+        assert_eq!(g.release_unread_weights(), 1);
+        assert!(g.tensor(read).value.is_some() && g.tensor(unread).value.is_none());
+        assert!(g.tensor(unread).is_const(), "still a weight, without data");
+        assert_eq!(g.release_unread_weights(), 0);
     }
 }

@@ -219,6 +219,16 @@ impl Ctx<'_> {
         Ok(id)
     }
 
+    /// Frees a float weight's data once its quantized copy is made, where no node reads
+    /// it (a tied embedding table read by the token gather keeps it): later products of
+    /// the same weight take the copy (`quantized`), so the import does not hold every
+    /// weight twice.
+    fn release_if_unread(&mut self, w: TensorId) {
+        if self.b.g.consumers_of(w).is_empty() {
+            self.b.g.tensors[w].value = None;
+        }
+    }
+
     fn vector(&mut self, name: &str, len: usize) -> Result<TensorId, Error> {
         if let Some(&t) = self.weights.get(name) {
             return Ok(t);
@@ -284,6 +294,7 @@ impl Ctx<'_> {
                     let (q, s) = crate::passes::quantize::per_row_block_int4(&value, INT4_BLOCK).map_err(|m| Error::Build { node: name.into(), message: format!("8/4/4: {m}") })?;
                     let pair = (self.b.konst(&format!("{label}.q4"), q), self.b.konst(&format!("{label}.q4_scale"), s));
                     self.quantized.insert(w, pair);
+                    self.release_if_unread(w);
                     pair
                 }
             };
@@ -305,6 +316,7 @@ impl Ctx<'_> {
                 let (q, s) = crate::passes::quantize::per_row_int8(&value).map_err(|m| Error::Build { node: name.into(), message: m })?;
                 let pair = (self.b.konst(&format!("{label}.q8"), q), self.b.konst(&format!("{label}.q8_scale"), s));
                 self.quantized.insert(w, pair);
+                self.release_if_unread(w);
                 pair
             }
         };
@@ -622,6 +634,9 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     let mut g = cx.b.finish(&outputs);
     g.programs = programs;
     g.llm = Some(spec);
+    // The float originals of quantized weights are read by nothing now: their memory
+    // goes before the passes and code generation run.
+    g.release_unread_weights();
     Ok(g)
 }
 
