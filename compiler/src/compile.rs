@@ -197,80 +197,69 @@ fn api(t: &Target) -> BApi {
 
 /// Encodes a constant in its device element type (linear layout).
 fn encode(v: &Value, elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError> {
-    // The elements borrowed where they are stored in the kind asked for (weights are), not
-    // copied first: a large model's weights pass through here once.
-    let (floats, ints);
-    let as_f32: &[f32] = match (&v.data, elem) {
-        (crate::ir::Data::F32(x), _) => x,
-        (crate::ir::Data::F16(_), ElemType::F16) => &[],
-        (_, ElemType::F32 | ElemType::F16) => {
-            floats = v.as_f32();
-            &floats
-        }
-        _ => &[],
-    };
-    let as_i64: &[i64] = match (&v.data, elem) {
-        (crate::ir::Data::I64(x), _) => x,
-        (crate::ir::Data::I8(_), ElemType::I8x4) => &[],
-        (_, ElemType::I32 | ElemType::I8x4) => {
-            ints = v.as_i64();
-            &ints
-        }
-        _ => &[],
-    };
-    Ok(match elem {
-        ElemType::F32 => {
-            let mut out = Vec::with_capacity(as_f32.len() * 4);
-            for x in as_f32 {
-                out.extend_from_slice(&x.to_le_bytes());
-            }
-            out
-        }
-        // Finite values beyond f16's range saturate to ±65504 instead of becoming ±inf:
-        // exported masks use f32::MIN as "minus infinity", and 0 * inf would be NaN.
-        // Stored as f16 already (a checkpoint's f16 weights): the same bits.
-        ElemType::F16 if matches!(v.data, crate::ir::Data::F16(_)) => {
-            let crate::ir::Data::F16(halves) = &v.data else { return Err(CompileError::Weights(format!("constant '{name}' is not f16"))) };
+    use crate::ir::Data;
+    // The elements borrowed where they are held in the kind asked for (a large model's
+    // weights pass through here once), converted otherwise.
+    match (elem, &v.data) {
+        // A checkpoint's f16 weights: the same bits, NaNs quieted as the f32 round trip
+        // of the other path quiets them.
+        (ElemType::F16, Data::F16(halves)) => {
             let mut out = Vec::with_capacity(halves.len() * 2);
-            for x in halves {
-                // NaNs quieted as the f32 round trip of the other path quiets them.
-                let x = if x.is_nan() { half::f16::from_f32(x.to_f32()) } else { *x };
+            for &x in halves {
+                let x = if x.is_nan() { half::f16::from_f32(x.to_f32()) } else { x };
                 out.extend_from_slice(&x.to_le_bytes());
             }
-            out
+            Ok(out)
         }
-        ElemType::F16 => {
-            let mut out = Vec::with_capacity(as_f32.len() * 2);
-            for &x in as_f32 {
-                let x = if x.is_finite() { x.clamp(-65504.0, 65504.0) } else { x };
-                out.extend_from_slice(&half::f16::from_f32(x).to_le_bytes());
-            }
-            out
-        }
-        ElemType::I32 => {
-            let mut out = Vec::with_capacity(v.len() * 4);
-            for &x in as_i64 {
-                let x = i32::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside the 32-bit range integers have on the device")))?;
-                out.extend_from_slice(&x.to_le_bytes());
-            }
-            out
-        }
-        ElemType::I8x4 if matches!(v.data, crate::ir::Data::I8(_)) => {
-            let crate::ir::Data::I8(bytes) = &v.data else { return Err(CompileError::Weights(format!("constant '{name}' is not int8"))) };
+        (ElemType::I8x4, Data::I8(bytes)) => {
             let mut out: Vec<u8> = bytes.iter().map(|&b| b as u8).collect();
             out.resize(out.len().div_ceil(4) * 4, 0);
-            out
+            Ok(out)
         }
-        ElemType::I8x4 => {
-            let mut out = Vec::with_capacity(v.len().div_ceil(4) * 4);
-            for &x in as_i64 {
-                let b = i8::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside int8")))?;
-                out.extend_from_slice(&b.to_le_bytes());
-            }
-            out.resize(out.len().div_ceil(4) * 4, 0);
-            out
+        (ElemType::F32 | ElemType::F16, Data::F32(x)) => Ok(float_bytes(x, elem)),
+        (ElemType::F32 | ElemType::F16, _) => Ok(float_bytes(&v.as_f32(), elem)),
+        (ElemType::I32 | ElemType::I8x4, Data::I64(x)) => int_bytes(x, elem, name),
+        (ElemType::I32 | ElemType::I8x4, _) => int_bytes(&v.as_i64(), elem, name),
+    }
+}
+
+/// f32 values as f32 or f16 bytes. Finite values beyond f16's range saturate to ±65504
+/// instead of becoming ±inf: exported masks use f32::MIN as "minus infinity", and
+/// 0 * inf would be NaN.
+fn float_bytes(values: &[f32], elem: ElemType) -> Vec<u8> {
+    if elem == ElemType::F32 {
+        let mut out = Vec::with_capacity(values.len() * 4);
+        for x in values {
+            out.extend_from_slice(&x.to_le_bytes());
         }
-    })
+        return out;
+    }
+    let mut out = Vec::with_capacity(values.len() * 2);
+    for &x in values {
+        let x = if x.is_finite() { x.clamp(-65504.0, 65504.0) } else { x };
+        out.extend_from_slice(&half::f16::from_f32(x).to_le_bytes());
+    }
+    out
+}
+
+/// Integer values as i32 or int8 bytes (int8 padded to whole words of four), refused by
+/// name where one does not fit.
+fn int_bytes(values: &[i64], elem: ElemType, name: &str) -> Result<Vec<u8>, CompileError> {
+    if elem == ElemType::I32 {
+        let mut out = Vec::with_capacity(values.len() * 4);
+        for &x in values {
+            let x = i32::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside the 32-bit range integers have on the device")))?;
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        return Ok(out);
+    }
+    let mut out = Vec::with_capacity(values.len().div_ceil(4) * 4);
+    for &x in values {
+        let b = i8::try_from(x).map_err(|_| CompileError::Weights(format!("constant '{name}' holds {x}, outside int8")))?;
+        out.extend_from_slice(&b.to_le_bytes());
+    }
+    out.resize(out.len().div_ceil(4) * 4, 0);
+    Ok(out)
 }
 
 /// A dispatch's render bindings, the memory it touches, and its fused epilogue.
