@@ -634,9 +634,6 @@ pub fn build(dir: &Path, json: &serde_json::Value, options: &LlmOptions) -> Resu
     let mut g = cx.b.finish(&outputs);
     g.programs = programs;
     g.llm = Some(spec);
-    // The float originals of quantized weights are read by nothing now: their memory
-    // goes before the passes and code generation run.
-    g.release_unread_weights();
     Ok(g)
 }
 
