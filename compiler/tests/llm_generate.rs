@@ -313,6 +313,8 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "unfolded", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "subgroups", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "subgroups", 3e-2),
+        ("lavapipe", Quant::None, Precision::F32, "prefetch", 1e-4),
+        ("lavapipe", Quant::None, Precision::F16, "prefetch", 3e-2),
         ("lavapipe", Quant::Q8, Precision::F32, "merged", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "merged", 3e-2),
         ("pocl", Quant::Q844, Precision::F32, "", 1e-4),
@@ -325,6 +327,7 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "gate", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8_staged", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "gate_int8_lone", 1e-4),
         ("lavapipe", Quant::Q844, Precision::F32, "gate", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_merged", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "gate_subgroups", 1e-4),
@@ -350,6 +353,9 @@ fn decode_steps_match_prefill_scoring() {
             // then meet in workgroup memory).
             // The split attention kernel (8 keys per split) takes its maxima and sums by subgroup.
             "subgroups" => set_tuning(&text, "subgroup_reductions = true\nlinear_lanes_per_row = 8\nattention_subgroup_reductions = true\nattention_combine_all_heads = true\ndecode_attention_split_keys = 8"),
+            // The split attention kernel (8 keys per split) with each tile's key and value
+            // words loaded at its start.
+            "prefetch" => set_tuning(&text, "decode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
             "merged" => set_tuning(&text, "merge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
@@ -361,6 +367,9 @@ fn decode_steps_match_prefill_scoring() {
             // row or quantized in the kernel (q8), rows summed by subgroup.
             "gate" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "decode_fused_gate = true"),
             "gate_int8" => set_tuning(&text, "decode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
+            // Rows packed once only for two readers or more: the fused gate's row is
+            // normalized and quantized in its kernel, q/k/v's packed once.
+            "gate_int8_lone" => set_tuning(&text, "decode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true\ndecode_quantize_once_min_readers = 2"),
             // Int8 activations quantized in the kernel, beside the staged norm.
             "gate_int8_staged" => set_tuning(&text, "decode_fused_gate = true\ndecode_int8_activations = true"),
             // With independent dispatches merged (the gated kernel beside other projections).
@@ -384,11 +393,13 @@ fn decode_steps_match_prefill_scoring() {
         let m = b.manifest();
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
-        assert_eq!(combines > 0, acts == "splits" || acts == "subgroups", "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
+        assert_eq!(combines > 0, matches!(acts, "splits" | "subgroups" | "prefetch"), "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
         let summed = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("subgroupAdd(")).count();
         assert_eq!(summed > 0, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: {summed} projection kernels sum rows by subgroup");
         let attention = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("subgroupMax(") && src.contains("subgroupAdd(") && src.contains("let hh: u32 = o / ")).count();
         assert_eq!(attention > 0, acts == "subgroups", "{target} {quant:?} {acts}: {attention} decode attention kernels reduce by subgroup and sum all heads at once");
+        let prefetched = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("let kr0: vec4<u32>") && src.contains("let vr0: vec4<u32>")).count();
+        assert_eq!(prefetched > 0, acts == "prefetch", "{target} {quant:?} {acts}: {prefetched} decode attention kernels load a tile's words at its start");
         assert_eq!(m.requirements.subgroup_arithmetic, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: the bundle requires subgroup arithmetic");
         // A folded gate: no gate projection kernel of its own in decode (a packed row may
         // carry its name), a kernel that walks the gate's row.
@@ -413,6 +424,11 @@ fn decode_steps_match_prefill_scoring() {
         let matvecs: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_matvec")).map(|(_, src)| src).collect();
         let narrow = matvecs.iter().filter(|src| src.contains("@workgroup_size(64")).count();
         assert_eq!(narrow == matvecs.len(), acts.starts_with("spread"), "{target} {quant:?} {acts}: {narrow} of {} decode projection kernels in workgroups of 64 lanes", matvecs.len());
+        let packs: Vec<&str> = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("packed_int8_row")).map(|d| d.label.as_str()).collect();
+        if acts == "gate_int8_lone" || acts == "gate_int8" {
+            let gate_packs = packs.iter().filter(|l| l.contains("gate_proj") || l.contains("up_proj")).count();
+            assert_eq!((gate_packs == 0, packs.is_empty()), (acts == "gate_int8_lone", false), "{target} {quant:?} {acts}: packed rows in decode {packs:?}");
+        }
         let norms = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("rms_norm")).count();
         assert_eq!(norms > 0, acts == "unfolded", "{target} {quant:?} {acts}: {norms} RMSNorm dispatches in decode");
         let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));

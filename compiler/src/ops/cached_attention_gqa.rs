@@ -6,7 +6,9 @@
 //! with `tuning.attention_subgroup_reductions` subgroup maxima and a slot per subgroup);
 //! each lane keeps its own share of the exponential sums, reduced once at the end. For the value
 //! sums, lane (key group, word) walks its keys reading one 16-byte word of each value row,
-//! a fixed number of independent loads per tile (no per-key loop on a dynamic bound).
+//! a fixed number of independent loads per tile (no per-key loop on a dynamic bound). With
+//! `tuning.decode_attention_prefetch`, a tile's key and value words are all loaded at its
+//! start, so the tile waits on memory once.
 
 use super::cached_attention::{CachedAttention, Geometry};
 use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
@@ -64,8 +66,20 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     if sg {
         spec = spec.uses_subgroup_arithmetic();
     }
+    // Whole tiles' words in registers (`tuning.decode_attention_prefetch`): a key row and
+    // a lane's value words, each at most 16 words (128 registers for both), are named once
+    // as a word (`k_word`, `v_word`) and decoded from the register (`k_reg`, `v_reg`: RW).
+    let prefetch = kb.target.tuning.decode_attention_prefetch && kb.lang == Lang::Wgsl && words <= 16;
+    let (k_word, v_word) = (format!("{}[WI]", kd.var), format!("{}[WI]", vd.var));
+    let k_reg: Vec<String> = kvec.iter().map(|e| e.replace(&k_word, "RW")).collect();
+    let v_reg: Vec<String> = vvec.iter().map(|e| e.replace(&v_word, "RW")).collect();
     let spec = spec
         .read("position", p)
+        .param("prefetch", prefetch)
+        .param("k_word", k_word)
+        .param("v_word", v_word)
+        .param("k_reg", k_reg)
+        .param("v_reg", v_reg)
         .write("y", out)
         .param("splits", splits)
         .param("sg", sg)

@@ -60,8 +60,9 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_linear_rotary::FuseLinearRotary),
         Box::new(fuse_linear_kv_append::FuseLinearKvAppend),
         Box::new(fit_int8_activations::FitInt8Activations),
-        Box::new(share_int8_activations::ShareInt8Activations),
+        // Gate and up fused first, so a row their one kernel reads counts one reader.
         Box::new(fuse_linear_gate::FuseLinearGate),
+        Box::new(share_int8_activations::ShareInt8Activations),
         Box::new(split_linear_k::SplitLinearK),
     ]
 }
