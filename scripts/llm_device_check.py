@@ -3,7 +3,9 @@
 
 1. llama_tiny, llama31_tiny and gemma2_tiny parity: the prompt logits (`driftc run`, input_ids at position 0) against
    transformers' (relative L2), and 32 greedy tokens (`driftc generate --prompt-ids`)
-   against transformers' own greedy tokens (golden/models/llama_tiny).
+   against transformers' own greedy tokens (golden/models/llama_tiny); on the target as
+   benched (--tuning applied) and again with the decode attention split 8 keys at a time,
+   so the split kernel and its combine run at these short lengths.
 2. With --bench SHAPE: a random-weight checkpoint of that shape (scripts/make_llama_shaped.py),
    compiled at --precision f16, `driftc generate --bench`-style run of PROMPT prompt tokens
    and NEW new tokens, and transformers (PyTorch, bf16, eager, KV cache) on the same
@@ -47,29 +49,6 @@ def sh(*cmd):
     return r.stdout if r.stdout.strip() else r.stderr
 
 
-ok = True
-for name in [] if a.skip_parity else ["llama_tiny", "llama31_tiny", "gemma2_tiny"]:
-    tiny = os.path.join(root, "golden/models", name)
-    if not os.path.isdir(tiny):
-        continue
-    bundle = os.path.join(a.outdir, f"{name}.{a.target}.bundle")
-    sh(a.driftc, "compile", tiny, "--target", a.target, "--precision", "f32", "--prefill-tokens", "8", "-o", bundle)
-    sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--input", f"last_row={tiny}/inputs/last_row.npy", "--output-dir", a.outdir)
-    got = np.load(os.path.join(a.outdir, "logits.npy")).astype(np.float64)
-    want = np.load(os.path.join(tiny, "outputs/logits.npy")).astype(np.float64)
-    err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
-    prompt = ",".join(str(int(x)) for x in np.load(os.path.join(tiny, "inputs/prompt_ids.npy")))
-    gen = json.loads(sh(a.driftc, "generate", bundle, "--prompt-ids", prompt, "--max-new-tokens", "32", "--ignore-eos", "--json"))
-    ref = [int(x) for x in np.load(os.path.join(tiny, "outputs/generated_ids.npy"))]
-    same = gen["ids"] == ref
-    ok &= same and err <= 1e-4
-    print(f"{name} on {a.target}: prompt logits rel L2 {err:.2e} (<= 1e-4: {err <= 1e-4}); 32 greedy tokens equal transformers': {same}")
-
-# Targets that prefill on cooperative matrices (tuning.prefill_cooperative_matrix): the
-# f16 prompt logits of a 40-token chunk (edges inside the 64 x 64 tiles; K = 160 is not a
-# multiple of the 32-input steps) from linear_coop and cached_attention_coop against the
-# same bundle compiled with linear_tiled and cached_attention_tiled (a copy of the target
-# file with the tuning off), for f16, q8 and 8/4/4; both against transformers' f32 logits.
 target_file = os.path.join(os.environ.get("DRIFTC_TARGETS", os.path.join(root, "targets")), f"{a.target}.toml")
 target_text = open(target_file).read() if os.path.exists(target_file) else ""
 
@@ -77,6 +56,8 @@ target_text = open(target_file).read() if os.path.exists(target_file) else ""
 def target_with(overrides, tag):
     """A copy of the target file with [tuning] entries KEY=VALUE set (replaced or added)."""
     lines = target_text.splitlines()
+    if "[tuning]" not in lines:
+        lines.append("[tuning]")
     for kv in overrides:
         key, value = kv.split("=", 1)
         hit = [i for i, l in enumerate(lines) if l.split("=")[0].strip() == key.strip()]
@@ -91,6 +72,35 @@ def target_with(overrides, tag):
     return path
 
 
+# The target as benched (--tuning applied), and with decode attention split across
+# workgroups (8 keys per split: the 40-token generations run the split kernel and the
+# combine, which the default 256 keys per split leave out at this length).
+parity_targets = [] if a.skip_parity else [("", target_with(a.tuning, "parity") if a.tuning else a.target)]
+if target_text and not a.skip_parity:
+    parity_targets.append((" (8 keys per decode attention split)", target_with(a.tuning + ["decode_attention_split_keys=8"], "split")))
+ok = True
+for name, (what, tgt) in [(n, t) for n in ["llama_tiny", "llama31_tiny", "gemma2_tiny"] for t in parity_targets]:
+    tiny = os.path.join(root, "golden/models", name)
+    if not os.path.isdir(tiny):
+        continue
+    bundle = os.path.join(a.outdir, f"{name}.{a.target}.bundle")
+    sh(a.driftc, "compile", tiny, "--target", tgt, "--precision", "f32", "--prefill-tokens", "8", "-o", bundle)
+    sh(a.driftc, "run", bundle, "--input", f"input_ids={tiny}/inputs/input_ids.npy", "--input", f"position={tiny}/inputs/position.npy", "--input", f"last_row={tiny}/inputs/last_row.npy", "--output-dir", a.outdir)
+    got = np.load(os.path.join(a.outdir, "logits.npy")).astype(np.float64)
+    want = np.load(os.path.join(tiny, "outputs/logits.npy")).astype(np.float64)
+    err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
+    prompt = ",".join(str(int(x)) for x in np.load(os.path.join(tiny, "inputs/prompt_ids.npy")))
+    gen = json.loads(sh(a.driftc, "generate", bundle, "--prompt-ids", prompt, "--max-new-tokens", "32", "--ignore-eos", "--json"))
+    ref = [int(x) for x in np.load(os.path.join(tiny, "outputs/generated_ids.npy"))]
+    same = gen["ids"] == ref
+    ok &= same and err <= 1e-4
+    print(f"{name} on {a.target}{what}: prompt logits rel L2 {err:.2e} (<= 1e-4: {err <= 1e-4}); 32 greedy tokens equal transformers': {same}")
+
+# Targets that prefill on cooperative matrices (tuning.prefill_cooperative_matrix): the
+# f16 prompt logits of a 40-token chunk (edges inside the 64 x 64 tiles; K = 160 is not a
+# multiple of the 32-input steps) from linear_coop and cached_attention_coop against the
+# same bundle compiled with linear_tiled and cached_attention_tiled (a copy of the target
+# file with the tuning off), for f16, q8 and 8/4/4; both against transformers' f32 logits.
 if "prefill_cooperative_matrix = true" in target_text and not a.skip_parity:
     import torch
     from transformers import AutoModelForCausalLM
