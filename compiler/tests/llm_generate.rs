@@ -260,7 +260,9 @@ fn score_matches_transformers_log_probs() {
 /// Past one 256-key tile of the attention kernels and past the config's 64 positions
 /// (`--max-context 640`): teacher-forced scores over 600 tokens and 32 greedy tokens after
 /// a 560-token prompt match transformers on the same checkpoint
-/// (scripts/make_long_context_golden.py), on Vulkan and OpenCL.
+/// (scripts/make_long_context_golden.py), on Vulkan and OpenCL; and on Vulkan with the
+/// decode attention in two splits of up to 320 keys, each two 256-key tiles whose words the
+/// kernel loads at each tile's start (`tuning.decode_attention_prefetch`).
 #[test]
 fn long_context_matches_transformers() {
     let case = load_case("llama_tiny");
@@ -270,20 +272,26 @@ fn long_context_matches_transformers() {
     let want_gen = ids("outputs/long_generated_ids.npy");
     let mut opts = case.options(Some(Precision::F32));
     opts.import.max_context = Some(640);
-    for target in ["lavapipe", "pocl"] {
-        let t = driftc::target::Target::load(target).expect("target");
+    for (target, tuning) in [("lavapipe", ""), ("pocl", ""), ("lavapipe", "decode_attention_prefetch = true\ndecode_attention_split_keys = 320")] {
+        let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
+        let text = if tuning.is_empty() { text } else { set_tuning(&text, tuning) };
+        let t = driftc::target::Target::from_toml(&text, std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
         let c = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("{target}: {e}"));
+        if !tuning.is_empty() {
+            let tiles = c.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("let kr0: vec4<u32>")).count();
+            assert!(tiles > 0, "{target} {tuning}: the split decode attention kernel with prefetched tiles is used");
+        }
         let b = Bundle::from_vec(c.bundle).expect("bundle opens");
         let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));
         let s = g.score(&tokens).unwrap_or_else(|e| panic!("{target}: {e}"));
         assert_eq!(s.log_probs.len(), want_lp.len(), "{target}");
         let worst = s.log_probs.iter().zip(&want_lp).map(|(a, &b)| (a - f64::from(b)).abs()).fold(0.0, f64::max);
-        assert!(worst < 1e-3, "{target}: log-probabilities differ from transformers' by up to {worst}");
+        assert!(worst < 1e-3, "{target} {tuning}: log-probabilities differ from transformers' by up to {worst}");
         let agree = s.top1.iter().zip(&want_top1).filter(|(a, b)| a == b).count();
-        assert_eq!(agree, want_top1.len(), "{target}: top-1 agrees at {agree} of {} positions", want_top1.len());
+        assert_eq!(agree, want_top1.len(), "{target} {tuning}: top-1 agrees at {agree} of {} positions", want_top1.len());
         g.reset();
         let r = g.generate(&tokens[..560], want_gen.len(), &Sampling::greedy(), &[], |_| true).unwrap_or_else(|e| panic!("{target}: {e}"));
-        assert_eq!(r.ids, want_gen, "{target}: greedy tokens after 560 differ from transformers'");
+        assert_eq!(r.ids, want_gen, "{target} {tuning}: greedy tokens after 560 differ from transformers'");
     }
 }
 
