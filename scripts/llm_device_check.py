@@ -5,7 +5,8 @@
    transformers' (relative L2), and 32 greedy tokens (`driftc generate --prompt-ids`)
    against transformers' own greedy tokens (golden/models/llama_tiny); on the target as
    benched (--tuning applied) and again with the decode attention split 8 keys at a time,
-   so the split kernel and its combine run at these short lengths.
+   so the split kernel and its combine run at these short lengths (llama and llama 3.1;
+   gemma 2's 24-wide heads take the one-pass decode kernel either way).
 2. With --bench SHAPE: a random-weight checkpoint of that shape (scripts/make_llama_shaped.py),
    compiled at --precision f16, `driftc generate --bench`-style run of PROMPT prompt tokens
    and NEW new tokens, and transformers (PyTorch, bf16, eager, KV cache) on the same

@@ -156,10 +156,6 @@ fn default_matvec_workgroup() -> u32 {
     256
 }
 
-fn default_one() -> usize {
-    1
-}
-
 fn default_true() -> bool {
     true
 }
@@ -222,22 +218,29 @@ pub struct Tuning {
     /// and the final exponential sums with `subgroupMax` / `subgroupAdd` and one slot per
     /// subgroup instead of 8-round trees of workgroup barriers; the bundle then requires
     /// subgroup arithmetic and subgroups of the target's size. WGSL-derived targets only.
-    /// Default false (not yet measured on a GPU).
+    /// Default false (on for nvidia-h100 with the two keys below: bench/RESULTS.md).
     #[serde(default)]
     pub attention_subgroup_reductions: bool,
     /// The decode attention kernel (`cached_attention_gqa`) stages every query head's value
     /// sums in workgroup memory at once and sums their key groups with all its lanes, where
     /// that fits the workgroup memory (silently one head at a time where it does not), instead
-    /// of one head at a time with a lane per column and two barriers each. Default false (not
-    /// yet measured on a GPU).
+    /// of one head at a time with a lane per column and two barriers each. Default false (on
+    /// for nvidia-h100, measured with the keys around it).
     #[serde(default)]
     pub attention_combine_all_heads: bool,
     /// The decode attention kernel (`cached_attention_gqa`) issues every key word and every
     /// value word a lane reads in a tile of keys at the tile's start, held in registers
     /// (16-byte rows of at most 16 words), so a tile waits on memory once, not once per four
-    /// words of keys and again per four of values. Default false (not yet measured).
+    /// words of keys and again per four of values. WGSL-derived targets only. Default false
+    /// (on for nvidia-h100: H200 decode attention 12.4 -> 8.8 us per 1B layer, bench/RESULTS.md).
     #[serde(default)]
     pub decode_attention_prefetch: bool,
+    /// A decode step's output projection combines the split attention's partials itself,
+    /// in each of its workgroups (`passes::fuse_combine_linear`), instead of after a
+    /// combining dispatch of its own. WGSL-derived targets only. Default false (not yet
+    /// measured).
+    #[serde(default)]
+    pub decode_combine_in_projection: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]
@@ -421,13 +424,6 @@ pub struct Tuning {
     /// normalizing and quantizing the row again. Default false.
     #[serde(default)]
     pub decode_quantize_once: bool,
-    /// With `decode_quantize_once`: the fewest projections that must read a row with a
-    /// folded RMSNorm for it to be packed once (a row without a folded norm always needs
-    /// two). At 2, a row one kernel reads (the post-attention row of a fused gate and up)
-    /// is normalized and quantized inside that kernel, one dispatch fewer per layer.
-    /// Default 1.
-    #[serde(default = "default_one")]
-    pub decode_quantize_once_min_readers: usize,
     /// Consecutive workgroup-cooperative dispatches of one program that touch no memory
     /// another of them writes (the q, k and v projections of a decode step) run as one
     /// dispatch whose workgroups branch to their member's body (`codegen::merge`): one
@@ -525,6 +521,9 @@ impl Target {
         }
         if self.tuning.attention_combine_all_heads && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.attention_combine_all_heads needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
+        }
+        if self.tuning.decode_combine_in_projection && self.kernel_language == KernelLanguage::OpenclC {
+            return Err(invalid("tuning.decode_combine_in_projection needs a SPIR-V, MSL or WGSL target (the projection's prologue is WGSL)".into()));
         }
         if self.tuning.decode_attention_prefetch && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.decode_attention_prefetch needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
@@ -679,7 +678,7 @@ mod tests {
     #[test]
     fn wgsl_only_tuning_on_an_opencl_target_is_refused_by_name() {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
-        for key in ["merge_independent_dispatches", "subgroup_reductions", "attention_subgroup_reductions", "attention_combine_all_heads", "decode_attention_prefetch"] {
+        for key in ["merge_independent_dispatches", "subgroup_reductions", "attention_subgroup_reductions", "attention_combine_all_heads", "decode_attention_prefetch", "decode_combine_in_projection"] {
             let e = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{key} = true")), Path::new("targets/pocl.toml")).expect_err("refused").to_string();
             assert!(e.contains(&format!("tuning.{key}")) && e.contains("WGSL"), "{e}");
         }

@@ -323,6 +323,11 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::None, Precision::F16, "subgroups", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "prefetch", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "prefetch", 3e-2),
+        ("lavapipe", Quant::None, Precision::F32, "combined", 1e-4),
+        ("lavapipe", Quant::None, Precision::F16, "combined", 3e-2),
+        ("lavapipe", Quant::Q8, Precision::F32, "combined", 1e-4),
+        ("lavapipe", Quant::Q8, Precision::F32, "combined_int8", 1e-4),
+        ("lavapipe", Quant::Q844, Precision::F32, "combined", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "merged", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "merged", 3e-2),
         ("pocl", Quant::Q844, Precision::F32, "", 1e-4),
@@ -335,7 +340,6 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "gate", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_int8_staged", 1e-4),
-        ("lavapipe", Quant::Q8, Precision::F32, "gate_int8_lone", 1e-4),
         ("lavapipe", Quant::Q844, Precision::F32, "gate", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "gate_merged", 1e-4),
         ("lavapipe", Quant::None, Precision::F32, "gate_subgroups", 1e-4),
@@ -364,6 +368,10 @@ fn decode_steps_match_prefill_scoring() {
             // The split attention kernel (8 keys per split) with each tile's key and value
             // words loaded at its start.
             "prefetch" => set_tuning(&text, "decode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
+            // The split attention's partials combined in the output projection's
+            // workgroups (8 keys per split): float rows, int8 ones quantized in the kernel.
+            "combined" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "decode_combine_in_projection = true\ndecode_attention_split_keys = 8"),
+            "combined_int8" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\ndecode_int8_activations = true"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
             "merged" => set_tuning(&text, "merge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
@@ -375,9 +383,6 @@ fn decode_steps_match_prefill_scoring() {
             // row or quantized in the kernel (q8), rows summed by subgroup.
             "gate" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "decode_fused_gate = true"),
             "gate_int8" => set_tuning(&text, "decode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
-            // Rows packed once only for two readers or more: the fused gate's row is
-            // normalized and quantized in its kernel, q/k/v's packed once.
-            "gate_int8_lone" => set_tuning(&text, "decode_fused_gate = true\ndecode_int8_activations = true\ndecode_quantize_once = true\ndecode_quantize_once_min_readers = 2"),
             // Int8 activations quantized in the kernel, beside the staged norm.
             "gate_int8_staged" => set_tuning(&text, "decode_fused_gate = true\ndecode_int8_activations = true"),
             // With independent dispatches merged (the gated kernel beside other projections).
@@ -401,6 +406,10 @@ fn decode_steps_match_prefill_scoring() {
         let m = b.manifest();
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
+        let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
+        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "combined" | "combined_int8"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        let folded = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("drift_shared4[v] = num / den")).count();
+        assert_eq!(folded > 0, acts.starts_with("combined"), "{target} {quant:?} {acts}: {folded} projection kernels combine attention partials");
         assert_eq!(combines > 0, matches!(acts, "splits" | "subgroups" | "prefetch"), "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
         let summed = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("subgroupAdd(")).count();
         assert_eq!(summed > 0, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: {summed} projection kernels sum rows by subgroup");
@@ -432,11 +441,6 @@ fn decode_steps_match_prefill_scoring() {
         let matvecs: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_matvec")).map(|(_, src)| src).collect();
         let narrow = matvecs.iter().filter(|src| src.contains("@workgroup_size(64")).count();
         assert_eq!(narrow == matvecs.len(), acts.starts_with("spread"), "{target} {quant:?} {acts}: {narrow} of {} decode projection kernels in workgroups of 64 lanes", matvecs.len());
-        let packs: Vec<&str> = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("packed_int8_row")).map(|d| d.label.as_str()).collect();
-        if acts == "gate_int8_lone" || acts == "gate_int8" {
-            let gate_packs = packs.iter().filter(|l| l.contains("gate_proj") || l.contains("up_proj")).count();
-            assert_eq!((gate_packs == 0, packs.is_empty()), (acts == "gate_int8_lone", false), "{target} {quant:?} {acts}: packed rows in decode {packs:?}");
-        }
         let norms = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("rms_norm")).count();
         assert_eq!(norms > 0, acts == "unfolded", "{target} {quant:?} {acts}: {norms} RMSNorm dispatches in decode");
         let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));

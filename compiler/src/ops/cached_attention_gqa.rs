@@ -69,10 +69,12 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     // Whole tiles' words in registers (`tuning.decode_attention_prefetch`): a key row and
     // a lane's value words, each at most 16 words (128 registers for both), are named once
     // as a word (`k_word`, `v_word`) and decoded from the register (`k_reg`, `v_reg`: RW).
-    let prefetch = kb.target.tuning.decode_attention_prefetch && kb.lang == Lang::Wgsl && words <= 16;
     let (k_word, v_word) = (format!("{}[WI]", kd.var), format!("{}[WI]", vd.var));
     let k_reg: Vec<String> = kvec.iter().map(|e| e.replace(&k_word, "RW")).collect();
     let v_reg: Vec<String> = vvec.iter().map(|e| e.replace(&v_word, "RW")).collect();
+    // (Only where every decoding names the word as `var[WI]`, as `word_vec4s` writes it.)
+    let named = k_reg.iter().chain(&v_reg).all(|e| e.contains("RW") && !e.contains("WI"));
+    let prefetch = kb.target.tuning.decode_attention_prefetch && kb.lang == Lang::Wgsl && words <= 16 && named;
     let spec = spec
         .read("position", p)
         .param("prefetch", prefetch)

@@ -34,6 +34,11 @@
 //! had a scale, put through the gate's activation, and multiplies the outputs. No RoPE or
 //! KV-cache append then.
 //!
+//! With `combine` (set by `passes::fuse_combine_linear` for a decode step's output
+//! projection, where the target asks for it), X is the split decode attention's partials
+//! [1, H, 1, S, d + 2] (`AttentionCombine`'s input) and the row multiplied is their combination,
+//! [1, 1, H·d]: the combining dispatch folds into the projection's workgroups.
+//!
 //! Inputs: X [.., K], W [N, K], then G [K] with `norm`, then S [N] with `row_scale`, then
 //! cos, sin [ctx, d/2] and position_ids (one per row of X) with `rope`, then C and
 //! position [1] with `kv_append`, then W_g [N, K] and S_g [N] with `gate` (S_g when its
@@ -70,6 +75,9 @@ pub struct Linear {
     /// a second product x · W_gᵀ with the same options, optionally scaled per row by S_g,
     /// through `act`, multiplies the outputs: y = (x · Wᵀ) · act(S_g · x · W_gᵀ).
     pub gate: Option<Gate>,
+    /// X holds split attention partials [1, H, 1, S, d + 2], combined into the row
+    /// [1, 1, H·d] first (no norm, RoPE, KV-cache append, packed row, cut or gate).
+    pub combine: bool,
 }
 
 /// The gate folded into a Linear (`Linear::gate`): its activation (a unary element-wise
@@ -129,8 +137,26 @@ impl Linear {
     pub fn scale_at(&self) -> usize {
         2 + usize::from(self.norm.is_some())
     }
+    /// The shape of the row X stands for: with `combine`, the combined partials'
+    /// [1, 1, H·d]; else X's own.
+    pub fn row_shape(&self, x: &[usize]) -> Result<Vec<usize>, OpError> {
+        if !self.combine {
+            return Ok(x.to_vec());
+        }
+        let only = Linear { combine: true, act_int8: self.act_int8, row_scale: self.row_scale, ..Linear::default() };
+        if *self != only {
+            return Err(invalid("a Linear combining attention partials takes no folded norm, RoPE, KV-cache append, packed row, cut or gate"));
+        }
+        match *x {
+            [1, h, 1, s, w] if w > 2 && s > 0 => Ok(vec![1, 1, h * (w - 2)]),
+            _ => Err(invalid(format!("attention partials X {x:?} must be [1, H, 1, S, d + 2]"))),
+        }
+    }
     /// (K, N): from X and W, or with `packed` from W, X checked to hold K packed.
     fn geometry(&self, x: &[usize], w: &[usize]) -> Result<(usize, usize), OpError> {
+        if self.combine {
+            return geometry(&self.row_shape(x)?, w);
+        }
         match (self.packed, w) {
             (None, _) => geometry(x, w),
             (Some(_), _) if self.norm.is_some() || self.act_int8 => Err(invalid("a packed int8 row X is already normalized and quantized (no norm, no act_int8)")),
@@ -295,6 +321,9 @@ impl Op for Linear {
         if let Some(t) = self.packed {
             a.push(format!("packed_int8_row={t:?}"));
         }
+        if self.combine {
+            a.push("combine_attention_splits".into());
+        }
         if self.k_splits > 1 {
             a.push(format!("k_splits={}", self.k_splits));
         }
@@ -329,11 +358,24 @@ impl Op for Linear {
             self.check_splits(k)?;
             return Ok(vec![OutFact::new(x.dtype, split_shape(self.k_splits, &out_shape(x.shape, n)))]);
         }
-        Ok(vec![OutFact::new(self.packed.unwrap_or(x.dtype), out_shape(x.shape, n))])
+        Ok(vec![OutFact::new(self.packed.unwrap_or(x.dtype), out_shape(&self.row_shape(x.shape)?, n))])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         if let Some(gate) = &self.gate {
             return self.eval_gated(gate, inputs);
+        }
+        if self.combine {
+            // The partials combined (AttentionCombine's arithmetic) into the row, then the
+            // plain product.
+            let parts = arg(inputs, 0, "X")?;
+            let row_shape = self.row_shape(&parts.shape)?;
+            let mut row = super::attention_combine::AttentionCombine.eval(&[Some(parts)])?.remove(0);
+            row.shape = row_shape;
+            let mut args = inputs.to_vec();
+            if let Some(first) = args.first_mut() {
+                *first = Some(&row);
+            }
+            return Linear { combine: false, ..self.clone() }.eval(&args);
         }
         let (x, w) = (arg(inputs, 0, "X")?, arg(inputs, 1, "W")?);
         let (k, n) = self.geometry(&x.shape, &w.shape)?;
@@ -439,7 +481,15 @@ impl Op for Linear {
         };
         let folded = norm.is_some() || rope.is_some() || row_scale.is_some() || kv.is_some();
         let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
-        let one_row = numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
+        let one_row = self.combine || numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
+        let combine = if self.combine {
+            match *kb.shape(x) {
+                [1, heads, 1, splits, w] if w > 2 => Some(super::linear_matvec::Combine { heads, splits, d: w - 2 }),
+                _ => return Err(kb.err(format!("attention partials {:?} must be [1, H, 1, S, d + 2]", kb.shape(x)))),
+            }
+        } else {
+            None
+        };
         let gate = match &self.gate {
             Some(gt) => {
                 let at = self.gate_at();
@@ -448,8 +498,11 @@ impl Op for Linear {
             None => None,
         };
         let gated = gate.is_some();
-        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n, gate)? {
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n, gate, combine)? {
             return Ok(());
+        }
+        if self.combine {
+            return Err(kb.no_kernel("a Linear combining attention partials needs the decode kernel (WGSL, workgroups of two lanes or more)"));
         }
         if gated {
             return Err(kb.no_kernel("a gated Linear needs one activation row and the decode kernel (workgroups of two lanes or more)"));

@@ -60,6 +60,15 @@ pub struct GateIn {
     pub act: super::elementwise::ElementwiseOp,
 }
 
+/// X is a split decode attention's partials [1, `heads`, 1, `splits`, `d` + 2], combined
+/// into the row (`Linear::combine`) by each workgroup in its workgroup memory.
+#[derive(Clone, Copy)]
+pub struct Combine {
+    pub heads: usize,
+    pub splits: usize,
+    pub d: usize,
+}
+
 /// The activations a projection multiplies: floats, floats it quantizes to int8 itself
 /// (once per workgroup), or a row already quantized and packed (`PackedInt8Row`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,10 +191,13 @@ pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bo
 /// where the target's limits say so). The workgroup holds as many rows as fit, fewer where
 /// the rows would leave the GPU thinly covered (`rows_per_workgroup`).
 #[allow(clippy::too_many_arguments)]
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act: Act, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize, gate: Option<GateIn>) -> Result<bool, CodegenError> {
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>, norm: Option<(TensorId, f32)>, rope: Option<Rope>, row_scale: Option<TensorId>, act: Act, kv: Option<KvAppend>, y: TensorId, k: usize, n: usize, gate: Option<GateIn>, combine: Option<Combine>) -> Result<bool, CodegenError> {
     let (act_int8, packed) = (act != Act::Float, act == Act::Packed);
     if packed && norm.is_some() {
         return Err(kb.no_kernel("a packed int8 row is normalized already: no norm folds into its projection"));
+    }
+    if combine.is_some_and(|c| kb.lang != Lang::Wgsl || c.d % 4 != 0 || c.heads * c.d != k || norm.is_some() || packed || rope.is_some() || kv.is_some() || gate.is_some() || q4.is_some()) {
+        return Err(kb.no_kernel("combining attention partials in a projection needs WGSL, heads of a multiple of 4 columns making the row, and no norm, packed row, RoPE, KV-cache append, gate or int4 weights"));
     }
     let wg = if !act_int8 {
         kb.wg_cooperative_up_to(kb.target.tuning.linear_matvec_workgroup)
@@ -193,7 +205,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         // Nothing staged: the lanes read the packed row where it lies.
         kb.target.cooperative_lanes(kb.target.tuning.linear_matvec_workgroup_int8)
     } else {
-        match int8_lanes(kb.target, k, q4.is_some(), norm.is_some(), gate.is_some()) {
+        match int8_lanes(kb.target, k, q4.is_some(), norm.is_some() || combine.is_some(), gate.is_some()) {
             Some(wg) => wg,
             None => return Err(kb.no_kernel(format!("int8 activations stage the quantized row of {k} and its block scales{} in workgroup memory: above the target's {} bytes even for two lanes", if norm.is_some() { " beside the normalized row" } else { "" }, kb.target.limits.max_compute_shared_memory_size))),
         }
@@ -228,6 +240,18 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         }
         _ => None,
     };
+    // Combined partials are always staged: the row as consecutive vec4s of f32 (one per
+    // "word" of the staged row), which `combine_rows` writes.
+    let stage = match combine {
+        Some(_) => {
+            let row = if act_int8 { int8_row_bytes(k, false, true) } else { 4 * k };
+            if row + wg as usize * 4 > shared_limit {
+                return Err(kb.no_kernel(format!("combining attention partials stages the row of {k} in workgroup memory: above the target's {shared_limit} bytes")));
+            }
+            Some(vec![json!({"x": "", "n": ""})])
+        }
+        None => stage,
+    };
     let decode = match (per_word, block_words) {
         (Some(e), Some(_)) if plain(&wd) && plain(&xd) && g_plain && k % e == 0 => {
             // A packed row's words are read by the int8 branch of the template, not as floats.
@@ -236,6 +260,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         }
         _ => None,
     };
+    if combine.is_some() && decode.is_none() {
+        return Err(kb.no_kernel("combining attention partials in a projection needs its weight rows in whole 16-byte words of one plain buffer"));
+    }
     let stage = stage.filter(|_| decode.is_some());
     // A folded gate: its weight walked beside W's, word by word where both are single
     // buffers of one format (else element by element through the accessors).
@@ -343,7 +370,12 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     } else {
         ("drift_xq[J]".to_string(), format!("drift_xq[{blocks}u + J]"), format!("drift_xs[{block}]"), "drift_xc[J]".to_string())
     };
-    spec = if words { spec.read_words("x", x).read_words("w", w) } else { spec.read("x", x).read("w", w) };
+    spec = match (words, combine.is_some()) {
+        // Partials are read element by element (their m and l sit between the heads' rows).
+        (true, true) => spec.read("x", x).read_words("w", w),
+        (true, false) => spec.read_words("x", x).read_words("w", w),
+        (false, _) => spec.read("x", x).read("w", w),
+    };
     if let Some((g, _)) = norm {
         spec = if words { spec.read_words("g", g) } else { spec.read("g", g) };
     }
@@ -370,6 +402,12 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("block_words", block_words.unwrap_or(1))
         .param("norm", norm.is_some() && stage.is_none())
         .param("stage", stage.is_some())
+        .param("combine", combine.is_some())
+        .param("combine_heads", combine.map_or(0, |c| c.heads))
+        .param("combine_splits", combine.map_or(0, |c| c.splits))
+        .param("combine_d", combine.map_or(0, |c| c.d))
+        .param("combine_m_at", combine.map_or(0, |c| c.d))
+        .param("combine_l_at", combine.map_or(0, |c| c.d + 1))
         .param("stage_vec4s", stage.clone().unwrap_or_default())
         .param("x_words", stage.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
         .param("act_int8", act_int8)

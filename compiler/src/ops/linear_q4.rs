@@ -234,7 +234,7 @@ impl Op for LinearQ4 {
             None => None,
         };
         let gated = gate.is_some();
-        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n, gate)? {
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n, gate, None)? {
             return Ok(());
         }
         if gated {

@@ -99,7 +99,7 @@ mod tests {
         let y = Linear::default().eval(&[Some(&x), Some(&w)]).expect("linear");
         let heads = Value::f32(vec![1, 2, 1, 4], y[0].as_f32());
         let want = Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 }.eval(&[Some(&heads), Some(&cos), Some(&sin), Some(&ids)]).expect("rotary");
-        let got = Linear { norm: None, rope: Some(4), act_int8: false, row_scale: false, kv_append: None, packed: None, k_splits: 0, gate: None }.eval(&[Some(&x), Some(&w), Some(&cos), Some(&sin), Some(&ids)]).expect("fused");
+        let got = Linear { norm: None, rope: Some(4), act_int8: false, row_scale: false, kv_append: None, packed: None, k_splits: 0, gate: None, combine: false }.eval(&[Some(&x), Some(&w), Some(&cos), Some(&sin), Some(&ids)]).expect("fused");
         for (a, b) in got[0].as_f32().iter().zip(want[0].as_f32()) {
             assert!((a - b).abs() <= 1e-6, "{a} vs {b}");
         }

@@ -115,7 +115,7 @@ mod tests {
         let w = Value::f32(vec![3, 4], (0..12).map(|i| (i as f32 - 5.0) * 0.25).collect());
         let normed = RmsNorm { axis: -1, epsilon: 1e-5 }.eval(&[Some(&x), Some(&scale)]).expect("rms");
         let want = Linear::default().eval(&[Some(&normed[0]), Some(&w)]).expect("linear");
-        let got = Linear { norm: Some(1e-5), rope: None, act_int8: false, row_scale: false, kv_append: None, packed: None, k_splits: 0, gate: None }.eval(&[Some(&x), Some(&w), Some(&scale)]).expect("folded");
+        let got = Linear { norm: Some(1e-5), rope: None, act_int8: false, row_scale: false, kv_append: None, packed: None, k_splits: 0, gate: None, combine: false }.eval(&[Some(&x), Some(&w), Some(&scale)]).expect("folded");
         assert_eq!(got[0].shape, want[0].shape);
         for (a, b) in got[0].as_f32().iter().zip(want[0].as_f32()) {
             assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{a} vs {b}");

@@ -6,6 +6,7 @@ pub mod fit_int8_activations;
 pub mod fold_batchnorm;
 pub mod fuse_activations;
 pub mod fuse_attention;
+pub mod fuse_combine_linear;
 pub mod fuse_group_norm;
 pub mod fuse_norm_conv;
 pub mod fuse_rms_linear;
@@ -60,9 +61,9 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_linear_rotary::FuseLinearRotary),
         Box::new(fuse_linear_kv_append::FuseLinearKvAppend),
         Box::new(fit_int8_activations::FitInt8Activations),
-        // Gate and up fused first, so a row their one kernel reads counts one reader.
-        Box::new(fuse_linear_gate::FuseLinearGate),
         Box::new(share_int8_activations::ShareInt8Activations),
+        Box::new(fuse_linear_gate::FuseLinearGate),
+        Box::new(fuse_combine_linear::FuseCombineLinear),
         Box::new(split_linear_k::SplitLinearK),
     ]
 }

@@ -6,9 +6,7 @@
 //! instead of normalizing and quantizing it again in every one of its workgroups. A row
 //! read by one projection without a folded norm (o_proj, down_proj) keeps its in-kernel
 //! quantization: measured on an H200 (2-layer Llama-3.1-8B-shaped q8), packing down_proj's
-//! row took 7.9 + 20.4 us against 20.3 us for the projection quantizing it itself. A row
-//! with a folded norm is packed for `tuning.decode_quantize_once_min_readers` readers or
-//! more (default 1). Runs
+//! row took 7.9 + 20.4 us against 20.3 us for the projection quantizing it itself. Runs
 //! after fit-int8-activations, so only projections whose int8 kernel fits are rewritten.
 //!
 //! ```text
@@ -52,10 +50,8 @@ impl Pass for ShareInt8Activations {
         let mut changes = 0;
         for id in order {
             let Some((key, g_slot)) = candidate(g, id) else { continue };
-            // One reader and nothing folded: the packing dispatch would only add latency;
-            // with a folded norm, the target says how many readers pay for it.
-            let fewest = if key.1.is_none() { 2 } else { target.tuning.decode_quantize_once_min_readers };
-            if readers.get(&key).copied().unwrap_or(0) < fewest {
+            // One reader and nothing folded: the packing dispatch would only add latency.
+            if key.1.is_none() && readers.get(&key).copied().unwrap_or(0) < 2 {
                 continue;
             }
             let (x, dtype) = (key.0, g.tensor(key.0).dtype);
@@ -153,30 +149,6 @@ mod tests {
             assert_eq!(y, before[i], "{}: packed = per-workgroup quantization", n.name);
         }
         g.check().expect("consistent");
-    }
-
-    #[test]
-    fn a_row_one_projection_reads_is_packed_only_when_the_target_says_one_reader_pays() {
-        let lone = || {
-            let mut g = Graph::default();
-            let k = 64;
-            let x = g.add_tensor("x", DType::F32, vec![1, k], Role::Input);
-            let gs = g.add_const("g", Value::f32(vec![k], vec![1.0; k]));
-            let w = g.add_const("w", Value { dtype: DType::I8, shape: vec![4, k], data: crate::ir::Data::I8(vec![1; 4 * k]) });
-            let y = g.add_tensor("y", DType::F32, vec![1, 4], Role::Activation);
-            g.add_node(Node::new("proj", Box::new(Linear { act_int8: true, norm: Some(1e-5), ..Linear::default() }), vec![Some(x), Some(w), Some(gs)], vec![y]));
-            g.inputs = vec![x];
-            g.outputs = vec![y];
-            g
-        };
-        let mut target = crate::target::Target::load("lavapipe").expect("lavapipe");
-        target.tuning.decode_quantize_once = true;
-        assert_eq!(target.tuning.decode_quantize_once_min_readers, 1, "default");
-        assert_eq!(ShareInt8Activations.run(&mut lone(), &target).expect("runs").changes, 1, "one normed reader packs at 1");
-        target.tuning.decode_quantize_once_min_readers = 2;
-        let mut g = lone();
-        assert_eq!(ShareInt8Activations.run(&mut g, &target).expect("runs").changes, 0, "and not at 2");
-        assert!(g.nodes.node_weights().all(|n| n.op.op_type() != "PackedInt8Row"));
     }
 
     /// A projection's output on row `xs` (G and W from the graph's constants).
