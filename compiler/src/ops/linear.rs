@@ -139,7 +139,7 @@ impl Linear {
     }
     /// The shape of the row X stands for: with `combine`, the combined partials'
     /// [1, 1, H·d]; else X's own.
-    pub fn row_shape(&self, x: &[usize]) -> Result<Vec<usize>, OpError> {
+    fn row_shape(&self, x: &[usize]) -> Result<Vec<usize>, OpError> {
         if !self.combine {
             return Ok(x.to_vec());
         }
@@ -147,10 +147,8 @@ impl Linear {
         if *self != only {
             return Err(invalid("a Linear combining attention partials takes no folded norm, RoPE, KV-cache append, packed row, cut or gate"));
         }
-        match *x {
-            [1, h, 1, s, w] if w > 2 && s > 0 => Ok(vec![1, 1, h * (w - 2)]),
-            _ => Err(invalid(format!("attention partials X {x:?} must be [1, H, 1, S, d + 2]"))),
-        }
+        let (heads, _, d) = partials(x)?;
+        Ok(vec![1, 1, heads * d])
     }
     /// (K, N): from X and W, or with `packed` from W, X checked to hold K packed.
     fn geometry(&self, x: &[usize], w: &[usize]) -> Result<(usize, usize), OpError> {
@@ -170,6 +168,14 @@ impl Linear {
             }
             _ => Err(invalid(format!("Linear needs W [N, K], got {w:?}"))),
         }
+    }
+}
+
+/// (H, S, d) of split attention partials [1, H, 1, S, d + 2] (`Linear::combine`'s X).
+fn partials(x: &[usize]) -> Result<(usize, usize, usize), OpError> {
+    match *x {
+        [1, h, 1, s, w] if w > 2 && s > 0 => Ok((h, s, w - 2)),
+        _ => Err(invalid(format!("attention partials X {x:?} must be [1, H, 1, S, d + 2]"))),
     }
 }
 
@@ -483,10 +489,8 @@ impl Op for Linear {
         let act = super::linear_matvec::Act::of(self.act_int8, self.packed.is_some());
         let one_row = self.combine || numel(kb.shape(x)) == Some(if self.packed.is_some() { kb.shape(x).last().copied().unwrap_or(0) } else { k });
         let combine = if self.combine {
-            match *kb.shape(x) {
-                [1, heads, 1, splits, w] if w > 2 => Some(super::linear_matvec::Combine { heads, splits, d: w - 2 }),
-                _ => return Err(kb.err(format!("attention partials {:?} must be [1, H, 1, S, d + 2]", kb.shape(x)))),
-            }
+            let (heads, splits, d) = partials(kb.shape(x)).map_err(|e| kb.err(e.to_string()))?;
+            Some(super::linear_matvec::Combine { heads, splits, d })
         } else {
             None
         };

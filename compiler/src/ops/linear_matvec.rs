@@ -241,7 +241,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         _ => None,
     };
     // Combined partials are always staged: the row as consecutive vec4s of f32 (one per
-    // "word" of the staged row), which `combine_rows` writes.
+    // "word" of the staged row), which the template's combining loop writes.
     let stage = match combine {
         Some(_) => {
             let row = if act_int8 { int8_row_bytes(k, false, true) } else { 4 * k };
@@ -406,8 +406,6 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("combine_heads", combine.map_or(0, |c| c.heads))
         .param("combine_splits", combine.map_or(0, |c| c.splits))
         .param("combine_d", combine.map_or(0, |c| c.d))
-        .param("combine_m_at", combine.map_or(0, |c| c.d))
-        .param("combine_l_at", combine.map_or(0, |c| c.d + 1))
         .param("stage_vec4s", stage.clone().unwrap_or_default())
         .param("x_words", stage.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
         .param("act_int8", act_int8)
