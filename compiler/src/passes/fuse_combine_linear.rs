@@ -63,7 +63,12 @@ fn candidate(g: &Graph, id: NodeId, target: &Target) -> Option<Match> {
     n.op.as_any().downcast_ref::<AttentionCombine>()?;
     let (parts, o) = (n.input(0)?, *n.outputs.first()?);
     let &[1, heads, 1, _, w] = g.tensor(parts).shape.as_slice() else { return None };
-    let k = heads * w.checked_sub(2)?;
+    let d = w.checked_sub(2)?;
+    // The kernel combines four columns of a head at a time.
+    if d % 4 != 0 {
+        return None;
+    }
+    let k = heads * d;
     let consumers = g.consumers();
     let reshape = sole_consumer(g, &consumers, o)?;
     let rn = g.node(reshape);
