@@ -538,7 +538,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 let name = format!("{stem}_{elem}_{k}");
                 let off = code.len() as u64;
                 code.extend_from_slice(&blob);
-                while code.len() % 4 != 0 {
+                while !code.len().is_multiple_of(4) {
                     code.push(0);
                 }
                 kernels.push(Kernel {

@@ -90,7 +90,7 @@ impl CachedAttention {
         let (qd, kd) = (kb.desc("q", q)?, kb.desc("k", k)?);
         let per_word = helpers::per_word(&qd);
         let groups = match (helpers::word_vec4s(kb.lang, &qd), helpers::word_vec4s(kb.lang, &kd)) {
-            (Some(qg), Some(kg)) if qd.is_plain_buffer() && kd.is_plain_buffer() && qd.elem == kd.elem && g.d % per_word == 0 => {
+            (Some(qg), Some(kg)) if qd.is_plain_buffer() && kd.is_plain_buffer() && qd.elem == kd.elem && g.d.is_multiple_of(per_word) => {
                 qg.into_iter().zip(kg).map(|(q, k)| serde_json::json!({"q": q, "k": k})).collect()
             }
             _ => Vec::new(),

@@ -22,7 +22,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let t = kb.target;
     let qualifies = t.tuning.prefill_cooperative_matrix && t.features.cooperative_matrix && t.kernel_language == KernelLanguage::Spirv && kb.precision == Precision::F16 && t.features.subgroup_size == 32;
     let d = g.d;
-    if !qualifies || g.t < 2 || d % 16 != 0 || !(16..=128).contains(&d) || (kb.wg_cooperative_up_to(LANES as u32) as usize) < LANES {
+    if !qualifies || g.t < 2 || !d.is_multiple_of(16) || !(16..=128).contains(&d) || (kb.wg_cooperative_up_to(LANES as u32) as usize) < LANES {
         return Ok(false);
     }
     let [q, k, v, p] = qkvp;
@@ -44,7 +44,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let limit = t.limits.max_compute_shared_memory_size;
     // A key block must fit, and its rows of words must split evenly over the lanes (d = 80
     // with 32 keys would leave 64 of 320 words unloaded).
-    let Some(bkey) = [64, 32].into_iter().find(|&b| shared(b) <= limit && (b * d / 8) % LANES == 0) else {
+    let Some(bkey) = [64, 32].into_iter().find(|&b| shared(b) <= limit && (b * d / 8).is_multiple_of(LANES)) else {
         return Ok(false);
     };
     let pstride4 = (bkey + 8) / 4;
@@ -87,7 +87,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         // out of the products scaled.
         .param("rescale_margin", t.tuning.coop_attention_rescale_margin)
         .param("prescaled", t.tuning.coop_attention_one_pass && att.softcap == 0.0)
-        .param("o_round", (1..=(bkey + pad) / 16).rev().find(|r| (d / 16) % r == 0).unwrap_or(1));
+        .param("o_round", (1..=(bkey + pad) / 16).rev().find(|r| (d / 16).is_multiple_of(*r)).unwrap_or(1));
     // A padded chunk (`live`): query blocks past its last row return, no key past it is read.
     kb.emit(att.common_params(kb.read_last_row(spec), g));
     Ok(true)

@@ -36,7 +36,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let (Some(kvec), Some(vvec), Some(qvec)) = (helpers::word_vec4s(kb.lang, &kd), helpers::word_vec4s(kb.lang, &vd), helpers::word_vec4s(kb.lang, &qd)) else {
         return Ok(false);
     };
-    if !plain || g.d % per_word != 0 {
+    if !plain || !g.d.is_multiple_of(per_word) {
         return Ok(false);
     }
     // Words per row; value words per lane-row group; keys each lane sums per tile.

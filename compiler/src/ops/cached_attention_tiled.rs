@@ -32,7 +32,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     while bq > 16 && floats(bq) * 4 > limit {
         bq /= 2;
     }
-    if floats(bq) * 4 > limit || (bq * d) % LANES != 0 {
+    if floats(bq) * 4 > limit || !(bq * d).is_multiple_of(LANES) {
         return Ok(false);
     }
     let row_groups = bq.min(32);

@@ -183,7 +183,7 @@ fn partials(x: &[usize]) -> Result<(usize, usize, usize), OpError> {
 /// `positions[r]` of the [ctx, d/2] tables.
 pub fn rope_rows(out: &mut [f32], n: usize, d: usize, cos: &Value, sin: &Value, positions: &[i64]) -> Result<(), OpError> {
     let half = d / 2;
-    if d == 0 || d % 2 != 0 || n % d != 0 || cos.shape.len() != 2 || cos.shape.get(1) != Some(&half) || sin.shape != cos.shape {
+    if d == 0 || !d.is_multiple_of(2) || !n.is_multiple_of(d) || cos.shape.len() != 2 || cos.shape.get(1) != Some(&half) || sin.shape != cos.shape {
         return Err(invalid(format!("RoPE tables {:?} / {:?} do not fit heads of {d} in {n} outputs", cos.shape, sin.shape)));
     }
     let (cs, ss, ctx) = (cos.as_f32(), sin.as_f32(), cos.shape[0]);
@@ -272,7 +272,7 @@ pub fn gated(gate: &Gate, up: &Value, g: &[f32], scale: Option<&[f32]>, n: usize
 
 /// K cuts into `splits` (> 1) equal ranges.
 pub fn check_k_splits(splits: usize, k: usize) -> Result<(), OpError> {
-    if splits > 1 && k % splits != 0 {
+    if splits > 1 && !k.is_multiple_of(splits) {
         return Err(invalid(format!("K = {k} does not cut into {splits} equal ranges (k_splits)")));
     }
     Ok(())

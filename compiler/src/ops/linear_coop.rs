@@ -53,17 +53,17 @@ impl From<[u32; 4]> for Shape {
 #[allow(clippy::too_many_arguments)]
 fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, bk: usize, k: usize, q4: Option<&super::linear_matvec::Q4>) -> Result<serde_json::Value, CodegenError> {
     let d = kb.desc(name, t)?;
-    let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && q4.is_none() && k % 8 == 0);
+    let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && q4.is_none() && k.is_multiple_of(8));
     let wgsl = kb.lang == crate::codegen::Lang::Wgsl;
     // Int8 weights (`tuning.coop_stage_int8_words`): unit WI, inputs 8·WI.., is half of
     // 16-byte word WI / 2, two int8 × 4 words unpacked.
-    let int8_words = kb.target.tuning.coop_stage_int8_words && wgsl && d.elem == "i8" && d.is_plain_buffer() && q4.is_none() && k % 16 == 0;
+    let int8_words = kb.target.tuning.coop_stage_int8_words && wgsl && d.elem == "i8" && d.is_plain_buffer() && q4.is_none() && k.is_multiple_of(16);
     // Int4 weights (`tuning.coop_stage_int4_words`): unit WI is 32-bit word WI of the
     // [N, K/8] words (8 nibbles, input order, low nibble first, q + 8), times the scale of
     // its row and block ([N, K / block]). K a multiple of 32 keeps every row whole in the
     // 16-byte words the weight is bound as.
     let int4_words = match q4 {
-        Some(q) if kb.target.tuning.coop_stage_int4_words && wgsl && d.elem == "i8" && d.is_plain_buffer() && k % 32 == 0 && q.block % 8 == 0 && q.block > 0 => {
+        Some(q) if kb.target.tuning.coop_stage_int4_words && wgsl && d.elem == "i8" && d.is_plain_buffer() && k.is_multiple_of(32) && q.block % 8 == 0 && q.block > 0 => {
             let s = kb.desc("scale", q.scale)?;
             let (words, per_block) = (k / 8, q.block / 8);
             let scale = helpers::load(kb.lang, &s, &[format!("(WI) / {words}u"), format!("((WI) % {words}u) / {per_block}u")]).map_err(|m| kb.err(m))?;
@@ -126,7 +126,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
     let splits = splits.max(1);
     let bk = t.tuning.linear_coop_step as usize;
-    if !qualifies || m == 0 || n == 0 || k == 0 || (splits > 1 && (k % splits != 0 || (k / splits) % bk != 0)) {
+    if !qualifies || m == 0 || n == 0 || k == 0 || (splits > 1 && (!k.is_multiple_of(splits) || !(k / splits).is_multiple_of(bk))) {
         return Ok(false);
     }
     let (large, small) = (Shape::from(t.tuning.linear_coop_large), Shape::from(t.tuning.linear_coop_small));
@@ -137,7 +137,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     let fits = |s: &Shape| {
         let (tm, tn) = s.tile();
         let lanes = s.warps_m * s.warps_n * subgroup;
-        lanes > 0 && kb.wg_cooperative_up_to(lanes as u32) as usize >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8) % lanes == 0)
+        lanes > 0 && kb.wg_cooperative_up_to(lanes as u32) as usize >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8).is_multiple_of(lanes))
     };
     let p = Product { x, w, q4, y, m, k, n, splits };
     let (large_fits, small_fits) = (fits(&large), fits(&small));

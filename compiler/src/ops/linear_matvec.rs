@@ -106,7 +106,7 @@ fn vector_group(lang: Lang, t: Option<&helpers::TensorDesc>, g: usize, k: usize)
     let Some(t) = t else { return Some(format!("drift_shared4[(J) * {g}u + {k}u]")) };
     let vecs = helpers::word_vec4s(lang, t)?;
     let per = vecs.len();
-    if per == 0 || g % per != 0 {
+    if per == 0 || !g.is_multiple_of(per) {
         return None;
     }
     let word = format!("(J) * {}u + {}u", g / per, k / per);
@@ -233,7 +233,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
             let row = if act_int8 { int8_row_bytes(k, q4.is_some(), true) } else { 4 * k };
             // Floats per lane beside it: the sum, and the gate's.
             let per_lane = 4 * (1 + usize::from(gate.is_some()));
-            vecs.filter(|v| k % (4 * v.len()) == 0 && row + wg as usize * per_lane <= shared_limit).map(|v| {
+            vecs.filter(|v| k.is_multiple_of(4 * v.len()) && row + wg as usize * per_lane <= shared_limit).map(|v| {
                 let gv = helpers::word_vec4s(kb.lang, g).unwrap_or_default();
                 v.into_iter().zip(gv).map(|(x, n)| json!({"x": x, "n": n})).collect::<Vec<Json>>()
             })
@@ -253,7 +253,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         None => stage,
     };
     let decode = match (per_word, block_words) {
-        (Some(e), Some(_)) if plain(&wd) && plain(&xd) && g_plain && k % e == 0 => {
+        (Some(e), Some(_)) if plain(&wd) && plain(&xd) && g_plain && k.is_multiple_of(e) => {
             // A packed row's words are read by the int8 branch of the template, not as floats.
             let (xs, folded) = if stage.is_some() || packed { (None, None) } else { (Some(&xd), gd.as_ref()) };
             groups(kb.lang, &wd.elem, q4.is_some(), xs, folded).map(|g| (e, g))
@@ -296,13 +296,13 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     } else {
         match &stage {
             Some(v) => Some((0..v.len()).map(|e| format!("drift_shared4[(WI) * {}u + {e}u]", v.len())).collect()),
-            None => helpers::word_vec4s(kb.lang, &xd).filter(|v| k % (4 * v.len()) == 0),
+            None => helpers::word_vec4s(kb.lang, &xd).filter(|v| k.is_multiple_of(4 * v.len())),
         }
     };
     if act_int8 && xq_vec4s.is_none() {
         return Err(kb.no_kernel("int8 activations need the activation row in whole 16-byte words"));
     }
-    if act_int8 && k % ACT_INT8_BLOCK != 0 {
+    if act_int8 && !k.is_multiple_of(ACT_INT8_BLOCK) {
         return Err(kb.no_kernel(format!("int8 activations quantize blocks of {ACT_INT8_BLOCK} inputs; the row has {k}")));
     }
     // Units each row is walked in: words when wide, else elements (int4: packed bytes).
@@ -320,7 +320,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let lanes = (lanes_per_row as usize).min(lane_cap).min(prev_power_of_two(units)).max(1);
     let rows_per_group = rows_per_workgroup(n, wg as usize, lanes, kb.target.tuning.linear_matvec_min_workgroups as usize, rope.is_some());
     // RoPE pairs rows i and i + d/2 of a head on neighbouring row slots of one workgroup.
-    if rope.as_ref().is_some_and(|r| rows_per_group % 2 != 0 || r.head % 2 != 0 || r.head == 0 || n % r.head != 0) {
+    if rope.as_ref().is_some_and(|r| !rows_per_group.is_multiple_of(2) || r.head % 2 != 0 || r.head == 0 || !n.is_multiple_of(r.head)) {
         return Ok(false);
     }
     let per_lane = units / lanes;

@@ -81,7 +81,7 @@ impl LinearQ4 {
             return Err(invalid("a LinearQ4 cut along K (k_splits) takes no folded norm, int8 activations, packed row or gate"));
         }
         super::linear::check_k_splits(self.k_splits, k)?;
-        if (k / self.k_splits.max(1)) % 2 != 0 {
+        if !(k / self.k_splits.max(1)).is_multiple_of(2) {
             return Err(invalid(format!("K = {k} in {} ranges splits a packed pair", self.k_splits)));
         }
         Ok(())
@@ -105,7 +105,7 @@ impl LinearQ4 {
         if half * 2 != k || n != n2 || self.block == 0 || blocks * self.block != k {
             return Err(invalid(format!("X {x:?}, packed {q:?} and scales {s:?} do not match blocks of {}", self.block)));
         }
-        if self.act_int8 && self.block % ACT_INT8_BLOCK != 0 {
+        if self.act_int8 && !self.block.is_multiple_of(ACT_INT8_BLOCK) {
             return Err(invalid(format!("int8 activations quantize blocks of {ACT_INT8_BLOCK} inputs; weight blocks of {} are not a multiple", self.block)));
         }
         Ok((k, n))

@@ -18,7 +18,7 @@ const LANES: u32 = 256;
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize, splits: usize) -> Result<bool, CodegenError> {
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
     let splits = splits.max(1);
-    if kb.wg_cooperative() < LANES || m == 0 || n == 0 || k == 0 || (splits > 1 && (k % splits != 0 || (k / splits) % 16 != 0)) {
+    if kb.wg_cooperative() < LANES || m == 0 || n == 0 || k == 0 || (splits > 1 && (!k.is_multiple_of(splits) || !(k / splits).is_multiple_of(16))) {
         return Ok(false);
     }
     // 64 × 64 tiles (4 × 4 outputs per lane) when there are enough of them to fill a large

@@ -48,7 +48,7 @@ pub fn layout(k: usize, int4_pairs: bool) -> (usize, usize, usize) {
 
 /// The row length K of a packed row's consumer checked against its packed length.
 pub fn check(k: usize, words: usize, int4_pairs: bool) -> Result<(), OpError> {
-    if k == 0 || k % ACT_INT8_BLOCK != 0 || layout(k, int4_pairs).2 != words {
+    if k == 0 || !k.is_multiple_of(ACT_INT8_BLOCK) || layout(k, int4_pairs).2 != words {
         return Err(invalid(format!("a packed int8 row of {words} words does not hold {k} inputs (blocks of {ACT_INT8_BLOCK})")));
     }
     Ok(())

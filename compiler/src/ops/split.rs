@@ -61,7 +61,7 @@ impl Split {
                 (0..self.outputs).map(|i| part.min(dim.saturating_sub(i * part))).collect()
             }
             None => {
-                if dim % self.outputs != 0 {
+                if !dim.is_multiple_of(self.outputs) {
                     return Err(invalid(format!("axis {axis} of size {dim} does not split into {} equal parts", self.outputs)));
                 }
                 vec![dim / self.outputs; self.outputs]

@@ -82,7 +82,7 @@ fn block_scale(values: impl Iterator<Item = f32>) -> f32 {
 /// `block` columns per row: (packed [V, H/2] int8, two columns per byte; scales [V, H/block]).
 pub fn per_row_block_int4(w: &Value, block: usize) -> Result<(Value, Value), String> {
     let [rows, h] = w.shape[..] else { return Err(format!("int4 needs a 2-D table, got {:?}", w.shape)) };
-    if block == 0 || block % 2 != 0 || h % block != 0 {
+    if block == 0 || !block.is_multiple_of(2) || h % block != 0 {
         return Err(format!("int4 blocks of {block} do not divide the {h} columns of {:?}", w.shape));
     }
     let mut scales = vec![0f32; rows * (h / block)];

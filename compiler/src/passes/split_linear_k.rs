@@ -46,7 +46,7 @@ impl Pass for SplitLinearK {
             let Some((m, k, n)) = candidate(g, id) else { continue };
             // Whole steps of both prefill kernels in every range.
             let step = (target.tuning.linear_coop_step as usize).max(16);
-            if k % parts != 0 || (k / parts) % step != 0 || tiles(target, m, n) * parts > max_tiles as usize {
+            if k % parts != 0 || !(k / parts).is_multiple_of(step) || tiles(target, m, n) * parts > max_tiles as usize {
                 continue;
             }
             split(g, id, parts);

@@ -118,7 +118,7 @@ pub fn split_objects(bytes: u64, max_range: u64, align: u64) -> Vec<u64> {
         return Vec::new();
     }
     let mut out = vec![chunk; (bytes / chunk) as usize];
-    if bytes % chunk != 0 {
+    if !bytes.is_multiple_of(chunk) {
         out.push(bytes % chunk);
     }
     out

@@ -153,10 +153,10 @@ impl Config {
         if let Some(id) = c.bos.into_iter().chain(c.eos.iter().copied()).find(|&id| id as usize >= c.vocab) {
             return Err(bad(&format!("token id {id} (bos_token_id / eos_token_id) is not below vocab_size {}", c.vocab)));
         }
-        if c.head_dim == 0 || c.head_dim % 2 != 0 || (json.get("head_dim").is_none_or(|v| v.is_null()) && c.hidden % c.heads != 0) {
+        if c.head_dim == 0 || !c.head_dim.is_multiple_of(2) || (json.get("head_dim").is_none_or(|v| v.is_null()) && !c.hidden.is_multiple_of(c.heads)) {
             return Err(bad("hidden_size must split into heads of an even size (or head_dim must be even)"));
         }
-        if c.kv_heads == 0 || c.heads % c.kv_heads != 0 {
+        if c.kv_heads == 0 || !c.heads.is_multiple_of(c.kv_heads) {
             return Err(bad("num_attention_heads must be a multiple of num_key_value_heads"));
         }
         Ok(c)
