@@ -43,6 +43,9 @@ impl Pass for FuseCombineLinear {
                 *first = Some(m.parts);
             }
             changes += 1;
+        }
+        // (The readers map each match takes is built from the nodes, not the edges.)
+        if changes > 0 {
             g.rebuild_edges();
         }
         Ok(PassReport { changes })
