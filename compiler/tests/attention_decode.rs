@@ -70,23 +70,23 @@ fn check_at(c: &Case, f16: Option<f64>) {
 fn f16_words_head_size_256_groups_of_2() {
     // Gemma 2's head size 256 (32 words of 8 halves per row), two query heads per cache
     // head, two splits of a 300-key range.
-    check_at(&Case { d: 256, heads: 4, kv_heads: 2, ctx: 320, pos: 299, splits: 2, attention: CachedAttention { scale: 0.0625, softcap: 0.0, window: 0 } }, Some(3e-3));
+    check_at(&Case { d: 256, heads: 4, kv_heads: 2, ctx: 320, pos: 299, splits: 2, attention: CachedAttention { scale: 0.0625, softcap: 0.0, window: 0, seq_major: false } }, Some(3e-3));
 }
 
 #[test]
 fn head_size_64_groups_of_4_splits_of_several_tiles() {
     // 8 query heads over 2 cache heads; keys 0..=700 in 2 splits of 351 (two tiles each).
-    check(&Case { d: 64, heads: 8, kv_heads: 2, ctx: 768, pos: 700, splits: 2, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0 } });
+    check(&Case { d: 64, heads: 8, kv_heads: 2, ctx: 768, pos: 700, splits: 2, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0, seq_major: false } });
 }
 
 #[test]
 fn head_size_128_one_head_per_cache_head_empty_splits() {
     // Position 2: three keys over 8 splits leaves five of them empty.
-    check(&Case { d: 128, heads: 2, kv_heads: 2, ctx: 512, pos: 2, splits: 8, attention: CachedAttention { scale: 0.09, softcap: 0.0, window: 0 } });
+    check(&Case { d: 128, heads: 2, kv_heads: 2, ctx: 512, pos: 2, splits: 8, attention: CachedAttention { scale: 0.09, softcap: 0.0, window: 0, seq_major: false } });
 }
 
 #[test]
 fn groups_of_8_sliding_window_soft_capped() {
     // Gemma 2's window (100 keys) and soft-capping (50) at position 300 of 320.
-    check(&Case { d: 64, heads: 8, kv_heads: 1, ctx: 320, pos: 300, splits: 3, attention: CachedAttention { scale: 0.2, softcap: 50.0, window: 100 } });
+    check(&Case { d: 64, heads: 8, kv_heads: 1, ctx: 320, pos: 300, splits: 3, attention: CachedAttention { scale: 0.2, softcap: 50.0, window: 100, seq_major: false } });
 }

@@ -26,11 +26,13 @@ struct Case {
 
 fn graph(c: &Case) -> Graph {
     let mut g = Graph { name: format!("attention_d{}", c.d), opset: 17, ..Graph::default() };
-    let q = g.add_tensor("q", DType::F32, vec![1, c.heads, c.t, c.d], Role::Input);
+    // Token-major (`seq_major`): Q and the output [1, T, H, D].
+    let rows = if c.attention.seq_major { vec![1, c.t, c.heads, c.d] } else { vec![1, c.heads, c.t, c.d] };
+    let q = g.add_tensor("q", DType::F32, rows.clone(), Role::Input);
     let k = g.add_tensor("k", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
     let v = g.add_tensor("v", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
     let p = g.add_tensor("position", DType::I64, vec![1], Role::Input);
-    let y = g.add_tensor("y", DType::F32, vec![1, c.heads, c.t, c.d], Role::Activation);
+    let y = g.add_tensor("y", DType::F32, rows, Role::Activation);
     g.inputs = vec![q, k, v, p];
     g.outputs = vec![y];
     g.add_node(Node::new("attention", Box::new(c.attention.clone()), vec![Some(q), Some(k), Some(v), Some(p)], vec![y]));
@@ -53,13 +55,38 @@ fn check(c: &Case) {
 fn head_size_64_gqa_chunk_ending_inside_a_block() {
     // 4 query heads over 2 cache heads, 40 queries at position 20 (blocks of 64: one,
     // partly padding), keys 0..=59 of 96 rows.
-    check(&Case { d: 64, heads: 4, kv_heads: 2, t: 40, ctx: 96, pos: 20, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0 } });
+    check(&Case { d: 64, heads: 4, kv_heads: 2, t: 40, ctx: 96, pos: 20, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0, seq_major: false } });
+}
+
+/// [1, A, B, D] → [1, B, A, D].
+fn swap_middle(x: &[f32], a: usize, b: usize, d: usize) -> Vec<f32> {
+    (0..a * b * d).map(|i| { let (j, e) = (i / d, i % d); let (bi, ai) = (j / a, j % a); x[(ai * b + bi) * d + e] }).collect()
+}
+
+#[test]
+fn token_major_queries_and_output_equal_the_head_major_attention() {
+    // The LLM prefill's layout: Q as the projection's rows [1, T, H, D] and the output as
+    // the rows the output projection reads, against the head-major op's CPU reference.
+    let head_major = Case { d: 64, heads: 4, kv_heads: 2, t: 40, ctx: 96, pos: 20, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0, seq_major: false } };
+    let mut inputs = attention_inputs(&mut Rng(0x70c3), 500.0, 4, 40, 2, 96, 64, 20, 59);
+    let want = driftc::reference::run(&graph(&head_major), &inputs).expect("reference runs").remove("y").expect("y").as_f32();
+    let want = swap_middle(&want, 4, 40, 64);
+    let q = inputs.get("q").expect("q").as_f32();
+    inputs.insert("q".into(), driftc::ir::Value::f32(vec![1, 40, 4, 64], swap_middle(&q, 4, 40, 64)));
+    let token_major = Case { attention: CachedAttention { seq_major: true, ..head_major.attention.clone() }, ..head_major };
+    let g = graph(&token_major);
+    let cpu = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
+    assert!(rel_l2(&cpu, &want) <= 1e-6, "token-major CPU reference vs head-major: {:.3e}", rel_l2(&cpu, &want));
+    for (target, got) in run_on_cpu_devices(&g, &inputs, "cached_attention_tiled", "y", "token-major") {
+        let err = rel_l2(&got, &want);
+        assert!(err <= 1e-5, "token-major {target}: rel L2 {err:.3e} vs the head-major CPU reference");
+    }
 }
 
 #[test]
 fn head_size_128_sliding_window_soft_capped() {
     // Blocks of 32 queries; Gemma 2's window (16 keys) and soft-capping (30).
-    check(&Case { d: 128, heads: 2, kv_heads: 1, t: 70, ctx: 128, pos: 33, attention: CachedAttention { scale: 0.09, softcap: 30.0, window: 16 } });
+    check(&Case { d: 128, heads: 2, kv_heads: 1, t: 70, ctx: 128, pos: 33, attention: CachedAttention { scale: 0.09, softcap: 30.0, window: 16, seq_major: false } });
 }
 
 /// On a target that prefills on cooperative matrices (nvidia-h100, f16) the matrix kernel
@@ -70,7 +97,7 @@ fn head_size_128_sliding_window_soft_capped() {
 fn cooperative_attention_only_for_head_sizes_its_blocks_load_whole() {
     let t = Target::load("nvidia-h100").expect("target");
     for (d, coop) in [(64, true), (128, true), (80, false)] {
-        let g = graph(&Case { d, heads: 4, kv_heads: 2, t: 64, ctx: 256, pos: 0, attention: CachedAttention { scale: 0.1, softcap: 0.0, window: 0 } });
+        let g = graph(&Case { d, heads: 4, kv_heads: 2, t: 64, ctx: 256, pos: 0, attention: CachedAttention { scale: 0.1, softcap: 0.0, window: 0, seq_major: false } });
         let opts = CompileOptions { precision: Some(Precision::F16), ..CompileOptions::default() };
         let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("d={d}: {e}"));
         let b = runtime_min::bundle::open(&compiled.bundle, None).expect("opens");
@@ -89,7 +116,7 @@ fn cooperative_attention_one_pass_compiles_at_both_head_sizes() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     for one_pass in [false, true] {
         let t = Target::from_toml(&set_tuning(&text, &format!("coop_attention_one_pass = {one_pass}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
-        for (d, attention) in [(64, CachedAttention { scale: 0.1, softcap: 0.0, window: 0 }), (128, CachedAttention { scale: 0.09, softcap: 30.0, window: 16 })] {
+        for (d, attention) in [(64, CachedAttention { scale: 0.1, softcap: 0.0, window: 0, seq_major: false }), (128, CachedAttention { scale: 0.09, softcap: 30.0, window: 16, seq_major: false })] {
             let g = graph(&Case { d, heads: 4, kv_heads: 2, t: 64, ctx: 256, pos: 0, attention });
             let opts = CompileOptions { precision: Some(Precision::F16), ..CompileOptions::default() };
             let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("d={d}, one pass {one_pass}: {e}"));

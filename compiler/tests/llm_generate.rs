@@ -427,13 +427,18 @@ fn decode_steps_match_prefill_scoring() {
         let layers = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("cached_attention")).count();
         assert!(layers > 0, "{target} {quant:?} {acts}: decode has attention dispatches");
         assert_eq!(merged, if acts == "merged" || acts == "gate_merged" { layers } else { 0 }, "{target} {quant:?} {acts}: {merged} merged decode dispatches (q, k and v per layer)");
-        // Cut products: six per layer in each prefill program, their sums in the reduce kernel.
+        // Cut products: six per layer in each prefill program, their sums in the reduce
+        // kernel, except float q, k and v's (no scale epilogue on their sums), whose RoPE and
+        // cache write add the parts as they read them (fold-split-sums).
         for p in m.programs.iter().filter(|p| p.name != "decode") {
             let sums = p.dispatches.iter().filter(|d| d.label.ends_with(".k_sum") && m.kernels[d.kernel as usize].name.starts_with("reduce")).count();
-            // (The scoring program's LM head reads every row: a thirteenth.)
-            let want = match (acts, p.name.as_str()) {
-                ("k_cut", "prefill") => 13,
-                ("k_cut", _) => 12,
+            let folded = quant == Quant::None;
+            // (The scoring program's LM head reads every row: one more.)
+            let want = match (acts, p.name.as_str(), folded) {
+                ("k_cut", "prefill", false) => 13,
+                ("k_cut", _, false) => 12,
+                ("k_cut", "prefill", true) => 7,
+                ("k_cut", _, true) => 6,
                 _ => 0,
             };
             assert_eq!(sums, want, "{target} {quant:?} {acts}: {sums} sums of cut products in program {}", p.name);
@@ -793,9 +798,11 @@ fn padded_rows_past_last_row_are_skipped() {
     }
     assert!(sources.iter().any(|(name, src)| name.starts_with("kv_cache_write") && reads(src)), "prefill's KV-cache writes read last_row");
     // So do the chunk's row-wise kernels (decode's, on one row, without it).
-    for kind in ["gather", "rms_norm", "copy_permute", "rotary"] {
+    for kind in ["gather", "rms_norm", "rotary"] {
         assert!(sources.iter().any(|(name, src)| name.starts_with(kind) && reads(src)), "the chunk's {kind} reads last_row");
     }
+    // The chunk's heads stay token-major: no transpose runs around its attention.
+    assert!(!sources.iter().any(|(name, _)| name.starts_with("copy_permute")), "a head transpose in the chunk");
 }
 
 /// tuning.decode_fused_gate on nvidia-h100 (f16 words; q8 and 8/4/4's int4 with int8

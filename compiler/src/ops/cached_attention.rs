@@ -12,7 +12,9 @@
 //!
 //! Inputs: Q [1, H, T, D] (RoPE applied), K cache [1, Hkv, C, D], V cache [1, Hkv, C, D],
 //! position [1] (integer). Output [1, H, T, D]. Query head h reads cache head
-//! h / (H / Hkv).
+//! h / (H / Hkv). With `seq_major`, Q and the output are token-major, [1, T, H, D]: a
+//! projection's rows as they come, and the rows the output projection reads, with no
+//! head transposes around the attention.
 
 use std::any::Any;
 
@@ -28,6 +30,8 @@ pub struct CachedAttention {
     pub softcap: f32,
     /// Keys older than `window` tokens are not attended; 0 = unlimited.
     pub window: usize,
+    /// Q and the output are [1, T, H, D] instead of [1, H, T, D].
+    pub seq_major: bool,
 }
 
 pub(crate) struct Geometry {
@@ -75,6 +79,15 @@ pub(crate) fn eval_inputs(inputs: &[Option<&Value>]) -> Result<EvalInputs, OpErr
 }
 
 impl CachedAttention {
+    /// The geometry of Q (in this op's layout), the caches and the position.
+    pub(crate) fn geometry(&self, q: &[usize], k: &[usize], v: &[usize], p: &[usize]) -> Result<Geometry, OpError> {
+        match (self.seq_major, q) {
+            (true, &[b, t, h, d]) => geometry(&[b, h, t, d], k, v, p),
+            (true, _) => Err(invalid(format!("Q {q:?} must be [1, T, H, D]"))),
+            (false, _) => geometry(q, k, v, p),
+        }
+    }
+
     /// Emits `cached_attention_wg` (one workgroup per head, query and split of the keys)
     /// for inputs `qkvp`, writing `out`: with `splits` = 1 the attention output, else the
     /// per-split partials of [`super::cached_attention_split`]. False when the head size
@@ -124,7 +137,11 @@ impl CachedAttention {
 
     /// The parameters both attention kernels share.
     pub(crate) fn common_params(&self, spec: KernelSpec, g: &Geometry) -> KernelSpec {
-        spec.param("d", g.d)
+        // Q's and the output's middle axes, as the kernels' head and query variables.
+        let (qa, qb) = if self.seq_major { ("t", "h") } else { ("h", "t") };
+        spec.param("qa", qa)
+            .param("qb", qb)
+            .param("d", g.d)
             .param("ctx", g.ctx)
             .param("group", g.heads / g.kv_heads)
             .param("scale", self.scale)
@@ -145,14 +162,29 @@ impl Op for CachedAttention {
         "CachedAttention"
     }
     fn attrs(&self) -> String {
-        format!("scale={},softcap={},window={}", self.scale, self.softcap, self.window)
+        format!("scale={},softcap={},window={}{}", self.scale, self.softcap, self.window, if self.seq_major { ",seq_major=1" } else { "" })
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (q, k, v, p) = (fact(inputs, 0, "Q")?, fact(inputs, 1, "K")?, fact(inputs, 2, "V")?, fact(inputs, 3, "position")?);
-        geometry(q.shape, k.shape, v.shape, p.shape)?;
+        self.geometry(q.shape, k.shape, v.shape, p.shape)?;
         Ok(vec![OutFact::new(q.dtype, q.shape.to_vec())])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        if self.seq_major {
+            // Token-major: Q made head-major, attended, and the output turned back.
+            let swap = |v: &Value| -> Result<Value, OpError> { crate::ops::transpose::Transpose { perm: Some(vec![0, 2, 1, 3]) }.eval(&[Some(v)])?.pop().ok_or_else(|| invalid("the head transpose gave no output".to_string())) };
+            let q = arg(inputs, 0, "Q")?;
+            if q.shape.len() != 4 {
+                return Err(invalid(format!("Q {:?} must be [1, T, H, D]", q.shape)));
+            }
+            let qh = swap(q)?;
+            let mut rest: Vec<Option<&Value>> = inputs.to_vec();
+            if let Some(first) = rest.first_mut() {
+                *first = Some(&qh);
+            }
+            let o = CachedAttention { seq_major: false, ..self.clone() }.eval(&rest)?.pop().ok_or_else(|| invalid("the attention gave no output".to_string()))?;
+            return Ok(vec![swap(&o)?]);
+        }
         let EvalInputs { g, pos, q: qs, k: ks, v: vs, dtype } = eval_inputs(inputs)?;
         let group = g.heads / g.kv_heads;
         let mut out = vec![0f32; qs.len()];
@@ -174,7 +206,7 @@ impl Op for CachedAttention {
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
-        let g = geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
+        let g = self.geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
         if super::cached_attention_coop::emit(self, kb, &g, [q, k, v, p], y)? || super::cached_attention_tiled::emit(self, kb, &g, [q, k, v, p], y)? || self.emit_workgroup(kb, &g, [q, k, v, p], 1, y)? {
             return Ok(());
         }
@@ -208,10 +240,10 @@ mod tests {
         let k = Value::f32(vec![1, 1, 3, 1], vec![0., 0., 99.]);
         let v = Value::f32(vec![1, 1, 3, 1], vec![2., 4., 1000.]);
         let pos = Value::i64(vec![1], vec![0]);
-        let y = CachedAttention { scale: 1.0, softcap: 0.0, window: 0 }.eval(&[Some(&q), Some(&k), Some(&v), Some(&pos)]).expect("eval").remove(0).as_f32();
+        let y = CachedAttention { scale: 1.0, softcap: 0.0, window: 0, seq_major: false }.eval(&[Some(&q), Some(&k), Some(&v), Some(&pos)]).expect("eval").remove(0).as_f32();
         // Query 0 sees key 0 only; query 1 sees keys 0, 1 with equal scores: mean 3.
         assert_eq!(y, vec![2., 3., 2., 3.]);
-        let y = CachedAttention { scale: 1.0, softcap: 0.0, window: 1 }.eval(&[Some(&q), Some(&k), Some(&v), Some(&pos)]).expect("eval").remove(0).as_f32();
+        let y = CachedAttention { scale: 1.0, softcap: 0.0, window: 1, seq_major: false }.eval(&[Some(&q), Some(&k), Some(&v), Some(&pos)]).expect("eval").remove(0).as_f32();
         assert_eq!(y, vec![2., 4., 2., 4.], "a window of 1 sees only the query's own key");
     }
 }

@@ -43,6 +43,9 @@ impl Op for CachedAttentionSplit {
         if self.splits == 0 {
             return Err(invalid("splits must be at least 1"));
         }
+        if self.attention.seq_major {
+            return Err(invalid("a split attention reads head-major Q [1, H, T, D]: seq_major is not for it"));
+        }
         Ok(vec![OutFact::new(q.dtype, vec![1, g.heads, g.t, self.splits, g.d + 2])])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
@@ -117,7 +120,7 @@ mod tests {
         let k = Value::f32(vec![1, 1, 12, 2], vals(24, 1.3));
         let v = Value::f32(vec![1, 1, 12, 2], vals(24, 0.4));
         let pos = Value::i64(vec![1], vec![5]);
-        let attention = CachedAttention { scale: 0.5, softcap: 2.0, window: 0 };
+        let attention = CachedAttention { scale: 0.5, softcap: 2.0, window: 0, seq_major: false };
         let args = [Some(&q), Some(&k), Some(&v), Some(&pos)];
         let want = attention.eval(&args).expect("eval").remove(0).as_f32();
         let parts = CachedAttentionSplit { attention, splits: 4 }.eval(&args).expect("eval").remove(0);

@@ -4,8 +4,11 @@
 //! the rows written; rows at or past the cache's length are dropped, and so are rows past
 //! the node's `last_row` where the chunk is padded (the cache keeps what it held there).
 //!
-//! Inputs: cache [B, Hkv, C, D] (a graph state tensor), new rows [B, Hkv, T, D], position
-//! [1] (integer). Output: the cache, [B, Hkv, C, D].
+//! Inputs: cache [B, Hkv, C, D] (a graph state tensor), new rows [B, Hkv, T, D] (or, with
+//! `seq_major`, token-major [B, T, Hkv·D]: a projection's output as it comes, no head
+//! transpose before it; with `parts` too, that projection's K-split partial products
+//! [parts, B, T, Hkv·D], summed as they are read), position [1] (integer). Output: the
+//! cache, [B, Hkv, C, D].
 
 use std::any::Any;
 
@@ -13,18 +16,53 @@ use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
 use crate::ir::{numel, Value};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct KvCacheWrite;
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KvCacheWrite {
+    /// New rows are token-major [B, T, Hkv·D], not [B, Hkv, T, D].
+    pub seq_major: bool,
+    /// With `seq_major`, the new rows come as this many partial sums along a leading axis
+    /// (a split-K product's, `passes::fold_split_sums`); 0: whole rows.
+    pub parts: usize,
+}
 
-fn check(cache: &[usize], new: &[usize], pos: &[usize]) -> Result<(), OpError> {
-    match (cache, new) {
-        ([b, h, _, d], [b2, h2, _, d2]) if b == b2 && h == h2 && d == d2 => {}
-        _ => return Err(invalid(format!("cache {cache:?} and new rows {new:?} must be [B, H, C, D] and [B, H, T, D]"))),
+/// The new rows' geometry: [B, H, T, D] and the partial sums they come in (1: whole).
+struct Rows {
+    b: usize,
+    h: usize,
+    t: usize,
+    d: usize,
+    parts: usize,
+}
+
+impl KvCacheWrite {
+    fn check(&self, cache: &[usize], new: &[usize], pos: &[usize]) -> Result<Rows, OpError> {
+        let token_rows = |new: &[usize]| match (cache, new) {
+            ([b, h, _, d], [b2, t, hd]) if b == b2 && h * d == *hd => Some(Rows { b: *b, h: *h, t: *t, d: *d, parts: 1 }),
+            _ => None,
+        };
+        let rows = match (self.seq_major, self.parts, new) {
+            (true, 0, _) => token_rows(new),
+            (true, p, [p2, rest @ ..]) if p == *p2 => token_rows(rest).map(|r| Rows { parts: p, ..r }),
+            (false, 0, _) => match (cache, new) {
+                ([b, h, _, d], [b2, h2, t, d2]) if b == b2 && h == h2 && d == d2 => Some(Rows { b: *b, h: *h, t: *t, d: *d, parts: 1 }),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(rows) = rows else {
+            let want = match (self.seq_major, self.parts) {
+                (false, 0) => "[B, H, T, D]".to_string(),
+                (true, 0) => "[B, T, H·D]".to_string(),
+                (true, p) => format!("[{p}, B, T, H·D]"),
+                (false, _) => "token-major rows (partial sums need seq_major)".to_string(),
+            };
+            return Err(invalid(format!("cache {cache:?} and new rows {new:?} must be [B, H, C, D] and {want}")));
+        };
+        if pos != [1] {
+            return Err(invalid(format!("position must have shape [1], got {pos:?}")));
+        }
+        Ok(rows)
     }
-    if pos != [1] {
-        return Err(invalid(format!("position must have shape [1], got {pos:?}")));
-    }
-    Ok(())
 }
 
 impl Op for KvCacheWrite {
@@ -32,14 +70,18 @@ impl Op for KvCacheWrite {
         "KvCacheWrite"
     }
     fn attrs(&self) -> String {
-        String::new()
+        match (self.seq_major, self.parts) {
+            (false, _) => String::new(),
+            (true, 0) => "seq_major=1".into(),
+            (true, p) => format!("seq_major=1,parts={p}"),
+        }
     }
     fn in_place_input(&self) -> Option<usize> {
         Some(0)
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (c, n, p) = (fact(inputs, 0, "cache")?, fact(inputs, 1, "new")?, fact(inputs, 2, "position")?);
-        check(c.shape, n.shape, p.shape)?;
+        self.check(c.shape, n.shape, p.shape)?;
         if c.dtype != n.dtype {
             return Err(invalid(format!("cache is {:?}, new rows are {:?}", c.dtype, n.dtype)));
         }
@@ -47,31 +89,56 @@ impl Op for KvCacheWrite {
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let (c, n, p) = (arg(inputs, 0, "cache")?, arg(inputs, 1, "new")?, arg(inputs, 2, "position")?);
-        check(&c.shape, &n.shape, &p.shape)?;
-        let (ctx, t, d) = (c.shape[2], n.shape[2], n.shape[3]);
+        let Rows { h: heads, t, d, parts, .. } = self.check(&c.shape, &n.shape, &p.shape)?;
+        let ctx = c.shape[2];
         let pos = p.as_i64().first().copied().unwrap_or(0);
         let pos = usize::try_from(pos).map_err(|_| invalid(format!("position {pos} is negative")))?;
         let mut out = c.as_f32();
-        let rows = n.as_f32();
-        for (bh, chunk) in rows.chunks(t * d).enumerate() {
-            for (r, row) in chunk.chunks(d).enumerate() {
-                let at = pos + r;
-                if at < ctx {
-                    let base = (bh * ctx + at) * d;
-                    out[base..base + d].copy_from_slice(row);
-                }
+        let mut rows = n.as_f32();
+        // Partial sums added up first.
+        let whole = rows.len() / parts.max(1);
+        for p in 1..parts {
+            for i in 0..whole {
+                rows[i] += rows[p * whole + i];
+            }
+        }
+        rows.truncate(whole);
+        // Row r of the new rows (in their own order) is (batch·head, token) of the cache.
+        for (r, row) in rows.chunks(d).enumerate() {
+            let (bh, tok) = if self.seq_major {
+                let (b, rest) = (r / (t * heads), r % (t * heads));
+                (b * heads + rest % heads, rest / heads)
+            } else {
+                (r / t, r % t)
+            };
+            let at = pos + tok;
+            if at < ctx {
+                let base = (bh * ctx + at) * d;
+                out[base..base + d].copy_from_slice(row);
             }
         }
         Ok(vec![Value::from_f32_as(c.dtype, c.shape.clone(), out)])
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (c, n, p, y) = (k.input(0)?, k.input(1)?, k.input(2)?, k.output(0)?);
-        check(k.shape(c), k.shape(n), k.shape(p)).map_err(|e| k.err(e.to_string()))?;
+        let rows = self.check(k.shape(c), k.shape(n), k.shape(p)).map_err(|e| k.err(e.to_string()))?;
         let ctx = k.shape(c)[2];
-        let spec = KernelSpec::new("kv_cache_write", numel(k.shape(n)).unwrap_or(0) as u64, k.wg_elementwise())
-            .read("rows", n)
+        let (names, view) = if self.seq_major { (["b", "t", "h", "e"], vec![rows.b, rows.t, rows.h, rows.d]) } else { (["b", "h", "t", "e"], vec![rows.b, rows.h, rows.t, rows.d]) };
+        let spec = KernelSpec::new("kv_cache_write", numel(&view).unwrap_or(0) as u64, k.wg_elementwise());
+        // Token-major rows seen as [B, T, H, D] (with their parts: [P, B, T, H, D]); each
+        // part's index of an element, when they are summed.
+        let spec = match (self.seq_major, self.parts) {
+            (false, _) => spec.read("rows", n),
+            (true, 0) => spec.read_view("rows", n, view.clone()),
+            (true, p) => spec.read_view("rows", n, [vec![p], view.clone()].concat()),
+        };
+        let part_idx: Vec<Vec<String>> = (0..self.parts).map(|p| std::iter::once(format!("{p}u")).chain(names.iter().map(|n| n.to_string())).collect()).collect();
+        let spec = spec
             .read("position", p)
             .write("y", y)
+            .param("names", names.to_vec())
+            .param("view", view)
+            .param("part_idx", part_idx)
             .param("ctx", ctx);
         // A padded chunk's rows past the node's last_row are not written.
         let spec = k.read_last_row(spec);
@@ -91,7 +158,26 @@ mod tests {
     fn writes_rows_at_position_and_drops_overflow() {
         let cache = Value::f32(vec![1, 1, 3, 2], vec![0.; 6]);
         let new = Value::f32(vec![1, 1, 2, 2], vec![1., 2., 3., 4.]);
-        let y = KvCacheWrite.eval(&[Some(&cache), Some(&new), Some(&Value::i64(vec![1], vec![2]))]).expect("eval").remove(0).as_f32();
+        let y = KvCacheWrite::default().eval(&[Some(&cache), Some(&new), Some(&Value::i64(vec![1], vec![2]))]).expect("eval").remove(0).as_f32();
         assert_eq!(y, vec![0., 0., 0., 0., 1., 2.]);
+    }
+
+    #[test]
+    fn token_major_rows_land_in_their_heads() {
+        // Two heads, two tokens of one feature, token-major: (t0 h0, t0 h1, t1 h0, t1 h1).
+        let cache = Value::f32(vec![1, 2, 3, 1], vec![0.; 6]);
+        let new = Value::f32(vec![1, 2, 2], vec![1., 2., 3., 4.]);
+        let pos = Value::i64(vec![1], vec![1]);
+        let token_major = KvCacheWrite { seq_major: true, parts: 0 };
+        let y = token_major.eval(&[Some(&cache), Some(&new), Some(&pos)]).expect("eval").remove(0).as_f32();
+        assert_eq!(y, vec![0., 1., 3., 0., 2., 4.]);
+        // The same rows as two partial sums.
+        let parts = Value::f32(vec![2, 1, 2, 2], vec![0.5, 2., 1., 1., 0.5, 0., 2., 3.]);
+        let y = KvCacheWrite { parts: 2, ..token_major }.eval(&[Some(&cache), Some(&parts), Some(&pos)]).expect("eval").remove(0).as_f32();
+        assert_eq!(y, vec![0., 1., 3., 0., 2., 4.]);
+        // Head-major, the same values are (h0 t0, h0 t1, h1 t0, h1 t1).
+        let new = Value::f32(vec![1, 2, 2, 1], vec![1., 2., 3., 4.]);
+        let y = KvCacheWrite::default().eval(&[Some(&cache), Some(&new), Some(&pos)]).expect("eval").remove(0).as_f32();
+        assert_eq!(y, vec![0., 1., 2., 0., 3., 4.]);
     }
 }

@@ -5,6 +5,10 @@
 //! `position_ids` [B, S] the caches are [max_position, dim/2] tables; without, they are
 //! already [B, S, dim/2].
 //!
+//! driftc-internal `parts` (`passes::fold_split_sums`): a 3-D X arrives as that many
+//! partial sums along a new leading axis, [parts, B, S, H·D] (a K-split product's), added
+//! as they are read.
+//!
 //! The kernel (`rotary`) computes one output element per invocation.
 
 use std::any::Any;
@@ -19,6 +23,8 @@ pub struct Rotary {
     pub interleaved: bool,
     pub num_heads: usize,
     pub rotary_dim: usize,
+    /// X holds this many partial sums along a leading axis (3-D X only); 0: X as is.
+    pub parts: usize,
 }
 
 pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
@@ -27,7 +33,7 @@ pub fn register(reg: &mut BTreeMap<&'static str, ImportFn>) {
             let v = n.int_or(name, 0)?;
             usize::try_from(v).map_err(|_| OpError::Attribute { name: name.into(), message: format!("{v} is negative") })
         };
-        Ok(Box::new(Rotary { interleaved: n.int_or("interleaved", 0)? != 0, num_heads: nonneg("num_heads")?, rotary_dim: nonneg("rotary_embedding_dim")? }))
+        Ok(Box::new(Rotary { interleaved: n.int_or("interleaved", 0)? != 0, num_heads: nonneg("num_heads")?, rotary_dim: nonneg("rotary_embedding_dim")?, parts: 0 }))
     });
 }
 
@@ -44,7 +50,17 @@ struct Geometry {
 }
 
 impl Rotary {
+    /// X's shape without its leading axis of partial sums (`parts`).
+    fn whole<'a>(&self, x: &'a [usize]) -> Result<&'a [usize], OpError> {
+        match (self.parts, x) {
+            (0, _) => Ok(x),
+            (p, [p2, rest @ ..]) if p == *p2 && rest.len() == 3 => Ok(rest),
+            (p, _) => Err(invalid(format!("input {x:?} must be [{p}, B, S, H·D]: {p} partial sums of 3-D rows"))),
+        }
+    }
+
     fn geometry(&self, x: &[usize], cache: &[usize], pos: Option<&[usize]>) -> Result<Geometry, OpError> {
+        let x = self.whole(x)?;
         let (b, s, h, d, three_d) = match *x {
             [b, h, s, d] => (b, s, h, d, false),
             [b, s, hd] => {
@@ -71,12 +87,20 @@ impl Rotary {
     }
 }
 
+impl Rotary {
+    /// `idx` prefixed by each part's index along X's leading axis.
+    fn part_idx(&self, idx: &[String]) -> Vec<Vec<String>> {
+        (0..self.parts).map(|p| std::iter::once(format!("{p}u")).chain(idx.iter().cloned()).collect()).collect()
+    }
+}
+
 impl Op for Rotary {
     fn op_type(&self) -> &'static str {
         "RotaryEmbedding"
     }
     fn attrs(&self) -> String {
-        format!("interleaved={},num_heads={},rotary_embedding_dim={}", self.interleaved as u8, self.num_heads, self.rotary_dim)
+        let parts = if self.parts > 0 { format!(",parts={}", self.parts) } else { String::new() };
+        format!("interleaved={},num_heads={},rotary_embedding_dim={}{parts}", self.interleaved as u8, self.num_heads, self.rotary_dim)
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (x, c, sn) = (fact(inputs, 0, "X")?, fact(inputs, 1, "cos_cache")?, fact(inputs, 2, "sin_cache")?);
@@ -85,7 +109,7 @@ impl Op for Rotary {
         }
         let pos = inputs.get(3).copied().flatten().map(|p| p.shape);
         self.geometry(x.shape, c.shape, pos)?;
-        Ok(vec![OutFact::new(x.dtype, x.shape.to_vec())])
+        Ok(vec![OutFact::new(x.dtype, self.whole(x.shape)?.to_vec())])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         let (x, cv, sv) = (arg(inputs, 0, "X")?, arg(inputs, 1, "cos_cache")?, arg(inputs, 2, "sin_cache")?);
@@ -94,7 +118,15 @@ impl Op for Rotary {
         if sv.shape != cv.shape {
             return Err(invalid(format!("sin_cache {:?} differs from cos_cache {:?}", sv.shape, cv.shape)));
         }
-        let (xs, cs, ss) = (x.as_f32(), cv.as_f32(), sv.as_f32());
+        let (mut xs, cs, ss) = (x.as_f32(), cv.as_f32(), sv.as_f32());
+        // Partial sums added up first.
+        let whole = numel(self.whole(&x.shape)?).unwrap_or(0);
+        for p in 1..self.parts {
+            for i in 0..whole {
+                xs[i] += xs[p * whole + i];
+            }
+        }
+        xs.truncate(whole);
         let ps = pos.map(|p| p.as_i64());
         let max_pos = cv.shape.first().copied().unwrap_or(0);
         // Element offset of (b, s, h, d) in the input's own layout.
@@ -120,7 +152,7 @@ impl Op for Rotary {
                 }
             }
         }
-        Ok(vec![Value::from_f32_as(x.dtype, x.shape.clone(), out)])
+        Ok(vec![Value::from_f32_as(x.dtype, self.whole(&x.shape)?.to_vec(), out)])
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, c, sn, y) = (k.input(0)?, k.input(1)?, k.input(2)?, k.output(0)?);
@@ -130,7 +162,11 @@ impl Op for Rotary {
         let with = |d: &str| -> Vec<String> { names.iter().map(|n| if n == "cd" { d.to_string() } else { n.clone() }).collect() };
         let view = if g.three_d { vec![g.b, g.s, g.h, g.d] } else { vec![g.b, g.h, g.s, g.d] };
         let mut spec = KernelSpec::new("rotary", numel(&view).unwrap_or(0) as u64, k.wg_elementwise());
-        spec = if g.three_d { spec.read_view("x", x, view.clone()).write_view("y", y, view.clone()) } else { spec.read("x", x).write("y", y) };
+        spec = match (g.three_d, self.parts) {
+            (true, 0) => spec.read_view("x", x, view.clone()).write_view("y", y, view.clone()),
+            (true, p) => spec.read_view("x", x, [vec![p], view.clone()].concat()).write_view("y", y, view.clone()),
+            (false, _) => spec.read("x", x).write("y", y),
+        };
         spec = spec.read("cos", c).read("sin", sn);
         let cache_idx: Vec<String> = match pos {
             Some(p) => {
@@ -144,6 +180,10 @@ impl Op for Rotary {
             .param("names", names.clone())
             .param("x1_idx", with("i1"))
             .param("x2_idx", with("i2"))
+            // Each part's index of the element and of its partners (empty: X read whole).
+            .param("parts_idx", self.part_idx(&names))
+            .param("parts_x1", self.part_idx(&with("i1")))
+            .param("parts_x2", self.part_idx(&with("i2")))
             .param("cache_idx", cache_idx)
             .param("pos_idx", vec!["cb", "cs"])
             .param("has_pos", pos.is_some())
@@ -173,7 +213,7 @@ mod tests {
         let cos = Value::f32(vec![2, 2], vec![1., 1., 0., 0.]);
         let sin = Value::f32(vec![2, 2], vec![0., 0., 1., 1.]);
         let pos = Value::i64(vec![1, 2], vec![0, 1]);
-        let op = Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 };
+        let op = Rotary { interleaved: false, num_heads: 0, rotary_dim: 0, parts: 0 };
         let y = op.eval(&[Some(&x), Some(&cos), Some(&sin), Some(&pos)]).expect("eval").remove(0);
         assert_eq!(y.as_f32(), vec![1., 2., 3., 4., -3., -4., 1., 2.]);
         let y = Rotary { interleaved: true, ..op.clone() }.eval(&[Some(&x), Some(&cos), Some(&sin), Some(&pos)]).expect("eval").remove(0);

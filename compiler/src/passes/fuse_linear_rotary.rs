@@ -76,7 +76,7 @@ fn candidate(g: &Graph, id: NodeId) -> Option<Match> {
     let &[1, _, 1, head] = g.tensor(reshaped).shape.as_slice() else { return None };
     let whole = rot.rotary_dim == 0 || rot.rotary_dim == head;
     let tables_fit = g.tensor(cos).shape.get(1) == Some(&(head / 2)) && g.tensor(ids).shape.iter().product::<usize>() == 1;
-    if rot.interleaved || rot.num_heads != 0 || !whole || !tables_fit || qn.input(0) != Some(reshaped) || !qn.epilogue.is_empty() || g.outputs.contains(&rotated) || head % 2 != 0 {
+    if rot.interleaved || rot.num_heads != 0 || rot.parts != 0 || !whole || !tables_fit || qn.input(0) != Some(reshaped) || !qn.epilogue.is_empty() || g.outputs.contains(&rotated) || head % 2 != 0 {
         return None;
     }
     Some(Match { rotary: qid, reshaped, rotated, head, cos, sin, ids })
@@ -98,7 +98,7 @@ mod tests {
         let ids = Value::i64(vec![1, 1], vec![2]);
         let y = Linear::default().eval(&[Some(&x), Some(&w)]).expect("linear");
         let heads = Value::f32(vec![1, 2, 1, 4], y[0].as_f32());
-        let want = Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 }.eval(&[Some(&heads), Some(&cos), Some(&sin), Some(&ids)]).expect("rotary");
+        let want = Rotary { interleaved: false, num_heads: 0, rotary_dim: 0, parts: 0 }.eval(&[Some(&heads), Some(&cos), Some(&sin), Some(&ids)]).expect("rotary");
         let got = Linear { norm: None, rope: Some(4), act_int8: false, row_scale: false, kv_append: None, packed: None, k_splits: 0, gate: None, combine: false }.eval(&[Some(&x), Some(&w), Some(&cos), Some(&sin), Some(&ids)]).expect("fused");
         for (a, b) in got[0].as_f32().iter().zip(want[0].as_f32()) {
             assert!((a - b).abs() <= 1e-6, "{a} vs {b}");

@@ -4,6 +4,7 @@
 
 pub mod fit_int8_activations;
 pub mod fold_batchnorm;
+pub mod fold_split_sums;
 pub mod fuse_activations;
 pub mod fuse_attention;
 pub mod fuse_combine_linear;
@@ -65,6 +66,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_linear_gate::FuseLinearGate),
         Box::new(fuse_combine_linear::FuseCombineLinear),
         Box::new(split_linear_k::SplitLinearK),
+        Box::new(fold_split_sums::FoldSplitSums),
     ]
 }
 

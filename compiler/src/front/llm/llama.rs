@@ -38,7 +38,6 @@ use crate::ops::linear_q4::LinearQ4;
 use crate::ops::reshape::{Kind as ReshapeKind, ReshapeOp};
 use crate::ops::rms_norm::RmsNorm;
 use crate::ops::rotary::Rotary;
-use crate::ops::transpose::Transpose;
 
 /// The fields of config.json the graph depends on.
 #[derive(Debug, Clone)]
@@ -375,29 +374,26 @@ impl Ctx<'_> {
         self.b.op(&name, Box::new(ReshapeOp { kind: ReshapeKind::Reshape { allow_zero: false }, axes: None }), &[x, s])
     }
 
-    fn transpose(&mut self, name: &str, x: TensorId, perm: &[i64]) -> Result<TensorId, Error> {
-        let name = self.n(name);
-        self.b.op(&name, Box::new(Transpose { perm: Some(perm.to_vec()) }), &[x])
-    }
-
-    /// [1, T, n·d] → [1, n, T, d]; for one token (decode) a reshape alone, which costs
-    /// no dispatch.
+    /// One token's heads (decode): [1, 1, n·d] → [1, n, 1, d], a reshape, which costs no
+    /// dispatch.
     fn heads(&mut self, name: &str, x: TensorId, n: usize) -> Result<TensorId, Error> {
         let d = self.c.head_dim() as i64;
-        if self.t == 1 {
-            return self.reshape(name, x, &[1, n as i64, 1, d]);
-        }
-        let r = self.reshape(&format!("{name}.split"), x, &[1, self.t as i64, n as i64, d])?;
-        let y = self.transpose(name, r, &[0, 2, 1, 3])?;
-        Ok(self.rows_up_to_last(y, 2))
+        self.reshape(name, x, &[1, n as i64, 1, d])
     }
 
     /// HF rotate_half RoPE (x·cos + concat(−x₂, x₁)·sin on the last axis) as one
     /// RotaryEmbedding: pairs (i, i + d/2) turned by the angles of rows `pos_ids` [1, T] of
     /// the [ctx, d/2] tables.
     fn rope(&mut self, name: &str, x: TensorId, cos: TensorId, sin: TensorId, pos_ids: TensorId) -> Result<TensorId, Error> {
-        let y = self.b.op(&self.n(name), Box::new(Rotary { interleaved: false, num_heads: 0, rotary_dim: 0 }), &[x, cos, sin, pos_ids])?;
+        let y = self.b.op(&self.n(name), Box::new(Rotary { interleaved: false, num_heads: 0, rotary_dim: 0, parts: 0 }), &[x, cos, sin, pos_ids])?;
         Ok(self.rows_up_to_last(y, 2))
+    }
+
+    /// RoPE on a chunk's projection rows [1, T, n·d] (heads of d, `n` of them) by the
+    /// angles of rows `pos_ids` of the tables: the rows stay token-major.
+    fn rope_rows(&mut self, name: &str, x: TensorId, n: usize, (cos, sin, pos_ids): (TensorId, TensorId, TensorId)) -> Result<TensorId, Error> {
+        let y = self.b.op(&self.n(name), Box::new(Rotary { interleaved: false, num_heads: n, rotary_dim: 0, parts: 0 }), &[x, cos, sin, pos_ids])?;
+        Ok(self.rows_up_to_last(y, 1))
     }
 
     fn layer(&mut self, l: usize, x: TensorId, rope: (TensorId, TensorId, TensorId), position: TensorId, cache: (TensorId, TensorId)) -> Result<TensorId, Error> {
@@ -411,18 +407,31 @@ impl Ctx<'_> {
         let q = self.matmul(&format!("{p}.q_proj"), n, wq)?;
         let k = self.matmul(&format!("{p}.k_proj"), n, wk)?;
         let v = self.matmul(&format!("{p}.v_proj"), n, wv)?;
-        let q = self.heads(&format!("{p}.q"), q, c.heads)?;
-        let k = self.heads(&format!("{p}.k"), k, c.kv_heads)?;
-        let v = self.heads(&format!("{p}.v"), v, c.kv_heads)?;
-        let q = self.rope(&format!("{p}.q_rope"), q, rope.0, rope.1, rope.2)?;
-        let k = self.rope(&format!("{p}.k_rope"), k, rope.0, rope.1, rope.2)?;
-        let kc = self.b.op(&self.n(&format!("{p}.k_cache_write")), Box::new(KvCacheWrite), &[cache.0, k, position])?;
+        // A chunk of several tokens keeps its heads token-major: RoPE turns the
+        // projections' rows [1, T, n·d] as they are, the cache writes read them there, the
+        // attention reads Q as [1, T, n, d] (a reshape, no dispatch), and its output is the
+        // rows the output projection reads. One token (decode) takes [1, n, 1, d].
+        let seq_major = self.t > 1;
+        let (q, k, v) = if seq_major {
+            let q = self.rope_rows(&format!("{p}.q_rope"), q, c.heads, rope)?;
+            let k = self.rope_rows(&format!("{p}.k_rope"), k, c.kv_heads, rope)?;
+            let q = self.reshape(&format!("{p}.q"), q, &[1, self.t as i64, c.heads as i64, d as i64])?;
+            (q, k, v)
+        } else {
+            let q = self.heads(&format!("{p}.q"), q, c.heads)?;
+            let k = self.heads(&format!("{p}.k"), k, c.kv_heads)?;
+            let v = self.heads(&format!("{p}.v"), v, c.kv_heads)?;
+            let q = self.rope(&format!("{p}.q_rope"), q, rope.0, rope.1, rope.2)?;
+            let k = self.rope(&format!("{p}.k_rope"), k, rope.0, rope.1, rope.2)?;
+            (q, k, v)
+        };
+        let kc = self.b.op(&self.n(&format!("{p}.k_cache_write")), Box::new(KvCacheWrite { seq_major, parts: 0 }), &[cache.0, k, position])?;
         let kc = self.rows_up_to_last(kc, 2);
-        let vc = self.b.op(&self.n(&format!("{p}.v_cache_write")), Box::new(KvCacheWrite), &[cache.1, v, position])?;
+        let vc = self.b.op(&self.n(&format!("{p}.v_cache_write")), Box::new(KvCacheWrite { seq_major, parts: 0 }), &[cache.1, v, position])?;
         let vc = self.rows_up_to_last(vc, 2);
         let att = match &c.gemma2 {
-            None => CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0 },
-            Some(gm) => CachedAttention { scale: gm.query_pre_attn_scalar.powf(-0.5), softcap: gm.attn_softcap, window: if gm.sliding.get(l).copied().unwrap_or(false) { gm.window } else { 0 } },
+            None => CachedAttention { scale: (d as f32).powf(-0.5), softcap: 0.0, window: 0, seq_major },
+            Some(gm) => CachedAttention { scale: gm.query_pre_attn_scalar.powf(-0.5), softcap: gm.attn_softcap, window: if gm.sliding.get(l).copied().unwrap_or(false) { gm.window } else { 0 }, seq_major },
         };
         let o = match decode_splits(self.t, d, self.b.g.tensor(cache.0).shape.get(2).copied().unwrap_or(0), att.window, self.split_keys) {
             Some(splits) => {
@@ -431,14 +440,8 @@ impl Ctx<'_> {
             }
             None => {
                 let o = self.b.op(&self.n(&format!("{p}.attention")), Box::new(att), &[q, kc, vc, position])?;
-                self.rows_up_to_last(o, 2)
+                self.rows_up_to_last(o, if seq_major { 1 } else { 2 })
             }
-        };
-        let o = if self.t == 1 {
-            o
-        } else {
-            let merged = self.transpose(&format!("{p}.merge"), o, &[0, 2, 1, 3])?;
-            self.rows_up_to_last(merged, 1)
         };
         let o = self.reshape(&format!("{p}.merged"), o, &[1, self.t as i64, (c.heads * d) as i64])?;
         let wo = self.weight(&format!("{p}.self_attn.o_proj.weight"), h, c.heads * d)?;

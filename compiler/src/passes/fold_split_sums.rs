@@ -1,0 +1,141 @@
+//! fold-split-sums: the sum split-linear-k adds after a K-split product is folded into
+//! its one reader where that reader can add the partial products as it loads them: a
+//! RotaryEmbedding on 3-D rows (a prefill chunk's q or k) or a token-major KvCacheWrite
+//! (its v). One dispatch fewer per folded sum, and the rows are rounded once, after the
+//! RoPE, instead of after the sum too.
+//!
+//! ```text
+//!   Linear(k_splits S) ─ p [S, 1, T, N] ─ ReduceSum(axis 0) ─ y ─ RotaryEmbedding(y, ..)
+//!     ⇒ Linear(k_splits S) ─ p ─ RotaryEmbedding(p, ..; parts S)
+//!   Linear(k_splits S) ─ p ─ ReduceSum(axis 0) ─ y ─ KvCacheWrite(C, y, position; token-major)
+//!     ⇒ Linear(k_splits S) ─ p ─ KvCacheWrite(C, p, position; token-major, parts S)
+//! ```
+//!
+//! Only sums without an epilogue whose output is read by that one node and is not a
+//! graph output.
+
+use super::patterns::sole_consumer;
+use super::{Pass, PassError, PassReport};
+use crate::ir::{Graph, NodeId, TensorId};
+use crate::ops::kv_cache_write::KvCacheWrite;
+use crate::ops::reduce::{Kind, Reduce};
+use crate::ops::rotary::Rotary;
+use crate::target::Target;
+
+pub struct FoldSplitSums;
+
+impl Pass for FoldSplitSums {
+    fn name(&self) -> &'static str {
+        "fold-split-sums"
+    }
+    fn run(&self, g: &mut Graph, _target: &Target) -> Result<PassReport, PassError> {
+        let order = g.order().map_err(|e| PassError::Failed { pass: "fold-split-sums", message: e.to_string() })?;
+        let consumers = g.consumers();
+        let mut changes = 0;
+        for id in order {
+            let Some(m) = candidate(g, &consumers, id) else { continue };
+            g.remove_node(id);
+            let node = &mut g.nodes[m.reader];
+            if let Some(r) = node.op.as_any().downcast_ref::<Rotary>() {
+                node.op = Box::new(Rotary { parts: m.count, ..r.clone() });
+            } else if let Some(w) = node.op.as_any().downcast_ref::<KvCacheWrite>() {
+                node.op = Box::new(KvCacheWrite { parts: m.count, ..w.clone() });
+            }
+            if let Some(slot) = node.inputs.get_mut(m.slot) {
+                *slot = Some(m.parts);
+            }
+            changes += 1;
+        }
+        if changes > 0 {
+            g.rebuild_edges();
+        }
+        Ok(PassReport { changes })
+    }
+}
+
+struct Match {
+    /// The reader, the input slot that read the sum, the partial products, their count.
+    reader: NodeId,
+    slot: usize,
+    parts: TensorId,
+    count: usize,
+}
+
+/// The pattern at ReduceSum node `id`.
+fn candidate(g: &Graph, consumers: &std::collections::HashMap<TensorId, Vec<NodeId>>, id: NodeId) -> Option<Match> {
+    let n = g.nodes.node_weight(id)?;
+    let r = n.op.as_any().downcast_ref::<Reduce>()?;
+    let split_sum = r.kind == Kind::Sum && !r.keepdims && !r.axes_input && r.axes.as_deref() == Some(&[0]);
+    if !split_sum || !n.epilogue.is_empty() {
+        return None;
+    }
+    let (parts, y) = (n.input(0)?, *n.outputs.first()?);
+    let count = *g.tensor(parts).shape.first()?;
+    // Partial sums of 3-D rows [S, B, T, N], in the sum's precision.
+    if g.tensor(parts).shape.len() != 4 || count < 2 || g.tensor(parts).dtype != g.tensor(y).dtype {
+        return None;
+    }
+    let reader = sole_consumer(g, consumers, y)?;
+    let rn = g.node(reader);
+    if !rn.epilogue.is_empty() {
+        return None;
+    }
+    let slot = if let Some(rot) = rn.op.as_any().downcast_ref::<Rotary>() {
+        (rot.parts == 0 && rn.input(0) == Some(y) && !rn.inputs.iter().skip(1).any(|i| *i == Some(y))).then_some(0)?
+    } else if let Some(w) = rn.op.as_any().downcast_ref::<KvCacheWrite>() {
+        (w.seq_major && w.parts == 0 && rn.input(1) == Some(y) && rn.input(0) != Some(y) && rn.input(2) != Some(y)).then_some(1)?
+    } else {
+        return None;
+    };
+    Some(Match { reader, slot, parts, count })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{DType, Node, Role, Value};
+    use crate::reference;
+
+    /// RoPE over a sum of two partial products and a token-major cache write of another:
+    /// both sums fold into their readers, and the reference gives what it gave before.
+    #[test]
+    fn folded_sums_give_the_summed_results() {
+        let mut g = Graph::default();
+        let (t, heads, d, ctx) = (3, 2, 4, 5);
+        let n = heads * d;
+        let vals = |len: usize, k: usize| -> Vec<f32> { (0..len).map(|i| ((i * k % 23) as f32 - 11.0) / 7.0).collect() };
+        let pq = g.add_tensor("pq", DType::F32, vec![2, 1, t, n], Role::Input);
+        let pv = g.add_tensor("pv", DType::F32, vec![2, 1, t, n], Role::Input);
+        let q = g.add_tensor("q", DType::F32, vec![1, t, n], Role::Activation);
+        let v = g.add_tensor("v", DType::F32, vec![1, t, n], Role::Activation);
+        let cos = g.add_const("cos", Value::f32(vec![ctx, d / 2], vals(ctx * d / 2, 5)));
+        let sin = g.add_const("sin", Value::f32(vec![ctx, d / 2], vals(ctx * d / 2, 7)));
+        let ids = g.add_const("ids", Value::i64(vec![1, t], vec![1, 2, 3]));
+        let cache = g.add_tensor("cache", DType::F32, vec![1, heads, ctx, d], Role::Input);
+        let pos = g.add_const("pos", Value::i64(vec![1], vec![1]));
+        let qr = g.add_tensor("qr", DType::F32, vec![1, t, n], Role::Activation);
+        let c2 = g.add_tensor("c2", DType::F32, vec![1, heads, ctx, d], Role::Activation);
+        let sum = || Box::new(Reduce { kind: Kind::Sum, keepdims: false, noop_with_empty_axes: false, axes: Some(vec![0]), axes_input: false });
+        g.add_node(Node::new("q_sum", sum(), vec![Some(pq)], vec![q]));
+        g.add_node(Node::new("v_sum", sum(), vec![Some(pv)], vec![v]));
+        g.add_node(Node::new("rope", Box::new(Rotary { interleaved: false, num_heads: heads, rotary_dim: 0, parts: 0 }), vec![Some(q), Some(cos), Some(sin), Some(ids)], vec![qr]));
+        g.add_node(Node::new("write", Box::new(KvCacheWrite { seq_major: true, parts: 0 }), vec![Some(cache), Some(v), Some(pos)], vec![c2]));
+        g.inputs = vec![pq, pv, cache];
+        g.outputs = vec![qr, c2];
+        let mut inputs = std::collections::BTreeMap::new();
+        inputs.insert("pq".to_string(), Value::f32(vec![2, 1, t, n], vals(2 * t * n, 3)));
+        inputs.insert("pv".to_string(), Value::f32(vec![2, 1, t, n], vals(2 * t * n, 11)));
+        inputs.insert("cache".to_string(), Value::f32(vec![1, heads, ctx, d], vals(heads * ctx * d, 13)));
+        let before = reference::run(&g, &inputs).expect("runs");
+        let target = Target::load("lavapipe").expect("target");
+        let report = FoldSplitSums.run(&mut g, &target).expect("pass runs");
+        assert_eq!(report.changes, 2);
+        g.check().expect("consistent");
+        assert!(!g.nodes.node_weights().any(|n| n.op.op_type() == "ReduceSum"), "the sums are gone");
+        let after = reference::run(&g, &inputs).expect("runs");
+        for name in ["qr", "c2"] {
+            let (a, b) = (before[name].as_f32(), after[name].as_f32());
+            assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() <= 1e-5), "{name}: {a:?} vs {b:?}");
+        }
+    }
+}
