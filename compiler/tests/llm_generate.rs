@@ -428,14 +428,17 @@ fn decode_steps_match_prefill_scoring() {
         assert!(layers > 0, "{target} {quant:?} {acts}: decode has attention dispatches");
         assert_eq!(merged, if acts == "merged" || acts == "gate_merged" { layers } else { 0 }, "{target} {quant:?} {acts}: {merged} merged decode dispatches (q, k and v per layer)");
         // Cut products: six per layer in each prefill program, their sums in the reduce
-        // kernel, except q, k and v's, whose RoPE and cache write add the parts as they
-        // read them (fold-split-sums; q8's per-column scales stay on the parts).
+        // kernel, except float q, k and v's (no scale epilogue on their sums), whose RoPE and
+        // cache write add the parts as they read them (fold-split-sums).
         for p in m.programs.iter().filter(|p| p.name != "decode") {
             let sums = p.dispatches.iter().filter(|d| d.label.ends_with(".k_sum") && m.kernels[d.kernel as usize].name.starts_with("reduce")).count();
+            let folded = quant == Quant::None;
             // (The scoring program's LM head reads every row: one more.)
-            let want = match (acts, p.name.as_str()) {
-                ("k_cut", "prefill") => 7,
-                ("k_cut", _) => 6,
+            let want = match (acts, p.name.as_str(), folded) {
+                ("k_cut", "prefill", false) => 13,
+                ("k_cut", _, false) => 12,
+                ("k_cut", "prefill", true) => 7,
+                ("k_cut", _, true) => 6,
                 _ => 0,
             };
             assert_eq!(sums, want, "{target} {quant:?} {acts}: {sums} sums of cut products in program {}", p.name);

@@ -12,7 +12,11 @@
 //! ```
 //!
 //! Only sums without an epilogue whose output is read by that one node and is not a
-//! graph output.
+//! graph output. A q8 projection's sum carries its per-column scale and stays: keeping
+//! that scale on the parts instead (it commutes with the sum) was measured slower on the
+//! H200 (2026-12-02, 2-layer Llama-3.2-1B-shaped q8 chunk 2413.7 -> 2462.0 us: the cut
+//! products' cooperative kernel stages results with an epilogue, 1761.3 -> 1844.9 us,
+//! more than the 37 us of sums saved).
 
 use super::patterns::sole_consumer;
 use super::{Pass, PassError, PassReport};

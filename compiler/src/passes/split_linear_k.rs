@@ -10,9 +10,6 @@
 //!   x ─ Linear(W) [epilogue e] ─ y   ⇒   x ─ Linear(W; k_splits S) ─ p [S, .., N] ─ ReduceSum(axis 0) [epilogue e] ─ y
 //! ```
 //!
-//! (Leading per-column scales of the epilogue, a q8 projection's, stay on the parts: they
-//! commute with the sum.)
-//!
 //! Only plain products of several rows (no folded norm, RoPE, int8 activations, row
 //! scale, KV-cache append or packed row), Linear and LinearQ4, whose K cuts into ranges of
 //! whole steps of the cooperative kernel (and of the tiled kernel's 16). The tile count is
@@ -23,8 +20,7 @@
 //! product; the sum computes them, as the rows it reads there are unspecified anyway.
 
 use super::{Pass, PassError, PassReport};
-use crate::ir::{numel, EpilogueStep, Graph, Node, NodeId, Role};
-use crate::ops::elementwise::{ElementwiseOp, Kind as EwKind};
+use crate::ir::{numel, Graph, Node, NodeId, Role};
 use crate::ops::linear::{split_shape, Linear};
 use crate::ops::linear_q4::LinearQ4;
 use crate::ops::reduce::{Kind, Reduce};
@@ -115,33 +111,10 @@ fn split(g: &mut Graph, id: NodeId, parts: usize) {
     if let Some(r) = &mut node.last_row {
         r.axis += 1;
     }
-    // Leading per-column scales (a q8 projection's) commute with the sum: they stay on
-    // the parts, so the sum is a plain one (and fold-split-sums can fold it into its
-    // reader); every step from the first other one on moves to the sum.
-    let mut epilogue = std::mem::take(&mut node.epilogue);
-    let n = shape.last().copied().unwrap_or(0);
-    let kept = epilogue.iter().take_while(|s| per_column_scale(g, s, n)).count();
-    let moved = epilogue.split_off(kept);
-    g.nodes[id].epilogue = epilogue;
+    let epilogue = std::mem::take(&mut node.epilogue);
     let mut sum = Node::new(format!("{name}.k_sum"), Box::new(Reduce { kind: Kind::Sum, keepdims: false, noop_with_empty_axes: false, axes: Some(vec![0]), axes_input: false }), vec![Some(p)], vec![y]);
-    sum.epilogue = moved;
+    sum.epilogue = epilogue;
     g.add_node(sum);
-}
-
-/// Whether epilogue step `s` multiplies the running value by a tensor of one value per
-/// output column (shape [.., N] with every other axis 1), which commutes with a sum of
-/// partial products.
-fn per_column_scale(g: &Graph, s: &EpilogueStep, n: usize) -> bool {
-    let Some(op) = s.op.as_any().downcast_ref::<ElementwiseOp>() else { return false };
-    let plain_mul = op.kind == EwKind::Mul && op.alpha == 1.0 && op.beta == 0.0;
-    let operand = match s.args.as_slice() {
-        [None, Some(t)] | [Some(t), None] => Some(*t),
-        _ => None,
-    };
-    plain_mul && operand.is_some_and(|t| {
-        let shape = &g.tensor(t).shape;
-        shape.last() == Some(&n) && shape.iter().rev().skip(1).all(|&d| d == 1)
-    })
 }
 
 #[cfg(test)]
@@ -191,37 +164,5 @@ mod tests {
         g2.add_node(Node::new("proj", Box::new(Linear::default()), vec![Some(x2), Some(w2)], vec![y2]));
         g2.rebuild_edges();
         assert_eq!(SplitLinearK.run(&mut g2, &full).expect("pass runs").changes, 0, "2 tiles x 2 parts > 3");
-    }
-
-    /// An epilogue of a per-column scale (q8's) then a residual add: the scale stays on the
-    /// parts, the add moves to the sum, and the results are the uncut node's.
-    #[test]
-    fn a_per_column_scale_stays_on_the_parts() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/lavapipe.toml")).expect("target file");
-        let target = Target::from_toml(&text.replace("[tuning]", "[tuning]\nlinear_split_k = [2, 64]"), std::path::Path::new("lavapipe.toml")).expect("target parses");
-        let mut g = Graph::default();
-        let x = g.add_tensor("x", DType::F32, vec![1, 64, 128], Role::Input);
-        let r = g.add_tensor("r", DType::F32, vec![1, 64, 32], Role::Input);
-        let w = g.add_const("w", Value::f32(vec![32, 128], (0..32 * 128).map(|i| ((i * 53 % 97) as f32 - 48.0) / 48.0).collect()));
-        let scale = g.add_const("scale", Value::f32(vec![32], (0..32).map(|i| 0.5 + i as f32 / 16.0).collect()));
-        let y = g.add_tensor("y", DType::F32, vec![1, 64, 32], Role::Activation);
-        g.inputs = vec![x, r];
-        g.outputs.push(y);
-        let mut node = Node::new("proj", Box::new(Linear::default()), vec![Some(x), Some(w)], vec![y]);
-        let mul = ElementwiseOp { kind: EwKind::Mul, alpha: 1.0, beta: 0.0 };
-        let add = ElementwiseOp { kind: EwKind::Add, alpha: 1.0, beta: 0.0 };
-        node.epilogue = vec![EpilogueStep { op: Box::new(mul), args: vec![None, Some(scale)], from: "scale".into() }, EpilogueStep { op: Box::new(add), args: vec![None, Some(r)], from: "residual".into() }];
-        g.add_node(node);
-        g.rebuild_edges();
-        let inputs = [("x".to_string(), Value::f32(vec![1, 64, 128], (0..64 * 128).map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0).collect())), ("r".to_string(), Value::f32(vec![1, 64, 32], (0..64 * 32).map(|i| (i % 7) as f32).collect()))].into_iter().collect();
-        let want = reference::run(&g, &inputs).expect("uncut").remove("y").expect("y").as_f32();
-        assert_eq!(SplitLinearK.run(&mut g, &target).expect("pass runs").changes, 1);
-        g.check().expect("consistent graph");
-        let nodes: Vec<&Node> = g.order().expect("order").into_iter().map(|id| g.node(id)).collect();
-        let froms = |name: &str| -> Vec<String> { nodes.iter().find(|n| n.name == name).map(|n| n.epilogue.iter().map(|s| s.from.clone()).collect()).unwrap_or_default() };
-        assert_eq!((froms("proj"), froms("proj.k_sum")), (vec!["scale".to_string()], vec!["residual".to_string()]));
-        let got = reference::run(&g, &inputs).expect("cut").remove("y").expect("y").as_f32();
-        let err = crate::reference::rel_l2(&got, &want);
-        assert!(err < 1e-6, "cut product vs uncut: rel L2 {err}");
     }
 }
