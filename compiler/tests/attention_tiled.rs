@@ -63,24 +63,33 @@ fn swap_middle(x: &[f32], a: usize, b: usize, d: usize) -> Vec<f32> {
     (0..a * b * d).map(|i| { let (j, e) = (i / d, i % d); let (bi, ai) = (j / a, j % a); x[(ai * b + bi) * d + e] }).collect()
 }
 
-#[test]
-fn token_major_queries_and_output_equal_the_head_major_attention() {
-    // The LLM prefill's layout: Q as the projection's rows [1, T, H, D] and the output as
-    // the rows the output projection reads, against the head-major op's CPU reference.
-    let head_major = Case { d: 64, heads: 4, kv_heads: 2, t: 40, ctx: 96, pos: 20, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0, seq_major: false } };
-    let mut inputs = attention_inputs(&mut Rng(0x70c3), 500.0, 4, 40, 2, 96, 64, 20, 59);
+/// Token-major Q and output (the LLM prefill's layout: the projection's rows, and the rows
+/// the output projection reads) at head size `d` through `kernel`, against the head-major
+/// op's CPU reference.
+fn check_token_major(d: usize, kernel: &str) {
+    let (heads, kv_heads, t, ctx, pos) = (4, 2, 40, 96, 20);
+    let head_major = Case { d, heads, kv_heads, t, ctx, pos, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0, seq_major: false } };
+    let mut inputs = attention_inputs(&mut Rng(0x70c3 ^ d as u64), 500.0, heads, t, kv_heads, ctx, d, pos, pos + t - 1);
     let want = driftc::reference::run(&graph(&head_major), &inputs).expect("reference runs").remove("y").expect("y").as_f32();
-    let want = swap_middle(&want, 4, 40, 64);
+    let want = swap_middle(&want, heads, t, d);
     let q = inputs.get("q").expect("q").as_f32();
-    inputs.insert("q".into(), driftc::ir::Value::f32(vec![1, 40, 4, 64], swap_middle(&q, 4, 40, 64)));
+    inputs.insert("q".into(), driftc::ir::Value::f32(vec![1, t, heads, d], swap_middle(&q, heads, t, d)));
     let token_major = Case { attention: CachedAttention { seq_major: true, ..head_major.attention.clone() }, ..head_major };
     let g = graph(&token_major);
     let cpu = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
-    assert!(rel_l2(&cpu, &want) <= 1e-6, "token-major CPU reference vs head-major: {:.3e}", rel_l2(&cpu, &want));
-    for (target, got) in run_on_cpu_devices(&g, &inputs, "cached_attention_tiled", "y", "token-major") {
+    assert!(rel_l2(&cpu, &want) <= 1e-6, "d={d} token-major CPU reference vs head-major: {:.3e}", rel_l2(&cpu, &want));
+    for (target, got) in run_on_cpu_devices(&g, &inputs, kernel, "y", &format!("token-major d={d}")) {
         let err = rel_l2(&got, &want);
-        assert!(err <= 1e-5, "token-major {target}: rel L2 {err:.3e} vs the head-major CPU reference");
+        assert!(err <= 1e-5, "token-major d={d} {target}: rel L2 {err:.3e} vs the head-major CPU reference");
     }
+}
+
+#[test]
+fn token_major_queries_and_output_equal_the_head_major_attention() {
+    // The tiled kernel (d = 64), and the one-invocation-per-output kernel that takes head
+    // sizes the others do not (d = 80).
+    check_token_major(64, "cached_attention_tiled");
+    check_token_major(80, "cached_attention");
 }
 
 #[test]

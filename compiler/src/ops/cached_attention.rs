@@ -82,8 +82,9 @@ impl CachedAttention {
     /// The geometry of Q (in this op's layout), the caches and the position.
     pub(crate) fn geometry(&self, q: &[usize], k: &[usize], v: &[usize], p: &[usize]) -> Result<Geometry, OpError> {
         match (self.seq_major, q) {
-            (true, &[b, t, h, d]) => geometry(&[b, h, t, d], k, v, p),
-            (true, _) => Err(invalid(format!("Q {q:?} must be [1, T, H, D]"))),
+            // Errors name Q as given, in the token-major layout.
+            (true, &[b, t, h, d]) => geometry(&[b, h, t, d], k, v, p).map_err(|_| invalid(format!("token-major Q {q:?} [1, T, H, D], K cache {k:?}, V cache {v:?} [1, Hkv, C, D] (H a multiple of Hkv) and position {p:?} [1] do not fit"))),
+            (true, _) => Err(invalid(format!("token-major Q {q:?} must be [1, T, H, D]"))),
             (false, _) => geometry(q, k, v, p),
         }
     }
@@ -137,10 +138,11 @@ impl CachedAttention {
 
     /// The parameters both attention kernels share.
     pub(crate) fn common_params(&self, spec: KernelSpec, g: &Geometry) -> KernelSpec {
-        // Q's and the output's middle axes, as the kernels' head and query variables.
-        let (qa, qb) = if self.seq_major { ("t", "h") } else { ("h", "t") };
-        spec.param("qa", qa)
-            .param("qb", qb)
+        // Q's and the output's middle axes (`q_ax0`, `q_ax1`), as the kernels' head (h) and
+        // query (t) variables: [1, T, H, D] token-major, else [1, H, T, D].
+        let (ax0, ax1) = if self.seq_major { ("t", "h") } else { ("h", "t") };
+        spec.param("q_ax0", ax0)
+            .param("q_ax1", ax1)
             .param("d", g.d)
             .param("ctx", g.ctx)
             .param("group", g.heads / g.kv_heads)

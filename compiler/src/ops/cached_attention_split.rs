@@ -30,6 +30,14 @@ pub(crate) fn split_range(lo: usize, hi: usize, splits: usize, s: usize) -> (usi
     (b0, hi.min((b0 + per).saturating_sub(1)))
 }
 
+/// The split kernels and partials are head-major: a token-major attention is refused.
+fn head_major(a: &CachedAttention) -> Result<(), OpError> {
+    if a.seq_major {
+        return Err(invalid("a split attention reads head-major Q [1, H, T, D] and writes head-major partials: seq_major is not for it"));
+    }
+    Ok(())
+}
+
 impl Op for CachedAttentionSplit {
     fn op_type(&self) -> &'static str {
         "CachedAttentionSplit"
@@ -39,16 +47,15 @@ impl Op for CachedAttentionSplit {
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (q, k, v, p) = (fact(inputs, 0, "Q")?, fact(inputs, 1, "K")?, fact(inputs, 2, "V")?, fact(inputs, 3, "position")?);
+        head_major(&self.attention)?;
         let g = geometry(q.shape, k.shape, v.shape, p.shape)?;
         if self.splits == 0 {
             return Err(invalid("splits must be at least 1"));
         }
-        if self.attention.seq_major {
-            return Err(invalid("a split attention reads head-major Q [1, H, T, D]: seq_major is not for it"));
-        }
         Ok(vec![OutFact::new(q.dtype, vec![1, g.heads, g.t, self.splits, g.d + 2])])
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
+        head_major(&self.attention)?;
         let EvalInputs { g, pos, q: qs, k: ks, v: vs, dtype } = eval_inputs(inputs)?;
         let (group, w, a) = (g.heads / g.kv_heads, g.d + 2, &self.attention);
         let mut out = vec![0f32; g.heads * g.t * self.splits * w];
@@ -81,6 +88,7 @@ impl Op for CachedAttentionSplit {
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
+        head_major(&self.attention).map_err(|e| kb.err(e.to_string()))?;
         let g = geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
         if super::cached_attention_gqa::emit(&self.attention, kb, &g, [q, k, v, p], self.splits, y)? {
             return Ok(());

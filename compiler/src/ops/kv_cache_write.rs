@@ -54,7 +54,7 @@ impl KvCacheWrite {
                 (false, 0) => "[B, H, T, D]".to_string(),
                 (true, 0) => "[B, T, H·D]".to_string(),
                 (true, p) => format!("[{p}, B, T, H·D]"),
-                (false, _) => "token-major rows (partial sums need seq_major)".to_string(),
+                (false, _) => return Err(invalid(format!("partial sums (parts = {}) are read only by a token-major (seq_major) write", self.parts))),
             };
             return Err(invalid(format!("cache {cache:?} and new rows {new:?} must be [B, H, C, D] and {want}")));
         };
@@ -71,7 +71,8 @@ impl Op for KvCacheWrite {
     }
     fn attrs(&self) -> String {
         match (self.seq_major, self.parts) {
-            (false, _) => String::new(),
+            (false, 0) => String::new(),
+            (false, p) => format!("parts={p}"),
             (true, 0) => "seq_major=1".into(),
             (true, p) => format!("seq_major=1,parts={p}"),
         }

@@ -71,7 +71,7 @@ fn candidate(g: &Graph, id: NodeId) -> Option<Match> {
     let &[1, heads, 1, head] = g.tensor(reshaped).shape.as_slice() else { return None };
     let wid = sole_consumer(g, &consumers, reshaped)?;
     let wn = g.node(wid);
-    // A token-major write reads [1, T, H, D] rows: not the head-major rows matched here.
+    // A token-major write reads [1, T, H·d] rows: not the head-major rows matched here.
     wn.op.as_any().downcast_ref::<KvCacheWrite>().filter(|w| !w.seq_major)?;
     let (cache, position, updated) = (wn.input(0)?, wn.input(2)?, *wn.outputs.first()?);
     let cache_fits = matches!(g.tensor(cache).shape.as_slice(), &[1, h, _, d] if h == heads && d == head);

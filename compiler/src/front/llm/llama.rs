@@ -188,7 +188,7 @@ struct Ctx<'a> {
     quantized: HashMap<TensorId, (TensorId, TensorId)>,
     /// The prefill chunk's last prompt row (input `last_row`): the padding past it is set
     /// as the `last_row` of the chunk's nodes (projections, attention, KV-cache writes,
-    /// norms, RoPE, head transposes, the embedding).
+    /// norms, RoPE, the embedding).
     last_row: Option<TensorId>,
 }
 
@@ -377,16 +377,16 @@ impl Ctx<'_> {
     /// One token's heads (decode): [1, 1, n·d] → [1, n, 1, d], a reshape, which costs no
     /// dispatch.
     fn heads(&mut self, name: &str, x: TensorId, n: usize) -> Result<TensorId, Error> {
+        debug_assert_eq!(self.t, 1, "a chunk's heads stay token-major");
         let d = self.c.head_dim() as i64;
         self.reshape(name, x, &[1, n as i64, 1, d])
     }
 
     /// HF rotate_half RoPE (x·cos + concat(−x₂, x₁)·sin on the last axis) as one
-    /// RotaryEmbedding: pairs (i, i + d/2) turned by the angles of rows `pos_ids` [1, T] of
-    /// the [ctx, d/2] tables.
+    /// RotaryEmbedding on one token's heads [1, n, 1, d] (decode): pairs (i, i + d/2)
+    /// turned by the angles of row `pos_ids` [1, 1] of the [ctx, d/2] tables.
     fn rope(&mut self, name: &str, x: TensorId, cos: TensorId, sin: TensorId, pos_ids: TensorId) -> Result<TensorId, Error> {
-        let y = self.b.op(&self.n(name), Box::new(Rotary { interleaved: false, num_heads: 0, rotary_dim: 0, parts: 0 }), &[x, cos, sin, pos_ids])?;
-        Ok(self.rows_up_to_last(y, 2))
+        self.b.op(&self.n(name), Box::new(Rotary { interleaved: false, num_heads: 0, rotary_dim: 0, parts: 0 }), &[x, cos, sin, pos_ids])
     }
 
     /// RoPE on a chunk's projection rows [1, T, n·d] (heads of d, `n` of them) by the
