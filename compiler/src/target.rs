@@ -413,6 +413,17 @@ pub struct Tuning {
     /// rise (the test of the rescaling path). Default 8.0, at most 10.
     #[serde(default = "default_coop_attention_rescale_margin")]
     pub coop_attention_rescale_margin: f32,
+    /// `cached_attention_coop` loads the next key block's K (and V) words into registers
+    /// while the current block is multiplied, and stores them to workgroup memory at the
+    /// next block's start: a block waits on memory once per block overlapped with work
+    /// instead of once before it. Default false.
+    #[serde(default)]
+    pub coop_attention_prefetch: bool,
+    /// `cached_attention_coop` runs a head's query blocks last first: under the causal
+    /// mask the last block reads the most key blocks, and starting the longest workgroups
+    /// first leaves short ones for the tail. Default false.
+    #[serde(default)]
+    pub coop_attention_longest_first: bool,
     /// LLM decode projections with int8 or int4 weights (q8, 8/4/4) quantize their
     /// activation row to int8 and sum int8 dot products (`Linear::act_int8`,
     /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.

@@ -143,3 +143,26 @@ fn cooperative_attention_one_pass_compiles_at_both_head_sizes() {
         }
     }
 }
+
+/// `tuning.coop_attention_prefetch` (the next key block's words loaded into registers while
+/// this one multiplies) and `tuning.coop_attention_longest_first` (a head's last query block
+/// first), in both pass forms, at both head sizes, token-major too. Compile-only (naga
+/// validates each module; the results are checked on the GPU machine against the tiled
+/// kernel and transformers).
+#[test]
+fn cooperative_attention_prefetch_and_longest_first_compile() {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    for (one_pass, prefetch, longest) in [(true, true, false), (false, true, true), (true, false, true)] {
+        let keys = format!("coop_attention_one_pass = {one_pass}\ncoop_attention_prefetch = {prefetch}\ncoop_attention_longest_first = {longest}");
+        let t = Target::from_toml(&set_tuning(&text, &keys), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        for (d, seq_major) in [(64, true), (128, false)] {
+            let attention = CachedAttention { scale: 0.1, softcap: if d == 128 { 30.0 } else { 0.0 }, window: if d == 128 { 16 } else { 0 }, seq_major };
+            let g = graph(&Case { d, heads: 4, kv_heads: 2, t: 200, ctx: 256, pos: 0, attention });
+            let opts = CompileOptions { precision: Some(Precision::F16), ..CompileOptions::default() };
+            let compiled = compile_graph(&g, &t, &opts, 1).unwrap_or_else(|e| panic!("d={d} {keys}: {e}"));
+            let (_, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("cached_attention_coop")).expect("cached_attention_coop source");
+            assert_eq!(src.contains("kr0_0 = vec4<f16>("), prefetch, "d={d} {keys}: next block's words in registers");
+            assert_eq!(src.contains("let qb: u32 = 3u - group % 4u;"), longest, "d={d} {keys}: query blocks last first (4 blocks of 64)");
+        }
+    }
+}

@@ -3,7 +3,10 @@
 //! sums P·V run as 16 × 16 × 16 f16 products with f32 sums (tensor cores through SPIR-V
 //! KHR_cooperative_matrix). Two passes over the keys (maxima and sums, then
 //! probabilities and values) keep the output in matrix registers with no rescaling; with
-//! `tuning.coop_attention_one_pass`, one pass whose maxima move lazily. For
+//! `tuning.coop_attention_one_pass`, one pass whose maxima move lazily; with
+//! `tuning.coop_attention_prefetch` the next key block's words are loaded while the current
+//! block multiplies, and with `tuning.coop_attention_longest_first` a head's query blocks
+//! run last (longest under the causal mask) first. For
 //! f16 bundles on targets whose tuning asks for cooperative matrices in prefill.
 
 use super::cached_attention::{CachedAttention, Geometry};
@@ -82,6 +85,10 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         // through a subgroup's score rows, as many 16-column fragments at a time as a row
         // holds (a divisor of d / 16).
         .param("one_pass", t.tuning.coop_attention_one_pass)
+        // `tuning.coop_attention_prefetch`: the next key block's words in registers while
+        // this one multiplies; `tuning.coop_attention_longest_first`: query blocks last first.
+        .param("prefetch", t.tuning.coop_attention_prefetch)
+        .param("longest_first", t.tuning.coop_attention_longest_first)
         .param("passes", if t.tuning.coop_attention_one_pass { vec![2] } else { vec![0, 1] })
         // One pass without a soft cap: Q staged times the scale (f16), so the scores come
         // out of the products scaled.
