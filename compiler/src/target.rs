@@ -376,6 +376,14 @@ pub struct Tuning {
     /// subgroup: one barrier per accumulator block instead of two. Default false.
     #[serde(default)]
     pub linear_coop_epilogue_pingpong: bool,
+    /// `linear_coop`'s epilogue (one 16 × 16 block per subgroup at a time, each subgroup in
+    /// its own slice of workgroup memory) orders a block's store and its lanes' reads with
+    /// subgroup barriers instead of workgroup barriers, so subgroups do not wait for each
+    /// other. WGSL's subgroupBarrier declares subgroup memory semantics only: for drivers
+    /// whose subgroup barrier also orders workgroup memory among a subgroup's lanes
+    /// (NVIDIA's warp synchronization does); checked on the GPU before use. Default false.
+    #[serde(default)]
+    pub linear_coop_epilogue_subgroup_sync: bool,
     /// `linear_coop` loads each B block just before the products of its column (one B block
     /// live at a time instead of all of the subgroup's). Default false.
     #[serde(default)]

@@ -224,3 +224,29 @@ fn word_staging_refuses_direct_loads() {
         assert!(err.to_string().contains("tuning.coop_stage_words16") && err.to_string().contains(key), "{err}");
     }
 }
+
+/// tuning.linear_coop_epilogue_subgroup_sync: the per-block epilogue orders each
+/// subgroup's store and reads of its own slice with subgroup barriers (no workgroup barrier
+/// left there), for f16, q8 and 8/4/4 (q8's scale and the fused gate as epilogues), while
+/// the row form keeps workgroup barriers. Compile-only (naga validates; results on the GPU
+/// machine).
+#[test]
+fn epilogue_subgroup_sync_compiles() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    let set_here = ["linear_coop_row_epilogue", "linear_coop_epilogue_pingpong"];
+    let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
+    for (quant, row) in [(Quant::None, false), (Quant::Q8, false), (Quant::Q844, false), (Quant::None, true)] {
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_epilogue_subgroup_sync = true\nlinear_coop_row_epilogue = {row}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, row {row}: {e}"));
+        let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, s)| s).collect();
+        assert!(!coop.is_empty(), "{quant:?}: cooperative products");
+        for src in coop {
+            let block_sync = src.contains("&drift_coop_c[warp * 256u], 16u);\n    subgroupBarrier();");
+            assert_eq!(block_sync, !row, "{quant:?}, row epilogue {row}: subgroup barriers after each block's store");
+        }
+    }
+}

@@ -9,14 +9,14 @@ use naga::valid::{Capabilities, ModuleInfo, ShaderStages, SubgroupOperationSet, 
 /// Parses and validates WGSL. f16, push constants (immediates), the f16 packing
 /// builtins on f32/u32 (`unpack2x16float`: GLSL.std.450 UnpackHalf2x16 in SPIR-V) and
 /// cooperative matrices (`coop_mat16x16`, only in kernels of targets that have them) and
-/// subgroup sums, shuffles and votes in compute shaders (`subgroupAdd`,
+/// subgroup barriers, sums, shuffles and votes in compute shaders (`subgroupBarrier`, `subgroupAdd`,
 /// `subgroupShuffleXor`, `subgroupAny`, only where the target's tuning asks) are allowed.
 pub fn validate_wgsl(src: &str) -> Result<(naga::Module, ModuleInfo), (&'static str, String)> {
     let module = naga::front::wgsl::parse_str(src).map_err(|e| ("WGSL parsing", e.emit_to_string(src)))?;
-    let caps = Capabilities::IMMEDIATES | Capabilities::SHADER_FLOAT16 | Capabilities::SHADER_FLOAT16_IN_FLOAT32 | Capabilities::COOPERATIVE_MATRIX | Capabilities::SUBGROUP;
+    let caps = Capabilities::IMMEDIATES | Capabilities::SHADER_FLOAT16 | Capabilities::SHADER_FLOAT16_IN_FLOAT32 | Capabilities::COOPERATIVE_MATRIX | Capabilities::SUBGROUP | Capabilities::SUBGROUP_BARRIER;
     let info = Validator::new(ValidationFlags::all(), caps)
         .subgroup_stages(ShaderStages::COMPUTE)
-        .subgroup_operations(SubgroupOperationSet::ARITHMETIC | SubgroupOperationSet::SHUFFLE | SubgroupOperationSet::VOTE)
+        .subgroup_operations(SubgroupOperationSet::BASIC | SubgroupOperationSet::ARITHMETIC | SubgroupOperationSet::SHUFFLE | SubgroupOperationSet::VOTE)
         .validate(&module).map_err(|e| ("naga validation", e.emit_to_string(src)))?;
     Ok((module, info))
 }

@@ -246,6 +246,9 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         .param("double", copies == 2)
         .param("direct", t.tuning.linear_coop_direct_staging)
         .param("row_epilogue", row_epilogue)
+        // `tuning.linear_coop_epilogue_subgroup_sync`: the per-block epilogue (not the row
+        // or ping-pong forms) synchronizes each subgroup alone.
+        .param("epilogue_sync", if t.tuning.linear_coop_epilogue_subgroup_sync && !row_epilogue && !pingpong { "subgroupBarrier" } else { "workgroupBarrier" })
         .param("c_stride", c_stride)
         // Whole tiles and whole steps: the staging loads need no clamps.
         .param("a_exact", m % tm == 0 && k % bk == 0)
