@@ -432,6 +432,12 @@ pub struct Tuning {
     /// first leaves short ones for the tail. Default false.
     #[serde(default)]
     pub coop_attention_longest_first: bool,
+    /// An imported ONNX MatMul by a constant 2-D weight becomes a Linear over the weight
+    /// transposed at compile time (`passes::matmul_as_linear`): the LLM path's product
+    /// kernels, cooperative matrices included where the target prefills on them. Default
+    /// false.
+    #[serde(default)]
+    pub onnx_matmul_as_linear: bool,
     /// LLM decode projections with int8 or int4 weights (q8, 8/4/4) quantize their
     /// activation row to int8 and sum int8 dot products (`Linear::act_int8`,
     /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.

@@ -250,3 +250,17 @@ fn epilogue_subgroup_sync_compiles() {
         }
     }
 }
+
+/// tuning.onnx_matmul_as_linear on nvidia-h100: an imported encoder's (bert_tiny) and an SD
+/// block's projections by constant weights run on cooperative matrices in f16 bundles.
+/// Compile-only (naga validates; results on the GPU machine against onnxruntime).
+#[test]
+fn onnx_matmuls_as_linears_take_cooperative_matrices() {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    let t = driftc::target::Target::from_toml(&set_tuning(&text, "onnx_matmul_as_linear = true"), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+    for name in ["bert_tiny", "sd_block"] {
+        let case = load_case(name);
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(compiled.manifest.kernels.iter().any(|k| k.name.starts_with("linear_coop")), "{name}: cooperative products");
+    }
+}

@@ -73,3 +73,25 @@ fn tensors_split_across_bindings() {
         }
     }
 }
+
+/// tuning.onnx_matmul_as_linear: the golden models' MatMuls by constant weights run as
+/// Linears (the LLM path's product kernels) and still match onnxruntime (f32 1e-4, f16
+/// 1e-2), with at least one Linear kernel in each bundle.
+#[test]
+fn constant_weight_matmuls_as_linears() {
+    let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
+    let t = driftc::target::Target::from_toml(&set_tuning(&text, "onnx_matmul_as_linear = true"), std::path::Path::new("lavapipe.toml")).expect("target parses");
+    for name in ["bert_tiny", "sd_block", "mlp_dynamic"] {
+        let case = load_case(name);
+        for (precision, tol) in [(Precision::F32, 1e-4), (Precision::F16, 1e-2)] {
+            let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(precision))).unwrap_or_else(|e| panic!("{name} {precision:?}: {e}"));
+            assert!(compiled.manifest.kernels.iter().any(|k| k.name.starts_with("linear_")), "{name} {precision:?}: a Linear kernel in the bundle");
+            let got = run_on_device(&compiled, &case.inputs);
+            for (out, want) in &case.outputs {
+                let g = got.get(out).unwrap_or_else(|| panic!("{name}: output '{out}' missing"));
+                let err = rel_l2(g, &want.as_f32());
+                assert!(err <= tol, "{name} {precision:?} as Linears: output '{out}' relative L2 error {err:.3e} > {tol:.0e}");
+            }
+        }
+    }
+}

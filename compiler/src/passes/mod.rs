@@ -15,6 +15,7 @@ pub mod fuse_linear_rotary;
 pub mod fuse_linear_kv_append;
 pub mod fuse_linear_gate;
 pub mod fuse_linear_scale;
+pub mod matmul_as_linear;
 pub mod patterns;
 pub mod fuse_elementwise;
 pub mod share_int8_activations;
@@ -54,6 +55,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(simplify::Simplify),
         Box::new(fuse_group_norm::FuseGroupNorm),
         Box::new(fuse_attention::FuseAttention),
+        Box::new(matmul_as_linear::MatmulAsLinear),
         Box::new(fuse_activations::FuseActivations),
         Box::new(fuse_elementwise::FuseElementwise),
         Box::new(fuse_norm_conv::FuseNormConv),
