@@ -44,7 +44,8 @@ def main():
         feeds = {i["name"]: np.load(os.path.join(d, i["file"])) for i in meta["inputs"]}
         ort_ms = ort_cpu_ms(model, feeds)
         for prec, tol in (("f32", 1e-4), ("f16", 1e-2)):
-            bundle = os.path.join(outdir, f"{name}.{target}.{prec}.bundle")
+            # (TARGET may be a target file: its stem names the bundle.)
+            bundle = os.path.join(outdir, f"{name}.{os.path.splitext(os.path.basename(target))[0]}.{prec}.bundle")
             out = os.path.join(outdir, f"{name}-{prec}")
             shapes = sum((["--shape", s] for s in meta.get("shape_args", [])), [])
             subprocess.run([driftc, "compile", model, "--target", target, "--precision", prec, "-o", bundle] + shapes, check=True)
