@@ -13,7 +13,13 @@ use driftc::ops::argmax::ArgReduce;
 
 #[test]
 fn long_rows_pick_the_reference_index() {
-    let (rows, len) = (6usize, 5003usize);
+    // 5003: element by element; 5000: rows of whole 16-byte words (4 f32 or 8 f16 a load).
+    check(5003);
+    check(5000);
+}
+
+fn check(len: usize) {
+    let rows = 6usize;
     let mut g = Graph { name: "argmax_long".into(), opset: 17, ..Graph::default() };
     let x = g.add_tensor("x", DType::F32, vec![rows, len], Role::Input);
     let y = g.add_tensor("y", DType::I64, vec![rows, 1], Role::Activation);
@@ -44,6 +50,13 @@ fn long_rows_pick_the_reference_index() {
     let host: Vec<f32> = inputs["x"].as_f32().chunks(len).map(|r| runtime_min::argmax(r) as f32).collect();
     assert_eq!(host, want, "runtime-min's host argmax agrees");
     for (target, got) in run_on_cpu_devices(&g, &inputs, "arg_reduce_wg", "y", "argmax_long") {
-        assert_eq!(got, want, "{target}: indices vs the CPU reference");
+        assert_eq!(got, want, "{target} len {len}: indices vs the CPU reference");
     }
+    // An f16 bundle on lavapipe (the decode program's logits row), and which path it took.
+    let got = run_chosen(&g, &inputs, "arg_reduce_wg", "y", "argmax_long f16", "lavapipe", driftc::target::Precision::F16);
+    assert_eq!(got, want, "lavapipe f16 len {len}: indices vs the CPU reference");
+    let t = driftc::target::Target::load("lavapipe").expect("target");
+    let compiled = driftc::compile::compile_graph(&g, &t, &driftc::compile::CompileOptions::default(), 1).expect("compiles");
+    let words = compiled.sources.iter().any(|(k, src)| k.starts_with("arg_reduce_wg") && src.contains("let row_w: u32 = group * "));
+    assert_eq!(words, len % 8 == 0, "len {len}: lanes read whole words");
 }
