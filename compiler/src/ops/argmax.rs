@@ -9,7 +9,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 
 use super::{arg, fact, norm_axis, Fact, ImportFn, Op, OpError, OutFact};
-use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, WorkgroupElem};
+use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
 use crate::front::onnx::OnnxNode;
 use crate::ir::{numel, DType, Value};
 
@@ -132,13 +132,14 @@ impl Op for ArgReduce {
             // words (4 or 8 elements a load), so a 128k-entry f16 row is 16 loads per lane,
             // not 125 (`vecs`: the word's vec4s of f32, WI its index).
             let xd = k.desc("x", x)?;
-            let vecs = crate::codegen::helpers::word_vec4s(k.lang, &xd).filter(|_| k.lang == crate::codegen::Lang::Wgsl && xd.is_plain_buffer() && xs[a].is_multiple_of(crate::codegen::helpers::per_word(&xd)));
+            let per_word = helpers::per_word(&xd);
+            let vecs = helpers::word_vec4s(k.lang, &xd).filter(|_| k.lang == Lang::Wgsl && xd.is_plain_buffer() && xs[a].is_multiple_of(per_word));
             let spec = KernelSpec::cooperative("arg_reduce_wg", outputs, wg)
                 .param("unroll", unroll)
                 .param("idx_u", idx_u)
                 .workgroup_array("drift_arg_at", WorkgroupElem::U32, wg);
             let spec = match &vecs {
-                Some(v) => spec.read_words("x", x).param("vecs", v.clone()).param("row_words", xs[a] / crate::codegen::helpers::per_word(&xd)),
+                Some(v) => spec.read_words("x", x).param("vecs", v.clone()).param("row_words", xs[a] / per_word),
                 None => spec.read("x", x).param("vecs", Vec::<String>::new()),
             };
             let spec = spec

@@ -120,7 +120,8 @@ impl Op for Rotary {
         }
         let (mut xs, cs, ss) = (x.as_f32(), cv.as_f32(), sv.as_f32());
         // Partial sums added up first.
-        let whole = numel(self.whole(&x.shape)?).unwrap_or(0);
+        let shape = self.whole(&x.shape)?.to_vec();
+        let whole = numel(&shape).unwrap_or(0);
         for p in 1..self.parts {
             for i in 0..whole {
                 xs[i] += xs[p * whole + i];
@@ -152,7 +153,7 @@ impl Op for Rotary {
                 }
             }
         }
-        Ok(vec![Value::from_f32_as(x.dtype, self.whole(&x.shape)?.to_vec(), out)])
+        Ok(vec![Value::from_f32_as(x.dtype, shape, out)])
     }
     fn kernels(&self, k: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, c, sn, y) = (k.input(0)?, k.input(1)?, k.input(2)?, k.output(0)?);
