@@ -700,6 +700,7 @@ pub fn with_target_defaults(options: &ImportOptions, target: &Target) -> ImportO
 
 /// Imports, optimizes and compiles a model file.
 pub fn compile_file(path: &Path, target: &Target, options: &CompileOptions) -> Result<Compiled, CompileError> {
+    let target = &target.for_precision(options.precision.unwrap_or(target.default_precision));
     let import = with_target_defaults(&options.import, target);
     let mut g = import_file(path, &import)?;
     let imported = g.nodes.node_count();

@@ -303,6 +303,7 @@ fn options(m: &ModelArgs) -> Result<(Target, CompileOptions)> {
     }
     let import = ImportOptions { shapes, allow_missing_weights: false, runtime_inputs: None, frozen_inputs: read_inputs(&m.freeze)?, quant, prefill_tokens: m.prefill_tokens, target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: m.max_context };
     let import = compile::with_target_defaults(&import, &target);
+    let target = target.for_precision(precision.unwrap_or(target.default_precision));
     Ok((target, CompileOptions { precision, import, strategy: None, stop_after: None, validate_spirv: true, zero_missing_weights: false, storage }))
 }
 

@@ -263,6 +263,16 @@ pub struct Tuning {
     /// MSL or WGSL target.
     #[serde(default)]
     pub decode_fused_gate: bool,
+    /// Prefill runs a gated feed-forward's gate and up projections as one cooperative-matrix
+    /// product (`passes::fuse_linear_gate`, `linear_coop` with a gate): each subgroup's
+    /// columns of blocks half gate, half up projection of the same outputs, up · act(gate)
+    /// stored from the epilogue; no gate tensor written and read back, one product fewer.
+    /// Where `linear_coop::gate_qualifies` holds (f16 bundles). Default false (its first
+    /// form, a branch choosing each staged weight row's buffer, measured slower on the
+    /// H200 than the two products apart; the present form, each weight load's buffer
+    /// fixed, not yet measured).
+    #[serde(default)]
+    pub prefill_fused_gate: bool,
     /// Lanes of one workgroup of the decode kernel of a Linear layer (`linear_matvec`; a
     /// power of two, capped by the device): more lanes share one staging of the activation
     /// row (its RMSNorm and int8 quantization) among more output rows. Default 256.
@@ -424,12 +434,13 @@ pub struct Tuning {
     /// `cached_attention_coop` loads the next key block's K (and V) words into registers
     /// while the current block is multiplied, and stores them to workgroup memory at the
     /// next block's start: a block waits on memory once per block overlapped with work
-    /// instead of once before it. Default false.
+    /// instead of once before it. Default false (nvidia-h100 sets it, with the key below:
+    /// measured 3% less prefill attention time).
     #[serde(default)]
     pub coop_attention_prefetch: bool,
     /// `cached_attention_coop` runs a head's query blocks last first: under the causal
     /// mask the last block reads the most key blocks, and starting the longest workgroups
-    /// first leaves short ones for the tail. Default false.
+    /// first leaves short ones for the tail. Default false (nvidia-h100 sets it).
     #[serde(default)]
     pub coop_attention_longest_first: bool,
     /// An imported ONNX MatMul by a constant 2-D weight becomes a Linear over the weight
@@ -621,6 +632,17 @@ impl Target {
         let mut t = self.clone();
         t.tuning.activation_storage = kind;
         Ok(t)
+    }
+
+    /// This target as the passes see it for a bundle of `precision`: the keys that hold for
+    /// f16 bundles only (`tuning.prefill_fused_gate`: its product runs on f16 cooperative
+    /// matrices) off for f32 ones, so no pass folds what no kernel then takes.
+    pub fn for_precision(&self, precision: Precision) -> Target {
+        let mut t = self.clone();
+        if precision != Precision::F16 {
+            t.tuning.prefill_fused_gate = false;
+        }
+        t
     }
 
     /// A directory of target files to use instead of the built-in ones: `$DRIFTC_TARGETS`.

@@ -264,3 +264,34 @@ fn onnx_matmuls_as_linears_take_cooperative_matrices() {
         assert!(compiled.manifest.kernels.iter().any(|k| k.name.starts_with("linear_coop")), "{name}: cooperative products");
     }
 }
+
+/// tuning.prefill_fused_gate: the prefill chunk's gate and up projections fold into one
+/// gated cooperative-matrix product for f16, q8 and 8/4/4 (the gate's weight rows staged
+/// beside the up projection's, up · act(gate) stored from the epilogue), with and
+/// without the padded chunk's two shapes; the modules validate and no prefill product
+/// writes the gate's outputs. Off, the gate stays its own product. Compile-only (results
+/// on the GPU machine: scripts/llm_device_check.py against the tiled kernels).
+#[test]
+fn prefill_fused_gate_compiles() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    let set_here = ["prefill_fused_gate", "linear_coop_shape_by_rows"];
+    let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
+    for (quant, fused, by_rows) in [(Quant::None, true, true), (Quant::None, true, false), (Quant::Q8, true, true), (Quant::Q844, true, true), (Quant::None, false, true)] {
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("prefill_fused_gate = {fused}\nlinear_coop_shape_by_rows = {by_rows}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, fused {fused}: {e}"));
+        let gated: Vec<&String> = compiled.sources.iter().filter(|(k, s)| k.starts_with("linear_coop") && s.contains("let hf: u32 = lane + ")).map(|(_, s)| s).collect();
+        assert_eq!(!gated.is_empty(), fused, "{quant:?}, fused {fused}: a gated prefill product");
+        for src in gated {
+            assert!(src.contains("var v: f32 = drift_coop_c[warp * 512u + 256u + flat] * "), "{quant:?}: up times the gate's activation");
+            assert_eq!(src.contains("let gv: f32 = drift_coop_c[warp * 512u + flat] * "), quant == Quant::Q8, "{quant:?}: the gate's scale where it has one");
+        }
+        let m = Bundle::from_vec(compiled.bundle.clone()).expect("opens").manifest().clone();
+        let prefill = m.programs.iter().find(|p| p.name == "prefill").expect("prefill program");
+        let gate_products = prefill.dispatches.iter().filter(|d| d.label.contains("gate_proj")).count();
+        assert_eq!(gate_products == 0, fused, "{quant:?}, fused {fused}: prefill gate products {gate_products}");
+    }
+}

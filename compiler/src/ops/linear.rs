@@ -501,15 +501,19 @@ impl Op for Linear {
             }
             None => None,
         };
-        let gated = gate.is_some();
-        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n, gate, combine)? {
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, w, None, norm, rope, row_scale, act, kv, y, k, n, gate.clone(), combine)? {
             return Ok(());
         }
         if self.combine {
             return Err(kb.no_kernel("a Linear combining attention partials needs the decode kernel (WGSL, workgroups of two lanes or more)"));
         }
-        if gated {
-            return Err(kb.no_kernel("a gated Linear needs one activation row and the decode kernel (workgroups of two lanes or more)"));
+        if gate.is_some() {
+            // Several rows: the gated cooperative-matrix product (the fold asked
+            // `linear_coop::gate_qualifies` first).
+            if !folded && !self.act_int8 && self.packed.is_none() && self.k_splits <= 1 && super::linear_coop::emit(kb, x, w, None, y, k, n, 1, gate)? {
+                return Ok(());
+            }
+            return Err(kb.no_kernel("a gated Linear needs one activation row and the decode kernel (workgroups of two lanes or more), or several rows and the gated cooperative-matrix product (tuning.prefill_fused_gate on a target with prefill cooperative matrices, f16)"));
         }
         if self.act_int8 || self.packed.is_some() {
             return Err(kb.no_kernel("a Linear with int8 activations needs one activation row and workgroups of two lanes or more"));
@@ -523,7 +527,7 @@ impl Op for Linear {
         if splits > 1 {
             self.check_splits(k).map_err(|e| kb.err(e.to_string()))?;
         }
-        if super::linear_coop::emit(kb, x, w, None, y, k, n, splits)? || super::linear_tiled::emit(kb, x, w, None, y, k, n, splits)? {
+        if super::linear_coop::emit(kb, x, w, None, y, k, n, splits, None)? || super::linear_tiled::emit(kb, x, w, None, y, k, n, splits)? {
             return Ok(());
         }
         if splits > 1 {

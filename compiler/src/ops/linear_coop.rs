@@ -31,6 +31,53 @@ impl Shape {
     fn tile(&self) -> (usize, usize) {
         (self.warps_m * self.frows * 16, self.warps_n * self.fcols * 16)
     }
+    /// Outputs per tile: its columns, half of them with a gate folded in (each subgroup's
+    /// first half of columns the gate's products of the outputs its second half holds).
+    fn outputs(&self, gated: bool) -> usize {
+        self.tile().1 / if gated { 2 } else { 1 }
+    }
+}
+
+/// Whether shape `s` runs on workgroups of up to `lanes_up_to` lanes: its staging splits
+/// evenly over its lanes (as 16-byte words and as quads of inputs), and with a gate each
+/// subgroup's columns of blocks split into halves and each lane's weight loads into a
+/// gate half and an up half.
+fn shape_fits(s: &Shape, gated: bool, bk: usize, subgroup: usize, lanes_up_to: usize) -> bool {
+    let (tm, tn) = s.tile();
+    let lanes = s.warps_m * s.warps_n * subgroup;
+    lanes > 0 && lanes_up_to >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8).is_multiple_of(lanes)) && (!gated || (s.fcols.is_multiple_of(2) && (tn * bk / 8).is_multiple_of(2 * lanes)))
+}
+
+/// A gated projection's weight format, for [`gate_qualifies`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GateWeight {
+    F16,
+    Int8,
+    /// Int4 in blocks of this many inputs.
+    Int4(usize),
+}
+
+/// Whether `target` runs a gated prefill product (`emit` with a gate) of K = `k` inputs on
+/// weights of `weight` format in an f16 bundle: cooperative matrices for prefill, both
+/// tile shapes with even columns of blocks per subgroup, and both weights staged as whole
+/// words (f16 rows, `tuning.coop_stage_int8_words`, `tuning.coop_stage_int4_words`; not
+/// `tuning.coop_stage_words16`). `passes::fuse_linear_gate` folds a prefill gate only
+/// where this holds, so the folded node always finds its kernel.
+pub fn gate_qualifies(target: &crate::target::Target, k: usize, weight: GateWeight) -> bool {
+    let t = &target.tuning;
+    let subgroup = target.features.subgroup_size as usize;
+    let bk = t.linear_coop_step as usize;
+    let lanes_up_to = |s: &Shape| target.cooperative_lanes((s.warps_m * s.warps_n * subgroup) as u32) as usize;
+    let qualifies = t.prefill_cooperative_matrix && target.features.cooperative_matrix && target.kernel_language == KernelLanguage::Spirv && subgroup == 32;
+    let words = match weight {
+        GateWeight::F16 => k.is_multiple_of(8) && !t.coop_stage_words16,
+        GateWeight::Int8 => t.coop_stage_int8_words && k.is_multiple_of(16),
+        GateWeight::Int4(block) => t.coop_stage_int4_words && k.is_multiple_of(32) && block > 0 && block.is_multiple_of(8),
+    };
+    qualifies && words && k > 0 && k.is_multiple_of(bk) && [t.linear_coop_large, t.linear_coop_small].into_iter().all(|s| {
+        let s = Shape::from(s);
+        shape_fits(&s, true, bk, subgroup, lanes_up_to(&s))
+    })
 }
 
 impl From<[u32; 4]> for Shape {
@@ -53,6 +100,8 @@ impl From<[u32; 4]> for Shape {
 #[allow(clippy::too_many_arguments)]
 fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: usize, bk: usize, k: usize, q4: Option<&super::linear_matvec::Q4>) -> Result<serde_json::Value, CodegenError> {
     let d = kb.desc(name, t)?;
+    // An int4 gate's block scales are bound beside the up weight's.
+    let scale_name = if name == "wg" { "gscales" } else { "scale" };
     let vecs = helpers::word_vec4s(kb.lang, &d).filter(|v| v.len() == 2 && d.elem == "f16" && d.is_plain_buffer() && q4.is_none() && k.is_multiple_of(8));
     let wgsl = kb.lang == crate::codegen::Lang::Wgsl;
     // Int8 weights (`tuning.coop_stage_int8_words`): unit WI, inputs 8·WI.., is half of
@@ -64,7 +113,7 @@ fn operand(kb: &KernelBuilder<'_>, name: &str, t: TensorId, rows: usize, lanes: 
     // 16-byte words the weight is bound as.
     let int4_words = match q4 {
         Some(q) if kb.target.tuning.coop_stage_int4_words && wgsl && d.elem == "i8" && d.is_plain_buffer() && k.is_multiple_of(32) && q.block % 8 == 0 && q.block > 0 => {
-            let s = kb.desc("scale", q.scale)?;
+            let s = kb.desc(scale_name, q.scale)?;
             let (words, per_block) = (k / 8, q.block / 8);
             let scale = helpers::load(kb.lang, &s, &[format!("(WI) / {words}u"), format!("((WI) % {words}u) / {per_block}u")]).map_err(|m| kb.err(m))?;
             let word = format!("{}[(WI) / 4u][(WI) % 4u]", d.var);
@@ -104,6 +153,8 @@ struct Product {
     n: usize,
     /// Parts K is cut into (1: not cut).
     splits: usize,
+    /// A gate folded in (`Linear::gate`): its weight's rows staged beside W's.
+    gate: Option<super::linear_matvec::GateIn>,
 }
 
 /// Rows in use (a padded chunk's `last_row` + 1) for which a variant runs: from `at_least`
@@ -117,30 +168,31 @@ struct Rows {
 /// Emits y = x · wᵀ for x [.., K] (M rows) and w [N, K] (or int4 [N, K/2] with `q4`) on
 /// cooperative matrices, or with `splits` > 1 its partial products over equal ranges of K
 /// (y [splits, .., N], each range whole steps); false when the target or bundle does not
-/// qualify (the caller then emits `linear_tiled`).
+/// qualify (the caller then emits `linear_tiled`). With `gate` (a gated feed-forward's gate
+/// folded in, `Linear::gate`), y = (x · wᵀ) · act(S_g · x · w_gᵀ): each subgroup's columns
+/// of blocks are half gate, half up projection of the same outputs; false when the
+/// target does not qualify ([`gate_qualifies`] tells beforehand).
 #[allow(clippy::too_many_arguments)]
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize, splits: usize) -> Result<bool, CodegenError> {
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize, splits: usize, gate: Option<super::linear_matvec::GateIn>) -> Result<bool, CodegenError> {
     let t = kb.target;
     let subgroup = t.features.subgroup_size as usize;
     let qualifies = t.tuning.prefill_cooperative_matrix && t.features.cooperative_matrix && t.kernel_language == KernelLanguage::Spirv && kb.precision == Precision::F16 && subgroup == 32;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
     let splits = splits.max(1);
     let bk = t.tuning.linear_coop_step as usize;
-    if !qualifies || m == 0 || n == 0 || k == 0 || (splits > 1 && (!k.is_multiple_of(splits) || !(k / splits).is_multiple_of(bk))) {
+    let gated = gate.is_some();
+    if !qualifies || m == 0 || n == 0 || k == 0 || (splits > 1 && (gated || !k.is_multiple_of(splits) || !(k / splits).is_multiple_of(bk))) {
         return Ok(false);
     }
     let (large, small) = (Shape::from(t.tuning.linear_coop_large), Shape::from(t.tuning.linear_coop_small));
     let min_tiles = t.tuning.linear_coop_large_min_tiles;
-    let large_tiles = |rows: usize| rows.div_ceil(large.tile().0) * n.div_ceil(large.tile().1);
-    // The shape's lanes fit the device and its staging splits evenly over them (as
-    // 16-byte words and as quads of inputs).
-    let fits = |s: &Shape| {
-        let (tm, tn) = s.tile();
-        let lanes = s.warps_m * s.warps_n * subgroup;
-        lanes > 0 && kb.wg_cooperative_up_to(lanes as u32) as usize >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8).is_multiple_of(lanes))
-    };
-    let p = Product { x, w, q4, y, m, k, n, splits };
+    let large_tiles = |rows: usize| rows.div_ceil(large.tile().0) * n.div_ceil(large.outputs(gated));
+    let fits = |s: &Shape| shape_fits(s, gated, bk, subgroup, kb.wg_cooperative_up_to((s.warps_m * s.warps_n * subgroup) as u32) as usize);
+    let p = Product { x, w, q4, y, m, k, n, splits, gate };
     let (large_fits, small_fits) = (fits(&large), fits(&small));
+    if gated && !(large_fits && small_fits) {
+        return Ok(false);
+    }
     if large_fits && small_fits && large_tiles(m) >= min_tiles && kb.last_row().is_some() && t.tuning.linear_coop_shape_by_rows {
         // A padded chunk (`tuning.linear_coop_shape_by_rows`): the shape follows the rows
         // in use, as it would for a chunk of that height: the large tiles from the first
@@ -175,24 +227,44 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     let subgroup = t.features.subgroup_size as usize;
     let bk = t.tuning.linear_coop_step as usize;
     let Product { x, w, y, m, k, n, splits, .. } = *p;
+    let gated = p.gate.is_some();
     let (tm, tn) = shape.tile();
+    let tn_out = shape.outputs(gated);
     let warps = shape.warps_m * shape.warps_n;
     let lanes = warps * subgroup;
     let staged = |rows: usize| (rows * stride4(bk)) as u32;
     // Results reach the epilogue through drift_coop_c: per subgroup one 16 × 16 block, or
     // with `tuning.linear_coop_row_epilogue` a row of its blocks (16 × 16·fcols, rows
     // padded by 4 floats: unpadded, 64-float rows put a block's 16 rows on one bank).
-    let row_epilogue = t.tuning.linear_coop_row_epilogue;
+    // (A gated product hands over a gate and an up block at a time, in two slices.)
+    let row_epilogue = t.tuning.linear_coop_row_epilogue && !gated;
     let c_stride = 16 * shape.fcols + 4;
     // `tuning.linear_coop_epilogue_pingpong`: two 16 × 16 slices per subgroup.
-    let pingpong = t.tuning.linear_coop_epilogue_pingpong && !row_epilogue;
-    let c_floats = (warps * if row_epilogue { 16 * c_stride } else if pingpong { 512 } else { 256 }) as u32;
+    let pingpong = t.tuning.linear_coop_epilogue_pingpong && !row_epilogue && !gated;
+    let c_floats = (warps * if row_epilogue { 16 * c_stride } else if pingpong || gated { 512 } else { 256 }) as u32;
     let mut a = operand(kb, "x", x, tm, lanes, bk, k, None)?;
     let mut b = operand(kb, "w", w, tn, lanes, bk, k, p.q4.as_ref())?;
+    // The gate's weight rows, staged beside W's (each subgroup's first half of columns):
+    // both read as whole words (else no gated kernel: `gate_qualifies`).
+    let bg = match &p.gate {
+        Some(gt) => {
+            let q4 = match (p.q4.as_ref(), gt.q4_scales) {
+                (Some(q), Some(scale)) => Some(super::linear_matvec::Q4 { scale, block: q.block }),
+                (None, None) => None,
+                _ => return Ok(None),
+            };
+            let bg = operand(kb, "wg", gt.w, tn, lanes, bk, k, q4.as_ref())?;
+            if [&b, &bg].iter().any(|o| o["wide"] != true || o["w16"] == true || o["halves"] != bg["halves"]) {
+                return Ok(None);
+            }
+            Some(bg)
+        }
+        None => None,
+    };
     // f16 weights of whole tiles and steps, with `tuning.linear_coop_weights_direct` (and
     // direct staging): each subgroup loads its weight blocks from the buffer itself
     // (`b_direct`), nothing of them is staged.
-    let b_direct = t.tuning.linear_coop_weights_direct && t.tuning.linear_coop_direct_staging && b["halves"] == true && n % tn == 0 && k % bk == 0;
+    let b_direct = t.tuning.linear_coop_weights_direct && t.tuning.linear_coop_direct_staging && b["halves"] == true && n % tn == 0 && k % bk == 0 && !gated;
     if b_direct {
         b["loads"] = json!(0);
     }
@@ -212,7 +284,7 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
     // storing step s + 1 has passed step s's barrier, which every lane reaches only after
     // its products of step s - 1, the last reads of that copy).
     let copies: u32 = if t.tuning.linear_coop_double_buffer && shared + (staged_a + staged_b) * 8 <= t.limits.max_compute_shared_memory_size { 2 } else { 1 };
-    let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn));
+    let (tiles_m, tiles_n) = (m.div_ceil(tm), n.div_ceil(tn_out));
     // A tile staged as 16-byte words holds half as many (twice as wide) elements.
     let tile_of = |op: &serde_json::Value, staged: u32| if op["w16"] == true { (WorkgroupElem::Vec4U32, staged / 2) } else { (WorkgroupElem::Vec4F16, staged) };
     let ((elem_a, len_a), (elem_b, len_b)) = (tile_of(&a, staged_a), tile_of(&b, staged_b));
@@ -231,6 +303,17 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         (true, false) => spec.read_words("w", w),
         _ => spec.read("w", w),
     };
+    if let Some(gt) = &p.gate {
+        use super::Elementwise;
+        spec = if b["halves"] == true { spec.read_halves("wg", gt.w) } else { spec.read_words("wg", gt.w) };
+        if let Some(s) = gt.q4_scales {
+            spec = spec.read("gscales", s);
+        }
+        if let Some(s) = gt.scale {
+            spec = spec.read("gscale", s);
+        }
+        spec = spec.param("gate_act", gt.act.expr(kb.lang, &["gv".to_string()]));
+    }
     let spec = spec
         .param("subgroup", subgroup)
         .param("lanes", lanes)
@@ -252,7 +335,15 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         .param("c_stride", c_stride)
         // Whole tiles and whole steps: the staging loads need no clamps.
         .param("a_exact", m % tm == 0 && k % bk == 0)
-        .param("b_exact", n % tn == 0 && k % bk == 0)
+        .param("b_exact", n % tn_out == 0 && k % bk == 0)
+        // With a gate: outputs per tile, the halves of a subgroup's columns of blocks, and
+        // the staged weights (up first, then the gate's).
+        .param("gated", gated)
+        .param("gate_scaled", p.gate.as_ref().is_some_and(|g| g.scale.is_some()))
+        .param("tn_out", tn_out)
+        .param("fhalf", shape.fcols / 2)
+        .param("b_half_loads", b["loads"].as_u64().unwrap_or(0) / 2)
+        .param("b_sources", std::iter::once(b.clone()).chain(bg).collect::<Vec<_>>())
         .param("a_copy", len_a)
         .param("b_copy", len_b)
         .param("b_direct", b_direct)

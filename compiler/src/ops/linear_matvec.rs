@@ -52,6 +52,7 @@ pub struct Q4 {
 
 /// A gate folded into the projection (`Linear::gate`): its weight (W's shape and format),
 /// its per-row scale, its activation.
+#[derive(Clone)]
 pub struct GateIn {
     pub w: TensorId,
     /// An int4 gate weight's block scales (the up weight's `Q4` layout).

@@ -233,12 +233,16 @@ impl Op for LinearQ4 {
             }
             None => None,
         };
-        let gated = gate.is_some();
-        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n, gate, None)? {
+        if one_row && self.k_splits <= 1 && super::linear_matvec::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), norm, None, None, act, None, y, k, n, gate.clone(), None)? {
             return Ok(());
         }
-        if gated {
-            return Err(kb.no_kernel("a gated LinearQ4 needs one activation row and the decode kernel (workgroups of two lanes or more)"));
+        if gate.is_some() {
+            // Several rows: the gated cooperative-matrix product (the fold asked
+            // `linear_coop::gate_qualifies` first).
+            if norm.is_none() && !self.act_int8 && self.packed.is_none() && self.k_splits <= 1 && super::linear_coop::emit(kb, x, q, Some(super::linear_matvec::Q4 { scale: s, block: self.block }), y, k, n, 1, gate)? {
+                return Ok(());
+            }
+            return Err(kb.no_kernel("a gated LinearQ4 needs one activation row and the decode kernel (workgroups of two lanes or more), or several rows and the gated cooperative-matrix product (tuning.prefill_fused_gate on a target with prefill cooperative matrices, f16)"));
         }
         if self.act_int8 || self.packed.is_some() {
             return Err(kb.no_kernel("a LinearQ4 with int8 activations needs one activation row and workgroups of two lanes or more"));
@@ -251,7 +255,7 @@ impl Op for LinearQ4 {
         if splits > 1 {
             self.check_splits(k).map_err(|e| kb.err(e.to_string()))?;
         }
-        if super::linear_coop::emit(kb, x, q, q4(), y, k, n, splits)? || super::linear_tiled::emit(kb, x, q, q4(), y, k, n, splits)? {
+        if super::linear_coop::emit(kb, x, q, q4(), y, k, n, splits, None)? || super::linear_tiled::emit(kb, x, q, q4(), y, k, n, splits)? {
             return Ok(());
         }
         if splits > 1 {

@@ -18,6 +18,12 @@
 //! but the up projection's last epilogue step, a multiply; the up projection's other
 //! steps multiplies too (they commute with the gate's product); no row scale (q8's scale
 //! stays an epilogue multiply here). WGSL targets (the decode kernel's gate is WGSL).
+//!
+//! With `tuning.prefill_fused_gate`, the same pair over several rows (an LLM prefill
+//! chunk's; no norm, int8 activations or packed row there) folds too where the gated
+//! cooperative-matrix product takes it (`linear_coop::gate_qualifies`: f16, int8 or int4
+//! weights staged as words; f16 bundles only: `Target::for_precision` clears the key for
+//! f32 ones).
 
 use super::patterns::sole_consumer;
 use super::{Pass, PassError, PassReport};
@@ -34,7 +40,7 @@ impl Pass for FuseLinearGate {
         "fuse-linear-gate"
     }
     fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
-        if !target.tuning.decode_fused_gate || target.kernel_language == KernelLanguage::OpenclC || target.limits.max_compute_workgroup_invocations < 2 {
+        if !(target.tuning.decode_fused_gate || target.tuning.prefill_fused_gate) || target.kernel_language == KernelLanguage::OpenclC || target.limits.max_compute_workgroup_invocations < 2 {
             return Ok(PassReport::default());
         }
         let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-linear-gate", message: e.to_string() })?;
@@ -82,6 +88,8 @@ struct Proj {
     weights: usize,
     gate_at: usize,
     k: usize,
+    /// The weight's format for the gated prefill product.
+    format: Option<crate::ops::linear_coop::GateWeight>,
     act_int8: (bool, bool),
     norm: bool,
 }
@@ -93,15 +101,22 @@ fn proj(g: &Graph, node: &crate::ir::Node) -> Option<Proj> {
         if l.rope.is_some() || l.kv_append.is_some() || l.k_splits > 1 || l.gate.is_some() || l.row_scale {
             return None;
         }
-        let k = *g.tensor(node.input(1)?).shape.last()?;
-        return Some(Proj { weights: 1, gate_at: l.gate_at(), k, act_int8: (l.act_int8, false), norm: l.norm.is_some() });
+        let w = g.tensor(node.input(1)?);
+        let k = *w.shape.last()?;
+        let format = match w.dtype {
+            // (Float weights are stored in the bundle's precision: f16 where the key holds.)
+            crate::ir::DType::F16 | crate::ir::DType::F32 => Some(crate::ops::linear_coop::GateWeight::F16),
+            crate::ir::DType::I8 => Some(crate::ops::linear_coop::GateWeight::Int8),
+            _ => None,
+        };
+        return Some(Proj { weights: 1, gate_at: l.gate_at(), k, format, act_int8: (l.act_int8, false), norm: l.norm.is_some() });
     }
     let l = node.op.as_any().downcast_ref::<LinearQ4>()?;
     if l.k_splits > 1 || l.gate.is_some() {
         return None;
     }
     let k = g.tensor(node.input(1)?).shape.last()? * 2;
-    Some(Proj { weights: 2, gate_at: l.gate_at(), k, act_int8: (l.act_int8, true), norm: l.norm.is_some() })
+    Some(Proj { weights: 2, gate_at: l.gate_at(), k, format: Some(crate::ops::linear_coop::GateWeight::Int4(l.block)), act_int8: (l.act_int8, true), norm: l.norm.is_some() })
 }
 
 fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<TensorId, Vec<NodeId>>, up_id: NodeId) -> Option<Match> {
@@ -111,8 +126,15 @@ fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<T
     let packed = up_node.op.as_any().downcast_ref::<Linear>().is_some_and(|l| l.packed.is_some()) || up_node.op.as_any().downcast_ref::<LinearQ4>().is_some_and(|l| l.packed.is_some());
     let xs = &g.tensor(x).shape;
     let one_row = if packed { numel(xs) == xs.last().copied() } else { numel(xs) == Some(p.k) };
+    // One row with `decode_fused_gate`; several (f16, plain) where the gated prefill
+    // product takes them, with `prefill_fused_gate`.
+    let takes = if one_row {
+        target.tuning.decode_fused_gate
+    } else {
+        target.tuning.prefill_fused_gate && !packed && !p.norm && !p.act_int8.0 && p.format.is_some_and(|f| crate::ops::linear_coop::gate_qualifies(target, p.k, f))
+    };
     // The gate's inputs go after all of the up projection's.
-    if !one_row || up_node.inputs.len() != p.gate_at {
+    if !takes || up_node.inputs.len() != p.gate_at {
         return None;
     }
     // The up projection's epilogue: multiplies, the last by the gate's output (read once).
@@ -224,5 +246,47 @@ mod tests {
         assert!(err < 1e-6, "fused vs unfused: rel L2 {err}");
         let mut g2 = build(true);
         assert_eq!(FuseLinearGate.run(&mut g2, &target).expect("pass runs").changes, 0, "the gate's output is also a graph output");
+    }
+
+    /// Over several rows (a prefill chunk) the pair folds only with
+    /// `tuning.prefill_fused_gate` on a target whose gated cooperative-matrix product takes
+    /// it, in an f16 bundle (`Target::for_precision`); the folded reference equals the
+    /// unfused one.
+    #[test]
+    fn prefill_pair_folds_where_the_gated_product_runs() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/nvidia-h100.toml")).expect("target file");
+        let text: String = text.lines().filter(|l| !l.starts_with("prefill_fused_gate")).map(|l| format!("{l}\n")).collect();
+        let parse = |on: bool| Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nprefill_fused_gate = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let (rows, k, n) = (5, 64, 48);
+        let build = || {
+            let mut g = Graph::default();
+            let x = g.add_tensor("x", DType::F32, vec![1, rows, k], Role::Input);
+            let wv = |seed: usize| -> Vec<f32> { (0..n * k).map(|i| (((i + seed) * 37 % 23) as f32 - 11.0) / 44.0).collect() };
+            let (wg, wu) = (g.add_const("wg", Value::f32(vec![n, k], wv(1))), g.add_const("wu", Value::f32(vec![n, k], wv(5))));
+            let (gt, y) = (g.add_tensor("g", DType::F32, vec![1, rows, n], Role::Activation), g.add_tensor("y", DType::F32, vec![1, rows, n], Role::Activation));
+            g.inputs.push(x);
+            g.outputs.push(y);
+            let mut gate = Node::new("gate", Box::new(Linear::default()), vec![Some(x), Some(wg)], vec![gt]);
+            gate.epilogue = vec![EpilogueStep { op: Box::new(ElementwiseOp { kind: Kind::Silu, alpha: 1.0, beta: 0.0 }), args: vec![None], from: "silu".into() }];
+            g.add_node(gate);
+            let mut upn = Node::new("up", Box::new(Linear::default()), vec![Some(x), Some(wu)], vec![y]);
+            upn.epilogue = vec![EpilogueStep { op: Box::new(ElementwiseOp { kind: Kind::Mul, alpha: 1.0, beta: 0.0 }), args: vec![Some(gt), None], from: "mul".into() }];
+            g.add_node(upn);
+            g.rebuild_edges();
+            g
+        };
+        let inputs = [("x".to_string(), Value::f32(vec![1, rows, k], (0..rows * k).map(|i| (i % 29) as f32 / 8.0 - 1.5).collect()))].into_iter().collect();
+        let mut g = build();
+        let want = reference::run(&g, &inputs).expect("unfused").remove("y").expect("y").as_f32();
+        assert_eq!(FuseLinearGate.run(&mut g, &parse(true)).expect("pass runs").changes, 1);
+        g.rebuild_edges();
+        g.check().expect("consistent graph");
+        let got = reference::run(&g, &inputs).expect("fused").remove("y").expect("y").as_f32();
+        let err = reference::rel_l2(&got, &want);
+        assert!(err < 1e-6, "fused vs unfused: rel L2 {err}");
+        for (t, why) in [(parse(false), "key off"), (parse(true).for_precision(crate::target::Precision::F32), "an f32 bundle")] {
+            let mut g = build();
+            assert_eq!(FuseLinearGate.run(&mut g, &t).expect("pass runs").changes, 0, "{why}: no fold over several rows");
+        }
     }
 }
