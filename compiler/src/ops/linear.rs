@@ -28,8 +28,9 @@
 //! tiles are too few to fill the GPU; no other option), the output is S partial products
 //! [S, .., N], part s summed over inputs s·K/S .. (s+1)·K/S only.
 //!
-//! With `gate` (set by `passes::fuse_linear_gate` for one-row X: a gated feed-forward's
-//! gate and up projections in one kernel), a second weight W_g of W's shape and format is
+//! With `gate` (set by `passes::fuse_linear_gate`: a gated feed-forward's gate and up
+//! projections in one kernel, the decode kernel for one-row X, the gated
+//! cooperative-matrix product for several rows), a second weight W_g of W's shape and format is
 //! multiplied by the same (normalized, quantized) X, scaled per row by S_g when the gate
 //! had a scale, put through the gate's activation, and multiplies the outputs. No RoPE or
 //! KV-cache append then.
@@ -71,7 +72,7 @@ pub struct Linear {
     /// products too few to fill the GPU; 0 or 1: not cut): the output is [S, .., N], part s
     /// the sum over range s alone, which a ReduceSum over axis 0 adds up.
     pub k_splits: usize,
-    /// The gate of a gated feed-forward (set by `passes::fuse_linear_gate` for one-row X):
+    /// The gate of a gated feed-forward (set by `passes::fuse_linear_gate`):
     /// a second product x · W_gᵀ with the same options, optionally scaled per row by S_g,
     /// through `act`, multiplies the outputs: y = (x · Wᵀ) · act(S_g · x · W_gᵀ).
     pub gate: Option<Gate>,

@@ -48,6 +48,12 @@ fn shape_fits(s: &Shape, gated: bool, bk: usize, subgroup: usize, lanes_up_to: u
     lanes > 0 && lanes_up_to >= lanes && [tm, tn].iter().all(|&r| (r * bk / 8).is_multiple_of(lanes)) && (!gated || (s.fcols.is_multiple_of(2) && (tn * bk / 8).is_multiple_of(2 * lanes)))
 }
 
+/// Workgroup memory of one copy of the staged tiles (`staged_a` + `staged_b` vec4s of f16),
+/// the epilogue's `c_floats` and a float per lane.
+fn shared_bytes(staged_a: u32, staged_b: u32, c_floats: u32, lanes: u32) -> u32 {
+    (staged_a + staged_b) * 8 + c_floats * 4 + lanes * 4
+}
+
 /// A gated projection's weight format, for [`gate_qualifies`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum GateWeight {
@@ -62,7 +68,8 @@ pub enum GateWeight {
 /// tile shapes with even columns of blocks per subgroup, and both weights staged as whole
 /// words (f16 rows, `tuning.coop_stage_int8_words`, `tuning.coop_stage_int4_words`; not
 /// `tuning.coop_stage_words16`). `passes::fuse_linear_gate` folds a prefill gate only
-/// where this holds, so the folded node always finds its kernel.
+/// where this holds and both weights are constants bound whole (one binding each), so the
+/// folded node finds its kernel.
 pub fn gate_qualifies(target: &crate::target::Target, k: usize, weight: GateWeight) -> bool {
     let t = &target.tuning;
     let subgroup = target.features.subgroup_size as usize;
@@ -74,9 +81,14 @@ pub fn gate_qualifies(target: &crate::target::Target, k: usize, weight: GateWeig
         GateWeight::Int8 => t.coop_stage_int8_words && k.is_multiple_of(16),
         GateWeight::Int4(block) => t.coop_stage_int4_words && k.is_multiple_of(32) && block > 0 && block.is_multiple_of(8),
     };
+    // Both shapes run (a padded chunk may take either), each within the workgroup memory
+    // with its gated epilogue's two slices per subgroup (as `spec` counts it).
     qualifies && words && k > 0 && k.is_multiple_of(bk) && [t.linear_coop_large, t.linear_coop_small].into_iter().all(|s| {
         let s = Shape::from(s);
-        shape_fits(&s, true, bk, subgroup, lanes_up_to(&s))
+        let (tm, tn) = s.tile();
+        let warps = (s.warps_m * s.warps_n) as u32;
+        let shared = shared_bytes((tm * stride4(bk)) as u32, (tn * stride4(bk)) as u32, warps * 512, warps * subgroup as u32);
+        shape_fits(&s, true, bk, subgroup, lanes_up_to(&s)) && shared <= target.limits.max_compute_shared_memory_size
     })
 }
 
@@ -275,7 +287,7 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         a["loads"] = json!(0);
     }
     let (staged_a, staged_b) = (if a_direct { 4 } else { staged(tm) }, if b_direct { 4 } else { staged(tn) });
-    let shared = (staged_a + staged_b) * 8 + c_floats * 4 + lanes as u32 * 4;
+    let shared = shared_bytes(staged_a, staged_b, c_floats, lanes as u32);
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(None);
     }
@@ -337,7 +349,8 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         .param("a_exact", m % tm == 0 && k % bk == 0)
         .param("b_exact", n % tn_out == 0 && k % bk == 0)
         // With a gate: outputs per tile, the halves of a subgroup's columns of blocks, and
-        // the staged weights (up first, then the gate's).
+        // the weights' load descriptions (`b_sources`: the up projection's, then the
+        // gate's; staged the other way round, the gate's rows first in each column).
         .param("gated", gated)
         .param("gate_scaled", p.gate.as_ref().is_some_and(|g| g.scale.is_some()))
         .param("tn_out", tn_out)

@@ -13,7 +13,7 @@
 //! y = Σ_blocks (Σ q(x)·q) · amax_b / 127 · scale[n, block] (blocks a multiple of 32).
 //!
 //! With `k_splits` = S > 1, the output is S partial products [S, .., N] over equal ranges
-//! of K (as `Linear`'s). With `gate` (one row), a second int4 weight of the same layout is
+//! of K (as `Linear`'s). With `gate`, a second int4 weight of the same layout is
 //! the gate: y = (x · Wᵀ) · act(S_g · x · W_gᵀ), as `Linear`'s.
 //!
 //! Inputs: X [.., K] (f32/f16), packed [N, K/2] (int8), scales [N, K/block], G [K] with

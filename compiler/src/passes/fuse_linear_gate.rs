@@ -170,6 +170,18 @@ fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<T
     if p.norm && gate_node.input(1 + p.weights) != up_node.input(1 + p.weights) {
         return None;
     }
+    // Several rows: both weights constants of one binding each (the gated product reads
+    // them as whole words from plain buffers): f16 or int8 bytes within a binding.
+    if !one_row {
+        let whole = |t: TensorId| {
+            let w = g.tensor(t);
+            let bytes = numel(&w.shape).unwrap_or(usize::MAX).saturating_mul(if crate::ir::value::is_float(w.dtype) { 2 } else { 1 });
+            w.value.is_some() && bytes as u64 <= target.limits.max_storage_buffer_range
+        };
+        if !whole(up_node.input(1)?) || !whole(*gate_inputs.first()?) {
+            return None;
+        }
+    }
     // The gate's epilogue: [Mul by a constant [N] vector,] one activation.
     let n = *g.tensor(*gate_inputs.first()?).shape.first()?;
     let (act_step, scale_steps) = gate_node.epilogue.split_last()?;
@@ -255,8 +267,10 @@ mod tests {
     #[test]
     fn prefill_pair_folds_where_the_gated_product_runs() {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/nvidia-h100.toml")).expect("target file");
-        let text: String = text.lines().filter(|l| !l.starts_with("prefill_fused_gate")).map(|l| format!("{l}\n")).collect();
-        let parse = |on: bool| Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nprefill_fused_gate = {on}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let keys = ["prefill_fused_gate", "linear_coop_large", "linear_coop_step"];
+        let text: String = text.lines().filter(|l| !keys.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
+        let with = |entries: &str| Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{entries}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let parse = |on: bool| with(&format!("prefill_fused_gate = {on}\nlinear_coop_large = [2, 2, 4, 4]"));
         let (rows, k, n) = (5, 64, 48);
         let build = || {
             let mut g = Graph::default();
@@ -284,7 +298,11 @@ mod tests {
         let got = reference::run(&g, &inputs).expect("fused").remove("y").expect("y").as_f32();
         let err = reference::rel_l2(&got, &want);
         assert!(err < 1e-6, "fused vs unfused: rel L2 {err}");
-        for (t, why) in [(parse(false), "key off"), (parse(true).for_precision(crate::target::Precision::F32), "an f32 bundle")] {
+        // Off, in an f32 bundle, or where the gated kernel's tiles and two epilogue slices per
+        // subgroup outgrow the workgroup memory (8 subgroups, 128 x 128 tiles, steps of 64:
+        // 54272 bytes of 49152; the plain product's 46080 fit): no fold.
+        let big = with("prefill_fused_gate = true\nlinear_coop_large = [2, 4, 4, 2]\nlinear_coop_step = 64");
+        for (t, why) in [(parse(false), "key off"), (parse(true).for_precision(crate::target::Precision::F32), "an f32 bundle"), (big, "tiles outgrowing the workgroup memory")] {
             let mut g = build();
             assert_eq!(FuseLinearGate.run(&mut g, &t).expect("pass runs").changes, 0, "{why}: no fold over several rows");
         }
