@@ -360,7 +360,9 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let mut by_code: HashMap<blake3::Hash, u32> = HashMap::new();
     let mut sources = Vec::new();
     let mut translated = Vec::new();
-    let mut emitted: Vec<(Vec<NodeId>, Dispatch, Vec<(BufferRange, Access)>)> = Vec::new();
+    // Per dispatch: its nodes, the dispatch, its ranges, and whether it is the alternative of
+    // the dispatch before it (`KernelSpec::exclusive_with_previous`, same node).
+    let mut emitted: Vec<(Vec<NodeId>, Dispatch, Vec<(BufferRange, Access)>, bool)> = Vec::new();
     let mut max_binding = 0u64;
     let mut max_wg = 1u32;
     let mut max_shared = 0u32;
@@ -570,7 +572,9 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         subgroup_arithmetic |= spec.subgroup_arithmetic;
         int8_dot |= spec.int8_dot;
         let dispatch = Dispatch { kernel, label, bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
-        emitted.push((launch.iter().filter_map(|&i| pending.get(i)).map(|p| p.node).collect::<Vec<NodeId>>(), dispatch, ranges));
+        let nodes: Vec<NodeId> = launch.iter().filter_map(|&i| pending.get(i)).map(|p| p.node).collect();
+        let exclusive = launch.len() == 1 && spec.exclusive_with_previous && emitted.last().is_some_and(|(prev, ..)| *prev == nodes);
+        emitted.push((nodes, dispatch, ranges, exclusive));
     }
 
     // Programs: each runs the dispatches of the nodes its outputs depend on, in order. A
@@ -583,12 +587,18 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         let mut written: Vec<BufferRange> = Vec::new();
         let mut read: Vec<BufferRange> = Vec::new();
         let mut dispatches = Vec::new();
-        for (_, d, ranges) in emitted.iter().filter(|(ids, ..)| ids.iter().all(|id| members.contains(id))) {
-            let hazard = ranges.iter().any(|(r, acc)| written.iter().any(|w| overlaps(r, w)) || (*acc == Access::Write && read.iter().any(|x| overlaps(r, x))));
+        // How much of `written` / `read` the previous dispatch found there (its own ranges
+        // follow): an alternative of it is checked against those only.
+        let mut before_previous = (0, 0);
+        for (_, d, ranges, exclusive) in emitted.iter().filter(|(ids, ..)| ids.iter().all(|id| members.contains(id))) {
+            let (w_end, r_end) = if *exclusive && !dispatches.is_empty() { before_previous } else { (written.len(), read.len()) };
+            let (w_seen, r_seen) = (written.get(..w_end).unwrap_or(&written), read.get(..r_end).unwrap_or(&read));
+            let hazard = ranges.iter().any(|(r, acc)| w_seen.iter().any(|w| overlaps(r, w)) || (*acc == Access::Write && r_seen.iter().any(|x| overlaps(r, x))));
             if hazard {
                 written.clear();
                 read.clear();
             }
+            before_previous = (written.len(), read.len());
             for (r, acc) in ranges {
                 if *acc == Access::Write {
                     written.push(*r);

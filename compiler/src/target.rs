@@ -370,6 +370,13 @@ pub struct Tuning {
     /// such product. Default false.
     #[serde(default)]
     pub linear_coop_shape_by_rows: bool,
+    /// With `linear_coop_shape_by_rows`, the product's two variants are recorded without a
+    /// barrier between them: every workgroup of the variant the rows in use did not choose
+    /// returns after reading the row count, so the two never touch the same memory in one
+    /// run. One barrier (and the wait for the first variant's empty grid) fewer per
+    /// product. Default false.
+    #[serde(default)]
+    pub linear_coop_variants_unordered: bool,
     /// `linear_coop` numbers its tiles rows first: consecutive workgroups share a weight
     /// tile (one column of row tiles runs side by side), so each weight byte is read from
     /// memory about once while the activation rows stay in the cache. Default false

@@ -295,3 +295,33 @@ fn prefill_fused_gate_compiles() {
         assert_eq!(gate_products == 0, fused, "{quant:?}, fused {fused}: prefill gate products {gate_products}");
     }
 }
+
+/// tuning.linear_coop_variants_unordered: a padded chunk's product recorded in both shapes
+/// (tuning.linear_coop_shape_by_rows) has no barrier between its two variants with the key,
+/// one without it; every other dispatch keeps the barriers the hazards ask for (the
+/// bundles' other dispatches alike). Compile-only (results on the GPU machine).
+#[test]
+fn shape_variants_unordered_drop_one_barrier_each() {
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    let barriers = |unordered: bool| {
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_shape_by_rows = true\nlinear_coop_large_min_tiles = 4\nlinear_coop_variants_unordered = {unordered}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.prefill_tokens = Some(256);
+        o.import.max_context = Some(256);
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("unordered {unordered}: {e}"));
+        let m = Bundle::from_vec(compiled.bundle).expect("opens").manifest().clone();
+        let prefill = m.programs.iter().find(|p| p.name == "prefill").expect("prefill program").clone();
+        // Per dispatch: its label and barrier; pairs are consecutive dispatches of one node.
+        let list: Vec<(String, bool)> = prefill.dispatches.iter().map(|d| (d.label.clone(), d.barrier_before)).collect();
+        let pairs: Vec<bool> = list.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[1].1).collect();
+        let others: Vec<(String, bool)> = list.iter().enumerate().filter(|(i, d)| *i == 0 || list[i - 1].0 != d.0).map(|(_, d)| d.clone()).collect();
+        (pairs, others)
+    };
+    let (ordered, others_ordered) = barriers(false);
+    let (unordered, others_unordered) = barriers(true);
+    assert!(!ordered.is_empty() && ordered.iter().all(|&b| b), "variant pairs separated by a barrier without the key: {ordered:?}");
+    assert_eq!(unordered.len(), ordered.len(), "the same pairs with the key");
+    assert!(unordered.iter().all(|&b| !b), "no barrier inside a pair with the key: {unordered:?}");
+    assert_eq!(others_unordered, others_ordered, "every other dispatch's barrier unchanged");
+}

@@ -126,6 +126,10 @@ pub struct KernelSpec {
     /// Sums across subgroups (WGSL `subgroupAdd`): the bundle then requires subgroup
     /// arithmetic and subgroups of the target's size.
     pub subgroup_arithmetic: bool,
+    /// This dispatch and the one its node recorded just before it are alternatives: for
+    /// any run at most one of them reads or writes more than the inputs that choose (the
+    /// other's workgroups return at once), so no barrier is needed between the two.
+    pub exclusive_with_previous: bool,
 }
 
 /// A workgroup array declared for a cooperative kernel: `var<workgroup> name: array<elem, len>`.
@@ -187,7 +191,7 @@ impl WorkgroupElem {
 
 impl KernelSpec {
     pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
-        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false, int8_dot: false, subgroup_arithmetic: false }
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false, int8_dot: false, subgroup_arithmetic: false, exclusive_with_previous: false }
     }
     /// A workgroup-cooperative kernel of `groups` workgroups (see [`KernelSpec::cooperative`]).
     pub fn cooperative(template: &'static str, groups: u64, workgroup: u32) -> Self {
@@ -206,6 +210,12 @@ impl KernelSpec {
     /// Declares workgroup array `name` of `len` `elem`s (cooperative kernels).
     pub fn workgroup_array(mut self, name: &str, elem: WorkgroupElem, len: u32) -> Self {
         self.workgroup_arrays.push(WorkgroupArray { name: name.into(), elem, len });
+        self
+    }
+    /// Marks the dispatch as the alternative of its node's previous one
+    /// ([`KernelSpec::exclusive_with_previous`]).
+    pub fn exclusive_with_previous(mut self) -> Self {
+        self.exclusive_with_previous = true;
         self
     }
     /// Marks the kernel as using int8 dot products.

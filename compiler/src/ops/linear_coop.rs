@@ -212,8 +212,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         let rows_large = large.tile().0 * (min_tiles.div_ceil(large_tiles(large.tile().0).max(1)).max(1) - 1) + 1;
         if rows_large > 1 {
             if let (Some(below), Some(above)) = (spec(kb, &p, &small, Rows { at_least: 0, below: rows_large })?, spec(kb, &p, &large, Rows { at_least: rows_large, below: 0 })?) {
+                // (`tuning.linear_coop_variants_unordered`: the two run without a barrier
+                // between them, one of them returning at once in every workgroup.)
                 kb.emit(below);
-                kb.emit(above);
+                kb.emit(if t.tuning.linear_coop_variants_unordered { above.exclusive_with_previous() } else { above });
                 return Ok(true);
             }
         }
