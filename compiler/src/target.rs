@@ -68,6 +68,20 @@ pub enum StorageKind {
     Texture2dArray,
 }
 
+/// A profiling form of `linear_coop` (`tuning.linear_coop_diagnostic`): part of its work
+/// left out so a dispatch profile shows what the rest costs. Its products are wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoopDiagnostic {
+    /// The whole kernel (the only form whose results are right).
+    #[default]
+    Off,
+    /// No loads from the operands' buffers: zeros are staged and multiplied.
+    NoLoads,
+    /// No matrix products: the operands are loaded and staged, the sums stay zero.
+    NoProducts,
+}
+
 /// Physical layout preferred for rank-4 activations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -377,6 +391,12 @@ pub struct Tuning {
     /// product. Default false.
     #[serde(default)]
     pub linear_coop_variants_unordered: bool,
+    /// Profiling only: `linear_coop` without its buffer loads (`no-loads`) or without its
+    /// matrix products (`no-products`), so that a dispatch profile splits the product
+    /// kernel's time between moving operands and multiplying them. The results are wrong:
+    /// never set in a target file that builds bundles for use. Default `off`.
+    #[serde(default)]
+    pub linear_coop_diagnostic: CoopDiagnostic,
     /// `linear_coop` numbers its tiles rows first: consecutive workgroups share a weight
     /// tile (one column of row tiles runs side by side), so each weight byte is read from
     /// memory about once while the activation rows stay in the cache. Default false

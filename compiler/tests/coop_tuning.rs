@@ -325,3 +325,28 @@ fn shape_variants_unordered_drop_one_barrier_each() {
     assert!(unordered.iter().all(|&b| !b), "no barrier inside a pair with the key: {unordered:?}");
     assert_eq!(others_unordered, others_ordered, "every other dispatch's barrier unchanged");
 }
+
+/// tuning.linear_coop_diagnostic (profiling only): `no-loads` guards the operand loads
+/// with a condition that never holds, `no-products` drops the matrix products; both
+/// modules validate (f16 and q8), `off` keeps both, and an unknown form is refused by the
+/// target file's parser.
+#[test]
+fn coop_diagnostic_forms_compile() {
+    use driftc::front::llm::Quant;
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    for (form, quant) in [("off", Quant::None), ("no-loads", Quant::None), ("no-products", Quant::Q8)] {
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_diagnostic = \"{form}\"")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = quant;
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{form}: {e}"));
+        let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, s)| s).collect();
+        assert!(!coop.is_empty(), "{form}: cooperative products");
+        for src in coop {
+            assert_eq!(src.contains("if (k0 < k_end && k0 > "), form == "no-loads", "{form}: loads guarded away");
+            assert_eq!(src.contains("coopMultiplyAdd("), form != "no-products", "{form}: products");
+        }
+    }
+    let err = driftc::target::Target::from_toml(&set_tuning(&text, "linear_coop_diagnostic = \"no-stores\""), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+    assert!(err.to_string().contains("no-stores"), "{err}");
+}
