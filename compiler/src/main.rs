@@ -339,6 +339,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String>, strategy: Option<String>, zero_missing_weights: bool, runtime_inputs: Option<Vec<String>>) -> Result<()> {
     let (target, mut opts) = options(m)?;
+    if target.tuning.linear_coop_diagnostic != driftc::target::CoopDiagnostic::Off {
+        eprintln!("warning: target '{}' sets tuning.linear_coop_diagnostic = \"{}\": its prefill products compute wrong results (profiling only)", target.name, target.tuning.linear_coop_diagnostic.as_str());
+    }
     opts.strategy = strategy;
     opts.zero_missing_weights = zero_missing_weights;
     opts.import.allow_missing_weights = zero_missing_weights;

@@ -76,10 +76,24 @@ pub enum CoopDiagnostic {
     /// The whole kernel (the only form whose results are right).
     #[default]
     Off,
-    /// No loads from the operands' buffers: zeros are staged and multiplied.
+    /// No loads from the operands' buffers: zeros are staged and multiplied (refused with
+    /// the keys that load blocks straight from the buffers).
     NoLoads,
-    /// No matrix products: the operands are loaded and staged, the sums stay zero.
-    NoProducts,
+    /// Only the matrix products that keep every staged block in use (product (i, j) where
+    /// i = j mod rows of blocks or j = i mod columns: one per block at 4 x 4, a quarter of
+    /// them), so the driver cannot drop the loads and stores the profile is to show.
+    MinProducts,
+}
+
+impl CoopDiagnostic {
+    /// The form as a target file spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoopDiagnostic::Off => "off",
+            CoopDiagnostic::NoLoads => "no-loads",
+            CoopDiagnostic::MinProducts => "min-products",
+        }
+    }
 }
 
 /// Physical layout preferred for rank-4 activations.
@@ -391,10 +405,13 @@ pub struct Tuning {
     /// product. Default false.
     #[serde(default)]
     pub linear_coop_variants_unordered: bool,
-    /// Profiling only: `linear_coop` without its buffer loads (`no-loads`) or without its
-    /// matrix products (`no-products`), so that a dispatch profile splits the product
-    /// kernel's time between moving operands and multiplying them. The results are wrong:
-    /// never set in a target file that builds bundles for use. Default `off`.
+    /// Profiling only: `linear_coop` without its buffer loads (`no-loads`) or with only the
+    /// matrix products that keep its staged blocks in use (`min-products`), so that a
+    /// dispatch profile splits the product kernel's time between moving operands and
+    /// multiplying them (compare the kernels' register counts too: a lighter kernel may
+    /// run more workgroups at once). The results are wrong: never set in a target file
+    /// that builds bundles for use (`driftc compile` warns; the shipped targets are
+    /// tested to leave it off). Default `off`.
     #[serde(default)]
     pub linear_coop_diagnostic: CoopDiagnostic,
     /// `linear_coop` numbers its tiles rows first: consecutive workgroups share a weight
@@ -599,6 +616,9 @@ impl Target {
         }
         if self.tuning.coop_stage_words16 && (self.tuning.linear_coop_weights_direct || self.tuning.linear_coop_rows_direct) {
             return Err(invalid("tuning.coop_stage_words16 stages what tuning.linear_coop_weights_direct / linear_coop_rows_direct load straight from the buffer (16-byte words against 8-byte halves): set one or the other".into()));
+        }
+        if self.tuning.linear_coop_diagnostic == CoopDiagnostic::NoLoads && (self.tuning.linear_coop_weights_direct || self.tuning.linear_coop_rows_direct) {
+            return Err(invalid("tuning.linear_coop_diagnostic = \"no-loads\" leaves out the staged loads; tuning.linear_coop_weights_direct / linear_coop_rows_direct load blocks straight from the buffers, which it would keep: set one or the other".into()));
         }
         if self.tuning.decode_fused_gate && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.decode_fused_gate needs a SPIR-V, MSL or WGSL target (the gated decode kernel is WGSL)".into()));

@@ -327,16 +327,17 @@ fn shape_variants_unordered_drop_one_barrier_each() {
 }
 
 /// tuning.linear_coop_diagnostic (profiling only): `no-loads` guards the operand loads
-/// with a condition that never holds, `no-products` drops the matrix products; both
-/// modules validate (f16 and q8), `off` keeps both, and an unknown form is refused by the
-/// target file's parser.
+/// with a condition that never holds, `min-products` keeps only the products that use
+/// every staged block once (f16 and q8, directly staged and prefetched); `off` keeps
+/// both; an unknown form is refused by the target file's parser, `no-loads` with blocks
+/// loaded straight from the buffers by name; no shipped target sets the key.
 #[test]
 fn coop_diagnostic_forms_compile() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
-    for (form, quant) in [("off", Quant::None), ("no-loads", Quant::None), ("no-products", Quant::Q8)] {
-        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_diagnostic = \"{form}\"")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+    for (form, quant, direct) in [("off", Quant::None, true), ("no-loads", Quant::None, true), ("no-loads", Quant::Q844, false), ("min-products", Quant::Q8, true), ("min-products", Quant::None, false)] {
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_diagnostic = \"{form}\"\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = quant;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{form}: {e}"));
@@ -344,9 +345,32 @@ fn coop_diagnostic_forms_compile() {
         assert!(!coop.is_empty(), "{form}: cooperative products");
         for src in coop {
             assert_eq!(src.contains("if (k0 < k_end && k0 > "), form == "no-loads", "{form}: loads guarded away");
-            assert_eq!(src.contains("coopMultiplyAdd("), form != "no-products", "{form}: products");
+            // Every staged block multiplied at least once, and with min-products each A and
+            // B block in as few products as that takes (4 x 4 or 2 x 2 blocks: the diagonal).
+            let products = src.matches("coopMultiplyAdd(").count();
+            assert!(products > 0, "{form}: products");
+            for i in 0..4 {
+                if src.contains(&format!("let a{i} = ")) {
+                    assert!(src.contains(&format!("coopMultiplyAdd(a{i}, ")), "{form}: A block {i} in use");
+                }
+                if src.contains(&format!("let b{i} = ")) {
+                    assert!(src.contains(&format!(", b{i}, acc")), "{form}: B block {i} in use");
+                }
+            }
+            assert_eq!(src.contains("coopMultiplyAdd(a0, b1, acc0_1)"), form != "min-products", "{form}: off-diagonal products");
         }
     }
     let err = driftc::target::Target::from_toml(&set_tuning(&text, "linear_coop_diagnostic = \"no-stores\""), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
     assert!(err.to_string().contains("no-stores"), "{err}");
+    for key in ["linear_coop_weights_direct", "linear_coop_rows_direct"] {
+        let err = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_diagnostic = \"no-loads\"\n{key} = true")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+        assert!(err.to_string().contains("tuning.linear_coop_diagnostic") && err.to_string().contains(key), "{err}");
+    }
+    for entry in std::fs::read_dir(repo().join("targets")).expect("targets directory").flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let t = driftc::target::Target::from_toml(&std::fs::read_to_string(&path).expect("target file"), &path).expect("target parses");
+            assert_eq!(t.tuning.linear_coop_diagnostic, driftc::target::CoopDiagnostic::Off, "{}: a shipped target profiles with wrong results", path.display());
+        }
+    }
 }
