@@ -276,8 +276,6 @@ fn prefill_fused_gate_compiles() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
-    let set_here = ["prefill_fused_gate", "linear_coop_shape_by_rows"];
-    let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for (quant, fused, by_rows) in [(Quant::None, true, true), (Quant::None, true, false), (Quant::Q8, true, true), (Quant::Q844, true, true), (Quant::None, false, true)] {
         let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("prefill_fused_gate = {fused}\nlinear_coop_shape_by_rows = {by_rows}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
         let mut o = case.options(Some(Precision::F16));

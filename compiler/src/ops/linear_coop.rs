@@ -54,6 +54,12 @@ fn shared_bytes(staged_a: u32, staged_b: u32, c_floats: u32, lanes: u32) -> u32 
     (staged_a + staged_b) * 8 + c_floats * 4 + lanes * 4
 }
 
+/// Whether `target` runs prefill products on cooperative matrices (`emit` also needs an
+/// f16 bundle): the tuning asks for it, the device has them, SPIR-V, subgroups of 32.
+fn prefill_on_matrices(target: &crate::target::Target) -> bool {
+    target.tuning.prefill_cooperative_matrix && target.features.cooperative_matrix && target.kernel_language == KernelLanguage::Spirv && target.features.subgroup_size == 32
+}
+
 /// A gated projection's weight format, for [`gate_qualifies`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum GateWeight {
@@ -75,7 +81,7 @@ pub fn gate_qualifies(target: &crate::target::Target, k: usize, weight: GateWeig
     let subgroup = target.features.subgroup_size as usize;
     let bk = t.linear_coop_step as usize;
     let lanes_up_to = |s: &Shape| target.cooperative_lanes((s.warps_m * s.warps_n * subgroup) as u32) as usize;
-    let qualifies = t.prefill_cooperative_matrix && target.features.cooperative_matrix && target.kernel_language == KernelLanguage::Spirv && subgroup == 32;
+    let qualifies = prefill_on_matrices(target);
     let words = match weight {
         GateWeight::F16 => k.is_multiple_of(8) && !t.coop_stage_words16,
         GateWeight::Int8 => t.coop_stage_int8_words && k.is_multiple_of(16),
@@ -188,7 +194,7 @@ struct Rows {
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize, splits: usize, gate: Option<super::linear_matvec::GateIn>) -> Result<bool, CodegenError> {
     let t = kb.target;
     let subgroup = t.features.subgroup_size as usize;
-    let qualifies = t.tuning.prefill_cooperative_matrix && t.features.cooperative_matrix && t.kernel_language == KernelLanguage::Spirv && kb.precision == Precision::F16 && subgroup == 32;
+    let qualifies = prefill_on_matrices(t) && kb.precision == Precision::F16;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
     let splits = splits.max(1);
     let bk = t.tuning.linear_coop_step as usize;
@@ -268,7 +274,7 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
                 _ => return Ok(None),
             };
             let bg = operand(kb, "wg", gt.w, tn, lanes, bk, k, q4.as_ref())?;
-            if [&b, &bg].iter().any(|o| o["wide"] != true || o["w16"] == true || o["halves"] != bg["halves"]) {
+            if b["halves"] != bg["halves"] || [&b, &bg].iter().any(|o| o["wide"] != true || o["w16"] == true) {
                 return Ok(None);
             }
             Some(bg)
