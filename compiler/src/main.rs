@@ -105,6 +105,10 @@ enum Command {
         /// With --zero-missing-weights: the graph inputs the application feeds.
         #[arg(long, value_delimiter = ',')]
         runtime_inputs: Option<Vec<String>>,
+        /// Write each kernel's generated source (WGSL or OpenCL C, before translation) to
+        /// this directory as KERNEL.wgsl / KERNEL.cl, to read what the compiler made.
+        #[arg(long, value_name = "DIR")]
+        dump_kernels: Option<PathBuf>,
     },
     /// Print a bundle's manifest.
     Inspect {
@@ -337,7 +341,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String>, strategy: Option<String>, zero_missing_weights: bool, runtime_inputs: Option<Vec<String>>) -> Result<()> {
+fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String>, strategy: Option<String>, zero_missing_weights: bool, runtime_inputs: Option<Vec<String>>, dump_kernels: Option<PathBuf>) -> Result<()> {
     let (target, mut opts) = options(m)?;
     if target.tuning.linear_coop_diagnostic != driftc::target::CoopDiagnostic::Off {
         eprintln!("warning: target '{}' sets tuning.linear_coop_diagnostic = \"{}\": its prefill products compute wrong results (profiling only)", target.name, target.tuning.linear_coop_diagnostic.as_str());
@@ -372,6 +376,15 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
         m.model.with_file_name(format!("{stem}.{}.bundle", target.name))
     });
     write_atomic(&out, &c.bundle)?;
+    if let Some(dir) = &dump_kernels {
+        let ext = if target.kernel_language == driftc::target::KernelLanguage::OpenclC { "cl" } else { "wgsl" };
+        std::fs::create_dir_all(dir).with_context(|| format!("--dump-kernels: creating {}", dir.display()))?;
+        for (name, src) in &c.sources {
+            let path = dir.join(format!("{name}.{ext}"));
+            std::fs::write(&path, src).with_context(|| format!("--dump-kernels: writing {}", path.display()))?;
+        }
+        eprintln!("wrote {} kernel sources to {}", c.sources.len(), dir.display());
+    }
     let r = &c.report;
     eprintln!(
         "compiled {} for {} ({:?}): nodes {} -> {}, {} dispatches, {} kernels, weights {} B, activations {} B planned ({} naive, {} lower bound, {}){}{}",
@@ -608,7 +621,7 @@ fn cmd_verify(m: &ModelArgs, inputs: &[String], device: Option<usize>, tolerance
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Compile { model, output, dump_after, strategy, zero_missing_weights, runtime_inputs } => cmd_compile(&model, output, dump_after, strategy, zero_missing_weights, runtime_inputs),
+        Command::Compile { model, output, dump_after, strategy, zero_missing_weights, runtime_inputs, dump_kernels } => cmd_compile(&model, output, dump_after, strategy, zero_missing_weights, runtime_inputs, dump_kernels),
         Command::Inspect { bundle, json } => {
             let b = std::fs::read(&bundle).with_context(|| format!("reading {}", bundle.display()))?;
             let view = runtime_min::bundle::open(&b, None).with_context(|| format!("{}", bundle.display()))?;
