@@ -83,6 +83,11 @@ pub enum CoopDiagnostic {
     /// i = j mod rows of blocks or j = i mod columns: one per block at 4 x 4, a quarter of
     /// them), so the driver cannot drop the loads and stores the profile is to show.
     MinProducts,
+    /// The blocks that `linear_coop_weights_direct` / `linear_coop_rows_direct` load
+    /// straight from the buffers read as if each 16 × 16 block lay whole (512 contiguous
+    /// bytes, a band's blocks consecutive along K): the speed of a block layout's loads,
+    /// on data not laid out so (needs one of the two keys).
+    BlockedLoads,
 }
 
 impl CoopDiagnostic {
@@ -92,6 +97,7 @@ impl CoopDiagnostic {
             CoopDiagnostic::Off => "off",
             CoopDiagnostic::NoLoads => "no-loads",
             CoopDiagnostic::MinProducts => "min-products",
+            CoopDiagnostic::BlockedLoads => "blocked-loads",
         }
     }
 }
@@ -405,8 +411,9 @@ pub struct Tuning {
     /// product. Default false.
     #[serde(default)]
     pub linear_coop_variants_unordered: bool,
-    /// Profiling only: `linear_coop` without its buffer loads (`no-loads`) or with only the
-    /// matrix products that keep its staged blocks in use (`min-products`), so that a
+    /// Profiling only: `linear_coop` without its buffer loads (`no-loads`), with only the
+    /// matrix products that keep its staged blocks in use (`min-products`), or with its
+    /// direct block loads laid out as whole blocks would be (`blocked-loads`), so that a
     /// dispatch profile splits the product kernel's time between moving operands and
     /// multiplying them (compare the kernels' register counts too: a lighter kernel may
     /// run more workgroups at once). The results are wrong: never set in a target file
@@ -619,6 +626,9 @@ impl Target {
         }
         if self.tuning.linear_coop_diagnostic == CoopDiagnostic::NoLoads && (self.tuning.linear_coop_weights_direct || self.tuning.linear_coop_rows_direct) {
             return Err(invalid("tuning.linear_coop_diagnostic = \"no-loads\" leaves out the staged loads; tuning.linear_coop_weights_direct / linear_coop_rows_direct load blocks straight from the buffers, which it would keep: set one or the other".into()));
+        }
+        if self.tuning.linear_coop_diagnostic == CoopDiagnostic::BlockedLoads && !(self.tuning.linear_coop_weights_direct || self.tuning.linear_coop_rows_direct) {
+            return Err(invalid("tuning.linear_coop_diagnostic = \"blocked-loads\" changes the blocks tuning.linear_coop_weights_direct / linear_coop_rows_direct load straight from the buffers: set one of them".into()));
         }
         if self.tuning.decode_fused_gate && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.decode_fused_gate needs a SPIR-V, MSL or WGSL target (the gated decode kernel is WGSL)".into()));

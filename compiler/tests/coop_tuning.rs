@@ -327,8 +327,10 @@ fn shape_variants_unordered_drop_one_barrier_each() {
 /// tuning.linear_coop_diagnostic (profiling only): `no-loads` guards the operand loads
 /// with a condition that never holds, `min-products` keeps only the products that use
 /// every staged block once (f16 and q8, directly staged and prefetched); `off` keeps
-/// both; an unknown form is refused by the target file's parser, `no-loads` with blocks
-/// loaded straight from the buffers by name; no shipped target sets the key.
+/// both; `blocked-loads` reads the blocks loaded straight from the buffers as whole blocks;
+/// an unknown form is refused by the target file's parser, `no-loads` with blocks loaded
+/// straight from the buffers and `blocked-loads` without them by name; no shipped target
+/// sets the key.
 #[test]
 fn coop_diagnostic_forms_compile() {
     use driftc::front::llm::Quant;
@@ -364,6 +366,19 @@ fn coop_diagnostic_forms_compile() {
         let err = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_diagnostic = \"no-loads\"\n{key} = true")), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
         assert!(err.to_string().contains("tuning.linear_coop_diagnostic") && err.to_string().contains(key), "{err}");
     }
+    // `blocked-loads`: the blocks loaded straight from the buffers are read whole (rows of 4
+    // vec4s, a band's blocks 64 vec4s apart along K); refused without a direct key.
+    let direct = "linear_coop_weights_direct = true\nlinear_coop_rows_direct = true\nlinear_split_k = [1, 0]";
+    for blocked in [false, true] {
+        let form = if blocked { "blocked-loads" } else { "off" };
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_diagnostic = \"{form}\"\n{direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+        let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("{form}: {e}"));
+        let direct_loads: Vec<&str> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).flat_map(|(_, s)| s.lines()).filter(|l| l.contains("coopLoad") && l.contains("&b_")).collect();
+        assert!(!direct_loads.is_empty(), "{form}: blocks loaded straight from the buffers");
+        assert!(direct_loads.iter().all(|l| (l.contains("(k0 / 16u + ") && l.ends_with("* 64u], 4u);")) == blocked), "{form}: {direct_loads:?}");
+    }
+    let err = driftc::target::Target::from_toml(&set_tuning(&text, "linear_coop_diagnostic = \"blocked-loads\""), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+    assert!(err.to_string().contains("blocked-loads") && err.to_string().contains("linear_coop_weights_direct"), "{err}");
     for entry in std::fs::read_dir(repo().join("targets")).expect("targets directory").flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "toml") {

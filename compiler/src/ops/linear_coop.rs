@@ -350,6 +350,7 @@ fn spec(kb: &KernelBuilder<'_>, p: &Product, shape: &Shape, rows: Rows) -> Resul
         .param("direct", t.tuning.linear_coop_direct_staging)
         // `tuning.linear_coop_diagnostic` (profiling only: wrong results).
         .param("no_loads", t.tuning.linear_coop_diagnostic == crate::target::CoopDiagnostic::NoLoads)
+        .param("blocked", t.tuning.linear_coop_diagnostic == crate::target::CoopDiagnostic::BlockedLoads)
         .param("min_products", t.tuning.linear_coop_diagnostic == crate::target::CoopDiagnostic::MinProducts)
         .param("row_epilogue", row_epilogue)
         // `tuning.linear_coop_epilogue_subgroup_sync`: the per-block epilogue (not the row
