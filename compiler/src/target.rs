@@ -381,6 +381,13 @@ pub struct Tuning {
     /// workgroups per multiprocessor).
     #[serde(default)]
     pub linear_coop_double_buffer: bool,
+    /// OpenCL targets on NVIDIA GPUs of sm_80 or newer: prefill products of f16 bundles whose
+    /// rows, outputs and inputs fill whole 128 x 128 x 32 tiles run on the tensor cores
+    /// through inline PTX (`linear_mma`: `cp.async` staging, `ldmatrix`, `mma.sync`
+    /// m16n8k16), which NVIDIA's OpenCL compiler passes to its assembler; other OpenCL
+    /// devices fail to build such a bundle's kernels. Default false.
+    #[serde(default)]
+    pub opencl_ptx_mma: bool,
     /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
     /// them in the same step, instead of loading the next step's slices into registers
     /// while multiplying this one: fewer registers per lane (more workgroups resident), no
@@ -629,6 +636,9 @@ impl Target {
         }
         if self.tuning.linear_coop_diagnostic == CoopDiagnostic::BlockedLoads && !(self.tuning.linear_coop_weights_direct || self.tuning.linear_coop_rows_direct) {
             return Err(invalid("tuning.linear_coop_diagnostic = \"blocked-loads\" changes the blocks tuning.linear_coop_weights_direct / linear_coop_rows_direct load straight from the buffers: set one of them".into()));
+        }
+        if self.tuning.opencl_ptx_mma && self.kernel_language != KernelLanguage::OpenclC {
+            return Err(invalid("tuning.opencl_ptx_mma needs an OpenCL C target (its kernel is OpenCL C with inline PTX)".into()));
         }
         if self.tuning.decode_fused_gate && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.decode_fused_gate needs a SPIR-V, MSL or WGSL target (the gated decode kernel is WGSL)".into()));

@@ -29,6 +29,7 @@ templates!(
     "linear_matvec",
     "linear_tiled",
     "linear_coop",
+    "linear_mma",
     "gather_q4",
     "cached_attention",
     "cached_attention_wg",

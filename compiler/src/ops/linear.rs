@@ -522,13 +522,14 @@ impl Op for Linear {
         if folded {
             return Err(kb.no_kernel("a Linear with a folded RMSNorm, row scale, RoPE or KV-cache append needs one activation row and workgroups of two rows or more"));
         }
-        // Several rows (prefill): shared-memory tiles; where the target's workgroups are too
+        // Several rows (prefill): matrix units (cooperative matrices; NVIDIA's through
+        // OpenCL's inline PTX), else shared-memory tiles; where the target's workgroups are too
         // small, the matmul template with B transposed (a 1-D X is seen as one row).
         let splits = self.k_splits.max(1);
         if splits > 1 {
             self.check_splits(k).map_err(|e| kb.err(e.to_string()))?;
         }
-        if super::linear_coop::emit(kb, x, w, None, y, k, n, splits, None)? || super::linear_tiled::emit(kb, x, w, None, y, k, n, splits)? {
+        if super::linear_coop::emit(kb, x, w, None, y, k, n, splits, None)? || super::linear_mma::emit(kb, x, w, y, k, n, splits)? || super::linear_tiled::emit(kb, x, w, None, y, k, n, splits)? {
             return Ok(());
         }
         if splits > 1 {

@@ -1,0 +1,57 @@
+//! Prefill kernel of Linear on NVIDIA tensor cores through OpenCL (`linear_mma`): OpenCL
+//! exposes no matrix units, but NVIDIA's OpenCL compiler passes inline PTX through, so
+//! the kernel stages f16 operand tiles with `cp.async` (copies that do not wait in
+//! registers, two stages in flight), loads fragments with `ldmatrix` and multiplies with
+//! `mma.sync` m16n8k16 (f32 sums). Chosen for f16 bundles of OpenCL targets whose tuning
+//! asks for it (`tuning.opencl_ptx_mma`: NVIDIA sm_80 or newer only) where the product's
+//! rows, outputs and inputs fill whole 128 x 128 x 32 tiles; else `linear_tiled`.
+
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
+use crate::ir::{numel, TensorId};
+use crate::target::Precision;
+
+/// Rows × outputs per workgroup tile, inputs per step.
+const TILE: usize = 128;
+const STEP: usize = 32;
+/// Four subgroups of 32 lanes, 2 × 2, each 64 × 64 outputs.
+const LANES: u32 = 128;
+/// Bytes between staged rows: a step's 64 bytes plus 16 (the 8 rows one `ldmatrix` reads
+/// then fall on distinct 16-byte bank groups).
+const ROW_BYTES: usize = 80;
+
+/// Emits y = x · wᵀ for f16 x [.., K] (M rows) and f16 w [N, K] on tensor cores; false
+/// when the target or the product does not qualify (the caller then emits `linear_tiled`).
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k: usize, n: usize, splits: usize) -> Result<bool, CodegenError> {
+    let t = kb.target;
+    let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
+    let qualifies = t.tuning.opencl_ptx_mma && kb.lang == Lang::OpenclC && kb.precision == Precision::F16 && splits <= 1 && kb.wg_cooperative() >= LANES;
+    let whole = m > 0 && n > 0 && k > 0 && m.is_multiple_of(TILE) && n.is_multiple_of(TILE) && k.is_multiple_of(STEP);
+    if !qualifies || !whole {
+        return Ok(false);
+    }
+    let (xd, wd) = (kb.desc("x", x)?, kb.desc("w", w)?);
+    if !(xd.elem == "f16" && wd.elem == "f16" && xd.is_plain_buffer() && wd.is_plain_buffer()) {
+        return Ok(false);
+    }
+    // Two stages of both operands' tiles, 16-byte aligned (uint4).
+    let stage_bytes = 2 * TILE * ROW_BYTES;
+    let shared = (2 * stage_bytes) as u32 + LANES * 4;
+    if shared > t.limits.max_compute_shared_memory_size {
+        return Ok(false);
+    }
+    let tiles_n = n / TILE;
+    let tiles = (m / TILE) * tiles_n;
+    let spec = KernelSpec::cooperative("linear_mma", tiles as u64, LANES)
+        .workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (2 * stage_bytes / 16) as u32)
+        .read("x", x)
+        .read("w", w)
+        .param("x_var", xd.var.clone())
+        .param("w_var", wd.var.clone())
+        .param("tiles_n", tiles_n)
+        .param("steps", k / STEP)
+        .param("row_bytes", ROW_BYTES)
+        .param("stage_bytes", stage_bytes)
+        .param("b_at", TILE * ROW_BYTES);
+    kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
+    Ok(true)
+}

@@ -1,0 +1,93 @@
+//! tuning.opencl_ptx_mma: the prefill projections of an f16 Llama-shaped checkpoint whose
+//! widths fill 128 x 128 x 32 tiles compile to `linear_mma` (OpenCL C with inline PTX) for
+//! the NVIDIA OpenCL target, and clang's NVPTX back end accepts every kernel and emits the
+//! instructions the kernel is built on (per 32-input step and subgroup: 64 `mma.sync`,
+//! 16 `ldmatrix`; 16 `cp.async` copies per lane in all). Without the key, `linear_tiled`;
+//! on a SPIR-V target the key is refused by name. Results on the GPU machine only
+//! (`scripts/llm_device_check.py ... nvidia-h100-opencl --tuning opencl_ptx_mma=true`).
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use driftc::compile::CompileOptions;
+use driftc::front::onnx::ImportOptions;
+use driftc::target::{Precision, Target};
+
+/// A one-layer Llama checkpoint of zeros: hidden 128 (2 heads of 64), feed-forward 256,
+/// vocabulary 256, f16.
+fn checkpoint(dir: &std::path::Path) {
+    let config = r#"{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":128,"intermediate_size":256,"num_attention_heads":2,"num_key_value_heads":2,"num_hidden_layers":1,"vocab_size":256,"max_position_embeddings":256,"rms_norm_eps":1e-6,"rope_theta":10000.0,"hidden_act":"silu","tie_word_embeddings":false}"#;
+    let l = "model.layers.0";
+    let tensors: Vec<(String, Vec<usize>)> = vec![
+        ("model.embed_tokens.weight".into(), vec![256, 128]),
+        (format!("{l}.input_layernorm.weight"), vec![128]),
+        (format!("{l}.self_attn.q_proj.weight"), vec![128, 128]),
+        (format!("{l}.self_attn.k_proj.weight"), vec![128, 128]),
+        (format!("{l}.self_attn.v_proj.weight"), vec![128, 128]),
+        (format!("{l}.self_attn.o_proj.weight"), vec![128, 128]),
+        (format!("{l}.post_attention_layernorm.weight"), vec![128]),
+        (format!("{l}.mlp.gate_proj.weight"), vec![256, 128]),
+        (format!("{l}.mlp.up_proj.weight"), vec![256, 128]),
+        (format!("{l}.mlp.down_proj.weight"), vec![128, 256]),
+        ("model.norm.weight".into(), vec![128]),
+        ("lm_head.weight".into(), vec![256, 128]),
+    ];
+    let mut header = Vec::new();
+    let mut at = 0usize;
+    for (name, shape) in &tensors {
+        let bytes = shape.iter().product::<usize>() * 2;
+        header.push(format!(r#""{name}":{{"dtype":"F16","shape":{shape:?},"data_offsets":[{at},{}]}}"#, at + bytes));
+        at += bytes;
+    }
+    let header = format!("{{{}}}", header.join(","));
+    let mut file = (header.len() as u64).to_le_bytes().to_vec();
+    file.extend_from_slice(header.as_bytes());
+    file.resize(file.len() + at, 0);
+    std::fs::create_dir_all(dir).expect("checkpoint dir");
+    std::fs::write(dir.join("config.json"), config).expect("config");
+    std::fs::write(dir.join("model.safetensors"), file).expect("safetensors");
+}
+
+fn compile(dir: &std::path::Path, ptx_mma: bool) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let t = Target::from_toml(&set_tuning(&text, &format!("opencl_ptx_mma = {ptx_mma}")), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
+    let import = ImportOptions { shapes: Default::default(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant: Default::default(), prefill_tokens: Some(128), target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: Some(256) };
+    let options = CompileOptions { precision: Some(Precision::F16), import, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false, storage: None };
+    driftc::compile::compile_file(dir, &t, &options).unwrap_or_else(|e| panic!("opencl_ptx_mma = {ptx_mma}: {e}")).sources
+}
+
+#[test]
+fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
+    let dir = std::env::temp_dir().join(format!("driftc-mma-{}", std::process::id()));
+    checkpoint(&dir.join("ckpt"));
+    let count = |sources: &[(String, String)], kernel: &str| sources.iter().filter(|(k, _)| k.starts_with(kernel)).count();
+    let plain = compile(&dir.join("ckpt"), false);
+    assert_eq!(count(&plain, "linear_mma"), 0, "no tensor-core kernels without the key");
+    let tiled = count(&plain, "linear_tiled");
+    assert!(tiled > 0, "prefill projections on linear_tiled without the key");
+    let mma = compile(&dir.join("ckpt"), true);
+    assert_eq!(count(&mma, "linear_tiled"), 0, "every prefill projection on linear_mma with the key");
+    assert!(count(&mma, "linear_mma") > 0, "linear_mma kernels with the key");
+    // clang's NVPTX back end (OpenCL C, default header; vload_half / vstore_half declared,
+    // as its header for this triple leaves them out) must accept each kernel and keep the
+    // inline PTX.
+    let clang = ["clang", "clang-16", "clang-15", "clang-14"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())).expect("clang is needed (Debian package clang; `make test` installs it)");
+    let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
+    for (name, src) in mma.iter().filter(|(k, _)| k.starts_with("linear_mma")) {
+        let cl = dir.join(format!("{name}.cl"));
+        let ptx = dir.join(format!("{name}.ptx"));
+        std::fs::write(&cl, format!("{prelude}{src}")).expect("write");
+        let out = Command::new(clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let ptx = std::fs::read_to_string(&ptx).expect("ptx");
+        for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", 64), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", 16), ("cp.async.cg.shared.global", 16)] {
+            assert_eq!(ptx.matches(instruction).count(), want, "{name}: {instruction}");
+        }
+    }
+    let vulkan = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    let err = Target::from_toml(&set_tuning(&vulkan, "opencl_ptx_mma = true"), std::path::Path::new("nvidia-h100.toml")).expect_err("refused");
+    assert!(err.to_string().contains("tuning.opencl_ptx_mma"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
