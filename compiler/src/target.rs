@@ -388,6 +388,12 @@ pub struct Tuning {
     /// devices fail to build such a bundle's kernels. Default false.
     #[serde(default)]
     pub opencl_ptx_mma: bool,
+    /// With `opencl_ptx_mma`: `linear_mma`'s PTX instructions written as OpenCL C (copies
+    /// done at once, each subgroup's register exchange through local memory and barriers),
+    /// so the same kernel runs on any OpenCL device, slowly: for checking its data flow
+    /// where there is no NVIDIA GPU (PoCL). Default false.
+    #[serde(default)]
+    pub opencl_ptx_mma_emulated: bool,
     /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
     /// them in the same step, instead of loading the next step's slices into registers
     /// while multiplying this one: fewer registers per lane (more workgroups resident), no

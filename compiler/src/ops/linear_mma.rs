@@ -4,7 +4,9 @@
 //! registers, two stages in flight), loads fragments with `ldmatrix` and multiplies with
 //! `mma.sync` m16n8k16 (f32 sums). Chosen for f16 bundles of OpenCL targets whose tuning
 //! asks for it (`tuning.opencl_ptx_mma`: NVIDIA sm_80 or newer only) where the product's
-//! rows, outputs and inputs fill whole 128 x 128 x 32 tiles; else `linear_tiled`.
+//! rows, outputs and inputs fill whole 128 x 128 x 32 tiles; else `linear_tiled`. With
+//! `tuning.opencl_ptx_mma_emulated` the PTX is written as OpenCL C, so the kernel's data
+//! flow can be checked on CPU OpenCL.
 
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
 use crate::ir::{numel, TensorId};
@@ -33,16 +35,23 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
     if !(xd.elem == "f16" && wd.elem == "f16" && xd.is_plain_buffer() && wd.is_plain_buffer()) {
         return Ok(false);
     }
-    // Two stages of both operands' tiles, 16-byte aligned (uint4).
+    // Two stages of both operands' tiles, 16-byte aligned (uint4); emulated, two halves of
+    // six words per lane for the subgroups' register exchange.
     let stage_bytes = 2 * TILE * ROW_BYTES;
-    let shared = (2 * stage_bytes) as u32 + LANES * 4;
+    let emulated = t.tuning.opencl_ptx_mma_emulated;
+    let exchange = if emulated { 2 * 6 * LANES } else { 0 };
+    let shared = (2 * stage_bytes) as u32 + LANES * 4 + exchange * 4;
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(false);
     }
     let tiles_n = n / TILE;
     let tiles = (m / TILE) * tiles_n;
-    let spec = KernelSpec::cooperative("linear_mma", tiles as u64, LANES)
-        .workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (2 * stage_bytes / 16) as u32)
+    let mut spec = KernelSpec::cooperative("linear_mma", tiles as u64, LANES).workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (2 * stage_bytes / 16) as u32);
+    if emulated {
+        spec = spec.workgroup_array("drift_mma_x", WorkgroupElem::U32, exchange);
+    }
+    let spec = spec
+        .param("emulated", emulated)
         .read("x", x)
         .read("w", w)
         .param("x_var", xd.var.clone())
