@@ -44,8 +44,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(false);
     }
-    let tiles_n = n / TILE;
-    let tiles = (m / TILE) * tiles_n;
+    let tiles = (m / TILE) * (n / TILE);
     let mut spec = KernelSpec::cooperative("linear_mma", tiles as u64, LANES).workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (2 * stage_bytes / 16) as u32);
     if emulated {
         spec = spec.workgroup_array("drift_mma_x", WorkgroupElem::U32, exchange);
@@ -56,7 +55,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
         .read("w", w)
         .param("x_var", xd.var.clone())
         .param("w_var", wd.var.clone())
-        .param("tiles_n", tiles_n)
+        .param("tiles_m", m / TILE)
         .param("steps", k / STEP)
         .param("row_bytes", ROW_BYTES)
         .param("stage_bytes", stage_bytes)
