@@ -394,6 +394,12 @@ pub struct Tuning {
     /// where there is no NVIDIA GPU (PoCL). Default false.
     #[serde(default)]
     pub opencl_ptx_mma_emulated: bool,
+    /// `linear_mma` takes 128 x 128 tiles where they make at least this many workgroups,
+    /// else 64 x 64 (four times as many). Default 128 (our choice, not measured: two
+    /// workgroups of the large kernel fit an H100 SM, so fewer than ~132 large tiles leave
+    /// SMs idle).
+    #[serde(default = "default_coop_large_min_tiles")]
+    pub opencl_mma_large_min_tiles: usize,
     /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
     /// them in the same step, instead of loading the next step's slices into registers
     /// while multiplying this one: fewer registers per lane (more workgroups resident), no

@@ -1,12 +1,13 @@
 //! tuning.opencl_ptx_mma: the prefill projections of an f16 Llama-shaped checkpoint whose
-//! widths fill 128 x 128 x 32 tiles compile to `linear_mma` (OpenCL C with inline PTX) for
-//! the NVIDIA OpenCL target, and clang's NVPTX back end accepts every kernel and emits the
-//! instructions the kernel is built on (per 32-input step and subgroup: 64 `mma.sync`,
-//! 16 `ldmatrix`; 16 `cp.async` copies per lane in all). Without the key, `linear_tiled`;
-//! on a SPIR-V target the key is refused by name. With `opencl_ptx_mma_emulated` (the PTX
-//! written as OpenCL C) the same kernel runs on PoCL: the prompt's logits equal those of the
-//! `linear_tiled` bundle (the prefill kernel checked against transformers' logits in
-//! `llm_generate`). The real instructions run on the GPU machine only
+//! widths fill 64 x 64 (and, with `opencl_mma_large_min_tiles` = 1, 128 x 128) tiles compile
+//! to `linear_mma` (OpenCL C with inline PTX) for the NVIDIA OpenCL target, and clang's
+//! NVPTX back end accepts every kernel and keeps the instructions it is built on (per step
+//! and subgroup 16 or 64 `mma.sync` and 8 or 16 `ldmatrix`; 8 or 16 `cp.async` per lane in
+//! all). Without the key, `linear_tiled`; on a SPIR-V target the key is refused by name.
+//! With `opencl_ptx_mma_emulated` (the PTX written as OpenCL C) the same kernels run on
+//! PoCL: the prompt's logits equal those of the `linear_tiled` bundle (the prefill kernel
+//! checked against transformers' logits in `llm_generate`), in both tile sizes. The real
+//! instructions run on the GPU machine only
 //! (`scripts/llm_device_check.py ... nvidia-h100-opencl --tuning opencl_ptx_mma=true`).
 
 mod common;
@@ -64,9 +65,12 @@ fn checkpoint(dir: &std::path::Path) {
     std::fs::write(dir.join("model.safetensors"), file).expect("safetensors");
 }
 
-fn compile(dir: &std::path::Path, ptx_mma: bool) -> Vec<(String, String)> {
-    compile_for(dir, "nvidia-h100-opencl", &format!("opencl_ptx_mma = {ptx_mma}")).sources
+fn compile(dir: &std::path::Path, tuning: &str) -> Vec<(String, String)> {
+    compile_for(dir, "nvidia-h100-opencl", tuning).sources
 }
+
+/// Large (128 x 128) tiles everywhere, for the checkpoint's few tiles.
+const LARGE: &str = "\nopencl_mma_large_min_tiles = 1";
 
 fn compile_for(dir: &std::path::Path, target: &str, tuning: &str) -> driftc::compile::Compiled {
     let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
@@ -90,12 +94,16 @@ fn emulated_tensor_core_prefill_matches_the_tiled_kernel_on_pocl() {
         (mma, g.prefill(&prompt).unwrap_or_else(|e| panic!("{tuning}: {e}")))
     };
     let (tiled_kernels, want) = logits("opencl_ptx_mma = false");
-    let (mma_kernels, got) = logits("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true");
     assert_eq!(tiled_kernels, 0, "no tensor-core kernels without the key");
-    assert!(mma_kernels > 0, "the prefill projections on linear_mma with the key");
-    let err = driftc::reference::rel_l2(&got, &want);
     let spread = want.iter().map(|v| v.abs()).fold(0.0f32, f32::max);
-    assert!(spread > 0.0 && err <= 1e-3, "emulated linear_mma vs linear_tiled: logits rel L2 {err:.3e} (largest {spread})");
+    assert!(spread > 0.0, "logits of the tiled bundle");
+    // 64 x 64 tiles (the default for so few), then 128 x 128.
+    for tuning in ["opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true".to_string(), format!("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true{LARGE}")] {
+        let (mma_kernels, got) = logits(&tuning);
+        assert!(mma_kernels > 0, "the prefill projections on linear_mma with {tuning}");
+        let err = driftc::reference::rel_l2(&got, &want);
+        assert!(err <= 1e-3, "emulated linear_mma ({tuning}) vs linear_tiled: logits rel L2 {err:.3e}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -104,27 +112,32 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     let dir = std::env::temp_dir().join(format!("driftc-mma-{}", std::process::id()));
     checkpoint(&dir.join("ckpt"));
     let count = |sources: &[(String, String)], kernel: &str| sources.iter().filter(|(k, _)| k.starts_with(kernel)).count();
-    let plain = compile(&dir.join("ckpt"), false);
+    let plain = compile(&dir.join("ckpt"), "opencl_ptx_mma = false");
     assert_eq!(count(&plain, "linear_mma"), 0, "no tensor-core kernels without the key");
     let tiled = count(&plain, "linear_tiled");
     assert!(tiled > 0, "prefill projections on linear_tiled without the key");
-    let mma = compile(&dir.join("ckpt"), true);
-    assert_eq!(count(&mma, "linear_tiled"), 0, "every prefill projection on linear_mma with the key");
-    assert!(count(&mma, "linear_mma") > 0, "linear_mma kernels with the key");
-    // clang's NVPTX back end (OpenCL C, default header; vload_half / vstore_half declared,
-    // as its header for this triple leaves them out) must accept each kernel and keep the
-    // inline PTX.
-    let clang = ["clang", "clang-16", "clang-15", "clang-14"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())).expect("clang is needed (Debian package clang; `make test` installs it)");
-    let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
-    for (name, src) in mma.iter().filter(|(k, _)| k.starts_with("linear_mma")) {
-        let cl = dir.join(format!("{name}.cl"));
-        let ptx = dir.join(format!("{name}.ptx"));
-        std::fs::write(&cl, format!("{prelude}{src}")).expect("write");
-        let out = Command::new(clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
-        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-        let ptx = std::fs::read_to_string(&ptx).expect("ptx");
-        for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", 64), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", 16), ("cp.async.cg.shared.global", 16)] {
-            assert_eq!(ptx.matches(instruction).count(), want, "{name}: {instruction}");
+    for (tuning, large) in [("opencl_ptx_mma = true".to_string(), false), (format!("opencl_ptx_mma = true{LARGE}"), true)] {
+        let mma = compile(&dir.join("ckpt"), &tuning);
+        assert_eq!(count(&mma, "linear_tiled"), 0, "every prefill projection on linear_mma with the key");
+        assert!(count(&mma, "linear_mma") > 0, "linear_mma kernels with the key");
+        // clang's NVPTX back end (OpenCL C, default header; vload_half / vstore_half declared,
+        // as its header for this triple leaves them out) must accept each kernel and keep the
+        // inline PTX.
+        let clang = ["clang", "clang-16", "clang-15", "clang-14"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())).expect("clang is needed (Debian package clang; `make test` installs it)");
+        let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
+        for (name, src) in mma.iter().filter(|(k, _)| k.starts_with("linear_mma")) {
+            let cl = dir.join(format!("{name}.cl"));
+            let ptx = dir.join(format!("{name}.ptx"));
+            std::fs::write(&cl, format!("{prelude}{src}")).expect("write");
+            let out = Command::new(clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            let ptx = std::fs::read_to_string(&ptx).expect("ptx");
+            // Per step (two halves of 16 inputs): 4 x 8 or 2 x 4 blocks of products, 4 + 4 or
+            // 2 + 2 fragment loads; copies of 4 or 2 units per operand, at the start and per step.
+            let (products, fragments, copies) = if large { (64, 16, 16) } else { (16, 8, 8) };
+            for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("cp.async.cg.shared.global", copies)] {
+                assert_eq!(ptx.matches(instruction).count(), want, "{name} ({tuning}): {instruction}");
+            }
         }
     }
     let vulkan = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");

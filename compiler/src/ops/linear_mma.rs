@@ -4,7 +4,8 @@
 //! registers, two stages in flight), loads fragments with `ldmatrix` and multiplies with
 //! `mma.sync` m16n8k16 (f32 sums). Chosen for f16 bundles of OpenCL targets whose tuning
 //! asks for it (`tuning.opencl_ptx_mma`: NVIDIA sm_80 or newer only) where the product's
-//! rows, outputs and inputs fill whole 128 x 128 x 32 tiles; else `linear_tiled`. With
+//! rows, outputs and inputs fill whole 128 x 128 or 64 x 64 tiles and steps of 32 inputs;
+//! else `linear_tiled`. With
 //! `tuning.opencl_ptx_mma_emulated` the PTX is written as OpenCL C, so the kernel's data
 //! flow can be checked on CPU OpenCL.
 
@@ -12,11 +13,14 @@ use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupEle
 use crate::ir::{numel, TensorId};
 use crate::target::Precision;
 
-/// Rows × outputs per workgroup tile, inputs per step.
-const TILE: usize = 128;
+/// Inputs per step.
 const STEP: usize = 32;
-/// Four subgroups of 32 lanes, 2 × 2, each 64 × 64 outputs.
+/// Four subgroups of 32 lanes, 2 × 2.
 const LANES: u32 = 128;
+/// Square tiles: 128 (each subgroup 4 × 8 blocks of 16 × 8, 64 × 64 outputs) where they
+/// make at least `tuning.opencl_mma_large_min_tiles` workgroups, else 64 (2 × 4 blocks,
+/// four times as many workgroups).
+const TILES: [usize; 2] = [128, 64];
 /// Bytes between staged rows: a step's 64 bytes plus 16 (the 8 rows one `ldmatrix` reads
 /// then fall on distinct 16-byte bank groups).
 const ROW_BYTES: usize = 80;
@@ -27,8 +31,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
     let t = kb.target;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
     let qualifies = t.tuning.opencl_ptx_mma && kb.lang == Lang::OpenclC && kb.precision == Precision::F16 && splits <= 1 && kb.wg_cooperative() >= LANES;
-    let whole = m > 0 && n > 0 && k > 0 && m.is_multiple_of(TILE) && n.is_multiple_of(TILE) && k.is_multiple_of(STEP);
-    if !qualifies || !whole {
+    let whole = |tile: usize| m > 0 && n > 0 && k > 0 && m.is_multiple_of(tile) && n.is_multiple_of(tile) && k.is_multiple_of(STEP);
+    let Some(tile) = TILES.into_iter().find(|&tile| whole(tile) && (tile == TILES[1] || (m / tile) * (n / tile) >= t.tuning.opencl_mma_large_min_tiles)) else {
+        return Ok(false);
+    };
+    if !qualifies {
         return Ok(false);
     }
     let (xd, wd) = (kb.desc("x", x)?, kb.desc("w", w)?);
@@ -37,14 +44,14 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
     }
     // Two stages of both operands' tiles, 16-byte aligned (uint4); emulated, two halves of
     // six words per lane for the subgroups' register exchange.
-    let stage_bytes = 2 * TILE * ROW_BYTES;
+    let stage_bytes = 2 * tile * ROW_BYTES;
     let emulated = t.tuning.opencl_ptx_mma_emulated;
     let exchange = if emulated { 2 * 6 * LANES } else { 0 };
     let shared = (2 * stage_bytes) as u32 + LANES * 4 + exchange * 4;
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(false);
     }
-    let tiles = (m / TILE) * (n / TILE);
+    let tiles = (m / tile) * (n / tile);
     let mut spec = KernelSpec::cooperative("linear_mma", tiles as u64, LANES).workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (2 * stage_bytes / 16) as u32);
     if emulated {
         spec = spec.workgroup_array("drift_mma_x", WorkgroupElem::U32, exchange);
@@ -55,11 +62,15 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
         .read("w", w)
         .param("x_var", xd.var.clone())
         .param("w_var", wd.var.clone())
-        .param("tiles_m", m / TILE)
+        .param("tile", tile)
+        .param("fm", tile / 32)
+        .param("fn", tile / 16)
+        .param("loads", tile * 4 / LANES as usize)
+        .param("tiles_m", m / tile)
         .param("steps", k / STEP)
         .param("row_bytes", ROW_BYTES)
         .param("stage_bytes", stage_bytes)
-        .param("b_at", TILE * ROW_BYTES);
+        .param("b_at", tile * ROW_BYTES);
     kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
     Ok(true)
 }
