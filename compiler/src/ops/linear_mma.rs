@@ -5,9 +5,8 @@
 //! `mma.sync` m16n8k16 (f32 sums). Chosen for f16 bundles of OpenCL targets whose tuning
 //! asks for it (`tuning.opencl_ptx_mma`: NVIDIA sm_80 or newer only) where the product's
 //! rows, outputs and inputs fill whole 128 x 128 or 64 x 64 tiles and steps of 32 inputs;
-//! else `linear_tiled`. With
-//! `tuning.opencl_ptx_mma_emulated` the PTX is written as OpenCL C, so the kernel's data
-//! flow can be checked on CPU OpenCL.
+//! else `linear_tiled`. With `tuning.opencl_ptx_mma_emulated` the PTX is written as OpenCL
+//! C, so the kernel's data flow can be checked on CPU OpenCL.
 
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
 use crate::ir::{numel, TensorId};
@@ -30,14 +29,13 @@ const ROW_BYTES: usize = 80;
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k: usize, n: usize, splits: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
-    let qualifies = t.tuning.opencl_ptx_mma && kb.lang == Lang::OpenclC && kb.precision == Precision::F16 && splits <= 1 && kb.wg_cooperative() >= LANES;
+    if !(t.tuning.opencl_ptx_mma && kb.lang == Lang::OpenclC && kb.precision == Precision::F16 && splits <= 1 && kb.wg_cooperative() >= LANES) {
+        return Ok(false);
+    }
     let whole = |tile: usize| m > 0 && n > 0 && k > 0 && m.is_multiple_of(tile) && n.is_multiple_of(tile) && k.is_multiple_of(STEP);
     let Some(tile) = TILES.into_iter().find(|&tile| whole(tile) && (tile == TILES[1] || (m / tile) * (n / tile) >= t.tuning.opencl_mma_large_min_tiles)) else {
         return Ok(false);
     };
-    if !qualifies {
-        return Ok(false);
-    }
     let (xd, wd) = (kb.desc("x", x)?, kb.desc("w", w)?);
     if !(xd.elem == "f16" && wd.elem == "f16" && xd.is_plain_buffer() && wd.is_plain_buffer()) {
         return Ok(false);
