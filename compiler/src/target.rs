@@ -202,6 +202,10 @@ fn default_coop_small() -> [u32; 4] {
     [2, 2, 2, 2]
 }
 
+fn default_opencl_mma_stages() -> u32 {
+    2
+}
+
 fn default_coop_large_min_tiles() -> usize {
     128
 }
@@ -400,6 +404,11 @@ pub struct Tuning {
     /// SMs idle).
     #[serde(default = "default_coop_large_min_tiles")]
     pub opencl_mma_large_min_tiles: usize,
+    /// `linear_mma`'s stages of staged tiles: 2 (the next step's copies in flight while a
+    /// step multiplies; two barriers a step) or 3 (the step after next in flight, one
+    /// barrier a step, rows swizzled instead of padded). Default 2.
+    #[serde(default = "default_opencl_mma_stages")]
+    pub opencl_mma_stages: u32,
     /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
     /// them in the same step, instead of loading the next step's slices into registers
     /// while multiplying this one: fewer registers per lane (more workgroups resident), no

@@ -2,11 +2,12 @@
 //! widths fill 64 x 64 (and, with `opencl_mma_large_min_tiles` = 1, 128 x 128) tiles compile
 //! to `linear_mma` (OpenCL C with inline PTX) for the NVIDIA OpenCL target, and clang's
 //! NVPTX back end accepts every kernel and keeps the instructions it is built on (per step
-//! and subgroup 16 or 64 `mma.sync` and 8 or 16 `ldmatrix`; 8 or 16 `cp.async` per lane in
-//! all). Without the key, `linear_tiled`; on a SPIR-V target the key is refused by name.
-//! With `opencl_ptx_mma_emulated` (the PTX written as OpenCL C) the same kernels run on
-//! PoCL: the prompt's logits equal those of the `linear_tiled` bundle (the prefill kernel
-//! checked against transformers' logits in `llm_generate`), in both tile sizes. The real
+//! and subgroup 16 or 64 `mma.sync` and 8 or 16 `ldmatrix`; `cp.async` per lane for two or
+//! three stages). Without the key, `linear_tiled`; on a SPIR-V target the key is refused by
+//! name. With `opencl_ptx_mma_emulated` (the PTX written as OpenCL C) the same kernels run
+//! on PoCL: the prompt's logits equal those of the `linear_tiled` bundle (the prefill
+//! kernel checked against transformers' logits in `llm_generate`), small tiles in three
+//! stages and large ones in two. The real
 //! instructions run on the GPU machine only
 //! (`scripts/llm_device_check.py ... nvidia-h100-opencl --tuning opencl_ptx_mma=true`).
 
@@ -97,8 +98,8 @@ fn emulated_tensor_core_prefill_matches_the_tiled_kernel_on_pocl() {
     assert_eq!(tiled_kernels, 0, "no tensor-core kernels without the key");
     let spread = want.iter().map(|v| v.abs()).fold(0.0f32, f32::max);
     assert!(spread > 0.0, "logits of the tiled bundle");
-    // 64 x 64 tiles (the default for so few), then 128 x 128.
-    for tuning in ["opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true".to_string(), format!("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true{LARGE}")] {
+    // 64 x 64 tiles (the default for so few) in three stages, then 128 x 128 in two.
+    for tuning in ["opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_mma_stages = 3".to_string(), format!("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true{LARGE}")] {
         let (mma_kernels, got) = logits(&tuning);
         assert!(mma_kernels > 0, "the prefill projections on linear_mma with {tuning}");
         let err = driftc::reference::rel_l2(&got, &want);
@@ -116,7 +117,8 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     assert_eq!(count(&plain, "linear_mma"), 0, "no tensor-core kernels without the key");
     let tiled = count(&plain, "linear_tiled");
     assert!(tiled > 0, "prefill projections on linear_tiled without the key");
-    for (tuning, large) in [("opencl_ptx_mma = true".to_string(), false), (format!("opencl_ptx_mma = true{LARGE}"), true)] {
+    for (large, stages) in [(false, 2), (true, 2), (false, 3), (true, 3)] {
+        let tuning = format!("opencl_ptx_mma = true\nopencl_mma_stages = {stages}{}", if large { LARGE } else { "" });
         let mma = compile(&dir.join("ckpt"), &tuning);
         assert_eq!(count(&mma, "linear_tiled"), 0, "every prefill projection on linear_mma with the key");
         assert!(count(&mma, "linear_mma") > 0, "linear_mma kernels with the key");
@@ -133,8 +135,10 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
             assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
             let ptx = std::fs::read_to_string(&ptx).expect("ptx");
             // Per step (two halves of 16 inputs): 4 x 8 or 2 x 4 blocks of products, 4 + 4 or
-            // 2 + 2 fragment loads; copies of 4 or 2 units per operand, at the start and per step.
-            let (products, fragments, copies) = if large { (64, 16, 16) } else { (16, 8, 8) };
+            // 2 + 2 fragment loads; copies of 4 or 2 units per operand, for the first one
+            // or two steps and per step.
+            let units = if large { 4 } else { 2 };
+            let (products, fragments, copies) = if large { (64, 16, 2 * units * stages) } else { (16, 8, 2 * units * stages) };
             for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("cp.async.cg.shared.global", copies)] {
                 assert_eq!(ptx.matches(instruction).count(), want, "{name} ({tuning}): {instruction}");
             }

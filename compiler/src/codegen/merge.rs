@@ -170,7 +170,7 @@ pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<(String, Ker
     }
     out.push_str(&format!(
         "\nvar<workgroup> drift_shared: array<f32, {}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let drift_member_group: u32 = wid.x;\n    let lane: u32 = lid.x;\n",
-        u64::from(workgroup) * u64::from(merged.shared_per_lane)
+        u64::from(workgroup) * u64::from(merged.shared_per_lane.max(1))
     ));
     let mut start = 0u64;
     let last = members.len().saturating_sub(1);

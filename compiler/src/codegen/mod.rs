@@ -110,7 +110,8 @@ pub struct KernelSpec {
     /// return, so it may use barriers), and `drift_shared`, `shared_per_lane` f32s per lane
     /// of workgroup memory, is declared for it.
     pub cooperative: bool,
-    /// Length of `drift_shared` in f32s per lane (cooperative kernels; 1 unless asked).
+    /// Length of `drift_shared` in f32s per lane (cooperative kernels; 1 unless asked; 0:
+    /// not declared).
     pub shared_per_lane: u32,
     /// Length of `drift_shared4`, a second workgroup array of vec4s of f32 for data the
     /// whole workgroup reads (cooperative kernels; 0: not declared).
@@ -200,6 +201,12 @@ impl KernelSpec {
     /// Gives a cooperative kernel `floats` f32s of `drift_shared` per lane.
     pub fn shared_per_lane(mut self, floats: u32) -> Self {
         self.shared_per_lane = floats.max(1);
+        self
+    }
+    /// A cooperative kernel that declares no `drift_shared` (its workgroup memory is all in
+    /// its own arrays).
+    pub fn without_drift_shared(mut self) -> Self {
+        self.shared_per_lane = 0;
         self
     }
     /// Gives a cooperative kernel `drift_shared4`, `n` vec4s of f32.

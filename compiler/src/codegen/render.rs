@@ -230,8 +230,9 @@ pub fn render(
                 if vec4s > 0 {
                     out.push_str(&format!("\nvar<workgroup> drift_shared4: array<vec4<f32>, {vec4s}>;"));
                 }
+                let drift_shared = if shared > 0 { format!("\nvar<workgroup> drift_shared: array<f32, {shared}>;") } else { String::new() };
                 out.push_str(&format!(
-                    "\nvar<workgroup> drift_shared: array<f32, {shared}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let group: u32 = min(wid.x + wid.y * {per_row}u, {}u);\n    let lane: u32 = lid.x;\n{body}}}\n",
+                    "{drift_shared}\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let group: u32 = min(wid.x + wid.y * {per_row}u, {}u);\n    let lane: u32 = lid.x;\n{body}}}\n",
                     groups.saturating_sub(1)
                 ));
             } else {
@@ -264,8 +265,11 @@ pub fn render(
                 for a in arrays {
                     shared4.push_str(&format!("    __local {} {}[{}];\n", a.elem.opencl(), a.name, a.len));
                 }
+                if shared > 0 {
+                    shared4.push_str(&format!("    __local float drift_shared[{shared}];\n"));
+                }
                 format!(
-                    "{shared4}    __local float drift_shared[{shared}];\n    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
+                    "{shared4}    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
                     groups.saturating_sub(1)
                 )
             } else {

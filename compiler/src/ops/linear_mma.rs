@@ -20,9 +20,12 @@ const LANES: u32 = 128;
 /// make at least `tuning.opencl_mma_large_min_tiles` workgroups, else 64 (2 × 4 blocks,
 /// four times as many workgroups).
 const TILES: [usize; 2] = [128, 64];
-/// Bytes between staged rows: a step's 64 bytes plus 16 (the 8 rows one `ldmatrix` reads
-/// then fall on distinct 16-byte bank groups).
-const ROW_BYTES: usize = 80;
+/// Bytes between staged rows with two stages: a step's 64 bytes plus 16 (the 8 rows one
+/// `ldmatrix` reads then fall on distinct 16-byte bank groups). Three stages
+/// (`tuning.opencl_mma_stages`) keep rows of 64 bytes, their 16-byte units swizzled, to fit
+/// 48 KB with the large tiles.
+const PADDED_ROW_BYTES: usize = 80;
+const SWIZZLED_ROW_BYTES: usize = 64;
 
 /// Emits y = x · wᵀ for f16 x [.., K] (M rows) and f16 w [N, K] on tensor cores; false
 /// when the target or the product does not qualify (the caller then emits `linear_tiled`).
@@ -40,17 +43,20 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
     if !(xd.elem == "f16" && wd.elem == "f16" && xd.is_plain_buffer() && wd.is_plain_buffer()) {
         return Ok(false);
     }
-    // Two stages of both operands' tiles, 16-byte aligned (uint4); emulated, two halves of
-    // six words per lane for the subgroups' register exchange.
-    let stage_bytes = 2 * tile * ROW_BYTES;
+    // Two or three stages of both operands' tiles, 16-byte aligned (uint4), and no
+    // `drift_shared`; emulated, two halves of six words per lane for the subgroups'
+    // register exchange.
+    let stages = if t.tuning.opencl_mma_stages >= 3 { 3 } else { 2 };
+    let row_bytes = if stages == 3 { SWIZZLED_ROW_BYTES } else { PADDED_ROW_BYTES };
+    let stage_bytes = 2 * tile * row_bytes;
     let emulated = t.tuning.opencl_ptx_mma_emulated;
     let exchange = if emulated { 2 * 6 * LANES } else { 0 };
-    let shared = (2 * stage_bytes) as u32 + LANES * 4 + exchange * 4;
+    let shared = (stages * stage_bytes) as u32 + exchange * 4;
     if shared > t.limits.max_compute_shared_memory_size {
         return Ok(false);
     }
     let tiles = (m / tile) * (n / tile);
-    let mut spec = KernelSpec::cooperative("linear_mma", tiles as u64, LANES).workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (2 * stage_bytes / 16) as u32);
+    let mut spec = KernelSpec::cooperative("linear_mma", tiles as u64, LANES).without_drift_shared().workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (stages * stage_bytes / 16) as u32);
     if emulated {
         spec = spec.workgroup_array("drift_mma_x", WorkgroupElem::U32, exchange);
     }
@@ -66,9 +72,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
         .param("loads", tile * 4 / LANES as usize)
         .param("tiles_m", m / tile)
         .param("steps", k / STEP)
-        .param("row_bytes", ROW_BYTES)
+        .param("stages", stages)
+        .param("swizzle", stages == 3)
+        .param("row_bytes", row_bytes)
         .param("stage_bytes", stage_bytes)
-        .param("b_at", tile * ROW_BYTES);
+        .param("b_at", tile * row_bytes);
     kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
     Ok(true)
 }
