@@ -106,7 +106,8 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         runtime_inputs: Option<Vec<String>>,
         /// Write each kernel's generated source (WGSL or OpenCL C, before translation) to
-        /// this directory as KERNEL.wgsl / KERNEL.cl, to read what the compiler made.
+        /// this directory as KERNEL.wgsl / KERNEL.cl, and what the bundle carries of it
+        /// (KERNEL.spv, KERNEL.metal), to read what the compiler made.
         #[arg(long, value_name = "DIR")]
         dump_kernels: Option<PathBuf>,
     },
@@ -379,11 +380,25 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
     if let Some(dir) = &dump_kernels {
         let ext = if target.kernel_language == driftc::target::KernelLanguage::OpenclC { "cl" } else { "wgsl" };
         std::fs::create_dir_all(dir).with_context(|| format!("--dump-kernels: creating {}", dir.display()))?;
+        let write = |path: PathBuf, bytes: &[u8]| std::fs::write(&path, bytes).with_context(|| format!("--dump-kernels: writing {}", path.display()));
         for (name, src) in &c.sources {
-            let path = dir.join(format!("{name}.{ext}"));
-            std::fs::write(&path, src).with_context(|| format!("--dump-kernels: writing {}", path.display()))?;
+            write(dir.join(format!("{name}.{ext}")), src.as_bytes())?;
         }
-        eprintln!("wrote {} kernel sources to {}", c.sources.len(), dir.display());
+        // What the bundle carries where it is not the source: SPIR-V modules, Metal source.
+        let view = runtime_min::bundle::open(&c.bundle, None).context("--dump-kernels: reading the bundle just written")?;
+        let mut binaries = 0;
+        for k in &view.manifest.kernels {
+            let ext = match k.language {
+                runtime_min::bundle::KernelLanguage::Spirv => "spv",
+                runtime_min::bundle::KernelLanguage::Msl => "metal",
+                _ => continue,
+            };
+            let code = usize::try_from(k.code.offset).ok().zip(usize::try_from(k.code.offset.saturating_add(k.code.len)).ok()).and_then(|(a, b)| view.kernels.get(a..b));
+            let code = code.with_context(|| format!("--dump-kernels: kernel {} lies outside the bundle's kernels", k.name))?;
+            write(dir.join(format!("{}.{ext}", k.name)), code)?;
+            binaries += 1;
+        }
+        eprintln!("wrote {} kernel sources{} to {}", c.sources.len(), if binaries > 0 { format!(" and {binaries} translated kernels (SPIR-V / Metal)") } else { String::new() }, dir.display());
     }
     let r = &c.report;
     eprintln!(

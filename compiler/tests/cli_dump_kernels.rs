@@ -1,6 +1,8 @@
 //! `driftc compile --dump-kernels DIR`: every kernel of the bundle written as its source
 //! (WGSL for SPIR-V targets, OpenCL C for OpenCL ones), as many files as the compile line
-//! reports kernels; a directory that cannot be made is an error naming it.
+//! reports kernels, and for SPIR-V targets each kernel's module as the bundle carries it
+//! (.spv, SPIR-V's magic number first); a directory that cannot be made is an error naming
+//! it.
 
 mod common;
 
@@ -28,8 +30,14 @@ fn dump_kernels_writes_each_kernel_source() {
             .split(", ")
             .find_map(|part| part.strip_suffix(" kernels").and_then(|n| n.parse().ok()))
             .unwrap_or_else(|| panic!("{target}: kernel count in {err}"));
-        let files: Vec<std::path::PathBuf> = std::fs::read_dir(&dump).expect("dump directory").flatten().map(|e| e.path()).collect();
-        assert_eq!(files.len(), kernels, "{target}: one file per kernel: {files:?}");
+        let all: Vec<std::path::PathBuf> = std::fs::read_dir(&dump).expect("dump directory").flatten().map(|e| e.path()).collect();
+        let (modules, files): (Vec<_>, Vec<_>) = all.into_iter().partition(|p| p.extension().is_some_and(|e| e == "spv"));
+        assert_eq!(files.len(), kernels, "{target}: one source per kernel: {files:?}");
+        assert_eq!(modules.len(), if ext == "wgsl" { kernels } else { 0 }, "{target}: one SPIR-V module per kernel where the target runs SPIR-V");
+        for m in &modules {
+            let bytes = std::fs::read(m).expect("module");
+            assert_eq!(bytes.get(..4), Some(&[0x03, 0x02, 0x23, 0x07][..]), "{}: SPIR-V magic", m.display());
+        }
         for f in &files {
             assert_eq!(f.extension().and_then(|e| e.to_str()), Some(ext), "{}", f.display());
             let src = std::fs::read_to_string(f).expect("source");
