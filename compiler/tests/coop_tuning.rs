@@ -10,6 +10,15 @@ use common::*;
 use driftc::target::Precision;
 use runtime_min::Bundle;
 
+/// llama_tiny compiled at f16 with `quant` for the target file `text` with the `tuning`
+/// entries set (a failure names them).
+fn compile_tiny(case: &Case, text: &str, tuning: &str, quant: driftc::front::llm::Quant) -> driftc::compile::Compiled {
+    let t = driftc::target::Target::from_toml(&set_tuning(text, tuning), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
+    let mut o = case.options(Some(Precision::F16));
+    o.import.quant = quant;
+    driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{tuning} ({quant:?}): {e}"))
+}
+
 #[test]
 fn cooperative_matrix_tuning_keys_compile_and_take() {
     let case = load_case("llama_tiny");
@@ -166,10 +175,7 @@ fn cut_cooperative_products_compile() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     let text: String = text.lines().filter(|l| !l.starts_with("linear_coop_direct_staging")).map(|l| format!("{l}\n")).collect();
     for (quant, direct) in [(Quant::None, true), (Quant::None, false), (Quant::Q8, true), (Quant::Q844, true), (Quant::Q844, false)] {
-        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_split_k = [2, 100000]\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
-        let mut o = case.options(Some(Precision::F16));
-        o.import.quant = quant;
-        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, direct {direct}: {e}"));
+        let compiled = compile_tiny(&case, &text, &format!("linear_split_k = [2, 100000]\nlinear_coop_direct_staging = {direct}"), quant);
         let cut = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_coop") && src.contains("let split: u32 = group / ") && src.contains("k0 < k_end")).count();
         assert!(cut > 0, "{quant:?}, direct {direct}: cut cooperative products");
         let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
@@ -197,10 +203,7 @@ fn word_staging_and_row_order_compile() {
     let set_here = ["linear_coop_direct_staging", "coop_stage_words16", "linear_coop_rows_first", "linear_coop_epilogue_pingpong", "linear_coop_stream_b"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for (quant, direct) in [(Quant::None, true), (Quant::None, false), (Quant::Q8, true), (Quant::Q844, true), (Quant::Q844, false)] {
-        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("coop_stage_words16 = true\nlinear_coop_rows_first = true\nlinear_coop_epilogue_pingpong = true\nlinear_coop_stream_b = true\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
-        let mut o = case.options(Some(Precision::F16));
-        o.import.quant = quant;
-        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, direct {direct}: {e}"));
+        let compiled = compile_tiny(&case, &text, &format!("coop_stage_words16 = true\nlinear_coop_rows_first = true\nlinear_coop_epilogue_pingpong = true\nlinear_coop_stream_b = true\nlinear_coop_direct_staging = {direct}"), quant);
         let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, s)| s).collect();
         assert!(!coop.is_empty(), "{quant:?}: cooperative products");
         for src in coop {
@@ -238,10 +241,7 @@ fn epilogue_subgroup_sync_compiles() {
     let set_here = ["linear_coop_row_epilogue", "linear_coop_epilogue_pingpong"];
     let text: String = text.lines().filter(|l| !set_here.iter().any(|k| l.starts_with(k))).map(|l| format!("{l}\n")).collect();
     for (quant, row) in [(Quant::None, false), (Quant::Q8, false), (Quant::Q844, false), (Quant::None, true)] {
-        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_epilogue_subgroup_sync = true\nlinear_coop_row_epilogue = {row}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
-        let mut o = case.options(Some(Precision::F16));
-        o.import.quant = quant;
-        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, row {row}: {e}"));
+        let compiled = compile_tiny(&case, &text, &format!("linear_coop_epilogue_subgroup_sync = true\nlinear_coop_row_epilogue = {row}"), quant);
         let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, s)| s).collect();
         assert!(!coop.is_empty(), "{quant:?}: cooperative products");
         for src in coop {
@@ -277,10 +277,7 @@ fn prefill_fused_gate_compiles() {
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     for (quant, fused, by_rows) in [(Quant::None, true, true), (Quant::None, true, false), (Quant::Q8, true, true), (Quant::Q844, true, true), (Quant::None, false, true)] {
-        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("prefill_fused_gate = {fused}\nlinear_coop_shape_by_rows = {by_rows}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
-        let mut o = case.options(Some(Precision::F16));
-        o.import.quant = quant;
-        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{quant:?}, fused {fused}: {e}"));
+        let compiled = compile_tiny(&case, &text, &format!("prefill_fused_gate = {fused}\nlinear_coop_shape_by_rows = {by_rows}"), quant);
         let gated: Vec<&String> = compiled.sources.iter().filter(|(k, s)| k.starts_with("linear_coop") && s.contains("let hf: u32 = lane + ")).map(|(_, s)| s).collect();
         assert_eq!(!gated.is_empty(), fused, "{quant:?}, fused {fused}: a gated prefill product");
         for src in gated {
@@ -337,10 +334,7 @@ fn coop_diagnostic_forms_compile() {
     let case = load_case("llama_tiny");
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     for (form, quant, direct) in [("off", Quant::None, true), ("no-loads", Quant::None, true), ("no-loads", Quant::Q844, false), ("min-products", Quant::Q8, true), ("min-products", Quant::None, false)] {
-        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("linear_coop_diagnostic = \"{form}\"\nlinear_coop_direct_staging = {direct}")), std::path::Path::new("nvidia-h100.toml")).expect("target parses");
-        let mut o = case.options(Some(Precision::F16));
-        o.import.quant = quant;
-        let compiled = driftc::compile::compile_file(&case.model(), &t, &o).unwrap_or_else(|e| panic!("{form}: {e}"));
+        let compiled = compile_tiny(&case, &text, &format!("linear_coop_diagnostic = \"{form}\"\nlinear_coop_direct_staging = {direct}"), quant);
         let coop: Vec<&String> = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_coop")).map(|(_, s)| s).collect();
         assert!(!coop.is_empty(), "{form}: cooperative products");
         for src in coop {

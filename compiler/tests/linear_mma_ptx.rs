@@ -50,7 +50,7 @@ fn checkpoint(dir: &std::path::Path) {
     let mut file = (header.len() as u64).to_le_bytes().to_vec();
     file.extend_from_slice(header.as_bytes());
     let mut state = 0x2545_f491_4f6c_dd1du64;
-    for (name, shape) in &tensors {
+    for (_, shape) in &tensors {
         let norm = shape.len() == 1;
         for _ in 0..shape.iter().product::<usize>() {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -59,7 +59,6 @@ fn checkpoint(dir: &std::path::Path) {
             let (sign, exp) = if norm { (0, 14 + (r >> 10) % 2) } else { ((r >> 15) << 15, 10 + (r >> 10) % 4) };
             file.extend_from_slice(&(sign | exp << 10 | (r & 0x3ff)).to_le_bytes());
         }
-        let _ = name;
     }
     std::fs::create_dir_all(dir).expect("checkpoint dir");
     std::fs::write(dir.join("config.json"), config).expect("config");
@@ -117,28 +116,28 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     assert_eq!(count(&plain, "linear_mma"), 0, "no tensor-core kernels without the key");
     let tiled = count(&plain, "linear_tiled");
     assert!(tiled > 0, "prefill projections on linear_tiled without the key");
+    let clang = clang();
+    // vload_half / vstore_half declared: clang's header for this triple leaves them out.
+    let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
     for (large, stages) in [(false, 2), (true, 2), (false, 3), (true, 3)] {
         let tuning = format!("opencl_ptx_mma = true\nopencl_mma_stages = {stages}{}", if large { LARGE } else { "" });
         let mma = compile(&dir.join("ckpt"), &tuning);
         assert_eq!(count(&mma, "linear_tiled"), 0, "every prefill projection on linear_mma with the key");
         assert!(count(&mma, "linear_mma") > 0, "linear_mma kernels with the key");
-        // clang's NVPTX back end (OpenCL C, default header; vload_half / vstore_half declared,
-        // as its header for this triple leaves them out) must accept each kernel and keep the
-        // inline PTX.
-        let clang = ["clang", "clang-16", "clang-15", "clang-14"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())).expect("clang is needed (Debian package clang; `make test` installs it)");
-        let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
+        // clang's NVPTX back end (OpenCL C, default header) must accept each kernel and keep
+        // the inline PTX.
         for (name, src) in mma.iter().filter(|(k, _)| k.starts_with("linear_mma")) {
             let cl = dir.join(format!("{name}.cl"));
             let ptx = dir.join(format!("{name}.ptx"));
             std::fs::write(&cl, format!("{prelude}{src}")).expect("write");
-            let out = Command::new(clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
+            let out = Command::new(&clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
             assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
             let ptx = std::fs::read_to_string(&ptx).expect("ptx");
             // Per step (two halves of 16 inputs): 4 x 8 or 2 x 4 blocks of products, 4 + 4 or
             // 2 + 2 fragment loads; copies of 4 or 2 units per operand, for the first one
             // or two steps and per step.
-            let units = if large { 4 } else { 2 };
-            let (products, fragments, copies) = if large { (64, 16, 2 * units * stages) } else { (16, 8, 2 * units * stages) };
+            let (products, fragments, units) = if large { (64, 16, 4) } else { (16, 8, 2) };
+            let copies = 2 * units * stages;
             for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("cp.async.cg.shared.global", copies)] {
                 assert_eq!(ptx.matches(instruction).count(), want, "{name} ({tuning}): {instruction}");
             }

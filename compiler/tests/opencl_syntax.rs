@@ -10,15 +10,6 @@ use std::process::Command;
 
 use common::*;
 
-fn clang() -> String {
-    for c in ["clang", "clang-16", "clang-15", "clang-14"] {
-        if Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()) {
-            return c.to_string();
-        }
-    }
-    panic!("clang is needed to check OpenCL C (Debian package clang; `make test` installs it)");
-}
-
 #[test]
 fn opencl_c_compiles_for_every_opencl_target() {
     let clang = clang();

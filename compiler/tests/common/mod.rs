@@ -12,6 +12,16 @@ use driftc::npy;
 use driftc::target::{Precision, Target};
 use runtime_min::{Bundle, Session, SessionOptions};
 
+/// The clang that checks OpenCL C (the first of the usual names that runs).
+pub fn clang() -> String {
+    for c in ["clang", "clang-16", "clang-15", "clang-14"] {
+        if std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return c.to_string();
+        }
+    }
+    panic!("clang is needed to check OpenCL C (Debian package clang; `make test` installs it)");
+}
+
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
