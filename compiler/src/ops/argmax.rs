@@ -119,8 +119,11 @@ impl Op for ArgReduce {
             (false, true) => "<=",
         };
         let outputs = numel(&ys).unwrap_or(0) as u64;
-        // Up to 1024 lanes: a 128k-entry row at 256 lanes took 55 us on an H200.
-        let wg = k.wg_cooperative_up_to(1024);
+        // Up to 1024 lanes: a 128k-entry row at 256 lanes took 55 us on an H200 (Vulkan).
+        // OpenCL: 256 at most. NVIDIA's OpenCL reported this kernel's limit as 256 lanes
+        // (CL_KERNEL_WORK_GROUP_SIZE, H200, 2026-12-02: its compiler sizes registers for
+        // the unrolled scan, not for the required workgroup), so 1024 could not run there.
+        let wg = k.wg_cooperative_up_to(if k.lang == Lang::OpenclC { 256 } else { 1024 });
         if a + 1 == xs.len() && xs[a] >= WORKGROUP_FROM && !self.select_last_index && wg >= 2 {
             // Eight loads in flight per lane: one at a time, a 128k-entry row took 24 us at
             // 1024 lanes on an H200 (each lane's 125 loads waited in turn).
