@@ -30,6 +30,8 @@ templates!(
     "linear_tiled",
     "linear_coop",
     "linear_mma",
+    "mma_ptx",
+    "cached_attention_mma",
     "gather_q4",
     "cached_attention",
     "cached_attention_wg",

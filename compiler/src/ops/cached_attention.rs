@@ -2,8 +2,9 @@
 //! chunk of T query tokens at positions `position .. position + T` over a layer's KV
 //! cache, with grouped-query heads, an optional sliding window and optional logit
 //! soft-capping (Gemma 2). Kernels: for a chunk of several queries, blocks of queries per
-//! workgroup (`cached_attention_coop` on cooperative matrices where the target prefills on
-//! them, else `cached_attention_tiled`; see those modules); else one workgroup per (head,
+//! workgroup (`cached_attention_mma` on NVIDIA tensor cores through OpenCL's inline PTX
+//! where the target asks for it, `cached_attention_coop` on cooperative matrices where the
+//! target prefills on them, else `cached_attention_tiled`; see those modules); else one workgroup per (head,
 //! query) when the head size is a power of two within the workgroup (`cached_attention_wg`: the lanes score a tile of keys
 //! at once and share the online softmax through workgroup memory, so a decode step's few
 //! queries still fill the GPU); otherwise one invocation per (head, query, chunk of value
@@ -209,7 +210,7 @@ impl Op for CachedAttention {
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
         let g = self.geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
-        if super::cached_attention_coop::emit(self, kb, &g, [q, k, v, p], y)? || super::cached_attention_tiled::emit(self, kb, &g, [q, k, v, p], y)? || self.emit_workgroup(kb, &g, [q, k, v, p], 1, y)? {
+        if super::cached_attention_mma::emit(self, kb, &g, [q, k, v, p], y)? || super::cached_attention_coop::emit(self, kb, &g, [q, k, v, p], y)? || super::cached_attention_tiled::emit(self, kb, &g, [q, k, v, p], y)? || self.emit_workgroup(kb, &g, [q, k, v, p], 1, y)? {
             return Ok(());
         }
         let chunk = g.d.min(VALUE_CHUNK).max(1);

@@ -22,6 +22,7 @@ pub mod attention;
 pub mod cached_attention;
 pub mod cached_attention_coop;
 pub mod cached_attention_gqa;
+pub mod cached_attention_mma;
 pub mod cached_attention_split;
 pub mod cached_attention_tiled;
 pub mod attention_combine;
