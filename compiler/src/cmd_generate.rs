@@ -122,7 +122,7 @@ pub fn run(a: &Args<'_>) -> Result<()> {
                 Some(profile_rows(&times))
             }
             None => {
-                eprintln!("--profile: nothing was timed (it needs a Vulkan bundle and a device with timestamps)");
+                eprintln!("--profile: nothing was timed (it needs a device with timestamps: Vulkan, or OpenCL with a profiling queue)");
                 None
             }
         }

@@ -25,7 +25,8 @@ pub struct SessionOptions {
     /// when pool memory is host-visible (as on unified-memory devices), which exercises the
     /// discrete-GPU path. Off by default.
     pub force_staging: bool,
-    /// Write a GPU timestamp after every dispatch (Vulkan; for [`Session::last_profile`]).
+    /// Time every dispatch (Vulkan: a GPU timestamp after each; OpenCL: each dispatch's
+    /// profiling event; for [`Session::last_profile`]).
     /// Off by default: it serialises nothing but adds one query per dispatch.
     pub profile: bool,
     /// Vulkan: after submitting a run, poll its fence for up to this many microseconds
@@ -377,7 +378,8 @@ impl Session {
     }
 
     /// GPU time of every dispatch of the last run, in order, when the session was opened
-    /// with [`SessionOptions::profile`] on a backend with timestamps (Vulkan); `None`
+    /// with [`SessionOptions::profile`] on a backend with timestamps (Vulkan; OpenCL with a
+    /// profiling queue: each dispatch's own execution time); `None`
     /// otherwise or before any run.
     pub fn last_profile(&self) -> Result<Option<Vec<DispatchTime>>> {
         let Some(names) = self.last_program.and_then(|p| self.dispatch_names.get(p)) else { return Ok(None) };
@@ -458,7 +460,7 @@ fn open_opencl(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs
     let device = Device::pick(options.device_index)?;
     crate::bundle::verify(m, bundle.kernels_section().len() as u64, bundle.weights_section().len() as u64, Some(&device.limits))?;
     let slots = |l: &[Io]| l.iter().map(|io| io.slot).collect::<Vec<_>>();
-    let ex = Executor::new(device, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs))?;
+    let ex = Executor::new(device, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs), options.profile)?;
     Ok(Box::new(ex))
 }
 

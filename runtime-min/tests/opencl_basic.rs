@@ -313,6 +313,33 @@ fn d_argument_count_and_work_group_size_must_match_the_source() {
 }
 
 #[test]
+fn a_profile_times_every_dispatch_of_the_last_run() {
+    let (bld, ..) = axpb();
+    let bundle = open(bld.build());
+    let labels: Vec<String> = bundle.manifest().programs[0].dispatches.iter().map(|d| d.label.clone()).collect();
+    assert!(labels.len() >= 2, "a program of several dispatches");
+    let x = HostTensor::from_f32(&[u64::from(AXPB_N)], &values(AXPB_N as usize, 5));
+    let mut plain = session(&bundle);
+    plain.set_input("x", &x).unwrap();
+    plain.run().unwrap();
+    assert_eq!(plain.last_profile().unwrap(), None, "profiling is off by default");
+    let mut s = Session::new(&bundle, &SessionOptions { profile: true, ..SessionOptions::default() }).unwrap_or_else(|e| panic!("Session::new failed: {e}"));
+    assert_eq!(s.last_profile().unwrap(), None, "nothing ran yet");
+    s.set_input("x", &x).unwrap();
+    let stats = s.run().unwrap();
+    if is_pocl(&s) {
+        let times = s.last_profile().unwrap().expect("PoCL's queue profiles");
+        assert_eq!(times.iter().map(|t| t.label.clone()).collect::<Vec<_>>(), labels, "one entry per dispatch, in order");
+        let sum: u64 = times.iter().map(|t| t.ns).sum();
+        let total = stats.gpu_ns.expect("timed");
+        // Each dispatch's own time lies within the program's first start and last end.
+        assert!(sum <= total, "dispatches {sum} ns > program {total} ns");
+        assert!(times.iter().all(|t| t.ns > 0), "{times:?}");
+    }
+    assert_eq!(s.output("y").unwrap(), plain.output("y").unwrap(), "profiling changes no result");
+}
+
+#[test]
 fn e_allocated_bytes_is_the_pool_sum() {
     let (bld, ..) = axpb();
     let sum: u64 = bld.m.pools.iter().map(|p| p.size).sum();

@@ -17,7 +17,8 @@
 //! queue, then waits once: no planning or argument setting at run time. An in-order queue
 //! completes each command before the next starts, so `barrier_before` needs no command.
 //! GPU time is the end of the last dispatch minus the start of the first, from profiling
-//! events. `SessionOptions::force_staging` has no meaning here (OpenCL moves host data with
+//! events; with `SessionOptions::profile` every dispatch's event is kept and its own
+//! execution time (end minus start) is the dispatch's time. `SessionOptions::force_staging` has no meaning here (OpenCL moves host data with
 //! its own transfer commands) and is ignored.
 
 mod device;
@@ -68,6 +69,10 @@ pub(crate) struct Executor {
     context: Context,
     device: Device,
     profiling: bool,
+    /// Keep every dispatch's event (`SessionOptions::profile`).
+    per_dispatch: bool,
+    /// Each dispatch's nanoseconds in the last run, when `per_dispatch` and profiling.
+    last_dispatch_ns: Option<Vec<u64>>,
     inputs: Vec<IoSlot>,
     outputs: Vec<IoSlot>,
     /// Per program, its positions in `inputs` and `outputs` (only those move).
@@ -85,7 +90,7 @@ unsafe impl Send for Executor {}
 impl Executor {
     /// Creates every OpenCL object for `m`. The caller has verified `m` against
     /// `device.limits`; the OpenCL-specific checks here also run before any object exists.
-    pub(crate) fn new(device: Device, m: &Manifest, kernels_section: &[u8], weights_section: &[u8], inputs: &[IoSlot], outputs: &[IoSlot]) -> Result<Self> {
+    pub(crate) fn new(device: Device, m: &Manifest, kernels_section: &[u8], weights_section: &[u8], inputs: &[IoSlot], outputs: &[IoSlot], per_dispatch: bool) -> Result<Self> {
         let mut checked = Vec::with_capacity(m.kernels.len());
         for (i, k) in m.kernels.iter().enumerate() {
             checked.push(kernels::check_kernel(&device, i, k, kernels_section)?);
@@ -114,6 +119,8 @@ impl Executor {
             context,
             device,
             profiling,
+            per_dispatch,
+            last_dispatch_ns: None,
             inputs: inputs.to_vec(),
             outputs: outputs.to_vec(),
             program_io: m.programs.iter().map(|p| (p.inputs.iter().map(|&i| i as usize).collect(), p.outputs.iter().map(|&i| i as usize).collect())).collect(),
@@ -245,8 +252,9 @@ impl Executor {
     }
 
     /// Enqueues writes and dispatches for program `index`; returns the first and last
-    /// dispatch events. The caller waits for the queue whether or not this fails.
-    fn enqueue(&self, index: usize, inputs: &[&[u8]]) -> Result<Option<(Event, Event)>> {
+    /// dispatch events, and with `per_dispatch` every dispatch's event in order (`all`).
+    /// The caller waits for the queue whether or not this fails.
+    fn enqueue(&self, index: usize, inputs: &[&[u8]], all: &mut Vec<Event>) -> Result<Option<(Event, Event)>> {
         let steps = self.steps.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
         let reads = self.program_io.get(index).map(|(r, _)| r.clone()).unwrap_or_default();
         let q = self.queue.raw();
@@ -277,6 +285,11 @@ impl Executor {
             let ev = unsafe { enqueue_nd_range_kernel(q, s.kernel.raw(), 3, std::ptr::null(), s.global.as_ptr(), s.local.as_ptr(), 0, std::ptr::null()) }
                 .map_err(|c| cl_error("clEnqueueNDRangeKernel", &s.path, c))?;
             let ev = Event::own(ev);
+            if self.per_dispatch && self.profiling {
+                // SAFETY: `ev` is a valid event; retaining it gives `all` its own reference.
+                unsafe { opencl3::event::retain_event(ev.raw()) }.map_err(|c| cl_error("clRetainEvent", "dispatch event", c))?;
+                all.push(Event::own(ev.raw()));
+            }
             if first.is_none() {
                 first = Some(ev);
             } else {
@@ -325,12 +338,23 @@ impl Executor {
     }
 
     fn execute(&mut self, index: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
-        let enqueued = self.enqueue(index, inputs);
+        self.last_dispatch_ns = None;
+        let mut all = Vec::new();
+        let enqueued = self.enqueue(index, inputs, &mut all);
         // Always wait, even after a failed enqueue: commands already queued still read the
         // inputs borrowed above.
         let finished = finish(self.queue.raw()).map_err(|c| cl_error("clFinish", &self.device.name, c));
         let events = enqueued?;
         finished?;
+        if !all.is_empty() {
+            let mut times = Vec::with_capacity(all.len());
+            for ev in &all {
+                let start = self.profile(ev, CL_PROFILING_COMMAND_START, "CL_PROFILING_COMMAND_START")?;
+                let end = self.profile(ev, CL_PROFILING_COMMAND_END, "CL_PROFILING_COMMAND_END")?;
+                times.push(end.saturating_sub(start));
+            }
+            self.last_dispatch_ns = Some(times);
+        }
         match events {
             Some((first, last)) if self.profiling => {
                 let start = self.profile(&first, CL_PROFILING_COMMAND_START, "CL_PROFILING_COMMAND_START")?;
@@ -383,6 +407,10 @@ impl Backend for Executor {
 
     fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()> {
         self.read(output, offset, dst)
+    }
+
+    fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
+        Ok(self.last_dispatch_ns.clone())
     }
 }
 
