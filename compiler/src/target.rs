@@ -386,13 +386,14 @@ pub struct Tuning {
     #[serde(default)]
     pub linear_coop_double_buffer: bool,
     /// OpenCL targets on NVIDIA GPUs of sm_80 or newer: prefill products of f16 bundles whose
-    /// rows, outputs and inputs fill whole 128 x 128 x 32 tiles run on the tensor cores
-    /// through inline PTX (`linear_mma`: `cp.async` staging, `ldmatrix`, `mma.sync`
-    /// m16n8k16), which NVIDIA's OpenCL compiler passes to its assembler; other OpenCL
-    /// devices fail to build such a bundle's kernels. Default false.
+    /// rows, outputs and inputs fill whole 64 x 64 x 32 tiles (`linear_mma`) and the chunk
+    /// attention at head sizes 64 and 128 (`cached_attention_mma`) run on the tensor cores
+    /// through inline PTX (`cp.async` staging, `ldmatrix`, `mma.sync` m16n8k16), which
+    /// NVIDIA's OpenCL compiler passes to its assembler; other OpenCL devices fail to build
+    /// such a bundle's kernels. Default false (`nvidia-h100-opencl`: true, measured).
     #[serde(default)]
     pub opencl_ptx_mma: bool,
-    /// With `opencl_ptx_mma`: `linear_mma`'s PTX instructions written as OpenCL C (copies
+    /// With `opencl_ptx_mma`: the tensor-core kernels' PTX instructions written as OpenCL C (copies
     /// done at once, each subgroup's register exchange through local memory and barriers),
     /// so the same kernel runs on any OpenCL device, slowly: for checking its data flow
     /// where there is no NVIDIA GPU (PoCL). Default false.
@@ -409,6 +410,11 @@ pub struct Tuning {
     /// barrier a step, rows swizzled instead of padded). Default 2.
     #[serde(default = "default_opencl_mma_stages")]
     pub opencl_mma_stages: u32,
+    /// With `opencl_ptx_mma`: q8 bundles' int8 prefill weights also go to `linear_mma` (half
+    /// the weight bytes staged; each lane turns its fragment's int8 pairs into f16, exactly),
+    /// where they would take `linear_tiled`. Default false (prepared, not yet measured).
+    #[serde(default)]
+    pub opencl_mma_int8_weights: bool,
     /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
     /// them in the same step, instead of loading the next step's slices into registers
     /// while multiplying this one: fewer registers per lane (more workgroups resident), no

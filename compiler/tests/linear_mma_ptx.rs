@@ -20,10 +20,11 @@ use driftc::compile::CompileOptions;
 use driftc::front::onnx::ImportOptions;
 use driftc::target::{Precision, Target};
 
-/// A one-layer Llama checkpoint: hidden 128 (2 heads of 64), feed-forward 256, vocabulary
+/// A one-layer Llama checkpoint: hidden 128 (4 heads of 32: the chunk attention stays off
+/// `cached_attention_mma`, which `attention_mma` checks), feed-forward 256, vocabulary
 /// 256, f16 weights drawn from a fixed sequence (magnitudes 1/32 to 1/2, norms 1/2 to 2).
 fn checkpoint(dir: &std::path::Path) {
-    let config = r#"{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":128,"intermediate_size":256,"num_attention_heads":2,"num_key_value_heads":2,"num_hidden_layers":1,"vocab_size":256,"max_position_embeddings":256,"rms_norm_eps":1e-6,"rope_theta":10000.0,"hidden_act":"silu","tie_word_embeddings":false}"#;
+    let config = r#"{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":128,"intermediate_size":256,"num_attention_heads":4,"num_key_value_heads":4,"num_hidden_layers":1,"vocab_size":256,"max_position_embeddings":256,"rms_norm_eps":1e-6,"rope_theta":10000.0,"hidden_act":"silu","tie_word_embeddings":false}"#;
     let l = "model.layers.0";
     let tensors: Vec<(String, Vec<usize>)> = vec![
         ("model.embed_tokens.weight".into(), vec![256, 128]),
@@ -73,9 +74,13 @@ fn compile(dir: &std::path::Path, tuning: &str) -> Vec<(String, String)> {
 const LARGE: &str = "\nopencl_mma_large_min_tiles = 1";
 
 fn compile_for(dir: &std::path::Path, target: &str, tuning: &str) -> driftc::compile::Compiled {
+    compile_quant(dir, target, tuning, Default::default())
+}
+
+fn compile_quant(dir: &std::path::Path, target: &str, tuning: &str, quant: driftc::front::llm::Quant) -> driftc::compile::Compiled {
     let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
     let t = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
-    let import = ImportOptions { shapes: Default::default(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant: Default::default(), prefill_tokens: Some(128), target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: Some(256) };
+    let import = ImportOptions { shapes: Default::default(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant, prefill_tokens: Some(128), target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: Some(256) };
     let options = CompileOptions { precision: Some(Precision::F16), import, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false, storage: None };
     driftc::compile::compile_file(dir, &t, &options).unwrap_or_else(|e| panic!("{target} {tuning}: {e}"))
 }
@@ -104,6 +109,22 @@ fn emulated_tensor_core_prefill_matches_the_tiled_kernel_on_pocl() {
         let err = driftc::reference::rel_l2(&got, &want);
         assert!(err <= 1e-3, "emulated linear_mma ({tuning}) vs linear_tiled: logits rel L2 {err:.3e}");
     }
+    // q8 (int8 weights, scaled per row after the product) with `opencl_mma_int8_weights`.
+    let q8 = |tuning: &str| {
+        let compiled = compile_quant(&dir, "pocl", tuning, driftc::front::llm::Quant::Q8);
+        let int8 = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I8X2_F16X2(b0_0")).count();
+        let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("q8 {tuning}: {e}"));
+        (int8, g.prefill(&prompt).unwrap_or_else(|e| panic!("q8 {tuning}: {e}")))
+    };
+    let (plain, want) = q8("opencl_ptx_mma = false");
+    assert_eq!(plain, 0, "no tensor-core kernels without the key");
+    // (64 x 64 tiles: PoCL's compile of the emulated 128 x 128 kernel alone takes minutes.)
+    let tuning = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_mma_int8_weights = true";
+    let (int8, got) = q8(tuning);
+    assert!(int8 > 0, "q8 prefill projections on linear_mma with {tuning}");
+    let err = driftc::reference::rel_l2(&got, &want);
+    assert!(err <= 1e-3, "emulated int8-weight linear_mma ({tuning}) vs the q8 bundle without tensor cores: logits rel L2 {err:.3e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -139,6 +160,26 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
             let (products, fragments, units) = if large { (64, 16, 4) } else { (16, 8, 2) };
             let copies = 2 * units * stages;
             for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("cp.async.cg.shared.global", copies)] {
+                assert_eq!(ptx.matches(instruction).count(), want, "{name} ({tuning}): {instruction}");
+            }
+        }
+    }
+    // int8 weights (q8 with `opencl_mma_int8_weights`): A fragments through ldmatrix, each
+    // B fragment pair converted from int8 (two per block of outputs and half step).
+    for large in [false, true] {
+        let tuning = format!("opencl_ptx_mma = true\nopencl_mma_int8_weights = true{}", if large { LARGE } else { "" });
+        let q8 = compile_quant(&dir.join("ckpt"), "nvidia-h100-opencl", &tuning, driftc::front::llm::Quant::Q8).sources;
+        let int8: Vec<_> = q8.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I8X2_F16X2(b0_0")).collect();
+        assert!(!int8.is_empty(), "q8 projections on linear_mma with {tuning}");
+        for (name, src) in int8 {
+            let cl = dir.join(format!("{name}.cl"));
+            let ptx = dir.join(format!("{name}.ptx"));
+            std::fs::write(&cl, format!("{prelude}{src}")).expect("write");
+            let out = Command::new(&clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
+            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+            let ptx = std::fs::read_to_string(&ptx).expect("ptx");
+            let (products, fragments, conversions) = if large { (64, 8, 32) } else { (16, 4, 16) };
+            for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("sub.f16x2", conversions)] {
                 assert_eq!(ptx.matches(instruction).count(), want, "{name} ({tuning}): {instruction}");
             }
         }

@@ -6,7 +6,9 @@
 //! asks for it (`tuning.opencl_ptx_mma`: NVIDIA sm_80 or newer only) where the product's
 //! rows, outputs and inputs fill whole 128 x 128 or 64 x 64 tiles and steps of 32 inputs;
 //! else `linear_tiled`. With `tuning.opencl_ptx_mma_emulated` the PTX is written as OpenCL
-//! C, so the kernel's data flow can be checked on CPU OpenCL.
+//! C, so the kernel's data flow can be checked on CPU OpenCL. With
+//! `tuning.opencl_mma_int8_weights`, q8's int8 weights too: staged as bytes, each lane's
+//! fragment pairs read from local memory and made f16 (exact), always two stages.
 
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
 use crate::ir::{numel, TensorId};
@@ -26,6 +28,9 @@ const TILES: [usize; 2] = [128, 64];
 /// 48 KB with the large tiles.
 const PADDED_ROW_BYTES: usize = 80;
 const SWIZZLED_ROW_BYTES: usize = 64;
+/// Bytes between staged int8 weight rows: a step's 32 bytes plus 16 (the 8 rows a
+/// fragment's lanes read start 12 banks apart, so their 16-bit reads do not collide).
+const INT8_ROW_BYTES: usize = 48;
 
 /// Emits y = x · wᵀ for f16 x [.., K] (M rows) and f16 w [N, K] on tensor cores; false
 /// when the target or the product does not qualify (the caller then emits `linear_tiled`).
@@ -40,15 +45,19 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
         return Ok(false);
     };
     let (xd, wd) = (kb.desc("x", x)?, kb.desc("w", w)?);
-    if !(xd.elem == "f16" && wd.elem == "f16" && xd.is_plain_buffer() && wd.is_plain_buffer()) {
+    // int8 weights (q8: the per-row scale is the Mul after the product) with
+    // `tuning.opencl_mma_int8_weights`.
+    let w_int8 = wd.elem == "i8" && t.tuning.opencl_mma_int8_weights;
+    if !(xd.elem == "f16" && (wd.elem == "f16" || w_int8) && xd.is_plain_buffer() && wd.is_plain_buffer()) {
         return Ok(false);
     }
     // Two or three stages of both operands' tiles, 16-byte aligned (uint4), and no
     // `drift_shared`; emulated, two halves of six words per lane for the subgroups'
     // register exchange.
-    let stages = if t.tuning.opencl_mma_stages >= 3 { 3 } else { 2 };
+    let stages = if t.tuning.opencl_mma_stages >= 3 && !w_int8 { 3 } else { 2 };
     let row_bytes = if stages == 3 { SWIZZLED_ROW_BYTES } else { PADDED_ROW_BYTES };
-    let stage_bytes = 2 * tile * row_bytes;
+    let w_row_bytes = if w_int8 { INT8_ROW_BYTES } else { row_bytes };
+    let stage_bytes = tile * (row_bytes + w_row_bytes);
     let emulated = t.tuning.opencl_ptx_mma_emulated;
     let exchange = if emulated { 2 * 6 * LANES } else { 0 };
     let shared = (stages * stage_bytes) as u32 + exchange * 4;
@@ -76,7 +85,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
         .param("swizzle", stages == 3)
         .param("row_bytes", row_bytes)
         .param("stage_bytes", stage_bytes)
-        .param("b_at", tile * row_bytes);
+        .param("b_at", tile * row_bytes)
+        .param("w_int8", w_int8)
+        .param("w_bytes", if w_int8 { 1 } else { 2 })
+        .param("w_row_bytes", w_row_bytes)
+        .param("w_loads", tile * 2 / LANES as usize);
     kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
     Ok(true)
 }
