@@ -10,39 +10,18 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use driftc::compile::{compile_graph, CompileOptions, Compiled};
-use driftc::ir::{DType, Graph, Node, Role, Value};
+use driftc::ir::{DType, Graph, Value};
 use driftc::ops::cached_attention::CachedAttention;
 use driftc::reference::rel_l2;
 use driftc::target::{Precision, Target};
 
-struct Case {
-    d: usize,
-    heads: usize,
-    kv_heads: usize,
-    t: usize,
-    ctx: usize,
-    pos: usize,
-    attention: CachedAttention,
-}
+type Case = AttentionCase;
 
-/// The attention op alone, f16 Q / caches / output ([1, H, T, D], or [1, T, H, D]
-/// token-major).
+/// The attention op alone, f16 Q / caches / output.
 fn graph(c: &Case) -> Graph {
-    let mut g = Graph { name: format!("attention_mma_d{}", c.d), opset: 17, ..Graph::default() };
-    let rows = if c.attention.seq_major { vec![1, c.t, c.heads, c.d] } else { vec![1, c.heads, c.t, c.d] };
-    let q = g.add_tensor("q", DType::F16, rows.clone(), Role::Input);
-    let k = g.add_tensor("k", DType::F16, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
-    let v = g.add_tensor("v", DType::F16, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
-    let p = g.add_tensor("position", DType::I64, vec![1], Role::Input);
-    let y = g.add_tensor("y", DType::F16, rows, Role::Activation);
-    g.inputs = vec![q, k, v, p];
-    g.outputs = vec![y];
-    g.add_node(Node::new("attention", Box::new(c.attention.clone()), vec![Some(q), Some(k), Some(v), Some(p)], vec![y]));
-    g
+    attention_graph(c, DType::F16, "attention_mma")
 }
 
 fn compile(g: &Graph, target: &str, tuning: &str) -> Compiled {
@@ -100,16 +79,10 @@ fn attention_compiles_to_inline_ptx_only_where_asked() {
     assert!(!uses(&compile(&graph(&case(64)), "nvidia-h100-opencl", "opencl_ptx_mma = false")), "no tensor-core attention without the key");
     assert!(!uses(&compile(&graph(&case(80)), "nvidia-h100-opencl", "opencl_ptx_mma = true")), "head size 80 is left to the other kernels");
     let clang = clang();
-    let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
     for d in [64usize, 128] {
         let compiled = compile(&graph(&case(d)), "nvidia-h100-opencl", "opencl_ptx_mma = true");
         let (name, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("cached_attention_mma")).unwrap_or_else(|| panic!("d={d}: cached_attention_mma chosen"));
-        let cl = dir.join(format!("{name}.cl"));
-        let ptx = dir.join(format!("{name}.ptx"));
-        std::fs::write(&cl, format!("{prelude}{src}")).expect("write");
-        let out = Command::new(&clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
-        assert!(out.status.success(), "d={d}: {}", String::from_utf8_lossy(&out.stderr));
-        let ptx = std::fs::read_to_string(&ptx).expect("ptx");
+        let ptx = nvptx(&clang, &dir, name, src);
         // Per key block of bk = 4096 / d keys: d / 16 x bk / 8 score products and as many
         // value products; fragments: the query block's d / 16, then per block (d / 16) x
         // (bk / 16) of K and as many (transposed) of V; 4 shuffles per block (two rows'

@@ -9,34 +9,15 @@ mod common;
 
 use common::*;
 use driftc::compile::{compile_graph, CompileOptions};
-use driftc::ir::{DType, Graph, Node, Role};
+use driftc::ir::{DType, Graph};
 use driftc::ops::cached_attention::CachedAttention;
 use driftc::reference::rel_l2;
 use driftc::target::{Precision, Target};
 
-struct Case {
-    d: usize,
-    heads: usize,
-    kv_heads: usize,
-    t: usize,
-    ctx: usize,
-    pos: usize,
-    attention: CachedAttention,
-}
+type Case = AttentionCase;
 
 fn graph(c: &Case) -> Graph {
-    let mut g = Graph { name: format!("attention_d{}", c.d), opset: 17, ..Graph::default() };
-    // Token-major (`seq_major`): Q and the output [1, T, H, D].
-    let rows = if c.attention.seq_major { vec![1, c.t, c.heads, c.d] } else { vec![1, c.heads, c.t, c.d] };
-    let q = g.add_tensor("q", DType::F32, rows.clone(), Role::Input);
-    let k = g.add_tensor("k", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
-    let v = g.add_tensor("v", DType::F32, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
-    let p = g.add_tensor("position", DType::I64, vec![1], Role::Input);
-    let y = g.add_tensor("y", DType::F32, rows, Role::Activation);
-    g.inputs = vec![q, k, v, p];
-    g.outputs = vec![y];
-    g.add_node(Node::new("attention", Box::new(c.attention.clone()), vec![Some(q), Some(k), Some(v), Some(p)], vec![y]));
-    g
+    attention_graph(c, DType::F32, "attention")
 }
 
 fn check(c: &Case) {

@@ -13,8 +13,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use driftc::compile::CompileOptions;
 use driftc::front::onnx::ImportOptions;
@@ -138,8 +136,6 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     let tiled = count(&plain, "linear_tiled");
     assert!(tiled > 0, "prefill projections on linear_tiled without the key");
     let clang = clang();
-    // vload_half / vstore_half declared: clang's header for this triple leaves them out.
-    let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
     for (large, stages) in [(false, 2), (true, 2), (false, 3), (true, 3)] {
         let tuning = format!("opencl_ptx_mma = true\nopencl_mma_stages = {stages}{}", if large { LARGE } else { "" });
         let mma = compile(&dir.join("ckpt"), &tuning);
@@ -148,12 +144,7 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
         // clang's NVPTX back end (OpenCL C, default header) must accept each kernel and keep
         // the inline PTX.
         for (name, src) in mma.iter().filter(|(k, _)| k.starts_with("linear_mma")) {
-            let cl = dir.join(format!("{name}.cl"));
-            let ptx = dir.join(format!("{name}.ptx"));
-            std::fs::write(&cl, format!("{prelude}{src}")).expect("write");
-            let out = Command::new(&clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
-            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-            let ptx = std::fs::read_to_string(&ptx).expect("ptx");
+            let ptx = nvptx(&clang, &dir, name, src);
             // Per step (two halves of 16 inputs): 4 x 8 or 2 x 4 blocks of products, 4 + 4 or
             // 2 + 2 fragment loads; copies of 4 or 2 units per operand, for the first one
             // or two steps and per step.
@@ -172,12 +163,7 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
         let int8: Vec<_> = q8.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I8X2_F16X2(b0_0")).collect();
         assert!(!int8.is_empty(), "q8 projections on linear_mma with {tuning}");
         for (name, src) in int8 {
-            let cl = dir.join(format!("{name}.cl"));
-            let ptx = dir.join(format!("{name}.ptx"));
-            std::fs::write(&cl, format!("{prelude}{src}")).expect("write");
-            let out = Command::new(&clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
-            assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-            let ptx = std::fs::read_to_string(&ptx).expect("ptx");
+            let ptx = nvptx(&clang, &dir, name, src);
             let (products, fragments, conversions) = if large { (64, 8, 32) } else { (16, 4, 16) };
             for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("sub.f16x2", conversions)] {
                 assert_eq!(ptx.matches(instruction).count(), want, "{name} ({tuning}): {instruction}");

@@ -9,7 +9,7 @@
 //! kernels. `tuning.opencl_ptx_mma_emulated` writes the PTX as OpenCL C (for PoCL).
 
 use super::cached_attention::{CachedAttention, Geometry};
-use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
+use crate::codegen::{CodegenError, KernelBuilder, Lang};
 use crate::ir::TensorId;
 use crate::target::Precision;
 
@@ -34,18 +34,11 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     // query block (64 rows) fits the first before the keys come.
     let bk = 4096 / g.d;
     let stage_bytes = 2 * bk * g.d * 2;
-    let emulated = t.tuning.opencl_ptx_mma_emulated;
-    let exchange = if emulated { 2 * 6 * LANES } else { 0 };
-    if (2 * stage_bytes) as u32 + exchange * 4 > t.limits.max_compute_shared_memory_size {
-        return Ok(false);
-    }
     let q_blocks = g.t.div_ceil(BQ);
-    let mut spec = KernelSpec::cooperative("cached_attention_mma", (g.heads * q_blocks) as u64, LANES).without_drift_shared().workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (2 * stage_bytes / 16) as u32);
-    if emulated {
-        spec = spec.workgroup_array("drift_mma_x", WorkgroupElem::U32, exchange);
-    }
+    let Some(spec) = super::linear_mma::ptx_spec(kb, "cached_attention_mma", (g.heads * q_blocks) as u64, 2 * stage_bytes) else {
+        return Ok(false);
+    };
     let spec = spec
-        .param("emulated", emulated)
         .read("q", q)
         .read("k", k)
         .read("v", v)

@@ -51,26 +51,16 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
     if !(xd.elem == "f16" && (wd.elem == "f16" || w_int8) && xd.is_plain_buffer() && wd.is_plain_buffer()) {
         return Ok(false);
     }
-    // Two or three stages of both operands' tiles, 16-byte aligned (uint4), and no
-    // `drift_shared`; emulated, two halves of six words per lane for the subgroups'
-    // register exchange.
+    // Two or three stages of both operands' tiles.
     let stages = if t.tuning.opencl_mma_stages >= 3 && !w_int8 { 3 } else { 2 };
     let row_bytes = if stages == 3 { SWIZZLED_ROW_BYTES } else { PADDED_ROW_BYTES };
     let w_row_bytes = if w_int8 { INT8_ROW_BYTES } else { row_bytes };
     let stage_bytes = tile * (row_bytes + w_row_bytes);
-    let emulated = t.tuning.opencl_ptx_mma_emulated;
-    let exchange = if emulated { 2 * 6 * LANES } else { 0 };
-    let shared = (stages * stage_bytes) as u32 + exchange * 4;
-    if shared > t.limits.max_compute_shared_memory_size {
-        return Ok(false);
-    }
     let tiles = (m / tile) * (n / tile);
-    let mut spec = KernelSpec::cooperative("linear_mma", tiles as u64, LANES).without_drift_shared().workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (stages * stage_bytes / 16) as u32);
-    if emulated {
-        spec = spec.workgroup_array("drift_mma_x", WorkgroupElem::U32, exchange);
-    }
+    let Some(spec) = ptx_spec(kb, "linear_mma", tiles as u64, stages * stage_bytes) else {
+        return Ok(false);
+    };
     let spec = spec
-        .param("emulated", emulated)
         .read("x", x)
         .read("w", w)
         .param("x_var", xd.var.clone())
@@ -92,4 +82,22 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
         .param("w_loads", tile * 2 / LANES as usize);
     kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
     Ok(true)
+}
+
+/// The spec of an inline-PTX kernel (`linear_mma`, `cached_attention_mma`): `groups`
+/// workgroups of 4 subgroups, `bytes` of staging in `drift_mma` (16-byte aligned, no
+/// `drift_shared`) and, with `tuning.opencl_ptx_mma_emulated`, the subgroups' register
+/// exchange (`drift_mma_x`: two halves of six words per lane); `None` where that does not
+/// fit the target's workgroup memory.
+pub(crate) fn ptx_spec(kb: &KernelBuilder<'_>, name: &'static str, groups: u64, bytes: usize) -> Option<KernelSpec> {
+    let emulated = kb.target.tuning.opencl_ptx_mma_emulated;
+    let exchange = if emulated { 2 * 6 * LANES } else { 0 };
+    if bytes as u64 + u64::from(exchange) * 4 > u64::from(kb.target.limits.max_compute_shared_memory_size) {
+        return None;
+    }
+    let mut spec = KernelSpec::cooperative(name, groups, LANES).without_drift_shared().workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (bytes / 16) as u32);
+    if emulated {
+        spec = spec.workgroup_array("drift_mma_x", WorkgroupElem::U32, exchange);
+    }
+    Some(spec.param("emulated", emulated))
 }

@@ -177,3 +177,46 @@ pub fn set_tuning(text: &str, entries: &str) -> String {
     }
     out
 }
+
+/// The shape of a cached-attention test: head size, query and cache heads, chunk of
+/// queries, cache rows, position.
+pub struct AttentionCase {
+    pub d: usize,
+    pub heads: usize,
+    pub kv_heads: usize,
+    pub t: usize,
+    pub ctx: usize,
+    pub pos: usize,
+    pub attention: driftc::ops::cached_attention::CachedAttention,
+}
+
+/// The attention op alone, named `{name}_d{d}`: Q, caches and output of `dtype`
+/// ([1, H, T, D], or [1, T, H, D] token-major).
+pub fn attention_graph(c: &AttentionCase, dtype: driftc::ir::DType, name: &str) -> driftc::ir::Graph {
+    use driftc::ir::{DType, Graph, Node, Role};
+    let mut g = Graph { name: format!("{name}_d{}", c.d), opset: 17, ..Graph::default() };
+    let rows = if c.attention.seq_major { vec![1, c.t, c.heads, c.d] } else { vec![1, c.heads, c.t, c.d] };
+    let q = g.add_tensor("q", dtype, rows.clone(), Role::Input);
+    let k = g.add_tensor("k", dtype, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
+    let v = g.add_tensor("v", dtype, vec![1, c.kv_heads, c.ctx, c.d], Role::Input);
+    let p = g.add_tensor("position", DType::I64, vec![1], Role::Input);
+    let y = g.add_tensor("y", dtype, rows, Role::Activation);
+    g.inputs = vec![q, k, v, p];
+    g.outputs = vec![y];
+    g.add_node(Node::new("attention", Box::new(c.attention.clone()), vec![Some(q), Some(k), Some(v), Some(p)], vec![y]));
+    g
+}
+
+/// OpenCL C `src` (kernel `name`) through clang's NVPTX back end (NVIDIA's OpenCL triple,
+/// default header, warnings as errors) in `dir`: the PTX text; fails the test with clang's
+/// message when it refuses the kernel.
+pub fn nvptx(clang: &str, dir: &Path, name: &str, src: &str) -> String {
+    // vload_half / vstore_half declared: clang's header for this triple leaves them out.
+    let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
+    let cl = dir.join(format!("{name}.cl"));
+    let ptx = dir.join(format!("{name}.ptx"));
+    std::fs::write(&cl, format!("{prelude}{src}")).expect("write the kernel");
+    let out = std::process::Command::new(clang).args(["-target", "nvptx64-nvidia-nvcl", "-x", "cl", "-cl-std=CL3.0", "-S", "-O2", "-Werror", "-Xclang", "-finclude-default-header", "-o"]).arg(&ptx).arg(&cl).output().expect("clang runs");
+    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    std::fs::read_to_string(&ptx).expect("ptx")
+}
