@@ -18,8 +18,9 @@
 //! completes each command before the next starts, so `barrier_before` needs no command.
 //! GPU time is the end of the last dispatch minus the start of the first, from profiling
 //! events; with `SessionOptions::profile` every dispatch's event is kept and its own
-//! execution time (end minus start) is the dispatch's time. `SessionOptions::force_staging` has no meaning here (OpenCL moves host data with
-//! its own transfer commands) and is ignored.
+//! execution time (end minus start) is the dispatch's time. `SessionOptions::force_staging`
+//! has no meaning here (OpenCL moves host data with its own transfer commands) and is
+//! ignored.
 
 mod device;
 mod handles;
