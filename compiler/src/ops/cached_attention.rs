@@ -4,8 +4,8 @@
 //! soft-capping (Gemma 2). Kernels: for a chunk of several queries, blocks of queries per
 //! workgroup (`cached_attention_mma` on NVIDIA tensor cores through OpenCL's inline PTX
 //! where the target asks for it, `cached_attention_coop` on cooperative matrices where the
-//! target prefills on them, else `cached_attention_tiled`; see those modules); else one workgroup per (head,
-//! query) when the head size is a power of two within the workgroup (`cached_attention_wg`: the lanes score a tile of keys
+//! target prefills on them, else `cached_attention_tiled`; see those modules); else one
+//! workgroup per (head, query) when the head size is a power of two within the workgroup (`cached_attention_wg`: the lanes score a tile of keys
 //! at once and share the online softmax through workgroup memory, so a decode step's few
 //! queries still fill the GPU); otherwise one invocation per (head, query, chunk of value
 //! columns). Either way no score matrix exists, and keys past the query's position are
