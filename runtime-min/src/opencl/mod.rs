@@ -280,13 +280,21 @@ impl Executor {
         }
         let mut first: Option<Event> = None;
         let mut last: Option<Event> = None;
-        for s in steps {
+        let per_dispatch = self.per_dispatch && self.profiling;
+        let last_step = steps.len().saturating_sub(1);
+        for (i, s) in steps.iter().enumerate() {
+            // Only the first and last dispatch (every one when profiling each) return an
+            // event: the driver creates and releases none for the others.
+            if !per_dispatch && i != 0 && i != last_step {
+                enqueue_without_event(q, s)?;
+                continue;
+            }
             // SAFETY: the kernel's arguments were all set at creation; `global` and `local`
             // are 3-element arrays live across the call, global a multiple of local per axis.
             let ev = unsafe { enqueue_nd_range_kernel(q, s.kernel.raw(), 3, std::ptr::null(), s.global.as_ptr(), s.local.as_ptr(), 0, std::ptr::null()) }
                 .map_err(|c| cl_error("clEnqueueNDRangeKernel", &s.path, c))?;
             let ev = Event::own(ev);
-            if self.per_dispatch && self.profiling {
+            if per_dispatch {
                 // SAFETY: `ev` is a valid event; retaining it gives `all` its own reference.
                 unsafe { opencl3::event::retain_event(ev.raw()) }.map_err(|c| cl_error("clRetainEvent", "dispatch event", c))?;
                 all.push(Event::own(ev.raw()));
@@ -369,6 +377,20 @@ impl Executor {
 
 /// Global work size of every dispatch (grid × workgroup size per axis), checked to fit the
 /// device's `size_t`, before any object exists.
+/// Enqueues one dispatch asking for no event (the loader opencl3 itself uses).
+fn enqueue_without_event(q: opencl3::types::cl_command_queue, s: &Step) -> Result<()> {
+    let cl = cl3::load_library().as_ref().map_err(|_| cl_error("clEnqueueNDRangeKernel", &s.path, cl3::error_codes::DLOPEN_RUNTIME_LOAD_FAILED))?;
+    // (The loader declares the call safe.) The kernel's arguments were all set at creation;
+    // `global` and `local` are 3-element arrays live across the call, global a multiple of
+    // local per axis; a null event pointer is allowed and asks for no event.
+    let status = cl.clEnqueueNDRangeKernel(q, s.kernel.raw(), 3, std::ptr::null(), s.global.as_ptr(), s.local.as_ptr(), 0, std::ptr::null(), std::ptr::null_mut());
+    match status {
+        Some(0) => Ok(()),
+        Some(code) => Err(cl_error("clEnqueueNDRangeKernel", &s.path, code)),
+        None => Err(cl_error("clEnqueueNDRangeKernel", &s.path, cl3::error_codes::DLOPEN_FUNCTION_NOT_AVAILABLE)),
+    }
+}
+
 fn global_sizes(dev: &Device, m: &Manifest) -> Result<Vec<Vec<[usize; 3]>>> {
     let mut all = Vec::with_capacity(m.programs.len());
     for (pi, prog) in m.programs.iter().enumerate() {
