@@ -248,8 +248,9 @@ pub struct Tuning {
     /// Sum the lanes of a decode projection's row with one subgroup operation
     /// (`subgroupAdd`) where a row's lanes are exactly one subgroup (`linear_lanes_per_row`
     /// = `features.subgroup_size`), instead of a tree of workgroup barriers; the bundle then
-    /// requires subgroup arithmetic and subgroups of that size. WGSL-derived targets only.
-    /// Default false.
+    /// requires subgroup arithmetic and subgroups of that size. WGSL-derived targets, and
+    /// OpenCL targets with `opencl_ptx_mma` (not emulated), where PTX butterfly shuffles sum
+    /// rows of up to 32 lanes and one barrier replaces the tree. Default false.
     #[serde(default)]
     pub subgroup_reductions: bool,
     /// The decode attention kernel (`cached_attention_gqa`) takes each tile's score maximum
@@ -412,9 +413,14 @@ pub struct Tuning {
     pub opencl_mma_stages: u32,
     /// With `opencl_ptx_mma`: q8 bundles' int8 prefill weights also go to `linear_mma` (half
     /// the weight bytes staged; each lane turns its fragment's int8 pairs into f16, exactly),
-    /// where they would take `linear_tiled`. Default false (prepared, not yet measured).
+    /// where they would take `linear_tiled`. Default false (`nvidia-h100-opencl`: true, measured).
     #[serde(default)]
     pub opencl_mma_int8_weights: bool,
+    /// With `opencl_ptx_mma` (not emulated): the decode projections (`linear_matvec`) read
+    /// their weight words with `ld.global.nc.L1::no_allocate.L2::256B` (read-only path, no L1
+    /// line kept, the next 256 bytes fetched into L2 with each line). Default false.
+    #[serde(default)]
+    pub opencl_ptx_stream_loads: bool,
     /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
     /// them in the same step, instead of loading the next step's slices into registers
     /// while multiplying this one: fewer registers per lane (more workgroups resident), no
@@ -676,8 +682,11 @@ impl Target {
         if self.tuning.merge_independent_dispatches && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.merge_independent_dispatches needs a SPIR-V, MSL or WGSL target (merged kernels are WGSL)".into()));
         }
-        if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC {
-            return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd)".into()));
+        if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC && !(self.tuning.opencl_ptx_mma && !self.tuning.opencl_ptx_mma_emulated) {
+            return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd), or an OpenCL target with tuning.opencl_ptx_mma, not emulated (PTX shuffles)".into()));
+        }
+        if self.tuning.opencl_ptx_stream_loads && !(self.tuning.opencl_ptx_mma && !self.tuning.opencl_ptx_mma_emulated) {
+            return Err(invalid("tuning.opencl_ptx_stream_loads needs tuning.opencl_ptx_mma, not emulated (the loads are PTX)".into()));
         }
         if self.tuning.prefill_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.prefill_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernels use WGSL's pack4xI8 and dot4I8Packed)".into()));

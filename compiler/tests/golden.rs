@@ -103,3 +103,19 @@ fn shape_chain() {
 fn sd_block() {
     snapshot("sd_block");
 }
+
+/// The OpenCL C of an LLM bundle for NVIDIA's OpenCL (`nvidia-h100-opencl`, f16): the
+/// prefill and decode kernels as that target's tuning shapes them (16-byte weight words,
+/// PTX streaming loads and shuffle sums in the decode projections), which the ONNX
+/// snapshots above (Adreno's OpenCL) do not reach.
+#[test]
+fn llama_tiny_nvidia_opencl_kernels() {
+    let c = load_case("llama_tiny").compile("nvidia-h100-opencl", Some(driftc::target::Precision::F16));
+    let mut text = String::new();
+    for (k, src) in &c.sources {
+        let _ = writeln!(text, "// ===== {k} =====\n{src}");
+    }
+    if let Some(d) = compare("opencl/llama_tiny.nvidia-h100-opencl.cl", &text) {
+        panic!("{d}");
+    }
+}

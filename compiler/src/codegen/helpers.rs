@@ -143,7 +143,7 @@ pub fn word_offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String,
 
 /// The float vector `t` (f32 or f16, one plain buffer) read a 16-byte word at a time: for
 /// word `WI`, the expressions of its vec4s of f32 in element order (WGSL: `t` bound as
-/// words; OpenCL: vload on the element pointer). `None` for other element types.
+/// words; OpenCL: the word through a 16-byte vector pointer). `None` for other element types.
 pub fn word_vec4s(lang: Lang, t: &TensorDesc) -> Option<Vec<String>> {
     let v = &t.var;
     match (lang, t.elem.as_str()) {
@@ -152,8 +152,12 @@ pub fn word_vec4s(lang: Lang, t: &TensorDesc) -> Option<Vec<String>> {
             format!("vec4<f32>(unpack2x16float({v}[WI].x), unpack2x16float({v}[WI].y))"),
             format!("vec4<f32>(unpack2x16float({v}[WI].z), unpack2x16float({v}[WI].w))"),
         ]),
-        (Lang::OpenclC, "f32") => Some(vec![format!("vload4(WI, {v})")]),
-        (Lang::OpenclC, "f16") => Some(vec![format!("vload_half4(2u * (WI), {v})"), format!("vload_half4(2u * (WI) + 1u, {v})")]),
+        // Whole-word loads through a 16-byte-aligned vector pointer (a plain buffer's
+        // binding starts at its sub-buffer, aligned to CL_DEVICE_MEM_BASE_ADDR_ALIGN):
+        // `vloadN`/`vload_halfN` promise only the element's alignment, and NVIDIA's
+        // compiler then issues one load per element.
+        (Lang::OpenclC, "f32") => Some(vec![format!("((__global const float4*)({v}))[WI]")]),
+        (Lang::OpenclC, "f16") => Some(vec![format!("drift_half8({v}, WI).lo"), format!("drift_half8({v}, WI).hi")]),
         _ => None,
     }
 }

@@ -1,6 +1,6 @@
 //! Decode kernel of Linear and LinearQ4 (one activation row): the `linear_matvec`
 //! template. The [N, K] weight's rows are contiguous, so a group of `lanes` lanes owns one
-//! output and walks its row in 16-byte words (WGSL `vec4<u32>`, OpenCL `vloadN`), several
+//! output and walks its row in 16-byte words (WGSL `vec4<u32>`, OpenCL 16-byte vector loads), several
 //! words in flight per lane, and the partial sums meet in workgroup memory. This file
 //! chooses the geometry and writes, per language and element type, how one weight word
 //! and the activations under it decode into vec4s of f32 (`groups`: `WW` stands for the
@@ -145,13 +145,20 @@ fn groups(lang: Lang, welem: &str, q4: bool, x: Option<&helpers::TensorDesc>, no
         .collect()
 }
 
-/// How OpenCL loads word `J` of the weight `wv`, and the type it yields.
-fn cl_word(welem: &str, q4: bool, wv: &str) -> (String, &'static str) {
+/// How OpenCL loads word `J` of the weight `wv`, and the type it yields: one aligned
+/// 16-byte load (the weight's binding starts 16-byte aligned; `vloadN` would promise only
+/// an element's alignment, and NVIDIA's compiler then loads element by element).
+/// With `stream`, through `drift_ld_stream` (`tuning.opencl_ptx_stream_loads`).
+fn cl_word(welem: &str, q4: bool, wv: &str, stream: bool) -> (String, &'static str) {
+    let word = |ty: &str| if stream { format!("as_{ty}(drift_ld_stream((__global const uint4*)({wv}), J))") } else { format!("((__global const {ty}*)({wv}))[J]") };
     match (welem, q4) {
-        ("f32", _) => (format!("vload4(J, {wv})"), "float4"),
-        ("f16", _) => (format!("vload_half8(J, {wv})"), "float8"),
-        (_, false) => (format!("convert_float16(vload16(J, {wv}))"), "float16"),
-        (_, true) => (format!("vload4(J, (__global const uint*){wv})"), "uint4"),
+        ("f32", _) => (word("float4"), "float4"),
+        ("f16", _) if stream => (format!("drift_half8_stream({wv}, J)"), "float8"),
+        ("f16", _) => (format!("drift_half8({wv}, J)"), "float8"),
+        // (NVIDIA's compiler loads a char16 as four 4-byte loads, read as char16 or as
+        // uint4 alike; the streaming PTX load reads its 16 bytes at once.)
+        (_, false) => (format!("convert_float16({})", word("char16")), "float16"),
+        (_, true) => (word("uint4"), "uint4"),
     }
 }
 
@@ -333,11 +340,17 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let out_groups = n.div_ceil(rows_per_group) as u64;
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let group_json: Vec<Json> = decode.as_ref().map_or(Vec::new(), |(_, g)| g.clone());
-    let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, q4.is_some(), &wd.var) } else { (String::new(), "") };
+    // OpenCL on NVIDIA with inline PTX (not emulated): streaming weight loads and
+    // shuffle sums where the target asks for them.
+    let ptx = kb.lang == Lang::OpenclC && kb.target.tuning.opencl_ptx_mma && !kb.target.tuning.opencl_ptx_mma_emulated;
+    let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, q4.is_some(), &wd.var, ptx && kb.target.tuning.opencl_ptx_stream_loads) } else { (String::new(), "") };
     let wg_lanes = lanes as u32 * rows_per_group as u32;
     // A row's lanes summed by one subgroup operation where they are exactly one subgroup
     // (subgroups lie over consecutive lanes; rows start at multiples of `lanes`).
     let sg_reduce = kb.target.tuning.subgroup_reductions && kb.lang == Lang::Wgsl && lanes as u32 == kb.target.features.subgroup_size && lanes > 1;
+    // OpenCL: a row's lanes (a power of two, at most an NVIDIA subgroup of 32, aligned to
+    // it) summed by PTX shuffles, then one barrier before the epilogue reads the sums.
+    let shfl_reduce = ptx && kb.target.tuning.subgroup_reductions && lanes > 1 && lanes <= 32;
     // Per lane in drift_shared: the sum, the sum of squares (an unstaged norm), the gate's sum.
     let squares = u32::from(norm.is_some() && stage.is_none());
     let floats_per_lane = 1 + squares + u32::from(gate.is_some());
@@ -411,6 +424,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("x_words", stage.as_ref().map_or(0, |v| k / (4 * v.len().max(1))))
         .param("act_int8", act_int8)
         .param("sg_reduce", sg_reduce)
+        .param("shfl_reduce", shfl_reduce)
         .param("packed", packed)
         .param("xq_at", xq_at)
         .param("xo_at", xo_at)
