@@ -249,8 +249,8 @@ pub struct Tuning {
     /// (`subgroupAdd`) where a row's lanes are exactly one subgroup (`linear_lanes_per_row`
     /// = `features.subgroup_size`), instead of a tree of workgroup barriers; the bundle then
     /// requires subgroup arithmetic and subgroups of that size. WGSL-derived targets, and
-    /// OpenCL targets with `opencl_ptx_mma` (not emulated), where PTX butterfly shuffles sum
-    /// rows of up to 32 lanes and one barrier replaces the tree. Default false.
+    /// OpenCL targets with `opencl_ptx_mma`, where PTX butterfly shuffles sum rows of up to
+    /// 32 lanes and one barrier replaces the tree (emulated: the tree). Default false.
     #[serde(default)]
     pub subgroup_reductions: bool,
     /// The decode attention kernel (`cached_attention_gqa`) takes each tile's score maximum
@@ -276,8 +276,8 @@ pub struct Tuning {
     pub decode_attention_prefetch: bool,
     /// A decode step's output projection combines the split attention's partials itself,
     /// in each of its workgroups (`passes::fuse_combine_linear`), instead of after a
-    /// combining dispatch of its own. WGSL-derived targets only. Default false (not yet
-    /// measured).
+    /// combining dispatch of its own. Default false (nvidia-h100 sets it, measured; on
+    /// OpenCL targets prepared and checked on PoCL, not yet measured on a GPU).
     #[serde(default)]
     pub decode_combine_in_projection: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
@@ -416,9 +416,10 @@ pub struct Tuning {
     /// where they would take `linear_tiled`. Default false (`nvidia-h100-opencl`: true, measured).
     #[serde(default)]
     pub opencl_mma_int8_weights: bool,
-    /// With `opencl_ptx_mma` (not emulated): the decode projections (`linear_matvec`) read
-    /// their weight words with `ld.global.nc.L1::no_allocate.L2::256B` (read-only path, no L1
-    /// line kept, the next 256 bytes fetched into L2 with each line). Default false.
+    /// With `opencl_ptx_mma`: the decode projections (`linear_matvec`) read their weight
+    /// words with `ld.global.nc.L1::no_allocate.L2::256B` (read-only path, no L1 line kept,
+    /// the next 256 bytes fetched into L2 with each line); with `opencl_ptx_mma_emulated`,
+    /// plain loads. Default false.
     #[serde(default)]
     pub opencl_ptx_stream_loads: bool,
     /// `linear_coop` loads a step's slices, stores them to workgroup memory and multiplies
@@ -649,9 +650,6 @@ impl Target {
         if self.tuning.attention_combine_all_heads && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.attention_combine_all_heads needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
         }
-        if self.tuning.decode_combine_in_projection && self.kernel_language == KernelLanguage::OpenclC {
-            return Err(invalid("tuning.decode_combine_in_projection needs a SPIR-V, MSL or WGSL target (the projection's prologue is WGSL)".into()));
-        }
         if self.tuning.decode_attention_prefetch && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.decode_attention_prefetch needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
         }
@@ -682,11 +680,11 @@ impl Target {
         if self.tuning.merge_independent_dispatches && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.merge_independent_dispatches needs a SPIR-V, MSL or WGSL target (merged kernels are WGSL)".into()));
         }
-        if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC && !(self.tuning.opencl_ptx_mma && !self.tuning.opencl_ptx_mma_emulated) {
-            return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd), or an OpenCL target with tuning.opencl_ptx_mma, not emulated (PTX shuffles)".into()));
+        if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC && !self.tuning.opencl_ptx_mma {
+            return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd), or an OpenCL target with tuning.opencl_ptx_mma (PTX shuffles)".into()));
         }
-        if self.tuning.opencl_ptx_stream_loads && !(self.tuning.opencl_ptx_mma && !self.tuning.opencl_ptx_mma_emulated) {
-            return Err(invalid("tuning.opencl_ptx_stream_loads needs tuning.opencl_ptx_mma, not emulated (the loads are PTX)".into()));
+        if self.tuning.opencl_ptx_stream_loads && !self.tuning.opencl_ptx_mma {
+            return Err(invalid("tuning.opencl_ptx_stream_loads needs tuning.opencl_ptx_mma (the loads are PTX)".into()));
         }
         if self.tuning.prefill_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
             return Err(invalid("tuning.prefill_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernels use WGSL's pack4xI8 and dot4I8Packed)".into()));
@@ -828,7 +826,7 @@ mod tests {
     #[test]
     fn wgsl_only_tuning_on_an_opencl_target_is_refused_by_name() {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
-        for key in ["merge_independent_dispatches", "subgroup_reductions", "attention_subgroup_reductions", "attention_combine_all_heads", "decode_attention_prefetch", "decode_combine_in_projection"] {
+        for key in ["merge_independent_dispatches", "subgroup_reductions", "attention_subgroup_reductions", "attention_combine_all_heads", "decode_attention_prefetch"] {
             let e = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{key} = true")), Path::new("targets/pocl.toml")).expect_err("refused").to_string();
             assert!(e.contains(&format!("tuning.{key}")) && e.contains("WGSL"), "{e}");
         }

@@ -76,7 +76,7 @@ fn attention_compiles_to_inline_ptx_only_where_asked() {
     std::fs::create_dir_all(&dir).expect("dir");
     let case = |d: usize| Case { d, heads: 4, kv_heads: 2, t: 128, ctx: 256, pos: 0, attention: CachedAttention { scale: 0.1, softcap: 0.0, window: 0, seq_major: true } };
     let uses = |c: &Compiled| c.sources.iter().any(|(k, _)| k.starts_with("cached_attention_mma"));
-    assert!(!uses(&compile(&graph(&case(64)), "nvidia-h100-opencl", "opencl_ptx_mma = false")), "no tensor-core attention without the key");
+    assert!(!uses(&compile(&graph(&case(64)), "nvidia-h100-opencl", PTX_OFF)), "no tensor-core attention without the key");
     assert!(!uses(&compile(&graph(&case(80)), "nvidia-h100-opencl", "opencl_ptx_mma = true")), "head size 80 is left to the other kernels");
     let clang = clang();
     for d in [64usize, 128] {

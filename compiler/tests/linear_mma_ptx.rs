@@ -96,7 +96,7 @@ fn emulated_tensor_core_prefill_matches_the_tiled_kernel_on_pocl() {
         let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("{tuning}: {e}"));
         (mma, g.prefill(&prompt).unwrap_or_else(|e| panic!("{tuning}: {e}")))
     };
-    let (tiled_kernels, want) = logits("opencl_ptx_mma = false");
+    let (tiled_kernels, want) = logits(PTX_OFF);
     assert_eq!(tiled_kernels, 0, "no tensor-core kernels without the key");
     let spread = want.iter().map(|v| v.abs()).fold(0.0f32, f32::max);
     assert!(spread > 0.0, "logits of the tiled bundle");
@@ -115,7 +115,7 @@ fn emulated_tensor_core_prefill_matches_the_tiled_kernel_on_pocl() {
         let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("q8 {tuning}: {e}"));
         (int8, g.prefill(&prompt).unwrap_or_else(|e| panic!("q8 {tuning}: {e}")))
     };
-    let (plain, want) = q8("opencl_ptx_mma = false");
+    let (plain, want) = q8(PTX_OFF);
     assert_eq!(plain, 0, "no tensor-core kernels without the key");
     // (64 x 64 tiles: PoCL's compile of the emulated 128 x 128 kernel alone takes minutes.)
     let tuning = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_mma_int8_weights = true";
@@ -131,7 +131,7 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     let dir = std::env::temp_dir().join(format!("driftc-mma-{}", std::process::id()));
     checkpoint(&dir.join("ckpt"));
     let count = |sources: &[(String, String)], kernel: &str| sources.iter().filter(|(k, _)| k.starts_with(kernel)).count();
-    let plain = compile(&dir.join("ckpt"), "opencl_ptx_mma = false");
+    let plain = compile(&dir.join("ckpt"), PTX_OFF);
     assert_eq!(count(&plain, "linear_mma"), 0, "no tensor-core kernels without the key");
     let tiled = count(&plain, "linear_tiled");
     assert!(tiled > 0, "prefill projections on linear_tiled without the key");

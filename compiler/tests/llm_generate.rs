@@ -331,6 +331,8 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "merged", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "merged", 3e-2),
         ("pocl", Quant::Q844, Precision::F32, "", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "combined", 1e-4),
+        ("pocl", Quant::Q8, Precision::F32, "combined", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),

@@ -204,8 +204,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     if packed && norm.is_some() {
         return Err(kb.no_kernel("a packed int8 row is normalized already: no norm folds into its projection"));
     }
-    if combine.is_some_and(|c| kb.lang != Lang::Wgsl || c.d % 4 != 0 || c.heads * c.d != k || norm.is_some() || packed || rope.is_some() || kv.is_some() || gate.is_some() || q4.is_some()) {
-        return Err(kb.no_kernel("combining attention partials in a projection needs WGSL, heads of a multiple of 4 columns making the row, and no norm, packed row, RoPE, KV-cache append, gate or int4 weights"));
+    if combine.is_some_and(|c| c.d % 4 != 0 || c.heads * c.d != k || norm.is_some() || packed || rope.is_some() || kv.is_some() || gate.is_some() || q4.is_some()) {
+        return Err(kb.no_kernel("combining attention partials in a projection needs heads of a multiple of 4 columns making the row, and no norm, packed row, RoPE, KV-cache append, gate or int4 weights"));
     }
     let wg = if !act_int8 {
         kb.wg_cooperative_up_to(kb.target.tuning.linear_matvec_workgroup)

@@ -11,15 +11,15 @@
 //!
 //! Only a Linear of one row with nothing folded into it but int8 activations or a row scale
 //! (no norm, RoPE, KV-cache append, packed row, cut or gate), whose row and reshape nothing
-//! else reads, on WGSL-derived targets (the decode kernel's prologue is WGSL), where the
-//! combined row (and with int8 activations its quantized copy) fits the workgroup memory.
+//! else reads, where the combined row (and with int8 activations its quantized copy) fits
+//! the workgroup memory.
 
 use super::patterns::{op_type, sole_consumer};
 use super::{Pass, PassError, PassReport};
 use crate::ir::{numel, Graph, NodeId, TensorId};
 use crate::ops::attention_combine::AttentionCombine;
 use crate::ops::linear::Linear;
-use crate::target::{KernelLanguage, Target};
+use crate::target::Target;
 
 pub struct FuseCombineLinear;
 
@@ -28,7 +28,7 @@ impl Pass for FuseCombineLinear {
         "fuse-combine-linear"
     }
     fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
-        if !target.tuning.decode_combine_in_projection || target.kernel_language == KernelLanguage::OpenclC || target.limits.max_compute_workgroup_invocations < 2 {
+        if !target.tuning.decode_combine_in_projection || target.limits.max_compute_workgroup_invocations < 2 {
             return Ok(PassReport::default());
         }
         let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-combine-linear", message: e.to_string() })?;
