@@ -1,0 +1,834 @@
+// ===== linear_matvec_f16_15 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+uint4 drift_ld_stream(__global const uint4* p, uint j) {
+    uint a, b, c, d;
+    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
+    return (uint4)(a, b, c, d);
+}
+float8 drift_half8_stream(__global const half* p, uint j) {
+    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
+    return vload_half8(0, (const __private half*)&u);
+}
+float drift_lanes_sum(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
+        v += as_float(o);
+    }
+    return v;
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y) {
+    __local float4 drift_shared4[16];
+    __local float drift_shared[256];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 10u, 9u);
+    const uint lane = (uint)get_local_id(0);
+const uint sub = lane % 8u;
+    const uint row_raw = group * 32u + lane / 8u;
+    const uint row = min(row_raw, 319u);
+    const uint c0 = 0u;
+    const uint c1 = 0u;
+    float acc = 0.0f;
+    float ss = 0.0f;
+    float ssl = 0.0f;
+    for (uint i = lane; i < 8u; i += 256u) {
+        const float4 xa0 = drift_half8(b_x, i).lo;
+        ssl += dot(xa0, xa0);
+        const float4 xa1 = drift_half8(b_x, i).hi;
+        ssl += dot(xa1, xa1);
+    }
+    drift_shared[lane] = ssl;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = 128u; s > 0u; s /= 2u) {
+        if (lane < s) {
+            drift_shared[lane] += drift_shared[lane + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
+    for (uint i = lane; i < 8u; i += 256u) {
+        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
+        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const uint base = row * 8u;
+    for (uint q = 0u; q < 1u; ++q) {
+        const uint j0 = q * 8u + sub + 0u;
+        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_shared4[(j0) * 2u + 0u];
+            part += dot(w0.lo, x0);
+            const float4 x1 = drift_shared4[(j0) * 2u + 1u];
+            part += dot(w0.hi, x1);
+            acc += part;
+        }
+    }
+    for (uint j = 8u + sub; j < 8u; j += 8u) {
+        const float8 wj = drift_half8_stream(b_w, base + j);
+        float part = 0.0f;
+            const float4 x0 = drift_shared4[(j) * 2u + 0u];
+            part += dot(wj.lo, x0);
+            const float4 x1 = drift_shared4[(j) * 2u + 1u];
+            part += dot(wj.hi, x1);
+        acc += part;
+    }
+    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
+    drift_shared[lane] = drift_lanes_sum(acc, 8u);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (sub == 0u && row_raw < 320u) {
+        const uint c2 = row;
+        float v = drift_shared[lane];
+
+        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 320u + ((uint)(c2))), b_y);
+    }
+}
+
+// ===== gather_f16_16 =====
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const int* restrict b_ind, __global half* restrict b_y) {
+    const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 256u;
+    if (i >= 64u) return;
+
+    const uint o0 = (i / 64u);
+    const uint o1 = (i / 64u) % 1u;
+    const uint o2 = i % 64u;
+
+    int j = (int)(((float)(b_ind[(((uint)(o0)) * 1u + ((uint)(o1)))])));
+    if (j < 0) j += 320;
+    j = clamp(j, 0, 320 - 1);
+    vstore_half(vload_half((((uint)(j)) * 64u + ((uint)(o2))), b_x), ((((uint)(o0)) * 1u + ((uint)(o1))) * 64u + ((uint)(o2))), b_y);
+}
+
+// ===== elementwise_i32_17 =====
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const int* restrict b_a0, __global const int* restrict b_a1, __global int* restrict b_y) {
+    const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 256u;
+    if (i >= 1u) return;
+
+    const uint c0 = i;
+
+    float v = (((float)(b_a0[((uint)(0))])) + ((float)(b_a1[((uint)(0))])));
+
+    b_y[((uint)(c0))] = (int)(v);
+}
+
+// ===== linear_matvec_f16_18 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+uint4 drift_ld_stream(__global const uint4* p, uint j) {
+    uint a, b, c, d;
+    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
+    return (uint4)(a, b, c, d);
+}
+float8 drift_half8_stream(__global const half* p, uint j) {
+    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
+    return vload_half8(0, (const __private half*)&u);
+}
+float drift_lanes_sum(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
+        v += as_float(o);
+    }
+    return v;
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const half* restrict b_cos, __global const half* restrict b_sin, __global const int* restrict b_pos) {
+    __local float4 drift_shared4[16];
+    __local float drift_shared[256];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 2u, 1u);
+    const uint lane = (uint)get_local_id(0);
+const uint sub = lane % 8u;
+    const uint slot = group * 32u + lane / 8u;
+    const uint pair = slot / 2u;
+    const uint which = slot % 2u;
+    const uint row_raw = (pair / 8u) * 16u + pair % 8u + which * 8u;
+    const uint row = min(row_raw, 63u);
+    const uint c0 = 0u;
+    const uint c1 = 0u;
+    float acc = 0.0f;
+    float ss = 0.0f;
+    float ssl = 0.0f;
+    for (uint i = lane; i < 8u; i += 256u) {
+        const float4 xa0 = drift_half8(b_x, i).lo;
+        ssl += dot(xa0, xa0);
+        const float4 xa1 = drift_half8(b_x, i).hi;
+        ssl += dot(xa1, xa1);
+    }
+    drift_shared[lane] = ssl;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = 128u; s > 0u; s /= 2u) {
+        if (lane < s) {
+            drift_shared[lane] += drift_shared[lane + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
+    for (uint i = lane; i < 8u; i += 256u) {
+        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
+        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const uint base = row * 8u;
+    for (uint q = 0u; q < 1u; ++q) {
+        const uint j0 = q * 8u + sub + 0u;
+        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_shared4[(j0) * 2u + 0u];
+            part += dot(w0.lo, x0);
+            const float4 x1 = drift_shared4[(j0) * 2u + 1u];
+            part += dot(w0.hi, x1);
+            acc += part;
+        }
+    }
+    for (uint j = 8u + sub; j < 8u; j += 8u) {
+        const float8 wj = drift_half8_stream(b_w, base + j);
+        float part = 0.0f;
+            const float4 x0 = drift_shared4[(j) * 2u + 0u];
+            part += dot(wj.lo, x0);
+            const float4 x1 = drift_shared4[(j) * 2u + 1u];
+            part += dot(wj.hi, x1);
+        acc += part;
+    }
+    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
+    drift_shared[lane] = drift_lanes_sum(acc, 8u);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const float own = drift_shared[lane];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    drift_shared[lane] = own;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (sub == 0u && row_raw < 64u) {
+        const uint c2 = row;
+        const float other = drift_shared[which == 1u ? lane - 8u : lane + 8u];
+        const uint p = (uint)(((float)(b_pos[(((uint)(0u)) * 1u + ((uint)(0u)))])));
+        const float c = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b_cos);
+        const float s = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b_sin);
+        float v = which == 1u ? other * s + own * c : own * c - other * s;
+
+        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 64u + ((uint)(c2))), b_y);
+    }
+}
+
+// ===== linear_matvec_f16_19 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+uint4 drift_ld_stream(__global const uint4* p, uint j) {
+    uint a, b, c, d;
+    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
+    return (uint4)(a, b, c, d);
+}
+float8 drift_half8_stream(__global const half* p, uint j) {
+    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
+    return vload_half8(0, (const __private half*)&u);
+}
+float drift_lanes_sum(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
+        v += as_float(o);
+    }
+    return v;
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const int* restrict b_kvpos, __global const half* restrict b_cos, __global const half* restrict b_sin, __global const int* restrict b_pos) {
+    __local float4 drift_shared4[16];
+    __local float drift_shared[256];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 1u, 0u);
+    const uint lane = (uint)get_local_id(0);
+const uint sub = lane % 8u;
+    const uint slot = group * 32u + lane / 8u;
+    const uint pair = slot / 2u;
+    const uint which = slot % 2u;
+    const uint row_raw = (pair / 8u) * 16u + pair % 8u + which * 8u;
+    const uint row = min(row_raw, 31u);
+    float acc = 0.0f;
+    float ss = 0.0f;
+    float ssl = 0.0f;
+    for (uint i = lane; i < 8u; i += 256u) {
+        const float4 xa0 = drift_half8(b_x, i).lo;
+        ssl += dot(xa0, xa0);
+        const float4 xa1 = drift_half8(b_x, i).hi;
+        ssl += dot(xa1, xa1);
+    }
+    drift_shared[lane] = ssl;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = 128u; s > 0u; s /= 2u) {
+        if (lane < s) {
+            drift_shared[lane] += drift_shared[lane + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
+    for (uint i = lane; i < 8u; i += 256u) {
+        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
+        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const uint base = row * 8u;
+    for (uint q = 0u; q < 1u; ++q) {
+        const uint j0 = q * 8u + sub + 0u;
+        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_shared4[(j0) * 2u + 0u];
+            part += dot(w0.lo, x0);
+            const float4 x1 = drift_shared4[(j0) * 2u + 1u];
+            part += dot(w0.hi, x1);
+            acc += part;
+        }
+    }
+    for (uint j = 8u + sub; j < 8u; j += 8u) {
+        const float8 wj = drift_half8_stream(b_w, base + j);
+        float part = 0.0f;
+            const float4 x0 = drift_shared4[(j) * 2u + 0u];
+            part += dot(wj.lo, x0);
+            const float4 x1 = drift_shared4[(j) * 2u + 1u];
+            part += dot(wj.hi, x1);
+        acc += part;
+    }
+    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
+    drift_shared[lane] = drift_lanes_sum(acc, 8u);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const float own = drift_shared[lane];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    drift_shared[lane] = own;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (sub == 0u && row_raw < 32u) {
+        const uint c0 = 0u;
+        const uint c1 = row / 16u;
+        const uint c2 = (uint)(((float)(b_kvpos[((uint)(0u))])));
+        const uint c3 = row % 16u;
+        const float other = drift_shared[which == 1u ? lane - 8u : lane + 8u];
+        const uint p = (uint)(((float)(b_pos[(((uint)(0u)) * 1u + ((uint)(0u)))])));
+        const float c = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b_cos);
+        const float s = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b_sin);
+        float v = which == 1u ? other * s + own * c : own * c - other * s;
+
+        if (c2 < 64u) {
+            vstore_half(v, (((((uint)(c0)) * 2u + ((uint)(c1))) * 64u + ((uint)(c2))) * 16u + ((uint)(c3))), b_y);
+        }
+    }
+}
+
+// ===== linear_matvec_f16_20 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+uint4 drift_ld_stream(__global const uint4* p, uint j) {
+    uint a, b, c, d;
+    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
+    return (uint4)(a, b, c, d);
+}
+float8 drift_half8_stream(__global const half* p, uint j) {
+    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
+    return vload_half8(0, (const __private half*)&u);
+}
+float drift_lanes_sum(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
+        v += as_float(o);
+    }
+    return v;
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const int* restrict b_kvpos) {
+    __local float4 drift_shared4[16];
+    __local float drift_shared[256];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 1u, 0u);
+    const uint lane = (uint)get_local_id(0);
+const uint sub = lane % 8u;
+    const uint row_raw = group * 32u + lane / 8u;
+    const uint row = min(row_raw, 31u);
+    float acc = 0.0f;
+    float ss = 0.0f;
+    float ssl = 0.0f;
+    for (uint i = lane; i < 8u; i += 256u) {
+        const float4 xa0 = drift_half8(b_x, i).lo;
+        ssl += dot(xa0, xa0);
+        const float4 xa1 = drift_half8(b_x, i).hi;
+        ssl += dot(xa1, xa1);
+    }
+    drift_shared[lane] = ssl;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = 128u; s > 0u; s /= 2u) {
+        if (lane < s) {
+            drift_shared[lane] += drift_shared[lane + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
+    for (uint i = lane; i < 8u; i += 256u) {
+        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
+        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const uint base = row * 8u;
+    for (uint q = 0u; q < 1u; ++q) {
+        const uint j0 = q * 8u + sub + 0u;
+        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_shared4[(j0) * 2u + 0u];
+            part += dot(w0.lo, x0);
+            const float4 x1 = drift_shared4[(j0) * 2u + 1u];
+            part += dot(w0.hi, x1);
+            acc += part;
+        }
+    }
+    for (uint j = 8u + sub; j < 8u; j += 8u) {
+        const float8 wj = drift_half8_stream(b_w, base + j);
+        float part = 0.0f;
+            const float4 x0 = drift_shared4[(j) * 2u + 0u];
+            part += dot(wj.lo, x0);
+            const float4 x1 = drift_shared4[(j) * 2u + 1u];
+            part += dot(wj.hi, x1);
+        acc += part;
+    }
+    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
+    drift_shared[lane] = drift_lanes_sum(acc, 8u);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (sub == 0u && row_raw < 32u) {
+        const uint c0 = 0u;
+        const uint c1 = row / 16u;
+        const uint c2 = (uint)(((float)(b_kvpos[((uint)(0u))])));
+        const uint c3 = row % 16u;
+        float v = drift_shared[lane];
+
+        if (c2 < 64u) {
+            vstore_half(v, (((((uint)(c0)) * 2u + ((uint)(c1))) * 64u + ((uint)(c2))) * 16u + ((uint)(c3))), b_y);
+        }
+    }
+}
+
+// ===== cached_attention_wg_f16_21 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_q, __global const half* restrict b_k, __global const half* restrict b_v, __global const int* restrict b_position, __global half* restrict b_y) {
+    __local float drift_shared[512];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 4u, 3u);
+    const uint lane = (uint)get_local_id(0);
+
+    const uint s_ix = group % 1u;
+    const uint h = group / (1u * 1u);
+    const uint t = (group / 1u) % 1u;
+    const uint qp = (uint)(((float)(b_position[((uint)(0u))]))) + t;
+    const uint kh = h / 2u;
+    const uint hi = min(qp, 64u - 1u);
+    uint lo = 0u;
+    const uint col = lane % 16u;
+    const uint kg = lane / 16u;
+    const uint per = (hi - lo + 1u) / 1u;
+    const uint b0 = lo + s_ix * per;
+    const uint b1 = min(hi, b0 + per - 1u);
+    float mx = -3.4028235e38f;
+    float l = 0.0f;
+    float acc = 0.0f;
+    for (uint base = b0; base <= b1; base += 256u) {
+        const uint j = base + lane;
+        float s = -3.4028235e38f;
+        if (j <= b1) {
+            float qk = 0.0f;
+            const uint qw = (((((((uint)(0u)) * 4u + ((uint)(h))) * 1u + ((uint)(t))) * 16u + ((uint)(0u)))) / 8u);
+            const uint kw = (((((((uint)(0u)) * 2u + ((uint)(kh))) * 64u + ((uint)(j))) * 16u + ((uint)(0u)))) / 8u);
+            for (uint w = 0u; w < 2u; w++) {
+                qk += dot(drift_half8(b_q, qw + w).lo, drift_half8(b_k, kw + w).lo);
+                qk += dot(drift_half8(b_q, qw + w).hi, drift_half8(b_k, kw + w).hi);
+            }
+            s = qk * 0.25f;
+        }
+        drift_shared[256u + lane] = s;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (uint r = 128u; r > 0u; r /= 2u) {
+            if (lane < r) {
+                drift_shared[256u + lane] = fmax(drift_shared[256u + lane], drift_shared[256u + lane + r]);
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        const float m_new = fmax(mx, drift_shared[256u]);
+        const float corr = exp(mx - m_new);
+        const float p = j <= b1 ? exp(s - m_new) : 0.0f;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        drift_shared[lane] = p;
+        drift_shared[256u + lane] = p;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (uint r = 128u; r > 0u; r /= 2u) {
+            if (lane < r) {
+                drift_shared[256u + lane] += drift_shared[256u + lane + r];
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        l = l * corr + drift_shared[256u];
+        acc *= corr;
+        const uint n = min(b1 - base + 1u, 256u);
+        for (uint i = kg; i < n; i += 16u) {
+            const uint jj = base + i;
+            acc += drift_shared[i] * vload_half((((((uint)(0u)) * 2u + ((uint)(kh))) * 64u + ((uint)(jj))) * 16u + ((uint)(col))), b_v);
+        }
+        mx = m_new;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (b1 - base < 256u) break;
+    }
+    drift_shared[lane] = acc;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (kg == 0u) {
+        float total = 0.0f;
+        for (uint g = 0u; g < 16u; g++) {
+            total += drift_shared[g * 16u + col];
+        }
+        const float val = total / l;
+        vstore_half(val, (((((uint)(0u)) * 4u + ((uint)(h))) * 1u + ((uint)(t))) * 16u + ((uint)(col))), b_y);
+    }
+}
+
+// ===== linear_matvec_f16_22 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+uint4 drift_ld_stream(__global const uint4* p, uint j) {
+    uint a, b, c, d;
+    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
+    return (uint4)(a, b, c, d);
+}
+float8 drift_half8_stream(__global const half* p, uint j) {
+    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
+    return vload_half8(0, (const __private half*)&u);
+}
+float drift_lanes_sum(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
+        v += as_float(o);
+    }
+    return v;
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global half* restrict b_y, __global const half* restrict b_e0_0) {
+    __local float drift_shared[256];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 2u, 1u);
+    const uint lane = (uint)get_local_id(0);
+const uint sub = lane % 8u;
+    const uint row_raw = group * 32u + lane / 8u;
+    const uint row = min(row_raw, 63u);
+    const uint c0 = 0u;
+    const uint c1 = 0u;
+    float acc = 0.0f;
+    float ss = 0.0f;
+    const uint base = row * 8u;
+    for (uint q = 0u; q < 1u; ++q) {
+        const uint j0 = q * 8u + sub + 0u;
+        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_half8(b_x, (j0) * 1u + 0u).lo;
+            part += dot(w0.lo, x0);
+            const float4 x1 = drift_half8(b_x, (j0) * 1u + 0u).hi;
+            part += dot(w0.hi, x1);
+            acc += part;
+        }
+    }
+    for (uint j = 8u + sub; j < 8u; j += 8u) {
+        const float8 wj = drift_half8_stream(b_w, base + j);
+        float part = 0.0f;
+            const float4 x0 = drift_half8(b_x, (j) * 1u + 0u).lo;
+            part += dot(wj.lo, x0);
+            const float4 x1 = drift_half8(b_x, (j) * 1u + 0u).hi;
+            part += dot(wj.hi, x1);
+        acc += part;
+    }
+    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
+    drift_shared[lane] = drift_lanes_sum(acc, 8u);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (sub == 0u && row_raw < 64u) {
+        const uint c2 = row;
+        float v = drift_shared[lane];
+    v = (vload_half(((((uint)(0)) * 1u + ((uint)(0))) * 64u + ((uint)(c2))), b_e0_0) + v);
+
+        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 64u + ((uint)(c2))), b_y);
+    }
+}
+
+// ===== linear_matvec_f16_23 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+uint4 drift_ld_stream(__global const uint4* p, uint j) {
+    uint a, b, c, d;
+    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
+    return (uint4)(a, b, c, d);
+}
+float8 drift_half8_stream(__global const half* p, uint j) {
+    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
+    return vload_half8(0, (const __private half*)&u);
+}
+float drift_lanes_sum(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
+        v += as_float(o);
+    }
+    return v;
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y) {
+    __local float4 drift_shared4[16];
+    __local float drift_shared[256];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 5u, 4u);
+    const uint lane = (uint)get_local_id(0);
+const uint sub = lane % 8u;
+    const uint row_raw = group * 32u + lane / 8u;
+    const uint row = min(row_raw, 159u);
+    const uint c0 = 0u;
+    const uint c1 = 0u;
+    float acc = 0.0f;
+    float ss = 0.0f;
+    float ssl = 0.0f;
+    for (uint i = lane; i < 8u; i += 256u) {
+        const float4 xa0 = drift_half8(b_x, i).lo;
+        ssl += dot(xa0, xa0);
+        const float4 xa1 = drift_half8(b_x, i).hi;
+        ssl += dot(xa1, xa1);
+    }
+    drift_shared[lane] = ssl;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = 128u; s > 0u; s /= 2u) {
+        if (lane < s) {
+            drift_shared[lane] += drift_shared[lane + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
+    for (uint i = lane; i < 8u; i += 256u) {
+        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
+        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const uint base = row * 8u;
+    for (uint q = 0u; q < 1u; ++q) {
+        const uint j0 = q * 8u + sub + 0u;
+        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_shared4[(j0) * 2u + 0u];
+            part += dot(w0.lo, x0);
+            const float4 x1 = drift_shared4[(j0) * 2u + 1u];
+            part += dot(w0.hi, x1);
+            acc += part;
+        }
+    }
+    for (uint j = 8u + sub; j < 8u; j += 8u) {
+        const float8 wj = drift_half8_stream(b_w, base + j);
+        float part = 0.0f;
+            const float4 x0 = drift_shared4[(j) * 2u + 0u];
+            part += dot(wj.lo, x0);
+            const float4 x1 = drift_shared4[(j) * 2u + 1u];
+            part += dot(wj.hi, x1);
+        acc += part;
+    }
+    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
+    drift_shared[lane] = drift_lanes_sum(acc, 8u);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (sub == 0u && row_raw < 160u) {
+        const uint c2 = row;
+        float v = drift_shared[lane];
+    v = (v / (1.0f + exp(-1.0f * v)));
+
+        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 160u + ((uint)(c2))), b_y);
+    }
+}
+
+// ===== linear_matvec_f16_24 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+uint4 drift_ld_stream(__global const uint4* p, uint j) {
+    uint a, b, c, d;
+    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
+    return (uint4)(a, b, c, d);
+}
+float8 drift_half8_stream(__global const half* p, uint j) {
+    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
+    return vload_half8(0, (const __private half*)&u);
+}
+float drift_lanes_sum(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
+        v += as_float(o);
+    }
+    return v;
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const half* restrict b_e0_0) {
+    __local float4 drift_shared4[16];
+    __local float drift_shared[256];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 5u, 4u);
+    const uint lane = (uint)get_local_id(0);
+const uint sub = lane % 8u;
+    const uint row_raw = group * 32u + lane / 8u;
+    const uint row = min(row_raw, 159u);
+    const uint c0 = 0u;
+    const uint c1 = 0u;
+    float acc = 0.0f;
+    float ss = 0.0f;
+    float ssl = 0.0f;
+    for (uint i = lane; i < 8u; i += 256u) {
+        const float4 xa0 = drift_half8(b_x, i).lo;
+        ssl += dot(xa0, xa0);
+        const float4 xa1 = drift_half8(b_x, i).hi;
+        ssl += dot(xa1, xa1);
+    }
+    drift_shared[lane] = ssl;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = 128u; s > 0u; s /= 2u) {
+        if (lane < s) {
+            drift_shared[lane] += drift_shared[lane + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
+    for (uint i = lane; i < 8u; i += 256u) {
+        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
+        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const uint base = row * 8u;
+    for (uint q = 0u; q < 1u; ++q) {
+        const uint j0 = q * 8u + sub + 0u;
+        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_shared4[(j0) * 2u + 0u];
+            part += dot(w0.lo, x0);
+            const float4 x1 = drift_shared4[(j0) * 2u + 1u];
+            part += dot(w0.hi, x1);
+            acc += part;
+        }
+    }
+    for (uint j = 8u + sub; j < 8u; j += 8u) {
+        const float8 wj = drift_half8_stream(b_w, base + j);
+        float part = 0.0f;
+            const float4 x0 = drift_shared4[(j) * 2u + 0u];
+            part += dot(wj.lo, x0);
+            const float4 x1 = drift_shared4[(j) * 2u + 1u];
+            part += dot(wj.hi, x1);
+        acc += part;
+    }
+    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
+    drift_shared[lane] = drift_lanes_sum(acc, 8u);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (sub == 0u && row_raw < 160u) {
+        const uint c2 = row;
+        float v = drift_shared[lane];
+    v = (vload_half(((((uint)(0)) * 1u + ((uint)(0))) * 160u + ((uint)(c2))), b_e0_0) * v);
+
+        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 160u + ((uint)(c2))), b_y);
+    }
+}
+
+// ===== linear_matvec_f16_25 =====
+float8 drift_half8(__global const half* p, uint j) {
+    const uint4 u = ((__global const uint4*)p)[j];
+    return vload_half8(0, (const __private half*)&u);
+}
+uint4 drift_ld_stream(__global const uint4* p, uint j) {
+    uint a, b, c, d;
+    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
+    return (uint4)(a, b, c, d);
+}
+float8 drift_half8_stream(__global const half* p, uint j) {
+    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
+    return vload_half8(0, (const __private half*)&u);
+}
+float drift_lanes_sum(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
+        v += as_float(o);
+    }
+    return v;
+}
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global half* restrict b_y, __global const half* restrict b_e0_0) {
+    __local float drift_shared[256];
+    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 4u, 3u);
+    const uint lane = (uint)get_local_id(0);
+const uint sub = lane % 16u;
+    const uint row_raw = group * 16u + lane / 16u;
+    const uint row = min(row_raw, 63u);
+    const uint c0 = 0u;
+    const uint c1 = 0u;
+    float acc = 0.0f;
+    float ss = 0.0f;
+    const uint base = row * 20u;
+    for (uint q = 0u; q < 1u; ++q) {
+        const uint j0 = q * 16u + sub + 0u;
+        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_half8(b_x, (j0) * 1u + 0u).lo;
+            part += dot(w0.lo, x0);
+            const float4 x1 = drift_half8(b_x, (j0) * 1u + 0u).hi;
+            part += dot(w0.hi, x1);
+            acc += part;
+        }
+    }
+    for (uint j = 16u + sub; j < 20u; j += 16u) {
+        const float8 wj = drift_half8_stream(b_w, base + j);
+        float part = 0.0f;
+            const float4 x0 = drift_half8(b_x, (j) * 1u + 0u).lo;
+            part += dot(wj.lo, x0);
+            const float4 x1 = drift_half8(b_x, (j) * 1u + 0u).hi;
+            part += dot(wj.hi, x1);
+        acc += part;
+    }
+    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
+    drift_shared[lane] = drift_lanes_sum(acc, 16u);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (sub == 0u && row_raw < 64u) {
+        const uint c2 = row;
+        float v = drift_shared[lane];
+    v = (vload_half(((((uint)(0)) * 1u + ((uint)(0))) * 64u + ((uint)(c2))), b_e0_0) + v);
+
+        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 64u + ((uint)(c2))), b_y);
+    }
+}
+
+// ===== arg_reduce_i32_26 =====
+__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void k_main(__global const half* restrict b_x, __global int* restrict b_y) {
+    const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 256u;
+    if (i >= 1u) return;
+
+    const uint o0 = i;
+    const uint o1 = i % 1u;
+    const uint o2 = i % 1u;
+
+    float best = 0.0f;
+    uint at = 4294967295u;
+    for (uint j = 0u; j < 320u; j++) {
+        const float xv = vload_half(((((uint)(o0)) * 1u + ((uint)(o1))) * 320u + ((uint)(j))), b_x);
+        if (!isnan(xv) && (at == 4294967295u || xv > best)) {
+            best = xv;
+            at = j;
+        }
+    }
+    b_y[((((uint)(o0)) * 1u + ((uint)(o1))) * 1u + ((uint)(o2)))] = (int)((at == 4294967295u ? 0.0f : (float)(at)));
+}
+
