@@ -17,8 +17,9 @@
 //! queue, then waits once: no planning or argument setting at run time. An in-order queue
 //! completes each command before the next starts, so `barrier_before` needs no command.
 //! GPU time is the end of the last dispatch minus the start of the first, from profiling
-//! events; with `SessionOptions::profile` every dispatch's event is kept and its own
-//! execution time (end minus start) is the dispatch's time. `SessionOptions::force_staging`
+//! events, which only those two dispatches ask for (an event per dispatch left NVIDIA's GPU
+//! waiting between kernels); with `SessionOptions::profile` every dispatch's event is kept
+//! and its own execution time (end minus start) is the dispatch's time. `SessionOptions::force_staging`
 //! has no meaning here (OpenCL moves host data with its own transfer commands) and is
 //! ignored.
 
@@ -375,9 +376,7 @@ impl Executor {
     }
 }
 
-/// Global work size of every dispatch (grid × workgroup size per axis), checked to fit the
-/// device's `size_t`, before any object exists.
-/// Enqueues one dispatch asking for no event (the loader opencl3 itself uses).
+/// Enqueues one dispatch asking for no event (through the loader opencl3 itself uses).
 fn enqueue_without_event(q: opencl3::types::cl_command_queue, s: &Step) -> Result<()> {
     let cl = cl3::load_library().as_ref().map_err(|_| cl_error("clEnqueueNDRangeKernel", &s.path, cl3::error_codes::DLOPEN_RUNTIME_LOAD_FAILED))?;
     // (The loader declares the call safe.) The kernel's arguments were all set at creation;
@@ -391,6 +390,8 @@ fn enqueue_without_event(q: opencl3::types::cl_command_queue, s: &Step) -> Resul
     }
 }
 
+/// Global work size of every dispatch (grid × workgroup size per axis), checked to fit the
+/// device's `size_t`, before any object exists.
 fn global_sizes(dev: &Device, m: &Manifest) -> Result<Vec<Vec<[usize; 3]>>> {
     let mut all = Vec::with_capacity(m.programs.len());
     for (pi, prog) in m.programs.iter().enumerate() {
