@@ -157,7 +157,7 @@ pub fn word_vec4s(lang: Lang, t: &TensorDesc) -> Option<Vec<String>> {
         // `vloadN`/`vload_halfN` promise only the element's alignment, and NVIDIA's
         // compiler then issues one load per element.
         (Lang::OpenclC, "f32") => Some(vec![format!("((__global const float4*)({v}))[WI]")]),
-        (Lang::OpenclC, "f16") => Some(vec![format!("drift_half8({v}, WI).lo"), format!("drift_half8({v}, WI).hi")]),
+        (Lang::OpenclC, "f16") => Some(vec![format!("drift_h8(((__global const uint4*)({v}))[WI]).lo"), format!("drift_h8(((__global const uint4*)({v}))[WI]).hi")]),
         _ => None,
     }
 }

@@ -88,27 +88,20 @@ const Q4X4_CL: &str = "float4 drift_q4x4(uint w) {
 }
 ";
 
-/// Word `j` of an f16 buffer (16 bytes, eight halves) as f32: one aligned 16-byte load,
-/// converted from a private copy (`vload_half8` on the global pointer may only assume a
-/// half's alignment, and NVIDIA's compiler then loads the halves one at a time).
-const HALF8_CL: &str = "float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+/// The eight halves of a 16-byte word as f32, converted from a private copy: the word is
+/// loaded whole by the caller (`vload_half8` on a global pointer may assume only a half's
+/// alignment, and NVIDIA's compiler then loads the halves one at a time).
+const H8_CL: &str = "float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 ";
 
 /// Word `j` of a buffer read with NVIDIA's streaming hints (`tuning.opencl_ptx_stream_loads`:
-/// read-only path, no L1 line kept, the next 256 bytes fetched into L2), as four words;
-/// `drift_half8_stream`: an f16 buffer's word as f32.
+/// read-only path, no L1 line kept, the next 256 bytes fetched into L2).
 const STREAM_CL: &str = "uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__(\"ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];\" : \"=r\"(a), \"=r\"(b), \"=r\"(c), \"=r\"(d) : \"l\"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-";
-const HALF8_STREAM_CL: &str = "float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 ";
 
@@ -157,14 +150,11 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
             Lang::OpenclC => Q4X4_CL,
         });
     }
-    if lang == Lang::OpenclC && src.contains("drift_half8(") {
-        out.push_str(HALF8_CL);
+    if lang == Lang::OpenclC && src.contains("drift_h8(") {
+        out.push_str(H8_CL);
     }
-    if lang == Lang::OpenclC && (src.contains("drift_ld_stream(") || src.contains("drift_half8_stream(")) {
+    if lang == Lang::OpenclC && src.contains("drift_ld_stream(") {
         out.push_str(STREAM_CL);
-    }
-    if lang == Lang::OpenclC && src.contains("drift_half8_stream(") {
-        out.push_str(HALF8_STREAM_CL);
     }
     if lang == Lang::OpenclC && src.contains("drift_lanes_sum(") {
         out.push_str(LANES_SUM_CL);

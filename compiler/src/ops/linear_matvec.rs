@@ -150,11 +150,14 @@ fn groups(lang: Lang, welem: &str, q4: bool, x: Option<&helpers::TensorDesc>, no
 /// an element's alignment, and NVIDIA's compiler then loads element by element).
 /// With `stream`, through `drift_ld_stream` (`tuning.opencl_ptx_stream_loads`).
 fn cl_word(welem: &str, q4: bool, wv: &str, stream: bool) -> (String, &'static str) {
-    let word = |ty: &str| if stream { format!("as_{ty}(drift_ld_stream((__global const uint4*)({wv}), J))") } else { format!("((__global const {ty}*)({wv}))[J]") };
+    let word = |ty: &str| match (stream, ty) {
+        (true, "uint4") => format!("drift_ld_stream((__global const uint4*)({wv}), J)"),
+        (true, _) => format!("as_{ty}(drift_ld_stream((__global const uint4*)({wv}), J))"),
+        (false, _) => format!("((__global const {ty}*)({wv}))[J]"),
+    };
     match (welem, q4) {
         ("f32", _) => (word("float4"), "float4"),
-        ("f16", _) if stream => (format!("drift_half8_stream({wv}, J)"), "float8"),
-        ("f16", _) => (format!("drift_half8({wv}, J)"), "float8"),
+        ("f16", _) => (format!("drift_h8({})", word("uint4")), "float8"),
         // (NVIDIA's compiler loads a char16 as four 4-byte loads, read as char16 or as
         // uint4 alike; the streaming PTX load reads its 16 bytes at once.)
         (_, false) => (format!("convert_float16({})", word("char16")), "float16"),

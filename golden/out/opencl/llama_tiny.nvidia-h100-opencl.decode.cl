@@ -1,16 +1,11 @@
 // ===== linear_matvec_f16_15 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 float drift_lanes_sum(float v, uint width) {
     for (uint m = width / 2u; m > 0u; m /= 2u) {
@@ -35,9 +30,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_half8(b_x, i).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_half8(b_x, i).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -50,14 +45,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
-        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -68,7 +63,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_half8_stream(b_w, base + j);
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -117,18 +112,13 @@ void k_main(__global const int* restrict b_a0, __global const int* restrict b_a1
 }
 
 // ===== linear_matvec_f16_18 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 float drift_lanes_sum(float v, uint width) {
     for (uint m = width / 2u; m > 0u; m /= 2u) {
@@ -156,9 +146,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_half8(b_x, i).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_half8(b_x, i).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -171,14 +161,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
-        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -189,7 +179,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_half8_stream(b_w, base + j);
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -217,18 +207,13 @@ const uint sub = lane % 8u;
 }
 
 // ===== linear_matvec_f16_19 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 float drift_lanes_sum(float v, uint width) {
     for (uint m = width / 2u; m > 0u; m /= 2u) {
@@ -254,9 +239,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_half8(b_x, i).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_half8(b_x, i).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -269,14 +254,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
-        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -287,7 +272,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_half8_stream(b_w, base + j);
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -320,18 +305,13 @@ const uint sub = lane % 8u;
 }
 
 // ===== linear_matvec_f16_20 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 float drift_lanes_sum(float v, uint width) {
     for (uint m = width / 2u; m > 0u; m /= 2u) {
@@ -354,9 +334,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_half8(b_x, i).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_half8(b_x, i).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -369,14 +349,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
-        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -387,7 +367,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_half8_stream(b_w, base + j);
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -412,8 +392,7 @@ const uint sub = lane % 8u;
 }
 
 // ===== cached_attention_wg_f16_21 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 __kernel __attribute__((reqd_work_group_size(256, 1, 1)))
@@ -445,8 +424,8 @@ void k_main(__global const half* restrict b_q, __global const half* restrict b_k
             const uint qw = (((((((uint)(0u)) * 4u + ((uint)(h))) * 1u + ((uint)(t))) * 16u + ((uint)(0u)))) / 8u);
             const uint kw = (((((((uint)(0u)) * 2u + ((uint)(kh))) * 64u + ((uint)(j))) * 16u + ((uint)(0u)))) / 8u);
             for (uint w = 0u; w < 2u; w++) {
-                qk += dot(drift_half8(b_q, qw + w).lo, drift_half8(b_k, kw + w).lo);
-                qk += dot(drift_half8(b_q, qw + w).hi, drift_half8(b_k, kw + w).hi);
+                qk += dot(drift_h8(((__global const uint4*)(b_q))[qw + w]).lo, drift_h8(((__global const uint4*)(b_k))[kw + w]).lo);
+                qk += dot(drift_h8(((__global const uint4*)(b_q))[qw + w]).hi, drift_h8(((__global const uint4*)(b_k))[kw + w]).hi);
             }
             s = qk * 0.25f;
         }
@@ -495,18 +474,13 @@ void k_main(__global const half* restrict b_q, __global const half* restrict b_k
 }
 
 // ===== linear_matvec_f16_22 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 float drift_lanes_sum(float v, uint width) {
     for (uint m = width / 2u; m > 0u; m /= 2u) {
@@ -531,22 +505,22 @@ const uint sub = lane % 8u;
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
             float part = 0.0f;
-            const float4 x0 = drift_half8(b_x, (j0) * 1u + 0u).lo;
+            const float4 x0 = drift_h8(((__global const uint4*)(b_x))[(j0) * 1u + 0u]).lo;
             part += dot(w0.lo, x0);
-            const float4 x1 = drift_half8(b_x, (j0) * 1u + 0u).hi;
+            const float4 x1 = drift_h8(((__global const uint4*)(b_x))[(j0) * 1u + 0u]).hi;
             part += dot(w0.hi, x1);
             acc += part;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_half8_stream(b_w, base + j);
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
         float part = 0.0f;
-            const float4 x0 = drift_half8(b_x, (j) * 1u + 0u).lo;
+            const float4 x0 = drift_h8(((__global const uint4*)(b_x))[(j) * 1u + 0u]).lo;
             part += dot(wj.lo, x0);
-            const float4 x1 = drift_half8(b_x, (j) * 1u + 0u).hi;
+            const float4 x1 = drift_h8(((__global const uint4*)(b_x))[(j) * 1u + 0u]).hi;
             part += dot(wj.hi, x1);
         acc += part;
     }
@@ -563,18 +537,13 @@ const uint sub = lane % 8u;
 }
 
 // ===== linear_matvec_f16_23 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 float drift_lanes_sum(float v, uint width) {
     for (uint m = width / 2u; m > 0u; m /= 2u) {
@@ -599,9 +568,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_half8(b_x, i).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_half8(b_x, i).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -614,14 +583,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
-        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -632,7 +601,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_half8_stream(b_w, base + j);
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -653,18 +622,13 @@ const uint sub = lane % 8u;
 }
 
 // ===== linear_matvec_f16_24 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 float drift_lanes_sum(float v, uint width) {
     for (uint m = width / 2u; m > 0u; m /= 2u) {
@@ -689,9 +653,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_half8(b_x, i).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_half8(b_x, i).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -704,14 +668,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_half8(b_x, i).lo * inv * drift_half8(b_g, i).lo;
-        drift_shared4[i * 2u + 1u] = drift_half8(b_x, i).hi * inv * drift_half8(b_g, i).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -722,7 +686,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_half8_stream(b_w, base + j);
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -743,18 +707,13 @@ const uint sub = lane % 8u;
 }
 
 // ===== linear_matvec_f16_25 =====
-float8 drift_half8(__global const half* p, uint j) {
-    const uint4 u = ((__global const uint4*)p)[j];
+float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
 uint4 drift_ld_stream(__global const uint4* p, uint j) {
     uint a, b, c, d;
     __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
     return (uint4)(a, b, c, d);
-}
-float8 drift_half8_stream(__global const half* p, uint j) {
-    const uint4 u = drift_ld_stream((__global const uint4*)p, j);
-    return vload_half8(0, (const __private half*)&u);
 }
 float drift_lanes_sum(float v, uint width) {
     for (uint m = width / 2u; m > 0u; m /= 2u) {
@@ -779,22 +738,22 @@ const uint sub = lane % 16u;
     const uint base = row * 20u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 16u + sub + 0u;
-        const float8 w0 = drift_half8_stream(b_w, base + j0);
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
             float part = 0.0f;
-            const float4 x0 = drift_half8(b_x, (j0) * 1u + 0u).lo;
+            const float4 x0 = drift_h8(((__global const uint4*)(b_x))[(j0) * 1u + 0u]).lo;
             part += dot(w0.lo, x0);
-            const float4 x1 = drift_half8(b_x, (j0) * 1u + 0u).hi;
+            const float4 x1 = drift_h8(((__global const uint4*)(b_x))[(j0) * 1u + 0u]).hi;
             part += dot(w0.hi, x1);
             acc += part;
         }
     }
     for (uint j = 16u + sub; j < 20u; j += 16u) {
-        const float8 wj = drift_half8_stream(b_w, base + j);
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
         float part = 0.0f;
-            const float4 x0 = drift_half8(b_x, (j) * 1u + 0u).lo;
+            const float4 x0 = drift_h8(((__global const uint4*)(b_x))[(j) * 1u + 0u]).lo;
             part += dot(wj.lo, x0);
-            const float4 x1 = drift_half8(b_x, (j) * 1u + 0u).hi;
+            const float4 x1 = drift_h8(((__global const uint4*)(b_x))[(j) * 1u + 0u]).hi;
             part += dot(wj.hi, x1);
         acc += part;
     }
