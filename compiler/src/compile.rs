@@ -457,7 +457,6 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let mut launches: Vec<Vec<usize>> = Vec::new();
     for (i, p) in pending.iter().enumerate() {
         let joins = target.tuning.merge_independent_dispatches
-            && lang == Lang::Wgsl
             && launches.last().is_some_and(|l| {
                 let members: Vec<merge::Candidate<'_>> = l.iter().filter_map(|&j| Some(merge::Candidate { spec: &pending.get(j)?.spec, ranges: &bound.get(j)?.1 })).collect();
                 let same_programs = l.first().and_then(|&j| pending.get(j)).is_some_and(|f| runs_in(f.node) == runs_in(p.node));
@@ -495,7 +494,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 members.push(merge::Member { spec: &p.spec, bindings: rbs, epilogue });
             }
             let label = names.join(" + ");
-            let (src, spec) = merge::render_merged(&tera, &members).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
+            let (src, spec) = merge::render_merged(&tera, lang, &members).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
             merged_spec = spec;
             let elem = members.iter().find_map(|m| written(m.bindings)).unwrap_or_else(|| "f32".into());
             (src, &merged_spec, ranges, label, format!("{}_x{}", first.spec.template, launch.len()), elem)

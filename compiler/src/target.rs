@@ -145,6 +145,11 @@ pub struct Features {
     pub subgroup_size: u32,
     /// Image (texture) objects usable from compute kernels.
     pub images: bool,
+    /// The driver compiles workgroup barriers inside branches that every lane of a
+    /// workgroup takes alike (a merged dispatch's members, `codegen::merge`) correctly.
+    /// Default true; PoCL 3.1 does not (pocl.toml: measured).
+    #[serde(default = "default_true")]
+    pub barriers_in_uniform_branches: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -270,7 +275,7 @@ pub struct Tuning {
     /// The decode attention kernel (`cached_attention_gqa`) issues every key word and every
     /// value word a lane reads in a tile of keys at the tile's start, held in registers
     /// (16-byte rows of at most 16 words), so a tile waits on memory once, not once per four
-    /// words of keys and again per four of values. WGSL-derived targets only. Default false
+    /// words of keys and again per four of values. Default false
     /// (on for nvidia-h100: H200 decode attention 12.4 -> 8.8 us per 1B layer, bench/RESULTS.md).
     #[serde(default)]
     pub decode_attention_prefetch: bool,
@@ -298,8 +303,7 @@ pub struct Tuning {
     pub linear_split_k: [u32; 2],
     /// LLM decode steps run a gated feed-forward's gate and up projections (f16, q8, int4) as one kernel
     /// (`passes::fuse_linear_gate`): both weight rows of an output walked side by side,
-    /// up · act(gate) stored. Default false (nvidia-h100 sets it: measured faster). A SPIR-V,
-    /// MSL or WGSL target.
+    /// up · act(gate) stored. Default false (nvidia-h100 sets it: measured faster).
     #[serde(default)]
     pub decode_fused_gate: bool,
     /// Prefill runs a gated feed-forward's gate and up projections as one cooperative-matrix
@@ -555,9 +559,9 @@ pub struct Tuning {
     /// Consecutive workgroup-cooperative dispatches of one program that touch no memory
     /// another of them writes (the q, k and v projections of a decode step) run as one
     /// dispatch whose workgroups branch to their member's body (`codegen::merge`): one
-    /// launch and one tail instead of several. WGSL-derived targets only. Default false
-    /// (on the H200 it changed no unprofiled time: with no barrier between them, the GPU
-    /// already runs such dispatches side by side).
+    /// launch and one tail instead of several. Default false (through Vulkan on the H200
+    /// it changed no unprofiled time: with no barrier between them, the GPU already runs
+    /// such dispatches side by side; an OpenCL in-order queue runs each after the last).
     #[serde(default)]
     pub merge_independent_dispatches: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
@@ -650,9 +654,6 @@ impl Target {
         if self.tuning.attention_combine_all_heads && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.attention_combine_all_heads needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
         }
-        if self.tuning.decode_attention_prefetch && self.kernel_language == KernelLanguage::OpenclC {
-            return Err(invalid("tuning.decode_attention_prefetch needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
-        }
         if self.tuning.attention_subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.attention_subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernel uses WGSL's subgroupMax and subgroupAdd)".into()));
         }
@@ -671,14 +672,11 @@ impl Target {
         if self.tuning.opencl_ptx_mma && self.kernel_language != KernelLanguage::OpenclC {
             return Err(invalid("tuning.opencl_ptx_mma needs an OpenCL C target (its kernel is OpenCL C with inline PTX)".into()));
         }
-        if self.tuning.decode_fused_gate && self.kernel_language == KernelLanguage::OpenclC {
-            return Err(invalid("tuning.decode_fused_gate needs a SPIR-V, MSL or WGSL target (the gated decode kernel is WGSL)".into()));
-        }
         if self.tuning.linear_split_k[0] > 16 {
             return Err(invalid(format!("tuning.linear_split_k: {} parts (at most 16)", self.tuning.linear_split_k[0])));
         }
-        if self.tuning.merge_independent_dispatches && self.kernel_language == KernelLanguage::OpenclC {
-            return Err(invalid("tuning.merge_independent_dispatches needs a SPIR-V, MSL or WGSL target (merged kernels are WGSL)".into()));
+        if self.tuning.merge_independent_dispatches && !self.features.barriers_in_uniform_branches {
+            return Err(invalid("tuning.merge_independent_dispatches needs features.barriers_in_uniform_branches (a merged kernel's members keep their barriers inside a branch on the workgroup index)".into()));
         }
         if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC && !self.tuning.opencl_ptx_mma {
             return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd), or an OpenCL target with tuning.opencl_ptx_mma (PTX shuffles)".into()));
@@ -826,9 +824,15 @@ mod tests {
     #[test]
     fn wgsl_only_tuning_on_an_opencl_target_is_refused_by_name() {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
-        for key in ["merge_independent_dispatches", "subgroup_reductions", "attention_subgroup_reductions", "attention_combine_all_heads", "decode_attention_prefetch"] {
+        for key in ["subgroup_reductions", "attention_subgroup_reductions", "attention_combine_all_heads"] {
             let e = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{key} = true")), Path::new("targets/pocl.toml")).expect_err("refused").to_string();
             assert!(e.contains(&format!("tuning.{key}")) && e.contains("WGSL"), "{e}");
         }
+        // Merged dispatches are OpenCL C too, but PoCL miscompiles their branches' barriers.
+        let merged = text.replace("[tuning]", "[tuning]\nmerge_independent_dispatches = true");
+        let e = Target::from_toml(&merged, Path::new("targets/pocl.toml")).expect_err("refused").to_string();
+        assert!(e.contains("tuning.merge_independent_dispatches") && e.contains("features.barriers_in_uniform_branches"), "{e}");
+        let fixed = merged.replace("barriers_in_uniform_branches = false", "barriers_in_uniform_branches = true");
+        assert!(Target::from_toml(&fixed, Path::new("targets/pocl.toml")).is_ok());
     }
 }

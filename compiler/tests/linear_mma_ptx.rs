@@ -126,6 +126,13 @@ fn emulated_tensor_core_prefill_matches_the_tiled_kernel_on_pocl() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Members of a merged kernel (`linear_mma_x3_f16_5`: the q, k and v products, each
+/// with its own instructions; the target merges independent dispatches), 1 for a kernel
+/// of its own.
+fn merged_members(kernel: &str) -> usize {
+    kernel.split("_x").nth(1).and_then(|r| r.split('_').next()).and_then(|n| n.parse().ok()).unwrap_or(1)
+}
+
 #[test]
 fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     let dir = std::env::temp_dir().join(format!("driftc-mma-{}", std::process::id()));
@@ -145,13 +152,14 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
         // the inline PTX.
         for (name, src) in mma.iter().filter(|(k, _)| k.starts_with("linear_mma")) {
             let ptx = nvptx(&clang, &dir, name, src);
+            let members = merged_members(name);
             // Per step (two halves of 16 inputs): 4 x 8 or 2 x 4 blocks of products, 4 + 4 or
             // 2 + 2 fragment loads; copies of 4 or 2 units per operand, for the first one
             // or two steps and per step.
             let (products, fragments, units) = if large { (64, 16, 4) } else { (16, 8, 2) };
             let copies = 2 * units * stages;
             for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("cp.async.cg.shared.global", copies)] {
-                assert_eq!(ptx.matches(instruction).count(), want, "{name} ({tuning}): {instruction}");
+                assert_eq!(ptx.matches(instruction).count(), want * members, "{name} ({tuning}): {instruction}");
             }
         }
     }
@@ -164,9 +172,10 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
         assert!(!int8.is_empty(), "q8 projections on linear_mma with {tuning}");
         for (name, src) in int8 {
             let ptx = nvptx(&clang, &dir, name, src);
+            let members = merged_members(name);
             let (products, fragments, conversions) = if large { (64, 8, 32) } else { (16, 4, 16) };
             for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("sub.f16x2", conversions)] {
-                assert_eq!(ptx.matches(instruction).count(), want, "{name} ({tuning}): {instruction}");
+                assert_eq!(ptx.matches(instruction).count(), want * members, "{name} ({tuning}): {instruction}");
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Horizontal fusion of dispatches (`tuning.merge_independent_dispatches`): consecutive
 //! workgroup-cooperative kernels of one program that touch no memory another of them
-//! writes run as one WGSL kernel whose workgroups branch, on their workgroup index (uniform
+//! writes run as one kernel (WGSL or OpenCL C) whose workgroups branch, on their workgroup index (uniform
 //! control flow, so member bodies keep their barriers), to their member's body with
 //! `group` rebased to it. Each member keeps its own bindings (renamed `b<m>_<key>`); the
 //! workgroup arrays are shared, each as long as its longest member needs (one member runs
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use tera::Tera;
 
 use super::render::{render_body, RenderBinding};
-use super::{helpers, Access, KernelSpec, WorkgroupArray};
+use super::{helpers, Access, KernelSpec, Lang, WorkgroupArray};
 use runtime_min::bundle::BufferRange;
 
 /// One member of a merged kernel: its spec, its bindings and its fused epilogue, as for a
@@ -126,10 +126,11 @@ pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -
     !group.iter().any(|c| conflict(c.ranges, next.ranges))
 }
 
-/// WGSL source of the kernel running `members` in one dispatch (their common workgroup
-/// size), with the spec it declares: member m owns the next `invocations / workgroup`
-/// workgroups of a one-row grid.
-pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<(String, KernelSpec), String> {
+/// Source of the kernel running `members` in one dispatch (their common workgroup size,
+/// in `lang`: WGSL, or OpenCL C where an in-order queue would otherwise wait out each
+/// member's tail), with the spec it declares: member m owns the next
+/// `invocations / workgroup` workgroups of a one-row grid.
+pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>]) -> Result<(String, KernelSpec), String> {
     let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
     let merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
     let workgroup = merged.workgroup;
@@ -154,24 +155,35 @@ pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<(String, Ker
         renamed.push(own);
     }
     let all: String = bodies.concat();
+    let shared_floats = u64::from(workgroup) * u64::from(merged.shared_per_lane.max(1));
     let mut out = String::new();
-    let f16 = renamed.iter().any(|b| super::render::uses_f16(b, &merged.workgroup_arrays)) || merged.cooperative_matrix;
-    super::render::wgsl_enables(&mut out, f16, merged.cooperative_matrix);
-    let mut next = 0;
-    for b in &renamed {
-        super::render::wgsl_bindings(&mut out, b, &mut next);
+    match lang {
+        Lang::Wgsl => {
+            let f16 = renamed.iter().any(|b| super::render::uses_f16(b, &merged.workgroup_arrays)) || merged.cooperative_matrix;
+            super::render::wgsl_enables(&mut out, f16, merged.cooperative_matrix);
+            let mut next = 0;
+            for b in &renamed {
+                super::render::wgsl_bindings(&mut out, b, &mut next);
+            }
+            out.push_str(&super::library::prelude_for(lang, &all));
+            for a in &merged.workgroup_arrays {
+                out.push_str(&format!("\nvar<workgroup> {}: array<{}, {}>;", a.name, a.elem.wgsl(), a.len));
+            }
+            if merged.shared_vec4 > 0 {
+                out.push_str(&format!("\nvar<workgroup> drift_shared4: array<vec4<f32>, {}>;", merged.shared_vec4));
+            }
+            out.push_str(&format!(
+                "\nvar<workgroup> drift_shared: array<f32, {shared_floats}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let drift_member_group: u32 = wid.x;\n    let lane: u32 = lid.x;\n"
+            ));
+        }
+        Lang::OpenclC => {
+            let params: Vec<String> = renamed.iter().flat_map(|b| super::render::opencl_params(b)).collect();
+            out.push_str(&super::library::prelude_for(lang, &all));
+            out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n", params.join(", ")));
+            out.push_str(&super::render::opencl_locals(shared_floats, merged.shared_vec4, &merged.workgroup_arrays));
+            out.push_str("    const uint drift_member_group = (uint)get_group_id(0);\n    const uint lane = (uint)get_local_id(0);\n");
+        }
     }
-    out.push_str(&super::library::prelude_for(super::Lang::Wgsl, &all));
-    for a in &merged.workgroup_arrays {
-        out.push_str(&format!("\nvar<workgroup> {}: array<{}, {}>;", a.name, a.elem.wgsl(), a.len));
-    }
-    if merged.shared_vec4 > 0 {
-        out.push_str(&format!("\nvar<workgroup> drift_shared4: array<vec4<f32>, {}>;", merged.shared_vec4));
-    }
-    out.push_str(&format!(
-        "\nvar<workgroup> drift_shared: array<f32, {}>;\n\n@compute @workgroup_size({workgroup})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {{\n    let drift_member_group: u32 = wid.x;\n    let lane: u32 = lid.x;\n",
-        u64::from(workgroup) * u64::from(merged.shared_per_lane.max(1))
-    ));
     let mut start = 0u64;
     let last = members.len().saturating_sub(1);
     for (k, (m, body)) in members.iter().zip(&bodies).enumerate() {
@@ -184,7 +196,11 @@ pub fn render_merged(tera: &Tera, members: &[Member<'_>]) -> Result<(String, Ker
             _ => format!("    }} else if (drift_member_group < {end}u) {{\n"),
         };
         out.push_str(&head);
-        out.push_str(&format!("    let group: u32 = min(drift_member_group - {start}u, {}u);\n", groups.saturating_sub(1)));
+        let rebased = format!("min(drift_member_group - {start}u, {}u)", groups.saturating_sub(1));
+        out.push_str(&match lang {
+            Lang::Wgsl => format!("    let group: u32 = {rebased};\n"),
+            Lang::OpenclC => format!("    const uint group = {rebased};\n"),
+        });
         out.push_str(body);
         start = end;
     }

@@ -244,32 +244,11 @@ pub fn render(
             }
         }
         Lang::OpenclC => {
-            let params: Vec<String> = bindings
-                .iter()
-                .flat_map(|b| {
-                    let c = if b.access == Access::Write { "" } else { "const " };
-                    let image = if b.access == Access::Write { "__write_only" } else { "__read_only" };
-                    let texture = b.desc.texture.is_some();
-                    helpers::object_vars(&b.desc).into_iter().map(move |var| {
-                        if texture {
-                            format!("{image} image2d_t {var}")
-                        } else {
-                            format!("__global {c}{}* restrict {var}", elem_type(lang, &b.desc.elem))
-                        }
-                    })
-                })
-                .collect();
+            let params = opencl_params(bindings);
             out.push_str(&lib);
             let head = if let Some(Cooperative { per_lane, vec4s, arrays, .. }) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
-                let shared = u64::from(workgroup) * u64::from(per_lane);
-                let mut shared4 = if vec4s > 0 { format!("    __local float4 drift_shared4[{vec4s}];\n") } else { String::new() };
-                for a in arrays {
-                    shared4.push_str(&format!("    __local {} {}[{}];\n", a.elem.opencl(), a.name, a.len));
-                }
-                if shared > 0 {
-                    shared4.push_str(&format!("    __local float drift_shared[{shared}];\n"));
-                }
+                let shared4 = opencl_locals(u64::from(workgroup) * u64::from(per_lane), vec4s, arrays);
                 format!(
                     "{shared4}    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * {per_row}u, {}u);\n    const uint lane = (uint)get_local_id(0);\n",
                     groups.saturating_sub(1)
@@ -281,6 +260,39 @@ pub fn render(
         }
     }
     Ok(out)
+}
+
+/// OpenCL C kernel parameters of `bindings`: a global pointer per buffer variable (const
+/// where only read), an image per texture.
+pub(crate) fn opencl_params(bindings: &[RenderBinding]) -> Vec<String> {
+    bindings
+        .iter()
+        .flat_map(|b| {
+            let c = if b.access == Access::Write { "" } else { "const " };
+            let image = if b.access == Access::Write { "__write_only" } else { "__read_only" };
+            let texture = b.desc.texture.is_some();
+            helpers::object_vars(&b.desc).into_iter().map(move |var| {
+                if texture {
+                    format!("{image} image2d_t {var}")
+                } else {
+                    format!("__global {c}{}* restrict {var}", elem_type(Lang::OpenclC, &b.desc.elem))
+                }
+            })
+        })
+        .collect()
+}
+
+/// OpenCL C declarations (at kernel scope) of a cooperative kernel's local memory:
+/// `drift_shared4` of `vec4s`, the workgroup `arrays`, `drift_shared` of `floats`.
+pub(crate) fn opencl_locals(floats: u64, vec4s: u32, arrays: &[super::WorkgroupArray]) -> String {
+    let mut out = if vec4s > 0 { format!("    __local float4 drift_shared4[{vec4s}];\n") } else { String::new() };
+    for a in arrays {
+        out.push_str(&format!("    __local {} {}[{}];\n", a.elem.opencl(), a.name, a.len));
+    }
+    if floats > 0 {
+        out.push_str(&format!("    __local float drift_shared[{floats}];\n"));
+    }
+    out
 }
 
 /// What a workgroup-cooperative kernel declares: `per_lane` f32s of `drift_shared` per

@@ -69,12 +69,17 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     // Whole tiles' words in registers (`tuning.decode_attention_prefetch`): a key row and
     // a lane's value words, each at most 16 words (128 registers for both), are named once
     // as a word (`k_word`, `v_word`) and decoded from the register (`k_reg`, `v_reg`: RW).
-    let (k_word, v_word) = (format!("{}[WI]", kd.var), format!("{}[WI]", vd.var));
+    // (OpenCL C: the 16-byte vector-pointer load `word_vec4s` writes, of `word_type`.)
+    let (k_word, v_word, word_type) = match (kb.lang, kd.elem.as_str()) {
+        (Lang::Wgsl, _) => (format!("{}[WI]", kd.var), format!("{}[WI]", vd.var), "vec4<u32>"),
+        (Lang::OpenclC, "f16") => (format!("((__global const uint4*)({}))[WI]", kd.var), format!("((__global const uint4*)({}))[WI]", vd.var), "uint4"),
+        (Lang::OpenclC, _) => (format!("((__global const float4*)({}))[WI]", kd.var), format!("((__global const float4*)({}))[WI]", vd.var), "float4"),
+    };
     let k_reg: Vec<String> = kvec.iter().map(|e| e.replace(&k_word, "RW")).collect();
     let v_reg: Vec<String> = vvec.iter().map(|e| e.replace(&v_word, "RW")).collect();
     // (Only where every decoding names the word as `var[WI]`, as `word_vec4s` writes it.)
     let named = k_reg.iter().chain(&v_reg).all(|e| e.contains("RW") && !e.contains("WI"));
-    let prefetch = kb.target.tuning.decode_attention_prefetch && kb.lang == Lang::Wgsl && words <= 16 && named;
+    let prefetch = kb.target.tuning.decode_attention_prefetch && words <= 16 && named;
     let spec = spec
         .read("position", p)
         .param("prefetch", prefetch)
@@ -82,6 +87,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("v_word", v_word)
         .param("k_reg", k_reg)
         .param("v_reg", v_reg)
+        .param("word_type", word_type)
         .write("y", out)
         .param("splits", splits)
         .param("sg", sg)

@@ -194,7 +194,7 @@ pub fn int8_lanes(target: &crate::target::Target, k: usize, q4: bool, staged: bo
 /// Emits the kernel for y = x · wᵀ (w [N, K], or [N, K/2] int4 with `q4`), with a folded
 /// RMSNorm, per-row scale, RoPE and KV-cache append (`kv`: y is then the cache) when given,
 /// and int8 activations with `act_int8`, and a folded gate (`gate`: a second weight of W's
-/// shape and format walked beside it, WGSL only); false when the target's workgroups cannot hold it
+/// shape and format walked beside it); false when the target's workgroups cannot hold it
 /// (fewer than 2 lanes, or 4 with RoPE): the caller then emits its generic kernel, or, for
 /// a folded node, reports that no kernel fits. An error when int8 activations cannot be
 /// served (OpenCL C, weights not int8 or int4 words of one plain buffer, the row not
@@ -285,8 +285,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
                 (None, None) => true,
                 _ => false,
             };
-            if kb.lang != Lang::Wgsl || rope.is_some() || kv.is_some() || kb.shape(gt.w) != kb.shape(w) || !scales_match {
-                return Err(kb.no_kernel("a folded gate needs WGSL, a weight of W's shape and format (int4 with its block scales), and no RoPE or KV-cache append"));
+            if rope.is_some() || kv.is_some() || kb.shape(gt.w) != kb.shape(w) || !scales_match {
+                return Err(kb.no_kernel("a folded gate needs a weight of W's shape and format (int4 with its block scales), and no RoPE or KV-cache append"));
             }
             Some(d)
         }
@@ -346,7 +346,12 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     // OpenCL on NVIDIA with inline PTX (not emulated): streaming weight loads and
     // shuffle sums where the target asks for them.
     let ptx = kb.lang == Lang::OpenclC && kb.target.tuning.opencl_ptx_mma && !kb.target.tuning.opencl_ptx_mma_emulated;
-    let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, q4.is_some(), &wd.var, ptx && kb.target.tuning.opencl_ptx_stream_loads) } else { (String::new(), "") };
+    let stream = ptx && kb.target.tuning.opencl_ptx_stream_loads;
+    let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, q4.is_some(), &wd.var, stream) } else { (String::new(), "") };
+    let gate_cl_load = match &gate_desc {
+        Some(d) if kb.lang == Lang::OpenclC => cl_word(&d.elem, q4.is_some(), &d.var, stream).0,
+        _ => String::new(),
+    };
     let wg_lanes = lanes as u32 * rows_per_group as u32;
     // A row's lanes summed by one subgroup operation where they are exactly one subgroup
     // (subgroups lie over consecutive lanes; rows start at multiples of `lanes`).
@@ -404,6 +409,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("groups", group_json)
         .param("cl_load", cl_load)
         .param("cl_type", cl_type)
+        .param("gate_cl_load", gate_cl_load)
         .param("lanes", lanes)
         .param("half_lanes", lanes / 2)
         .param("rows_per_group", rows_per_group)

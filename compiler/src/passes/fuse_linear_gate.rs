@@ -17,10 +17,10 @@
 //! constant [N] vector then one activation (SiLU, tanh-GELU), its output read by nothing
 //! but the up projection's last epilogue step, a multiply; the up projection's other
 //! steps multiplies too (they commute with the gate's product); no row scale (q8's scale
-//! stays an epilogue multiply here). WGSL targets (the decode kernel's gate is WGSL).
+//! stays an epilogue multiply here).
 //!
 //! With `tuning.prefill_fused_gate`, the same pair over several rows (an LLM prefill
-//! chunk's; no norm, int8 activations or packed row there) folds too where the gated
+//! chunk's; SPIR-V, MSL or WGSL targets; no norm, int8 activations or packed row there) folds too where the gated
 //! cooperative-matrix product takes it (`linear_coop::gate_qualifies`: f16, int8 or int4
 //! weights staged as words; f16 bundles only: `Target::for_precision` clears the key for
 //! f32 ones).
@@ -40,7 +40,7 @@ impl Pass for FuseLinearGate {
         "fuse-linear-gate"
     }
     fn run(&self, g: &mut Graph, target: &Target) -> Result<PassReport, PassError> {
-        if !(target.tuning.decode_fused_gate || target.tuning.prefill_fused_gate) || target.kernel_language == KernelLanguage::OpenclC || target.limits.max_compute_workgroup_invocations < 2 {
+        if !(target.tuning.decode_fused_gate || target.tuning.prefill_fused_gate) || target.limits.max_compute_workgroup_invocations < 2 {
             return Ok(PassReport::default());
         }
         let order = g.order().map_err(|e| PassError::Failed { pass: "fuse-linear-gate", message: e.to_string() })?;
@@ -131,7 +131,7 @@ fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<T
     let takes = if one_row {
         target.tuning.decode_fused_gate
     } else {
-        target.tuning.prefill_fused_gate && !packed && !p.norm && !p.act_int8.0 && p.format.is_some_and(|f| crate::ops::linear_coop::gate_qualifies(target, p.k, f))
+        target.tuning.prefill_fused_gate && target.kernel_language != KernelLanguage::OpenclC && !packed && !p.norm && !p.act_int8.0 && p.format.is_some_and(|f| crate::ops::linear_coop::gate_qualifies(target, p.k, f))
     };
     // The gate's inputs go after all of the up projection's.
     if !takes || up_node.inputs.len() != p.gate_at {

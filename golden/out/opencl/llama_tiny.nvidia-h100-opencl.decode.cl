@@ -111,7 +111,7 @@ void k_main(__global const int* restrict b_a0, __global const int* restrict b_a1
     b_y[((uint)(c0))] = (int)(v);
 }
 
-// ===== linear_matvec_f16_18 =====
+// ===== linear_matvec_x3_f16_18 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -129,11 +129,13 @@ float drift_lanes_sum(float v, uint width) {
     return v;
 }
 __kernel __attribute__((reqd_work_group_size(256, 1, 1)))
-void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const half* restrict b_cos, __global const half* restrict b_sin, __global const int* restrict b_pos) {
+void k_main(__global const half* restrict b0_x, __global const half* restrict b0_w, __global const half* restrict b0_g, __global half* restrict b0_y, __global const half* restrict b0_cos, __global const half* restrict b0_sin, __global const int* restrict b0_pos, __global const half* restrict b1_x, __global const half* restrict b1_w, __global const half* restrict b1_g, __global half* restrict b1_y, __global const int* restrict b1_kvpos, __global const half* restrict b1_cos, __global const half* restrict b1_sin, __global const int* restrict b1_pos, __global const half* restrict b2_x, __global const half* restrict b2_w, __global const half* restrict b2_g, __global half* restrict b2_y, __global const int* restrict b2_kvpos) {
     __local float4 drift_shared4[16];
     __local float drift_shared[256];
-    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 2u, 1u);
+    const uint drift_member_group = (uint)get_group_id(0);
     const uint lane = (uint)get_local_id(0);
+    if (drift_member_group < 2u) {
+    const uint group = min(drift_member_group - 0u, 1u);
 const uint sub = lane % 8u;
     const uint slot = group * 32u + lane / 8u;
     const uint pair = slot / 2u;
@@ -146,9 +148,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b0_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b0_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -161,14 +163,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
-        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b0_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b0_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b0_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b0_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b0_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -179,7 +181,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b0_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -197,38 +199,15 @@ const uint sub = lane % 8u;
     if (sub == 0u && row_raw < 64u) {
         const uint c2 = row;
         const float other = drift_shared[which == 1u ? lane - 8u : lane + 8u];
-        const uint p = (uint)(((float)(b_pos[(((uint)(0u)) * 1u + ((uint)(0u)))])));
-        const float c = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b_cos);
-        const float s = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b_sin);
+        const uint p = (uint)(((float)(b0_pos[(((uint)(0u)) * 1u + ((uint)(0u)))])));
+        const float c = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b0_cos);
+        const float s = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b0_sin);
         float v = which == 1u ? other * s + own * c : own * c - other * s;
 
-        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 64u + ((uint)(c2))), b_y);
+        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 64u + ((uint)(c2))), b0_y);
     }
-}
-
-// ===== linear_matvec_f16_19 =====
-float8 drift_h8(uint4 u) {
-    return vload_half8(0, (const __private half*)&u);
-}
-uint4 drift_ld_stream(__global const uint4* p, uint j) {
-    uint a, b, c, d;
-    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
-    return (uint4)(a, b, c, d);
-}
-float drift_lanes_sum(float v, uint width) {
-    for (uint m = width / 2u; m > 0u; m /= 2u) {
-        uint o;
-        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
-        v += as_float(o);
-    }
-    return v;
-}
-__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
-void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const int* restrict b_kvpos, __global const half* restrict b_cos, __global const half* restrict b_sin, __global const int* restrict b_pos) {
-    __local float4 drift_shared4[16];
-    __local float drift_shared[256];
-    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 1u, 0u);
-    const uint lane = (uint)get_local_id(0);
+    } else if (drift_member_group < 3u) {
+    const uint group = min(drift_member_group - 2u, 0u);
 const uint sub = lane % 8u;
     const uint slot = group * 32u + lane / 8u;
     const uint pair = slot / 2u;
@@ -239,9 +218,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b1_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b1_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -254,14 +233,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
-        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b1_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b1_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b1_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b1_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b1_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -272,7 +251,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b1_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -290,43 +269,20 @@ const uint sub = lane % 8u;
     if (sub == 0u && row_raw < 32u) {
         const uint c0 = 0u;
         const uint c1 = row / 16u;
-        const uint c2 = (uint)(((float)(b_kvpos[((uint)(0u))])));
+        const uint c2 = (uint)(((float)(b1_kvpos[((uint)(0u))])));
         const uint c3 = row % 16u;
         const float other = drift_shared[which == 1u ? lane - 8u : lane + 8u];
-        const uint p = (uint)(((float)(b_pos[(((uint)(0u)) * 1u + ((uint)(0u)))])));
-        const float c = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b_cos);
-        const float s = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b_sin);
+        const uint p = (uint)(((float)(b1_pos[(((uint)(0u)) * 1u + ((uint)(0u)))])));
+        const float c = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b1_cos);
+        const float s = vload_half((((uint)(p)) * 8u + ((uint)(pair % 8u))), b1_sin);
         float v = which == 1u ? other * s + own * c : own * c - other * s;
 
         if (c2 < 64u) {
-            vstore_half(v, (((((uint)(c0)) * 2u + ((uint)(c1))) * 64u + ((uint)(c2))) * 16u + ((uint)(c3))), b_y);
+            vstore_half(v, (((((uint)(c0)) * 2u + ((uint)(c1))) * 64u + ((uint)(c2))) * 16u + ((uint)(c3))), b1_y);
         }
     }
-}
-
-// ===== linear_matvec_f16_20 =====
-float8 drift_h8(uint4 u) {
-    return vload_half8(0, (const __private half*)&u);
-}
-uint4 drift_ld_stream(__global const uint4* p, uint j) {
-    uint a, b, c, d;
-    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
-    return (uint4)(a, b, c, d);
-}
-float drift_lanes_sum(float v, uint width) {
-    for (uint m = width / 2u; m > 0u; m /= 2u) {
-        uint o;
-        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
-        v += as_float(o);
-    }
-    return v;
-}
-__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
-void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const int* restrict b_kvpos) {
-    __local float4 drift_shared4[16];
-    __local float drift_shared[256];
-    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 1u, 0u);
-    const uint lane = (uint)get_local_id(0);
+    } else {
+    const uint group = min(drift_member_group - 3u, 0u);
 const uint sub = lane % 8u;
     const uint row_raw = group * 32u + lane / 8u;
     const uint row = min(row_raw, 31u);
@@ -334,9 +290,9 @@ const uint sub = lane % 8u;
     float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
+        const float4 xa0 = drift_h8(((__global const uint4*)(b2_x))[i]).lo;
         ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
+        const float4 xa1 = drift_h8(((__global const uint4*)(b2_x))[i]).hi;
         ssl += dot(xa1, xa1);
     }
     drift_shared[lane] = ssl;
@@ -349,14 +305,14 @@ const uint sub = lane % 8u;
     }
     const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
     for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
-        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
+        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b2_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b2_g))[i]).lo;
+        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b2_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b2_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
+        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b2_w), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -367,7 +323,7 @@ const uint sub = lane % 8u;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
+        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b2_w), base + j));
         float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
             part += dot(wj.lo, x0);
@@ -381,17 +337,18 @@ const uint sub = lane % 8u;
     if (sub == 0u && row_raw < 32u) {
         const uint c0 = 0u;
         const uint c1 = row / 16u;
-        const uint c2 = (uint)(((float)(b_kvpos[((uint)(0u))])));
+        const uint c2 = (uint)(((float)(b2_kvpos[((uint)(0u))])));
         const uint c3 = row % 16u;
         float v = drift_shared[lane];
 
         if (c2 < 64u) {
-            vstore_half(v, (((((uint)(c0)) * 2u + ((uint)(c1))) * 64u + ((uint)(c2))) * 16u + ((uint)(c3))), b_y);
+            vstore_half(v, (((((uint)(c0)) * 2u + ((uint)(c1))) * 64u + ((uint)(c2))) * 16u + ((uint)(c3))), b2_y);
         }
+    }
     }
 }
 
-// ===== cached_attention_wg_f16_21 =====
+// ===== cached_attention_wg_f16_19 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -473,7 +430,7 @@ void k_main(__global const half* restrict b_q, __global const half* restrict b_k
     }
 }
 
-// ===== linear_matvec_f16_22 =====
+// ===== linear_matvec_f16_20 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -536,7 +493,7 @@ const uint sub = lane % 8u;
     }
 }
 
-// ===== linear_matvec_f16_23 =====
+// ===== linear_matvec_f16_21 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -554,9 +511,9 @@ float drift_lanes_sum(float v, uint width) {
     return v;
 }
 __kernel __attribute__((reqd_work_group_size(256, 1, 1)))
-void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y) {
+void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const half* restrict b_w2) {
     __local float4 drift_shared4[16];
-    __local float drift_shared[256];
+    __local float drift_shared[512];
     const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 5u, 4u);
     const uint lane = (uint)get_local_id(0);
 const uint sub = lane % 8u;
@@ -566,6 +523,7 @@ const uint sub = lane % 8u;
     const uint c1 = 0u;
     float acc = 0.0f;
     float ss = 0.0f;
+    float acc_g = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
         const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
@@ -591,6 +549,7 @@ const uint sub = lane % 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
         const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
+        const float8 gw0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w2), base + j0));
         {
             float part = 0.0f;
             const float4 x0 = drift_shared4[(j0) * 2u + 0u];
@@ -598,6 +557,14 @@ const uint sub = lane % 8u;
             const float4 x1 = drift_shared4[(j0) * 2u + 1u];
             part += dot(w0.hi, x1);
             acc += part;
+        }
+        {
+            float part = 0.0f;
+            const float4 x0 = drift_shared4[(j0) * 2u + 0u];
+            part += dot(gw0.lo, x0);
+            const float4 x1 = drift_shared4[(j0) * 2u + 1u];
+            part += dot(gw0.hi, x1);
+            acc_g += part;
         }
     }
     for (uint j = 8u + sub; j < 8u; j += 8u) {
@@ -608,105 +575,32 @@ const uint sub = lane % 8u;
             const float4 x1 = drift_shared4[(j) * 2u + 1u];
             part += dot(wj.hi, x1);
         acc += part;
-    }
-    // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
-    drift_shared[lane] = drift_lanes_sum(acc, 8u);
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (sub == 0u && row_raw < 160u) {
-        const uint c2 = row;
-        float v = drift_shared[lane];
-    v = (v / (1.0f + exp(-1.0f * v)));
-
-        vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 160u + ((uint)(c2))), b_y);
-    }
-}
-
-// ===== linear_matvec_f16_24 =====
-float8 drift_h8(uint4 u) {
-    return vload_half8(0, (const __private half*)&u);
-}
-uint4 drift_ld_stream(__global const uint4* p, uint j) {
-    uint a, b, c, d;
-    __asm__("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];" : "=r"(a), "=r"(b), "=r"(c), "=r"(d) : "l"((ulong)(p + j)));
-    return (uint4)(a, b, c, d);
-}
-float drift_lanes_sum(float v, uint width) {
-    for (uint m = width / 2u; m > 0u; m /= 2u) {
-        uint o;
-        __asm__ __volatile__("shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;" : "=r"(o) : "r"(as_uint(v)), "r"(m));
-        v += as_float(o);
-    }
-    return v;
-}
-__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
-void k_main(__global const half* restrict b_x, __global const half* restrict b_w, __global const half* restrict b_g, __global half* restrict b_y, __global const half* restrict b_e0_0) {
-    __local float4 drift_shared4[16];
-    __local float drift_shared[256];
-    const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 5u, 4u);
-    const uint lane = (uint)get_local_id(0);
-const uint sub = lane % 8u;
-    const uint row_raw = group * 32u + lane / 8u;
-    const uint row = min(row_raw, 159u);
-    const uint c0 = 0u;
-    const uint c1 = 0u;
-    float acc = 0.0f;
-    float ss = 0.0f;
-    float ssl = 0.0f;
-    for (uint i = lane; i < 8u; i += 256u) {
-        const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
-        ssl += dot(xa0, xa0);
-        const float4 xa1 = drift_h8(((__global const uint4*)(b_x))[i]).hi;
-        ssl += dot(xa1, xa1);
-    }
-    drift_shared[lane] = ssl;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint s = 128u; s > 0u; s /= 2u) {
-        if (lane < s) {
-            drift_shared[lane] += drift_shared[lane + s];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    const float inv = rsqrt(drift_shared[0] / 64.0f + 1e-6f);
-    for (uint i = lane; i < 8u; i += 256u) {
-        drift_shared4[i * 2u + 0u] = drift_h8(((__global const uint4*)(b_x))[i]).lo * inv * drift_h8(((__global const uint4*)(b_g))[i]).lo;
-        drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    const uint base = row * 8u;
-    for (uint q = 0u; q < 1u; ++q) {
-        const uint j0 = q * 8u + sub + 0u;
-        const float8 w0 = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j0));
         {
+            const float8 gwj = drift_h8(drift_ld_stream((__global const uint4*)(b_w2), base + j));
             float part = 0.0f;
-            const float4 x0 = drift_shared4[(j0) * 2u + 0u];
-            part += dot(w0.lo, x0);
-            const float4 x1 = drift_shared4[(j0) * 2u + 1u];
-            part += dot(w0.hi, x1);
-            acc += part;
-        }
-    }
-    for (uint j = 8u + sub; j < 8u; j += 8u) {
-        const float8 wj = drift_h8(drift_ld_stream((__global const uint4*)(b_w), base + j));
-        float part = 0.0f;
             const float4 x0 = drift_shared4[(j) * 2u + 0u];
-            part += dot(wj.lo, x0);
+            part += dot(gwj.lo, x0);
             const float4 x1 = drift_shared4[(j) * 2u + 1u];
-            part += dot(wj.hi, x1);
-        acc += part;
+            part += dot(gwj.hi, x1);
+            acc_g += part;
+        }
     }
     // Every lane of a row ends with the row's sums (shuffles within its aligned lanes).
     drift_shared[lane] = drift_lanes_sum(acc, 8u);
+    drift_shared[256u + lane] = drift_lanes_sum(acc_g, 8u);
     barrier(CLK_LOCAL_MEM_FENCE);
     if (sub == 0u && row_raw < 160u) {
         const uint c2 = row;
         float v = drift_shared[lane];
-    v = (vload_half(((((uint)(0)) * 1u + ((uint)(0))) * 160u + ((uint)(c2))), b_e0_0) * v);
+        // The gate's sum (normalized alike), scaled, through its activation, times the row's.
+        const float gv = drift_shared[256u + lane];
+        v = v * (gv / (1.0f + exp(-1.0f * gv)));
 
         vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 160u + ((uint)(c2))), b_y);
     }
 }
 
-// ===== linear_matvec_f16_25 =====
+// ===== linear_matvec_f16_22 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -769,7 +663,7 @@ const uint sub = lane % 16u;
     }
 }
 
-// ===== arg_reduce_i32_26 =====
+// ===== arg_reduce_i32_23 =====
 __kernel __attribute__((reqd_work_group_size(256, 1, 1)))
 void k_main(__global const half* restrict b_x, __global int* restrict b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 256u;
