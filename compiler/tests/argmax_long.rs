@@ -59,4 +59,9 @@ fn check(len: usize) {
     let compiled = driftc::compile::compile_graph(&g, &t, &driftc::compile::CompileOptions::default(), 1).expect("compiles");
     let words = compiled.sources.iter().any(|(k, src)| k.starts_with("arg_reduce_wg") && src.contains("let row_w: u32 = group * "));
     assert_eq!(words, len % 8 == 0, "len {len}: lanes read whole words");
+    // OpenCL C (PoCL, f32 rows: 4 elements a word) takes words as well.
+    let t = driftc::target::Target::load("pocl").expect("target");
+    let compiled = driftc::compile::compile_graph(&g, &t, &driftc::compile::CompileOptions::default(), 1).expect("compiles");
+    let words = compiled.sources.iter().any(|(k, src)| k.starts_with("arg_reduce_wg") && src.contains("const uint row_w = group * "));
+    assert_eq!(words, len % 4 == 0, "pocl len {len}: lanes read whole words");
 }

@@ -131,18 +131,20 @@ impl Op for ArgReduce {
             let idx_u: Vec<Vec<String>> = (0..unroll)
                 .map(|u| idx.iter().map(|e| if e == "j" { format!("(j0 + {}u)", u * wg as usize) } else { e.clone() }).collect())
                 .collect();
-            // WGSL, a plain f32/f16 buffer and rows of whole 16-byte words: each lane reads
+            // A plain f32/f16 buffer and rows of whole 16-byte words: each lane reads
             // words (4 or 8 elements a load), so a 128k-entry f16 row is 16 loads per lane,
             // not 125 (`vecs`: the word's vec4s of f32, WI its index).
             let xd = k.desc("x", x)?;
             let per_word = helpers::per_word(&xd);
-            let vecs = helpers::word_vec4s(k.lang, &xd).filter(|_| k.lang == Lang::Wgsl && xd.is_plain_buffer() && xs[a].is_multiple_of(per_word));
+            let vecs = helpers::word_vec4s(k.lang, &xd).filter(|_| xd.is_plain_buffer() && xs[a].is_multiple_of(per_word));
             let spec = KernelSpec::cooperative("arg_reduce_wg", outputs, wg)
                 .param("unroll", unroll)
                 .param("idx_u", idx_u)
                 .workgroup_array("drift_arg_at", WorkgroupElem::U32, wg);
             let spec = match &vecs {
-                Some(v) => spec.read_words("x", x).param("vecs", v.clone()).param("row_words", xs[a] / per_word),
+                // (OpenCL C reads the words through a vector pointer of its own.)
+                Some(v) if k.lang == Lang::Wgsl => spec.read_words("x", x).param("vecs", v.clone()).param("row_words", xs[a] / per_word),
+                Some(v) => spec.read("x", x).param("vecs", v.clone()).param("row_words", xs[a] / per_word),
                 None => spec.read("x", x).param("vecs", Vec::<String>::new()),
             };
             let spec = spec
