@@ -276,13 +276,14 @@ pub struct Tuning {
     /// value word a lane reads in a tile of keys at the tile's start, held in registers
     /// (16-byte rows of at most 16 words), so a tile waits on memory once, not once per four
     /// words of keys and again per four of values. Default false
-    /// (on for nvidia-h100: H200 decode attention 12.4 -> 8.8 us per 1B layer, bench/RESULTS.md).
+    /// (on for nvidia-h100: H200 decode attention 12.4 -> 8.8 us per 1B layer; and for
+    /// nvidia-h100-opencl: 11.8 -> 9.3 us; bench/RESULTS.md).
     #[serde(default)]
     pub decode_attention_prefetch: bool,
     /// A decode step's output projection combines the split attention's partials itself,
     /// in each of its workgroups (`passes::fuse_combine_linear`), instead of after a
-    /// combining dispatch of its own. Default false (nvidia-h100 sets it, measured; on
-    /// OpenCL targets prepared and checked on PoCL, not yet measured on a GPU).
+    /// combining dispatch of its own. Default false (nvidia-h100 and nvidia-h100-opencl set
+    /// it, measured).
     #[serde(default)]
     pub decode_combine_in_projection: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
@@ -303,7 +304,8 @@ pub struct Tuning {
     pub linear_split_k: [u32; 2],
     /// LLM decode steps run a gated feed-forward's gate and up projections (f16, q8, int4) as one kernel
     /// (`passes::fuse_linear_gate`): both weight rows of an output walked side by side,
-    /// up · act(gate) stored. Default false (nvidia-h100 sets it: measured faster).
+    /// up · act(gate) stored. Default false (nvidia-h100 and nvidia-h100-opencl set it:
+    /// measured faster).
     #[serde(default)]
     pub decode_fused_gate: bool,
     /// Prefill runs a gated feed-forward's gate and up projections as one cooperative-matrix
