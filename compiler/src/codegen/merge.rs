@@ -1,13 +1,14 @@
 //! Horizontal fusion of dispatches (`tuning.merge_independent_dispatches`): consecutive
 //! workgroup-cooperative kernels of one program that touch no memory another of them
-//! writes run as one kernel (WGSL or OpenCL C) whose workgroups branch, on their workgroup index (uniform
-//! control flow, so member bodies keep their barriers), to their member's body with
-//! `group` rebased to it. Each member keeps its own bindings (renamed `b<m>_<key>`); the
-//! workgroup arrays are shared, each as long as its longest member needs (one member runs
-//! per workgroup). One launch and one tail instead of several: a decode step's q, k and v
-//! projections are each too small to fill a large GPU on their own. (On the H200 this
-//! measured no change: with no barrier between them, the driver already overlaps such
-//! dispatches. Targets whose drivers serialise dispatches may differ; hence a key.)
+//! writes run as one kernel (WGSL or OpenCL C) whose workgroups branch, on their workgroup
+//! index (uniform control flow, so member bodies keep their barriers), to their member's
+//! body with `group` rebased to it. Each member keeps its own bindings (renamed
+//! `b<m>_<key>`); the workgroup arrays are shared, each as long as its longest member needs
+//! (one member runs per workgroup). One launch and one tail instead of several: a decode
+//! step's q, k and v projections are each too small to fill a large GPU on their own.
+//! (Through Vulkan on the H200 this measured no change: with no barrier between them, the
+//! driver already overlaps such dispatches. Through NVIDIA's OpenCL, whose in-order queue
+//! runs each kernel after the last has drained, a 1B decode step went 1515.7 -> 1349.8 us.)
 
 use std::collections::HashMap;
 

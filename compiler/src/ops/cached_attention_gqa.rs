@@ -77,7 +77,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     };
     let k_reg: Vec<String> = kvec.iter().map(|e| e.replace(&k_word, "RW")).collect();
     let v_reg: Vec<String> = vvec.iter().map(|e| e.replace(&v_word, "RW")).collect();
-    // (Only where every decoding names the word as `var[WI]`, as `word_vec4s` writes it.)
+    // (Only where every decoding names the word as the load above, as `word_vec4s` writes it.)
     let named = k_reg.iter().chain(&v_reg).all(|e| e.contains("RW") && !e.contains("WI"));
     let prefetch = kb.target.tuning.decode_attention_prefetch && words <= 16 && named;
     let spec = spec

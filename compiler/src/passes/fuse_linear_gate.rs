@@ -20,10 +20,10 @@
 //! stays an epilogue multiply here).
 //!
 //! With `tuning.prefill_fused_gate`, the same pair over several rows (an LLM prefill
-//! chunk's; SPIR-V, MSL or WGSL targets; no norm, int8 activations or packed row there) folds too where the gated
-//! cooperative-matrix product takes it (`linear_coop::gate_qualifies`: f16, int8 or int4
-//! weights staged as words; f16 bundles only: `Target::for_precision` clears the key for
-//! f32 ones).
+//! chunk's, on SPIR-V, MSL or WGSL targets; no norm, int8 activations or packed row there)
+//! folds too where the gated cooperative-matrix product takes it
+//! (`linear_coop::gate_qualifies`: f16, int8 or int4 weights staged as words; f16 bundles
+//! only: `Target::for_precision` clears the key for f32 ones).
 
 use super::patterns::sole_consumer;
 use super::{Pass, PassError, PassReport};
