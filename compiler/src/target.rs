@@ -549,7 +549,9 @@ pub struct Tuning {
     pub onnx_matmul_as_linear: bool,
     /// LLM decode projections with int8 or int4 weights (q8, 8/4/4) quantize their
     /// activation row to int8 and sum int8 dot products (`Linear::act_int8`,
-    /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` and a SPIR-V, MSL or WGSL target (not OpenCL C). Default false.
+    /// `LinearQ4::act_int8`, kernel `linear_matvec`); needs `int8_dot` on a SPIR-V, MSL or
+    /// WGSL target; OpenCL C kernels sum the products with PTX `dp4a` (`opencl_ptx_mma`, not
+    /// emulated) or in C. Default false.
     #[serde(default)]
     pub decode_int8_activations: bool,
     /// With `decode_int8_activations`: the projections that read one activation row share
@@ -650,8 +652,8 @@ impl Target {
                 return Err(invalid(format!("{what} {wg} is not a power of two")));
             }
         }
-        if self.tuning.decode_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
-            return Err(invalid("tuning.decode_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed)".into()));
+        if self.tuning.decode_int8_activations && !self.features.int8_dot && self.kernel_language != KernelLanguage::OpenclC {
+            return Err(invalid("tuning.decode_int8_activations needs features.int8_dot on a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed; OpenCL C kernels sum int8 products with PTX dp4a or in C)".into()));
         }
         if self.tuning.attention_combine_all_heads && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.attention_combine_all_heads needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
@@ -676,6 +678,9 @@ impl Target {
         }
         if self.tuning.linear_split_k[0] > 16 {
             return Err(invalid(format!("tuning.linear_split_k: {} parts (at most 16)", self.tuning.linear_split_k[0])));
+        }
+        if self.tuning.decode_quantize_once && self.kernel_language == KernelLanguage::OpenclC {
+            return Err(invalid("tuning.decode_quantize_once needs a SPIR-V, MSL or WGSL target (the packed int8 row's kernels are WGSL)".into()));
         }
         if self.tuning.merge_independent_dispatches && !self.features.barriers_in_uniform_branches {
             return Err(invalid("tuning.merge_independent_dispatches needs features.barriers_in_uniform_branches (a merged kernel's members keep their barriers inside a branch on the workgroup index)".into()));

@@ -184,3 +184,26 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     assert!(err.to_string().contains("tuning.opencl_ptx_mma"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Int8 decode activations through OpenCL on NVIDIA (`tuning.decode_int8_activations` with
+/// inline PTX): the q8 and 8/4/4 decode projections sum their int8 products with `dp4a`,
+/// which clang's NVPTX back end keeps, and the bundle asks the device for no int8 dot
+/// product of its own (PoCL's sums in C are checked against the reference in llm_generate).
+#[test]
+fn int8_decode_activations_compile_to_dp4a() {
+    let dir = std::env::temp_dir().join(format!("driftc-dp4a-{}", std::process::id()));
+    checkpoint(&dir.join("ckpt"));
+    let clang = clang();
+    for quant in [driftc::front::llm::Quant::Q8, driftc::front::llm::Quant::Q844] {
+        let compiled = compile_quant(&dir.join("ckpt"), "nvidia-h100-opencl", "decode_int8_activations = true", quant);
+        let b = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        assert!(!b.manifest().requirements.int8_dot, "{quant:?}: the bundle requires no device int8 dot product");
+        let kernels: Vec<&(String, String)> = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("drift_dp4a_ptx(")).collect();
+        assert!(kernels.len() >= 2, "{quant:?}: {} decode projections on dp4a", kernels.len());
+        for (name, src) in kernels {
+            let ptx = nvptx(&clang, &dir, name, src);
+            assert!(ptx.contains("dp4a.s32.s32"), "{quant:?} {name}: no dp4a in the PTX");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

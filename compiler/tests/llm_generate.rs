@@ -506,8 +506,8 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
     }
 }
 
-/// Decode with int8 activations (`tuning.decode_int8_activations`, here on a copy of the
-/// lavapipe target): one decode step at position 0 (its KV rows all written by the step
+/// Decode with int8 activations (`tuning.decode_int8_activations`, here on copies of the
+/// lavapipe and pocl targets; PoCL's OpenCL C sums the int8 products in C): one decode step at position 0 (its KV rows all written by the step
 /// itself) of q8 (int8 weights) and of 8/4/4 (int4 feed-forward weights: even and odd
 /// nibbles against split activations), each also in workgroups of 1024 lanes
 /// (`tuning.linear_matvec_workgroup_int8`), against the CPU reference of the same graph, whose
@@ -518,20 +518,23 @@ fn cooperative_matrix_prefill_only_where_the_target_has_it() {
 fn int8_decode_activations_match_their_reference() {
     use driftc::front::llm::Quant;
     let case = load_case("llama_tiny");
-    let text = std::fs::read_to_string(repo().join("targets/lavapipe.toml")).expect("target file");
     let once = "decode_quantize_once = true\n";
     let once_unfolded = "decode_quantize_once = true\nfold_rms_norm = false\n";
     // With the gate folded (tuning.decode_fused_gate): int8 and int4 rows, quantized in the
     // kernel or packed once.
     let gate = "decode_fused_gate = true\n";
     let gate_once = "decode_fused_gate = true\ndecode_quantize_once = true\n";
-    for (quant, extra) in [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q8, once), (Quant::Q844, once), (Quant::Q844, once_unfolded), (Quant::Q844, "decode_quantize_once = true\nlinear_lanes_many_rows = [64, 16]\n"), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, gate_once), (Quant::Q844, gate_once)] {
-        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("decode_int8_activations = true\n{extra}")), std::path::Path::new("lavapipe.toml")).expect("target parses");
+    let lavapipe = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q8, once), (Quant::Q844, once), (Quant::Q844, once_unfolded), (Quant::Q844, "decode_quantize_once = true\nlinear_lanes_many_rows = [64, 16]\n"), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, gate_once), (Quant::Q844, gate_once)];
+    // OpenCL C (PoCL): int8 products summed in C (PTX dp4a on NVIDIA), no packed rows.
+    let pocl = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, gate), (Quant::Q844, gate)];
+    for (target, quant, extra) in lavapipe.into_iter().map(|(q, e)| ("lavapipe", q, e)).chain(pocl.into_iter().map(|(q, e)| ("pocl", q, e))) {
+        let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
+        let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("decode_int8_activations = true\n{extra}")), std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
         let mut opts = case.options(Some(Precision::F32));
         opts.import.quant = quant;
         let compiled = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("{quant:?} {extra}: {e}"));
         let b = Bundle::from_vec(compiled.bundle).expect("opens");
-        assert!(b.manifest().requirements.int8_dot, "the bundle requires int8 dot products");
+        assert_eq!(b.manifest().requirements.int8_dot, target == "lavapipe", "{target}: whether the bundle requires int8 dot products");
         // q8's per-row scale is applied inside the projection (fuse-linear-scale), so its RoPE
         // folds in too: no rotary dispatch is left in the decode step.
         let m = b.manifest();
@@ -589,8 +592,8 @@ fn int8_decode_activations_match_their_reference() {
         let (want, plain) = (reference(true), reference(false));
         let err = rel_l2(&got, &want);
         let moved = rel_l2(&want, &plain);
-        eprintln!("{quant:?} {}: int8 activations: device vs reference {err:.3e}, vs float activations {moved:.3e}", extra.trim().replace('\n', ", "));
-        assert!(err <= 1e-4, "{quant:?} {extra}: device vs the int8-activation reference {err:.3e}");
+        eprintln!("{target} {quant:?} {}: int8 activations: device vs reference {err:.3e}, vs float activations {moved:.3e}", extra.trim().replace('\n', ", "));
+        assert!(err <= 1e-4, "{target} {quant:?} {extra}: device vs the int8-activation reference {err:.3e}");
         assert!(moved > 1e-4 && moved < 0.1, "{quant:?} {extra}: int8 activations vs float ones: {moved:.3e}");
     }
 }

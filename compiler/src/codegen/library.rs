@@ -117,6 +117,22 @@ const LANES_SUM_CL: &str = "float drift_lanes_sum(float v, uint width) {
 }
 ";
 
+/// Four int8 products summed into `c`, the bytes of `a` and `b` read as signed (OpenCL C
+/// int8 decode activations): NVIDIA's `dp4a` through inline PTX, or the same sum in C on
+/// devices without it (`drift_dp4a`).
+const DP4A_PTX_CL: &str = "int drift_dp4a_ptx(uint a, uint b, int c) {
+    int d;
+    __asm__(\"dp4a.s32.s32 %0, %1, %2, %3;\" : \"=r\"(d) : \"r\"(a), \"r\"(b), \"r\"(c));
+    return d;
+}
+";
+const DP4A_CL: &str = "int drift_dp4a(uint a, uint b, int c) {
+    const int4 x = convert_int4(as_char4(a));
+    const int4 y = convert_int4(as_char4(b));
+    return c + x.x * y.x + x.y * y.y + x.z * y.z + x.w * y.w;
+}
+";
+
 /// Functions `src` calls, to place before it.
 pub fn prelude_for(lang: Lang, src: &str) -> String {
     let mut out = String::new();
@@ -158,6 +174,12 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
     }
     if lang == Lang::OpenclC && src.contains("drift_lanes_sum(") {
         out.push_str(LANES_SUM_CL);
+    }
+    if lang == Lang::OpenclC && src.contains("drift_dp4a_ptx(") {
+        out.push_str(DP4A_PTX_CL);
+    }
+    if lang == Lang::OpenclC && src.contains("drift_dp4a(") {
+        out.push_str(DP4A_CL);
     }
     if src.contains("drift_pow(") {
         out.push_str(match lang {

@@ -148,14 +148,15 @@ fn groups(lang: Lang, welem: &str, q4: bool, x: Option<&helpers::TensorDesc>, no
 /// How OpenCL loads word `J` of the weight `wv`, and the type it yields: one aligned
 /// 16-byte load (the weight's binding starts 16-byte aligned; `vloadN` would promise only
 /// an element's alignment, and NVIDIA's compiler then loads element by element).
-/// With `stream`, through `drift_ld_stream` (`tuning.opencl_ptx_stream_loads`).
-fn cl_word(welem: &str, q4: bool, wv: &str, stream: bool) -> (String, &'static str) {
+/// With `stream`, through `drift_ld_stream` (`tuning.opencl_ptx_stream_loads`). With
+/// `raw`, int8 words stay uint4 (int4 nibbles, or int8 against int8 activations).
+fn cl_word(welem: &str, raw: bool, wv: &str, stream: bool) -> (String, &'static str) {
     let word = |ty: &str| match (stream, ty) {
         (true, "uint4") => format!("drift_ld_stream((__global const uint4*)({wv}), J)"),
         (true, _) => format!("as_{ty}(drift_ld_stream((__global const uint4*)({wv}), J))"),
         (false, _) => format!("((__global const {ty}*)({wv}))[J]"),
     };
-    match (welem, q4) {
+    match (welem, raw) {
         ("f32", _) => (word("float4"), "float4"),
         ("f16", _) => (format!("drift_h8({})", word("uint4")), "float8"),
         // (NVIDIA's compiler loads a char16 as four 4-byte loads, read as char16 or as
@@ -302,8 +303,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
             return Err(kb.no_kernel("a packed int8 row needs WGSL, int8 or int4 weights in whole 16-byte words and both in single buffers"));
         }
         Some(Vec::new())
-    } else if kb.lang != Lang::Wgsl || wd.elem != "i8" || decode.is_none() || (norm.is_some() && stage.is_none()) {
-        return Err(kb.no_kernel("int8 activations need WGSL, int8 or int4 weights in whole 16-byte words and, with a folded RMSNorm, the row staged in workgroup memory"));
+    } else if wd.elem != "i8" || decode.is_none() || (norm.is_some() && stage.is_none()) {
+        return Err(kb.no_kernel("int8 activations need int8 or int4 weights in whole 16-byte words and, with a folded RMSNorm, the row staged in workgroup memory"));
     } else {
         match &stage {
             Some(v) => Some((0..v.len()).map(|e| format!("drift_shared4[(WI) * {}u + {e}u]", v.len())).collect()),
@@ -347,9 +348,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     // shuffle sums where the target asks for them.
     let ptx = kb.lang == Lang::OpenclC && kb.target.tuning.opencl_ptx_mma && !kb.target.tuning.opencl_ptx_mma_emulated;
     let stream = ptx && kb.target.tuning.opencl_ptx_stream_loads;
-    let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, q4.is_some(), &wd.var, stream) } else { (String::new(), "") };
+    let raw = q4.is_some() || act_int8;
+    let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, raw, &wd.var, stream) } else { (String::new(), "") };
     let gate_cl_load = match &gate_desc {
-        Some(d) if kb.lang == Lang::OpenclC => cl_word(&d.elem, q4.is_some(), &d.var, stream).0,
+        Some(d) if kb.lang == Lang::OpenclC => cl_word(&d.elem, raw, &d.var, stream).0,
         _ => String::new(),
     };
     let wg_lanes = lanes as u32 * rows_per_group as u32;
@@ -372,7 +374,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     if packed {
         spec = spec.uses_int8_dot();
     } else if act_int8 {
-        spec = spec.workgroup_array("drift_xq", WorkgroupElem::Vec4U32, (k / 16) as u32).workgroup_array("drift_xs", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32).uses_int8_dot();
+        spec = spec.workgroup_array("drift_xq", WorkgroupElem::Vec4U32, (k / 16) as u32).workgroup_array("drift_xs", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32);
+        // (OpenCL C needs no device int8 dot product: PTX dp4a or the sum in C.)
+        if kb.lang == Lang::Wgsl {
+            spec = spec.uses_int8_dot();
+        }
         if q4.is_some() {
             spec = spec.workgroup_array("drift_xc", WorkgroupElem::F32, (k / ACT_INT8_BLOCK) as u32);
         }
@@ -410,6 +416,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("cl_load", cl_load)
         .param("cl_type", cl_type)
         .param("gate_cl_load", gate_cl_load)
+        // OpenCL C's sum of four int8 products: NVIDIA's dp4a through PTX, else in C.
+        .param("dp4a", if ptx { "drift_dp4a_ptx" } else { "drift_dp4a" })
         .param("lanes", lanes)
         .param("half_lanes", lanes / 2)
         .param("rows_per_group", rows_per_group)

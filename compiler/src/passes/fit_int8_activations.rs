@@ -1,7 +1,7 @@
 //! fit-int8-activations: a projection the LLM frontend asked to quantize its activations
 //! to int8 (`Linear::act_int8`, `LinearQ4::act_int8`) keeps float activations where this
-//! target's kernel for it cannot take int8 ones: no int8 dot products or an OpenCL C
-//! target, more than one activation row, a weight larger than one binding (split across
+//! target's kernel for it cannot take int8 ones: no int8 dot products (on a SPIR-V, MSL
+//! or WGSL target), more than one activation row, a weight larger than one binding (split across
 //! bindings, walked element by element), or a row whose int8 copy does not fit the
 //! workgroup memory even for two lanes (`linear_matvec::int8_lanes`). Such a projection
 //! compiles to the float kernel instead of failing (for example a 36864-input
@@ -53,7 +53,8 @@ pub(crate) fn servable(g: &Graph, id: NodeId, target: &Target) -> Option<bool> {
     let k = *g.tensor(x).shape.last()?;
     let one_row = numel(&g.tensor(x).shape) == Some(k);
     let weight_bytes = numel(&g.tensor(w).shape).unwrap_or(usize::MAX) as u64;
-    let int8 = target.features.int8_dot && target.kernel_language != KernelLanguage::OpenclC;
+    // (OpenCL C sums int8 products itself: PTX dp4a on NVIDIA, else in C.)
+    let int8 = target.features.int8_dot || target.kernel_language == KernelLanguage::OpenclC;
     Some(int8 && one_row && weight_bytes <= target.limits.max_storage_buffer_range && int8_lanes(target, k, q4, norm, false).is_some())
 }
 
@@ -90,10 +91,17 @@ mod tests {
         let (mut g, id) = graph(49152);
         assert_eq!(FitInt8Activations.run(&mut g, &t).expect("runs").changes, 1);
         assert!(!act_int8(&g, id));
-        // A target without int8 dot products: float activations.
+        // A SPIR-V target without int8 dot products: float activations.
+        let (mut g, id) = graph(64);
+        let mut lavapipe = Target::load("lavapipe").expect("target");
+        lavapipe.features.int8_dot = false;
+        assert_eq!(FitInt8Activations.run(&mut g, &lavapipe).expect("runs").changes, 1);
+        assert!(!act_int8(&g, id));
+        // OpenCL C without them (PoCL) sums the int8 products itself: kept.
         let (mut g, id) = graph(64);
         let pocl = Target::load("pocl").expect("target");
-        assert_eq!(FitInt8Activations.run(&mut g, &pocl).expect("runs").changes, 1);
-        assert!(!act_int8(&g, id));
+        assert!(!pocl.features.int8_dot);
+        assert_eq!(FitInt8Activations.run(&mut g, &pocl).expect("runs").changes, 0);
+        assert!(act_int8(&g, id));
     }
 }

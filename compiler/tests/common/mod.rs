@@ -215,8 +215,9 @@ pub fn attention_graph(c: &AttentionCase, dtype: driftc::ir::DType, name: &str) 
 /// default header, warnings as errors) in `dir`: the PTX text; fails the test with clang's
 /// message when it refuses the kernel.
 pub fn nvptx(clang: &str, dir: &Path, name: &str, src: &str) -> String {
-    // vload_half / vstore_half declared: clang's header for this triple leaves them out.
-    let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
+    // vload_half / vload_half8 / vstore_half declared: clang's header for this triple
+    // leaves them out.
+    let prelude = "float __attribute__((overloadable)) vload_half(size_t i, const __global half* p);\nfloat8 __attribute__((overloadable)) vload_half8(size_t i, const __private half* p);\nvoid __attribute__((overloadable)) vstore_half(float v, size_t i, __global half* p);\n";
     let cl = dir.join(format!("{name}.cl"));
     let ptx = dir.join(format!("{name}.ptx"));
     std::fs::write(&cl, format!("{prelude}{src}")).expect("write the kernel");
