@@ -5,7 +5,8 @@ loads by width, so a kernel's memory instructions can be read as the driver comp
 
     usage: cl_ptx.py OUTDIR KERNEL.cl [KERNEL.cl ...]
 
-Uses only ctypes and libOpenCL.so.1 (the ICD loader), no Python OpenCL package.
+Uses only ctypes and libOpenCL.so.1 (the ICD loader), no Python OpenCL package. Build
+options from the environment variable CL_BUILD_OPTIONS (e.g. "-cl-nv-arch sm_90a").
 """
 import ctypes as C
 import os
@@ -47,7 +48,7 @@ def main():
         s = C.c_char_p(src)
         ln = C.c_size_t(len(src))
         prog = C.c_void_p(cl.clCreateProgramWithSource(ctx, 1, C.byref(s), C.byref(ln), C.byref(err)))
-        rc = cl.clBuildProgram(prog, 1, C.byref(dev), b"", None, None)
+        rc = cl.clBuildProgram(prog, 1, C.byref(dev), os.environ.get("CL_BUILD_OPTIONS", "").encode(), None, None)
         size = C.c_size_t()
         cl.clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, 0, None, C.byref(size))
         log = C.create_string_buffer(size.value + 1)
@@ -66,7 +67,8 @@ def main():
         for m in re.finditer(r"\bld\.global(?:\.[a-z0-9:]+)*", text):
             loads[m.group(0)] = loads.get(m.group(0), 0) + 1
         summary = ", ".join(f"{k} x{v}" for k, v in sorted(loads.items()))
-        print(f"{name}: {len(text)} chars of PTX; {summary}")
+        target = re.search(r"^\.target\s+(\S+)", text, re.M)
+        print(f"{name}: {len(text)} chars of PTX (.target {target.group(1) if target else '?'}); {summary}")
         cl.clReleaseProgram(prog)
 
 

@@ -38,6 +38,7 @@ ap.add_argument("--warmup", type=int, default=1, help="driftc generate --warmup 
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics from the Vulkan driver (registers, spills) for the benched bundles")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
+ap.add_argument("--against-tiled", action="store_true", help="the prefill-chunk check also compiles each benched bundle without the target's tensor-core prefill (opencl_ptx_mma / prefill_cooperative_matrix off: linear_tiled) and bounds the two chunks' logits against each other (rel L2 <= 5e-3; for q8 and 8/4/4, whose distance to transformers' f32 logits is their quantization's)")
 ap.add_argument("--skip-chunk-check", action="store_true", help="no prefill-chunk logits check against transformers' f32 model (it loads that model first: tens of seconds for an 8B shape; for kernel A/B runs)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)
@@ -203,6 +204,18 @@ for shape in a.bench:
                     chunk_refs[live] = ref32(torch.tensor(np.array([ids[:live]]), device="cuda")).logits[0].float().cpu().numpy()
                 del ref32
                 torch.cuda.empty_cache()
+            if a.against_tiled:
+                # The same weights on linear_tiled (the target's tensor-core prefill off, and
+                # what needs it), the same chunk.
+                off = ["opencl_ptx_mma=false", "subgroup_reductions=false", "opencl_ptx_stream_loads=false"] if "opencl_ptx_mma = true" in target_text else ["prefill_cooperative_matrix=false"]
+                bt = b + ".tiled"
+                sh(a.driftc, "compile", ckpt, "--target", target_with(overrides + off, "tiled"), "--quant", wq, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(max(a.max_context, a.prompt + a.new)), "-o", bt)
+                sh(a.driftc, "run", bt, "--input", f"input_ids={a.outdir}/bench_ids.npy", "--input", f"position={a.outdir}/bench_pos.npy", "--input", f"last_row={a.outdir}/bench_last.npy", "--output-dir", os.path.join(a.outdir, "tiled_out"))
+                tiled = np.load(os.path.join(a.outdir, "tiled_out", "logits.npy")).astype(np.float32).reshape(chunk, -1)[:live]
+                between = float(np.linalg.norm(got - tiled) / np.linalg.norm(tiled))
+                ok &= between <= 5e-3
+                print(f"{shape} {q} prefill chunk: tensor-core kernels vs linear_tiled (same weights) logits rel L2 {between:.2e} (<= 5e-3: {between <= 5e-3}); top-1 agreement {float((got.argmax(-1) == tiled.argmax(-1)).mean()):.4f}", flush=True)
+                os.remove(bt)
             want = chunk_refs[live]
             err = float(np.linalg.norm(got - want) / np.linalg.norm(want))
             agree = float((got.argmax(-1) == want.argmax(-1)).mean())

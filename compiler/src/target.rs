@@ -422,6 +422,13 @@ pub struct Tuning {
     /// where they would take `linear_tiled`. Default false (`nvidia-h100-opencl`: true, measured).
     #[serde(default)]
     pub opencl_mma_int8_weights: bool,
+    /// With `opencl_ptx_mma`: 8/4/4 bundles' int4 prefill weights (blocks of a multiple of
+    /// 32 inputs) also go to `linear_mma` (a quarter of the f16 bytes staged; each lane
+    /// turns its fragment's nibble pairs into f16 and multiplies them by the block's f16
+    /// scale in one rounding, as the cooperative-matrix kernel's dequantization rounds),
+    /// where they would take `linear_tiled`. Default false.
+    #[serde(default)]
+    pub opencl_mma_int4_weights: bool,
     /// With `opencl_ptx_mma`: the decode projections (`linear_matvec`) read their weight
     /// words with `ld.global.nc.L1::no_allocate.L2::256B` (read-only path, no L1 line kept,
     /// the next 256 bytes fetched into L2 with each line); with `opencl_ptx_mma_emulated`,

@@ -7,7 +7,7 @@
 //! name. With `opencl_ptx_mma_emulated` (the PTX written as OpenCL C) the same kernels run
 //! on PoCL: the prompt's logits equal those of the `linear_tiled` bundle (the prefill
 //! kernel checked against transformers' logits in `llm_generate`), small tiles in three
-//! stages and large ones in two. The real
+//! stages and large ones in two, and for q8 and 8/4/4 weights. The real
 //! instructions run on the GPU machine only
 //! (`scripts/llm_device_check.py ... nvidia-h100-opencl --tuning opencl_ptx_mma=true`).
 
@@ -123,6 +123,23 @@ fn emulated_tensor_core_prefill_matches_the_tiled_kernel_on_pocl() {
     assert!(int8 > 0, "q8 prefill projections on linear_mma with {tuning}");
     let err = driftc::reference::rel_l2(&got, &want);
     assert!(err <= 1e-3, "emulated int8-weight linear_mma ({tuning}) vs the q8 bundle without tensor cores: logits rel L2 {err:.3e}");
+    // 8/4/4 (int4 weights, an f16 scale per row and block of 32) with
+    // `opencl_mma_int4_weights`: the feed-forward products on linear_mma, each weight made
+    // f16 in one rounding where linear_tiled keeps it in f32.
+    let q4 = |tuning: &str| {
+        let compiled = compile_quant(&dir, "pocl", tuning, driftc::front::llm::Quant::Q844);
+        let int4 = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I4X2_F16X2(b0_0")).count();
+        let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("8/4/4 {tuning}: {e}"));
+        (int4, g.prefill(&prompt).unwrap_or_else(|e| panic!("8/4/4 {tuning}: {e}")))
+    };
+    let (plain, want) = q4(PTX_OFF);
+    assert_eq!(plain, 0, "no tensor-core kernels without the key");
+    let tuning = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_mma_int4_weights = true";
+    let (int4, got) = q4(tuning);
+    assert!(int4 > 0, "8/4/4 prefill projections on linear_mma with {tuning}");
+    let err = driftc::reference::rel_l2(&got, &want);
+    assert!(err <= 1e-3, "emulated int4-weight linear_mma ({tuning}) vs the 8/4/4 bundle without tensor cores: logits rel L2 {err:.3e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -175,6 +192,22 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
             let members = merged_members(name);
             let (products, fragments, conversions) = if large { (64, 8, 32) } else { (16, 4, 16) };
             for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("sub.f16x2", conversions)] {
+                assert_eq!(ptx.matches(instruction).count(), want * members, "{name} ({tuning}): {instruction}");
+            }
+        }
+    }
+    // int4 weights (8/4/4 with `opencl_mma_int4_weights`): each B fragment pair made f16
+    // (a subtraction) and scaled (a product) in f16 pairs.
+    for large in [false, true] {
+        let tuning = format!("opencl_ptx_mma = true\nopencl_mma_int4_weights = true{}", if large { LARGE } else { "" });
+        let q4 = compile_quant(&dir.join("ckpt"), "nvidia-h100-opencl", &tuning, driftc::front::llm::Quant::Q844).sources;
+        let int4: Vec<_> = q4.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I4X2_F16X2(b0_0")).collect();
+        assert!(!int4.is_empty(), "8/4/4 projections on linear_mma with {tuning}");
+        for (name, src) in int4 {
+            let ptx = nvptx(&clang, &dir, name, src);
+            let members = merged_members(name);
+            let (products, fragments, conversions) = if large { (64, 8, 32) } else { (16, 4, 16) };
+            for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("sub.f16x2", conversions), ("mul.rn.f16x2", conversions)] {
                 assert_eq!(ptx.matches(instruction).count(), want * members, "{name} ({tuning}): {instruction}");
             }
         }

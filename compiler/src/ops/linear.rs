@@ -529,7 +529,7 @@ impl Op for Linear {
         if splits > 1 {
             self.check_splits(k).map_err(|e| kb.err(e.to_string()))?;
         }
-        if super::linear_coop::emit(kb, x, w, None, y, k, n, splits, None)? || super::linear_mma::emit(kb, x, w, y, k, n, splits)? || super::linear_tiled::emit(kb, x, w, None, y, k, n, splits)? {
+        if super::linear_coop::emit(kb, x, w, None, y, k, n, splits, None)? || super::linear_mma::emit(kb, x, w, None, y, k, n, splits)? || super::linear_tiled::emit(kb, x, w, None, y, k, n, splits)? {
             return Ok(());
         }
         if splits > 1 {

@@ -8,7 +8,9 @@
 //! else `linear_tiled`. With `tuning.opencl_ptx_mma_emulated` the PTX is written as OpenCL
 //! C, so the kernel's data flow can be checked on CPU OpenCL. With
 //! `tuning.opencl_mma_int8_weights`, q8's int8 weights too: staged as bytes, each lane's
-//! fragment pairs read from local memory and made f16 (exact), always two stages.
+//! fragment pairs read from local memory and made f16 (exact), always two stages. With
+//! `tuning.opencl_mma_int4_weights`, 8/4/4's int4 weights (`LinearQ4`) likewise: 16 bytes
+//! per weight row and step, each nibble pair made f16 and scaled by its block's scale.
 
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
 use crate::ir::{numel, TensorId};
@@ -31,10 +33,15 @@ const SWIZZLED_ROW_BYTES: usize = 64;
 /// Bytes between staged int8 weight rows: a step's 32 bytes plus 16 (the 8 rows a
 /// fragment's lanes read start 12 banks apart, so their 16-bit reads do not collide).
 const INT8_ROW_BYTES: usize = 48;
+/// Bytes between staged int4 weight rows: a step's 16 bytes, unpadded (the 8 rows a
+/// fragment's lanes read fill the 32 banks once; the 4 lanes of a row read the same words).
+const INT4_ROW_BYTES: usize = 16;
 
-/// Emits y = x · wᵀ for f16 x [.., K] (M rows) and f16 w [N, K] on tensor cores; false
-/// when the target or the product does not qualify (the caller then emits `linear_tiled`).
-pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k: usize, n: usize, splits: usize) -> Result<bool, CodegenError> {
+/// Emits y = x · wᵀ for f16 x [.., K] (M rows) and f16 w [N, K] on tensor cores (int8 w
+/// [N, K], or with `q4` int4 w [N, K / 2] and its block scales, where the tuning asks);
+/// false when the target or the product does not qualify (the caller then emits
+/// `linear_tiled`).
+pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize, splits: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
     if !(t.tuning.opencl_ptx_mma && kb.lang == Lang::OpenclC && kb.precision == Precision::F16 && splits <= 1 && kb.wg_cooperative() >= LANES) {
@@ -47,14 +54,31 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
     let (xd, wd) = (kb.desc("x", x)?, kb.desc("w", w)?);
     // int8 weights (q8: the per-row scale is the Mul after the product) with
     // `tuning.opencl_mma_int8_weights`.
-    let w_int8 = wd.elem == "i8" && t.tuning.opencl_mma_int8_weights;
-    if !(xd.elem == "f16" && (wd.elem == "f16" || w_int8) && xd.is_plain_buffer() && wd.is_plain_buffer()) {
+    // int4 weights (8/4/4: a scale per row and block of a multiple of 32 inputs, so one
+    // scale per row and step) with `tuning.opencl_mma_int4_weights`.
+    let w_int4 = match &q4 {
+        Some(q) => {
+            if !(wd.elem == "i8" && t.tuning.opencl_mma_int4_weights && q.block > 0 && q.block.is_multiple_of(STEP) && k.is_multiple_of(q.block)) {
+                return Ok(false);
+            }
+            true
+        }
+        None => false,
+    };
+    let w_int8 = !w_int4 && wd.elem == "i8" && t.tuning.opencl_mma_int8_weights;
+    if !(xd.elem == "f16" && (wd.elem == "f16" || w_int8 || w_int4) && xd.is_plain_buffer() && wd.is_plain_buffer()) {
         return Ok(false);
     }
     // Two or three stages of both operands' tiles.
-    let stages = if t.tuning.opencl_mma_stages >= 3 && !w_int8 { 3 } else { 2 };
+    let stages = if t.tuning.opencl_mma_stages >= 3 && !w_int8 && !w_int4 { 3 } else { 2 };
     let row_bytes = if stages == 3 { SWIZZLED_ROW_BYTES } else { PADDED_ROW_BYTES };
-    let w_row_bytes = if w_int8 { INT8_ROW_BYTES } else { row_bytes };
+    let w_row_bytes = if w_int4 {
+        INT4_ROW_BYTES
+    } else if w_int8 {
+        INT8_ROW_BYTES
+    } else {
+        row_bytes
+    };
     let stage_bytes = tile * (row_bytes + w_row_bytes);
     let tiles = (m / tile) * (n / tile);
     let Some(spec) = ptx_spec(kb, "linear_mma", tiles as u64, stages * stage_bytes) else {
@@ -77,10 +101,13 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, k
         .param("stage_bytes", stage_bytes)
         .param("b_at", tile * row_bytes)
         .param("w_int8", w_int8)
-        .param("w_bytes", if w_int8 { 1 } else { 2 })
+        .param("w_int4", w_int4)
+        // Bytes of one weight row in the buffer.
+        .param("w_global_row", if w_int4 { k / 2 } else if w_int8 { k } else { 2 * k })
         .param("w_row_bytes", w_row_bytes)
         .param("w_loads", tile * 2 / LANES as usize);
-    kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
+    // (With q4: the scale tensor read, and the block size, from there.)
+    kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, q4, 1, tiles));
     Ok(true)
 }
 

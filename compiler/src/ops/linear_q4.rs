@@ -255,7 +255,7 @@ impl Op for LinearQ4 {
         if splits > 1 {
             self.check_splits(k).map_err(|e| kb.err(e.to_string()))?;
         }
-        if super::linear_coop::emit(kb, x, q, q4(), y, k, n, splits, None)? || super::linear_tiled::emit(kb, x, q, q4(), y, k, n, splits)? {
+        if super::linear_coop::emit(kb, x, q, q4(), y, k, n, splits, None)? || super::linear_mma::emit(kb, x, q, q4(), y, k, n, splits)? || super::linear_tiled::emit(kb, x, q, q4(), y, k, n, splits)? {
             return Ok(());
         }
         if splits > 1 {
