@@ -261,8 +261,10 @@ pub struct Tuning {
     /// The decode attention kernel (`cached_attention_gqa`) takes each tile's score maximum
     /// and the final exponential sums with `subgroupMax` / `subgroupAdd` and one slot per
     /// subgroup instead of 8-round trees of workgroup barriers; the bundle then requires
-    /// subgroup arithmetic and subgroups of the target's size. WGSL-derived targets only.
-    /// Default false (on for nvidia-h100 with the two keys below: bench/RESULTS.md).
+    /// subgroup arithmetic and subgroups of the target's size. WGSL-derived targets, and
+    /// OpenCL targets with `opencl_ptx_mma` (PTX butterfly shuffles in subgroups of 32;
+    /// emulated: the trees). Default false (on for nvidia-h100 with the two keys below:
+    /// bench/RESULTS.md).
     #[serde(default)]
     pub attention_subgroup_reductions: bool,
     /// The decode attention kernel (`cached_attention_gqa`) stages every query head's value
@@ -662,11 +664,8 @@ impl Target {
         if self.tuning.decode_int8_activations && !self.features.int8_dot && self.kernel_language != KernelLanguage::OpenclC {
             return Err(invalid("tuning.decode_int8_activations needs features.int8_dot on a SPIR-V, MSL or WGSL target (the kernel uses WGSL's dot4I8Packed; OpenCL C kernels sum int8 products with PTX dp4a or in C)".into()));
         }
-        if self.tuning.attention_combine_all_heads && self.kernel_language == KernelLanguage::OpenclC {
-            return Err(invalid("tuning.attention_combine_all_heads needs a SPIR-V, MSL or WGSL target (only the WGSL kernel has it)".into()));
-        }
-        if self.tuning.attention_subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC {
-            return Err(invalid("tuning.attention_subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernel uses WGSL's subgroupMax and subgroupAdd)".into()));
+        if self.tuning.attention_subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC && !self.tuning.opencl_ptx_mma {
+            return Err(invalid("tuning.attention_subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernel uses WGSL's subgroupMax and subgroupAdd), or an OpenCL target with tuning.opencl_ptx_mma (PTX shuffles)".into()));
         }
         if self.tuning.linear_split_k[0] > 1 && self.kernel_language == KernelLanguage::OpenclC {
             return Err(invalid("tuning.linear_split_k needs a SPIR-V, MSL or WGSL target (the cut products' kernels are WGSL)".into()));
@@ -838,7 +837,7 @@ mod tests {
     #[test]
     fn wgsl_only_tuning_on_an_opencl_target_is_refused_by_name() {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
-        for key in ["subgroup_reductions", "attention_subgroup_reductions", "attention_combine_all_heads"] {
+        for key in ["subgroup_reductions", "attention_subgroup_reductions"] {
             let e = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\n{key} = true")), Path::new("targets/pocl.toml")).expect_err("refused").to_string();
             assert!(e.contains(&format!("tuning.{key}")) && e.contains("WGSL"), "{e}");
         }

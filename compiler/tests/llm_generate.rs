@@ -337,6 +337,7 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::None, Precision::F32, "prefetch", 1e-4),
         ("pocl", Quant::None, Precision::F32, "combined", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "combined", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "all_heads", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
@@ -374,6 +375,8 @@ fn decode_steps_match_prefill_scoring() {
             // The split attention kernel (8 keys per split) with each tile's key and value
             // words loaded at its start.
             "prefetch" => set_tuning(&text, "decode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
+            // With every query head's value sums staged at once (OpenCL C).
+            "all_heads" => set_tuning(&text, "decode_attention_prefetch = true\nattention_combine_all_heads = true\ndecode_attention_split_keys = 8"),
             // The split attention's partials combined in the output projection's
             // workgroups (8 keys per split): float rows, int8 ones quantized in the kernel.
             "combined" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "decode_combine_in_projection = true\ndecode_attention_split_keys = 8"),
@@ -413,16 +416,18 @@ fn decode_steps_match_prefill_scoring() {
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
-        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "combined" | "combined_int8"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
         let folded = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("drift_shared4[v] = num / den")).count();
         assert_eq!(folded > 0, acts.starts_with("combined"), "{target} {quant:?} {acts}: {folded} projection kernels combine attention partials");
-        assert_eq!(combines > 0, matches!(acts, "splits" | "subgroups" | "prefetch"), "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
+        assert_eq!(combines > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads"), "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
+        let all_cl = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("const uint hh = o / ")).count();
+        assert_eq!(all_cl > 0, acts == "all_heads", "{target} {quant:?} {acts}: {all_cl} OpenCL decode attention kernels sum all heads at once");
         let summed = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("subgroupAdd(")).count();
         assert_eq!(summed > 0, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: {summed} projection kernels sum rows by subgroup");
         let attention = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("subgroupMax(") && src.contains("subgroupAdd(") && src.contains("let hh: u32 = o / ")).count();
         assert_eq!(attention > 0, acts == "subgroups", "{target} {quant:?} {acts}: {attention} decode attention kernels reduce by subgroup and sum all heads at once");
         let prefetched = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && ((src.contains("let kr0: vec4<u32>") && src.contains("let vr0: vec4<u32>")) || (src.contains("const float4 kr0 =") && src.contains("const float4 vr0 =")))).count();
-        assert_eq!(prefetched > 0, acts == "prefetch", "{target} {quant:?} {acts}: {prefetched} decode attention kernels load a tile's words at its start");
+        assert_eq!(prefetched > 0, acts == "prefetch" || acts == "all_heads", "{target} {quant:?} {acts}: {prefetched} decode attention kernels load a tile's words at its start");
         assert_eq!(m.requirements.subgroup_arithmetic, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: the bundle requires subgroup arithmetic");
         // A folded gate: no gate projection kernel of its own in decode (a packed row may
         // carry its name), a kernel that walks the gate's row.
@@ -858,6 +863,32 @@ fn fused_gate_compiles_for_nvidia_h100() {
     let pocl = std::fs::read_to_string(repo().join("targets/pocl.toml")).expect("target file");
     let err = driftc::target::Target::from_toml(&set_tuning(&pocl, "merge_independent_dispatches = true"), std::path::Path::new("pocl.toml")).expect_err("refused");
     assert!(err.to_string().contains("barriers_in_uniform_branches"), "{err}");
+}
+
+/// OpenCL C decode attention on NVIDIA (`nvidia-h100-opencl` with
+/// `attention_subgroup_reductions` and `attention_combine_all_heads`): each tile's maxima and
+/// the final sums by PTX butterfly shuffles, every head's value sums staged at once; clang's
+/// NVPTX back end accepts the kernel and keeps the shuffles. The all-heads staging runs on
+/// PoCL (`decode_steps_match_prefill_scoring`), the shuffles on the GPU machine
+/// (`scripts/llm_device_check.py`: tiny-checkpoint parity with 8 keys per split).
+#[test]
+fn opencl_decode_attention_reduces_by_shuffles() {
+    let case = load_case("llama_tiny");
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let t = driftc::target::Target::from_toml(&set_tuning(&text, "attention_subgroup_reductions = true\nattention_combine_all_heads = true\ndecode_attention_split_keys = 8"), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
+    let compiled = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).expect("compiles");
+    let b = Bundle::from_vec(compiled.bundle).expect("bundle opens");
+    assert!(!b.manifest().requirements.subgroup_arithmetic, "PTX shuffles ask the device for no subgroup arithmetic of its own");
+    let kernels: Vec<_> = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("drift_lanes_max(") && src.contains("drift_lanes_sum(") && src.contains("const uint hh = o / ")).collect();
+    assert!(!kernels.is_empty(), "the decode attention reduces by shuffles and sums all heads at once");
+    let dir = std::env::temp_dir().join(format!("driftc-att-shfl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let clang = clang();
+    for (name, src) in kernels {
+        let ptx = nvptx(&clang, &dir, name, src);
+        assert!(ptx.contains("shfl.sync.bfly.b32"), "{name}: no shuffles in the PTX");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `Session::set_output_reads`: a decode step that makes only the device's greedy choice

@@ -117,6 +117,19 @@ const LANES_SUM_CL: &str = "float drift_lanes_sum(float v, uint width) {
 }
 ";
 
+/// The largest `v` of each aligned group of `width` lanes (a power of two, at most 32) of
+/// an NVIDIA subgroup, by butterfly shuffles (PTX; `tuning.attention_subgroup_reductions`
+/// on OpenCL).
+const LANES_MAX_CL: &str = "float drift_lanes_max(float v, uint width) {
+    for (uint m = width / 2u; m > 0u; m /= 2u) {
+        uint o;
+        __asm__ __volatile__(\"shfl.sync.bfly.b32 %0, %1, %2, 31, 0xffffffff;\" : \"=r\"(o) : \"r\"(as_uint(v)), \"r\"(m));
+        v = fmax(v, as_float(o));
+    }
+    return v;
+}
+";
+
 /// Four int8 products summed into `c`, the bytes of `a` and `b` read as signed (OpenCL C
 /// int8 decode activations): NVIDIA's `dp4a` through inline PTX, or the same sum in C on
 /// devices without it (`drift_dp4a`).
@@ -174,6 +187,9 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
     }
     if lang == Lang::OpenclC && src.contains("drift_lanes_sum(") {
         out.push_str(LANES_SUM_CL);
+    }
+    if lang == Lang::OpenclC && src.contains("drift_lanes_max(") {
+        out.push_str(LANES_MAX_CL);
     }
     if lang == Lang::OpenclC && src.contains("drift_dp4a_ptx(") {
         out.push_str(DP4A_PTX_CL);

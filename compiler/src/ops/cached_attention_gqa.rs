@@ -52,7 +52,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     // they fit the workgroup memory with the rest.
     let one_head = (group * LANES).max(LANES * per_word);
     let all = with_reduce(one_head.max(group * LANES * per_word));
-    let all_heads = kb.target.tuning.attention_combine_all_heads && kb.lang == Lang::Wgsl && all.shared_bytes() <= kb.target.limits.max_compute_shared_memory_size;
+    let all_heads = kb.target.tuning.attention_combine_all_heads && all.shared_bytes() <= kb.target.limits.max_compute_shared_memory_size;
     let mut spec = if all_heads { all } else { with_reduce(one_head) };
     // Everything the kernel declares (the arrays and every cooperative kernel's scratch).
     if spec.shared_bytes() > kb.target.limits.max_compute_shared_memory_size {
@@ -60,10 +60,12 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     }
     spec = if kb.lang == Lang::Wgsl { spec.read_words("q", q).read_words("k", k).read_words("v", v) } else { spec.read("q", q).read("k", k).read("v", v) };
     // Max and sums through subgroups (`tuning.attention_subgroup_reductions`): one slot per
-    // subgroup of the target's size in drift_att_r instead of 8-round trees.
-    let sg_size = kb.target.features.subgroup_size as usize;
-    let sg = kb.target.tuning.attention_subgroup_reductions && kb.lang == Lang::Wgsl && sg_size.is_power_of_two() && sg_size <= LANES;
-    if sg {
+    // subgroup of the target's size in drift_att_r instead of 8-round trees (OpenCL C: PTX
+    // butterfly shuffles on NVIDIA, subgroups of 32; not where the PTX is emulated).
+    let ptx = kb.lang == Lang::OpenclC && kb.target.tuning.opencl_ptx_mma && !kb.target.tuning.opencl_ptx_mma_emulated;
+    let sg_size = if ptx { 32 } else { kb.target.features.subgroup_size as usize };
+    let sg = kb.target.tuning.attention_subgroup_reductions && (kb.lang == Lang::Wgsl || ptx) && sg_size.is_power_of_two() && sg_size <= LANES;
+    if sg && kb.lang == Lang::Wgsl {
         spec = spec.uses_subgroup_arithmetic();
     }
     // Whole tiles' words in registers (`tuning.decode_attention_prefetch`): a key row and
