@@ -47,6 +47,8 @@ pub(crate) struct Device {
     pub(crate) max_parameter_bytes: u64,
     /// CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest single buffer (a whole pool).
     pub(crate) max_alloc_bytes: u64,
+    /// `cl_nv_compiler_options`: builds take `-cl-nv-maxrregcount` (NVIDIA).
+    pub(crate) nv_compiler_options: bool,
 }
 
 fn data(dev: cl_device_id, param: cl_device_info, name: &'static str) -> Result<Vec<u8>> {
@@ -195,6 +197,7 @@ impl Device {
             memory_bytes: global,
             max_image2d,
         };
-        Ok(Device { id, name, limits, max_global_size, pointer_bytes: (address_bits / 8).max(4), max_parameter_bytes, max_alloc_bytes })
+        let nv_compiler_options = has("cl_nv_compiler_options");
+        Ok(Device { id, name, limits, max_global_size, pointer_bytes: (address_bits / 8).max(4), max_parameter_bytes, max_alloc_bytes, nv_compiler_options })
     }
 }

@@ -6,7 +6,8 @@
 //! or a struct) carrying the dispatch's push constants. Every kernel is checked (language,
 //! code range, UTF-8, argument bytes) before any OpenCL object exists; once built, each
 //! dispatch's kernel object is checked against what the compiler saw (argument count,
-//! `CL_KERNEL_WORK_GROUP_SIZE`) and gets its arguments set once, at session creation.
+//! `CL_KERNEL_WORK_GROUP_SIZE`; on NVIDIA a kernel short of it is built again with its
+//! registers capped) and gets its arguments set once, at session creation.
 
 use super::device::Device;
 use super::handles::{cl_error, Context, Kernel, Program};
@@ -64,12 +65,50 @@ pub(crate) fn check_kernel<'a>(dev: &Device, i: usize, k: &KernelEntry, kernels_
     Ok(Checked { source, entry })
 }
 
-/// Builds kernel `i`'s source for `dev`; a failed build reports the compiler's log.
-pub(crate) fn build(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Result<Program> {
+/// Registers per work-item that let a workgroup of `invocations` work-items fit an NVIDIA
+/// multiprocessor's 65536 (every architecture since sm_50), in the allocation's steps of 8;
+/// `None` where the compiler's own cap (255) already fits.
+pub(crate) fn nv_register_cap(invocations: u64) -> Option<u32> {
+    let per_item = 65536 / invocations.max(1);
+    (per_item < 255).then(|| u32::try_from((per_item / 8) * 8).unwrap_or(0).max(16))
+}
+
+/// Builds kernel `i`'s source for `dev`; a failed build reports the compiler's log. On
+/// NVIDIA (`cl_nv_compiler_options`), a kernel whose registers leave room for fewer
+/// work-items per group than the manifest dispatches (CL_KERNEL_WORK_GROUP_SIZE) is built
+/// again with its registers capped (`-cl-nv-maxrregcount`, see [`nv_register_cap`]); where
+/// that build fails or still falls short, the first one is kept and `dispatch_kernel`
+/// refuses the workgroup size by name.
+pub(crate) fn build(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str, entry: &CString) -> Result<Program> {
+    let program = build_with(ctx, dev, i, k, source, c"")?;
+    let invocations = k.workgroup_size.iter().fold(1u64, |a, &d| a.saturating_mul(u64::from(d)));
+    let Some(cap) = nv_register_cap(invocations).filter(|_| dev.nv_compiler_options) else {
+        return Ok(program);
+    };
+    if kernel_limit(dev, &program, entry).is_none_or(|max| max >= invocations) {
+        return Ok(program);
+    }
+    let Ok(options) = CString::new(format!("-cl-nv-maxrregcount={cap}")) else {
+        return Ok(program);
+    };
+    match build_with(ctx, dev, i, k, source, &options) {
+        Ok(capped) if kernel_limit(dev, &capped, entry).is_some_and(|max| max >= invocations) => Ok(capped),
+        _ => Ok(program),
+    }
+}
+
+/// CL_KERNEL_WORK_GROUP_SIZE of `entry` in a built program; `None` where unreadable.
+fn kernel_limit(dev: &Device, program: &Program, entry: &CString) -> Option<u64> {
+    let kernel = Kernel::own(create_kernel(program.raw(), entry).ok()?);
+    get_kernel_work_group_data(kernel.raw(), dev.id, CL_KERNEL_WORK_GROUP_SIZE).ok().and_then(|b| kernel_uint(&b))
+}
+
+/// One build of kernel `i`'s source with `options`; a failure reports the compiler's log.
+fn build_with(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str, options: &std::ffi::CStr) -> Result<Program> {
     let what = kernel_path(i, k);
     let raw = create_program_with_source(ctx.raw(), &[source]).map_err(|code| cl_error("clCreateProgramWithSource", &what, code))?;
     let program = Program::own(raw);
-    if let Err(code) = build_program(program.raw(), &[dev.id], c"", None, std::ptr::null_mut()) {
+    if let Err(code) = build_program(program.raw(), &[dev.id], options, None, std::ptr::null_mut()) {
         let log = get_program_build_data(program.raw(), dev.id, CL_PROGRAM_BUILD_LOG)
             .map(|b| {
                 let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
@@ -147,4 +186,19 @@ pub(crate) fn dispatch_kernel(dev: &Device, program: &Program, i: usize, k: &Ker
             .map_err(|code| cl_error("clSetKernelArg", format!("{what} push-constant argument {index} ({} bytes)", push.len()), code))?;
     }
     Ok(kernel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nv_register_cap;
+
+    #[test]
+    fn register_caps_fit_the_workgroup_in_65536() {
+        assert_eq!(nv_register_cap(256), None);
+        assert_eq!(nv_register_cap(512), Some(128));
+        assert_eq!(nv_register_cap(1024), Some(64));
+        assert_eq!(nv_register_cap(768), Some(80));
+        assert_eq!(nv_register_cap(0), None);
+        assert_eq!(nv_register_cap(u64::MAX), Some(16));
+    }
 }

@@ -130,7 +130,7 @@ impl Executor {
         };
         // From here on, an early return drops `ex`, which releases what exists so far.
         for (i, (k, c)) in m.kernels.iter().zip(&checked).enumerate() {
-            let program = kernels::build(&ex.context, &ex.device, i, k, c.source)?;
+            let program = kernels::build(&ex.context, &ex.device, i, k, c.source, &c.entry)?;
             ex.built.push(program);
         }
         for (i, p) in m.pools.iter().enumerate() {
