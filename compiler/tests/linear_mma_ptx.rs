@@ -107,39 +107,30 @@ fn emulated_tensor_core_prefill_matches_the_tiled_kernel_on_pocl() {
         let err = driftc::reference::rel_l2(&got, &want);
         assert!(err <= 1e-3, "emulated linear_mma ({tuning}) vs linear_tiled: logits rel L2 {err:.3e}");
     }
-    // q8 (int8 weights, scaled per row after the product) with `opencl_mma_int8_weights`.
-    let q8 = |tuning: &str| {
-        let compiled = compile_quant(&dir, "pocl", tuning, driftc::front::llm::Quant::Q8);
-        let int8 = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I8X2_F16X2(b0_0")).count();
-        let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
-        let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("q8 {tuning}: {e}"));
-        (int8, g.prefill(&prompt).unwrap_or_else(|e| panic!("q8 {tuning}: {e}")))
-    };
-    let (plain, want) = q8(PTX_OFF);
-    assert_eq!(plain, 0, "no tensor-core kernels without the key");
-    // (64 x 64 tiles: PoCL's compile of the emulated 128 x 128 kernel alone takes minutes.)
-    let tuning = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_mma_int8_weights = true";
-    let (int8, got) = q8(tuning);
-    assert!(int8 > 0, "q8 prefill projections on linear_mma with {tuning}");
-    let err = driftc::reference::rel_l2(&got, &want);
-    assert!(err <= 1e-3, "emulated int8-weight linear_mma ({tuning}) vs the q8 bundle without tensor cores: logits rel L2 {err:.3e}");
-    // 8/4/4 (int4 weights, an f16 scale per row and block of 32) with
-    // `opencl_mma_int4_weights`: the feed-forward products on linear_mma, each weight made
-    // f16 in one rounding where linear_tiled keeps it in f32.
-    let q4 = |tuning: &str| {
-        let compiled = compile_quant(&dir, "pocl", tuning, driftc::front::llm::Quant::Q844);
-        let int4 = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I4X2_F16X2(b0_0")).count();
-        let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
-        let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("8/4/4 {tuning}: {e}"));
-        (int4, g.prefill(&prompt).unwrap_or_else(|e| panic!("8/4/4 {tuning}: {e}")))
-    };
-    let (plain, want) = q4(PTX_OFF);
-    assert_eq!(plain, 0, "no tensor-core kernels without the key");
-    let tuning = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_mma_int4_weights = true";
-    let (int4, got) = q4(tuning);
-    assert!(int4 > 0, "8/4/4 prefill projections on linear_mma with {tuning}");
-    let err = driftc::reference::rel_l2(&got, &want);
-    assert!(err <= 1e-3, "emulated int4-weight linear_mma ({tuning}) vs the 8/4/4 bundle without tensor cores: logits rel L2 {err:.3e}");
+    // q8 (int8 weights, scaled per row after the product) with `opencl_mma_int8_weights`,
+    // and 8/4/4 (int4 weights, an f16 scale per row and block of 32; the feed-forward
+    // products) with `opencl_mma_int4_weights`, each weight made f16 in one rounding where
+    // linear_tiled keeps it in f32: the prompt's logits against the same weights without
+    // tensor cores. (64 x 64 tiles: PoCL's compile of the emulated 128 x 128 kernel alone
+    // takes minutes.)
+    let int8 = (driftc::front::llm::Quant::Q8, "DRIFT_I8X2_F16X2(b0_0", "opencl_mma_int8_weights");
+    let int4 = (driftc::front::llm::Quant::Q844, "DRIFT_I4X2_F16X2(b0_0", "opencl_mma_int4_weights");
+    for (quant, marker, key) in [int8, int4] {
+        let run = |tuning: &str| {
+            let compiled = compile_quant(&dir, "pocl", tuning, quant);
+            let converted = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains(marker)).count();
+            let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
+            let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("{quant:?} {tuning}: {e}"));
+            (converted, g.prefill(&prompt).unwrap_or_else(|e| panic!("{quant:?} {tuning}: {e}")))
+        };
+        let (plain, want) = run(PTX_OFF);
+        assert_eq!(plain, 0, "{quant:?}: no tensor-core kernels without the key");
+        let tuning = format!("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\n{key} = true");
+        let (converted, got) = run(&tuning);
+        assert!(converted > 0, "{quant:?} prefill projections on linear_mma with {tuning}");
+        let err = driftc::reference::rel_l2(&got, &want);
+        assert!(err <= 1e-3, "emulated {quant:?} linear_mma ({tuning}) vs the bundle without tensor cores: logits rel L2 {err:.3e}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
