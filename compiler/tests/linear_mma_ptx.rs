@@ -172,34 +172,24 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
         }
     }
     // int8 weights (q8 with `opencl_mma_int8_weights`): A fragments through ldmatrix, each
-    // B fragment pair converted from int8 (two per block of outputs and half step).
-    for large in [false, true] {
-        let tuning = format!("opencl_ptx_mma = true\nopencl_mma_int8_weights = true{}", if large { LARGE } else { "" });
-        let q8 = compile_quant(&dir.join("ckpt"), "nvidia-h100-opencl", &tuning, driftc::front::llm::Quant::Q8).sources;
-        let int8: Vec<_> = q8.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I8X2_F16X2(b0_0")).collect();
-        assert!(!int8.is_empty(), "q8 projections on linear_mma with {tuning}");
-        for (name, src) in int8 {
+    // B fragment pair converted from int8 (two per block of outputs and half step); int4
+    // weights (8/4/4 with `opencl_mma_int4_weights`): each pair made f16 (a subtraction)
+    // and scaled (a product) in f16 pairs.
+    let int8 = (driftc::front::llm::Quant::Q8, "DRIFT_I8X2_F16X2(b0_0", "opencl_mma_int8_weights", &["sub.f16x2"][..]);
+    let int4 = (driftc::front::llm::Quant::Q844, "DRIFT_I4X2_F16X2(b0_0", "opencl_mma_int4_weights", &["sub.f16x2", "mul.rn.f16x2"][..]);
+    for ((quant, marker, key, converting), large) in [int8, int4].into_iter().flat_map(|c| [(c, false), (c, true)]) {
+        let tuning = format!("opencl_ptx_mma = true\n{key} = true{}", if large { LARGE } else { "" });
+        let sources = compile_quant(&dir.join("ckpt"), "nvidia-h100-opencl", &tuning, quant).sources;
+        let converted: Vec<_> = sources.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains(marker)).collect();
+        assert!(!converted.is_empty(), "{quant:?} projections on linear_mma with {tuning}");
+        for (name, src) in converted {
             let ptx = nvptx(&clang, &dir, name, src);
             let members = merged_members(name);
             let (products, fragments, conversions) = if large { (64, 8, 32) } else { (16, 4, 16) };
-            for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("sub.f16x2", conversions)] {
-                assert_eq!(ptx.matches(instruction).count(), want * members, "{name} ({tuning}): {instruction}");
-            }
-        }
-    }
-    // int4 weights (8/4/4 with `opencl_mma_int4_weights`): each B fragment pair made f16
-    // (a subtraction) and scaled (a product) in f16 pairs.
-    for large in [false, true] {
-        let tuning = format!("opencl_ptx_mma = true\nopencl_mma_int4_weights = true{}", if large { LARGE } else { "" });
-        let q4 = compile_quant(&dir.join("ckpt"), "nvidia-h100-opencl", &tuning, driftc::front::llm::Quant::Q844).sources;
-        let int4: Vec<_> = q4.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains("DRIFT_I4X2_F16X2(b0_0")).collect();
-        assert!(!int4.is_empty(), "8/4/4 projections on linear_mma with {tuning}");
-        for (name, src) in int4 {
-            let ptx = nvptx(&clang, &dir, name, src);
-            let members = merged_members(name);
-            let (products, fragments, conversions) = if large { (64, 8, 32) } else { (16, 4, 16) };
-            for (instruction, want) in [("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments), ("sub.f16x2", conversions), ("mul.rn.f16x2", conversions)] {
-                assert_eq!(ptx.matches(instruction).count(), want * members, "{name} ({tuning}): {instruction}");
+            let mut want = vec![("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products), ("ldmatrix.sync.aligned.m8n8.x4.shared.b16", fragments)];
+            want.extend(converting.iter().map(|&c| (c, conversions)));
+            for (instruction, count) in want {
+                assert_eq!(ptx.matches(instruction).count(), count * members, "{name} ({tuning}): {instruction}");
             }
         }
     }
