@@ -34,6 +34,7 @@ ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench 
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--dispatches", action="store_true", help="the decode step's and prefill chunk's profiles list every dispatch too")
 ap.add_argument("--no-robust-buffer-access", action="store_true", help="driftc generate --no-robust-buffer-access for the timed runs, the decode-step check, the profiles and the pipeline statistics (the driver's bounds checks off; driftc's kernels clamp their own buffer indices; the prefill-chunk check through driftc run keeps them)")
+ap.add_argument("--pipelined", action="store_true", help="driftc generate --pipelined for the timed runs (greedy decode steps chained on the device, OpenCL; the per-run timing then reads 0)")
 ap.add_argument("--warmup", type=int, default=1, help="driftc generate --warmup for the timed run (untimed generations first, as transformers' runs have; 0: the first prompt of the process is timed)")
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics from the Vulkan driver (registers, spills) for the benched bundles")
@@ -244,7 +245,7 @@ for shape in a.bench:
             print(f"{shape} {q} decode step at position {a.prompt} vs transformers f32: logits rel L2 {err:.2e}" + (f" (<= 2e-2: {err <= 2e-2})" if wq == "f16" else "") + f", same top-1: {top}", flush=True)
         # After one warm-up generation, as transformers' rows below are timed after theirs;
         # the warm-up's own (cold) prompt rate is printed beside.
-        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
+        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--pipelined"] if a.pipelined else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
         print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
         if r.get("cold_prefill_tok_s"):
             print(f"{shape} {q}: first (cold) prompt of the process {r['cold_prefill_tok_s']:.0f} tok/s; the row above is after {a.warmup} warm-up generation(s)", flush=True)

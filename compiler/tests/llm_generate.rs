@@ -93,6 +93,49 @@ fn pocl_greedy_32_tokens_match_transformers() {
     greedy_matches_transformers("pocl");
 }
 
+/// Greedy decode steps chained on the device (`Generator::set_pipelined`, OpenCL): each
+/// step fed the token the step before chose, started before that token is read back. On
+/// PoCL the 32 tokens equal transformers'; against the same bundle run step by step, every
+/// way a generation ends (the length, an extra stop token, the callback) gives the same
+/// tokens, stop flag, callback calls and cache position, and a follow-up prompt continues
+/// alike. Lavapipe (Vulkan: no chained runs yet) runs step by step with the flag set.
+#[test]
+fn pipelined_greedy_decode_matches_step_by_step() {
+    let (prompt, want) = (ids("inputs/prompt_ids.npy"), ids("outputs/generated_ids.npy"));
+    for target in ["pocl", "lavapipe"] {
+        let mut chained = generator(target);
+        chained.set_pipelined(true);
+        assert_eq!(chained.session().chains(), target == "pocl", "{target}: chained runs");
+        let r = chained.generate(&prompt, want.len(), &Sampling::greedy(), &[], |_| true).unwrap_or_else(|e| panic!("{target}: {e}"));
+        assert_eq!(r.ids, want, "{target}: pipelined greedy tokens differ from transformers'");
+        assert_eq!(chained.position(), prompt.len() + want.len() - 1, "{target}: cache position");
+    }
+    let mut chained = generator("pocl");
+    chained.set_pipelined(true);
+    let mut plain = generator("pocl");
+    // (max new tokens, an extra stop token, the callback's last token)
+    let stop_at = want.get(5).copied().unwrap_or(0);
+    let cases: [(usize, Option<u32>, Option<usize>); 6] = [(1, None, None), (2, None, None), (7, None, None), (32, Some(stop_at), None), (32, None, Some(3)), (32, None, Some(0))];
+    for (n, stop, last) in cases {
+        let mut runs = Vec::new();
+        for g in [&mut chained, &mut plain] {
+            g.reset();
+            let stops: Vec<u32> = stop.into_iter().collect();
+            let mut seen = Vec::new();
+            let r = g.generate(&prompt, n, &Sampling::greedy(), &stops, |t| {
+                seen.push(t);
+                last.is_none_or(|l| seen.len() <= l)
+            });
+            let r = r.unwrap_or_else(|e| panic!("{n} {stop:?} {last:?}: {e}"));
+            let position = g.position();
+            // A follow-up prompt after the generation (the cache as it left it).
+            let follow = g.generate(&prompt[..4], 6, &Sampling::greedy(), &[], |_| true).unwrap_or_else(|e| panic!("follow-up: {e}"));
+            runs.push((r.ids, r.stopped, seen, position, follow.ids, g.position()));
+        }
+        assert_eq!(runs[0], runs[1], "max {n}, stop {stop:?}, callback last {last:?}: pipelined vs step by step (ids, stopped, callback, position, follow-up ids, position)");
+    }
+}
+
 /// Activations in OpenCL images (as on Adreno): the decode projections then walk their
 /// weight rows one element at a time through the texture accessors instead of in 16-byte
 /// buffer words; 8/4/4 covers the int4 variant of that path. Greedy tokens still equal

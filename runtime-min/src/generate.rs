@@ -93,6 +93,8 @@ pub struct Generator {
     /// When set, the config's EOS ids do not end generation (benchmarks, parity runs).
     ignore_eos: bool,
     keep_logits: bool,
+    /// Greedy decode steps chained on the device (`set_pipelined`).
+    pipelined: bool,
 }
 
 impl std::fmt::Debug for Generator {
@@ -115,7 +117,7 @@ impl Generator {
     pub fn new(bundle: &Bundle, options: &SessionOptions) -> Result<Generator> {
         let spec = bundle.manifest().llm.clone().ok_or_else(|| Error::Unsupported { what: "this bundle has no LLM section (compile a Hugging Face checkpoint directory)".into() })?;
         let session = Session::new(bundle, options)?;
-        Ok(Generator { session, spec, position: 0, rng: 0, ignore_eos: false, keep_logits: false })
+        Ok(Generator { session, spec, position: 0, rng: 0, ignore_eos: false, keep_logits: false, pipelined: false })
     }
 
     pub fn spec(&self) -> &LlmSpec {
@@ -265,6 +267,16 @@ impl Generator {
         self.keep_logits = keep;
     }
 
+    /// Whether greedy `generate` chains its decode steps on the device where the backend
+    /// can (OpenCL; elsewhere the steps run one by one as without it): each step takes the
+    /// token the step before chose straight from the device, and is started before that
+    /// token is read back, so the GPU does not wait for the host between steps. The tokens
+    /// are the same; `Generation::decode_run_seconds` and `decode_gpu_seconds` stay 0.
+    /// Off by default.
+    pub fn set_pipelined(&mut self, pipelined: bool) {
+        self.pipelined = pipelined;
+    }
+
     /// Picks a token from `logits` as `s` says (the generator's random state advances).
     pub fn sample(&mut self, logits: &[f32], s: &Sampling) -> u32 {
         if s.temperature <= 0.0 || s.top_k == 1 {
@@ -314,6 +326,10 @@ impl Generator {
         // The next token when the device chose it (greedy decode steps).
         let mut picked: Option<u32> = None;
         let start = Instant::now();
+        if greedy && self.pipelined && self.generate_chained(&logits, max_new_tokens, extra_stops, &mut on_token, &mut out)? {
+            out.decode_seconds = start.elapsed().as_secs_f64();
+            return Ok(out);
+        }
         while out.ids.len() < max_new_tokens {
             let id = match picked.take() {
                 Some(id) => id,
@@ -343,6 +359,94 @@ impl Generator {
             out.last_logits = logits;
         }
         Ok(out)
+    }
+}
+
+impl Generator {
+    /// Greedy generation after the prompt's `logits` with chained decode steps
+    /// (`set_pipelined`): step k + 1 (fed step k's choice on the device) is started before
+    /// step k's token is read; a step started past a stop is waited for and its cache row
+    /// left to be overwritten (the position steps back). False where the backend has no
+    /// chained runs, before anything is generated (the caller then runs the steps one by
+    /// one).
+    fn generate_chained(&mut self, logits: &[f32], max_new_tokens: usize, extra_stops: &[u32], on_token: &mut impl FnMut(u32) -> bool, out: &mut Generation) -> Result<bool> {
+        let (decode, next) = (self.spec.decode.clone(), self.spec.decode_next_id.clone());
+        let ids_input = self.spec.decode_ids.clone();
+        if !self.session.chains() {
+            return Ok(false);
+        }
+        let first = argmax(logits);
+        if max_new_tokens == 0 {
+            return Ok(true);
+        }
+        // The first step, fed from the host.
+        let mut in_flight = 0usize;
+        let stops = |g: &Generator, id: u32| (!g.ignore_eos && g.spec.eos_token_ids.contains(&id)) || extra_stops.contains(&id);
+        let mut id = first;
+        let result = (|| -> Result<bool> {
+            loop {
+                if in_flight == 0 {
+                    // (Only before the first token: later ones are always one step ahead.)
+                    out.ids.push(id);
+                    let go_on = on_token(id);
+                    if stops(self, id) {
+                        out.stopped = true;
+                        return Ok(true);
+                    }
+                    if !go_on || out.ids.len() == max_new_tokens {
+                        return Ok(true);
+                    }
+                    self.check_ids(&[id])?;
+                    self.room(1)?;
+                    self.session.set_input(&ids_input, &HostTensor::from_i64(&[1, 1], &[i64::from(id)]))?;
+                    self.session.set_input(&self.spec.decode_position.clone(), &HostTensor::from_i64(&[1], &[self.position as i64]))?;
+                    self.start_step(&decode, None, &next)?;
+                    self.position += 1;
+                    in_flight = 1;
+                }
+                // The next step, fed the choice of the one in flight, while more may be wanted.
+                if out.ids.len() + in_flight < max_new_tokens {
+                    self.room(1)?;
+                    self.session.set_input(&self.spec.decode_position.clone(), &HostTensor::from_i64(&[1], &[self.position as i64]))?;
+                    self.start_step(&decode, Some((&ids_input, &next)), &next)?;
+                    self.position += 1;
+                    in_flight += 1;
+                }
+                let chosen = self.session.wait_chained()?.to_i64()?;
+                in_flight -= 1;
+                out.decode_steps += 1;
+                let got = chosen.first().copied().ok_or_else(|| Error::OutputValue { name: next.clone(), message: "empty".into() })?;
+                id = u32::try_from(got).ok().filter(|&i| i < self.spec.vocab_size).ok_or_else(|| Error::OutputValue { name: next.clone(), message: format!("token id {got} is outside the vocabulary of {}", self.spec.vocab_size) })?;
+                out.ids.push(id);
+                let go_on = on_token(id);
+                if stops(self, id) {
+                    out.stopped = true;
+                    return Ok(true);
+                }
+                if !go_on || out.ids.len() == max_new_tokens {
+                    return Ok(true);
+                }
+            }
+        })();
+        // Steps still in flight (started past a stop, or before an error) are waited for;
+        // their tokens are dropped and their cache rows overwritten by what comes next.
+        while self.session.chained_in_flight() > 0 {
+            let waited = self.session.wait_chained();
+            self.position = self.position.saturating_sub(1);
+            if result.is_ok() {
+                waited?;
+            }
+        }
+        result
+    }
+
+    /// One chained decode step (the backend said it chains).
+    fn start_step(&mut self, decode: &str, fed: Option<(&str, &str)>, next: &str) -> Result<()> {
+        if self.session.start_chained(decode, fed, next)? {
+            Ok(())
+        } else {
+            Err(Error::Unsupported { what: "a chained decode step on a backend that said it chains".into() })
+        }
     }
 }
 

@@ -99,6 +99,22 @@ pub(crate) trait Backend: Send {
     /// them (the session checks the range first; backends refuse it again rather than
     /// read past the slot).
     fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()>;
+    /// Enqueues program `program` without waiting for it (chained runs): `inputs` as `run`
+    /// takes them, except input `fed.0` (when given), whose bytes are copied on the device
+    /// from output `fed.1` as the previous run left them; then a copy of output `read` to
+    /// the host, which `wait_chained` hands back. False (nothing enqueued) where the backend
+    /// has no such path.
+    /// Whether `enqueue_chained` enqueues (false: it never does).
+    fn chains(&self) -> bool {
+        false
+    }
+    fn enqueue_chained(&mut self, _program: usize, _inputs: &[&[u8]], _fed: Option<(usize, usize)>, _read: usize) -> Result<bool> {
+        Ok(false)
+    }
+    /// Waits for the oldest chained run and returns the bytes of its `read` output.
+    fn wait_chained(&mut self) -> Result<Vec<u8>> {
+        Err(Error::Unsupported { what: "chained runs on this backend".into() })
+    }
     /// Per-dispatch GPU nanoseconds of the last run, when profiling and timed.
     fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
         Ok(None)
@@ -169,6 +185,8 @@ pub struct Session {
     /// Every kernel's name, in bundle order.
     kernel_names: Vec<String>,
     last_program: Option<usize>,
+    /// Output positions of the chained runs in flight, oldest first.
+    chained_reads: std::collections::VecDeque<usize>,
 }
 
 impl std::fmt::Debug for Session {
@@ -217,6 +235,7 @@ impl Session {
                 Vec::new()
             },
             last_program: None,
+            chained_reads: std::collections::VecDeque::new(),
             kernel_names: m.kernels.iter().map(|k| k.name.clone()).collect(),
             program_io: m
                 .programs
@@ -348,21 +367,12 @@ impl Session {
 
     /// Runs the program `name` (e.g. "prefill" or "decode") with the inputs set so far.
     pub fn run_program(&mut self, name: &str) -> Result<RunStats> {
-        let index = self
-            .programs
-            .iter()
-            .position(|p| p == name)
-            .ok_or_else(|| Error::UnknownProgram { name: name.into(), known: self.programs.join(", ") })?;
-        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
-        // Inputs of other programs are passed empty and not uploaded.
-        let mut inputs: Vec<&[u8]> = vec![&[]; self.inputs.len()];
-        for &i in &reads {
-            let (io, data) = self.inputs.get(i).zip(self.input_data.get(i)).ok_or_else(|| Error::Unsupported { what: format!("program '{name}' reads input position {i}") })?;
-            let data = data.as_deref().ok_or_else(|| Error::MissingInput { name: io.info.name.clone() })?;
-            if let Some(slot) = inputs.get_mut(i) {
-                *slot = data;
-            }
+        if !self.chained_reads.is_empty() {
+            return Err(Error::Unsupported { what: format!("running program '{name}' with {} chained runs in flight (Session::wait_chained each first)", self.chained_reads.len()) });
         }
+        let index = self.program_index(name)?;
+        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
+        let inputs = program_inputs(&self.inputs, &self.input_data, name, &reads)?;
         let start = Instant::now();
         self.output_valid.iter_mut().for_each(|v| *v = false);
         let wanted = self.output_reads.get(index).cloned().flatten();
@@ -375,6 +385,63 @@ impl Session {
         }
         let wall_ns = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         Ok(RunStats { gpu_ns, wall_ns })
+    }
+
+    fn program_index(&self, name: &str) -> Result<usize> {
+        self.programs.iter().position(|p| p == name).ok_or_else(|| Error::UnknownProgram { name: name.into(), known: self.programs.join(", ") })
+    }
+
+    /// Starts program `name` without waiting for it, with the inputs set so far, except
+    /// `fed` = (input, output): that input takes the output's bytes as the previous run of
+    /// the program left them, copied on the device (a greedy decode step fed the token the
+    /// step before chose, with no host round trip between them); `read`: the output whose
+    /// value [`Session::wait_chained`] returns, in start order. Several may be in flight;
+    /// other runs wait until every one has been waited for. False where the backend has no
+    /// chained runs (Vulkan, for now): nothing was started.
+    pub fn start_chained(&mut self, name: &str, fed: Option<(&str, &str)>, read: &str) -> Result<bool> {
+        let index = self.program_index(name)?;
+        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
+        let read_at = self.output_index(read)?;
+        if !writes.contains(&read_at) {
+            return Err(Error::OutputValue { name: read.into(), message: format!("program '{name}' does not write it") });
+        }
+        let fed_at = match fed {
+            Some((input, output)) => {
+                let (i, o) = (self.input_index(input)?, self.output_index(output)?);
+                let same = self.inputs.get(i).zip(self.outputs.get(o)).is_some_and(|(a, b)| a.elem == b.elem && a.slot.len == b.slot.len);
+                if !same || !reads.contains(&i) || !writes.contains(&o) {
+                    return Err(Error::Unsupported { what: format!("feeding input '{input}' from output '{output}': program '{name}' must read the one and write the other, of one element type and size") });
+                }
+                Some((i, o))
+            }
+            None => None,
+        };
+        let inputs = program_inputs(&self.inputs, &self.input_data, name, &reads)?;
+        if !self.backend.enqueue_chained(index, &inputs, fed_at, read_at)? {
+            return Ok(false);
+        }
+        self.output_valid.iter_mut().for_each(|v| *v = false);
+        self.chained_reads.push_back(read_at);
+        Ok(true)
+    }
+
+    /// Waits for the oldest chained run ([`Session::start_chained`]) and returns its `read`
+    /// output.
+    pub fn wait_chained(&mut self) -> Result<HostTensor> {
+        let o = self.chained_reads.pop_front().ok_or_else(|| Error::Unsupported { what: "waiting with no chained run in flight".into() })?;
+        let bytes = self.backend.wait_chained()?;
+        let io = self.outputs.get(o).ok_or_else(|| Error::Unsupported { what: format!("output position {o}") })?;
+        host::from_device(&io.info.name, &bytes, io.elem, io.info.dtype, &io.info.shape)
+    }
+
+    /// Whether the backend runs programs chained ([`Session::start_chained`]: OpenCL).
+    pub fn chains(&self) -> bool {
+        self.backend.chains()
+    }
+
+    /// Chained runs started and not yet waited for.
+    pub fn chained_in_flight(&self) -> usize {
+        self.chained_reads.len()
     }
 
     /// GPU time of every dispatch of the last run, in order, when the session was opened
@@ -432,6 +499,20 @@ impl Session {
         let data = self.output_bytes(name, i, io, 0, io.slot.len)?;
         host::from_device(name, &data, io.elem, io.info.dtype, &io.info.shape)
     }
+}
+
+/// The device bytes of each input program `name` reads (`reads`), empty for the others
+/// (not uploaded).
+fn program_inputs<'a>(inputs: &[Io], data: &'a [Option<Vec<u8>>], name: &str, reads: &[usize]) -> Result<Vec<&'a [u8]>> {
+    let mut out: Vec<&[u8]> = vec![&[]; inputs.len()];
+    for &i in reads {
+        let (io, bytes) = inputs.get(i).zip(data.get(i)).ok_or_else(|| Error::Unsupported { what: format!("program '{name}' reads input position {i}") })?;
+        let bytes = bytes.as_deref().ok_or_else(|| Error::MissingInput { name: io.info.name.clone() })?;
+        if let Some(slot) = out.get_mut(i) {
+            *slot = bytes;
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(feature = "vulkan")]

@@ -41,6 +41,7 @@ const INT4_ROW_BYTES: usize = 16;
 /// [N, K], or with `q4` int4 w [N, K / 2] and its block scales, where the tuning asks);
 /// false when the target or the product does not qualify (the caller then emits
 /// `linear_tiled`).
+#[allow(clippy::too_many_arguments)]
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<super::linear_matvec::Q4>, y: TensorId, k: usize, n: usize, splits: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
     let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);

@@ -34,12 +34,12 @@ use crate::bundle::{BundleError, DeviceLimits, ElemType, ImageGeometry, Manifest
 use crate::error::{Error, Result};
 use crate::session::{Backend, IoSlot};
 use handles::{cl_error, Context, Event, Kernel, Mem, Program, Queue};
-use opencl3::command_queue::{create_command_queue, enqueue_nd_range_kernel, enqueue_read_buffer, enqueue_write_buffer, finish, CL_QUEUE_PROFILING_ENABLE};
+use opencl3::command_queue::{create_command_queue, enqueue_copy_buffer, enqueue_nd_range_kernel, enqueue_read_buffer, enqueue_write_buffer, finish, flush, CL_QUEUE_PROFILING_ENABLE};
 use opencl3::context::context::create_context;
-use opencl3::event::{get_event_profiling_data, CL_PROFILING_COMMAND_END, CL_PROFILING_COMMAND_START};
+use opencl3::event::{get_event_profiling_data, wait_for_events, CL_PROFILING_COMMAND_END, CL_PROFILING_COMMAND_START};
 use opencl3::memory::{create_buffer, create_image, create_sub_buffer, CL_BUFFER_CREATE_TYPE_REGION, CL_FLOAT, CL_HALF_FLOAT, CL_MEM_OBJECT_IMAGE2D, CL_MEM_READ_WRITE, CL_R};
 use opencl3::types::{cl_buffer_region, cl_image_desc, cl_image_format, cl_mem, CL_FALSE, CL_TRUE};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ffi::c_void;
 
 fn invalid(field: String, message: impl Into<String>) -> Error {
@@ -80,6 +80,17 @@ pub(crate) struct Executor {
     /// Per program, its positions in `inputs` and `outputs` (only those move).
     program_io: Vec<(Vec<usize>, Vec<usize>)>,
     allocated: u64,
+    /// Chained runs in flight, oldest first (`Backend::enqueue_chained`).
+    chained: VecDeque<Chained>,
+}
+
+/// A chained run in flight: the host bytes its non-blocking writes read, and the output
+/// bytes its non-blocking read fills (both must outlive the queue's use of them), and the
+/// read's event.
+struct Chained {
+    _inputs: Vec<Vec<u8>>,
+    out: Vec<u8>,
+    read: Event,
 }
 
 // SAFETY: every OpenCL API call is thread-safe except clSetKernelArg on one kernel from
@@ -127,6 +138,7 @@ impl Executor {
             outputs: outputs.to_vec(),
             program_io: m.programs.iter().map(|p| (p.inputs.iter().map(|&i| i as usize).collect(), p.outputs.iter().map(|&i| i as usize).collect())).collect(),
             allocated: 0,
+            chained: VecDeque::new(),
         };
         // From here on, an early return drops `ex`, which releases what exists so far.
         for (i, (k, c)) in m.kernels.iter().zip(&checked).enumerate() {
@@ -347,6 +359,77 @@ impl Executor {
         Ok(())
     }
 
+    /// Enqueues program `index` and a copy of output `read` to the host without waiting;
+    /// `fed` = (input, output): that input's bytes copied on the device from the output
+    /// instead of written from the host. On an error the queue is drained first, so nothing
+    /// still queued reads the host bytes this call owned.
+    fn chain(&mut self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize) -> Result<()> {
+        let mut owned = Vec::new();
+        let mut out = Vec::new();
+        let enqueued = self.enqueue_chain(index, inputs, fed, read, &mut owned, &mut out);
+        match enqueued {
+            Ok(ev) => {
+                self.chained.push_back(Chained { _inputs: owned, out, read: ev });
+                Ok(())
+            }
+            Err(e) => {
+                let _ = finish(self.queue.raw());
+                Err(e)
+            }
+        }
+    }
+
+    fn enqueue_chain(&self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize, owned: &mut Vec<Vec<u8>>, out: &mut Vec<u8>) -> Result<Event> {
+        let steps = self.steps.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
+        let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
+        let q = self.queue.raw();
+        for (i, (slot, bytes)) in self.inputs.iter().zip(inputs).enumerate() {
+            if !reads.contains(&i) || fed.is_some_and(|(input, _)| input == i) || bytes.is_empty() {
+                continue;
+            }
+            if bytes.len() as u64 != slot.len {
+                return Err(Error::Unsupported { what: format!("input {i}: {} bytes for a {}-byte slot", bytes.len(), slot.len) });
+            }
+            let what = format!("input {i}");
+            let mem = self.pool(slot.pool, &what)?;
+            let data = bytes.to_vec();
+            // SAFETY: `data` is moved into `owned` below (its heap bytes do not move) and
+            // kept until the run's read has completed, after this in-order write; `chain`
+            // drains the queue before dropping it on an error. offset + len lie in the pool.
+            let ev = unsafe { enqueue_write_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, data.len(), data.as_ptr().cast::<c_void>(), 0, std::ptr::null()) }
+                .map_err(|c| cl_error("clEnqueueWriteBuffer", &what, c))?;
+            drop(Event::own(ev));
+            owned.push(data);
+        }
+        if let Some((input, output)) = fed {
+            let what = format!("input {input} from output {output}");
+            let (to, from) = self.inputs.get(input).zip(self.outputs.get(output)).ok_or_else(|| Error::Unsupported { what: what.clone() })?;
+            if to.len != from.len || !reads.contains(&input) || !writes.contains(&output) {
+                return Err(Error::Unsupported { what: format!("{what}: {}-byte output into a {}-byte input, or not this program's", from.len, to.len) });
+            }
+            let (src, dst) = (self.pool(from.pool, &what)?, self.pool(to.pool, &what)?);
+            // SAFETY: both ranges lie inside their pools (verifier); the copy is ordered after
+            // the previous run (in-order queue) and before this one's dispatches.
+            let ev = unsafe { enqueue_copy_buffer(q, src, dst, to_usize(from.offset, &what)?, to_usize(to.offset, &what)?, to_usize(to.len, &what)?, 0, std::ptr::null()) }
+                .map_err(|c| cl_error("clEnqueueCopyBuffer", &what, c))?;
+            drop(Event::own(ev));
+        }
+        for s in steps {
+            enqueue_without_event(q, s)?;
+        }
+        let what = format!("output {read}");
+        let slot = self.outputs.get(read).filter(|_| writes.contains(&read)).ok_or_else(|| Error::Unsupported { what: format!("{what}: not written by program {index}") })?;
+        let mem = self.pool(slot.pool, &what)?;
+        *out = vec![0u8; to_usize(slot.len, &what)?];
+        // SAFETY: `out` is moved into the chained record with its heap bytes in place and
+        // read only after this read's event completes; offset + len lie in the pool.
+        let ev = unsafe { enqueue_read_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, out.len(), out.as_mut_ptr().cast::<c_void>(), 0, std::ptr::null()) }
+            .map_err(|c| cl_error("clEnqueueReadBuffer", &what, c))?;
+        let ev = Event::own(ev);
+        flush(q).map_err(|c| cl_error("clFlush", &self.device.name, c))?;
+        Ok(ev)
+    }
+
     fn execute(&mut self, index: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
         self.last_dispatch_ns = None;
         let mut all = Vec::new();
@@ -431,6 +514,25 @@ impl Backend for Executor {
 
     fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()> {
         self.read(output, offset, dst)
+    }
+
+    fn chains(&self) -> bool {
+        true
+    }
+
+    fn enqueue_chained(&mut self, program: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize) -> Result<bool> {
+        self.chain(program, inputs, fed, read)?;
+        Ok(true)
+    }
+
+    fn wait_chained(&mut self) -> Result<Vec<u8>> {
+        let c = self.chained.pop_front().ok_or_else(|| Error::Unsupported { what: "waiting with no chained run in flight".into() })?;
+        if let Err(code) = wait_for_events(&[c.read.raw()]) {
+            // Nothing queued may still use the record's bytes when it drops.
+            let _ = finish(self.queue.raw());
+            return Err(cl_error("clWaitForEvents", &self.device.name, code));
+        }
+        Ok(c.out)
     }
 
     fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
