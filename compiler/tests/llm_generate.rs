@@ -134,6 +134,22 @@ fn pipelined_greedy_decode_matches_step_by_step() {
         }
         assert_eq!(runs[0], runs[1], "max {n}, stop {stop:?}, callback last {last:?}: pipelined vs step by step (ids, stopped, callback, position, follow-up ids, position)");
     }
+    // The session's chained runs refuse what they cannot do, by name, and keep their order.
+    let case = load_case("llama_tiny");
+    let b = Bundle::from_vec(case.compile("pocl", Some(Precision::F32)).bundle).expect("bundle opens");
+    let spec = b.manifest().llm.clone().expect("LLM section");
+    let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
+    s.set_input(&spec.decode_ids, &runtime_min::HostTensor::from_i64(&[1, 1], &[i64::from(prompt[0])])).expect("ids");
+    s.set_input(&spec.decode_position, &runtime_min::HostTensor::from_i64(&[1], &[0])).expect("position");
+    let err = s.start_chained(&spec.decode, Some((&spec.decode_ids, &spec.decode_logits)), &spec.decode_next_id).expect_err("logits into ids refused");
+    assert!(err.to_string().contains(&spec.decode_ids) && err.to_string().contains(&spec.decode_logits), "{err}");
+    assert!(s.start_chained(&spec.decode, None, &spec.decode_next_id).expect("starts"), "OpenCL chains");
+    let err = s.run_program(&spec.decode).expect_err("no plain run while one is chained");
+    assert!(err.to_string().contains("chained"), "{err}");
+    let first = s.wait_chained().expect("waits").to_i64().expect("an id");
+    assert_eq!(first.len(), 1, "one id");
+    assert!(s.wait_chained().is_err(), "nothing left to wait for");
+    s.run_program(&spec.decode).expect("runs again once drained");
 }
 
 /// Activations in OpenCL images (as on Adreno): the decode projections then walk their
