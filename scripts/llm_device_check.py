@@ -259,7 +259,10 @@ for shape in a.bench:
         kv = cfg["num_hidden_layers"] * 2 * cfg["num_key_value_heads"] * hd * (a.prompt + a.new / 2) * (4 if wq == "f32" else 2)
         bw = (wbytes + kv) * r["decode_tok_s"]
         print(f"{shape} {q}: decode reads {(wbytes + kv) / 1e9:.3f} GB per token -> {bw / 1e9:.0f} GB/s = {100 * bw / copy_bw:.0f}% of the copy bandwidth", flush=True)
-        print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us = run {r['decode_run_us_per_token']:.1f} us (GPU {r['decode_gpu_us_per_token']:.1f} us) + host between runs {r['decode_us_per_token'] - r['decode_run_us_per_token']:.1f} us", flush=True)
+        if a.pipelined:
+            print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us (pipelined: steps overlap, no per-run split)", flush=True)
+        else:
+            print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us = run {r['decode_run_us_per_token']:.1f} us (GPU {r['decode_gpu_us_per_token']:.1f} us) + host between runs {r['decode_us_per_token'] - r['decode_run_us_per_token']:.1f} us", flush=True)
         # Per-kernel GPU time of one decode step after the whole prompt (timestamps after
         # every dispatch of the last step, at position PROMPT + 2).
         p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])], capture_output=True, text=True)
