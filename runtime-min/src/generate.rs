@@ -255,8 +255,13 @@ impl Generator {
     /// The greedy token of the last decode run as the device picked it (the largest logit,
     /// first on ties, NaN skipped: as [`argmax`]), checked against the vocabulary.
     pub fn decode_choice(&self) -> Result<u32> {
+        let v = self.session.output(&self.spec.decode_next_id)?.to_i64()?;
+        self.checked_choice(&v)
+    }
+
+    /// The device's greedy choice (`decode.next_id`'s value), checked against the vocabulary.
+    fn checked_choice(&self, v: &[i64]) -> Result<u32> {
         let name = &self.spec.decode_next_id;
-        let v = self.session.output(name)?.to_i64()?;
         let id = v.first().copied().ok_or_else(|| Error::OutputValue { name: name.clone(), message: "empty".into() })?;
         u32::try_from(id).ok().filter(|&i| i < self.spec.vocab_size).ok_or_else(|| Error::OutputValue { name: name.clone(), message: format!("token id {id} is outside the vocabulary of {}", self.spec.vocab_size) })
     }
@@ -326,11 +331,8 @@ impl Generator {
         // The next token when the device chose it (greedy decode steps).
         let mut picked: Option<u32> = None;
         let start = Instant::now();
-        if greedy && self.pipelined && self.generate_chained(&logits, max_new_tokens, extra_stops, &mut on_token, &mut out)? {
-            out.decode_seconds = start.elapsed().as_secs_f64();
-            return Ok(out);
-        }
-        while out.ids.len() < max_new_tokens {
+        let chained = greedy && self.pipelined && self.generate_chained(&logits, max_new_tokens, extra_stops, &mut on_token, &mut out)?;
+        while !chained && out.ids.len() < max_new_tokens {
             let id = match picked.take() {
                 Some(id) => id,
                 None => self.sample(&logits, sampling),
@@ -385,38 +387,6 @@ impl Generator {
         let mut id = first;
         let result = (|| -> Result<bool> {
             loop {
-                if in_flight == 0 {
-                    // (Only before the first token: later ones are always one step ahead.)
-                    out.ids.push(id);
-                    let go_on = on_token(id);
-                    if stops(self, id) {
-                        out.stopped = true;
-                        return Ok(true);
-                    }
-                    if !go_on || out.ids.len() == max_new_tokens {
-                        return Ok(true);
-                    }
-                    self.check_ids(&[id])?;
-                    self.room(1)?;
-                    self.session.set_input(&ids_input, &HostTensor::from_i64(&[1, 1], &[i64::from(id)]))?;
-                    self.session.set_input(&self.spec.decode_position.clone(), &HostTensor::from_i64(&[1], &[self.position as i64]))?;
-                    self.start_step(&decode, None, &next)?;
-                    self.position += 1;
-                    in_flight = 1;
-                }
-                // The next step, fed the choice of the one in flight, while more may be wanted.
-                if out.ids.len() + in_flight < max_new_tokens {
-                    self.room(1)?;
-                    self.session.set_input(&self.spec.decode_position.clone(), &HostTensor::from_i64(&[1], &[self.position as i64]))?;
-                    self.start_step(&decode, Some((&ids_input, &next)), &next)?;
-                    self.position += 1;
-                    in_flight += 1;
-                }
-                let chosen = self.session.wait_chained()?.to_i64()?;
-                in_flight -= 1;
-                out.decode_steps += 1;
-                let got = chosen.first().copied().ok_or_else(|| Error::OutputValue { name: next.clone(), message: "empty".into() })?;
-                id = u32::try_from(got).ok().filter(|&i| i < self.spec.vocab_size).ok_or_else(|| Error::OutputValue { name: next.clone(), message: format!("token id {got} is outside the vocabulary of {}", self.spec.vocab_size) })?;
                 out.ids.push(id);
                 let go_on = on_token(id);
                 if stops(self, id) {
@@ -426,6 +396,22 @@ impl Generator {
                 if !go_on || out.ids.len() == max_new_tokens {
                     return Ok(true);
                 }
+                if in_flight == 0 {
+                    // The first step, fed from the host (later ones run a step ahead).
+                    self.check_ids(&[id])?;
+                    self.session.set_input(&ids_input, &HostTensor::from_i64(&[1, 1], &[i64::from(id)]))?;
+                    self.start_step(&decode, None, &next)?;
+                    in_flight = 1;
+                }
+                // The next step, fed the choice of the one in flight, while more may be wanted.
+                if out.ids.len() + in_flight < max_new_tokens {
+                    self.start_step(&decode, Some((&ids_input, &next)), &next)?;
+                    in_flight += 1;
+                }
+                let chosen = self.session.wait_chained()?.to_i64()?;
+                in_flight -= 1;
+                out.decode_steps += 1;
+                id = self.checked_choice(&chosen)?;
             }
         })();
         // Steps still in flight (started past a stop, or before an error) are waited for;
@@ -440,13 +426,16 @@ impl Generator {
         result
     }
 
-    /// One chained decode step (the backend said it chains).
+    /// One chained decode step at the current position, which it advances (the backend
+    /// said it chains).
     fn start_step(&mut self, decode: &str, fed: Option<(&str, &str)>, next: &str) -> Result<()> {
-        if self.session.start_chained(decode, fed, next)? {
-            Ok(())
-        } else {
-            Err(Error::Unsupported { what: "a chained decode step on a backend that said it chains".into() })
+        self.room(1)?;
+        self.session.set_input(&self.spec.decode_position.clone(), &HostTensor::from_i64(&[1], &[self.position as i64]))?;
+        if !self.session.start_chained(decode, fed, next)? {
+            return Err(Error::Unsupported { what: "a chained decode step on a backend that said it chains".into() });
         }
+        self.position += 1;
+        Ok(())
     }
 }
 
