@@ -263,15 +263,15 @@ pub struct Tuning {
     /// subgroup instead of 8-round trees of workgroup barriers; the bundle then requires
     /// subgroup arithmetic and subgroups of the target's size. WGSL-derived targets, and
     /// OpenCL targets with `opencl_ptx_mma` (PTX butterfly shuffles in subgroups of 32;
-    /// emulated: the trees). Default false (on for nvidia-h100 with the two keys below:
-    /// bench/RESULTS.md).
+    /// emulated: the trees). Default false (on for nvidia-h100 with the two keys below, and
+    /// for nvidia-h100-opencl with the next: bench/RESULTS.md).
     #[serde(default)]
     pub attention_subgroup_reductions: bool,
     /// The decode attention kernel (`cached_attention_gqa`) stages every query head's value
     /// sums in workgroup memory at once and sums their key groups with all its lanes, where
     /// that fits the workgroup memory (silently one head at a time where it does not), instead
     /// of one head at a time with a lane per column and two barriers each. Default false (on
-    /// for nvidia-h100, measured with the keys around it).
+    /// for nvidia-h100 and nvidia-h100-opencl, measured with the keys around it).
     #[serde(default)]
     pub attention_combine_all_heads: bool,
     /// The decode attention kernel (`cached_attention_gqa`) issues every key word and every
@@ -294,7 +294,8 @@ pub struct Tuning {
     pub linear_lanes_per_row: u32,
     /// [outputs, lanes]: int8-activation decode projections of at least `outputs` rows
     /// give each row `lanes` lanes instead (a power of two; more rows per workgroup, fewer
-    /// partial waves of workgroups). Default [0, 0]: off.
+    /// partial waves of workgroups; the row's quantization paid once for more rows).
+    /// Default [0, 0]: off (nvidia-h100 [12288, 16], nvidia-h100-opencl [1024, 16]: measured).
     #[serde(default)]
     pub linear_lanes_many_rows: [u32; 2],
     /// [parts, tiles]: prefill products of several rows whose kernel would run few enough
@@ -428,7 +429,8 @@ pub struct Tuning {
     /// 32 inputs) also go to `linear_mma` (a quarter of the f16 bytes staged; each lane
     /// turns its fragment's nibble pairs into f16 and multiplies them by the block's f16
     /// scale in one rounding, as the cooperative-matrix kernel's dequantization rounds),
-    /// where they would take `linear_tiled`. Default false.
+    /// where they would take `linear_tiled`. Default false (`nvidia-h100-opencl`: true,
+    /// measured).
     #[serde(default)]
     pub opencl_mma_int4_weights: bool,
     /// With `opencl_ptx_mma`: the decode projections (`linear_matvec`) read their weight
