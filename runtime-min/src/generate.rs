@@ -377,14 +377,12 @@ impl Generator {
         if !self.session.chains() {
             return Ok(false);
         }
-        let first = argmax(logits);
         if max_new_tokens == 0 {
             return Ok(true);
         }
-        // The first step, fed from the host.
         let mut in_flight = 0usize;
         let stops = |g: &Generator, id: u32| (!g.ignore_eos && g.spec.eos_token_ids.contains(&id)) || extra_stops.contains(&id);
-        let mut id = first;
+        let mut id = argmax(logits);
         let result = (|| -> Result<bool> {
             loop {
                 out.ids.push(id);

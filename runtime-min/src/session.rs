@@ -99,17 +99,16 @@ pub(crate) trait Backend: Send {
     /// them (the session checks the range first; backends refuse it again rather than
     /// read past the slot).
     fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()>;
-    /// Enqueues program `program` without waiting for it (chained runs): `inputs` as `run`
-    /// takes them, except input `fed.0` (when given), whose bytes are copied on the device
-    /// from output `fed.1` as the previous run left them; then a copy of output `read` to
-    /// the host, which `wait_chained` hands back. False (nothing enqueued) where the backend
-    /// has no such path.
-    /// Whether `enqueue_chained` enqueues (false: it never does).
+    /// Whether the backend has chained runs (`enqueue_chained`, `wait_chained`).
     fn chains(&self) -> bool {
         false
     }
-    fn enqueue_chained(&mut self, _program: usize, _inputs: &[&[u8]], _fed: Option<(usize, usize)>, _read: usize) -> Result<bool> {
-        Ok(false)
+    /// Enqueues program `program` without waiting for it (chained runs): `inputs` as `run`
+    /// takes them, except input `fed.0` (when given), whose bytes are copied on the device
+    /// from output `fed.1` as the previous run left them; then a copy of output `read` to
+    /// the host, which `wait_chained` hands back.
+    fn enqueue_chained(&mut self, _program: usize, _inputs: &[&[u8]], _fed: Option<(usize, usize)>, _read: usize) -> Result<()> {
+        Err(Error::Unsupported { what: "chained runs on this backend".into() })
     }
     /// Waits for the oldest chained run and returns the bytes of its `read` output.
     fn wait_chained(&mut self) -> Result<Vec<u8>> {
@@ -399,6 +398,9 @@ impl Session {
     /// other runs wait until every one has been waited for. False where the backend has no
     /// chained runs (Vulkan, for now): nothing was started.
     pub fn start_chained(&mut self, name: &str, fed: Option<(&str, &str)>, read: &str) -> Result<bool> {
+        if !self.backend.chains() {
+            return Ok(false);
+        }
         let index = self.program_index(name)?;
         let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
         let read_at = self.output_index(read)?;
@@ -417,9 +419,7 @@ impl Session {
             None => None,
         };
         let inputs = program_inputs(&self.inputs, &self.input_data, name, &reads)?;
-        if !self.backend.enqueue_chained(index, &inputs, fed_at, read_at)? {
-            return Ok(false);
-        }
+        self.backend.enqueue_chained(index, &inputs, fed_at, read_at)?;
         self.output_valid.iter_mut().for_each(|v| *v = false);
         self.chained_reads.push_back(read_at);
         Ok(true)

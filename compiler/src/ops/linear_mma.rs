@@ -57,15 +57,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     // `tuning.opencl_mma_int8_weights`.
     // int4 weights (8/4/4: a scale per row and block of a multiple of 32 inputs, so one
     // scale per row and step) with `tuning.opencl_mma_int4_weights`.
-    let w_int4 = match &q4 {
-        Some(q) => {
-            if !(wd.elem == "i8" && t.tuning.opencl_mma_int4_weights && q.block > 0 && q.block.is_multiple_of(STEP) && k.is_multiple_of(q.block)) {
-                return Ok(false);
-            }
-            true
-        }
-        None => false,
-    };
+    let w_int4 = q4.as_ref().is_some_and(|q| wd.elem == "i8" && t.tuning.opencl_mma_int4_weights && q.block > 0 && q.block.is_multiple_of(STEP) && k.is_multiple_of(q.block));
+    if q4.is_some() && !w_int4 {
+        return Ok(false);
+    }
     let w_int8 = !w_int4 && wd.elem == "i8" && t.tuning.opencl_mma_int8_weights;
     if !(xd.elem == "f16" && (wd.elem == "f16" || w_int8 || w_int4) && xd.is_plain_buffer() && wd.is_plain_buffer()) {
         return Ok(false);

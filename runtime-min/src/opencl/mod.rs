@@ -520,9 +520,8 @@ impl Backend for Executor {
         true
     }
 
-    fn enqueue_chained(&mut self, program: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize) -> Result<bool> {
-        self.chain(program, inputs, fed, read)?;
-        Ok(true)
+    fn enqueue_chained(&mut self, program: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize) -> Result<()> {
+        self.chain(program, inputs, fed, read)
     }
 
     fn wait_chained(&mut self) -> Result<Vec<u8>> {
