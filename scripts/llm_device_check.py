@@ -246,7 +246,15 @@ for shape in a.bench:
         # After one warm-up generation, as transformers' rows below are timed after theirs;
         # the warm-up's own (cold) prompt rate is printed beside.
         r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--pipelined"] if a.pipelined else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
-        print(f"| {shape} | driftc {a.target} {q} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
+        print(f"| {shape} | driftc {a.target} {q}{' pipelined' if a.pipelined else ''} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
+        if a.pipelined:
+            # The same generation step by step: its row beside, and its tokens must be the
+            # pipelined run's (greedy, the same bundle and prompt).
+            rs = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
+            print(f"| {shape} | driftc {a.target} {q} step by step | {rs['prefill_tok_s']:.0f} | {rs['decode_tok_s']:.1f} |", flush=True)
+            same = list(rs["ids"]) == list(r["ids"])
+            ok &= same
+            print(f"{shape} {q}: pipelined tokens equal step-by-step tokens: {same} ({len(r['ids'])} tokens)", flush=True)
         if r.get("cold_prefill_tok_s"):
             print(f"{shape} {q}: first (cold) prompt of the process {r['cold_prefill_tok_s']:.0f} tok/s; the row above is after {a.warmup} warm-up generation(s)", flush=True)
         # Bytes one decode step reads: the weights section (less the embedding table when it
