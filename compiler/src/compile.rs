@@ -455,20 +455,57 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let program_sets: Vec<HashSet<NodeId>> = g.program_specs().iter().map(|ps| g.program_nodes(ps)).collect();
     let runs_in = |id: NodeId| -> Vec<bool> { program_sets.iter().map(|s| s.contains(&id)).collect() };
     let mut launches: Vec<Vec<usize>> = Vec::new();
+    // Chained members (`tuning.chain_dependent_dispatches`) must not return early: whether
+    // each dispatch's rendered body does, found when first asked.
+    let chaining = target.tuning.chain_dependent_dispatches;
+    let mut returns: Vec<Option<bool>> = vec![None; pending.len()];
+    let mut returns_early = |i: usize| -> Result<bool, CompileError> {
+        if let Some(Some(r)) = returns.get(i) {
+            return Ok(*r);
+        }
+        let (p, (rbs, _, epilogue)) = pending.get(i).zip(bound.get(i)).ok_or_else(|| CompileError::Target("a launch group member is missing".into()))?;
+        let body = crate::codegen::render::render_body(&tera, p.spec.template, rbs, &p.spec.params, epilogue).map_err(|m| CodegenError::Render { template: p.spec.template.into(), node: p.node_ref.name.clone(), target: target.name.clone(), message: m })?;
+        let r = merge::has_return(&body);
+        if let Some(slot) = returns.get_mut(i) {
+            *slot = Some(r);
+        }
+        Ok(r)
+    };
     for (i, p) in pending.iter().enumerate() {
-        let joins = target.tuning.merge_independent_dispatches
-            && launches.last().is_some_and(|l| {
-                let members: Vec<merge::Candidate<'_>> = l.iter().filter_map(|&j| Some(merge::Candidate { spec: &pending.get(j)?.spec, ranges: &bound.get(j)?.1 })).collect();
-                let same_programs = l.first().and_then(|&j| pending.get(j)).is_some_and(|f| runs_in(f.node) == runs_in(p.node));
-                let next = merge::Candidate { spec: &p.spec, ranges: &bound[i].1 };
-                let bounds = merge::Bounds { max_x: u64::from(target.limits.max_compute_workgroup_count[0]), max_shared: target.limits.max_compute_shared_memory_size, max_bindings: target.limits.max_storage_buffers_per_stage as usize };
-                same_programs && merge::may_join(&members, &next, bounds)
-            });
+        let mut joins = false;
+        if let Some(l) = launches.last().filter(|_| target.tuning.merge_independent_dispatches || chaining) {
+            let members: Vec<merge::Candidate<'_>> = l.iter().filter_map(|&j| Some(merge::Candidate { spec: &pending.get(j)?.spec, ranges: &bound.get(j)?.1 })).collect();
+            let same_programs = l.first().and_then(|&j| pending.get(j)).is_some_and(|f| runs_in(f.node) == runs_in(p.node));
+            let next = merge::Candidate { spec: &p.spec, ranges: &bound[i].1 };
+            let bounds = merge::Bounds { max_x: u64::from(target.limits.max_compute_workgroup_count[0]), max_shared: target.limits.max_compute_shared_memory_size, max_bindings: target.limits.max_storage_buffers_per_stage as usize };
+            // A group whose members wait on each other takes only members that reach its
+            // end (its last workgroup out zeroes the counters).
+            let ranges: Vec<&[(BufferRange, Access)]> = members.iter().map(|c| c.ranges).collect();
+            let chained_now = merge::dependencies(&ranges).iter().any(|d| !d.is_empty());
+            if same_programs && chaining && merge::may_chain(&members, &next, bounds) {
+                let mut early = returns_early(i)?;
+                for &j in l {
+                    early |= returns_early(j)?;
+                }
+                joins = !early;
+            }
+            if !joins && !chained_now && same_programs && target.tuning.merge_independent_dispatches {
+                joins = merge::may_join(&members, &next, bounds);
+            }
+        }
         match launches.last_mut() {
             Some(l) if joins => l.push(i),
             _ => launches.push(vec![i]),
         }
     }
+    // Chained launches (members that wait on earlier ones) share one range of counters,
+    // past the planned activations (zero at load: runtime-min's OpenCL pools start zeroed).
+    let chained = |l: &Vec<usize>| merge::dependencies(&l.iter().filter_map(|&j| Some(bound.get(j)?.1.as_slice())).collect::<Vec<_>>()).iter().any(|d| !d.is_empty());
+    let sync_range = launches.iter().filter(|l| l.len() > 1 && chained(l)).map(|l| merge::sync_words(l.len())).max().map(|words| BufferRange {
+        pool: 1,
+        offset: bundle::align_up(mp.offsets.total_size, WEIGHTS_ALIGN.max(target.limits.min_storage_buffer_offset_alignment as u64)),
+        size: 4 * words as u64,
+    });
     for launch in &launches {
         let first = launch.first().and_then(|&i| pending.get(i)).ok_or_else(|| CompileError::Target("an empty launch group".into()))?;
         let node = first.node_ref;
@@ -491,10 +528,17 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 let (p, (rbs, r, epilogue)) = pending.get(i).zip(bound.get(i)).ok_or_else(|| CompileError::Target("a launch group member is missing".into()))?;
                 ranges.extend(r.iter().copied());
                 names.push(p.node_ref.name.clone());
-                members.push(merge::Member { spec: &p.spec, bindings: rbs, epilogue });
+                members.push(merge::Member { spec: &p.spec, bindings: rbs, epilogue, ranges: r });
             }
             let label = names.join(" + ");
-            let (src, spec) = merge::render_merged(&tera, lang, &members).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
+            let chain = match sync_range.filter(|_| chained(launch)) {
+                Some(r) => {
+                    ranges.push((r, Access::Write));
+                    Some(merge::Chain { emulated: target.tuning.opencl_ptx_mma_emulated })
+                }
+                None => None,
+            };
+            let (src, spec) = merge::render_merged(&tera, lang, &members, chain).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
             merged_spec = spec;
             let elem = members.iter().find_map(|m| written(m.bindings)).unwrap_or_else(|| "f32".into());
             (src, &merged_spec, ranges, label, format!("{}_x{}", first.spec.template, launch.len()), elem)
@@ -618,7 +662,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let weights_len = weights.len() as u64;
     let pools = [
         Pool { name: "weights".into(), role: PoolRole::Weights, size: bundle::align_up(weights_len.max(4), WEIGHTS_ALIGN), image: None },
-        Pool { name: "activations".into(), role: PoolRole::Activations, size: bundle::align_up(mp.offsets.total_size.max(4), WEIGHTS_ALIGN), image: None },
+        Pool { name: "activations".into(), role: PoolRole::Activations, size: bundle::align_up(mp.offsets.total_size.max(4).max(sync_range.map_or(0, |r| r.offset + r.size)), WEIGHTS_ALIGN), image: None },
     ]
     .into_iter()
     .chain(mp.textures.images.iter().enumerate().map(|(k, img)| Pool { name: format!("texture{k}"), role: PoolRole::Activations, size: img.bytes().unwrap_or(u64::MAX), image: Some(*img) }))

@@ -579,6 +579,17 @@ pub struct Tuning {
     /// such dispatches side by side; an OpenCL in-order queue runs each after the last).
     #[serde(default)]
     pub merge_independent_dispatches: bool,
+    /// Consecutive workgroup-cooperative dispatches of one program run as one dispatch even
+    /// where one reads what another writes (`codegen::merge`, chained members): workgroups
+    /// take their index from a ticket counter, a member's workgroups wait (PTX acquire
+    /// loads on a counter in the activations pool) until every workgroup of the members it
+    /// depends on has signalled (PTX release), and the last workgroup out zeroes the
+    /// counters. Through an in-order OpenCL queue each kernel otherwise starts only after
+    /// the last has drained: one launch, ramp and tail for many decode dispatches. Needs an
+    /// OpenCL C target with `opencl_ptx_mma` (NVIDIA, PTX) and
+    /// `features.barriers_in_uniform_branches`. Default false.
+    #[serde(default)]
+    pub chain_dependent_dispatches: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
     /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
     /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and
@@ -692,6 +703,9 @@ impl Target {
         }
         if self.tuning.merge_independent_dispatches && !self.features.barriers_in_uniform_branches {
             return Err(invalid("tuning.merge_independent_dispatches needs features.barriers_in_uniform_branches (a merged kernel's members keep their barriers inside a branch on the workgroup index)".into()));
+        }
+        if self.tuning.chain_dependent_dispatches && !(self.kernel_language == KernelLanguage::OpenclC && self.tuning.opencl_ptx_mma && self.features.barriers_in_uniform_branches) {
+            return Err(invalid("tuning.chain_dependent_dispatches needs an OpenCL C target with tuning.opencl_ptx_mma (its waits are PTX acquire loads) and features.barriers_in_uniform_branches".into()));
         }
         if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC && !self.tuning.opencl_ptx_mma {
             return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd), or an OpenCL target with tuning.opencl_ptx_mma (PTX shuffles)".into()));

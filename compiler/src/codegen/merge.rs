@@ -25,6 +25,39 @@ pub struct Member<'a> {
     pub spec: &'a KernelSpec,
     pub bindings: &'a [RenderBinding],
     pub epilogue: &'a str,
+    /// The memory its bindings touch, one range per OpenCL parameter, in order.
+    pub ranges: &'a [(BufferRange, Access)],
+}
+
+/// How a merged kernel's members that depend on earlier members wait for them
+/// (`tuning.chain_dependent_dispatches`, OpenCL C only).
+#[derive(Debug, Clone, Copy)]
+pub struct Chain {
+    /// The counters' OpenCL C atomics instead of PTX (`tuning.opencl_ptx_mma_emulated`).
+    pub emulated: bool,
+}
+
+/// Counters of a chained kernel, 32-bit words in one range of the activations pool that
+/// every chained kernel shares (an in-order queue runs one at a time, and each leaves them
+/// zero): the ticket that numbers workgroups in start order, the workgroups out, then one
+/// per member, its workgroups done.
+pub const SYNC_TICKET: usize = 0;
+pub const SYNC_EXITED: usize = 1;
+pub const SYNC_MEMBERS: usize = 2;
+
+/// Words of counters a chained kernel of `members` members uses.
+pub fn sync_words(members: usize) -> usize {
+    SYNC_MEMBERS + members
+}
+
+/// Per member, the earlier members whose memory it touches where one of the two writes:
+/// it must wait for all of their workgroups.
+pub fn dependencies(ranges: &[&[(BufferRange, Access)]]) -> Vec<Vec<usize>> {
+    ranges.iter().enumerate().map(|(k, rk)| (0..k).filter(|&j| ranges.get(j).is_some_and(|rj| conflict(rj, rk))).collect()).collect()
+}
+
+fn conflict(a: &[(BufferRange, Access)], b: &[(BufferRange, Access)]) -> bool {
+    a.iter().any(|(ra, xa)| b.iter().any(|(rb, xb)| (*xa == Access::Write || *xb == Access::Write) && overlaps(ra, rb)))
 }
 
 /// `src` with every identifier that `names` maps replaced by its image.
@@ -104,12 +137,30 @@ pub struct Bounds {
 /// one grid row, the merged shared memory and bindings within `bounds`, and no memory one
 /// of them writes touched by another. A candidate's `ranges` are its bindings, one each.
 pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -> bool {
+    fits(group, next, bounds, 0) && !group.iter().any(|c| conflict(c.ranges, next.ranges))
+}
+
+/// Whether `next` may join `group` as a chained member (`tuning.chain_dependent_dispatches`):
+/// as [`may_join`] but memory may be shared (the later member waits), with one binding
+/// more (the counters).
+///
+/// Only kernels of one template chain: a merged kernel runs with the registers its
+/// hungriest member needs, and on the H200 (2026-12-03) chaining the decode attention
+/// with the projections around it made a 1B f16 step 1157 -> 1375 us (the projections'
+/// workgroups fewer per multiprocessor).
+pub fn may_chain(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -> bool {
+    group.iter().all(|c| c.spec.template == next.spec.template) && fits(group, next, bounds, 1)
+}
+
+/// Whether the merged kernel of `group` and `next` stays within `bounds` with `extra`
+/// bindings more, all cooperative with one workgroup size.
+fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: usize) -> bool {
     let Bounds { max_x, max_shared, max_bindings } = bounds;
     let Some(first) = group.first() else { return true };
     if !next.spec.cooperative || !first.spec.cooperative || next.spec.workgroup != first.spec.workgroup {
         return false;
     }
-    let bindings: usize = group.iter().map(|c| c.ranges.len()).sum::<usize>().saturating_add(next.ranges.len());
+    let bindings: usize = group.iter().map(|c| c.ranges.len()).sum::<usize>().saturating_add(next.ranges.len()).saturating_add(extra);
     if bindings > max_bindings.min(MAX_BINDINGS) {
         return false;
     }
@@ -119,21 +170,35 @@ pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -
         return false;
     }
     let specs: Vec<&KernelSpec> = group.iter().map(|c| c.spec).chain([next.spec]).collect();
-    match merged_spec(&specs) {
-        Some(m) if m.shared_bytes() <= max_shared => {}
-        _ => return false,
-    }
-    let conflict = |a: &[(BufferRange, Access)], b: &[(BufferRange, Access)]| a.iter().any(|(ra, xa)| b.iter().any(|(rb, xb)| (*xa == Access::Write || *xb == Access::Write) && overlaps(ra, rb)));
-    !group.iter().any(|c| conflict(c.ranges, next.ranges))
+    // (A chained kernel's ticket takes 4 bytes more, counted as 16.)
+    matches!(merged_spec(&specs), Some(m) if u64::from(m.shared_bytes()) + if extra > 0 { 16 } else { 0 } <= u64::from(max_shared))
 }
 
 /// Source of the kernel running `members` in one dispatch (their common workgroup size,
 /// in `lang`: WGSL, or OpenCL C where an in-order queue would otherwise wait out each
 /// member's tail), with the spec it declares: member m owns the next
 /// `invocations / workgroup` workgroups of a one-row grid.
-pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>]) -> Result<(String, KernelSpec), String> {
+///
+/// With `chain` (OpenCL C), members may depend on earlier ones ([`dependencies`]): the
+/// kernel takes one more parameter, `drift_sync` (the counters, [`sync_words`]), its
+/// workgroups take their index from the ticket (so every lower index belongs to a
+/// workgroup already running, which never waits on a higher one: no deadlock whatever
+/// order the GPU starts workgroups in), a dependent member's workgroups wait for every
+/// workgroup of what it depends on, and only parameters into the weights pool keep
+/// `restrict` (one member's output is another's input; no read-only cache path for them).
+pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Option<Chain>) -> Result<(String, KernelSpec), String> {
     let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
     let merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
+    if chain.is_some() && lang != Lang::OpenclC {
+        return Err("chained members (waits between them) are OpenCL C only".into());
+    }
+    for m in members {
+        if chain.is_some() && has_return(&render_body(tera, m.spec.template, m.bindings, &m.spec.params, m.epilogue)?) {
+            return Err(format!("member '{}' returns early: a chained member's workgroups must all reach its signal", m.spec.template));
+        }
+    }
+    let deps = dependencies(&members.iter().map(|m| m.ranges).collect::<Vec<_>>());
+    let waited: Vec<bool> = (0..members.len()).map(|k| deps.iter().any(|d| d.contains(&k))).collect();
     let workgroup = merged.workgroup;
     let mut bodies = Vec::with_capacity(members.len());
     let mut renamed: Vec<Vec<RenderBinding>> = Vec::with_capacity(members.len());
@@ -178,11 +243,36 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>]) -> Result<
             ));
         }
         Lang::OpenclC => {
-            let params: Vec<String> = renamed.iter().flat_map(|b| super::render::opencl_params(b)).collect();
+            let mut params: Vec<String> = Vec::new();
+            for (b, m) in renamed.iter().zip(members) {
+                let own = super::render::opencl_params(b);
+                if chain.is_none() {
+                    params.extend(own);
+                    continue;
+                }
+                if own.len() != m.ranges.len() {
+                    return Err(format!("member '{}': {} parameters for {} ranges", m.spec.template, own.len(), m.ranges.len()));
+                }
+                params.extend(own.into_iter().zip(m.ranges).map(|(p, (r, _))| if r.pool == 0 { p } else { p.replace("* restrict ", "* ") }));
+            }
+            let sync_fns = match chain {
+                Some(c) => {
+                    params.push("__global uint* drift_sync".into());
+                    Some(if c.emulated { SYNC_EMULATED_CL } else { SYNC_PTX_CL })
+                }
+                None => None,
+            };
             out.push_str(&super::library::prelude_for(lang, &all));
+            if let Some(f) = sync_fns {
+                out.push_str(f);
+            }
             out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n", params.join(", ")));
             out.push_str(&super::render::opencl_locals(shared_floats, merged.shared_vec4, &merged.workgroup_arrays));
-            out.push_str("    const uint drift_member_group = (uint)get_group_id(0);\n    const uint lane = (uint)get_local_id(0);\n");
+            if chain.is_some() {
+                out.push_str(&format!("    __local uint drift_ticket[1];\n    const uint lane = (uint)get_local_id(0);\n    if (lane == 0u) {{\n        drift_ticket[0] = drift_sync_ticket(drift_sync + {SYNC_TICKET}u);\n    }}\n    barrier(CLK_LOCAL_MEM_FENCE);\n    const uint drift_member_group = drift_ticket[0];\n"));
+            } else {
+                out.push_str("    const uint drift_member_group = (uint)get_group_id(0);\n    const uint lane = (uint)get_local_id(0);\n");
+            }
         }
     }
     let mut start = 0u64;
@@ -202,12 +292,100 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>]) -> Result<
             Lang::Wgsl => format!("    let group: u32 = {rebased};\n"),
             Lang::OpenclC => format!("    const uint group = {rebased};\n"),
         });
+        if chain.is_some() {
+            for j in deps.get(k).into_iter().flatten() {
+                let g = members.get(*j).map_or(0, |m| m.spec.invocations / u64::from(workgroup.max(1)));
+                out.push_str(&format!("    drift_sync_wait(drift_sync + {}u, {g}u, lane);\n", SYNC_MEMBERS + j));
+            }
+        }
         out.push_str(body);
+        if chain.is_some() && waited.get(k).copied().unwrap_or(false) {
+            out.push_str(&format!("    drift_sync_done(drift_sync + {}u, lane);\n", SYNC_MEMBERS + k));
+        }
         start = end;
     }
-    out.push_str("    }\n}\n");
+    out.push_str("    }\n");
+    if chain.is_some() {
+        out.push_str(&format!("    drift_sync_exit(drift_sync, lane, {start}u, {}u);\n", sync_words(members.len())));
+    }
+    out.push_str("}\n");
     Ok((out, merged))
 }
+
+/// Whether rendered kernel text holds the keyword `return` (a member body's early exit).
+pub fn has_return(src: &str) -> bool {
+    src.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).any(|w| w == "return")
+}
+
+/// A chained kernel's counters through PTX (NVIDIA): release adds after every lane's
+/// fence, acquire loads (which also order each lane's later plain loads), short sleeps
+/// between polls (each waiting workgroup's one lane polls one L2 line that the producers
+/// add to). A wait gives up after 2^20 polls (about a second) rather than hang the
+/// GPU; a wrong result then shows in the outputs.
+const SYNC_PTX_CL: &str = "uint drift_sync_ticket(__global uint* c) {
+    uint v;
+    __asm__ __volatile__(\"atom.relaxed.gpu.global.add.u32 %0, [%1], 1;\" : \"=r\"(v) : \"l\"((ulong)c) : \"memory\");
+    return v;
+}
+uint drift_sync_load(__global uint* c) {
+    uint v;
+    __asm__ __volatile__(\"ld.acquire.gpu.global.u32 %0, [%1];\" : \"=r\"(v) : \"l\"((ulong)c) : \"memory\");
+    return v;
+}
+void drift_sync_wait(__global uint* c, uint target, uint lane) {
+    if (lane == 0u) {
+        for (uint spins = 0u; spins < 1048576u && drift_sync_load(c) < target; spins++) {
+            __asm__ __volatile__(\"nanosleep.u32 256;\" ::: \"memory\");
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+    (void)drift_sync_load(c);
+}
+void drift_sync_done(__global uint* c, uint lane) {
+    __asm__ __volatile__(\"fence.acq_rel.gpu;\" ::: \"memory\");
+    barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+    if (lane == 0u) {
+        __asm__ __volatile__(\"red.release.gpu.global.add.u32 [%0], 1;\" :: \"l\"((ulong)c) : \"memory\");
+    }
+}
+void drift_sync_exit(__global uint* s, uint lane, uint groups, uint words) {
+    if (lane == 0u && drift_sync_ticket(s + 1) == groups - 1u) {
+        __asm__ __volatile__(\"fence.acq_rel.gpu;\" ::: \"memory\");
+        for (uint i = 0u; i < words; i++) {
+            __asm__ __volatile__(\"st.relaxed.gpu.global.u32 [%0], 0;\" :: \"l\"((ulong)(s + i)) : \"memory\");
+        }
+    }
+}
+";
+
+/// The same in OpenCL C atomics (`tuning.opencl_ptx_mma_emulated`).
+const SYNC_EMULATED_CL: &str = "uint drift_sync_ticket(__global uint* c) {
+    return atomic_inc(c);
+}
+void drift_sync_wait(__global uint* c, uint target, uint lane) {
+    if (lane == 0u) {
+        for (uint spins = 0u; spins < 1048576u && atomic_or(c, 0u) < target; spins++) {
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+    (void)atomic_or(c, 0u);
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
+}
+void drift_sync_done(__global uint* c, uint lane) {
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
+    barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+    if (lane == 0u) {
+        atomic_inc(c);
+    }
+}
+void drift_sync_exit(__global uint* s, uint lane, uint groups, uint words) {
+    if (lane == 0u && atomic_inc(s + 1) == groups - 1u) {
+        for (uint i = 0u; i < words; i++) {
+            atomic_xchg(s + i, 0u);
+        }
+    }
+}
+";
 
 #[cfg(test)]
 mod tests {
@@ -222,6 +400,19 @@ mod tests {
     fn renames_whole_identifiers_only() {
         let names: HashMap<String, String> = [("b_x".to_string(), "b1_x".to_string()), ("b_x0".to_string(), "b1_x0".to_string())].into();
         assert_eq!(rename_identifiers("v = b_x[i] + b_x0[j] + b_xs[k] + ab_x;", &names), "v = b1_x[i] + b1_x0[j] + b_xs[k] + ab_x;");
+    }
+
+    #[test]
+    fn a_member_depends_on_earlier_members_it_reads_from_or_overwrites() {
+        // 0 writes a, reads x; 1 reads x, writes b (independent of 0); 2 reads a (after 0);
+        // 3 writes x (0 and 1 read it: after both).
+        let m0 = [(range(1, 0, 64), Access::Read), (range(1, 64, 64), Access::Write)];
+        let m1 = [(range(1, 0, 64), Access::Read), (range(1, 128, 64), Access::Write)];
+        let m2 = [(range(1, 64, 32), Access::Read), (range(1, 256, 64), Access::Write)];
+        let m3 = [(range(0, 0, 64), Access::Read), (range(1, 32, 8), Access::Write)];
+        assert_eq!(dependencies(&[&m0, &m1, &m2, &m3]), vec![vec![], vec![], vec![0], vec![0, 1]]);
+        assert!(has_return("    if (i > n) {\n        return;\n    }"));
+        assert!(!has_return("    float returned = drift_return_value;"));
     }
 
     #[test]

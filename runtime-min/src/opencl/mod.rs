@@ -7,7 +7,7 @@
 //! command queue with profiling, one program per kernel built from its OpenCL C source,
 //! one `CL_MEM_READ_WRITE` buffer per pool (exactly the pool's size) or, for an image pool,
 //! one `CL_MEM_READ_WRITE` 2D image of its geometry (`CL_R`, `CL_FLOAT` or `CL_HALF_FLOAT`),
-//! the weights upload, and per dispatch its sub-buffers (origin = binding offset, size =
+//! the activations buffers filled with zeros, the weights upload, and per dispatch its sub-buffers (origin = binding offset, size =
 //! binding size; identical ranges share one; an image is bound itself) and one `cl_kernel`
 //! with every argument set. `Drop` finishes the
 //! queue and releases them in reverse order.
@@ -30,11 +30,11 @@ mod kernels;
 pub(crate) use device::Device;
 pub use handles::live_objects;
 
-use crate::bundle::{BundleError, DeviceLimits, ElemType, ImageGeometry, Manifest};
+use crate::bundle::{BundleError, DeviceLimits, ElemType, ImageGeometry, Manifest, PoolRole};
 use crate::error::{Error, Result};
 use crate::session::{Backend, IoSlot};
 use handles::{cl_error, Context, Event, Kernel, Mem, Program, Queue};
-use opencl3::command_queue::{create_command_queue, enqueue_copy_buffer, enqueue_nd_range_kernel, enqueue_read_buffer, enqueue_write_buffer, finish, flush, CL_QUEUE_PROFILING_ENABLE};
+use opencl3::command_queue::{create_command_queue, enqueue_copy_buffer, enqueue_fill_buffer, enqueue_nd_range_kernel, enqueue_read_buffer, enqueue_write_buffer, finish, flush, CL_QUEUE_PROFILING_ENABLE};
 use opencl3::context::context::create_context;
 use opencl3::event::{get_event_profiling_data, wait_for_events, CL_PROFILING_COMMAND_END, CL_PROFILING_COMMAND_START};
 use opencl3::memory::{create_buffer, create_image, create_sub_buffer, CL_BUFFER_CREATE_TYPE_REGION, CL_FLOAT, CL_HALF_FLOAT, CL_MEM_OBJECT_IMAGE2D, CL_MEM_READ_WRITE, CL_R};
@@ -162,6 +162,7 @@ impl Executor {
             ex.pools.push(Some(Mem::own(raw)));
             ex.allocated = ex.allocated.saturating_add(p.size);
         }
+        ex.zero_activations(m)?;
         ex.upload_weights(m, weights_section)?;
         ex.create_steps(m, &checked, &sizes)?;
         Ok(ex)
@@ -193,6 +194,28 @@ impl Executor {
             .and_then(|p| p.as_ref())
             .map(Mem::raw)
             .ok_or_else(|| Error::Unsupported { what: format!("{what}: pool {pool} has no buffer") })
+    }
+
+    /// Fills every activations buffer pool with zeros (once, waited for): what a bundle's
+    /// chained kernels count in starts at zero, and what no dispatch wrote reads as zeros.
+    fn zero_activations(&mut self, m: &Manifest) -> Result<()> {
+        for (i, p) in m.pools.iter().enumerate() {
+            if p.role != PoolRole::Activations || p.image.is_some() || p.size < 4 {
+                continue;
+            }
+            let what = format!("pools[{i}] '{}'", p.name);
+            let mem = self.pool(i as u32, &what)?;
+            let zero = 0u32;
+            let len = to_usize(p.size, &what)?;
+            // A 4-byte pattern needs a size that is a multiple of 4: a pool's last bytes
+            // past that stay as the driver gave them (pool sizes are 256-byte multiples).
+            // SAFETY: the pattern's 4 bytes are read before clEnqueueFillBuffer returns; the
+            // range lies in the buffer, which has the pool's size.
+            let ev = unsafe { enqueue_fill_buffer(self.queue.raw(), mem, (&zero as *const u32).cast::<c_void>(), 4, 0, len - len % 4, 0, std::ptr::null()) }
+                .map_err(|c| cl_error("clEnqueueFillBuffer", &what, c))?;
+            drop(Event::own(ev));
+        }
+        finish(self.queue.raw()).map_err(|c| cl_error("clFinish", &self.device.name, c))
     }
 
     /// Copies every `manifest.weights` range into its pool (blocking writes, once).

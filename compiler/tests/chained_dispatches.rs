@@ -1,0 +1,122 @@
+//! Chained dispatches (`tuning.chain_dependent_dispatches`, NVIDIA OpenCL): consecutive
+//! decode dispatches that read what earlier ones wrote run as one kernel whose members
+//! wait on counters. Nothing here has the GPU (PoCL cannot run merged kernels,
+//! `barriers_in_uniform_branches = false`); what is checked is what the GPU run relies on:
+//! the dispatches that were merged, the counters' range (past every planned tensor, one
+//! range for all chained kernels), a wait before each member on every earlier member whose
+//! memory it touches, and the PTX clang makes of the waits and signals. The GPU run itself
+//! is `scripts/llm_device_check.py --tuning chain_dependent_dispatches=true` (tiny
+//! checkpoints' logits and greedy tokens against transformers').
+
+mod common;
+
+use common::*;
+use driftc::target::{Precision, Target};
+use runtime_min::bundle::{Access, BufferRange};
+
+fn compile(tuning: &str) -> driftc::compile::Compiled {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let t = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
+    let case = load_case("llama_tiny");
+    driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("{tuning}: {e}"))
+}
+
+fn decode_dispatches(c: &driftc::compile::Compiled) -> usize {
+    c.manifest.programs.iter().find(|p| p.name == "decode").map(|p| p.dispatches.len()).expect("a decode program")
+}
+
+fn overlaps(a: &BufferRange, b: &BufferRange) -> bool {
+    a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size
+}
+
+#[test]
+fn decode_dispatches_chain_and_each_member_waits_for_what_it_reads() {
+    let plain = compile("chain_dependent_dispatches = false");
+    let chained = compile("chain_dependent_dispatches = true");
+    let (before, after) = (decode_dispatches(&plain), decode_dispatches(&chained));
+    // Per layer the output, gate-up and down projections and the next q/k/v (or the
+    // logits) chain into one kernel: two of each layer's five dispatches remain.
+    assert!(after + 6 <= before, "decode dispatches {before} -> {after}");
+    // Chained kernels: those whose source takes the counters.
+    let chained_kernels: Vec<usize> = chained.manifest.kernels.iter().enumerate().filter(|(_, k)| chained.sources.iter().any(|(n, s)| n == &k.name && s.contains("__global uint* drift_sync"))).map(|(i, _)| i).collect();
+    assert!(!chained_kernels.is_empty(), "no chained kernel");
+    // The counters: the last binding of every chained dispatch, one range, written, in the
+    // activations pool past every other binding there, inside the pool.
+    let mut sync: Option<BufferRange> = None;
+    let activations = chained.manifest.pools.get(1).expect("an activations pool").size;
+    for p in &chained.manifest.programs {
+        for d in &p.dispatches {
+            if !chained_kernels.contains(&(d.kernel as usize)) {
+                continue;
+            }
+            let last = *d.bindings.last().expect("bindings");
+            assert_eq!(*sync.get_or_insert(last), last, "{}: counters at {last:?}", d.label);
+            let k = &chained.manifest.kernels[d.kernel as usize];
+            assert_eq!(k.bindings.last(), Some(&Access::ReadWrite), "{}", k.name);
+        }
+    }
+    let sync = sync.expect("a chained dispatch");
+    assert!(sync.pool == 1 && sync.offset + sync.size <= activations, "{sync:?} in a pool of {activations} bytes");
+    for p in &chained.manifest.programs {
+        for d in &p.dispatches {
+            let others = if chained_kernels.contains(&(d.kernel as usize)) { &d.bindings[..d.bindings.len() - 1] } else { &d.bindings[..] };
+            assert!(others.iter().all(|b| !overlaps(b, &sync)), "{}: a binding overlaps the counters {sync:?}", d.label);
+        }
+    }
+    // Each chained kernel: members in order (branches on `drift_member_group`); a member
+    // waits only on earlier members, and every member waited on signals when done.
+    let number = |s: &str, after: &str| -> Option<usize> { s.split(after).nth(1)?.split('u').next()?.trim().parse().ok() };
+    for (name, src) in chained.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")) {
+        let body = src.split("const uint drift_member_group = drift_ticket[0];").nth(1).expect("the ticket");
+        let members: Vec<&str> = body.split("drift_member_group <").collect();
+        let mut segments: Vec<&str> = members.iter().skip(1).copied().collect();
+        let last = segments.pop().expect("members");
+        segments.extend(last.splitn(2, "} else {"));
+        assert!(segments.len() >= 2, "{name}: {} members", segments.len());
+        let mut waits = 0;
+        for (k, seg) in segments.iter().enumerate() {
+            for w in seg.split("drift_sync_wait(").skip(1) {
+                let counter = number(w, "drift_sync +").expect("a counter");
+                let member = counter - 2;
+                assert!(member < k, "{name}: member {k} waits on member {member}");
+                assert!(segments[member].contains(&format!("drift_sync_done(drift_sync + {counter}u, lane)")), "{name}: member {member} is waited on but does not signal");
+                waits += 1;
+            }
+        }
+        assert!(waits > 0, "{name}: no member waits");
+        assert!(src.contains(&format!("drift_sync_exit(drift_sync, lane, {}u", chained.manifest.kernels.iter().position(|k| &k.name == name).and_then(|i| chained.manifest.programs.iter().flat_map(|p| &p.dispatches).find(|d| d.kernel as usize == i)).map(|d| d.grid[0]).expect("a dispatch"))), "{name}: the exit count is not the grid");
+    }
+}
+
+#[test]
+fn chained_waits_and_signals_are_acquire_loads_and_release_adds_in_ptx() {
+    let clang = clang();
+    let dir = std::env::temp_dir().join(format!("driftc-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let chained = compile("chain_dependent_dispatches = true");
+    let mut checked = 0;
+    for (name, src) in chained.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")) {
+        let ptx = nvptx(&clang, &dir, name, src);
+        assert!(ptx.contains("ld.acquire.gpu.global.u32"), "{name}: no acquire load");
+        assert!(ptx.contains("red.release.gpu.global.add.u32"), "{name}: no release add");
+        assert!(ptx.contains("fence.acq_rel.gpu"), "{name}: no fence");
+        assert!(ptx.contains("atom.relaxed.gpu.global.add.u32"), "{name}: no ticket");
+        // Activations are not read through the read-only (non-coherent) path: only the
+        // weight streams' explicit loads are `.nc`.
+        let nc = ptx.lines().filter(|l| l.contains("ld.global.nc") && !l.contains("L1::no_allocate")).count();
+        assert_eq!(nc, 0, "{name}: {nc} implicit read-only loads");
+        checked += 1;
+    }
+    assert!(checked > 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn chaining_needs_ptx_on_an_opencl_target() {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let e = Target::from_toml(&set_tuning(&text, &format!("{PTX_OFF}\nchain_dependent_dispatches = true")), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused").to_string();
+    assert!(e.contains("tuning.chain_dependent_dispatches") && e.contains("opencl_ptx_mma"), "{e}");
+    let vulkan = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
+    let e = Target::from_toml(&set_tuning(&vulkan, "chain_dependent_dispatches = true"), std::path::Path::new("nvidia-h100.toml")).expect_err("refused").to_string();
+    assert!(e.contains("tuning.chain_dependent_dispatches"), "{e}");
+}
