@@ -34,7 +34,7 @@ ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench 
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--dispatches", action="store_true", help="the decode step's and prefill chunk's profiles list every dispatch too")
 ap.add_argument("--no-robust-buffer-access", action="store_true", help="driftc generate --no-robust-buffer-access for the timed runs, the decode-step check, the profiles and the pipeline statistics (the driver's bounds checks off; driftc's kernels clamp their own buffer indices; the prefill-chunk check through driftc run keeps them)")
-ap.add_argument("--pipelined", action="store_true", help="driftc generate --pipelined for the timed runs (greedy decode steps chained on the device, OpenCL; the per-run timing then reads 0)")
+ap.add_argument("--step-by-step", action="store_true", help="driftc generate --step-by-step for the timed runs only (by default OpenCL chains greedy decode steps on the device; the harness then also times the same generation step by step, checks its tokens are the same, and splits its step into run and host time)")
 ap.add_argument("--warmup", type=int, default=1, help="driftc generate --warmup for the timed run (untimed generations first, as transformers' runs have; 0: the first prompt of the process is timed)")
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics from the Vulkan driver (registers, spills) for the benched bundles")
@@ -245,16 +245,18 @@ for shape in a.bench:
             print(f"{shape} {q} decode step at position {a.prompt} vs transformers f32: logits rel L2 {err:.2e}" + (f" (<= 2e-2: {err <= 2e-2})" if wq == "f16" else "") + f", same top-1: {top}", flush=True)
         # After one warm-up generation, as transformers' rows below are timed after theirs;
         # the warm-up's own (cold) prompt rate is printed beside.
-        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--pipelined"] if a.pipelined else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
-        print(f"| {shape} | driftc {a.target} {q}{' pipelined' if a.pipelined else ''} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
-        if a.pipelined:
+        r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--step-by-step"] if a.step_by_step else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
+        chains = 'api = "opencl"' in target_text and not a.step_by_step
+        print(f"| {shape} | driftc {a.target} {q}{' (decode steps chained)' if chains else ''} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
+        rs = r
+        if chains:
             # The same generation step by step: its row beside, and its tokens must be the
-            # pipelined run's (greedy, the same bundle and prompt).
-            rs = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
+            # chained run's (greedy, the same bundle and prompt).
+            rs = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), "--step-by-step", *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
             print(f"| {shape} | driftc {a.target} {q} step by step | {rs['prefill_tok_s']:.0f} | {rs['decode_tok_s']:.1f} |", flush=True)
             same = list(rs["ids"]) == list(r["ids"])
             ok &= same
-            print(f"{shape} {q}: pipelined tokens equal step-by-step tokens: {same} ({len(r['ids'])} tokens)", flush=True)
+            print(f"{shape} {q}: chained tokens equal step-by-step tokens: {same} ({len(r['ids'])} tokens)", flush=True)
         if r.get("cold_prefill_tok_s"):
             print(f"{shape} {q}: first (cold) prompt of the process {r['cold_prefill_tok_s']:.0f} tok/s; the row above is after {a.warmup} warm-up generation(s)", flush=True)
         # Bytes one decode step reads: the weights section (less the embedding table when it
@@ -267,10 +269,9 @@ for shape in a.bench:
         kv = cfg["num_hidden_layers"] * 2 * cfg["num_key_value_heads"] * hd * (a.prompt + a.new / 2) * (4 if wq == "f32" else 2)
         bw = (wbytes + kv) * r["decode_tok_s"]
         print(f"{shape} {q}: decode reads {(wbytes + kv) / 1e9:.3f} GB per token -> {bw / 1e9:.0f} GB/s = {100 * bw / copy_bw:.0f}% of the copy bandwidth", flush=True)
-        if a.pipelined:
-            print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us (pipelined: steps overlap, no per-run split)", flush=True)
-        else:
-            print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us = run {r['decode_run_us_per_token']:.1f} us (GPU {r['decode_gpu_us_per_token']:.1f} us) + host between runs {r['decode_us_per_token'] - r['decode_run_us_per_token']:.1f} us", flush=True)
+        if chains:
+            print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us chained; step by step:", flush=True)
+        print(f"{shape} {q}: per decode step {rs['decode_us_per_token']:.1f} us = run {rs['decode_run_us_per_token']:.1f} us (GPU {rs['decode_gpu_us_per_token']:.1f} us) + host between runs {rs['decode_us_per_token'] - rs['decode_run_us_per_token']:.1f} us", flush=True)
         # Per-kernel GPU time of one decode step after the whole prompt (timestamps after
         # every dispatch of the last step, at position PROMPT + 2).
         p = subprocess.run([a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", "4", "--ignore-eos", "--profile", *(["--profile-dispatches"] if a.dispatches else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])], capture_output=True, text=True)

@@ -25,8 +25,8 @@ pub struct Args<'a> {
     pub warmup: usize,
     /// `--no-robust-buffer-access`.
     pub no_robust_buffer_access: bool,
-    /// `--pipelined`: greedy decode steps chained on the device.
-    pub pipelined: bool,
+    /// `--step-by-step`: greedy decode steps not chained on the device.
+    pub step_by_step: bool,
 }
 
 /// One kernel's share of a decode step: (kernel name without its index, dispatches, ns).
@@ -66,7 +66,7 @@ pub fn run(a: &Args<'_>) -> Result<()> {
     g.set_ignore_eos(a.ignore_eos);
     g.set_keep_logits(a.save_logits.is_some());
     // (A profiled run times its steps one by one.)
-    g.set_pipelined(a.pipelined && !a.profile);
+    g.set_pipelined(!a.step_by_step && !a.profile);
     let tok = driftc::tokenizer::Tokenizer::from_spec(g.spec()).context("reading the bundle's tokenizer")?;
     let prompt: Vec<u32> = match (a.prompt, a.prompt_ids) {
         (Some(text), _) => match &tok {

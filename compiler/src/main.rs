@@ -224,12 +224,13 @@ enum Command {
         /// kernels clamp their own indices (see docs/SECURITY.md).
         #[arg(long)]
         no_robust_buffer_access: bool,
-        /// Greedy decode steps chained on the device (OpenCL; elsewhere ignored): each step
-        /// takes the token the step before chose straight from the device and is started
-        /// before that token is read back, so the GPU does not wait on the host between
-        /// steps. Same tokens; no per-run timing (`decode_run_us_per_token` reads 0).
+        /// Run greedy decode steps one by one, each waited for before the next starts. By
+        /// default (OpenCL; elsewhere steps run one by one anyway) each step takes the token
+        /// the step before chose straight from the device and is started before that token
+        /// is read back, so the GPU does not wait on the host between steps: the same
+        /// tokens, without per-run timing (`decode_run_us_per_token` reads 0).
         #[arg(long)]
-        pipelined: bool,
+        step_by_step: bool,
     },
     /// Perplexity of an LLM bundle on a text file (teacher-forced, from position 0).
     Perplexity {
@@ -665,13 +666,13 @@ fn main() -> Result<()> {
         }
         Command::Run { bundle, inputs, output_dir, device, runs } => cmd_run(&bundle, &inputs, output_dir, device, runs),
         Command::Perplexity { bundle, text, tokens, top1_out, device } => cmd_generate::perplexity(&bundle, &text, tokens, top1_out.as_deref(), device),
-        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, profile, profile_dispatches, save_logits, device, spin_wait_us, pipeline_stats, warmup, no_robust_buffer_access, pipelined } => {
+        Command::Generate { bundle, prompt, prompt_ids, max_new_tokens, greedy, temperature, top_k, top_p, seed, json, bench, ignore_eos, profile, profile_dispatches, save_logits, device, spin_wait_us, pipeline_stats, warmup, no_robust_buffer_access, step_by_step } => {
             let sampling = if greedy || temperature.is_none() {
                 runtime_min::Sampling::greedy()
             } else {
                 runtime_min::Sampling { temperature: temperature.unwrap_or(1.0), top_k: top_k.unwrap_or(0), top_p: top_p.unwrap_or(1.0), seed }
             };
-            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, profile: profile || profile_dispatches, profile_dispatches, save_logits: save_logits.as_deref(), device, spin_wait_us, pipeline_stats, warmup, no_robust_buffer_access, pipelined })
+            cmd_generate::run(&cmd_generate::Args { bundle: &bundle, prompt: prompt.as_deref(), prompt_ids: prompt_ids.as_deref(), max_new_tokens, sampling, json, bench, ignore_eos, profile: profile || profile_dispatches, profile_dispatches, save_logits: save_logits.as_deref(), device, spin_wait_us, pipeline_stats, warmup, no_robust_buffer_access, step_by_step })
         }
         Command::Verify { model, inputs, device, tolerance } => cmd_verify(&model, &inputs, device, tolerance),
     }

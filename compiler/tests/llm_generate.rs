@@ -93,7 +93,8 @@ fn pocl_greedy_32_tokens_match_transformers() {
     greedy_matches_transformers("pocl");
 }
 
-/// Greedy decode steps chained on the device (`Generator::set_pipelined`, OpenCL): each
+/// Greedy decode steps chained on the device (`Generator::set_pipelined`, on by default;
+/// OpenCL): each
 /// step fed the token the step before chose, started before that token is read back. On
 /// PoCL the 32 tokens equal transformers'; against the same bundle run step by step, every
 /// way a generation ends (the length, an extra stop token, the callback) gives the same
@@ -113,6 +114,7 @@ fn pipelined_greedy_decode_matches_step_by_step() {
     let mut chained = generator("pocl");
     chained.set_pipelined(true);
     let mut plain = generator("pocl");
+    plain.set_pipelined(false);
     // (max new tokens, an extra stop token, the callback's last token)
     let stop_at = want.get(5).copied().unwrap_or(0);
     let cases: [(usize, Option<u32>, Option<usize>); 6] = [(1, None, None), (2, None, None), (7, None, None), (32, Some(stop_at), None), (32, None, Some(3)), (32, None, Some(0))];

@@ -93,7 +93,7 @@ pub struct Generator {
     /// When set, the config's EOS ids do not end generation (benchmarks, parity runs).
     ignore_eos: bool,
     keep_logits: bool,
-    /// Greedy decode steps chained on the device (`set_pipelined`).
+    /// Greedy decode steps chained on the device (`set_pipelined`, on by default).
     pipelined: bool,
 }
 
@@ -117,7 +117,7 @@ impl Generator {
     pub fn new(bundle: &Bundle, options: &SessionOptions) -> Result<Generator> {
         let spec = bundle.manifest().llm.clone().ok_or_else(|| Error::Unsupported { what: "this bundle has no LLM section (compile a Hugging Face checkpoint directory)".into() })?;
         let session = Session::new(bundle, options)?;
-        Ok(Generator { session, spec, position: 0, rng: 0, ignore_eos: false, keep_logits: false, pipelined: false })
+        Ok(Generator { session, spec, position: 0, rng: 0, ignore_eos: false, keep_logits: false, pipelined: true })
     }
 
     pub fn spec(&self) -> &LlmSpec {
@@ -277,7 +277,9 @@ impl Generator {
     /// token the step before chose straight from the device, and is started before that
     /// token is read back, so the GPU does not wait for the host between steps. The tokens
     /// are the same; `Generation::decode_run_seconds` and `decode_gpu_seconds` stay 0.
-    /// Off by default.
+    /// On by default (NVIDIA H200, 2026-12-03, Llama-3.2-1B-shaped through OpenCL: f16
+    /// decode 852.0 -> 911.4 tok/s, q8 1229.8 -> 1345.4, the same 256 tokens); off times
+    /// each step's run and GPU time.
     pub fn set_pipelined(&mut self, pipelined: bool) {
         self.pipelined = pipelined;
     }

@@ -26,6 +26,7 @@
 mod device;
 mod handles;
 mod kernels;
+mod staging;
 
 pub(crate) use device::Device;
 pub use handles::live_objects;
@@ -82,6 +83,9 @@ pub(crate) struct Executor {
     allocated: u64,
     /// Chained runs in flight, oldest first (`Backend::enqueue_chained`).
     chained: VecDeque<Chained>,
+    /// Pinned host memory for chained runs' transfers, made at the first chained run;
+    /// `Err(())` once making it failed (runs then move pageable bytes).
+    staging: Option<std::result::Result<staging::Staging, ()>>,
 }
 
 /// A chained run in flight: the host bytes its non-blocking writes read, and the output
@@ -90,6 +94,8 @@ pub(crate) struct Executor {
 struct Chained {
     _inputs: Vec<Vec<u8>>,
     out: Vec<u8>,
+    /// Where the read landed instead of `out`: a staging slot, offset and length.
+    staged_out: Option<(usize, usize, usize)>,
     read: Event,
 }
 
@@ -139,6 +145,7 @@ impl Executor {
             program_io: m.programs.iter().map(|p| (p.inputs.iter().map(|&i| i as usize).collect(), p.outputs.iter().map(|&i| i as usize).collect())).collect(),
             allocated: 0,
             chained: VecDeque::new(),
+            staging: None,
         };
         // From here on, an early return drops `ex`, which releases what exists so far.
         for (i, (k, c)) in m.kernels.iter().zip(&checked).enumerate() {
@@ -389,10 +396,17 @@ impl Executor {
     fn chain(&mut self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize) -> Result<()> {
         let mut owned = Vec::new();
         let mut out = Vec::new();
-        let enqueued = self.enqueue_chain(index, inputs, fed, read, &mut owned, &mut out);
+        if self.staging.is_none() {
+            self.staging = Some(staging::Staging::new(self.context.raw(), self.queue.raw(), &self.device.name).map_err(|_| ()));
+        }
+        let slot = match &mut self.staging {
+            Some(Ok(st)) if self.chained.len() < staging::SLOTS => Some(st.take()),
+            _ => None,
+        };
+        let enqueued = self.enqueue_chain(index, inputs, fed, read, slot, &mut owned, &mut out);
         match enqueued {
-            Ok(ev) => {
-                self.chained.push_back(Chained { _inputs: owned, out, read: ev });
+            Ok((ev, staged_out)) => {
+                self.chained.push_back(Chained { _inputs: owned, out, staged_out, read: ev });
                 Ok(())
             }
             Err(e) => {
@@ -402,7 +416,25 @@ impl Executor {
         }
     }
 
-    fn enqueue_chain(&self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize, owned: &mut Vec<Vec<u8>>, out: &mut Vec<u8>) -> Result<Event> {
+    /// Enqueues a chained run; its host bytes go through staging slot `slot` (index and
+    /// address) where they fit, else through `owned` and `out`. Returns the read's event
+    /// and, when the read landed in the slot, where.
+    #[allow(clippy::too_many_arguments)]
+    fn enqueue_chain(&self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize, slot: Option<(usize, *mut u8)>, owned: &mut Vec<Vec<u8>>, out: &mut Vec<u8>) -> Result<(Event, Option<(usize, usize, usize)>)> {
+        let slot_index = slot.map(|(i, _)| i);
+        // Bytes of the slot used so far (16-byte steps).
+        let mut used = 0usize;
+        // The next `len` bytes of the slot: their offset and host address.
+        let mut in_slot = |len: usize| -> Option<(usize, *mut u8)> {
+            let (_, base) = slot?;
+            let at = used;
+            let end = at.checked_add(len)?;
+            if end > staging::SLOT_BYTES {
+                return None;
+            }
+            used = end.div_ceil(16) * 16;
+            Some((at, base.wrapping_add(at)))
+        };
         let steps = self.steps.get(index).ok_or_else(|| Error::Unsupported { what: format!("program index {index}") })?;
         let (reads, writes) = self.program_io.get(index).cloned().unwrap_or_default();
         let q = self.queue.raw();
@@ -415,6 +447,17 @@ impl Executor {
             }
             let what = format!("input {i}");
             let mem = self.pool(slot.pool, &what)?;
+            if let Some((_, pinned)) = in_slot(bytes.len()) {
+                // SAFETY: `pinned` addresses `bytes.len()` bytes of this run's staging slot
+                // (mapped for the executor's life, not reused until this run is waited
+                // for); the write below reads them in queue order.
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), pinned, bytes.len()) };
+                // SAFETY: as above; offset + len lie in the pool (verifier).
+                let ev = unsafe { enqueue_write_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, bytes.len(), pinned.cast::<c_void>(), 0, std::ptr::null()) }
+                    .map_err(|c| cl_error("clEnqueueWriteBuffer", &what, c))?;
+                drop(Event::own(ev));
+                continue;
+            }
             let data = bytes.to_vec();
             // SAFETY: `data` is moved into `owned` below (its heap bytes do not move) and
             // kept until the run's read has completed, after this in-order write; `chain`
@@ -443,14 +486,28 @@ impl Executor {
         let what = format!("output {read}");
         let slot = self.outputs.get(read).filter(|_| writes.contains(&read)).ok_or_else(|| Error::Unsupported { what: format!("{what}: not written by program {index}") })?;
         let mem = self.pool(slot.pool, &what)?;
-        *out = vec![0u8; to_usize(slot.len, &what)?];
-        // SAFETY: `out` is moved into the chained record with its heap bytes in place and
-        // read only after this read's event completes; offset + len lie in the pool.
-        let ev = unsafe { enqueue_read_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, out.len(), out.as_mut_ptr().cast::<c_void>(), 0, std::ptr::null()) }
-            .map_err(|c| cl_error("clEnqueueReadBuffer", &what, c))?;
+        let len = to_usize(slot.len, &what)?;
+        let (ev, staged) = match (in_slot(len), slot_index) {
+            (Some((at, pinned)), Some(i)) => {
+                // SAFETY: `pinned` addresses `len` bytes of this run's staging slot, read
+                // (`Staging::read`) only after this read's event completes; offset + len
+                // lie in the pool.
+                let ev = unsafe { enqueue_read_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, len, pinned.cast::<c_void>(), 0, std::ptr::null()) }
+                    .map_err(|c| cl_error("clEnqueueReadBuffer", &what, c))?;
+                (ev, Some((i, at, len)))
+            }
+            _ => {
+                *out = vec![0u8; len];
+                // SAFETY: `out` is moved into the chained record with its heap bytes in place
+                // and read only after this read's event completes; offset + len lie in the pool.
+                let ev = unsafe { enqueue_read_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, out.len(), out.as_mut_ptr().cast::<c_void>(), 0, std::ptr::null()) }
+                    .map_err(|c| cl_error("clEnqueueReadBuffer", &what, c))?;
+                (ev, None)
+            }
+        };
         let ev = Event::own(ev);
         flush(q).map_err(|c| cl_error("clFlush", &self.device.name, c))?;
-        Ok(ev)
+        Ok((ev, staged))
     }
 
     fn execute(&mut self, index: usize, inputs: &[&[u8]]) -> Result<Option<u64>> {
@@ -554,7 +611,10 @@ impl Backend for Executor {
             let _ = finish(self.queue.raw());
             return Err(cl_error("clWaitForEvents", &self.device.name, code));
         }
-        Ok(c.out)
+        match (c.staged_out, &self.staging) {
+            (Some((slot, at, len)), Some(Ok(st))) => st.read(slot, at, len).ok_or_else(|| Error::Unsupported { what: format!("staging slot {slot}: {len} bytes at {at}") }),
+            _ => Ok(c.out),
+        }
     }
 
     fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
@@ -566,6 +626,9 @@ impl Drop for Executor {
     fn drop(&mut self) {
         // Nothing queued may still use what is released below.
         let _ = finish(self.queue.raw());
+        if let Some(Ok(st)) = self.staging.take() {
+            st.unmap(self.queue.raw());
+        }
         while let Some(mut steps) = self.steps.pop() {
             while steps.pop().is_some() {}
         }
