@@ -587,7 +587,9 @@ pub struct Tuning {
     /// counters. Through an in-order OpenCL queue each kernel otherwise starts only after
     /// the last has drained: one launch, ramp and tail for many decode dispatches. Needs an
     /// OpenCL C target with `opencl_ptx_mma` (NVIDIA, PTX) and
-    /// `features.barriers_in_uniform_branches`. Default false.
+    /// `features.barriers_in_uniform_branches`. Default false: on the H200 each workgroup's
+    /// ticket, wait and signal cost more than the launches they saved (decode steps 5-10%
+    /// slower; `targets/nvidia-h100-opencl.toml` lists the runs).
     #[serde(default)]
     pub chain_dependent_dispatches: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
