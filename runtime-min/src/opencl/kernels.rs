@@ -88,13 +88,19 @@ pub(crate) fn build(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, sour
     if kernel_limit(dev, &program, entry).is_none_or(|max| max >= invocations) {
         return Ok(program);
     }
-    let Ok(options) = CString::new(format!("-cl-nv-maxrregcount={cap}")) else {
-        return Ok(program);
-    };
-    match build_with(ctx, dev, i, k, source, &options) {
-        Ok(capped) if kernel_limit(dev, &capped, entry).is_some_and(|max| max >= invocations) => Ok(capped),
-        _ => Ok(program),
+    // The extension's text spells the option both ways across its versions ("=<N>" in
+    // CUDA 3.2's, "<N>" in the registry's); the first build that reaches the size is kept.
+    for spelling in [format!("-cl-nv-maxrregcount={cap}"), format!("-cl-nv-maxrregcount {cap}")] {
+        let Ok(options) = CString::new(spelling) else {
+            continue;
+        };
+        if let Ok(capped) = build_with(ctx, dev, i, k, source, &options) {
+            if kernel_limit(dev, &capped, entry).is_some_and(|max| max >= invocations) {
+                return Ok(capped);
+            }
+        }
     }
+    Ok(program)
 }
 
 /// CL_KERNEL_WORK_GROUP_SIZE of `entry` in a built program; `None` where unreadable.
