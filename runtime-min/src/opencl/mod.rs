@@ -7,10 +7,11 @@
 //! command queue with profiling, one program per kernel built from its OpenCL C source,
 //! one `CL_MEM_READ_WRITE` buffer per pool (exactly the pool's size) or, for an image pool,
 //! one `CL_MEM_READ_WRITE` 2D image of its geometry (`CL_R`, `CL_FLOAT` or `CL_HALF_FLOAT`),
-//! the activations buffers filled with zeros, the weights upload, and per dispatch its sub-buffers (origin = binding offset, size =
-//! binding size; identical ranges share one; an image is bound itself) and one `cl_kernel`
-//! with every argument set. `Drop` finishes the
-//! queue and releases them in reverse order.
+//! the activations buffers filled with zeros, the weights upload, and per dispatch its
+//! sub-buffers (origin = binding offset, size = binding size; identical ranges share one; an
+//! image is bound itself) and one `cl_kernel` with every argument set. `Drop` finishes the
+//! queue and releases them in reverse order. Chained runs (`Backend::enqueue_chained`) move
+//! their host bytes through pinned slots (`staging`).
 //!
 //! A run enqueues the input writes, every dispatch of the program in order (global size =
 //! grid × workgroup size, local size = workgroup size), and the output reads on the in-order
@@ -88,14 +89,19 @@ pub(crate) struct Executor {
     staging: Option<std::result::Result<staging::Staging, ()>>,
 }
 
+/// A staging slot, offset and length: where a chained run's read landed.
+type StagedRead = (usize, usize, usize);
+
 /// A chained run in flight: the host bytes its non-blocking writes read, and the output
 /// bytes its non-blocking read fills (both must outlive the queue's use of them), and the
 /// read's event.
 struct Chained {
     _inputs: Vec<Vec<u8>>,
     out: Vec<u8>,
-    /// Where the read landed instead of `out`: a staging slot, offset and length.
-    staged_out: Option<(usize, usize, usize)>,
+    /// The staging slot its transfers use, if any (free again once it is waited for).
+    slot: Option<usize>,
+    /// Where the read landed instead of `out`.
+    staged_out: Option<StagedRead>,
     read: Event,
 }
 
@@ -399,14 +405,15 @@ impl Executor {
         if self.staging.is_none() {
             self.staging = Some(staging::Staging::new(self.context.raw(), self.queue.raw(), &self.device.name).map_err(|_| ()));
         }
-        let slot = match &mut self.staging {
-            Some(Ok(st)) if self.chained.len() < staging::SLOTS => Some(st.take()),
+        // A slot no run in flight holds.
+        let slot = match &self.staging {
+            Some(Ok(st)) => (0..staging::SLOTS).find(|i| !self.chained.iter().any(|c| c.slot == Some(*i))).and_then(|i| Some((i, st.slot(i)?))),
             _ => None,
         };
         let enqueued = self.enqueue_chain(index, inputs, fed, read, slot, &mut owned, &mut out);
         match enqueued {
             Ok((ev, staged_out)) => {
-                self.chained.push_back(Chained { _inputs: owned, out, staged_out, read: ev });
+                self.chained.push_back(Chained { _inputs: owned, out, slot: slot.map(|(i, _)| i), staged_out, read: ev });
                 Ok(())
             }
             Err(e) => {
@@ -420,7 +427,7 @@ impl Executor {
     /// address) where they fit, else through `owned` and `out`. Returns the read's event
     /// and, when the read landed in the slot, where.
     #[allow(clippy::too_many_arguments)]
-    fn enqueue_chain(&self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize, slot: Option<(usize, *mut u8)>, owned: &mut Vec<Vec<u8>>, out: &mut Vec<u8>) -> Result<(Event, Option<(usize, usize, usize)>)> {
+    fn enqueue_chain(&self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize, slot: Option<(usize, *mut u8)>, owned: &mut Vec<Vec<u8>>, out: &mut Vec<u8>) -> Result<(Event, Option<StagedRead>)> {
         let slot_index = slot.map(|(i, _)| i);
         // Bytes of the slot used so far (16-byte steps).
         let mut used = 0usize;

@@ -3,8 +3,8 @@
 //! A chained run's input writes read from its slot and its output read lands there, so the
 //! driver can move those bytes by DMA inside the in-order queue; from pageable memory
 //! (a `Vec`) it must stage them through its own pinned copy, on the host, between the
-//! runs it would otherwise keep back to back. A run takes the oldest slot; the executor
-//! holds at most as many chained runs in flight as there are slots that fit them.
+//! runs it would otherwise keep back to back. A run takes a slot no run in flight holds;
+//! with none free it moves pageable bytes.
 
 use super::handles::{cl_error, Mem};
 use crate::error::{Error, Result};
@@ -23,8 +23,6 @@ pub(crate) struct Staging {
     mem: Mem,
     /// The mapped bytes: `SLOTS * SLOT_BYTES`, valid until `unmap`.
     base: *mut u8,
-    /// The slot the next run takes.
-    next: usize,
 }
 
 impl Staging {
@@ -43,16 +41,12 @@ impl Staging {
         if mapped.is_null() {
             return Err(Error::Unsupported { what: format!("{device}: clEnqueueMapBuffer returned no pointer for the pinned staging") });
         }
-        Ok(Staging { mem, base: mapped.cast::<u8>(), next: 0 })
+        Ok(Staging { mem, base: mapped.cast::<u8>() })
     }
 
-    /// The next slot, oldest first: its index and host address (`SLOT_BYTES` bytes). The
-    /// caller keeps no more than `SLOTS` chained runs in flight.
-    pub(crate) fn take(&mut self) -> (usize, *mut u8) {
-        let slot = self.next;
-        self.next = (self.next + 1) % SLOTS;
-        // (slot < SLOTS, so the address lies inside the mapped bytes.)
-        (slot, self.base.wrapping_add(slot * SLOT_BYTES))
+    /// The host address of slot `slot` (`SLOT_BYTES` bytes); `None` past the last.
+    pub(crate) fn slot(&self, slot: usize) -> Option<*mut u8> {
+        (slot < SLOTS).then(|| self.base.wrapping_add(slot * SLOT_BYTES))
     }
 
     /// Copies `len` bytes at `offset` of slot `slot` out, once the commands that fill them
