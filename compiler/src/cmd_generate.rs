@@ -143,6 +143,7 @@ pub fn run(a: &Args<'_>) -> Result<()> {
             "decode_us_per_token": per_step(r.decode_seconds),
             "decode_run_us_per_token": per_step(r.decode_run_seconds),
             "decode_gpu_us_per_token": per_step(r.decode_gpu_seconds),
+            "decode_chained": r.decode_chained,
             "warmup": a.warmup,
             "cold_prefill_tok_s": cold_prefill_tok_s,
         });
@@ -183,7 +184,9 @@ pub fn run(a: &Args<'_>) -> Result<()> {
         if let Some(cold) = cold_prefill_tok_s {
             eprintln!("after {} warm-up generation(s); the first one's prompt: {cold:.1} tok/s", a.warmup);
         }
-        if r.decode_steps > 0 {
+        if r.decode_steps > 0 && r.decode_chained {
+            eprintln!("per decode step: {:.1} us (steps chained on the device, so not split into run and host time; --step-by-step splits it)", per_step(r.decode_seconds));
+        } else if r.decode_steps > 0 {
             eprintln!(
                 "per decode step: {:.1} us = {:.1} us in the run (GPU {:.1} us) + {:.1} us on the host between runs",
                 per_step(r.decode_seconds),

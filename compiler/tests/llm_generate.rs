@@ -109,6 +109,7 @@ fn pipelined_greedy_decode_matches_step_by_step() {
         assert_eq!(chained.session().chains(), target == "pocl", "{target}: chained runs");
         let r = chained.generate(&prompt, want.len(), &Sampling::greedy(), &[], |_| true).unwrap_or_else(|e| panic!("{target}: {e}"));
         assert_eq!(r.ids, want, "{target}: pipelined greedy tokens differ from transformers'");
+        assert_eq!(r.decode_chained, target == "pocl", "{target}: whether the steps were chained");
         assert_eq!(chained.position(), prompt.len() + want.len() - 1, "{target}: cache position");
     }
     let mut chained = generator("pocl");

@@ -52,6 +52,9 @@ pub struct Generation {
     /// host work between runs (inputs, reading logits, sampling).
     pub decode_run_seconds: f64,
     pub decode_gpu_seconds: f64,
+    /// True when the decode steps were chained on the device (`Generator::set_pipelined`):
+    /// runs overlap, so `decode_run_seconds` and `decode_gpu_seconds` stay 0.
+    pub decode_chained: bool,
     /// The logits the last new token was chosen from (after the prompt, or after the
     /// last decode step); empty when no token was generated, or when greedy decode steps
     /// took the device's choice (see `Generator::set_keep_logits`).
@@ -334,6 +337,7 @@ impl Generator {
         let mut picked: Option<u32> = None;
         let start = Instant::now();
         let chained = greedy && self.pipelined && self.generate_chained(&logits, max_new_tokens, extra_stops, &mut on_token, &mut out)?;
+        out.decode_chained = chained;
         while !chained && out.ids.len() < max_new_tokens {
             let id = match picked.take() {
                 Some(id) => id,
