@@ -84,7 +84,7 @@ fn decode_dispatches_chain_and_each_member_waits_for_what_it_reads() {
             }
         }
         assert!(waits > 0, "{name}: no member waits");
-        assert!(src.contains(&format!("drift_sync_exit(drift_sync, lane, {}u", chained.manifest.kernels.iter().position(|k| &k.name == name).and_then(|i| chained.manifest.programs.iter().flat_map(|p| &p.dispatches).find(|d| d.kernel as usize == i)).map(|d| d.grid[0]).expect("a dispatch"))), "{name}: the exit count is not the grid");
+        assert!(src.contains(&format!("drift_sync_exit(drift_sync, drift_sync + 1u, lane, {}u", chained.manifest.kernels.iter().position(|k| &k.name == name).and_then(|i| chained.manifest.programs.iter().flat_map(|p| &p.dispatches).find(|d| d.kernel as usize == i)).map(|d| d.grid[0]).expect("a dispatch"))), "{name}: the exit count is not the grid");
     }
 }
 

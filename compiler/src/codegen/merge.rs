@@ -192,11 +192,6 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
     if chain.is_some() && lang != Lang::OpenclC {
         return Err("chained members (waits between them) are OpenCL C only".into());
     }
-    for m in members {
-        if chain.is_some() && has_return(&render_body(tera, m.spec.template, m.bindings, &m.spec.params, m.epilogue)?) {
-            return Err(format!("member '{}' returns early: a chained member's workgroups must all reach its signal", m.spec.template));
-        }
-    }
     let deps = dependencies(&members.iter().map(|m| m.ranges).collect::<Vec<_>>());
     let waited: Vec<bool> = (0..members.len()).map(|k| deps.iter().any(|d| d.contains(&k))).collect();
     let workgroup = merged.workgroup;
@@ -204,6 +199,9 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
     let mut renamed: Vec<Vec<RenderBinding>> = Vec::with_capacity(members.len());
     for (k, m) in members.iter().enumerate() {
         let body = render_body(tera, m.spec.template, m.bindings, &m.spec.params, m.epilogue)?;
+        if chain.is_some() && has_return(&body) {
+            return Err(format!("member '{}' returns early: a chained member's workgroups must all reach its signal", m.spec.template));
+        }
         // Op parameters and epilogues name bindings too (accessor strings): renamed in the
         // rendered text, object variables (`b_x0`, `b_x1`) included.
         let mut names = HashMap::new();
@@ -306,7 +304,7 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
     }
     out.push_str("    }\n");
     if chain.is_some() {
-        out.push_str(&format!("    drift_sync_exit(drift_sync, lane, {start}u, {}u);\n", sync_words(members.len())));
+        out.push_str(&format!("    drift_sync_exit(drift_sync, drift_sync + {SYNC_EXITED}u, lane, {start}u, {}u);\n", sync_words(members.len())));
     }
     out.push_str("}\n");
     Ok((out, merged))
@@ -348,8 +346,8 @@ void drift_sync_done(__global uint* c, uint lane) {
         __asm__ __volatile__(\"red.release.gpu.global.add.u32 [%0], 1;\" :: \"l\"((ulong)c) : \"memory\");
     }
 }
-void drift_sync_exit(__global uint* s, uint lane, uint groups, uint words) {
-    if (lane == 0u && drift_sync_ticket(s + 1) == groups - 1u) {
+void drift_sync_exit(__global uint* s, __global uint* exited, uint lane, uint groups, uint words) {
+    if (lane == 0u && drift_sync_ticket(exited) == groups - 1u) {
         __asm__ __volatile__(\"fence.acq_rel.gpu;\" ::: \"memory\");
         for (uint i = 0u; i < words; i++) {
             __asm__ __volatile__(\"st.relaxed.gpu.global.u32 [%0], 0;\" :: \"l\"((ulong)(s + i)) : \"memory\");
@@ -378,8 +376,8 @@ void drift_sync_done(__global uint* c, uint lane) {
         atomic_inc(c);
     }
 }
-void drift_sync_exit(__global uint* s, uint lane, uint groups, uint words) {
-    if (lane == 0u && atomic_inc(s + 1) == groups - 1u) {
+void drift_sync_exit(__global uint* s, __global uint* exited, uint lane, uint groups, uint words) {
+    if (lane == 0u && atomic_inc(exited) == groups - 1u) {
         for (uint i = 0u; i < words; i++) {
             atomic_xchg(s + i, 0u);
         }

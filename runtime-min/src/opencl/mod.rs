@@ -89,8 +89,8 @@ pub(crate) struct Executor {
     staging: Option<std::result::Result<staging::Staging, ()>>,
 }
 
-/// A staging slot, offset and length: where a chained run's read landed.
-type StagedRead = (usize, usize, usize);
+/// Offset and length in its run's staging slot: where a chained run's read landed.
+type StagedRead = (usize, usize);
 
 /// A chained run in flight: the host bytes its non-blocking writes read, and the output
 /// bytes its non-blocking read fills (both must outlive the queue's use of them), and the
@@ -100,7 +100,7 @@ struct Chained {
     out: Vec<u8>,
     /// The staging slot its transfers use, if any (free again once it is waited for).
     slot: Option<usize>,
-    /// Where the read landed instead of `out`.
+    /// Where in `slot` the read landed instead of `out`.
     staged_out: Option<StagedRead>,
     read: Event,
 }
@@ -406,14 +406,14 @@ impl Executor {
             self.staging = Some(staging::Staging::new(self.context.raw(), self.queue.raw(), &self.device.name).map_err(|_| ()));
         }
         // A slot no run in flight holds.
-        let slot = match &self.staging {
-            Some(Ok(st)) => (0..staging::SLOTS).find(|i| !self.chained.iter().any(|c| c.slot == Some(*i))).and_then(|i| Some((i, st.slot(i)?))),
-            _ => None,
+        let (slot, pinned) = match &self.staging {
+            Some(Ok(st)) => (0..staging::SLOTS).find(|i| !self.chained.iter().any(|c| c.slot == Some(*i))).and_then(|i| Some((i, st.slot(i)?))).unzip(),
+            _ => (None, None),
         };
-        let enqueued = self.enqueue_chain(index, inputs, fed, read, slot, &mut owned, &mut out);
+        let enqueued = self.enqueue_chain(index, inputs, fed, read, pinned, &mut owned, &mut out);
         match enqueued {
             Ok((ev, staged_out)) => {
-                self.chained.push_back(Chained { _inputs: owned, out, slot: slot.map(|(i, _)| i), staged_out, read: ev });
+                self.chained.push_back(Chained { _inputs: owned, out, slot, staged_out, read: ev });
                 Ok(())
             }
             Err(e) => {
@@ -423,17 +423,16 @@ impl Executor {
         }
     }
 
-    /// Enqueues a chained run; its host bytes go through staging slot `slot` (index and
-    /// address) where they fit, else through `owned` and `out`. Returns the read's event
-    /// and, when the read landed in the slot, where.
+    /// Enqueues a chained run; its host bytes go through the staging slot at `pinned`
+    /// where they fit, else through `owned` and `out`. Returns the read's event and, when
+    /// the read landed in the slot, where.
     #[allow(clippy::too_many_arguments)]
-    fn enqueue_chain(&self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize, slot: Option<(usize, *mut u8)>, owned: &mut Vec<Vec<u8>>, out: &mut Vec<u8>) -> Result<(Event, Option<StagedRead>)> {
-        let slot_index = slot.map(|(i, _)| i);
+    fn enqueue_chain(&self, index: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize, pinned: Option<*mut u8>, owned: &mut Vec<Vec<u8>>, out: &mut Vec<u8>) -> Result<(Event, Option<StagedRead>)> {
         // Bytes of the slot used so far (16-byte steps).
         let mut used = 0usize;
         // The next `len` bytes of the slot: their offset and host address.
         let mut in_slot = |len: usize| -> Option<(usize, *mut u8)> {
-            let (_, base) = slot?;
+            let base = pinned?;
             let at = used;
             let end = at.checked_add(len)?;
             if end > staging::SLOT_BYTES {
@@ -494,16 +493,16 @@ impl Executor {
         let slot = self.outputs.get(read).filter(|_| writes.contains(&read)).ok_or_else(|| Error::Unsupported { what: format!("{what}: not written by program {index}") })?;
         let mem = self.pool(slot.pool, &what)?;
         let len = to_usize(slot.len, &what)?;
-        let (ev, staged) = match (in_slot(len), slot_index) {
-            (Some((at, pinned)), Some(i)) => {
+        let (ev, staged) = match in_slot(len) {
+            Some((at, pinned)) => {
                 // SAFETY: `pinned` addresses `len` bytes of this run's staging slot, read
                 // (`Staging::read`) only after this read's event completes; offset + len
                 // lie in the pool.
                 let ev = unsafe { enqueue_read_buffer(q, mem, CL_FALSE, to_usize(slot.offset, &what)?, len, pinned.cast::<c_void>(), 0, std::ptr::null()) }
                     .map_err(|c| cl_error("clEnqueueReadBuffer", &what, c))?;
-                (ev, Some((i, at, len)))
+                (ev, Some((at, len)))
             }
-            _ => {
+            None => {
                 *out = vec![0u8; len];
                 // SAFETY: `out` is moved into the chained record with its heap bytes in place
                 // and read only after this read's event completes; offset + len lie in the pool.
@@ -618,8 +617,8 @@ impl Backend for Executor {
             let _ = finish(self.queue.raw());
             return Err(cl_error("clWaitForEvents", &self.device.name, code));
         }
-        match (c.staged_out, &self.staging) {
-            (Some((slot, at, len)), Some(Ok(st))) => st.read(slot, at, len).ok_or_else(|| Error::Unsupported { what: format!("staging slot {slot}: {len} bytes at {at}") }),
+        match (c.staged_out, c.slot, &self.staging) {
+            (Some((at, len)), Some(slot), Some(Ok(st))) => st.read(slot, at, len).ok_or_else(|| Error::Unsupported { what: format!("staging slot {slot}: {len} bytes at {at}") }),
             _ => Ok(c.out),
         }
     }
