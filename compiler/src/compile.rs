@@ -498,10 +498,17 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             _ => launches.push(vec![i]),
         }
     }
-    // Chained launches (members that wait on earlier ones) share one range of counters,
-    // past the planned activations (zero at load: runtime-min's OpenCL pools start zeroed).
+    // Chained launches (members that wait on earlier ones) and kernels with counters of
+    // their own (`KernelSpec::counters`) share one range of counters, past the planned
+    // activations (zero at load: runtime-min's OpenCL pools start zeroed; each such kernel
+    // leaves them zero for the next).
     let chained = |l: &Vec<usize>| merge::dependencies(&l.iter().filter_map(|&j| Some(bound.get(j)?.1.as_slice())).collect::<Vec<_>>()).iter().any(|d| !d.is_empty());
-    let sync_range = launches.iter().filter(|l| l.len() > 1 && chained(l)).map(|l| merge::sync_words(l.len())).max().map(|words| BufferRange {
+    let own_counters = |l: &Vec<usize>| match l.as_slice() {
+        [i] => pending.get(*i).map_or(0, |p| p.spec.counters as usize),
+        _ => 0,
+    };
+    let chain_words = launches.iter().filter(|l| l.len() > 1 && chained(l)).map(|l| merge::sync_words(l.len()));
+    let sync_range = chain_words.chain(launches.iter().map(own_counters)).filter(|&w| w > 0).max().map(|words| BufferRange {
         pool: 1,
         offset: bundle::align_up(mp.offsets.total_size, WEIGHTS_ALIGN.max(target.limits.min_storage_buffer_offset_alignment as u64)),
         size: 4 * words as u64,
@@ -515,11 +522,20 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         let (src, spec, ranges, label, stem, elem) = if launch.len() == 1 {
             let spec = &first.spec;
             let (rbs, ranges, epilogue) = &bound[launch[0]];
+            let mut ranges = ranges.clone();
+            let counters = spec.counters > 0 && spec.cooperative;
+            if counters {
+                if lang != Lang::OpenclC {
+                    return Err(CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: "kernel counters are OpenCL C only".into() }.into());
+                }
+                let r = sync_range.ok_or_else(|| CompileError::Target("a kernel with counters has no counter range".into()))?;
+                ranges.push((r, Access::Write));
+            }
             let (_, stride) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
                 .ok_or_else(|| CompileError::Target(format!("node '{}': {} invocations exceed target '{}' grid limits", node.name, spec.invocations, target.name)))?;
-            let src = render(&tera, lang, spec.template, rbs, &spec.params, epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some(Cooperative { per_lane: spec.shared_per_lane, vec4s: spec.shared_vec4, arrays: &spec.workgroup_arrays, matrices: spec.cooperative_matrix }))
+            let src = render(&tera, lang, spec.template, rbs, &spec.params, epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some(Cooperative { per_lane: spec.shared_per_lane, vec4s: spec.shared_vec4, arrays: &spec.workgroup_arrays, matrices: spec.cooperative_matrix, counters }))
                 .map_err(|m| CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: m })?;
-            (src, spec, ranges.clone(), node.name.clone(), spec.template.to_string(), written(rbs).unwrap_or_else(|| "f32".into()))
+            (src, spec, ranges, node.name.clone(), spec.template.to_string(), written(rbs).unwrap_or_else(|| "f32".into()))
         } else {
             let mut members = Vec::with_capacity(launch.len());
             let mut ranges = Vec::new();

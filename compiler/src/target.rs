@@ -288,6 +288,13 @@ pub struct Tuning {
     /// it, measured).
     #[serde(default)]
     pub decode_combine_in_projection: bool,
+    /// A decode step's split attention merges its own splits (`passes::fuse_split_combine`,
+    /// OpenCL C targets): each workgroup counts itself out on its cache head's counter
+    /// after writing its partials and the last one combines them, instead of a combining
+    /// dispatch or the output projection's every workgroup (`decode_combine_in_projection`)
+    /// doing it; more splits then cost no more combining. Default false.
+    #[serde(default)]
+    pub decode_attention_combine_last: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]

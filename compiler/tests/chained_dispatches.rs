@@ -120,3 +120,57 @@ fn chaining_needs_ptx_on_an_opencl_target() {
     let e = Target::from_toml(&set_tuning(&vulkan, "chain_dependent_dispatches = true"), std::path::Path::new("nvidia-h100.toml")).expect_err("refused").to_string();
     assert!(e.contains("tuning.chain_dependent_dispatches"), "{e}");
 }
+
+/// The split decode attention that merges its own splits (`decode_attention_combine_last`)
+/// on the GPU's target: no combining dispatch, no projection that combines, one counter
+/// per cache head in the shared counter range past the planned activations, and in PTX an
+/// acquire-release add between fences, with the partials read back by plain (coherent)
+/// loads. (PoCL runs the same kernel with OpenCL C atomics: attention_decode.rs,
+/// llm_generate.rs.)
+#[test]
+fn the_last_attention_workgroup_combines_through_an_acq_rel_counter_in_ptx() {
+    // (8 keys per split: the tiny checkpoint's context splits.)
+    let plain = compile("decode_attention_combine_last = false\ndecode_attention_split_keys = 8");
+    let last = compile("decode_attention_combine_last = true\ndecode_attention_split_keys = 8");
+    let decode = |c: &driftc::compile::Compiled| c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone();
+    assert_eq!(decode(&last).len(), decode(&plain).len(), "the combine was already in the projection: as many dispatches");
+    let combining = last.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("drift_shared4[v] = num / den")).count();
+    assert_eq!(combining, 0, "no projection combines partials");
+    // The counters: the last binding of every such dispatch, one range (every kernel leaves
+    // them zero), read and written, in the activations pool past every other binding.
+    let activations = last.manifest.pools.get(1).expect("an activations pool").size;
+    let mut counters: Option<BufferRange> = None;
+    let mut counted = 0;
+    for d in decode(&last).iter().filter(|d| last.manifest.kernels[d.kernel as usize].name.starts_with("cached_attention_gqa")) {
+        let r = *d.bindings.last().expect("bindings");
+        assert_eq!(*counters.get_or_insert(r), r, "{}: counters at {r:?}", d.label);
+        assert_eq!(last.manifest.kernels[d.kernel as usize].bindings.last(), Some(&Access::ReadWrite), "{}", d.label);
+        counted += 1;
+    }
+    let counters = counters.expect("an attention dispatch");
+    // llama_tiny: 2 cache heads, a counter each.
+    assert!(counters.pool == 1 && counters.size >= 8 && counters.offset + counters.size <= activations, "{counters:?} in a pool of {activations} bytes");
+    for p in &last.manifest.programs {
+        for d in &p.dispatches {
+            let counting = last.manifest.kernels[d.kernel as usize].name.starts_with("cached_attention_gqa") && p.name == "decode";
+            let others = if counting { &d.bindings[..d.bindings.len() - 1] } else { &d.bindings[..] };
+            assert!(others.iter().all(|b| !overlaps(b, &counters)), "{}: a binding overlaps the counters {counters:?}", d.label);
+        }
+    }
+    assert!(counted > 0, "decode attention dispatches take counters");
+    let clang = clang();
+    let dir = std::env::temp_dir().join(format!("driftc-combine-last-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let mut checked = 0;
+    for (name, src) in last.sources.iter().filter(|(k, s)| k.starts_with("cached_attention_gqa") && s.contains("drift_counters")) {
+        let ptx = nvptx(&clang, &dir, name, src);
+        assert!(ptx.contains("atom.acq_rel.gpu.global.add.u32"), "{name}: no acquire-release count");
+        assert!(ptx.matches("fence.acq_rel.gpu").count() >= 2, "{name}: fences before the count and before reading the partials");
+        assert!(ptx.contains("st.relaxed.gpu.global.u32"), "{name}: the counter is not set back");
+        let nc = ptx.lines().filter(|l| l.contains("ld.global.nc") && !l.contains("L1::no_allocate")).count();
+        assert_eq!(nc, 0, "{name}: {nc} implicit read-only loads");
+        checked += 1;
+    }
+    assert!(checked > 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

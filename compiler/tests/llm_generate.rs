@@ -400,6 +400,8 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::None, Precision::F32, "combined", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "combined", 1e-4),
         ("pocl", Quant::None, Precision::F32, "all_heads", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "combine_last", 1e-4),
+        ("pocl", Quant::Q8, Precision::F32, "combine_last", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
@@ -443,6 +445,10 @@ fn decode_steps_match_prefill_scoring() {
             // workgroups (8 keys per split): float rows, int8 ones quantized in the kernel.
             "combined" => set_tuning(&text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"), "decode_combine_in_projection = true\ndecode_attention_split_keys = 8"),
             "combined_int8" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\ndecode_int8_activations = true"),
+            // The last workgroup of each cache head combines the splits' partials (OpenCL C
+            // counters; tuning.decode_attention_combine_last), the projection's fold not taken
+            // though asked, all heads' sums at once as on the GPU.
+            "combine_last" => set_tuning(&text, "decode_attention_combine_last = true\ndecode_combine_in_projection = true\nattention_combine_all_heads = true\ndecode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
             "merged" => set_tuning(&text, "merge_independent_dispatches = true\ndecode_int8_activations = true\ndecode_quantize_once = true"),
@@ -478,18 +484,20 @@ fn decode_steps_match_prefill_scoring() {
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
-        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        let last = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("__global uint* drift_counters") && src.contains("atomic_inc(")).count();
+        assert_eq!(last > 0, acts == "combine_last", "{target} {quant:?} {acts}: {last} decode attention kernels whose last workgroup per cache head combines the splits");
         let folded = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("drift_shared4[v] = num / den")).count();
         assert_eq!(folded > 0, acts.starts_with("combined"), "{target} {quant:?} {acts}: {folded} projection kernels combine attention partials");
         assert_eq!(combines > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads"), "{target} {quant:?} {acts}: decode attention split ({combines} combines)");
         let all_cl = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("const uint hh = o / ")).count();
-        assert_eq!(all_cl > 0, acts == "all_heads", "{target} {quant:?} {acts}: {all_cl} OpenCL decode attention kernels sum all heads at once");
+        assert_eq!(all_cl > 0, acts == "all_heads" || acts == "combine_last", "{target} {quant:?} {acts}: {all_cl} OpenCL decode attention kernels sum all heads at once");
         let summed = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("subgroupAdd(")).count();
         assert_eq!(summed > 0, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: {summed} projection kernels sum rows by subgroup");
         let attention = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("subgroupMax(") && src.contains("subgroupAdd(") && src.contains("let hh: u32 = o / ")).count();
         assert_eq!(attention > 0, acts == "subgroups", "{target} {quant:?} {acts}: {attention} decode attention kernels reduce by subgroup and sum all heads at once");
         let prefetched = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && ((src.contains("let kr0: vec4<u32>") && src.contains("let vr0: vec4<u32>")) || (src.contains("const float4 kr0 =") && src.contains("const float4 vr0 =")))).count();
-        assert_eq!(prefetched > 0, acts == "prefetch" || acts == "all_heads", "{target} {quant:?} {acts}: {prefetched} decode attention kernels load a tile's words at its start");
+        assert_eq!(prefetched > 0, matches!(acts, "prefetch" | "all_heads" | "combine_last"), "{target} {quant:?} {acts}: {prefetched} decode attention kernels load a tile's words at its start");
         assert_eq!(m.requirements.subgroup_arithmetic, acts == "subgroups" || acts == "gate_subgroups", "{target} {quant:?} {acts}: the bundle requires subgroup arithmetic");
         // A folded gate: no gate projection kernel of its own in decode (a packed row may
         // carry its name), a kernel that walks the gate's row.

@@ -157,7 +157,8 @@ pub fn may_chain(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) 
 fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: usize) -> bool {
     let Bounds { max_x, max_shared, max_bindings } = bounds;
     let Some(first) = group.first() else { return true };
-    if !next.spec.cooperative || !first.spec.cooperative || next.spec.workgroup != first.spec.workgroup {
+    // (A kernel with counters of its own runs alone: they are not renamed per member.)
+    if !next.spec.cooperative || !first.spec.cooperative || next.spec.workgroup != first.spec.workgroup || next.spec.counters > 0 || group.iter().any(|c| c.spec.counters > 0) {
         return false;
     }
     let bindings: usize = group.iter().map(|c| c.ranges.len()).sum::<usize>().saturating_add(next.ranges.len()).saturating_add(extra);

@@ -131,6 +131,11 @@ pub struct KernelSpec {
     /// any run at most one of them reads or writes more than the inputs that choose (the
     /// other's workgroups return at once), so no barrier is needed between the two.
     pub exclusive_with_previous: bool,
+    /// 32-bit counters the kernel reads and writes through one more parameter,
+    /// `drift_counters` (OpenCL C cooperative kernels only): zero when it starts, and it
+    /// leaves them zero (an in-order queue runs one kernel at a time, so every such kernel
+    /// shares one range past the planned activations, zeroed at load). 0: none.
+    pub counters: u32,
 }
 
 /// A workgroup array declared for a cooperative kernel: `var<workgroup> name: array<elem, len>`.
@@ -192,7 +197,7 @@ impl WorkgroupElem {
 
 impl KernelSpec {
     pub fn new(template: &'static str, invocations: u64, workgroup: u32) -> Self {
-        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false, int8_dot: false, subgroup_arithmetic: false, exclusive_with_previous: false }
+        KernelSpec { template, bindings: Vec::new(), params: Map::new(), invocations, workgroup, epilogue_coords: None, cooperative: false, shared_per_lane: 1, shared_vec4: 0, workgroup_arrays: Vec::new(), cooperative_matrix: false, int8_dot: false, subgroup_arithmetic: false, exclusive_with_previous: false, counters: 0 }
     }
     /// A workgroup-cooperative kernel of `groups` workgroups (see [`KernelSpec::cooperative`]).
     pub fn cooperative(template: &'static str, groups: u64, workgroup: u32) -> Self {
@@ -226,6 +231,11 @@ impl KernelSpec {
         self
     }
     /// Marks the kernel as using int8 dot products.
+    /// The kernel takes `words` zeroed counters ([`KernelSpec::counters`]).
+    pub fn counters(mut self, words: u32) -> Self {
+        self.counters = words;
+        self
+    }
     pub fn uses_int8_dot(mut self) -> Self {
         self.int8_dot = true;
         self

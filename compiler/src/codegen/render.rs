@@ -217,6 +217,7 @@ pub fn render(
     let lib = super::library::prelude_for(lang, &body);
     let mut out = String::new();
     match lang {
+        Lang::Wgsl if cooperative.is_some_and(|c| c.counters) => return Err(format!("{template}: kernel counters (drift_counters) are OpenCL C only")),
         Lang::Wgsl => {
             // (driftc's cooperative matrices are f16: they need it even where no binding or
             // workgroup array is.)
@@ -244,7 +245,10 @@ pub fn render(
             }
         }
         Lang::OpenclC => {
-            let params = opencl_params(bindings);
+            let mut params = opencl_params(bindings);
+            if cooperative.is_some_and(|c| c.counters) {
+                params.push("__global uint* drift_counters".into());
+            }
             out.push_str(&lib);
             let head = if let Some(Cooperative { per_lane, vec4s, arrays, .. }) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
@@ -304,6 +308,8 @@ pub struct Cooperative<'a> {
     pub vec4s: u32,
     pub arrays: &'a [super::WorkgroupArray],
     pub matrices: bool,
+    /// Takes `drift_counters` as its last parameter ([`super::KernelSpec::counters`]).
+    pub counters: bool,
 }
 
 /// Workgroup counts for `n` invocations of `workgroup` each: one row while it fits the

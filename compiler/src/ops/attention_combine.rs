@@ -8,7 +8,7 @@ use std::any::Any;
 
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
-use crate::ir::{numel, Value};
+use crate::ir::{numel, TensorId, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttentionCombine;
@@ -47,19 +47,25 @@ impl Op for AttentionCombine {
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
         let (x, y) = (kb.input(0)?, kb.output(0)?);
-        let (h, t, s, d) = dims(kb.shape(x)).map_err(|e| kb.err(e.to_string()))?;
-        let rows = vec![h, t, d];
-        let spec = KernelSpec::new("attention_combine", numel(&rows).unwrap_or(0) as u64, kb.wg_elementwise())
-            .read("x", x)
-            .write("y", y)
-            .param("rows", rows)
-            .param("splits", s)
-            .param("m_at", format!("{d}u"))
-            .param("l_at", format!("{}u", d + 1));
-        kb.emit(spec);
-        Ok(())
+        emit(kb, x, y)
     }
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// Emits the kernel merging partials `x` into `y` (also for a split attention that
+/// combines its own partials where the last-workgroup form is not available).
+pub(crate) fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, y: TensorId) -> Result<(), CodegenError> {
+    let (h, t, s, d) = dims(kb.shape(x)).map_err(|e| kb.err(e.to_string()))?;
+    let rows = vec![h, t, d];
+    let spec = KernelSpec::new("attention_combine", numel(&rows).unwrap_or(0) as u64, kb.wg_elementwise())
+        .read("x", x)
+        .write("y", y)
+        .param("rows", rows)
+        .param("splits", s)
+        .param("m_at", format!("{d}u"))
+        .param("l_at", format!("{}u", d + 1));
+    kb.emit(spec);
+    Ok(())
 }

@@ -8,7 +8,9 @@
 //! sums, lane (key group, word) walks its keys reading one 16-byte word of each value row,
 //! a fixed number of independent loads per tile (no per-key loop on a dynamic bound). With
 //! `tuning.decode_attention_prefetch`, a tile's key and value words are all loaded at its
-//! start, so the tile waits on memory once.
+//! start, so the tile waits on memory once. Given the merged output (OpenCL C; the
+//! split attention's `combine`), each workgroup counts itself out on its cache head's
+//! counter after writing its partials, and the last of the head's splits merges them.
 
 use super::cached_attention::{CachedAttention, Geometry};
 use crate::codegen::{helpers, CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
@@ -23,8 +25,9 @@ const MAX_GROUP: usize = 8;
 /// false when the step has several queries, q, k and v are not plain buffers of one float
 /// type, the head size is not a power of two whose rows are whole 16-byte words (at most
 /// 256), a cache head serves more than 8 query heads, or the target's workgroups hold fewer
-/// than 256 lanes (the caller then emits `cached_attention_wg`).
-pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geometry, qkvp: [TensorId; 4], splits: usize, out: TensorId) -> Result<bool, CodegenError> {
+/// than 256 lanes (the caller then emits `cached_attention_wg`). With `merged` (OpenCL C
+/// only) the kernel also writes the combined attention [1, H, 1, d] there.
+pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geometry, qkvp: [TensorId; 4], splits: usize, out: TensorId, merged: Option<TensorId>) -> Result<bool, CodegenError> {
     let [q, k, v, p] = qkvp;
     let group = g.heads / g.kv_heads.max(1);
     if g.t != 1 || group == 0 || group > MAX_GROUP || !g.d.is_power_of_two() || g.d > LANES || (kb.wg_cooperative() as usize) < LANES {
@@ -43,10 +46,12 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let words = g.d / per_word;
     let key_groups = LANES / words;
     let with_reduce = |reduce: usize| {
-        KernelSpec::cooperative("cached_attention_gqa", (g.kv_heads * splits) as u64, LANES as u32)
+        let spec = KernelSpec::cooperative("cached_attention_gqa", (g.kv_heads * splits) as u64, LANES as u32)
             .workgroup_array("drift_att_q", WorkgroupElem::Vec4F32, (group * g.d / 4) as u32)
             .workgroup_array("drift_att_p", WorkgroupElem::F32, (group * LANES) as u32)
-            .workgroup_array("drift_att_r", WorkgroupElem::F32, reduce as u32)
+            .workgroup_array("drift_att_r", WorkgroupElem::F32, reduce as u32);
+        // (The merging workgroup's flag: whether it was the last of its cache head.)
+        if merged.is_some() { spec.workgroup_array("drift_att_last", WorkgroupElem::U32, 1) } else { spec }
     };
     // Every head's value sums staged at once (`tuning.attention_combine_all_heads`) where
     // they fit the workgroup memory with the rest.
@@ -54,6 +59,12 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let all = with_reduce(one_head.max(group * LANES * per_word));
     let all_heads = kb.target.tuning.attention_combine_all_heads && all.shared_bytes() <= kb.target.limits.max_compute_shared_memory_size;
     let mut spec = if all_heads { all } else { with_reduce(one_head) };
+    if merged.is_some() {
+        if kb.lang != Lang::OpenclC {
+            return Err(kb.err("the decode attention combines its own splits through OpenCL C counters only"));
+        }
+        spec = spec.counters(g.kv_heads as u32);
+    }
     // Everything the kernel declares (the arrays and every cooperative kernel's scratch).
     if spec.shared_bytes() > kb.target.limits.max_compute_shared_memory_size {
         return Ok(false);
@@ -91,6 +102,9 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("v_reg", v_reg)
         .param("word_type", word_type)
         .write("y", out)
+        .param("combine_last", merged.is_some())
+        // The counters' ordering through PTX on NVIDIA, else OpenCL C atomics and fences.
+        .param("ptx_sync", ptx)
         .param("splits", splits)
         .param("sg", sg)
         .param("all_heads", all_heads)
@@ -110,6 +124,10 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         .param("first_head", format!("kh * {}u", group))
         .param("m_at", format!("{}u", g.d))
         .param("l_at", format!("{}u", g.d + 1));
+    let spec = match merged {
+        Some(o) => spec.write("o", o),
+        None => spec,
+    };
     kb.emit(att.common_params(spec, g));
     Ok(true)
 }

@@ -6,20 +6,29 @@
 //! [1, H, T, S, D + 2] (D values, then m, then l); [`super::attention_combine`] merges the
 //! splits. An empty range gives m = f32::MIN, l = 0 and zeros.
 //!
+//! With `combine` (set by `passes::fuse_split_combine`) the op also merges the splits: its
+//! outputs are the attention output [1, H, T, D] and then the partials, which only it
+//! reads. Through OpenCL C the last workgroup of each cache head to finish combines that
+//! head's partials (a counter per cache head, [`crate::codegen::KernelSpec::counters`]);
+//! elsewhere a combining dispatch follows.
+//!
 //! Inputs as for CachedAttention: Q [1, H, T, D], K and V caches [1, Hkv, C, D],
 //! position [1].
 
 use std::any::Any;
 
+use super::attention_combine::AttentionCombine;
 use super::cached_attention::{eval_inputs, geometry, CachedAttention, EvalInputs};
 use super::{fact, invalid, Fact, Op, OpError, OutFact};
-use crate::codegen::{CodegenError, KernelBuilder};
+use crate::codegen::{CodegenError, KernelBuilder, Lang};
 use crate::ir::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CachedAttentionSplit {
     pub attention: CachedAttention,
     pub splits: usize,
+    /// Outputs the merged attention first, the partials second (see the module text).
+    pub combine: bool,
 }
 
 /// The keys of split `s` of `lo..=hi` cut into `splits` ranges: `b0..=b1`, empty when
@@ -43,7 +52,7 @@ impl Op for CachedAttentionSplit {
         "CachedAttentionSplit"
     }
     fn attrs(&self) -> String {
-        format!("{},splits={}", self.attention.attrs(), self.splits)
+        format!("{},splits={}{}", self.attention.attrs(), self.splits, if self.combine { ",combine" } else { "" })
     }
     fn infer(&self, inputs: &[Option<Fact<'_>>]) -> Result<Vec<OutFact>, OpError> {
         let (q, k, v, p) = (fact(inputs, 0, "Q")?, fact(inputs, 1, "K")?, fact(inputs, 2, "V")?, fact(inputs, 3, "position")?);
@@ -52,7 +61,8 @@ impl Op for CachedAttentionSplit {
         if self.splits == 0 {
             return Err(invalid("splits must be at least 1"));
         }
-        Ok(vec![OutFact::new(q.dtype, vec![1, g.heads, g.t, self.splits, g.d + 2])])
+        let parts = OutFact::new(q.dtype, vec![1, g.heads, g.t, self.splits, g.d + 2]);
+        Ok(if self.combine { vec![OutFact::new(q.dtype, vec![1, g.heads, g.t, g.d]), parts] } else { vec![parts] })
     }
     fn eval(&self, inputs: &[Option<&Value>]) -> Result<Vec<Value>, OpError> {
         head_major(&self.attention)?;
@@ -84,19 +94,29 @@ impl Op for CachedAttentionSplit {
                 }
             }
         }
-        Ok(vec![Value::from_f32_as(dtype, vec![1, g.heads, g.t, self.splits, w], out)])
+        let parts = Value::from_f32_as(dtype, vec![1, g.heads, g.t, self.splits, w], out);
+        if !self.combine {
+            return Ok(vec![parts]);
+        }
+        let merged = AttentionCombine.eval(&[Some(&parts)])?.into_iter().next().ok_or_else(|| invalid("the combination gave no output"))?;
+        Ok(vec![merged, parts])
     }
     fn kernels(&self, kb: &mut KernelBuilder<'_>) -> Result<(), CodegenError> {
-        let (q, k, v, p, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?, kb.output(0)?);
+        let (q, k, v, p) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.input(3)?);
+        // (With `combine`: the merged output first, the partials second.)
+        let (y, merged) = if self.combine { (kb.output(1)?, Some(kb.output(0)?)) } else { (kb.output(0)?, None) };
         head_major(&self.attention).map_err(|e| kb.err(e.to_string()))?;
         let g = geometry(kb.shape(q), kb.shape(k), kb.shape(v), kb.shape(p)).map_err(|e| kb.err(e.to_string()))?;
-        if super::cached_attention_gqa::emit(&self.attention, kb, &g, [q, k, v, p], self.splits, y)? {
-            return Ok(());
+        // The last workgroup per cache head combines (OpenCL C counters), else a dispatch.
+        let last = merged.filter(|_| kb.lang == Lang::OpenclC);
+        let emitted = super::cached_attention_gqa::emit(&self.attention, kb, &g, [q, k, v, p], self.splits, y, last)?;
+        if !emitted && !self.attention.emit_workgroup(kb, &g, [q, k, v, p], self.splits, y)? {
+            return Err(kb.no_kernel(format!("head size {} is not a power of two within the target's cooperative workgroup", g.d)));
         }
-        if self.attention.emit_workgroup(kb, &g, [q, k, v, p], self.splits, y)? {
-            return Ok(());
+        match merged {
+            Some(o) if !(emitted && last.is_some()) => super::attention_combine::emit(kb, y, o),
+            _ => Ok(()),
         }
-        Err(kb.no_kernel(format!("head size {} is not a power of two within the target's cooperative workgroup", g.d)))
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -131,10 +151,15 @@ mod tests {
         let attention = CachedAttention { scale: 0.5, softcap: 2.0, window: 0, seq_major: false };
         let args = [Some(&q), Some(&k), Some(&v), Some(&pos)];
         let want = attention.eval(&args).expect("eval").remove(0).as_f32();
-        let parts = CachedAttentionSplit { attention, splits: 4 }.eval(&args).expect("eval").remove(0);
-        let got = super::super::attention_combine::AttentionCombine.eval(&[Some(&parts)]).expect("eval").remove(0).as_f32();
+        let parts = CachedAttentionSplit { attention: attention.clone(), splits: 4, combine: false }.eval(&args).expect("eval").remove(0);
+        let got = AttentionCombine.eval(&[Some(&parts)]).expect("eval").remove(0).as_f32();
         for (a, b) in got.iter().zip(&want) {
             assert!((a - b).abs() < 1e-5, "{got:?} vs {want:?}");
         }
+        // With `combine`: the same merged output first, the same partials second.
+        let both = CachedAttentionSplit { attention, splits: 4, combine: true }.eval(&args).expect("eval");
+        assert_eq!(both.len(), 2);
+        assert_eq!(both[0].as_f32(), got);
+        assert_eq!(both[1].as_f32(), parts.as_f32());
     }
 }

@@ -11,6 +11,7 @@ pub mod fuse_combine_linear;
 pub mod fuse_group_norm;
 pub mod fuse_norm_conv;
 pub mod fuse_rms_linear;
+pub mod fuse_split_combine;
 pub mod fuse_linear_rotary;
 pub mod fuse_linear_kv_append;
 pub mod fuse_linear_gate;
@@ -66,6 +67,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fit_int8_activations::FitInt8Activations),
         Box::new(share_int8_activations::ShareInt8Activations),
         Box::new(fuse_linear_gate::FuseLinearGate),
+        Box::new(fuse_split_combine::FuseSplitCombine),
         Box::new(fuse_combine_linear::FuseCombineLinear),
         Box::new(split_linear_k::SplitLinearK),
         Box::new(fold_split_sums::FoldSplitSums),

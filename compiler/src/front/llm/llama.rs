@@ -435,7 +435,7 @@ impl Ctx<'_> {
         };
         let o = match decode_splits(self.t, d, self.b.g.tensor(cache.0).shape.get(2).copied().unwrap_or(0), att.window, self.split_keys) {
             Some(splits) => {
-                let parts = self.b.op(&self.n(&format!("{p}.attention.splits")), Box::new(CachedAttentionSplit { attention: att, splits }), &[q, kc, vc, position])?;
+                let parts = self.b.op(&self.n(&format!("{p}.attention.splits")), Box::new(CachedAttentionSplit { attention: att, splits, combine: false }), &[q, kc, vc, position])?;
                 self.b.op(&self.n(&format!("{p}.attention")), Box::new(AttentionCombine), &[parts])?
             }
             None => {
