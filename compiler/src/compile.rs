@@ -513,7 +513,27 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         offset: bundle::align_up(mp.offsets.total_size, WEIGHTS_ALIGN.max(target.limits.min_storage_buffer_offset_alignment as u64)),
         size: 4 * words as u64,
     });
-    for launch in &launches {
+    // Decode kernels that prefetch a share of the next dispatch's weights into the L2
+    // (`tuning.decode_prefetch_next_weights`; OpenCL C with PTX; single dispatches): the
+    // next launch of the same programs, its largest weight range, and the bytes to fetch.
+    let [prefetch_kib, prefetch_groups] = target.tuning.decode_prefetch_next_weights;
+    let ptx = lang == Lang::OpenclC && target.tuning.opencl_ptx_mma && !target.tuning.opencl_ptx_mma_emulated;
+    let prefetch_for = |li: usize| -> Option<(BufferRange, u64)> {
+        if !ptx || prefetch_kib == 0 || prefetch_groups == 0 {
+            return None;
+        }
+        let &[i] = launches.get(li)?.as_slice() else { return None };
+        let p = pending.get(i)?;
+        if !p.spec.cooperative || !crate::codegen::prefetch::PREFETCHING.contains(&p.spec.template) {
+            return None;
+        }
+        let here = runs_in(p.node);
+        let next = launches.get(li + 1..)?.iter().find(|l| l.first().and_then(|&j| pending.get(j)).is_some_and(|q| runs_in(q.node) == here))?;
+        let weights = next.iter().filter_map(|&j| bound.get(j)).flat_map(|b| b.1.iter()).filter(|(r, a)| r.pool == 0 && *a == Access::Read && r.size > 0);
+        let w = weights.map(|(r, _)| *r).max_by_key(|r| r.size)?;
+        Some((w, w.size.min(u64::from(prefetch_kib) * 1024)))
+    };
+    for (li, launch) in launches.iter().enumerate() {
         let first = launch.first().and_then(|&i| pending.get(i)).ok_or_else(|| CompileError::Target("an empty launch group".into()))?;
         let node = first.node_ref;
         let merged_spec;
@@ -531,9 +551,13 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 let r = sync_range.ok_or_else(|| CompileError::Target("a kernel with counters has no counter range".into()))?;
                 ranges.push((r, Access::Write));
             }
+            let prefetch = prefetch_for(li);
+            if let Some((r, _)) = prefetch {
+                ranges.push((r, Access::Read));
+            }
             let (_, stride) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
                 .ok_or_else(|| CompileError::Target(format!("node '{}': {} invocations exceed target '{}' grid limits", node.name, spec.invocations, target.name)))?;
-            let src = render(&tera, lang, spec.template, rbs, &spec.params, epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some(Cooperative { per_lane: spec.shared_per_lane, vec4s: spec.shared_vec4, arrays: &spec.workgroup_arrays, matrices: spec.cooperative_matrix, counters }))
+            let src = render(&tera, lang, spec.template, rbs, &spec.params, epilogue, spec.workgroup, stride, spec.invocations, spec.cooperative.then_some(Cooperative { per_lane: spec.shared_per_lane, vec4s: spec.shared_vec4, arrays: &spec.workgroup_arrays, matrices: spec.cooperative_matrix, counters, prefetch: prefetch.map(|(_, bytes)| (bytes, prefetch_groups)) }))
                 .map_err(|m| CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: m })?;
             (src, spec, ranges, node.name.clone(), spec.template.to_string(), written(rbs).unwrap_or_else(|| "f32".into()))
         } else {

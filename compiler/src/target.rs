@@ -295,6 +295,14 @@ pub struct Tuning {
     /// doing it; more splits then cost no more combining. Default false.
     #[serde(default)]
     pub decode_attention_combine_last: bool,
+    /// [KiB, workgroups]: decode kernels (`linear_matvec`, `cached_attention_gqa`; single
+    /// dispatches) end with their last `workgroups` workgroups prefetching into the L2 the
+    /// first KiB of the largest weight the next dispatch reads (`codegen::prefetch`, PTX
+    /// `prefetch.global.L2`), so the memory works while an in-order queue drains one kernel
+    /// and starts the next. OpenCL C targets with `opencl_ptx_mma` (not emulated); elsewhere
+    /// nothing. Default [0, 0]: off.
+    #[serde(default)]
+    pub decode_prefetch_next_weights: [u32; 2],
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]

@@ -174,3 +174,46 @@ fn the_last_attention_workgroup_combines_through_an_acq_rel_counter_in_ptx() {
     assert!(checked > 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `decode_prefetch_next_weights`: each decode projection and attention dispatch takes one
+/// more binding, the largest weight range of the dispatch after it in the decode program,
+/// and ends with its last workgroups asking the L2 for that range's first bytes (PTX
+/// `prefetch.global.L2` in what clang makes); no dispatch outside decode's kernels does,
+/// and a target without PTX (PoCL) ignores the key.
+#[test]
+fn decode_kernels_prefetch_the_next_dispatchs_weights() {
+    let plain = compile("decode_prefetch_next_weights = [0, 0]");
+    let pf = compile("decode_prefetch_next_weights = [64, 8]");
+    let decode = |c: &driftc::compile::Compiled| c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone();
+    let (before, after) = (decode(&plain), decode(&pf));
+    assert_eq!(before.len(), after.len());
+    let mut prefetching = 0;
+    for (k, (a, b)) in before.iter().zip(&after).enumerate() {
+        let src = &pf.sources.iter().find(|(n, _)| n == &pf.manifest.kernels[b.kernel as usize].name).expect("source").1;
+        if b.bindings.len() == a.bindings.len() {
+            assert!(!src.contains("drift_prefetch"), "{}: no prefetch binding, no prefetch", b.label);
+            continue;
+        }
+        assert_eq!(b.bindings.len(), a.bindings.len() + 1, "{}: one binding more", b.label);
+        let r = *b.bindings.last().expect("bindings");
+        // (Its bindings without a prefetch of its own: the same dispatch in the plain bundle.)
+        let next = before.get(k + 1).unwrap_or_else(|| panic!("{}: prefetches for no next dispatch", b.label));
+        let largest = next.bindings.iter().filter(|x| x.pool == 0).max_by_key(|x| x.size).expect("the next dispatch reads weights");
+        assert_eq!(&r, largest, "{}: the next dispatch's ({}) largest weight", b.label, next.label);
+        assert!(src.contains(&format!("off < {}ul", r.size.min(64 * 1024))), "{}: the first 64 KiB at most", b.label);
+        prefetching += 1;
+    }
+    assert!(prefetching >= 4, "{prefetching} decode dispatches prefetch");
+    let clang = clang();
+    let dir = std::env::temp_dir().join(format!("driftc-prefetch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let (name, src) = pf.sources.iter().find(|(n, s)| n.starts_with("linear_matvec") && s.contains("drift_prefetch")).expect("a prefetching projection");
+    assert!(nvptx(&clang, &dir, name, src).contains("prefetch.global.L2"), "{name}: no L2 prefetch in the PTX");
+    let _ = std::fs::remove_dir_all(&dir);
+    // PoCL (no PTX): the key changes nothing.
+    let text = std::fs::read_to_string(repo().join("targets/pocl.toml")).expect("target file");
+    let t = Target::from_toml(&set_tuning(&text, "decode_prefetch_next_weights = [64, 8]"), std::path::Path::new("pocl.toml")).expect("target parses");
+    let case = load_case("llama_tiny");
+    let c = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F32))).expect("compiles");
+    assert!(c.sources.iter().all(|(_, s)| !s.contains("drift_prefetch")), "PoCL kernels prefetch");
+}

@@ -8,6 +8,7 @@ pub mod backend;
 pub mod helpers;
 pub mod library;
 pub mod merge;
+pub mod prefetch;
 pub mod render;
 
 use std::collections::HashMap;

@@ -217,7 +217,7 @@ pub fn render(
     let lib = super::library::prelude_for(lang, &body);
     let mut out = String::new();
     match lang {
-        Lang::Wgsl if cooperative.is_some_and(|c| c.counters) => return Err(format!("{template}: kernel counters (drift_counters) are OpenCL C only")),
+        Lang::Wgsl if cooperative.is_some_and(|c| c.counters || c.prefetch.is_some()) => return Err(format!("{template}: kernel counters and prefetches are OpenCL C only")),
         Lang::Wgsl => {
             // (driftc's cooperative matrices are f16: they need it even where no binding or
             // workgroup array is.)
@@ -249,6 +249,11 @@ pub fn render(
             if cooperative.is_some_and(|c| c.counters) {
                 params.push("__global uint* drift_counters".into());
             }
+            let prefetch = cooperative.and_then(|c| c.prefetch);
+            if prefetch.is_some() {
+                params.push("__global const uchar* drift_prefetch".into());
+            }
+            let tail = prefetch.map_or(String::new(), |(bytes, groups)| super::prefetch::tail(bytes, groups, workgroup));
             out.push_str(&lib);
             let head = if let Some(Cooperative { per_lane, vec4s, arrays, .. }) = cooperative {
                 let (per_row, groups) = (stride_y / workgroup.max(1) as u64, n / workgroup.max(1) as u64);
@@ -260,7 +265,7 @@ pub fn render(
             } else {
                 format!("    const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * {stride_y}u;\n    if (i >= {n}u) return;\n")
             };
-            out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n{head}{body}}}\n", params.join(", ")));
+            out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n{head}{body}{tail}}}\n", params.join(", ")));
         }
     }
     Ok(out)
@@ -310,6 +315,9 @@ pub struct Cooperative<'a> {
     pub matrices: bool,
     /// Takes `drift_counters` as its last parameter ([`super::KernelSpec::counters`]).
     pub counters: bool,
+    /// (bytes, workgroups): its last workgroups prefetch the first bytes of one more
+    /// parameter, `drift_prefetch` (after the counters), into the L2 ([`super::prefetch`]).
+    pub prefetch: Option<(u64, u32)>,
 }
 
 /// Workgroup counts for `n` invocations of `workgroup` each: one row while it fits the
