@@ -303,6 +303,12 @@ pub struct Tuning {
     /// nothing. Default [0, 0]: off.
     #[serde(default)]
     pub decode_prefetch_next_weights: [u32; 2],
+    /// Decode projections that stage their RMS-normalized row (`linear_matvec`, OpenCL C
+    /// with `opencl_ptx_mma`, not emulated) sum its squares by PTX shuffles, a slot per
+    /// subgroup of 32 and one barrier, instead of a tree of workgroup barriers: every
+    /// workgroup pays that sum before its first weight load. Default false.
+    #[serde(default)]
+    pub decode_stage_shuffle_sums: bool,
     /// Lanes that share one output row in the decode kernel of a Linear layer (a power of
     /// two; `linear_matvec`). Default 32, a subgroup on most GPUs.
     #[serde(default = "default_linear_lanes")]

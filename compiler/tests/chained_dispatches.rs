@@ -217,3 +217,21 @@ fn decode_kernels_prefetch_the_next_dispatchs_weights() {
     let c = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F32))).expect("compiles");
     assert!(c.sources.iter().all(|(_, s)| !s.contains("drift_prefetch")), "PoCL kernels prefetch");
 }
+
+/// `decode_stage_shuffle_sums`: the decode projections that stage their normalized row
+/// sum its squares by shuffles (one barrier), and clang makes warp shuffles of it; without
+/// the key the barrier tree stays. (Its results: the GPU parity run.)
+#[test]
+fn staged_rows_sum_their_squares_by_shuffles() {
+    let plain = compile("decode_stage_shuffle_sums = false");
+    let shuffled = compile("decode_stage_shuffle_sums = true");
+    let staged = |c: &driftc::compile::Compiled, marker: &str| c.sources.iter().filter(|(k, s)| k.starts_with("linear_matvec") && s.contains("drift_shared4[i * ") && s.contains(marker)).count();
+    assert!(staged(&plain, "drift_shared[lane] = ssl;") > 0 && staged(&plain, "drift_lanes_sum(ssl, 32u)") == 0);
+    assert!(staged(&shuffled, "drift_lanes_sum(ssl, 32u)") > 0 && staged(&shuffled, "drift_shared[lane] = ssl;") == 0);
+    let clang = clang();
+    let dir = std::env::temp_dir().join(format!("driftc-stage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let (name, src) = shuffled.sources.iter().find(|(k, s)| k.starts_with("linear_matvec") && s.contains("drift_lanes_sum(ssl, 32u)")).expect("a staged projection");
+    assert!(nvptx(&clang, &dir, name, src).contains("shfl.sync.bfly"), "{name}: no shuffles in the PTX");
+    let _ = std::fs::remove_dir_all(&dir);
+}

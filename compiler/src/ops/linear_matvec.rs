@@ -451,6 +451,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("xq_blocks", k / ACT_INT8_BLOCK)
         .param("block_units", xq_vec4s.as_ref().map_or(1, |v| ACT_INT8_BLOCK / (4 * v.len().max(1))))
         .param("half_wg", wg_lanes / 2)
+        // The staged row's sum of squares by PTX shuffles (`tuning.decode_stage_shuffle_sums`).
+        .param("stage_shuffle", ptx && kb.target.tuning.decode_stage_shuffle_sums && stage.is_some() && wg_lanes % 32 == 0)
         .param("eps", norm.map_or(0.0, |(_, e)| e))
         .param("k", k)
         .param("wg", wg_lanes)
