@@ -440,5 +440,11 @@ mod tests {
         // Four bindings in all: within 4, not within 3 (WebGPU's default is 8).
         assert!(may_join(&group, &next, Bounds { max_bindings: 4, ..wide }));
         assert!(!may_join(&group, &next, Bounds { max_bindings: 3, ..wide }));
+        // A kernel with counters of its own (KernelSpec::counters) runs alone, either way
+        // round, chained or not.
+        let counting = spec.clone().counters(2);
+        assert!(!may_join(&group, &Candidate { spec: &counting, ranges: &reads_x_too }, wide));
+        assert!(!may_join(&[Candidate { spec: &counting, ranges: &reads_x }], &next, wide));
+        assert!(!may_chain(&group, &Candidate { spec: &counting, ranges: &reads_x_too }, wide));
     }
 }
