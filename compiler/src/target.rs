@@ -360,6 +360,13 @@ pub struct Tuning {
     /// (`merge_independent_dispatches`). Default 0: off.
     #[serde(default)]
     pub linear_matvec_min_workgroups: u32,
+    /// OpenCL C decode projections (`linear_matvec`) launch at most this many workgroups,
+    /// each staging (normalizing, quantizing) its row once and then walking the row groups
+    /// g, g + this, g + 2·this, ...: the row's staging paid once per workgroup instead of once
+    /// per row group, and no partial last wave of workgroups (a GPU's multiprocessors times
+    /// the workgroups each holds). Default 0: one workgroup per row group.
+    #[serde(default)]
+    pub linear_matvec_persistent_groups: u32,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
     /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
     /// activations small. Default 64.

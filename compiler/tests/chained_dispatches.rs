@@ -235,3 +235,38 @@ fn staged_rows_sum_their_squares_by_shuffles() {
     assert!(nvptx(&clang, &dir, name, src).contains("shfl.sync.bfly"), "{name}: no shuffles in the PTX");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `linear_matvec_persistent_groups`: the decode projections launch at most that many
+/// workgroups each (a merged q/k/v kernel, that many per member), whose kernels walk the row
+/// groups, and clang makes PTX of them. (Their results: PoCL in llm_generate.rs, the GPU
+/// parity run.)
+#[test]
+fn persistent_projections_launch_few_workgroups_that_walk_the_rows() {
+    let plain = compile("linear_matvec_persistent_groups = 0\ndecode_attention_split_keys = 8");
+    let few = compile("linear_matvec_persistent_groups = 2\ndecode_attention_split_keys = 8");
+    let decode = |c: &driftc::compile::Compiled| c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone();
+    let (before, after) = (decode(&plain), decode(&few));
+    assert_eq!(before.len(), after.len());
+    let mut walking = 0;
+    for (a, b) in before.iter().zip(&after) {
+        let name = &few.manifest.kernels[b.kernel as usize].name;
+        if !name.starts_with("linear_matvec") {
+            assert_eq!(a.grid, b.grid, "{}", b.label);
+            continue;
+        }
+        let members = u32::try_from(b.label.matches(" + ").count() + 1).expect("members");
+        assert!(b.grid[0] <= 2 * members && b.grid[0] <= a.grid[0], "{}: {:?} workgroups (was {:?})", b.label, b.grid, a.grid);
+        if b.grid[0] < a.grid[0] {
+            walking += 1;
+        }
+    }
+    assert!(walking > 0, "no projection walks several row groups");
+    let clang = clang();
+    let dir = std::env::temp_dir().join(format!("driftc-persistent-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let (name, src) = few.sources.iter().find(|(k, s)| k.starts_with("linear_matvec") && s.contains("for (uint rgroup = group; rgroup < ")).expect("a walking projection");
+    let ptx = nvptx(&clang, &dir, name, src);
+    // (clang leaves OpenCL's barrier() an external call for this triple.)
+    assert!(ptx.contains(".entry") && ptx.contains("barrier") && ptx.contains("shfl.sync.bfly"), "{name}: no kernel with barriers and shuffles in the PTX");
+    let _ = std::fs::remove_dir_all(&dir);
+}

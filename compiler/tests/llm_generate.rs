@@ -402,6 +402,10 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::None, Precision::F32, "all_heads", 1e-4),
         ("pocl", Quant::None, Precision::F32, "combine_last", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "combine_last", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "persistent", 1e-4),
+        ("pocl", Quant::Q8, Precision::F32, "persistent", 1e-4),
+        ("pocl", Quant::Q844, Precision::F32, "persistent", 1e-4),
+        ("pocl", Quant::Q844, Precision::F32, "gate_persistent", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
@@ -448,6 +452,10 @@ fn decode_steps_match_prefill_scoring() {
             // The last workgroup of each cache head combines the splits' partials (OpenCL C
             // counters; tuning.decode_attention_combine_last), the projection's fold not taken
             // though asked, all heads' sums at once as on the GPU.
+            // Persistent decode projections: one workgroup each, walking every row
+            // group after staging the row once (tuning.linear_matvec_persistent_groups).
+            "persistent" => set_tuning(&text, "linear_matvec_persistent_groups = 1"),
+            "gate_persistent" => set_tuning(&text, "linear_matvec_persistent_groups = 1\ndecode_fused_gate = true"),
             "combine_last" => set_tuning(&text, "decode_attention_combine_last = true\ndecode_combine_in_projection = true\nattention_combine_all_heads = true\ndecode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
@@ -485,6 +493,8 @@ fn decode_steps_match_prefill_scoring() {
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
         assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        let persistent = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();
+        assert_eq!(persistent > 0, acts.contains("persistent"), "{target} {quant:?} {acts}: {persistent} decode projection kernels walk several row groups");
         let last = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("__global uint* drift_counters") && src.contains("atomic_inc(")).count();
         assert_eq!(last > 0, acts == "combine_last", "{target} {quant:?} {acts}: {last} decode attention kernels whose last workgroup per cache head combines the splits");
         let folded = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("drift_shared4[v] = num / den")).count();
@@ -601,7 +611,11 @@ fn int8_decode_activations_match_their_reference() {
     let gate_once = "decode_fused_gate = true\ndecode_quantize_once = true\n";
     let lavapipe = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q844, "linear_matvec_workgroup_int8 = 1024\n"), (Quant::Q8, once), (Quant::Q844, once), (Quant::Q844, once_unfolded), (Quant::Q844, "decode_quantize_once = true\nlinear_lanes_many_rows = [64, 16]\n"), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, gate_once), (Quant::Q844, gate_once)];
     // OpenCL C (PoCL): int8 products summed in C (PTX dp4a on NVIDIA), no packed rows.
-    let pocl = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, gate), (Quant::Q844, gate)];
+    // With persistent projections (tuning.linear_matvec_persistent_groups): one
+    // workgroup quantizes its row once and walks every row group.
+    let persistent = "linear_matvec_persistent_groups = 1\n";
+    let persistent_gate = "linear_matvec_persistent_groups = 1\ndecode_fused_gate = true\n";
+    let pocl = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, persistent), (Quant::Q844, persistent_gate)];
     for (target, quant, extra) in lavapipe.into_iter().map(|(q, e)| ("lavapipe", q, e)).chain(pocl.into_iter().map(|(q, e)| ("pocl", q, e))) {
         let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
         let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("decode_int8_activations = true\n{extra}")), std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
@@ -642,6 +656,8 @@ fn int8_decode_activations_match_their_reference() {
         }
         let gate_kernels = decode.dispatches.iter().filter(|d| d.label.contains("gate_proj") && m.kernels[d.kernel as usize].name.starts_with("linear_matvec")).count();
         assert_eq!(gate_kernels == 0, extra.contains("fused_gate"), "{quant:?} {extra}: {gate_kernels} gate projections of their own");
+        let walking = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();
+        assert_eq!(walking > 0, extra.contains("persistent"), "{quant:?} {extra}: {walking} projections walk several row groups");
         let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
         let id = ids("inputs/prompt_ids.npy")[0];
         let mut inputs = std::collections::BTreeMap::new();

@@ -342,6 +342,12 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let names: Vec<String> = (0..y_rank).map(|d| format!("c{d}")).collect();
     let xlead: Vec<String> = vec!["0u".into(); kb.shape(x).len().saturating_sub(1)];
     let out_groups = n.div_ceil(rows_per_group) as u64;
+    // Persistent workgroups (`tuning.linear_matvec_persistent_groups`, OpenCL C): at most
+    // that many, each walking every grid-th row group after staging its row once.
+    let grid_groups = match u64::from(kb.target.tuning.linear_matvec_persistent_groups) {
+        cap if cap > 0 && kb.lang == Lang::OpenclC => out_groups.min(cap),
+        _ => out_groups,
+    };
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let group_json: Vec<Json> = decode.as_ref().map_or(Vec::new(), |(_, g)| g.clone());
     // OpenCL on NVIDIA with inline PTX (not emulated): streaming weight loads and
@@ -364,7 +370,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     // Per lane in drift_shared: the sum, the sum of squares (an unstaged norm), the gate's sum.
     let squares = u32::from(norm.is_some() && stage.is_none());
     let floats_per_lane = 1 + squares + u32::from(gate.is_some());
-    let mut spec = KernelSpec::cooperative("linear_matvec", out_groups, wg_lanes).shared_per_lane(floats_per_lane);
+    let mut spec = KernelSpec::cooperative("linear_matvec", grid_groups, wg_lanes).shared_per_lane(floats_per_lane);
     if sg_reduce {
         spec = spec.uses_subgroup_arithmetic();
     }
@@ -451,6 +457,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("xq_blocks", k / ACT_INT8_BLOCK)
         .param("block_units", xq_vec4s.as_ref().map_or(1, |v| ACT_INT8_BLOCK / (4 * v.len().max(1))))
         .param("half_wg", wg_lanes / 2)
+        .param("persistent", grid_groups < out_groups)
+        .param("out_groups", out_groups)
+        .param("grid_groups", grid_groups)
         // The staged row's sum of squares by PTX shuffles (`tuning.decode_stage_shuffle_sums`).
         .param("stage_shuffle", ptx && kb.target.tuning.decode_stage_shuffle_sums && stage.is_some() && wg_lanes % 32 == 0)
         .param("eps", norm.map_or(0.0, |(_, e)| e))

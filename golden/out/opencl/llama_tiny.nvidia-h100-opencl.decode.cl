@@ -22,12 +22,8 @@ void k_main(__global const half* restrict b_x, __global const half* restrict b_w
     const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 10u, 9u);
     const uint lane = (uint)get_local_id(0);
 const uint sub = lane % 8u;
-    const uint row_raw = group * 32u + lane / 8u;
-    const uint row = min(row_raw, 319u);
     const uint c0 = 0u;
     const uint c1 = 0u;
-    float acc = 0.0f;
-    float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
         const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
@@ -49,6 +45,12 @@ const uint sub = lane % 8u;
         drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+    {
+    const uint rgroup = group;
+    const uint row_raw = rgroup * 32u + lane / 8u;
+    const uint row = min(row_raw, 319u);
+    float acc = 0.0f;
+    float ss = 0.0f;
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
@@ -79,6 +81,7 @@ const uint sub = lane % 8u;
         float v = drift_shared[lane];
 
         vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 320u + ((uint)(c2))), b_y);
+    }
     }
 }
 
@@ -137,15 +140,8 @@ void k_main(__global const half* restrict b0_x, __global const half* restrict b0
     if (drift_member_group < 2u) {
     const uint group = min(drift_member_group - 0u, 1u);
 const uint sub = lane % 8u;
-    const uint slot = group * 32u + lane / 8u;
-    const uint pair = slot / 2u;
-    const uint which = slot % 2u;
-    const uint row_raw = (pair / 8u) * 16u + pair % 8u + which * 8u;
-    const uint row = min(row_raw, 63u);
     const uint c0 = 0u;
     const uint c1 = 0u;
-    float acc = 0.0f;
-    float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
         const float4 xa0 = drift_h8(((__global const uint4*)(b0_x))[i]).lo;
@@ -167,6 +163,15 @@ const uint sub = lane % 8u;
         drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b0_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b0_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+    {
+    const uint rgroup = group;
+    const uint slot = rgroup * 32u + lane / 8u;
+    const uint pair = slot / 2u;
+    const uint which = slot % 2u;
+    const uint row_raw = (pair / 8u) * 16u + pair % 8u + which * 8u;
+    const uint row = min(row_raw, 63u);
+    float acc = 0.0f;
+    float ss = 0.0f;
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
@@ -206,16 +211,10 @@ const uint sub = lane % 8u;
 
         vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 64u + ((uint)(c2))), b0_y);
     }
+    }
     } else if (drift_member_group < 3u) {
     const uint group = min(drift_member_group - 2u, 0u);
 const uint sub = lane % 8u;
-    const uint slot = group * 32u + lane / 8u;
-    const uint pair = slot / 2u;
-    const uint which = slot % 2u;
-    const uint row_raw = (pair / 8u) * 16u + pair % 8u + which * 8u;
-    const uint row = min(row_raw, 31u);
-    float acc = 0.0f;
-    float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
         const float4 xa0 = drift_h8(((__global const uint4*)(b1_x))[i]).lo;
@@ -237,6 +236,15 @@ const uint sub = lane % 8u;
         drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b1_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b1_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+    {
+    const uint rgroup = group;
+    const uint slot = rgroup * 32u + lane / 8u;
+    const uint pair = slot / 2u;
+    const uint which = slot % 2u;
+    const uint row_raw = (pair / 8u) * 16u + pair % 8u + which * 8u;
+    const uint row = min(row_raw, 31u);
+    float acc = 0.0f;
+    float ss = 0.0f;
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
@@ -281,13 +289,10 @@ const uint sub = lane % 8u;
             vstore_half(v, (((((uint)(c0)) * 2u + ((uint)(c1))) * 64u + ((uint)(c2))) * 16u + ((uint)(c3))), b1_y);
         }
     }
+    }
     } else {
     const uint group = min(drift_member_group - 3u, 0u);
 const uint sub = lane % 8u;
-    const uint row_raw = group * 32u + lane / 8u;
-    const uint row = min(row_raw, 31u);
-    float acc = 0.0f;
-    float ss = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
         const float4 xa0 = drift_h8(((__global const uint4*)(b2_x))[i]).lo;
@@ -309,6 +314,12 @@ const uint sub = lane % 8u;
         drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b2_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b2_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+    {
+    const uint rgroup = group;
+    const uint row_raw = rgroup * 32u + lane / 8u;
+    const uint row = min(row_raw, 31u);
+    float acc = 0.0f;
+    float ss = 0.0f;
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
@@ -344,6 +355,7 @@ const uint sub = lane % 8u;
         if (c2 < 64u) {
             vstore_half(v, (((((uint)(c0)) * 2u + ((uint)(c1))) * 64u + ((uint)(c2))) * 16u + ((uint)(c3))), b2_y);
         }
+    }
     }
     }
 }
@@ -453,10 +465,12 @@ void k_main(__global const half* restrict b_x, __global const half* restrict b_w
     const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 2u, 1u);
     const uint lane = (uint)get_local_id(0);
 const uint sub = lane % 8u;
-    const uint row_raw = group * 32u + lane / 8u;
-    const uint row = min(row_raw, 63u);
     const uint c0 = 0u;
     const uint c1 = 0u;
+    {
+    const uint rgroup = group;
+    const uint row_raw = rgroup * 32u + lane / 8u;
+    const uint row = min(row_raw, 63u);
     float acc = 0.0f;
     float ss = 0.0f;
     const uint base = row * 8u;
@@ -491,6 +505,7 @@ const uint sub = lane % 8u;
 
         vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 64u + ((uint)(c2))), b_y);
     }
+    }
 }
 
 // ===== linear_matvec_f16_21 =====
@@ -517,13 +532,8 @@ void k_main(__global const half* restrict b_x, __global const half* restrict b_w
     const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 5u, 4u);
     const uint lane = (uint)get_local_id(0);
 const uint sub = lane % 8u;
-    const uint row_raw = group * 32u + lane / 8u;
-    const uint row = min(row_raw, 159u);
     const uint c0 = 0u;
     const uint c1 = 0u;
-    float acc = 0.0f;
-    float ss = 0.0f;
-    float acc_g = 0.0f;
     float ssl = 0.0f;
     for (uint i = lane; i < 8u; i += 256u) {
         const float4 xa0 = drift_h8(((__global const uint4*)(b_x))[i]).lo;
@@ -545,6 +555,13 @@ const uint sub = lane % 8u;
         drift_shared4[i * 2u + 1u] = drift_h8(((__global const uint4*)(b_x))[i]).hi * inv * drift_h8(((__global const uint4*)(b_g))[i]).hi;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+    {
+    const uint rgroup = group;
+    const uint row_raw = rgroup * 32u + lane / 8u;
+    const uint row = min(row_raw, 159u);
+    float acc = 0.0f;
+    float ss = 0.0f;
+    float acc_g = 0.0f;
     const uint base = row * 8u;
     for (uint q = 0u; q < 1u; ++q) {
         const uint j0 = q * 8u + sub + 0u;
@@ -598,6 +615,7 @@ const uint sub = lane % 8u;
 
         vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 160u + ((uint)(c2))), b_y);
     }
+    }
 }
 
 // ===== linear_matvec_f16_22 =====
@@ -623,10 +641,12 @@ void k_main(__global const half* restrict b_x, __global const half* restrict b_w
     const uint group = min((uint)get_group_id(0) + (uint)get_group_id(1) * 4u, 3u);
     const uint lane = (uint)get_local_id(0);
 const uint sub = lane % 16u;
-    const uint row_raw = group * 16u + lane / 16u;
-    const uint row = min(row_raw, 63u);
     const uint c0 = 0u;
     const uint c1 = 0u;
+    {
+    const uint rgroup = group;
+    const uint row_raw = rgroup * 16u + lane / 16u;
+    const uint row = min(row_raw, 63u);
     float acc = 0.0f;
     float ss = 0.0f;
     const uint base = row * 20u;
@@ -660,6 +680,7 @@ const uint sub = lane % 16u;
     v = (vload_half(((((uint)(0)) * 1u + ((uint)(0))) * 64u + ((uint)(c2))), b_e0_0) + v);
 
         vstore_half(v, ((((uint)(c0)) * 1u + ((uint)(c1))) * 64u + ((uint)(c2))), b_y);
+    }
     }
 }
 
