@@ -29,6 +29,26 @@ fn overlaps(a: &BufferRange, b: &BufferRange) -> bool {
     a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size
 }
 
+fn decode_of(c: &driftc::compile::Compiled) -> Vec<runtime_min::bundle::Dispatch> {
+    c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone()
+}
+
+/// The PTX clang makes of each (kernel name, source), in a temporary directory of `tag`.
+fn ptx_of<'a>(tag: &str, sources: impl Iterator<Item = &'a (String, String)>) -> Vec<(String, String)> {
+    let clang = clang();
+    let dir = std::env::temp_dir().join(format!("driftc-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let out = sources.map(|(name, src)| (name.clone(), nvptx(&clang, &dir, name, src))).collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+/// Loads of activations through the read-only (non-coherent) path: only the weight streams'
+/// explicit loads may be `.nc`.
+fn implicit_nc_loads(ptx: &str) -> usize {
+    ptx.lines().filter(|l| l.contains("ld.global.nc") && !l.contains("L1::no_allocate")).count()
+}
+
 #[test]
 fn decode_dispatches_chain_and_each_member_waits_for_what_it_reads() {
     let plain = compile("chain_dependent_dispatches = false");
@@ -90,25 +110,16 @@ fn decode_dispatches_chain_and_each_member_waits_for_what_it_reads() {
 
 #[test]
 fn chained_waits_and_signals_are_acquire_loads_and_release_adds_in_ptx() {
-    let clang = clang();
-    let dir = std::env::temp_dir().join(format!("driftc-chain-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
     let chained = compile("chain_dependent_dispatches = true");
-    let mut checked = 0;
-    for (name, src) in chained.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")) {
-        let ptx = nvptx(&clang, &dir, name, src);
+    let ptxs = ptx_of("chain", chained.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")));
+    assert!(!ptxs.is_empty());
+    for (name, ptx) in &ptxs {
         assert!(ptx.contains("ld.acquire.gpu.global.u32"), "{name}: no acquire load");
         assert!(ptx.contains("red.release.gpu.global.add.u32"), "{name}: no release add");
         assert!(ptx.contains("fence.acq_rel.gpu"), "{name}: no fence");
         assert!(ptx.contains("atom.relaxed.gpu.global.add.u32"), "{name}: no ticket");
-        // Activations are not read through the read-only (non-coherent) path: only the
-        // weight streams' explicit loads are `.nc`.
-        let nc = ptx.lines().filter(|l| l.contains("ld.global.nc") && !l.contains("L1::no_allocate")).count();
-        assert_eq!(nc, 0, "{name}: {nc} implicit read-only loads");
-        checked += 1;
+        assert_eq!(implicit_nc_loads(ptx), 0, "{name}: implicit read-only loads");
     }
-    assert!(checked > 0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -132,8 +143,7 @@ fn the_last_attention_workgroup_combines_through_an_acq_rel_counter_in_ptx() {
     // (8 keys per split: the tiny checkpoint's context splits.)
     let plain = compile("decode_attention_combine_last = false\ndecode_attention_split_keys = 8");
     let last = compile("decode_attention_combine_last = true\ndecode_attention_split_keys = 8");
-    let decode = |c: &driftc::compile::Compiled| c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone();
-    assert_eq!(decode(&last).len(), decode(&plain).len(), "the combine was already in the projection: as many dispatches");
+    assert_eq!(decode_of(&last).len(), decode_of(&plain).len(), "the combine was already in the projection: as many dispatches");
     let combining = last.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("drift_shared4[v] = num / den")).count();
     assert_eq!(combining, 0, "no projection combines partials");
     // The counters: the last binding of every such dispatch, one range (every kernel leaves
@@ -141,7 +151,7 @@ fn the_last_attention_workgroup_combines_through_an_acq_rel_counter_in_ptx() {
     let activations = last.manifest.pools.get(1).expect("an activations pool").size;
     let mut counters: Option<BufferRange> = None;
     let mut counted = 0;
-    for d in decode(&last).iter().filter(|d| last.manifest.kernels[d.kernel as usize].name.starts_with("cached_attention_gqa")) {
+    for d in decode_of(&last).iter().filter(|d| last.manifest.kernels[d.kernel as usize].name.starts_with("cached_attention_gqa")) {
         let r = *d.bindings.last().expect("bindings");
         assert_eq!(*counters.get_or_insert(r), r, "{}: counters at {r:?}", d.label);
         assert_eq!(last.manifest.kernels[d.kernel as usize].bindings.last(), Some(&Access::ReadWrite), "{}", d.label);
@@ -158,21 +168,14 @@ fn the_last_attention_workgroup_combines_through_an_acq_rel_counter_in_ptx() {
         }
     }
     assert!(counted > 0, "decode attention dispatches take counters");
-    let clang = clang();
-    let dir = std::env::temp_dir().join(format!("driftc-combine-last-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    let mut checked = 0;
-    for (name, src) in last.sources.iter().filter(|(k, s)| k.starts_with("cached_attention_gqa") && s.contains("drift_counters")) {
-        let ptx = nvptx(&clang, &dir, name, src);
+    let ptxs = ptx_of("combine-last", last.sources.iter().filter(|(k, s)| k.starts_with("cached_attention_gqa") && s.contains("drift_counters")));
+    assert!(!ptxs.is_empty());
+    for (name, ptx) in &ptxs {
         assert!(ptx.contains("atom.acq_rel.gpu.global.add.u32"), "{name}: no acquire-release count");
         assert!(ptx.matches("fence.acq_rel.gpu").count() >= 2, "{name}: fences before the count and before reading the partials");
         assert!(ptx.contains("st.relaxed.gpu.global.u32"), "{name}: the counter is not set back");
-        let nc = ptx.lines().filter(|l| l.contains("ld.global.nc") && !l.contains("L1::no_allocate")).count();
-        assert_eq!(nc, 0, "{name}: {nc} implicit read-only loads");
-        checked += 1;
+        assert_eq!(implicit_nc_loads(ptx), 0, "{name}: implicit read-only loads (the partials)");
     }
-    assert!(checked > 0);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `decode_prefetch_next_weights`: each decode projection and attention dispatch takes one
@@ -184,8 +187,7 @@ fn the_last_attention_workgroup_combines_through_an_acq_rel_counter_in_ptx() {
 fn decode_kernels_prefetch_the_next_dispatchs_weights() {
     let plain = compile("decode_prefetch_next_weights = [0, 0]");
     let pf = compile("decode_prefetch_next_weights = [64, 8]");
-    let decode = |c: &driftc::compile::Compiled| c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone();
-    let (before, after) = (decode(&plain), decode(&pf));
+    let (before, after) = (decode_of(&plain), decode_of(&pf));
     assert_eq!(before.len(), after.len());
     let mut prefetching = 0;
     for (k, (a, b)) in before.iter().zip(&after).enumerate() {
@@ -204,12 +206,9 @@ fn decode_kernels_prefetch_the_next_dispatchs_weights() {
         prefetching += 1;
     }
     assert!(prefetching >= 4, "{prefetching} decode dispatches prefetch");
-    let clang = clang();
-    let dir = std::env::temp_dir().join(format!("driftc-prefetch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    let (name, src) = pf.sources.iter().find(|(n, s)| n.starts_with("linear_matvec") && s.contains("drift_prefetch")).expect("a prefetching projection");
-    assert!(nvptx(&clang, &dir, name, src).contains("prefetch.global.L2"), "{name}: no L2 prefetch in the PTX");
-    let _ = std::fs::remove_dir_all(&dir);
+    let ptxs = ptx_of("prefetch", pf.sources.iter().filter(|(n, s)| n.starts_with("linear_matvec") && s.contains("drift_prefetch")).take(1));
+    let (name, ptx) = ptxs.first().expect("a prefetching projection");
+    assert!(ptx.contains("prefetch.global.L2"), "{name}: no L2 prefetch in the PTX");
     // PoCL (no PTX): the key changes nothing.
     let text = std::fs::read_to_string(repo().join("targets/pocl.toml")).expect("target file");
     let t = Target::from_toml(&set_tuning(&text, "decode_prefetch_next_weights = [64, 8]"), std::path::Path::new("pocl.toml")).expect("target parses");
@@ -228,12 +227,9 @@ fn staged_rows_sum_their_squares_by_shuffles() {
     let staged = |c: &driftc::compile::Compiled, marker: &str| c.sources.iter().filter(|(k, s)| k.starts_with("linear_matvec") && s.contains("drift_shared4[i * ") && s.contains(marker)).count();
     assert!(staged(&plain, "drift_shared[lane] = ssl;") > 0 && staged(&plain, "drift_lanes_sum(ssl, 32u)") == 0);
     assert!(staged(&shuffled, "drift_lanes_sum(ssl, 32u)") > 0 && staged(&shuffled, "drift_shared[lane] = ssl;") == 0);
-    let clang = clang();
-    let dir = std::env::temp_dir().join(format!("driftc-stage-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    let (name, src) = shuffled.sources.iter().find(|(k, s)| k.starts_with("linear_matvec") && s.contains("drift_lanes_sum(ssl, 32u)")).expect("a staged projection");
-    assert!(nvptx(&clang, &dir, name, src).contains("shfl.sync.bfly"), "{name}: no shuffles in the PTX");
-    let _ = std::fs::remove_dir_all(&dir);
+    let ptxs = ptx_of("stage", shuffled.sources.iter().filter(|(k, s)| k.starts_with("linear_matvec") && s.contains("drift_lanes_sum(ssl, 32u)")).take(1));
+    let (name, ptx) = ptxs.first().expect("a staged projection");
+    assert!(ptx.contains("shfl.sync.bfly"), "{name}: no shuffles in the PTX");
 }
 
 /// `linear_matvec_persistent_groups`: the decode projections launch at most that many
@@ -244,8 +240,7 @@ fn staged_rows_sum_their_squares_by_shuffles() {
 fn persistent_projections_launch_few_workgroups_that_walk_the_rows() {
     let plain = compile("linear_matvec_persistent_groups = 0\ndecode_attention_split_keys = 8");
     let few = compile("linear_matvec_persistent_groups = 2\ndecode_attention_split_keys = 8");
-    let decode = |c: &driftc::compile::Compiled| c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone();
-    let (before, after) = (decode(&plain), decode(&few));
+    let (before, after) = (decode_of(&plain), decode_of(&few));
     assert_eq!(before.len(), after.len());
     let mut walking = 0;
     for (a, b) in before.iter().zip(&after) {
@@ -261,12 +256,8 @@ fn persistent_projections_launch_few_workgroups_that_walk_the_rows() {
         }
     }
     assert!(walking > 0, "no projection walks several row groups");
-    let clang = clang();
-    let dir = std::env::temp_dir().join(format!("driftc-persistent-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    let (name, src) = few.sources.iter().find(|(k, s)| k.starts_with("linear_matvec") && s.contains("for (uint rgroup = group; rgroup < ")).expect("a walking projection");
-    let ptx = nvptx(&clang, &dir, name, src);
+    let ptxs = ptx_of("persistent", few.sources.iter().filter(|(k, s)| k.starts_with("linear_matvec") && s.contains("for (uint rgroup = group; rgroup < ")).take(1));
+    let (name, ptx) = ptxs.first().expect("a walking projection");
     // (clang leaves OpenCL's barrier() an external call for this triple.)
     assert!(ptx.contains(".entry") && ptx.contains("barrier") && ptx.contains("shfl.sync.bfly"), "{name}: no kernel with barriers and shuffles in the PTX");
-    let _ = std::fs::remove_dir_all(&dir);
 }
