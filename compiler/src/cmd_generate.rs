@@ -56,7 +56,7 @@ pub fn run(a: &Args<'_>) -> Result<()> {
     if a.pipeline_stats {
         let stats = g.session().kernel_statistics();
         if stats.is_empty() {
-            eprintln!("--pipeline-stats: {} reports no pipeline statistics (VK_KHR_pipeline_executable_properties)", g.session().device_name());
+            eprintln!("--pipeline-stats: {} reports no kernel statistics (Vulkan: VK_KHR_pipeline_executable_properties)", g.session().device_name());
         }
         for (kernel, list) in stats {
             let text: Vec<String> = list.iter().map(|(k, v)| format!("{k}={v}")).collect();

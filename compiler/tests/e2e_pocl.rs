@@ -122,3 +122,23 @@ fn opencl_allocates_exactly_the_pools() {
     assert_eq!(compiled.manifest.api, Api::OpenCl);
     assert!(!compiled.manifest.requirements.fp16, "OpenCL bundles use vload_half/vstore_half and need no cl_khr_fp16");
 }
+
+/// `SessionOptions::pipeline_statistics` on OpenCL: every kernel reports the work-items the
+/// driver allows per group (at least the workgroup the bundle dispatches) and its local
+/// bytes; without the option, nothing is captured.
+#[test]
+fn opencl_reports_each_kernels_build() {
+    let compiled = load_case("mobilenet_v2").compile("pocl", None);
+    let bundle = Bundle::from_vec(compiled.bundle.clone()).expect("opens");
+    let plain = Session::new(&bundle, &SessionOptions::default()).expect("session");
+    assert!(plain.kernel_statistics().is_empty());
+    let session = Session::new(&bundle, &SessionOptions { pipeline_statistics: true, ..SessionOptions::default() }).expect("session");
+    let stats = session.kernel_statistics();
+    assert_eq!(stats.len(), compiled.manifest.kernels.len(), "one list per kernel");
+    for ((name, list), k) in stats.iter().zip(&compiled.manifest.kernels) {
+        assert_eq!(name, &k.name);
+        let limit: u64 = list.iter().find(|(key, _)| key == "work-group limit").and_then(|(_, v)| v.parse().ok()).unwrap_or_else(|| panic!("{name}: no work-group limit in {list:?}"));
+        assert!(limit >= u64::from(k.workgroup_size[0]), "{name}: limit {limit} under its workgroup {:?}", k.workgroup_size);
+        assert!(list.iter().any(|(key, _)| key == "local bytes"), "{name}: {list:?}");
+    }
+}

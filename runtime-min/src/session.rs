@@ -34,9 +34,11 @@ pub struct SessionOptions {
     /// every run (every decode step); polling keeps one CPU core busy instead. 0 (the
     /// default) blocks at once.
     pub spin_wait_us: u32,
-    /// Vulkan: capture each kernel's compile statistics (VK_KHR_pipeline_executable_properties:
-    /// registers, spills, whatever the driver reports) where the device offers them; read
-    /// them with [`Session::kernel_statistics`]. Off by default.
+    /// Capture each kernel's compile statistics; read them with
+    /// [`Session::kernel_statistics`]. Vulkan: VK_KHR_pipeline_executable_properties
+    /// (registers, spills, whatever the driver reports) where the device offers it. OpenCL:
+    /// the work-group limit and private and local bytes of each kernel, and on NVIDIA the
+    /// assembler's register and spill lines from a second, verbose build. Off by default.
     pub pipeline_statistics: bool,
     /// Vulkan: leave `robustBufferAccess` (the driver's bounds check on every buffer
     /// access) off even where the device offers it. Only for bundles you compiled yourself:
@@ -541,7 +543,7 @@ fn open_opencl(bundle: &Bundle, options: &SessionOptions, inputs: &[Io], outputs
     let device = Device::pick(options.device_index)?;
     crate::bundle::verify(m, bundle.kernels_section().len() as u64, bundle.weights_section().len() as u64, Some(&device.limits))?;
     let slots = |l: &[Io]| l.iter().map(|io| io.slot).collect::<Vec<_>>();
-    let ex = Executor::new(device, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs), options.profile)?;
+    let ex = Executor::new(device, m, bundle.kernels_section(), bundle.weights_section(), &slots(inputs), &slots(outputs), options.profile, options.pipeline_statistics)?;
     Ok(Box::new(ex))
 }
 

@@ -13,7 +13,7 @@ use super::device::Device;
 use super::handles::{cl_error, Context, Kernel, Program};
 use crate::bundle::{BundleError, Kernel as KernelEntry, KernelLanguage};
 use crate::error::{Error, Result};
-use opencl3::kernel::{create_kernel, get_kernel_data, get_kernel_work_group_data, set_kernel_arg, CL_KERNEL_COMPILE_WORK_GROUP_SIZE, CL_KERNEL_NUM_ARGS, CL_KERNEL_WORK_GROUP_SIZE};
+use opencl3::kernel::{create_kernel, get_kernel_data, get_kernel_work_group_data, set_kernel_arg, CL_KERNEL_COMPILE_WORK_GROUP_SIZE, CL_KERNEL_LOCAL_MEM_SIZE, CL_KERNEL_NUM_ARGS, CL_KERNEL_PRIVATE_MEM_SIZE, CL_KERNEL_WORK_GROUP_SIZE};
 use opencl3::program::{build_program, create_program_with_source, get_program_build_data, CL_PROGRAM_BUILD_LOG};
 use opencl3::types::cl_mem;
 use std::ffi::{c_void, CString};
@@ -107,6 +107,34 @@ pub(crate) fn build(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, sour
 fn kernel_limit(dev: &Device, program: &Program, entry: &CString) -> Option<u64> {
     let kernel = Kernel::own(create_kernel(program.raw(), entry).ok()?);
     get_kernel_work_group_data(kernel.raw(), dev.id, CL_KERNEL_WORK_GROUP_SIZE).ok().and_then(|b| kernel_uint(&b))
+}
+
+/// What the driver reports of one built kernel (`SessionOptions::pipeline_statistics`):
+/// the work-items it allows per group, its private (spilled) and local bytes per item and
+/// group, and on NVIDIA (`cl_nv_compiler_options`) the assembler's own lines (registers,
+/// spills) from a second, verbose build of the same source (`-cl-nv-verbose`; the
+/// program that runs is the first). What cannot be read is left out.
+pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str, entry: &CString, program: &Program) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Ok(raw) = create_kernel(program.raw(), entry) {
+        let kernel = Kernel::own(raw);
+        for (name, param) in [("work-group limit", CL_KERNEL_WORK_GROUP_SIZE), ("private bytes per work-item", CL_KERNEL_PRIVATE_MEM_SIZE), ("local bytes", CL_KERNEL_LOCAL_MEM_SIZE)] {
+            if let Some(v) = get_kernel_work_group_data(kernel.raw(), dev.id, param).ok().and_then(|b| kernel_uint(&b)) {
+                out.push((name.to_string(), v.to_string()));
+            }
+        }
+    }
+    if dev.nv_compiler_options {
+        if let Ok(verbose) = build_with(ctx, dev, i, k, source, c"-cl-nv-verbose") {
+            let log = get_program_build_data(verbose.raw(), dev.id, CL_PROGRAM_BUILD_LOG).unwrap_or_default();
+            let end = log.iter().position(|&c| c == 0).unwrap_or(log.len());
+            let text = String::from_utf8_lossy(log.get(..end).unwrap_or_default()).to_string();
+            for line in text.lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill"))) {
+                out.push(("ptxas".to_string(), line.to_string()));
+            }
+        }
+    }
+    out
 }
 
 /// One build of kernel `i`'s source with `options`; a failure reports the compiler's log.

@@ -87,6 +87,8 @@ pub(crate) struct Executor {
     /// Pinned host memory for chained runs' transfers, made at the first chained run;
     /// `Err(())` once making it failed (runs then move pageable bytes).
     staging: Option<std::result::Result<staging::Staging, ()>>,
+    /// Per kernel, what the driver reports of its build (`SessionOptions::pipeline_statistics`).
+    statistics: Vec<Vec<(String, String)>>,
 }
 
 /// Offset and length in its run's staging slot: where a chained run's read landed.
@@ -115,7 +117,7 @@ unsafe impl Send for Executor {}
 impl Executor {
     /// Creates every OpenCL object for `m`. The caller has verified `m` against
     /// `device.limits`; the OpenCL-specific checks here also run before any object exists.
-    pub(crate) fn new(device: Device, m: &Manifest, kernels_section: &[u8], weights_section: &[u8], inputs: &[IoSlot], outputs: &[IoSlot], per_dispatch: bool) -> Result<Self> {
+    pub(crate) fn new(device: Device, m: &Manifest, kernels_section: &[u8], weights_section: &[u8], inputs: &[IoSlot], outputs: &[IoSlot], per_dispatch: bool, statistics: bool) -> Result<Self> {
         let mut checked = Vec::with_capacity(m.kernels.len());
         for (i, k) in m.kernels.iter().enumerate() {
             checked.push(kernels::check_kernel(&device, i, k, kernels_section)?);
@@ -152,10 +154,14 @@ impl Executor {
             allocated: 0,
             chained: VecDeque::new(),
             staging: None,
+            statistics: Vec::new(),
         };
         // From here on, an early return drops `ex`, which releases what exists so far.
         for (i, (k, c)) in m.kernels.iter().zip(&checked).enumerate() {
             let program = kernels::build(&ex.context, &ex.device, i, k, c.source, &c.entry)?;
+            if statistics {
+                ex.statistics.push(kernels::statistics(&ex.context, &ex.device, i, k, c.source, &c.entry, &program));
+            }
             ex.built.push(program);
         }
         for (i, p) in m.pools.iter().enumerate() {
@@ -625,6 +631,9 @@ impl Backend for Executor {
 
     fn dispatch_ns(&self) -> Result<Option<Vec<u64>>> {
         Ok(self.last_dispatch_ns.clone())
+    }
+    fn kernel_statistics(&self) -> Vec<Vec<(String, String)>> {
+        self.statistics.clone()
     }
 }
 
