@@ -191,6 +191,9 @@ fn default_storage_buffers() -> u32 {
     8
 }
 
+fn default_matvec_unroll() -> u32 {
+    8
+}
 fn default_matvec_workgroup() -> u32 {
     256
 }
@@ -367,6 +370,11 @@ pub struct Tuning {
     /// the workgroups each holds). Default 0: one workgroup per row group.
     #[serde(default)]
     pub linear_matvec_persistent_groups: u32,
+    /// Most 16-byte weight words each lane of a decode projection (`linear_matvec`) loads
+    /// before summing them (per weight row; a folded gate doubles it): 8, 4, 2 or 1. Fewer
+    /// hold fewer registers, so more workgroups may share a multiprocessor. Default 8.
+    #[serde(default = "default_matvec_unroll")]
+    pub linear_matvec_max_unroll: u32,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
     /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
     /// activations small. Default 64.
@@ -695,6 +703,9 @@ impl Target {
         if rows > 0 && !lanes.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_many_rows: lanes {lanes} is not a power of two")));
         }
+        if ![1, 2, 4, 8].contains(&self.tuning.linear_matvec_max_unroll) {
+            return Err(invalid(format!("tuning.linear_matvec_max_unroll {} is not 1, 2, 4 or 8", self.tuning.linear_matvec_max_unroll)));
+        }
         if !self.tuning.linear_lanes_per_row.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));
         }
@@ -893,5 +904,17 @@ mod tests {
         assert!(e.contains("tuning.merge_independent_dispatches") && e.contains("features.barriers_in_uniform_branches"), "{e}");
         let fixed = merged.replace("barriers_in_uniform_branches = false", "barriers_in_uniform_branches = true");
         assert!(Target::from_toml(&fixed, Path::new("targets/pocl.toml")).is_ok());
+    }
+
+    #[test]
+    fn a_decode_unroll_other_than_1_2_4_or_8_is_refused_by_name() {
+        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
+        for (unroll, ok) in [(0, false), (1, true), (3, false), (4, true), (8, true), (16, false)] {
+            let r = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_matvec_max_unroll = {unroll}")), Path::new("targets/pocl.toml"));
+            assert_eq!(r.is_ok(), ok, "{unroll}");
+            if let Err(e) = r {
+                assert!(e.to_string().contains("tuning.linear_matvec_max_unroll"), "{e}");
+            }
+        }
     }
 }

@@ -406,6 +406,7 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::Q8, Precision::F32, "persistent", 1e-4),
         ("pocl", Quant::Q844, Precision::F32, "persistent", 1e-4),
         ("pocl", Quant::Q844, Precision::F32, "gate_persistent", 1e-4),
+        ("pocl", Quant::Q8, Precision::F32, "gate_unroll", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
@@ -455,6 +456,8 @@ fn decode_steps_match_prefill_scoring() {
             // Persistent decode projections: one workgroup each, walking every row
             // group after staging the row once (tuning.linear_matvec_persistent_groups).
             "persistent" => set_tuning(&text, "linear_matvec_persistent_groups = 1"),
+            // Two weight words in flight per lane, not four (tuning.linear_matvec_max_unroll).
+            "gate_unroll" => set_tuning(&text, "decode_fused_gate = true\nlinear_lanes_per_row = 4\nlinear_matvec_max_unroll = 2"),
             "gate_persistent" => set_tuning(&text, "linear_matvec_persistent_groups = 1\ndecode_fused_gate = true"),
             "combine_last" => set_tuning(&text, "decode_attention_combine_last = true\ndecode_combine_in_projection = true\nattention_combine_all_heads = true\ndecode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
@@ -495,6 +498,11 @@ fn decode_steps_match_prefill_scoring() {
         assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
         let persistent = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();
         assert_eq!(persistent > 0, acts.contains("persistent"), "{target} {quant:?} {acts}: {persistent} decode projection kernels walk several row groups");
+        if acts == "gate_unroll" {
+            // Four words per lane (16 words a row, 4 lanes), two at once at most.
+            let loads = |marker: &str| compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains(marker)).count();
+            assert!(loads("const uint j1 = ") > 0 && loads("const uint j2 = ") == 0, "{target} {quant:?} {acts}: decode projections load two words per lane at once, not more");
+        }
         let last = compiled.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("__global uint* drift_counters") && src.contains("atomic_inc(")).count();
         assert_eq!(last > 0, acts == "combine_last", "{target} {quant:?} {acts}: {last} decode attention kernels whose last workgroup per cache head combines the splits");
         let folded = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("drift_shared4[v] = num / den")).count();
