@@ -544,10 +544,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             let (rbs, ranges, epilogue) = &bound[launch[0]];
             let mut ranges = ranges.clone();
             let counters = spec.counters > 0 && spec.cooperative;
+            // (Counters and prefetches are OpenCL C only: `render` refuses them elsewhere.)
             if counters {
-                if lang != Lang::OpenclC {
-                    return Err(CodegenError::Render { template: spec.template.into(), node: node.name.clone(), target: target.name.clone(), message: "kernel counters are OpenCL C only".into() }.into());
-                }
                 let r = sync_range.ok_or_else(|| CompileError::Target("a kernel with counters has no counter range".into()))?;
                 ranges.push((r, Access::Write));
             }
