@@ -407,6 +407,7 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::Q844, Precision::F32, "persistent", 1e-4),
         ("pocl", Quant::Q844, Precision::F32, "gate_persistent", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "gate_unroll", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "combined_persistent", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
@@ -458,6 +459,9 @@ fn decode_steps_match_prefill_scoring() {
             "persistent" => set_tuning(&text, "linear_matvec_persistent_groups = 1"),
             // Two weight words in flight per lane, not four (tuning.linear_matvec_max_unroll).
             "gate_unroll" => set_tuning(&text, "decode_fused_gate = true\nlinear_lanes_per_row = 4\nlinear_matvec_max_unroll = 2"),
+            // Persistent projections whose workgroups combine the attention's partials once
+            // and walk their row groups (the GPU target's defaults with the key).
+            "combined_persistent" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\nlinear_matvec_persistent_groups = 1"),
             "gate_persistent" => set_tuning(&text, "linear_matvec_persistent_groups = 1\ndecode_fused_gate = true"),
             "combine_last" => set_tuning(&text, "decode_attention_combine_last = true\ndecode_combine_in_projection = true\nattention_combine_all_heads = true\ndecode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
@@ -495,7 +499,7 @@ fn decode_steps_match_prefill_scoring() {
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
-        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last" | "combined_persistent"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
         let persistent = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();
         assert_eq!(persistent > 0, acts.contains("persistent"), "{target} {quant:?} {acts}: {persistent} decode projection kernels walk several row groups");
         if acts == "gate_unroll" {
