@@ -517,9 +517,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     // (`tuning.decode_prefetch_next_weights`; OpenCL C with PTX; single dispatches): the
     // next launch of the same programs, its largest weight range, and the bytes to fetch.
     let [prefetch_kib, prefetch_groups] = target.tuning.decode_prefetch_next_weights;
-    let ptx = lang == Lang::OpenclC && target.tuning.opencl_ptx_mma && !target.tuning.opencl_ptx_mma_emulated;
     let prefetch_for = |li: usize| -> Option<(BufferRange, u64)> {
-        if !ptx || prefetch_kib == 0 || prefetch_groups == 0 {
+        if !target.inline_ptx() || prefetch_kib == 0 || prefetch_groups == 0 {
             return None;
         }
         let &[i] = launches.get(li)?.as_slice() else { return None };

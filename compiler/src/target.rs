@@ -767,6 +767,12 @@ impl Target {
         Ok(())
     }
 
+    /// Whether OpenCL C kernels for this target carry NVIDIA inline PTX (`opencl_ptx_mma`
+    /// on an OpenCL C target, not emulated in C).
+    pub fn inline_ptx(&self) -> bool {
+        self.kernel_language == KernelLanguage::OpenclC && self.tuning.opencl_ptx_mma && !self.tuning.opencl_ptx_mma_emulated
+    }
+
     /// Lanes of a workgroup whose lanes cooperate (reductions in workgroup memory): the
     /// largest power of two up to `cap` and the device's limit.
     pub fn cooperative_lanes(&self, cap: u32) -> u32 {

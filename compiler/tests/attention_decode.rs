@@ -94,8 +94,8 @@ fn groups_of_8_sliding_window_soft_capped() {
 /// With `tuning.decode_attention_combine_last` (OpenCL C), the split attention and its
 /// combine become one kernel whose last workgroup per cache head merges the partials
 /// through a counter: on PoCL against the CPU reference, with empty splits, several tiles
-/// per split and groups of 4; the counters are back at zero after each run (a second run
-/// of the same session gives the same result).
+/// per split, groups of 4 and more splits than the merge unrolls; the counters are back at
+/// zero after each run (a second run of the same session gives the same result).
 #[test]
 fn last_workgroup_per_cache_head_combines_the_splits_on_pocl() {
     use driftc::compile::{compile_graph, CompileOptions};
@@ -107,6 +107,8 @@ fn last_workgroup_per_cache_head_combines_the_splits_on_pocl() {
         Case { d: 64, heads: 8, kv_heads: 2, ctx: 768, pos: 700, splits: 2, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0, seq_major: false } },
         Case { d: 128, heads: 8, kv_heads: 2, ctx: 512, pos: 5, splits: 16, attention: CachedAttention { scale: 0.09, softcap: 0.0, window: 0, seq_major: false } },
         Case { d: 64, heads: 8, kv_heads: 1, ctx: 320, pos: 300, splits: 3, attention: CachedAttention { scale: 0.2, softcap: 50.0, window: 100, seq_major: false } },
+        // More than 32 splits: the merging workgroup walks them in a loop (not unrolled).
+        Case { d: 64, heads: 4, kv_heads: 2, ctx: 512, pos: 400, splits: 40, attention: CachedAttention { scale: 0.125, softcap: 0.0, window: 0, seq_major: false } },
     ];
     for c in &cases {
         let name = format!("d={} heads={}/{} pos={} splits={}", c.d, c.heads, c.kv_heads, c.pos, c.splits);

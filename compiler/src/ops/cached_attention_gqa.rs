@@ -73,7 +73,7 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     // Max and sums through subgroups (`tuning.attention_subgroup_reductions`): one slot per
     // subgroup of the target's size in drift_att_r instead of 8-round trees (OpenCL C: PTX
     // butterfly shuffles on NVIDIA, subgroups of 32; not where the PTX is emulated).
-    let ptx = kb.lang == Lang::OpenclC && kb.target.tuning.opencl_ptx_mma && !kb.target.tuning.opencl_ptx_mma_emulated;
+    let ptx = kb.lang == Lang::OpenclC && kb.target.inline_ptx();
     let sg_size = if ptx { 32 } else { kb.target.features.subgroup_size as usize };
     let sg = kb.target.tuning.attention_subgroup_reductions && (kb.lang == Lang::Wgsl || ptx) && sg_size.is_power_of_two() && sg_size <= LANES;
     if sg && kb.lang == Lang::Wgsl {

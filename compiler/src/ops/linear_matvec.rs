@@ -354,7 +354,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let group_json: Vec<Json> = decode.as_ref().map_or(Vec::new(), |(_, g)| g.clone());
     // OpenCL on NVIDIA with inline PTX (not emulated): streaming weight loads and
     // shuffle sums where the target asks for them.
-    let ptx = kb.lang == Lang::OpenclC && kb.target.tuning.opencl_ptx_mma && !kb.target.tuning.opencl_ptx_mma_emulated;
+    let ptx = kb.lang == Lang::OpenclC && kb.target.inline_ptx();
     let stream = ptx && kb.target.tuning.opencl_ptx_stream_loads;
     let raw = q4.is_some() || act_int8;
     let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, raw, &wd.var, stream) } else { (String::new(), "") };
