@@ -375,6 +375,12 @@ pub struct Tuning {
     /// hold fewer registers, so more workgroups may share a multiprocessor. Default 8.
     #[serde(default = "default_matvec_unroll")]
     pub linear_matvec_max_unroll: u32,
+    /// OpenCL C decode projections (`linear_matvec`) whose row is first staged, quantized
+    /// or combined in workgroup memory load their first round of weight words before that
+    /// (into registers; round 0 then sums them), so the weights' memory latency passes under
+    /// the staging instead of after it. Not with persistent workgroups. Default off.
+    #[serde(default)]
+    pub linear_matvec_early_loads: bool,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
     /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
     /// activations small. Default 64.

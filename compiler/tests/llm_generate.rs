@@ -408,6 +408,9 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::Q844, Precision::F32, "gate_persistent", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "gate_unroll", 1e-4),
         ("pocl", Quant::None, Precision::F32, "combined_persistent", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "combined_early", 1e-4),
+        ("pocl", Quant::Q8, Precision::F32, "combined_early", 1e-4),
+        ("pocl", Quant::Q844, Precision::F32, "gate_early", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
@@ -463,6 +466,10 @@ fn decode_steps_match_prefill_scoring() {
             // and walk their row groups (the GPU target's defaults with the key).
             "combined_persistent" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\nlinear_matvec_persistent_groups = 1"),
             "gate_persistent" => set_tuning(&text, "linear_matvec_persistent_groups = 1\ndecode_fused_gate = true"),
+            // Round 0's weight words loaded before the row is combined, or staged with the
+            // gate beside it (tuning.linear_matvec_early_loads).
+            "combined_early" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\nlinear_matvec_early_loads = true"),
+            "gate_early" => set_tuning(&text, "decode_fused_gate = true\nlinear_matvec_early_loads = true"),
             "combine_last" => set_tuning(&text, "decode_attention_combine_last = true\ndecode_combine_in_projection = true\nattention_combine_all_heads = true\ndecode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
@@ -499,7 +506,9 @@ fn decode_steps_match_prefill_scoring() {
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
-        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last" | "combined_persistent"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last" | "combined_persistent" | "combined_early"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        let early = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("const uint base_e = ")).count();
+        assert_eq!(early > 0, acts.ends_with("early"), "{target} {quant:?} {acts}: {early} decode projection kernels load round 0's weights before their prologue");
         let persistent = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();
         assert_eq!(persistent > 0, acts.contains("persistent"), "{target} {quant:?} {acts}: {persistent} decode projection kernels walk several row groups");
         if acts == "gate_unroll" {
@@ -627,7 +636,10 @@ fn int8_decode_activations_match_their_reference() {
     // workgroup quantizes its row once and walks every row group.
     let persistent = "linear_matvec_persistent_groups = 1\n";
     let persistent_gate = "linear_matvec_persistent_groups = 1\ndecode_fused_gate = true\n";
-    let pocl = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, persistent), (Quant::Q844, persistent_gate)];
+    // With round 0's weights loaded before the row is quantized (tuning.linear_matvec_early_loads).
+    let early = "linear_matvec_early_loads = true\n";
+    let early_gate = "linear_matvec_early_loads = true\ndecode_fused_gate = true\n";
+    let pocl = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, persistent), (Quant::Q844, persistent_gate), (Quant::Q8, early), (Quant::Q844, early_gate)];
     for (target, quant, extra) in lavapipe.into_iter().map(|(q, e)| ("lavapipe", q, e)).chain(pocl.into_iter().map(|(q, e)| ("pocl", q, e))) {
         let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
         let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("decode_int8_activations = true\n{extra}")), std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
@@ -670,6 +682,8 @@ fn int8_decode_activations_match_their_reference() {
         assert_eq!(gate_kernels == 0, extra.contains("fused_gate"), "{quant:?} {extra}: {gate_kernels} gate projections of their own");
         let walking = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();
         assert_eq!(walking > 0, extra.contains("persistent"), "{quant:?} {extra}: {walking} projections walk several row groups");
+        let early = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("const uint base_e = ")).count();
+        assert_eq!(early > 0, extra.contains("early_loads"), "{quant:?} {extra}: {early} projections load round 0's weights before quantizing their row");
         let mut s = runtime_min::Session::new(&b, &SessionOptions::default()).expect("session");
         let id = ids("inputs/prompt_ids.npy")[0];
         let mut inputs = std::collections::BTreeMap::new();

@@ -151,18 +151,32 @@ fn groups(lang: Lang, welem: &str, q4: bool, x: Option<&helpers::TensorDesc>, no
 /// With `stream`, through `drift_ld_stream` (`tuning.opencl_ptx_stream_loads`). With
 /// `raw`, int8 words stay uint4 (int4 nibbles, or int8 against int8 activations).
 fn cl_word(welem: &str, raw: bool, wv: &str, stream: bool) -> (String, &'static str) {
+    let (load, _, widen) = cl_word_bits(welem, raw, wv, stream);
+    let ty = match (welem, raw) {
+        ("f32", _) => "float4",
+        ("f16", _) => "float8",
+        (_, false) => "float16",
+        (_, true) => "uint4",
+    };
+    (widen.replace("WORD", &load), ty)
+}
+
+/// The 16-byte weight word J as loaded (its expression and OpenCL C type) and how it is
+/// widened for the sums (`WORD` standing for the loaded word): loads made before a
+/// prologue keep the narrow bits in registers until round 0 widens them.
+fn cl_word_bits(welem: &str, raw: bool, wv: &str, stream: bool) -> (String, &'static str, &'static str) {
     let word = |ty: &str| match (stream, ty) {
         (true, "uint4") => format!("drift_ld_stream((__global const uint4*)({wv}), J)"),
         (true, _) => format!("as_{ty}(drift_ld_stream((__global const uint4*)({wv}), J))"),
         (false, _) => format!("((__global const {ty}*)({wv}))[J]"),
     };
     match (welem, raw) {
-        ("f32", _) => (word("float4"), "float4"),
-        ("f16", _) => (format!("drift_h8({})", word("uint4")), "float8"),
+        ("f32", _) => (word("float4"), "float4", "WORD"),
+        ("f16", _) => (word("uint4"), "uint4", "drift_h8(WORD)"),
         // (NVIDIA's compiler loads a char16 as four 4-byte loads, read as char16 or as
         // uint4 alike; the streaming PTX load reads its 16 bytes at once.)
-        (_, false) => (format!("convert_float16({})", word("char16")), "float16"),
-        (_, true) => (word("uint4"), "uint4"),
+        (_, false) => (word("char16"), "char16", "convert_float16(WORD)"),
+        (_, true) => (word("uint4"), "uint4", "WORD"),
     }
 }
 
@@ -362,6 +376,12 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         Some(d) if kb.lang == Lang::OpenclC => cl_word(&d.elem, raw, &d.var, stream).0,
         _ => String::new(),
     };
+    // Round 0's words as loaded before a prologue (`early` below), and how they widen.
+    let (early_load, early_type, early_widen) = if kb.lang == Lang::OpenclC { cl_word_bits(&wd.elem, raw, &wd.var, stream) } else { (String::new(), "", "WORD") };
+    let early_gate_load = match &gate_desc {
+        Some(d) if kb.lang == Lang::OpenclC => cl_word_bits(&d.elem, raw, &d.var, stream).0,
+        _ => String::new(),
+    };
     let wg_lanes = lanes as u32 * rows_per_group as u32;
     // A row's lanes summed by one subgroup operation where they are exactly one subgroup
     // (subgroups lie over consecutive lanes; rows start at multiples of `lanes`).
@@ -424,6 +444,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("cl_load", cl_load)
         .param("cl_type", cl_type)
         .param("gate_cl_load", gate_cl_load)
+        .param("early_load", early_load)
+        .param("early_type", early_type)
+        .param("early_widen", early_widen)
+        .param("early_gate_load", early_gate_load)
         // OpenCL C's sum of four int8 products: NVIDIA's dp4a through PTX, else in C.
         .param("dp4a", if ptx { "drift_dp4a_ptx" } else { "drift_dp4a" })
         .param("lanes", lanes)
@@ -460,6 +484,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("block_units", xq_vec4s.as_ref().map_or(1, |v| ACT_INT8_BLOCK / (4 * v.len().max(1))))
         .param("half_wg", wg_lanes / 2)
         .param("persistent", grid_groups < out_groups)
+        // Round 0's weight words loaded before a staged, quantized or combined row's
+        // prologue (`tuning.linear_matvec_early_loads`; OpenCL C, whole rounds, no persistence).
+        .param("early", kb.lang == Lang::OpenclC && kb.target.tuning.linear_matvec_early_loads && decode.is_some() && rounds > 0 && grid_groups == out_groups && (stage.is_some() || act_int8 || combine.is_some()))
         .param("out_groups", out_groups)
         .param("grid_groups", grid_groups)
         // The staged row's sum of squares by PTX shuffles (`tuning.decode_stage_shuffle_sums`).
