@@ -101,20 +101,7 @@ void k_main(__global const half* restrict b_x, __global const int* restrict b_in
     vstore_half(vload_half((((uint)(j)) * 64u + ((uint)(o2))), b_x), ((((uint)(o0)) * 1u + ((uint)(o1))) * 64u + ((uint)(o2))), b_y);
 }
 
-// ===== elementwise_i32_17 =====
-__kernel __attribute__((reqd_work_group_size(256, 1, 1)))
-void k_main(__global const int* restrict b_a0, __global const int* restrict b_a1, __global int* restrict b_y) {
-    const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 256u;
-    if (i >= 1u) return;
-
-    const uint c0 = i;
-
-    float v = (((float)(b_a0[((uint)(0))])) + ((float)(b_a1[((uint)(0))])));
-
-    b_y[((uint)(c0))] = (int)(v);
-}
-
-// ===== linear_matvec_x3_f16_18 =====
+// ===== linear_matvec_x3_f16_17 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -360,7 +347,7 @@ const uint sub = lane % 8u;
     }
 }
 
-// ===== cached_attention_wg_f16_19 =====
+// ===== cached_attention_wg_f16_18 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -442,7 +429,7 @@ void k_main(__global const half* restrict b_q, __global const half* restrict b_k
     }
 }
 
-// ===== linear_matvec_f16_20 =====
+// ===== linear_matvec_f16_19 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -508,7 +495,7 @@ const uint sub = lane % 8u;
     }
 }
 
-// ===== linear_matvec_f16_21 =====
+// ===== linear_matvec_f16_20 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -618,7 +605,7 @@ const uint sub = lane % 8u;
     }
 }
 
-// ===== linear_matvec_f16_22 =====
+// ===== linear_matvec_f16_21 =====
 float8 drift_h8(uint4 u) {
     return vload_half8(0, (const __private half*)&u);
 }
@@ -684,7 +671,7 @@ const uint sub = lane % 16u;
     }
 }
 
-// ===== arg_reduce_i32_23 =====
+// ===== arg_reduce_i32_22 =====
 __kernel __attribute__((reqd_work_group_size(256, 1, 1)))
 void k_main(__global const half* restrict b_x, __global int* restrict b_y) {
     const uint i = (uint)get_global_id(0) + (uint)get_global_id(1) * 256u;
