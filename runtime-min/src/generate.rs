@@ -276,13 +276,14 @@ impl Generator {
     }
 
     /// Whether greedy `generate` chains its decode steps on the device where the backend
-    /// can (OpenCL; elsewhere the steps run one by one as without it): each step takes the
+    /// can (OpenCL and Vulkan; elsewhere the steps run one by one as without it): each step takes the
     /// token the step before chose straight from the device, and is started before that
     /// token is read back, so the GPU does not wait for the host between steps. The tokens
     /// are the same; `Generation::decode_run_seconds` and `decode_gpu_seconds` stay 0.
     /// On by default (NVIDIA H200, 2026-12-03, Llama-3.2-1B-shaped through OpenCL: f16
-    /// decode 852.0 -> 911.4 tok/s, q8 1229.8 -> 1345.4, the same 256 tokens); off times
-    /// each step's run and GPU time.
+    /// decode 852.0 -> 911.4 tok/s, q8 1229.8 -> 1345.4, the same 256 tokens; Vulkan's
+    /// chained runs, added later, not yet timed on a GPU); off times each step's run and GPU
+    /// time.
     pub fn set_pipelined(&mut self, pipelined: bool) {
         self.pipelined = pipelined;
     }

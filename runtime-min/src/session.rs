@@ -398,7 +398,7 @@ impl Session {
     /// step before chose, with no host round trip between them); `read`: the output whose
     /// value [`Session::wait_chained`] returns, in start order. Several may be in flight;
     /// other runs wait until every one has been waited for. False where the backend has no
-    /// chained runs (Vulkan, for now): nothing was started.
+    /// chained runs: nothing was started.
     pub fn start_chained(&mut self, name: &str, fed: Option<(&str, &str)>, read: &str) -> Result<bool> {
         if !self.backend.chains() {
             return Ok(false);
@@ -436,7 +436,8 @@ impl Session {
         host::from_device(&io.info.name, &bytes, io.elem, io.info.dtype, &io.info.shape)
     }
 
-    /// Whether the backend runs programs chained ([`Session::start_chained`]: OpenCL).
+    /// Whether the backend runs programs chained ([`Session::start_chained`]: OpenCL and
+    /// Vulkan).
     pub fn chains(&self) -> bool {
         self.backend.chains()
     }

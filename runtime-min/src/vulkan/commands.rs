@@ -30,7 +30,7 @@ type Access = vk::AccessFlags;
 type Stage = vk::PipelineStageFlags;
 
 /// A global memory barrier from `src` to `dst`.
-fn barrier(d: &ash::Device, cb: vk::CommandBuffer, src: (Stage, Access), dst: (Stage, Access)) {
+pub(crate) fn barrier(d: &ash::Device, cb: vk::CommandBuffer, src: (Stage, Access), dst: (Stage, Access)) {
     let mb = [vk::MemoryBarrier::default().src_access_mask(src.1).dst_access_mask(dst.1)];
     // SAFETY: `cb` is in the recording state (caller's contract); no buffer or image
     // barriers are passed.
@@ -150,8 +150,14 @@ pub(crate) fn submit_and_wait(device: &ash::Device, queue: vk::Queue, fence: vk:
     // SAFETY: the command buffers are fully recorded and not pending (every submission
     // is waited for before the next), the fence is unsignalled, and the queue is only
     // used by this executor, which `&mut self` serialises.
+    unsafe { device.queue_submit(queue, &submit, fence) }.map_err(|e| Error::vk("vkQueueSubmit", e))?;
+    wait_and_reset(device, fence, spin)
+}
+
+/// Waits for `fence` (polling it for up to `spin` first) and resets it.
+pub(crate) fn wait_and_reset(device: &ash::Device, fence: vk::Fence, spin: std::time::Duration) -> Result<()> {
+    // SAFETY: `fence` belongs to `device` and was submitted with work that signals it.
     unsafe {
-        device.queue_submit(queue, &submit, fence).map_err(|e| Error::vk("vkQueueSubmit", e))?;
         // Poll first (`SessionOptions::spin_wait_us`): a blocked wait wakes through the OS.
         let start = std::time::Instant::now();
         let mut done = false;

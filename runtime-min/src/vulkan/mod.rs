@@ -8,8 +8,11 @@
 //! per dispatch, and one recorded command buffer per program. `Drop` waits idle and
 //! destroys them in reverse order. A run writes inputs, submits one command
 //! buffer and waits on the fence: no recording at run time. Outputs are read from their
-//! host-visible copy when asked for, and only the bytes asked for.
+//! host-visible copy when asked for, and only the bytes asked for. Chained runs (`chain`:
+//! greedy decode steps fed on the device) submit without waiting, each from a slot of its
+//! own.
 
+mod chain;
 mod commands;
 mod context;
 mod memory;
@@ -53,6 +56,12 @@ pub(crate) struct Executor {
     output_copies: Vec<Vec<(usize, vk::CommandBuffer)>>,
     /// Per program, its positions in `inputs` and `outputs` (only those move).
     program_io: Vec<(Vec<usize>, Vec<usize>)>,
+    /// The manifest's programs and their descriptor sets (chained runs record their own
+    /// copies of a program's command buffer).
+    manifest_programs: Vec<crate::bundle::Program>,
+    program_sets: Vec<Vec<vk::DescriptorSet>>,
+    /// Chained runs (`Backend::enqueue_chained`), built on first use.
+    chain: Option<chain::Chain>,
     transfer_cb: vk::CommandBuffer,
     inputs: Vec<Route>,
     outputs: Vec<Route>,
@@ -95,6 +104,9 @@ impl Executor {
             programs: Vec::with_capacity(m.programs.len()),
             output_copies: Vec::with_capacity(m.programs.len()),
             program_io: m.programs.iter().map(|p| (p.inputs.iter().map(|&i| i as usize).collect(), p.outputs.iter().map(|&i| i as usize).collect())).collect(),
+            manifest_programs: m.programs.clone(),
+            program_sets: Vec::with_capacity(m.programs.len()),
+            chain: None,
             transfer_cb: vk::CommandBuffer::null(),
             inputs: Vec::new(),
             outputs: Vec::new(),
@@ -239,6 +251,7 @@ impl Executor {
                 inputs: &inputs,
             };
             rec.record(cb, program)?;
+            self.program_sets.push(sets.clone());
             // One command buffer per staged output, submitted after the program's when the
             // host will read that output.
             let staged: Vec<usize> = writes.iter().copied().filter(|&i| self.outputs.get(i).is_some_and(|r| r.staging.is_some() && r.len > 0)).collect();
@@ -381,6 +394,18 @@ impl Backend for Executor {
     fn read_output(&self, output: usize, offset: u64, dst: &mut [u8]) -> Result<()> {
         self.read(output, offset, dst)
     }
+
+    fn chains(&self) -> bool {
+        true
+    }
+
+    fn enqueue_chained(&mut self, program: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize) -> Result<()> {
+        self.chain(program, inputs, fed, read)
+    }
+
+    fn wait_chained(&mut self) -> Result<Vec<u8>> {
+        self.wait_chain()
+    }
 }
 
 impl Drop for Executor {
@@ -392,6 +417,9 @@ impl Drop for Executor {
         // their pools. `ctx` (device, instance) is dropped after this body.
         unsafe {
             let _ = d.device_wait_idle();
+            if let Some(mut c) = self.chain.take() {
+                c.destroy(d);
+            }
             d.destroy_descriptor_pool(self.descriptor_pool, None);
             for k in self.kernels.iter_mut().rev() {
                 k.destroy(d);
