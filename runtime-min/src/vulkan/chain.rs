@@ -9,7 +9,7 @@
 
 use std::collections::VecDeque;
 
-use super::commands::{self, Recorder};
+use super::commands::{self, pool_buffer, Recorder};
 use super::memory::{Allocation, Place};
 use super::{align_up, Executor, Route, STAGING_ALIGN};
 use crate::error::{Error, Result};
@@ -135,7 +135,6 @@ impl Executor {
     /// Starts `program` without waiting (see the module note); `fed` = (input, output).
     pub(crate) fn chain(&mut self, program: usize, inputs: &[&[u8]], fed: Option<(usize, usize)>, read: usize) -> Result<()> {
         self.chain_for(program, read)?;
-        let pool_buffer = |r: &Route, pools: &[Allocation]| pools.get(r.pool).map(|a| a.buffer).filter(|&b| b != vk::Buffer::null()).ok_or_else(|| Error::Unsupported { what: format!("tensor in pool {} which has no buffer", r.pool) });
         let Some(chain) = self.chain.as_mut() else { return Err(Error::Unsupported { what: "no chain".into() }) };
         let slot_index = chain.next;
         if chain.in_flight.contains(&slot_index) {
@@ -149,13 +148,13 @@ impl Executor {
             if r.len == 0 {
                 continue;
             }
-            let dst = pool_buffer(&r, &self.pools)?;
+            let dst = pool_buffer(&self.pools, &r)?;
             if let Some((_, fed_out)) = fed.filter(|&(fi, _)| fi == i) {
                 let o = route_of(&self.outputs, fed_out, "output")?;
                 if o.len != r.len {
                     return Err(Error::Unsupported { what: format!("feeding a {}-byte input from a {}-byte output", r.len, o.len) });
                 }
-                copies.push((pool_buffer(&o, &self.pools)?, dst, vk::BufferCopy { src_offset: o.offset, dst_offset: r.offset, size: r.len }));
+                copies.push((pool_buffer(&self.pools, &o)?, dst, vk::BufferCopy { src_offset: o.offset, dst_offset: r.offset, size: r.len }));
                 continue;
             }
             let bytes = inputs.get(i).ok_or_else(|| Error::Unsupported { what: format!("no bytes for input position {i}") })?;
@@ -168,7 +167,7 @@ impl Executor {
         }
         let o = route_of(&self.outputs, chain.read, "output")?;
         let back = vk::BufferCopy { src_offset: o.offset, dst_offset: base.saturating_add(chain.read_at), size: o.len };
-        let back_src = pool_buffer(&o, &self.pools)?;
+        let back_src = pool_buffer(&self.pools, &o)?;
         let slot = chain.slots.get(slot_index).ok_or_else(|| Error::Unsupported { what: format!("chain slot {slot_index}") })?;
         let d = &self.ctx.device;
         let begin = vk::CommandBufferBeginInfo::default().flags(vk::CommandBufferUsageFlags::ONE_TIME_SUBMIT);

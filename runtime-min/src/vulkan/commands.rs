@@ -37,6 +37,15 @@ pub(crate) fn barrier(d: &ash::Device, cb: vk::CommandBuffer, src: (Stage, Acces
     unsafe { d.cmd_pipeline_barrier(cb, src.0, dst.0, vk::DependencyFlags::empty(), &mb, &[], &[]) };
 }
 
+/// The buffer of the pool that holds `r`.
+pub(crate) fn pool_buffer(pools: &[Allocation], r: &Route) -> Result<vk::Buffer> {
+    pools
+        .get(r.pool)
+        .map(|a| a.buffer)
+        .filter(|&b| b != vk::Buffer::null())
+        .ok_or_else(|| Error::Unsupported { what: format!("tensor in pool {} which has no buffer", r.pool) })
+}
+
 /// What recording a program needs from the executor.
 pub(crate) struct Recorder<'a> {
     pub(crate) device: &'a ash::Device,
@@ -52,11 +61,7 @@ pub(crate) struct Recorder<'a> {
 
 impl Recorder<'_> {
     fn pool_buffer(&self, r: &Route) -> Result<vk::Buffer> {
-        self.pools
-            .get(r.pool)
-            .map(|a| a.buffer)
-            .filter(|&b| b != vk::Buffer::null())
-            .ok_or_else(|| Error::Unsupported { what: format!("tensor in pool {} which has no buffer", r.pool) })
+        pool_buffer(self.pools, r)
     }
 
     /// Records `program` into `cb` (freshly allocated, primary).
