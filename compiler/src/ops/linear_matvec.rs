@@ -151,32 +151,26 @@ fn groups(lang: Lang, welem: &str, q4: bool, x: Option<&helpers::TensorDesc>, no
 /// With `stream`, through `drift_ld_stream` (`tuning.opencl_ptx_stream_loads`). With
 /// `raw`, int8 words stay uint4 (int4 nibbles, or int8 against int8 activations).
 fn cl_word(welem: &str, raw: bool, wv: &str, stream: bool) -> (String, &'static str) {
-    let (load, _, widen) = cl_word_bits(welem, raw, wv, stream);
-    let ty = match (welem, raw) {
-        ("f32", _) => "float4",
-        ("f16", _) => "float8",
-        (_, false) => "float16",
-        (_, true) => "uint4",
-    };
-    (widen.replace("WORD", &load), ty)
+    let (load, _, widen, wide) = cl_word_bits(welem, raw, wv, stream);
+    (widen.replace("WORD", &load), wide)
 }
 
-/// The 16-byte weight word J as loaded (its expression and OpenCL C type) and how it is
-/// widened for the sums (`WORD` standing for the loaded word): loads made before a
-/// prologue keep the narrow bits in registers until round 0 widens them.
-fn cl_word_bits(welem: &str, raw: bool, wv: &str, stream: bool) -> (String, &'static str, &'static str) {
+/// The 16-byte weight word J as loaded (its expression and OpenCL C type), how it is
+/// widened for the sums (`WORD` standing for the loaded word) and the widened type: loads
+/// made before a prologue keep the narrow bits in registers until round 0 widens them.
+fn cl_word_bits(welem: &str, raw: bool, wv: &str, stream: bool) -> (String, &'static str, &'static str, &'static str) {
     let word = |ty: &str| match (stream, ty) {
         (true, "uint4") => format!("drift_ld_stream((__global const uint4*)({wv}), J)"),
         (true, _) => format!("as_{ty}(drift_ld_stream((__global const uint4*)({wv}), J))"),
         (false, _) => format!("((__global const {ty}*)({wv}))[J]"),
     };
     match (welem, raw) {
-        ("f32", _) => (word("float4"), "float4", "WORD"),
-        ("f16", _) => (word("uint4"), "uint4", "drift_h8(WORD)"),
+        ("f32", _) => (word("float4"), "float4", "WORD", "float4"),
+        ("f16", _) => (word("uint4"), "uint4", "drift_h8(WORD)", "float8"),
         // (NVIDIA's compiler loads a char16 as four 4-byte loads, read as char16 or as
         // uint4 alike; the streaming PTX load reads its 16 bytes at once.)
-        (_, false) => (word("char16"), "char16", "convert_float16(WORD)"),
-        (_, true) => (word("uint4"), "uint4", "WORD"),
+        (_, false) => (word("char16"), "char16", "convert_float16(WORD)", "float16"),
+        (_, true) => (word("uint4"), "uint4", "WORD", "uint4"),
     }
 }
 
@@ -377,7 +371,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         _ => String::new(),
     };
     // Round 0's words as loaded before a prologue (`early` below), and how they widen.
-    let (early_load, early_type, early_widen) = if kb.lang == Lang::OpenclC { cl_word_bits(&wd.elem, raw, &wd.var, stream) } else { (String::new(), "", "WORD") };
+    let (early_load, early_type, early_widen, _) = if kb.lang == Lang::OpenclC { cl_word_bits(&wd.elem, raw, &wd.var, stream) } else { (String::new(), "", "WORD", "") };
     let early_gate_load = match &gate_desc {
         Some(d) if kb.lang == Lang::OpenclC => cl_word_bits(&d.elem, raw, &d.var, stream).0,
         _ => String::new(),
