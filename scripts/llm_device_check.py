@@ -34,7 +34,7 @@ ap.add_argument("--tuning", action="append", default=[], help="KEY=VALUE: bench 
 ap.add_argument("--layers", type=int, default=None, help="--bench checkpoints with this many layers (kernel experiments: full-size shapes, short compiles)")
 ap.add_argument("--dispatches", action="store_true", help="the decode step's and prefill chunk's profiles list every dispatch too")
 ap.add_argument("--no-robust-buffer-access", action="store_true", help="driftc generate --no-robust-buffer-access for the timed runs, the decode-step check, the profiles and the pipeline statistics (the driver's bounds checks off; driftc's kernels clamp their own buffer indices; the prefill-chunk check through driftc run keeps them)")
-ap.add_argument("--step-by-step", action="store_true", help="driftc generate --step-by-step for the timed runs only (by default OpenCL chains greedy decode steps on the device; the harness then also times the same generation step by step, checks its tokens are the same, and splits its step into run and host time)")
+ap.add_argument("--step-by-step", action="store_true", help="driftc generate --step-by-step for the timed runs only (by default greedy decode steps are chained on the device, through OpenCL and Vulkan; the harness then also times the same generation step by step, checks its tokens are the same, and splits its step into run and host time)")
 ap.add_argument("--warmup", type=int, default=1, help="driftc generate --warmup for the timed run (untimed generations first, as transformers' runs have; 0: the first prompt of the process is timed)")
 ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate --spin-wait-us for the timed runs (poll the fence before blocking; 0 blocks at once)")
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics for the benched bundles (Vulkan: the driver's pipeline statistics; OpenCL: the work-group limit, private and local bytes, and on NVIDIA the assembler's registers and spills)")
@@ -246,7 +246,7 @@ for shape in a.bench:
         # After one warm-up generation, as transformers' rows below are timed after theirs;
         # the warm-up's own (cold) prompt rate is printed beside.
         r = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), *(["--step-by-step"] if a.step_by_step else []), *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
-        chains = 'api = "opencl"' in target_text and not a.step_by_step
+        chains = bool(r.get("decode_chained"))
         print(f"| {shape} | driftc {a.target} {q}{' (decode steps chained)' if chains else ''} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
         rs = r
         if chains:

@@ -634,6 +634,20 @@ pub struct Tuning {
     /// slower; `targets/nvidia-h100-opencl.toml` lists the runs).
     #[serde(default)]
     pub chain_dependent_dispatches: bool,
+    /// With `chain_dependent_dispatches`: a chained kernel launches at most this many
+    /// workgroups, each walking every N-th workgroup's share of each member in turn (no
+    /// tickets), waiting once per member on what it depends on (after asking the L2 for its
+    /// first share's weights) and signalling once per member. Every launched workgroup must
+    /// be resident at once (the waits are a grid barrier): at most the multiprocessors
+    /// times the workgroups one holds at the kernel's registers. Default 0: one workgroup
+    /// per share, numbered by tickets.
+    #[serde(default)]
+    pub chain_persistent_groups: u32,
+    /// With `chain_persistent_groups`: before a member's wait, each workgroup asks the L2
+    /// for the weights of its first share of that member (PTX `prefetch.global.L2`; the
+    /// weights depend on nothing the wait is for). Default false.
+    #[serde(default)]
+    pub chain_prefetch_first_share: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
     /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
     /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and
@@ -753,6 +767,15 @@ impl Target {
         }
         if self.tuning.chain_dependent_dispatches && !(self.kernel_language == KernelLanguage::OpenclC && self.tuning.opencl_ptx_mma && self.features.barriers_in_uniform_branches) {
             return Err(invalid("tuning.chain_dependent_dispatches needs an OpenCL C target with tuning.opencl_ptx_mma (its waits are PTX acquire loads) and features.barriers_in_uniform_branches".into()));
+        }
+        if self.tuning.chain_persistent_groups > 0 && !self.tuning.chain_dependent_dispatches {
+            return Err(invalid("tuning.chain_persistent_groups needs tuning.chain_dependent_dispatches (it shapes the chained kernels)".into()));
+        }
+        if self.tuning.chain_persistent_groups > 0 && self.tuning.linear_matvec_persistent_groups > 0 {
+            return Err(invalid("tuning.chain_persistent_groups and tuning.linear_matvec_persistent_groups both make workgroups walk shares; set one".into()));
+        }
+        if self.tuning.chain_prefetch_first_share && self.tuning.chain_persistent_groups == 0 {
+            return Err(invalid("tuning.chain_prefetch_first_share needs tuning.chain_persistent_groups".into()));
         }
         if self.tuning.subgroup_reductions && self.kernel_language == KernelLanguage::OpenclC && !self.tuning.opencl_ptx_mma {
             return Err(invalid("tuning.subgroup_reductions needs a SPIR-V, MSL or WGSL target (the kernels use WGSL's subgroupAdd), or an OpenCL target with tuning.opencl_ptx_mma (PTX shuffles)".into()));

@@ -122,6 +122,65 @@ fn chained_waits_and_signals_are_acquire_loads_and_release_adds_in_ptx() {
     }
 }
 
+/// `chain_persistent_groups`: a chained kernel launches at most that many workgroups (its
+/// exit counts them), which walk each member's shares in turn with no tickets; a member
+/// waits once per workgroup on earlier members only, each waited-on member adds the shares
+/// a workgroup did, and with `chain_prefetch_first_share` the weights of a workgroup's
+/// first share are asked of the L2 before its waits. clang makes PTX of them with the
+/// release add of a count. (Their results: the GPU parity run; PoCL cannot run merged
+/// kernels.)
+#[test]
+fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
+    let ticketed = compile("chain_dependent_dispatches = true");
+    let persistent = compile("chain_dependent_dispatches = true\nchain_persistent_groups = 3\nchain_prefetch_first_share = true");
+    assert_eq!(decode_dispatches(&ticketed), decode_dispatches(&persistent), "the same dispatches chain");
+    let mut checked = 0;
+    for (name, src) in persistent.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")) {
+        let i = persistent.manifest.kernels.iter().position(|k| &k.name == name).expect("a kernel");
+        let d = persistent.manifest.programs.iter().flat_map(|p| &p.dispatches).find(|d| d.kernel as usize == i).expect("a dispatch");
+        assert!(d.grid[0] <= 3 && d.grid[1] == 1, "{name}: grid {:?}", d.grid);
+        assert!(!src.contains("drift_ticket"), "{name}: tickets in a persistent chain");
+        assert!(src.contains(&format!("drift_sync_exit(drift_sync, drift_sync + 1u, lane, {}u", d.grid[0])), "{name}: the exit count is not the grid");
+        let members: Vec<&str> = src.split("    // member ").skip(1).collect();
+        assert!(members.len() >= 2, "{name}: {} members", members.len());
+        let mut waits = 0;
+        for (k, m) in members.iter().enumerate() {
+            assert!(m.contains(&format!("drift_share += {}u", d.grid[0])), "{name}: member {k} does not walk its shares");
+            let loop_at = m.find("for (uint drift_share").expect("the walk");
+            for (at, w) in m.match_indices("drift_sync_wait(drift_sync + ") {
+                assert!(at < loop_at, "{name}: member {k} waits inside its walk");
+                let counter: usize = m[at + w.len()..].split('u').next().and_then(|n| n.parse().ok()).expect("a counter");
+                let member = counter - 2;
+                assert!(member < k, "{name}: member {k} waits on member {member}");
+                assert!(members[member].contains(&format!("drift_sync_done_n(drift_sync + {counter}u, lane, ")), "{name}: member {member} is waited on but does not count");
+                assert!(m[..at].contains("prefetch.global.L2"), "{name}: member {k} waits before prefetching its first share");
+                waits += 1;
+            }
+        }
+        assert!(waits > 0, "{name}: no member waits");
+        checked += 1;
+    }
+    assert!(checked > 0, "no persistent chain");
+    let ptxs = ptx_of("persistent-chain", persistent.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")).take(2));
+    for (name, ptx) in &ptxs {
+        assert!(ptx.contains("ld.acquire.gpu.global.u32") && ptx.contains("red.release.gpu.global.add.u32") && ptx.contains("prefetch.global.L2"), "{name}: waits, counts and prefetches in the PTX");
+        assert_eq!(implicit_nc_loads(ptx), 0, "{name}: implicit read-only loads");
+    }
+    // With early weight loads, a staging member waits after issuing its first share's loads.
+    let early = compile("chain_dependent_dispatches = true\nchain_persistent_groups = 3\nlinear_matvec_early_loads = true");
+    let waits_after_loads = early.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")).flat_map(|(_, s)| s.split("    // member ")).filter(|m| {
+        let (load, wait) = (m.find("const uint4 ew0 = "), m.find("    if (drift_share == drift_wid) {\n    drift_sync_wait("));
+        matches!((load, wait), (Some(l), Some(w)) if l < w)
+    });
+    assert!(waits_after_loads.count() > 0, "no member waits after its early loads");
+    // Refused: without chaining, or with the projections' own persistence.
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    for (tuning, says) in [("chain_persistent_groups = 3", "needs tuning.chain_dependent_dispatches"), ("chain_dependent_dispatches = true\nchain_persistent_groups = 3\nlinear_matvec_persistent_groups = 2", "set one"), ("chain_dependent_dispatches = true\nchain_prefetch_first_share = true", "needs tuning.chain_persistent_groups")] {
+        let e = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
+        assert!(e.contains(says), "{tuning}: {e}");
+    }
+}
+
 #[test]
 fn chaining_needs_ptx_on_an_opencl_target() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");

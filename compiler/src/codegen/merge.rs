@@ -35,6 +35,12 @@ pub struct Member<'a> {
 pub struct Chain {
     /// The counters' OpenCL C atomics instead of PTX (`tuning.opencl_ptx_mma_emulated`).
     pub emulated: bool,
+    /// At most this many workgroups, each walking every N-th share of each member
+    /// (`tuning.chain_persistent_groups`); 0: one workgroup per share, by tickets.
+    pub persistent: u32,
+    /// Persistent workgroups ask the L2 for their first share's weights before a wait
+    /// (`tuning.chain_prefetch_first_share`; PTX).
+    pub prefetch: bool,
 }
 
 /// Counters of a chained kernel, 32-bit words in one range of the activations pool that
@@ -195,6 +201,12 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
     }
     let deps = dependencies(&members.iter().map(|m| m.ranges).collect::<Vec<_>>());
     let waited: Vec<bool> = (0..members.len()).map(|k| deps.iter().any(|d| d.contains(&k))).collect();
+    let mut merged = merged;
+    let persistent = chain.map_or(0, |c| c.persistent);
+    let total_groups = merged.invocations / u64::from(merged.workgroup.max(1));
+    if persistent > 0 {
+        merged.invocations = total_groups.min(u64::from(persistent)).saturating_mul(u64::from(merged.workgroup));
+    }
     let workgroup = merged.workgroup;
     let mut bodies = Vec::with_capacity(members.len());
     let mut renamed: Vec<Vec<RenderBinding>> = Vec::with_capacity(members.len());
@@ -267,12 +279,22 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
             }
             out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n", params.join(", ")));
             out.push_str(&super::render::opencl_locals(shared_floats, merged.shared_vec4, &merged.workgroup_arrays));
-            if chain.is_some() {
+            if persistent > 0 {
+                out.push_str("    const uint lane = (uint)get_local_id(0);\n    const uint drift_wid = (uint)get_group_id(0);\n");
+            } else if chain.is_some() {
                 out.push_str(&format!("    __local uint drift_ticket[1];\n    const uint lane = (uint)get_local_id(0);\n    if (lane == 0u) {{\n        drift_ticket[0] = drift_sync_ticket(drift_sync + {SYNC_TICKET}u);\n    }}\n    barrier(CLK_LOCAL_MEM_FENCE);\n    const uint drift_member_group = drift_ticket[0];\n"));
             } else {
                 out.push_str("    const uint drift_member_group = (uint)get_group_id(0);\n    const uint lane = (uint)get_local_id(0);\n");
             }
         }
+    }
+    if let Some(c) = chain.filter(|c| c.persistent > 0) {
+        let launched = merged.invocations / u64::from(workgroup.max(1));
+        let direct = transitive_reduction(&deps);
+        let waited: Vec<bool> = (0..members.len()).map(|k| direct.iter().any(|d| d.contains(&k))).collect();
+        out.push_str(&persistent_members(members, &bodies, &renamed, &direct, &waited, c, launched, workgroup)?);
+        out.push_str(&format!("    drift_sync_exit(drift_sync, drift_sync + {SYNC_EXITED}u, lane, {launched}u, {}u);\n}}\n", sync_words(members.len())));
+        return Ok((out, merged));
     }
     let mut start = 0u64;
     let last = members.len().saturating_sub(1);
@@ -311,6 +333,106 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
     Ok((out, merged))
 }
 
+/// Per member, the members of `deps` it must wait for itself: those no other of its
+/// dependencies depends on, directly or not (a member's counter completes only after each
+/// of its workgroups waited for that member's own dependencies).
+pub fn transitive_reduction(deps: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    // Everything each member depends on, directly or not (dependencies are earlier members).
+    let mut reach: Vec<Vec<bool>> = Vec::with_capacity(deps.len());
+    for d in deps {
+        let mut r = vec![false; deps.len()];
+        for &j in d {
+            if let Some(x) = r.get_mut(j) {
+                *x = true;
+            }
+            for (i, &via) in reach.get(j).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+                if via {
+                    if let Some(x) = r.get_mut(i) {
+                        *x = true;
+                    }
+                }
+            }
+        }
+        reach.push(r);
+    }
+    deps.iter().map(|d| d.iter().copied().filter(|&j| !d.iter().any(|&i| i != j && reach.get(i).and_then(|r| r.get(j)).copied().unwrap_or(false))).collect()).collect()
+}
+
+/// The line a decode projection's body holds once its early weight loads are issued
+/// (templates/opencl/linear_matvec.cl.tera, `early`).
+pub const EARLY_LOADS_ISSUED: &str = "    // drift: early loads issued\n";
+
+/// Bytes one L2 prefetch request covers (a line).
+const LINE: u64 = 128;
+
+/// The members of a persistent chained kernel of `launched` workgroups (OpenCL C): each
+/// member in turn, every workgroup with a share of it waits once for the members it
+/// depends on (after prefetching its first share's weights, with `chain.prefetch`), walks
+/// shares `drift_wid`, `drift_wid + launched`, ... (a barrier after each: the next share
+/// reuses the workgroup memory), and adds the shares it did to the member's counter where
+/// a later member waits on it. Every wait is on earlier members only, so with every
+/// launched workgroup resident no wait can deadlock.
+#[allow(clippy::too_many_arguments)]
+fn persistent_members(members: &[Member<'_>], bodies: &[String], renamed: &[Vec<RenderBinding>], deps: &[Vec<usize>], waited: &[bool], chain: Chain, launched: u64, workgroup: u32) -> Result<String, String> {
+    let mut out = String::new();
+    let groups_of = |m: &Member<'_>| m.spec.invocations / u64::from(workgroup.max(1));
+    for (k, (m, body)) in members.iter().zip(bodies).enumerate() {
+        let groups = groups_of(m);
+        out.push_str(&format!("    // member {k}: {}, {groups} workgroups' shares\n    if (drift_wid < {groups}u) {{\n", m.spec.template));
+        let waits = deps.get(k).map(Vec::as_slice).unwrap_or_default();
+        if chain.prefetch && !chain.emulated && !waits.is_empty() {
+            out.push_str(&first_share_prefetch(m, renamed.get(k).map(Vec::as_slice).unwrap_or_default(), groups, workgroup)?);
+        }
+        let mut wait = String::new();
+        for j in waits {
+            let g = members.get(*j).map_or(0, groups_of);
+            wait.push_str(&format!("    drift_sync_wait(drift_sync + {}u, {g}u, lane);\n", SYNC_MEMBERS + j));
+        }
+        // A body that loads its first weights before its prologue (`linear_matvec_early_loads`)
+        // waits after those loads, in its first share only: their memory latency passes under
+        // the wait.
+        let body = match body.split_once(EARLY_LOADS_ISSUED) {
+            Some((before, after)) if !wait.is_empty() => format!("{before}    if (drift_share == drift_wid) {{\n{wait}    }}\n{after}"),
+            _ => {
+                out.push_str(&wait);
+                body.clone()
+            }
+        };
+        out.push_str(&format!("    for (uint drift_share = drift_wid; drift_share < {groups}u; drift_share += {launched}u) {{\n    const uint group = drift_share;\n"));
+        out.push_str(&body);
+        out.push_str("    barrier(CLK_LOCAL_MEM_FENCE);\n    }\n");
+        if waited.get(k).copied().unwrap_or(false) {
+            out.push_str(&format!("    drift_sync_done_n(drift_sync + {}u, lane, ({groups}u - drift_wid + {}u) / {launched}u);\n", SYNC_MEMBERS + k, launched.saturating_sub(1)));
+        }
+        out.push_str("    }\n");
+    }
+    Ok(out)
+}
+
+/// OpenCL C asking the L2 for a workgroup's first share (`drift_wid`) of each weight a
+/// member reads (its parameters into the weights pool of at least a line per share):
+/// share g of a weight of S bytes is taken as bytes [g·S/G, (g+1)·S/G) of G shares (rows
+/// in order), one line per lane and round.
+fn first_share_prefetch(m: &Member<'_>, renamed: &[RenderBinding], groups: u64, workgroup: u32) -> Result<String, String> {
+    let params = super::render::opencl_params(renamed);
+    if params.len() != m.ranges.len() {
+        return Err(format!("member '{}': {} parameters for {} ranges", m.spec.template, params.len(), m.ranges.len()));
+    }
+    let mut out = String::new();
+    for (p, (r, a)) in params.iter().zip(m.ranges) {
+        let share = r.size / groups.max(1);
+        if r.pool != 0 || *a != Access::Read || share < LINE || p.contains("image2d_t") {
+            continue;
+        }
+        let var = p.rsplit(' ').next().unwrap_or_default().trim_start_matches('*');
+        out.push_str(&format!(
+            "    for (ulong off = (ulong)lane * {LINE}ul; off < {share}ul; off += {}ul) {{\n        __asm__ __volatile__(\"prefetch.global.L2 [%0];\" :: \"l\"((ulong){var} + (ulong)drift_wid * {share}ul + off));\n    }}\n",
+            u64::from(workgroup) * LINE
+        ));
+    }
+    Ok(out)
+}
+
 /// Whether rendered kernel text holds the keyword `return` (a member body's early exit).
 pub fn has_return(src: &str) -> bool {
     src.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).any(|w| w == "return")
@@ -347,6 +469,13 @@ void drift_sync_done(__global uint* c, uint lane) {
         __asm__ __volatile__(\"red.release.gpu.global.add.u32 [%0], 1;\" :: \"l\"((ulong)c) : \"memory\");
     }
 }
+void drift_sync_done_n(__global uint* c, uint lane, uint n) {
+    __asm__ __volatile__(\"fence.acq_rel.gpu;\" ::: \"memory\");
+    barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+    if (lane == 0u) {
+        __asm__ __volatile__(\"red.release.gpu.global.add.u32 [%0], %1;\" :: \"l\"((ulong)c), \"r\"(n) : \"memory\");
+    }
+}
 void drift_sync_exit(__global uint* s, __global uint* exited, uint lane, uint groups, uint words) {
     if (lane == 0u && drift_sync_ticket(exited) == groups - 1u) {
         __asm__ __volatile__(\"fence.acq_rel.gpu;\" ::: \"memory\");
@@ -375,6 +504,13 @@ void drift_sync_done(__global uint* c, uint lane) {
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
     if (lane == 0u) {
         atomic_inc(c);
+    }
+}
+void drift_sync_done_n(__global uint* c, uint lane, uint n) {
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
+    barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+    if (lane == 0u) {
+        atomic_add(c, n);
     }
 }
 void drift_sync_exit(__global uint* s, __global uint* exited, uint lane, uint groups, uint words) {
@@ -412,6 +548,14 @@ mod tests {
         assert_eq!(dependencies(&[&m0, &m1, &m2, &m3]), vec![vec![], vec![], vec![0], vec![0, 1]]);
         assert!(has_return("    if (i > n) {\n        return;\n    }"));
         assert!(!has_return("    float returned = drift_return_value;"));
+    }
+
+    #[test]
+    fn a_member_waits_only_for_dependencies_not_implied_by_its_others() {
+        // 1 after 0; 2 after 0 and 1 (0 implied by 1); 3 after 0, 1, 2 (only 2 needed); 4 after
+        // 0 only; 5 after 3 and 4 (neither implies the other).
+        let deps = vec![vec![], vec![0], vec![0, 1], vec![0, 1, 2], vec![0], vec![0, 3, 4]];
+        assert_eq!(transitive_reduction(&deps), vec![vec![], vec![0], vec![1], vec![2], vec![0], vec![3, 4]]);
     }
 
     #[test]
