@@ -225,7 +225,7 @@ enum Command {
         #[arg(long)]
         no_robust_buffer_access: bool,
         /// Run greedy decode steps one by one, each waited for before the next starts. By
-        /// default (OpenCL; elsewhere steps run one by one anyway) each step takes the token
+        /// default (OpenCL and Vulkan; elsewhere steps run one by one anyway) each step takes the token
         /// the step before chose straight from the device and is started before that token
         /// is read back, so the GPU does not wait on the host between steps: the same
         /// tokens, without per-run timing (`decode_run_us_per_token` reads 0).
