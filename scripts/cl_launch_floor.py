@@ -9,20 +9,13 @@ dispatches can reach: D x fixed of its time moves no weights.
 
     usage: cl_launch_floor.py [LAUNCHES [MAX_MB]]
 
-Uses only ctypes and libOpenCL.so.1 (the ICD loader), no Python OpenCL package.
+Uses only ctypes and libOpenCL.so.1 (the ICD loader), through cl_ctypes.py; no Python OpenCL package.
 """
 import ctypes as C
 import sys
 import time
 
-CL_DEVICE_TYPE_GPU = 1 << 2
-CL_DEVICE_NAME = 0x102B
-CL_DEVICE_EXTENSIONS = 0x1030
-CL_QUEUE_PROPERTIES = 0x1093
-CL_QUEUE_PROFILING_ENABLE = 1 << 1
-CL_MEM_READ_WRITE = 1
-CL_PROFILING_COMMAND_START = 0x1282
-CL_PROFILING_COMMAND_END = 0x1283
+from cl_ctypes import Device, check, CL_DEVICE_EXTENSIONS, CL_DEVICE_NAME
 
 SOURCE = b"""
 __kernel void empty(__global uint* out) { }
@@ -43,66 +36,23 @@ __kernel void stream(__global const uint4* restrict w, __global uint* restrict o
 """
 
 
-def check(rc, what):
-    if rc != 0:
-        sys.exit(f"{what}: OpenCL error {rc}")
-
-
 def main():
     launches = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    cl = C.CDLL("libOpenCL.so.1")
-    n = C.c_uint()
-    plats = (C.c_void_p * 16)()
-    check(cl.clGetPlatformIDs(16, plats, C.byref(n)), "clGetPlatformIDs")
-    dev = C.c_void_p()
-    plat = None
-    for i in range(min(n.value, 16)):
-        if cl.clGetDeviceIDs(C.c_void_p(plats[i]), CL_DEVICE_TYPE_GPU, 1, C.byref(dev), None) == 0:
-            plat = C.c_void_p(plats[i])
-            break
-    if plat is None:
-        # (No GPU: the first device of the first platform, e.g. PoCL, to check the script.)
-        if n.value == 0 or cl.clGetDeviceIDs(C.c_void_p(plats[0]), 0xFFFFFFFF, 1, C.byref(dev), None) != 0:
-            sys.exit("no OpenCL device")
-        plat = C.c_void_p(plats[0])
-
-    def info(key):
-        size = C.c_size_t()
-        cl.clGetDeviceInfo(dev, key, 0, None, C.byref(size))
-        buf = C.create_string_buffer(size.value + 1)
-        cl.clGetDeviceInfo(dev, key, size, buf, None)
-        return buf.value.decode(errors="replace")
-
-    exts = info(CL_DEVICE_EXTENSIONS).split()
-    print(f"device: {info(CL_DEVICE_NAME)}")
+    d = Device(allow_cpu=True)
+    cl, plat = d.cl, d.plat
+    exts = d.info(CL_DEVICE_EXTENSIONS).split()
+    print(f"device: {d.info(CL_DEVICE_NAME)}")
     print(f"extensions ({len(exts)}): {' '.join(sorted(exts))}")
-    err = C.c_int()
-    cl.clCreateContext.restype = C.c_void_p
-    ctx = C.c_void_p(cl.clCreateContext(None, 1, C.byref(dev), None, None, C.byref(err)))
-    check(err.value, "clCreateContext")
-    cl.clCreateCommandQueueWithProperties.restype = C.c_void_p
-    plain_props = (C.c_ulong * 1)(0)
-    prof_props = (C.c_ulong * 3)(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE, 0)
-    queue = C.c_void_p(cl.clCreateCommandQueueWithProperties(ctx, dev, plain_props, C.byref(err)))
-    check(err.value, "queue")
-    pqueue = C.c_void_p(cl.clCreateCommandQueueWithProperties(ctx, dev, prof_props, C.byref(err)))
-    check(err.value, "profiling queue")
-    cl.clCreateProgramWithSource.restype = C.c_void_p
-    src = C.c_char_p(SOURCE)
-    ln = C.c_size_t(len(SOURCE))
-    prog = C.c_void_p(cl.clCreateProgramWithSource(ctx, 1, C.byref(src), C.byref(ln), C.byref(err)))
-    check(cl.clBuildProgram(prog, 1, C.byref(dev), b"", None, None), "clBuildProgram")
-    cl.clCreateKernel.restype = C.c_void_p
-    empty = C.c_void_p(cl.clCreateKernel(prog, b"empty", C.byref(err)))
-    check(err.value, "empty kernel")
-    stream = C.c_void_p(cl.clCreateKernel(prog, b"stream", C.byref(err)))
-    check(err.value, "stream kernel")
-    cl.clCreateBuffer.restype = C.c_void_p
+    queue = d.queue(False)
+    pqueue = d.queue(True)
+    prog, log = d.build(SOURCE)
+    if prog is None:
+        sys.exit(f"clBuildProgram: {log}")
+    empty = d.kernel(prog, "empty")
+    stream = d.kernel(prog, "stream")
     max_mb = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
-    wbuf = C.c_void_p(cl.clCreateBuffer(ctx, CL_MEM_READ_WRITE, C.c_size_t(max_mb << 20), None, C.byref(err)))
-    check(err.value, "weights buffer")
-    obuf = C.c_void_p(cl.clCreateBuffer(ctx, CL_MEM_READ_WRITE, C.c_size_t(4096), None, C.byref(err)))
-    check(err.value, "out buffer")
+    wbuf = d.buffer(max_mb << 20, "weights buffer")
+    obuf = d.buffer(4096, "out buffer")
     zero = C.c_uint(0)
     check(cl.clEnqueueFillBuffer(queue, wbuf, C.byref(zero), C.c_size_t(4), C.c_size_t(0), C.c_size_t(max_mb << 20), 0, None, None), "fill")
     check(cl.clFinish(queue), "finish")
@@ -131,13 +81,10 @@ def main():
         cl.clFinish(pqueue)
         spans, starts, ends = [], [], []
         for e in events:
-            s, f = C.c_ulong(), C.c_ulong()
-            cl.clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, 8, C.byref(s), None)
-            cl.clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, 8, C.byref(f), None)
-            spans.append((f.value - s.value) / 1e3)
-            starts.append(s.value)
-            ends.append(f.value)
-            cl.clReleaseEvent(e)
+            span, start, end = d.span_us(e)
+            spans.append(span)
+            starts.append(start)
+            ends.append(end)
         gaps = [(starts[i + 1] - ends[i]) / 1e3 for i in range(len(events) - 1)]
         spans.sort()
         gaps.sort()

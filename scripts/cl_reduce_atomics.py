@@ -10,19 +10,12 @@ spellings tried). Each row: median START..END of 20 launches (profiling events).
 
     usage: cl_reduce_atomics.py
 
-Uses only ctypes and libOpenCL.so.1 (the ICD loader).
+Uses only ctypes and libOpenCL.so.1 (the ICD loader), through cl_ctypes.py.
 """
 import ctypes as C
 import sys
 
-CL_DEVICE_TYPE_GPU = 1 << 2
-CL_DEVICE_NAME = 0x102B
-CL_QUEUE_PROPERTIES = 0x1093
-CL_QUEUE_PROFILING_ENABLE = 1 << 1
-CL_MEM_READ_WRITE = 1
-CL_PROFILING_COMMAND_START = 0x1282
-CL_PROFILING_COMMAND_END = 0x1283
-CL_PROGRAM_BUILD_LOG = 0x1183
+from cl_ctypes import Device, check, CL_DEVICE_NAME
 
 COMMON = b"""
 __kernel void stores(__global float* restrict out, uint n) {
@@ -51,59 +44,25 @@ __kernel void red_v4(__global float* y, uint n) {
 """
 
 
-def check(rc, what):
-    if rc != 0:
-        sys.exit(f"{what}: OpenCL error {rc}")
-
-
 def main():
-    cl = C.CDLL("libOpenCL.so.1")
-    n = C.c_uint()
-    plats = (C.c_void_p * 16)()
-    check(cl.clGetPlatformIDs(16, plats, C.byref(n)), "clGetPlatformIDs")
-    dev = C.c_void_p()
-    if not any(cl.clGetDeviceIDs(C.c_void_p(plats[i]), CL_DEVICE_TYPE_GPU, 1, C.byref(dev), None) == 0 for i in range(min(n.value, 16))):
-        sys.exit("no OpenCL GPU")
-    name = C.create_string_buffer(256)
-    cl.clGetDeviceInfo(dev, CL_DEVICE_NAME, 256, name, None)
-    print(f"device: {name.value.decode(errors='replace')}")
-    err = C.c_int()
-    cl.clCreateContext.restype = C.c_void_p
-    ctx = C.c_void_p(cl.clCreateContext(None, 1, C.byref(dev), None, None, C.byref(err)))
-    check(err.value, "clCreateContext")
-    cl.clCreateCommandQueueWithProperties.restype = C.c_void_p
-    props = (C.c_ulong * 3)(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE, 0)
-    queue = C.c_void_p(cl.clCreateCommandQueueWithProperties(ctx, dev, props, C.byref(err)))
-    check(err.value, "queue")
-    cl.clCreateProgramWithSource.restype = C.c_void_p
-    cl.clCreateKernel.restype = C.c_void_p
-
-    def build(source):
-        src = C.c_char_p(source)
-        ln = C.c_size_t(len(source))
-        prog = C.c_void_p(cl.clCreateProgramWithSource(ctx, 1, C.byref(src), C.byref(ln), C.byref(err)))
-        if cl.clBuildProgram(prog, 1, C.byref(dev), b"", None, None) != 0:
-            log = C.create_string_buffer(8192)
-            cl.clGetProgramBuildInfo(prog, dev, CL_PROGRAM_BUILD_LOG, 8192, log, None)
-            return None, log.value.decode(errors="replace").strip().splitlines()[-3:]
-        return prog, None
-
-    prog, log = build(COMMON)
+    d = Device()
+    cl = d.cl
+    print(f"device: {d.info(CL_DEVICE_NAME)}")
+    queue = d.queue(True)
+    prog, log = d.build(COMMON)
     if prog is None:
         sys.exit(f"build: {log}")
-    kernels = {k: C.c_void_p(cl.clCreateKernel(prog, k.encode(), C.byref(err))) for k in ("stores", "red")}
+    kernels = {k: d.kernel(prog, k) for k in ("stores", "red")}
     for spelling in ("red.global.add.v4.f32", "red.global.v4.f32.add", "red.relaxed.gpu.global.add.v4.f32"):
-        p, log = build(V4.replace("SPELLING", spelling).encode())
+        p, log = d.build(V4.replace("SPELLING", spelling).encode())
         if p is None:
             print(f"{spelling}: refused ({' / '.join(log)})")
             continue
         print(f"{spelling}: builds")
-        kernels["red_v4"] = C.c_void_p(cl.clCreateKernel(p, b"red_v4", C.byref(err)))
+        kernels["red_v4"] = d.kernel(p, "red_v4")
         break
-    cl.clCreateBuffer.restype = C.c_void_p
     most = 4096 * 4096 * 4
-    buf = C.c_void_p(cl.clCreateBuffer(ctx, CL_MEM_READ_WRITE, C.c_size_t(most), None, C.byref(err)))
-    check(err.value, "buffer")
+    buf = d.buffer(most, "buffer")
     local = C.c_size_t(256)
 
     def timed(kernel, groups, count):
@@ -116,11 +75,7 @@ def main():
             e = C.c_void_p()
             check(cl.clEnqueueNDRangeKernel(queue, kernel, 1, None, C.byref(g), C.byref(local), 0, None, C.byref(e)), "enqueue")
             cl.clFinish(queue)
-            s, f = C.c_ulong(), C.c_ulong()
-            cl.clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, 8, C.byref(s), None)
-            cl.clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, 8, C.byref(f), None)
-            spans.append((f.value - s.value) / 1e3)
-            cl.clReleaseEvent(e)
+            spans.append(d.span_us(e)[0])
         spans.sort()
         return spans[len(spans) // 2]
 
