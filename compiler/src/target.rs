@@ -636,11 +636,11 @@ pub struct Tuning {
     pub chain_dependent_dispatches: bool,
     /// With `chain_dependent_dispatches`: a chained kernel launches at most this many
     /// workgroups, each walking every N-th workgroup's share of each member in turn (no
-    /// tickets), waiting once per member on what it depends on (after asking the L2 for its
-    /// first share's weights) and signalling once per member. Every launched workgroup must
-    /// be resident at once (the waits are a grid barrier): at most the multiprocessors
-    /// times the workgroups one holds at the kernel's registers. Default 0: one workgroup
-    /// per share, numbered by tickets.
+    /// tickets), waiting once per member on what it depends on and signalling once per
+    /// member. Every launched workgroup must be resident at once (the waits are a grid
+    /// barrier): at most the multiprocessors times the workgroups one holds at the kernel's
+    /// registers and local memory (too many: the waits spin out, about a second each, and
+    /// the results are wrong). Default 0: one workgroup per share, numbered by tickets.
     #[serde(default)]
     pub chain_persistent_groups: u32,
     /// With `chain_persistent_groups`: before a member's wait, each workgroup asks the L2

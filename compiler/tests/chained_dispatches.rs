@@ -118,6 +118,7 @@ fn chained_waits_and_signals_are_acquire_loads_and_release_adds_in_ptx() {
         assert!(ptx.contains("red.release.gpu.global.add.u32"), "{name}: no release add");
         assert!(ptx.contains("fence.acq_rel.gpu"), "{name}: no fence");
         assert!(ptx.contains("atom.relaxed.gpu.global.add.u32"), "{name}: no ticket");
+        assert!(ptx.contains("atom.acq_rel.gpu.global.add.u32"), "{name}: the exit count does not order the signals before it");
         assert_eq!(implicit_nc_loads(ptx), 0, "{name}: implicit read-only loads");
     }
 }
@@ -163,7 +164,7 @@ fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
     assert!(checked > 0, "no persistent chain");
     let ptxs = ptx_of("persistent-chain", persistent.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")).take(2));
     for (name, ptx) in &ptxs {
-        assert!(ptx.contains("ld.acquire.gpu.global.u32") && ptx.contains("red.release.gpu.global.add.u32") && ptx.contains("prefetch.global.L2"), "{name}: waits, counts and prefetches in the PTX");
+        assert!(ptx.contains("ld.acquire.gpu.global.u32") && ptx.contains("red.release.gpu.global.add.u32") && ptx.contains("prefetch.global.L2") && ptx.contains("atom.acq_rel.gpu.global.add.u32"), "{name}: waits, counts, prefetches and the exit count in the PTX");
         assert_eq!(implicit_nc_loads(ptx), 0, "{name}: implicit read-only loads");
     }
     // With early weight loads, a staging member waits after issuing its first share's loads.

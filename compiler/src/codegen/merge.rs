@@ -193,6 +193,8 @@ fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: us
 /// order the GPU starts workgroups in), a dependent member's workgroups wait for every
 /// workgroup of what it depends on, and only parameters into the weights pool keep
 /// `restrict` (one member's output is another's input; no read-only cache path for them).
+/// With `chain.persistent`, at most that many workgroups walk the members' shares instead
+/// ([`persistent_members`]: no tickets; every launched workgroup must be resident).
 pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Option<Chain>) -> Result<(String, KernelSpec), String> {
     let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
     let merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
@@ -411,8 +413,10 @@ fn persistent_members(members: &[Member<'_>], bodies: &[String], renamed: &[Vec<
 
 /// OpenCL C asking the L2 for a workgroup's first share (`drift_wid`) of each weight a
 /// member reads (its parameters into the weights pool of at least a line per share):
-/// share g of a weight of S bytes is taken as bytes [g·S/G, (g+1)·S/G) of G shares (rows
-/// in order), one line per lane and round.
+/// share g of a weight of S bytes is taken as bytes [g·⌊S/G⌋, (g+1)·⌊S/G⌋) of G shares,
+/// one line per lane and round. An approximation where a share's rows are not in order
+/// (RoPE's q and k projections read two half-head row blocks): a hint, never a load the
+/// results depend on.
 fn first_share_prefetch(m: &Member<'_>, renamed: &[RenderBinding], groups: u64, workgroup: u32) -> Result<String, String> {
     let params = super::render::opencl_params(renamed);
     if params.len() != m.ranges.len() {
@@ -476,8 +480,15 @@ void drift_sync_done_n(__global uint* c, uint lane, uint n) {
         __asm__ __volatile__(\"red.release.gpu.global.add.u32 [%0], %1;\" :: \"l\"((ulong)c), \"r\"(n) : \"memory\");
     }
 }
+uint drift_sync_leave(__global uint* c) {
+    uint v;
+    __asm__ __volatile__(\"atom.acq_rel.gpu.global.add.u32 %0, [%1], 1;\" : \"=r\"(v) : \"l\"((ulong)c) : \"memory\");
+    return v;
+}
 void drift_sync_exit(__global uint* s, __global uint* exited, uint lane, uint groups, uint words) {
-    if (lane == 0u && drift_sync_ticket(exited) == groups - 1u) {
+    // (Acquire-release: a workgroup's signals land before its exit is counted, so the last
+    // one out zeroes counters no signal adds to later.)
+    if (lane == 0u && drift_sync_leave(exited) == groups - 1u) {
         __asm__ __volatile__(\"fence.acq_rel.gpu;\" ::: \"memory\");
         for (uint i = 0u; i < words; i++) {
             __asm__ __volatile__(\"st.relaxed.gpu.global.u32 [%0], 0;\" :: \"l\"((ulong)(s + i)) : \"memory\");
@@ -514,6 +525,7 @@ void drift_sync_done_n(__global uint* c, uint lane, uint n) {
     }
 }
 void drift_sync_exit(__global uint* s, __global uint* exited, uint lane, uint groups, uint words) {
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
     if (lane == 0u && atomic_inc(exited) == groups - 1u) {
         for (uint i = 0u; i < words; i++) {
             atomic_xchg(s + i, 0u);
