@@ -197,16 +197,15 @@ fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: us
 /// ([`persistent_members`]: no tickets; every launched workgroup must be resident).
 pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Option<Chain>) -> Result<(String, KernelSpec), String> {
     let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
-    let merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
+    let mut merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
     if chain.is_some() && lang != Lang::OpenclC {
         return Err("chained members (waits between them) are OpenCL C only".into());
     }
     let deps = dependencies(&members.iter().map(|m| m.ranges).collect::<Vec<_>>());
     let waited: Vec<bool> = (0..members.len()).map(|k| deps.iter().any(|d| d.contains(&k))).collect();
-    let mut merged = merged;
     let persistent = chain.map_or(0, |c| c.persistent);
-    let total_groups = merged.invocations / u64::from(merged.workgroup.max(1));
     if persistent > 0 {
+        let total_groups = merged.invocations / u64::from(merged.workgroup.max(1));
         merged.invocations = total_groups.min(u64::from(persistent)).saturating_mul(u64::from(merged.workgroup));
     }
     let workgroup = merged.workgroup;
@@ -393,11 +392,11 @@ fn persistent_members(members: &[Member<'_>], bodies: &[String], renamed: &[Vec<
         // A body that loads its first weights before its prologue (`linear_matvec_early_loads`)
         // waits after those loads, in its first share only: their memory latency passes under
         // the wait.
-        let body = match body.split_once(EARLY_LOADS_ISSUED) {
-            Some((before, after)) if !wait.is_empty() => format!("{before}    if (drift_share == drift_wid) {{\n{wait}    }}\n{after}"),
+        let body: std::borrow::Cow<'_, str> = match body.split_once(EARLY_LOADS_ISSUED) {
+            Some((before, after)) if !wait.is_empty() => format!("{before}    if (drift_share == drift_wid) {{\n{wait}    }}\n{after}").into(),
             _ => {
                 out.push_str(&wait);
-                body.clone()
+                body.as_str().into()
             }
         };
         out.push_str(&format!("    for (uint drift_share = drift_wid; drift_share < {groups}u; drift_share += {launched}u) {{\n    const uint group = drift_share;\n"));
