@@ -640,7 +640,9 @@ pub struct Tuning {
     /// member. Every launched workgroup must be resident at once (the waits are a grid
     /// barrier): at most the multiprocessors times the workgroups one holds at the kernel's
     /// registers and local memory (too many: the waits spin out, about a second each, and
-    /// the results are wrong). Default 0: one workgroup per share, numbered by tickets.
+    /// the results are wrong). With `linear_matvec_persistent_groups` at the same N, each
+    /// workgroup does one share of each member, which stages its row once and walks its row
+    /// groups. Default 0: one workgroup per share, numbered by tickets.
     #[serde(default)]
     pub chain_persistent_groups: u32,
     /// With `chain_persistent_groups`: before a member's wait, each workgroup asks the L2
@@ -770,9 +772,6 @@ impl Target {
         }
         if self.tuning.chain_persistent_groups > 0 && !self.tuning.chain_dependent_dispatches {
             return Err(invalid("tuning.chain_persistent_groups needs tuning.chain_dependent_dispatches (it shapes the chained kernels)".into()));
-        }
-        if self.tuning.chain_persistent_groups > 0 && self.tuning.linear_matvec_persistent_groups > 0 {
-            return Err(invalid("tuning.chain_persistent_groups and tuning.linear_matvec_persistent_groups both make workgroups walk shares; set one".into()));
         }
         if self.tuning.chain_prefetch_first_share && self.tuning.chain_persistent_groups == 0 {
             return Err(invalid("tuning.chain_prefetch_first_share needs tuning.chain_persistent_groups".into()));

@@ -174,9 +174,17 @@ fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
         matches!((load, wait), (Some(l), Some(w)) if l < w)
     });
     assert!(waits_after_loads.count() > 0, "no member waits after its early loads");
-    // Refused: without chaining, or with the projections' own persistence.
+    // With the projections' own persistence at the same N: one share per member and
+    // workgroup, whose body walks its row groups (early words for the first).
+    let both = compile("chain_dependent_dispatches = true\nchain_persistent_groups = 2\nlinear_matvec_persistent_groups = 2\nlinear_matvec_early_loads = true");
+    let walking: Vec<&(String, String)> = both.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync") && s.contains("for (uint rgroup = group; rgroup < ") && s.contains("const bool early_row = rgroup == group;")).collect();
+    assert!(!walking.is_empty(), "no chained member walks its row groups with early words");
+    for (name, ptx) in ptx_of("persistent-walk", walking.into_iter().take(1)) {
+        assert!(ptx.contains(".entry") && ptx.contains("ld.acquire.gpu.global.u32"), "{name}: no kernel with its waits in the PTX");
+    }
+    // Refused: without chaining, or the prefetch without persistence.
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    for (tuning, says) in [("chain_persistent_groups = 3", "needs tuning.chain_dependent_dispatches"), ("chain_dependent_dispatches = true\nchain_persistent_groups = 3\nlinear_matvec_persistent_groups = 2", "set one"), ("chain_dependent_dispatches = true\nchain_prefetch_first_share = true", "needs tuning.chain_persistent_groups")] {
+    for (tuning, says) in [("chain_persistent_groups = 3", "needs tuning.chain_dependent_dispatches"), ("chain_dependent_dispatches = true\nchain_prefetch_first_share = true", "needs tuning.chain_persistent_groups")] {
         let e = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
         assert!(e.contains(says), "{tuning}: {e}");
     }

@@ -412,6 +412,8 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::None, Precision::F32, "combined_early", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "combined_early", 1e-4),
         ("pocl", Quant::Q844, Precision::F32, "gate_early", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "gate_persistent_early", 1e-4),
+        ("pocl", Quant::Q8, Precision::F32, "combined_persistent_early", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
@@ -471,6 +473,10 @@ fn decode_steps_match_prefill_scoring() {
             // gate beside it (tuning.linear_matvec_early_loads).
             "combined_early" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\nlinear_matvec_early_loads = true"),
             "gate_early" => set_tuning(&text, "decode_fused_gate = true\nlinear_matvec_early_loads = true"),
+            // The same with persistent workgroups: early words for the first row group, the
+            // later ones loaded as they come.
+            "gate_persistent_early" => set_tuning(&text, "decode_fused_gate = true\nlinear_matvec_early_loads = true\nlinear_matvec_persistent_groups = 1"),
+            "combined_persistent_early" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\nlinear_matvec_early_loads = true\nlinear_matvec_persistent_groups = 1"),
             "combine_last" => set_tuning(&text, "decode_attention_combine_last = true\ndecode_combine_in_projection = true\nattention_combine_all_heads = true\ndecode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
@@ -507,7 +513,7 @@ fn decode_steps_match_prefill_scoring() {
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
-        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last" | "combined_persistent" | "combined_early"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last" | "combined_persistent" | "combined_early" | "combined_persistent_early"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
         let early = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("const uint base_e = ")).count();
         assert_eq!(early > 0, acts.ends_with("early"), "{target} {quant:?} {acts}: {early} decode projection kernels load round 0's weights before their prologue");
         let persistent = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();

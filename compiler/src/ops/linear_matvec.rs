@@ -479,8 +479,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("half_wg", wg_lanes / 2)
         .param("persistent", grid_groups < out_groups)
         // Round 0's weight words loaded before a staged, quantized or combined row's
-        // prologue (`tuning.linear_matvec_early_loads`; OpenCL C, whole rounds, no persistence).
-        .param("early", kb.lang == Lang::OpenclC && kb.target.tuning.linear_matvec_early_loads && decode.is_some() && rounds > 0 && grid_groups == out_groups && (stage.is_some() || act_int8 || combine.is_some()))
+        // prologue (`tuning.linear_matvec_early_loads`; OpenCL C, whole rounds; persistent
+        // workgroups load their first row group's).
+        .param("early", kb.lang == Lang::OpenclC && kb.target.tuning.linear_matvec_early_loads && decode.is_some() && rounds > 0 && (stage.is_some() || act_int8 || combine.is_some()))
         .param("out_groups", out_groups)
         .param("grid_groups", grid_groups)
         // The staged row's sum of squares by PTX shuffles (`tuning.decode_stage_shuffle_sums`).
