@@ -378,7 +378,8 @@ pub struct Tuning {
     /// OpenCL C decode projections (`linear_matvec`) whose row is first staged, quantized
     /// or combined in workgroup memory load their first round of weight words before that
     /// (into registers; round 0 then sums them), so the weights' memory latency passes under
-    /// the staging instead of after it. Not with persistent workgroups. Default off.
+    /// the staging instead of after it (persistent workgroups: their first row group's).
+    /// Default off.
     #[serde(default)]
     pub linear_matvec_early_loads: bool,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
