@@ -145,19 +145,14 @@ fn groups(lang: Lang, welem: &str, q4: bool, x: Option<&helpers::TensorDesc>, no
         .collect()
 }
 
-/// How OpenCL loads word `J` of the weight `wv`, and the type it yields: one aligned
-/// 16-byte load (the weight's binding starts 16-byte aligned; `vloadN` would promise only
-/// an element's alignment, and NVIDIA's compiler then loads element by element).
-/// With `stream`, through `drift_ld_stream` (`tuning.opencl_ptx_stream_loads`). With
-/// `raw`, int8 words stay uint4 (int4 nibbles, or int8 against int8 activations).
-fn cl_word(welem: &str, raw: bool, wv: &str, stream: bool) -> (String, &'static str) {
-    let (load, _, widen, wide) = cl_word_bits(welem, raw, wv, stream);
-    (widen.replace("WORD", &load), wide)
-}
-
-/// The 16-byte weight word J as loaded (its expression and OpenCL C type), how it is
-/// widened for the sums (`WORD` standing for the loaded word) and the widened type: loads
-/// made before a prologue keep the narrow bits in registers until round 0 widens them.
+/// How OpenCL loads word `J` of the weight `wv`: one aligned 16-byte load (the weight's
+/// binding starts 16-byte aligned; `vloadN` would promise only an element's alignment, and
+/// NVIDIA's compiler then loads element by element), as an expression and its OpenCL C
+/// type; how it is widened for the sums (`WORD` standing for the loaded word); and the
+/// widened type. Loads made before a prologue keep the narrow bits in registers until
+/// round 0 widens them. With `stream`, through `drift_ld_stream`
+/// (`tuning.opencl_ptx_stream_loads`). With `raw`, int8 words stay uint4 (int4 nibbles,
+/// or int8 against int8 activations).
 fn cl_word_bits(welem: &str, raw: bool, wv: &str, stream: bool) -> (String, &'static str, &'static str, &'static str) {
     let word = |ty: &str| match (stream, ty) {
         (true, "uint4") => format!("drift_ld_stream((__global const uint4*)({wv}), J)"),
@@ -365,16 +360,17 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let ptx = kb.lang == Lang::OpenclC && kb.target.inline_ptx();
     let stream = ptx && kb.target.tuning.opencl_ptx_stream_loads;
     let raw = q4.is_some() || act_int8;
-    let (cl_load, cl_type) = if kb.lang == Lang::OpenclC { cl_word(&wd.elem, raw, &wd.var, stream) } else { (String::new(), "") };
-    let gate_cl_load = match &gate_desc {
-        Some(d) if kb.lang == Lang::OpenclC => cl_word(&d.elem, raw, &d.var, stream).0,
-        _ => String::new(),
-    };
-    // Round 0's words as loaded before a prologue (`early` below), and how they widen.
-    let (early_load, early_type, early_widen, _) = if kb.lang == Lang::OpenclC { cl_word_bits(&wd.elem, raw, &wd.var, stream) } else { (String::new(), "", "WORD", "") };
-    let early_gate_load = match &gate_desc {
-        Some(d) if kb.lang == Lang::OpenclC => cl_word_bits(&d.elem, raw, &d.var, stream).0,
-        _ => String::new(),
+    // A weight word as loaded (also round 0's before a prologue: `early` below), how it
+    // widens, and the widened load the rounds sum.
+    let (early_load, early_type, early_widen, cl_type) = if kb.lang == Lang::OpenclC { cl_word_bits(&wd.elem, raw, &wd.var, stream) } else { (String::new(), "", "WORD", "") };
+    let cl_load = if kb.lang == Lang::OpenclC { early_widen.replace("WORD", &early_load) } else { String::new() };
+    let (early_gate_load, gate_cl_load) = match &gate_desc {
+        Some(d) if kb.lang == Lang::OpenclC => {
+            let (load, _, widen, _) = cl_word_bits(&d.elem, raw, &d.var, stream);
+            let widened = widen.replace("WORD", &load);
+            (load, widened)
+        }
+        _ => (String::new(), String::new()),
     };
     let wg_lanes = lanes as u32 * rows_per_group as u32;
     // A row's lanes summed by one subgroup operation where they are exactly one subgroup
