@@ -571,7 +571,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             let chain = match sync_range.filter(|_| chained(launch)) {
                 Some(r) => {
                     ranges.push((r, Access::Write));
-                    Some(merge::Chain { emulated: target.tuning.opencl_ptx_mma_emulated, persistent: target.tuning.chain_persistent_groups, prefetch: target.tuning.chain_prefetch_first_share })
+                    Some(merge::Chain { emulated: target.tuning.opencl_ptx_mma_emulated, persistent: target.tuning.chain_persistent_groups, prefetch: target.tuning.chain_prefetch_first_share, spin: target.tuning.chain_spin_waits })
                 }
                 None => None,
             };

@@ -651,6 +651,12 @@ pub struct Tuning {
     /// weights depend on nothing the wait is for). Default false.
     #[serde(default)]
     pub chain_prefetch_first_share: bool,
+    /// With `chain_dependent_dispatches`: a workgroup signals with its one release add
+    /// after the workgroup barrier (as CUDA's grid sync does), not after a fence in every
+    /// lane, and its polling lane spins instead of sleeping 256 ns between polls. Default
+    /// false.
+    #[serde(default)]
+    pub chain_spin_waits: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
     /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
     /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and
@@ -773,6 +779,9 @@ impl Target {
         }
         if self.tuning.chain_persistent_groups > 0 && !self.tuning.chain_dependent_dispatches {
             return Err(invalid("tuning.chain_persistent_groups needs tuning.chain_dependent_dispatches (it shapes the chained kernels)".into()));
+        }
+        if self.tuning.chain_spin_waits && !self.tuning.chain_dependent_dispatches {
+            return Err(invalid("tuning.chain_spin_waits needs tuning.chain_dependent_dispatches (it shapes the chained kernels' waits)".into()));
         }
         if self.tuning.chain_prefetch_first_share && self.tuning.chain_persistent_groups == 0 {
             return Err(invalid("tuning.chain_prefetch_first_share needs tuning.chain_persistent_groups".into()));

@@ -182,9 +182,20 @@ fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
     for (name, ptx) in ptx_of("persistent-walk", walking.into_iter().take(1)) {
         assert!(ptx.contains(".entry") && ptx.contains("ld.acquire.gpu.global.u32"), "{name}: no kernel with its waits in the PTX");
     }
+    // Spin waits: no sleep between polls, no fence in every lane before a signal; the
+    // signal is still a release add after the workgroup barrier.
+    let spin = compile("chain_dependent_dispatches = true\nchain_persistent_groups = 3\nchain_spin_waits = true");
+    let chained = spin.sources.iter().find(|(_, s)| s.contains("__global uint* drift_sync")).expect("a chained kernel");
+    let (name, src) = chained;
+    let done = src.split("void drift_sync_done(").nth(1).and_then(|s| s.split("\n}\n").next()).expect("the signal");
+    assert!(!src.contains("nanosleep") && !done.contains("fence.acq_rel.gpu") && done.contains("barrier(") && done.contains("red.release.gpu.global.add.u32"), "{name}: {done}");
+    assert!(src.contains("fence.acq_rel.gpu"), "{name}: the exit's fence went too");
+    for (name, ptx) in ptx_of("spin-chain", std::iter::once(chained)) {
+        assert!(!ptx.contains("nanosleep") && ptx.contains("red.release.gpu.global.add.u32"), "{name}: sleeps or lacks its signal in the PTX");
+    }
     // Refused: without chaining, or the prefetch without persistence.
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    for (tuning, says) in [("chain_persistent_groups = 3", "needs tuning.chain_dependent_dispatches"), ("chain_dependent_dispatches = true\nchain_prefetch_first_share = true", "needs tuning.chain_persistent_groups")] {
+    for (tuning, says) in [("chain_persistent_groups = 3", "needs tuning.chain_dependent_dispatches"), ("chain_dependent_dispatches = true\nchain_prefetch_first_share = true", "needs tuning.chain_persistent_groups"), ("chain_spin_waits = true", "needs tuning.chain_dependent_dispatches")] {
         let e = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
         assert!(e.contains(says), "{tuning}: {e}");
     }

@@ -41,6 +41,9 @@ pub struct Chain {
     /// Persistent workgroups ask the L2 for their first share's weights before a wait
     /// (`tuning.chain_prefetch_first_share`; PTX).
     pub prefetch: bool,
+    /// PTX waits that poll without sleeping and signals ordered by the signalling lane's
+    /// release alone (`tuning.chain_spin_waits`).
+    pub spin: bool,
 }
 
 /// Counters of a chained kernel, 32-bit words in one range of the activations pool that
@@ -270,12 +273,16 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
             let sync_fns = match chain {
                 Some(c) => {
                     params.push("__global uint* drift_sync".into());
-                    Some(if c.emulated { SYNC_EMULATED_CL } else { SYNC_PTX_CL })
+                    Some(match (c.emulated, c.spin) {
+                        (true, _) => SYNC_EMULATED_CL.to_string(),
+                        (false, false) => SYNC_PTX_CL.to_string(),
+                        (false, true) => SYNC_PTX_CL.replace(PTX_POLL_SLEEP, "").replace(PTX_SIGNAL_FENCE, "    barrier("),
+                    })
                 }
                 None => None,
             };
             out.push_str(&super::library::prelude_for(lang, &all));
-            if let Some(f) = sync_fns {
+            if let Some(f) = &sync_fns {
                 out.push_str(f);
             }
             out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n", params.join(", ")));
@@ -495,6 +502,12 @@ void drift_sync_exit(__global uint* s, __global uint* exited, uint lane, uint gr
     }
 }
 ";
+
+/// The lines `tuning.chain_spin_waits` drops from [`SYNC_PTX_CL`]: the sleep between
+/// polls, and every lane's fence before a signal (the signalling lane's release add after
+/// the workgroup barrier orders the workgroup's stores, as in CUDA's grid sync).
+const PTX_POLL_SLEEP: &str = "            __asm__ __volatile__(\"nanosleep.u32 256;\" ::: \"memory\");\n";
+const PTX_SIGNAL_FENCE: &str = "    __asm__ __volatile__(\"fence.acq_rel.gpu;\" ::: \"memory\");\n    barrier(";
 
 /// The same in OpenCL C atomics (`tuning.opencl_ptx_mma_emulated`).
 const SYNC_EMULATED_CL: &str = "uint drift_sync_ticket(__global uint* c) {
