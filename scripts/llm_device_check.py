@@ -14,7 +14,7 @@
 
     usage: llm_device_check.py DRIFTC TARGET OUTDIR [--bench llama-3.2-1b] [--prompt 1024] [--new 256]
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, hashlib, json, os, subprocess, sys, time
 
 import numpy as np
 
@@ -257,6 +257,9 @@ for shape in a.bench:
             same = list(rs["ids"]) == list(r["ids"])
             ok &= same
             print(f"{shape} {q}: chained tokens equal step-by-step tokens: {same} ({len(r['ids'])} tokens)", flush=True)
+        # The generated ids' digest: bundles whose kernels sum in the same order (e.g. the
+        # same weights under other launch shapes) must print the same one.
+        print(f"{shape} {q}: {len(r['ids'])} generated ids, digest {hashlib.sha256(','.join(map(str, r['ids'])).encode()).hexdigest()[:16]}", flush=True)
         if r.get("cold_prefill_tok_s"):
             print(f"{shape} {q}: first (cold) prompt of the process {r['cold_prefill_tok_s']:.0f} tok/s; the row above is after {a.warmup} warm-up generation(s)", flush=True)
         # Bytes one decode step reads: the weights section (less the embedding table when it
