@@ -582,6 +582,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         };
         let (grid, _) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
             .ok_or_else(|| CompileError::Target(format!("node '{label}': {} invocations exceed target '{}' grid limits", spec.invocations, target.name)))?;
+        // A persistent chain's workgroups wait on one another: all must be resident at once.
+        let co_resident = launch.len() > 1 && sync_range.is_some() && chained(launch) && target.tuning.chain_persistent_groups > 0;
         let vfail = |stage: &'static str, message: String| CodegenError::Validate { kernel: stem.clone(), template: spec.template.into(), node: label.clone(), target: target.name.clone(), stage, message };
         let (blob, text): (Vec<u8>, Option<String>) = match blang {
             BLang::OpenclC => (src.clone().into_bytes(), None),
@@ -632,6 +634,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                     bindings: ranges.iter().map(|(_, a)| if *a == Access::Write { bundle::Access::ReadWrite } else { bundle::Access::Read }).collect(),
                     push_constant_bytes: 0,
                     shared_memory_bytes: spec.shared_bytes(),
+                    co_resident,
                 });
                 sources.push((name.clone(), src.clone()));
                 if let Some(t) = text {

@@ -134,12 +134,14 @@ fn chained_waits_and_signals_are_acquire_loads_and_release_adds_in_ptx() {
 fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
     let ticketed = compile("chain_dependent_dispatches = true");
     let persistent = compile("chain_dependent_dispatches = true\nchain_persistent_groups = 3\nchain_prefetch_first_share = true");
+    assert!(ticketed.manifest.kernels.iter().all(|k| !k.co_resident), "ticketed chains need no co-residency");
     assert_eq!(decode_dispatches(&ticketed), decode_dispatches(&persistent), "the same dispatches chain");
     let mut checked = 0;
     for (name, src) in persistent.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")) {
         let i = persistent.manifest.kernels.iter().position(|k| &k.name == name).expect("a kernel");
         let d = persistent.manifest.programs.iter().flat_map(|p| &p.dispatches).find(|d| d.kernel as usize == i).expect("a dispatch");
         assert!(d.grid[0] <= 3 && d.grid[1] == 1, "{name}: grid {:?}", d.grid);
+        assert!(persistent.manifest.kernels[i].co_resident, "{name}: a persistent chain not marked co-resident (runtimes must check its grid fits)");
         assert!(!src.contains("drift_ticket"), "{name}: tickets in a persistent chain");
         assert!(src.contains(&format!("drift_sync_exit(drift_sync, drift_sync + 1u, lane, {}u", d.grid[0])), "{name}: the exit count is not the grid");
         let members: Vec<&str> = src.split("    // member ").skip(1).collect();

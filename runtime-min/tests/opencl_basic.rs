@@ -288,6 +288,31 @@ fn d_binding_offset_below_device_alignment_is_refused() {
     assert!(invalid_field(&e).ends_with("dispatches[1] 'y = t + b'.bindings[0]") && e.to_string().contains("alignment"), "{e}");
 }
 
+/// A kernel whose workgroups wait on one another (`co_resident`) runs when its grid fits
+/// what the device holds at once (PoCL: one workgroup per compute unit, a hardware thread),
+/// and a grid past that is refused by name, before anything runs.
+#[test]
+fn d_co_resident_grids_must_fit_the_device() {
+    let mut bld = affine_i32();
+    bld.m.kernels[0].co_resident = true;
+    let bundle = open(bld.build());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut s = session(&bundle);
+    if is_pocl(&s) && threads >= 2 {
+        s.set_input("ids", &HostTensor::from_i64(&[100], &(0..100).collect::<Vec<i64>>())).unwrap();
+        s.run().unwrap();
+        let y = s.output("y").unwrap().to_i64().unwrap();
+        assert_eq!(y, (0..100).map(|x| 3 * x - 1).collect::<Vec<i64>>());
+    }
+    drop(s);
+    let mut bld = affine_i32();
+    bld.m.kernels[0].co_resident = true;
+    bld.m.programs[0].dispatches[0].grid = [1 << 20, 1, 1];
+    let e = Session::new(&open(bld.build()), &SessionOptions::default()).map(|_| ()).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, Error::Unsupported { .. }) && text.contains("dispatches[0] 'y = 3x - 1'") && text.contains("1048576 workgroups that wait on one another") && text.contains("chain_persistent_groups"), "{text}");
+}
+
 #[test]
 fn d_spirv_in_an_opencl_bundle_is_refused() {
     let mut bld = axpb().0;

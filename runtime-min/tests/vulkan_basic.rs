@@ -265,6 +265,11 @@ fn d_weights_pool_write_and_odd_push_constants_are_refused() {
     bld.m.programs[0].dispatches[0].push_constants = vec![0; 3];
     let e = runtime_min::Session::new(&open(bld.build()), &SessionOptions::default()).unwrap_err();
     assert!(invalid_field(&e).ends_with(".push_constant_bytes"), "{e}");
+    // Workgroups that wait on one another: Vulkan cannot show they are resident together.
+    let mut bld = axpb().0;
+    bld.m.kernels[0].co_resident = true;
+    let e = runtime_min::Session::new(&open(bld.build()), &SessionOptions::default()).unwrap_err();
+    assert!(invalid_field(&e).ends_with(".co_resident") && e.to_string().contains("OpenCL"), "{e}");
 }
 
 #[test]

@@ -11,7 +11,8 @@ pub const MAGIC: [u8; 8] = *b"DRIFTBND";
 /// v6: `Requirements::subgroup_arithmetic`.
 /// v7: LLM prefill programs read `last_row` (the "prefill" program too): the rows past it
 /// are padding their kernels skip, so a runtime must set it before either program.
-pub const FORMAT_VERSION: u32 = 7;
+/// v8: `Kernel::co_resident` (workgroups that wait on one another).
+pub const FORMAT_VERSION: u32 = 8;
 /// Bytes in the header; sections start at or after this offset.
 pub const HEADER_LEN: usize = 8 + 4 + 4 + 6 * 8 + 32;
 /// Alignment of the weights section and of every weight inside it.

@@ -204,6 +204,11 @@ pub struct Kernel {
     pub bindings: Vec<Access>,
     pub push_constant_bytes: u32,
     pub shared_memory_bytes: u32,
+    /// The kernel's workgroups wait on one another (driftc's persistent chained kernels,
+    /// `tuning.chain_persistent_groups`): every workgroup of a dispatch must be resident
+    /// on the device at once, or the waits spin out and the results are wrong. A runtime
+    /// that cannot show a dispatch's grid fits refuses it.
+    pub co_resident: bool,
 }
 
 /// A binding of one dispatch: a byte range of a pool.

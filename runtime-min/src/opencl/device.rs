@@ -15,7 +15,7 @@ use crate::bundle::DeviceLimits;
 use crate::error::{Error, Result};
 use opencl3::device::{
     get_device_data, get_device_ids, CL_DEVICE_ADDRESS_BITS, CL_DEVICE_AVAILABLE, CL_DEVICE_COMPILER_AVAILABLE, CL_DEVICE_EXTENSIONS,
-    CL_DEVICE_GLOBAL_MEM_SIZE, CL_DEVICE_IMAGE2D_MAX_HEIGHT, CL_DEVICE_IMAGE2D_MAX_WIDTH, CL_DEVICE_IMAGE_SUPPORT, CL_DEVICE_LOCAL_MEM_SIZE, CL_DEVICE_MAX_MEM_ALLOC_SIZE, CL_DEVICE_MAX_PARAMETER_SIZE,
+    CL_DEVICE_GLOBAL_MEM_SIZE, CL_DEVICE_IMAGE2D_MAX_HEIGHT, CL_DEVICE_IMAGE2D_MAX_WIDTH, CL_DEVICE_IMAGE_SUPPORT, CL_DEVICE_LOCAL_MEM_SIZE, CL_DEVICE_MAX_COMPUTE_UNITS, CL_DEVICE_MAX_MEM_ALLOC_SIZE, CL_DEVICE_MAX_PARAMETER_SIZE,
     CL_DEVICE_MAX_WORK_GROUP_SIZE, CL_DEVICE_MAX_WORK_ITEM_SIZES, CL_DEVICE_MEM_BASE_ADDR_ALIGN, CL_DEVICE_NAME, CL_DEVICE_TYPE,
     CL_DEVICE_TYPE_ALL, CL_DEVICE_TYPE_GPU,
 };
@@ -49,7 +49,15 @@ pub(crate) struct Device {
     pub(crate) max_alloc_bytes: u64,
     /// `cl_nv_compiler_options`: builds take `-cl-nv-maxrregcount` (NVIDIA).
     pub(crate) nv_compiler_options: bool,
+    /// CL_DEVICE_MAX_COMPUTE_UNITS (multiprocessors on NVIDIA).
+    pub(crate) compute_units: u64,
+    /// NVIDIA's compute capability (`cl_nv_device_attribute_query`), for occupancy.
+    pub(crate) nv_compute_capability: Option<(u64, u64)>,
 }
+
+/// `cl_nv_device_attribute_query`'s CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV and _MINOR_NV.
+const CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV: cl_device_info = 0x4000;
+const CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV: cl_device_info = 0x4001;
 
 fn data(dev: cl_device_id, param: cl_device_info, name: &'static str) -> Result<Vec<u8>> {
     get_device_data(dev, param).map_err(|code| cl_error("clGetDeviceInfo", name, code))
@@ -198,6 +206,12 @@ impl Device {
             max_image2d,
         };
         let nv_compiler_options = has("cl_nv_compiler_options");
-        Ok(Device { id, name, limits, max_global_size, pointer_bytes: (address_bits / 8).max(4), max_parameter_bytes, max_alloc_bytes, nv_compiler_options })
+        let compute_units = dev_uint(id, CL_DEVICE_MAX_COMPUTE_UNITS, "CL_DEVICE_MAX_COMPUTE_UNITS")?;
+        let nv_compute_capability = if has("cl_nv_device_attribute_query") {
+            dev_uint(id, CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV, "CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV").ok().zip(dev_uint(id, CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV, "CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV").ok())
+        } else {
+            None
+        };
+        Ok(Device { id, name, limits, max_global_size, pointer_bytes: (address_bits / 8).max(4), max_parameter_bytes, max_alloc_bytes, nv_compiler_options, compute_units, nv_compute_capability })
     }
 }

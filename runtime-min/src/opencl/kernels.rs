@@ -157,7 +157,7 @@ fn build_with(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &s
     Ok(program)
 }
 
-fn kernel_uint(bytes: &[u8]) -> Option<u64> {
+pub(crate) fn kernel_uint(bytes: &[u8]) -> Option<u64> {
     match *bytes {
         [a, b, c, d] => Some(u64::from(u32::from_ne_bytes([a, b, c, d]))),
         [a, b, c, d, e, f, g, h] => Some(u64::from_ne_bytes([a, b, c, d, e, f, g, h])),

@@ -27,6 +27,7 @@
 mod device;
 mod handles;
 mod kernels;
+mod residency;
 mod staging;
 
 pub(crate) use device::Device;
@@ -299,6 +300,7 @@ impl Executor {
                     self.sub_buffers.push(sub);
                 }
                 let kernel = kernels::dispatch_kernel(&self.device, program, ki, k, &c.entry, &args, &d.push_constants)?;
+                residency::check(&self.device, &kernel, k, d.grid, &path)?;
                 let local = k.workgroup_size.map(|v| v as usize);
                 steps.push(Step { kernel, global: *global, local, path });
             }

@@ -52,6 +52,9 @@ pub(crate) fn check_kernel(ctx: &Context, i: usize, k: &Kernel) -> Result<()> {
     if k.language != KernelLanguage::Spirv {
         return Err(invalid(format!("{f}.language"), format!("{:?} code cannot run on Vulkan; the bundle must hold SPIR-V", k.language)));
     }
+    if k.co_resident {
+        return Err(invalid(format!("{f}.co_resident"), "its workgroups wait on one another, and Vulkan gives no way to show they are all resident at once; compile it for an OpenCL target".to_string()));
+    }
     if !k.push_constant_bytes.is_multiple_of(4) {
         return Err(invalid(format!("{f}.push_constant_bytes"), format!("{} is not a multiple of 4, as Vulkan requires", k.push_constant_bytes)));
     }

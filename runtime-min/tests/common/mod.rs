@@ -147,6 +147,7 @@ impl Builder {
             bindings,
             push_constant_bytes,
             shared_memory_bytes: 0,
+            co_resident: false,
         });
         (self.m.kernels.len() - 1) as u32
     }

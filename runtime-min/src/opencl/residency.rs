@@ -1,0 +1,95 @@
+//! How many workgroups of one built kernel the device holds at once, a lower bound: what
+//! a co-resident dispatch's grid (`Kernel::co_resident`, workgroups that wait on one
+//! another) must fit, or its waits would spin out on workgroups that never start.
+//!
+//! NVIDIA (`cl_nv_device_attribute_query`): per multiprocessor, the fewest of the
+//! workgroups its registers hold (CL_KERNEL_WORK_GROUP_SIZE is the largest group the
+//! kernel's registers allow on one), its thread, block and shared-memory limits for the
+//! compute capability (1 KiB of shared memory reserved per block from 8.0 on), times the
+//! multiprocessors. Any other device: one workgroup per compute unit, the only count
+//! OpenCL promises nothing against but which every GPU and CPU driver here meets.
+
+use super::device::Device;
+use super::handles::Kernel;
+use super::kernels::kernel_uint;
+use crate::bundle::Kernel as KernelEntry;
+use crate::error::{Error, Result};
+use opencl3::kernel::{get_kernel_work_group_data, CL_KERNEL_LOCAL_MEM_SIZE, CL_KERNEL_WORK_GROUP_SIZE};
+
+/// Per multiprocessor of an NVIDIA compute capability: threads, blocks, shared-memory bytes
+/// (CUDA C Programming Guide, "Technical Specifications per Compute Capability").
+fn nv_multiprocessor(major: u64, minor: u64) -> Option<(u64, u64, u64)> {
+    const KIB: u64 = 1024;
+    Some(match (major, minor) {
+        (7, 0) | (7, 2) => (2048, 32, 96 * KIB),
+        (7, 5) => (1024, 16, 64 * KIB),
+        (8, 0) | (8, 7) => (2048, 32, 164 * KIB),
+        (8, 6) => (1536, 16, 100 * KIB),
+        (8, 9) => (1536, 24, 100 * KIB),
+        (9, 0) | (10, _) => (2048, 32, 228 * KIB),
+        (12, _) => (1536, 32, 100 * KIB),
+        _ => return None,
+    })
+}
+
+/// Workgroups of `workgroup` items using `local` bytes each that one NVIDIA multiprocessor
+/// of compute capability `cc` holds when the kernel allows groups of up to `kernel_limit`.
+pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), kernel_limit: u64, workgroup: u64, local: u64) -> Option<u64> {
+    let (threads, blocks, shared) = nv_multiprocessor(cc.0, cc.1)?;
+    let w = workgroup.max(1);
+    let reserved = if cc.0 >= 8 { 1024 } else { 0 };
+    let by_shared = if local == 0 { blocks } else { shared / (local + reserved) };
+    Some((kernel_limit / w).min(threads / w).min(blocks).min(by_shared))
+}
+
+/// Checks that every workgroup of a co-resident dispatch (`grid`) can be resident at once;
+/// `path` names the dispatch in the error.
+pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, grid: [u32; 3], path: &str) -> Result<()> {
+    if !k.co_resident {
+        return Ok(());
+    }
+    let groups = grid.iter().fold(1u64, |a, &g| a.saturating_mul(u64::from(g)));
+    let workgroup = k.workgroup_size.iter().fold(1u64, |a, &d| a.saturating_mul(u64::from(d)));
+    let query = |param, name: &str| {
+        get_kernel_work_group_data(kernel.raw(), dev.id, param)
+            .ok()
+            .and_then(|b| kernel_uint(&b))
+            .ok_or_else(|| Error::OpenCl { call: "clGetKernelWorkGroupInfo", message: format!("{path}: {name} unreadable") })
+    };
+    let limit = query(CL_KERNEL_WORK_GROUP_SIZE, "CL_KERNEL_WORK_GROUP_SIZE")?;
+    let local = query(CL_KERNEL_LOCAL_MEM_SIZE, "CL_KERNEL_LOCAL_MEM_SIZE")?;
+    let (per_unit, how) = match dev.nv_compute_capability.and_then(|cc| Some((cc, nv_groups_per_multiprocessor(cc, limit, workgroup, local)?))) {
+        Some(((major, minor), n)) => (n, format!("{n} per multiprocessor of compute capability {major}.{minor} at its {limit}-item register limit and {local} local bytes")),
+        None => (1, "one per compute unit (no occupancy figures for this device)".to_string()),
+    };
+    let holds = per_unit.saturating_mul(dev.compute_units);
+    if groups > holds {
+        return Err(Error::Unsupported {
+            what: format!(
+                "{path}: kernel '{}' launches {groups} workgroups that wait on one another, but {} holds at most {holds} of them at once ({} compute units, {how}); compile with tuning.chain_persistent_groups = {holds} or less",
+                k.name, dev.name, dev.compute_units
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nv_groups_per_multiprocessor;
+
+    #[test]
+    fn nvidia_occupancy_takes_the_tightest_limit() {
+        // H100/H200 (9.0), 256-item groups: registers allow 1024 items -> 4; 34 KiB of
+        // local memory -> 228 / 35 = 6; threads 8; so 4. At a 512-item register limit, 2.
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 1024, 256, 34 * 1024), Some(4));
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 512, 256, 34 * 1024), Some(2));
+        // Shared memory binds: 60 KiB groups on 9.0 -> 228 / 61 = 3.
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 1024, 256, 60 * 1024), Some(3));
+        // 7.5: 1024 threads per multiprocessor, no reservation: 64 / 16 = 4, threads 4.
+        assert_eq!(nv_groups_per_multiprocessor((7, 5), 1024, 128, 16 * 1024), Some(4));
+        // A group bigger than the kernel allows holds none; an unknown capability, no figure.
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 128, 256, 0), Some(0));
+        assert_eq!(nv_groups_per_multiprocessor((6, 1), 1024, 256, 0), None);
+    }
+}
