@@ -23,6 +23,7 @@ from cl_ctypes import Device, check, CL_DEVICE_NAME
 LANES = 256
 UNROLL = 8
 CL_DEVICE_MAX_COMPUTE_UNITS = 0x1002
+CL_KERNEL_WORK_GROUP_SIZE = 0x11B0
 
 SOURCE = """
 #define LANES 256u
@@ -56,12 +57,16 @@ void phase_done(__global uint* c, uint lane) {
     }
 }
 #endif
-void phase_wait(__global uint* c, uint target, uint lane) {
+void phase_wait(__global uint* c, uint target, uint lane, __global uint* spun) {
     if (lane == 0u) {
-        for (uint spins = 0u; spins < 1048576u && ld_acquire(c) < target; spins++) {
+        uint spins = 0u;
+        for (; spins < 1048576u && ld_acquire(c) < target; spins++) {
 #if SLEEP && !EMULATED
             __asm__ __volatile__("nanosleep.u32 256;" ::: "memory");
 #endif
+        }
+        if (spins == 1048576u) {
+            spun[1] = 1u;
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -87,7 +92,7 @@ void phases(__global const uint4* restrict w, __global uint* sync, __global uint
             start = lo + UNROLL * LANES;
         }
         if (k > 0u) {
-            phase_wait(sync + k - 1u, groups, lane);
+            phase_wait(sync + k - 1u, groups, lane, out);
         }
         if (early != 0u) {
             for (uint u = 0u; u < UNROLL; u++) {
@@ -113,6 +118,13 @@ void phases(__global const uint4* restrict w, __global uint* sync, __global uint
 """
 
 FORMS = (("fence all, sleep (driftc)", 1, 1), ("fence all, spin", 1, 0), ("release only, sleep", 0, 1), ("release only, spin", 0, 0))
+
+
+def allow_many(d):
+    """Several workgroups per compute unit only on a GPU (a CPU device runs one per thread)."""
+    ty = C.c_ulong()
+    d.cl.clGetDeviceInfo(d.dev, 0x1000, C.sizeof(ty), C.byref(ty), None)
+    return bool(ty.value & (1 << 2))
 
 
 def main():
@@ -154,13 +166,20 @@ def main():
         values.sort()
         return values[len(values) // 2]
 
+    flag = C.c_uint(0)
+
     def timed(kernel, groups, count, per_phase, early):
+        """The median span, or None when a wait spun out (a workgroup never started)."""
         spans = []
+        cl.clEnqueueFillBuffer(queue, out, C.byref(zero), 4, 0, C.c_size_t(16), 0, None, None)
         for _ in range(15):
             e = C.c_void_p()
             enqueue(kernel, groups, count, per_phase, early, C.byref(e))
             cl.clFinish(queue)
             spans.append(d.span_us(e)[0])
+            check(cl.clEnqueueReadBuffer(queue, out, 1, C.c_size_t(4), C.c_size_t(4), C.byref(flag), 0, None, None), "read")
+            if flag.value:
+                return None
         return median(spans)
 
     def launches(kernel, groups, per_phase):
@@ -174,18 +193,28 @@ def main():
             spans.append((times[-1][2] - times[0][1]) / 1e3)
         return median(spans)
 
+    limits = {}
+    for name, k in kernels.items():
+        v = C.c_size_t()
+        cl.clGetKernelWorkGroupInfo(k, d.dev, CL_KERNEL_WORK_GROUP_SIZE, C.sizeof(v), C.byref(v), None)
+        limits[name] = v.value
+    per_unit = max(1, min(limits.values()) // LANES) if allow_many(d) else 1
+    print(f"kernel work-group limits {limits}: at most {per_unit} workgroups of {LANES} per compute unit tried")
     print("| S per phase | G workgroups | wait form | early loads | K phases us | one pass us | per phase us beyond one pass | GB/s phased |")
     print("|---|---|---|---|---|---|---|---|")
     plain = kernels[FORMS[0][0]]
     for mb in sizes_mb:
         per_phase = (mb << 20) // 16
-        for groups in (units.value, 2 * units.value, 4 * units.value):
+        for groups in [units.value * n for n in (1, 2, 4) if n <= per_unit]:
             one = timed(plain, groups, 1, per_phase * phases, 0)
             many = launches(plain, groups, per_phase)
             print(f"| {mb} MB | {groups} | {phases} launches | - | {many:.1f} | {one:.1f} | {(many - one) / phases:.2f} | {mb * phases * 1.048576e6 / (many * 1e3):.0f} |", flush=True)
             for name, _, _ in FORMS:
                 for early in ((0, 1) if mb > 0 else (0,)):
                     t = timed(kernels[name], groups, phases, per_phase, early)
+                    if t is None:
+                        print(f"| {mb} MB | {groups} | {name} | {'yes' if early else 'no'} | waits spun out | | | |", flush=True)
+                        continue
                     print(f"| {mb} MB | {groups} | {name} | {'yes' if early else 'no'} | {t:.1f} | {one:.1f} | {(t - one) / phases:.2f} | {mb * phases * 1.048576e6 / (t * 1e3):.0f} |", flush=True)
 
 
