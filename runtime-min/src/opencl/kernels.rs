@@ -137,6 +137,16 @@ pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry,
     out
 }
 
+/// Registers per work-item of kernel `i` as NVIDIA's assembler reports them ("Used N
+/// registers" in a second, verbose build of the same source); `None` where unreadable.
+pub(crate) fn nv_registers(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<u64> {
+    let verbose = build_with(ctx, dev, i, k, source, c"-cl-nv-verbose").ok()?;
+    let log = get_program_build_data(verbose.raw(), dev.id, CL_PROGRAM_BUILD_LOG).ok()?;
+    let end = log.iter().position(|&c| c == 0).unwrap_or(log.len());
+    let text = String::from_utf8_lossy(log.get(..end)?).to_string();
+    text.lines().filter_map(|l| l.split("Used ").nth(1)?.split(" registers").next()?.trim().parse().ok()).max()
+}
+
 /// One build of kernel `i`'s source with `options`; a failure reports the compiler's log.
 fn build_with(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str, options: &std::ffi::CStr) -> Result<Program> {
     let what = kernel_path(i, k);

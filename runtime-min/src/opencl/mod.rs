@@ -70,6 +70,9 @@ pub(crate) struct Executor {
     /// `None` for a pool of zero bytes (OpenCL has no empty buffers; nothing binds it).
     pools: Vec<Option<Mem>>,
     built: Vec<Program>,
+    /// Per kernel, its registers per work-item where it is co-resident and the NVIDIA
+    /// assembler says (`residency`).
+    registers: Vec<Option<u64>>,
     queue: Queue,
     context: Context,
     device: Device,
@@ -143,6 +146,7 @@ impl Executor {
             sub_buffers: Vec::new(),
             pools: Vec::with_capacity(m.pools.len()),
             built: Vec::with_capacity(m.kernels.len()),
+            registers: Vec::with_capacity(m.kernels.len()),
             queue: Queue::own(queue),
             context,
             device,
@@ -164,6 +168,7 @@ impl Executor {
                 ex.statistics.push(kernels::statistics(&ex.context, &ex.device, i, k, c.source, &c.entry, &program));
             }
             ex.built.push(program);
+            ex.registers.push(if k.co_resident && ex.device.nv_compiler_options { kernels::nv_registers(&ex.context, &ex.device, i, k, c.source) } else { None });
         }
         for (i, p) in m.pools.iter().enumerate() {
             if p.size == 0 {
@@ -300,7 +305,7 @@ impl Executor {
                     self.sub_buffers.push(sub);
                 }
                 let kernel = kernels::dispatch_kernel(&self.device, program, ki, k, &c.entry, &args, &d.push_constants)?;
-                residency::check(&self.device, &kernel, k, d.grid, &path)?;
+                residency::check(&self.device, &kernel, k, self.registers.get(ki).copied().flatten(), d.grid, &path)?;
                 let local = k.workgroup_size.map(|v| v as usize);
                 steps.push(Step { kernel, global: *global, local, path });
             }

@@ -3,8 +3,9 @@
 //! another) must fit, or its waits would spin out on workgroups that never start.
 //!
 //! NVIDIA (`cl_nv_device_attribute_query`): per multiprocessor, the fewest of the
-//! workgroups its registers hold (CL_KERNEL_WORK_GROUP_SIZE is the largest group the
-//! kernel's registers allow on one), its thread, block and shared-memory limits for the
+//! workgroups its 65536 registers hold (the assembler's registers per work-item, from a
+//! verbose build, allocated per warp in steps of 256; NVIDIA's CL_KERNEL_WORK_GROUP_SIZE
+//! is only the source's required size), its thread, block and shared-memory limits for the
 //! compute capability (1 KiB of shared memory reserved per block from 8.0 on), times the
 //! multiprocessors. Any other device: one workgroup per compute unit, the only count
 //! OpenCL promises nothing against but which every GPU and CPU driver here meets.
@@ -14,7 +15,7 @@ use super::handles::Kernel;
 use super::kernels::kernel_uint;
 use crate::bundle::Kernel as KernelEntry;
 use crate::error::{Error, Result};
-use opencl3::kernel::{get_kernel_work_group_data, CL_KERNEL_LOCAL_MEM_SIZE, CL_KERNEL_WORK_GROUP_SIZE};
+use opencl3::kernel::{get_kernel_work_group_data, CL_KERNEL_LOCAL_MEM_SIZE};
 
 /// Per multiprocessor of an NVIDIA compute capability: threads, blocks, shared-memory bytes
 /// (CUDA C Programming Guide, "Technical Specifications per Compute Capability").
@@ -32,19 +33,22 @@ fn nv_multiprocessor(major: u64, minor: u64) -> Option<(u64, u64, u64)> {
     })
 }
 
-/// Workgroups of `workgroup` items using `local` bytes each that one NVIDIA multiprocessor
-/// of compute capability `cc` holds when the kernel allows groups of up to `kernel_limit`.
-pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), kernel_limit: u64, workgroup: u64, local: u64) -> Option<u64> {
+/// Workgroups of `workgroup` items using `registers` per item and `local` bytes each
+/// that one NVIDIA multiprocessor of compute capability `cc` holds.
+pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), registers: u64, workgroup: u64, local: u64) -> Option<u64> {
     let (threads, blocks, shared) = nv_multiprocessor(cc.0, cc.1)?;
     let w = workgroup.max(1);
+    let per_warp = (registers.max(1) * 32).div_ceil(256) * 256;
+    let by_registers = (65536 / per_warp) / w.div_ceil(32);
     let reserved = if cc.0 >= 8 { 1024 } else { 0 };
     let by_shared = if local == 0 { blocks } else { shared / (local + reserved) };
-    Some((kernel_limit / w).min(threads / w).min(blocks).min(by_shared))
+    Some(by_registers.min(threads / w).min(blocks).min(by_shared))
 }
 
 /// Checks that every workgroup of a co-resident dispatch (`grid`) can be resident at once;
 /// `path` names the dispatch in the error.
-pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, grid: [u32; 3], path: &str) -> Result<()> {
+/// `registers`: per work-item, from NVIDIA's assembler (`kernels::nv_registers`).
+pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: Option<u64>, grid: [u32; 3], path: &str) -> Result<()> {
     if !k.co_resident {
         return Ok(());
     }
@@ -56,10 +60,10 @@ pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, grid: [u32; 
             .and_then(|b| kernel_uint(&b))
             .ok_or_else(|| Error::OpenCl { call: "clGetKernelWorkGroupInfo", message: format!("{path}: {name} unreadable") })
     };
-    let limit = query(CL_KERNEL_WORK_GROUP_SIZE, "CL_KERNEL_WORK_GROUP_SIZE")?;
     let local = query(CL_KERNEL_LOCAL_MEM_SIZE, "CL_KERNEL_LOCAL_MEM_SIZE")?;
-    let (per_unit, how) = match dev.nv_compute_capability.and_then(|cc| Some((cc, nv_groups_per_multiprocessor(cc, limit, workgroup, local)?))) {
-        Some(((major, minor), n)) => (n, format!("{n} per multiprocessor of compute capability {major}.{minor} at its {limit}-item register limit and {local} local bytes")),
+    let nv = dev.nv_compute_capability.zip(registers).and_then(|(cc, regs)| Some((cc, regs, nv_groups_per_multiprocessor(cc, regs, workgroup, local)?)));
+    let (per_unit, how) = match nv {
+        Some(((major, minor), regs, n)) => (n, format!("{n} per multiprocessor of compute capability {major}.{minor} at {regs} registers per work-item and {local} local bytes")),
         None => (1, "one per compute unit (no occupancy figures for this device)".to_string()),
     };
     let holds = per_unit.saturating_mul(dev.compute_units);
@@ -80,16 +84,19 @@ mod tests {
 
     #[test]
     fn nvidia_occupancy_takes_the_tightest_limit() {
-        // H100/H200 (9.0), 256-item groups: registers allow 1024 items -> 4; 34 KiB of
-        // local memory -> 228 / 35 = 6; threads 8; so 4. At a 512-item register limit, 2.
-        assert_eq!(nv_groups_per_multiprocessor((9, 0), 1024, 256, 34 * 1024), Some(4));
-        assert_eq!(nv_groups_per_multiprocessor((9, 0), 512, 256, 34 * 1024), Some(2));
+        // H100/H200 (9.0), 256-item groups (8 warps): 64 registers -> 2048 per warp, 32
+        // warps, 4 groups; 34 KiB of local memory -> 228 / 35 = 6; threads 8; so 4.
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 64, 256, 34 * 1024), Some(4));
+        // 72 registers allocate as 2304 per warp: 28 warps, 3 groups; 128 -> 2; 168 -> 1.
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 72, 256, 34 * 1024), Some(3));
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 128, 256, 34 * 1024), Some(2));
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 168, 256, 0), Some(1));
         // Shared memory binds: 60 KiB groups on 9.0 -> 228 / 61 = 3.
-        assert_eq!(nv_groups_per_multiprocessor((9, 0), 1024, 256, 60 * 1024), Some(3));
-        // 7.5: 1024 threads per multiprocessor, no reservation: 64 / 16 = 4, threads 4.
-        assert_eq!(nv_groups_per_multiprocessor((7, 5), 1024, 128, 16 * 1024), Some(4));
-        // A group bigger than the kernel allows holds none; an unknown capability, no figure.
-        assert_eq!(nv_groups_per_multiprocessor((9, 0), 128, 256, 0), Some(0));
-        assert_eq!(nv_groups_per_multiprocessor((6, 1), 1024, 256, 0), None);
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 32, 256, 60 * 1024), Some(3));
+        // 7.5: 1024 threads per multiprocessor, no reservation: 64 / 16 = 4, threads 8 -> 4.
+        assert_eq!(nv_groups_per_multiprocessor((7, 5), 32, 128, 16 * 1024), Some(4));
+        // Too many registers for one group: none; an unknown capability: no figure.
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 255, 512, 0), Some(0));
+        assert_eq!(nv_groups_per_multiprocessor((6, 1), 32, 256, 0), None);
     }
 }
