@@ -139,8 +139,13 @@ pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry,
 
 /// Registers per work-item of kernel `i` as NVIDIA's assembler reports them ("Used N
 /// registers" in a second, verbose build of the same source); `None` where unreadable.
+/// The source gets a comment unique to this call: a build the driver finds in its compute
+/// cache assembles nothing and logs nothing (on the H200 a second process's check read no
+/// figure), so the verbose build must be one it has not seen.
 pub(crate) fn nv_registers(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<u64> {
-    let verbose = build_with(ctx, dev, i, k, source, c"-cl-nv-verbose").ok()?;
+    let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let fresh = format!("{source}\n// drift: occupancy build {} {nonce}\n", std::process::id());
+    let verbose = build_with(ctx, dev, i, k, &fresh, c"-cl-nv-verbose").ok()?;
     let log = get_program_build_data(verbose.raw(), dev.id, CL_PROGRAM_BUILD_LOG).ok()?;
     let end = log.iter().position(|&c| c == 0).unwrap_or(log.len());
     let text = String::from_utf8_lossy(log.get(..end)?).to_string();
