@@ -654,8 +654,9 @@ pub struct Tuning {
     pub chain_prefetch_first_share: bool,
     /// With `chain_dependent_dispatches`: a workgroup signals with its one release add
     /// after the workgroup barrier (as CUDA's grid sync does), not after a fence in every
-    /// lane, and its polling lane spins instead of sleeping 256 ns between polls. Default
-    /// false.
+    /// lane, and its polling lane spins instead of sleeping 256 ns between polls (its
+    /// 2^20 polls then give up sooner than a second). PTX only: with
+    /// `opencl_ptx_mma_emulated` the OpenCL C atomics stay as they are. Default false.
     #[serde(default)]
     pub chain_spin_waits: bool,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of

@@ -191,7 +191,10 @@ fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
     let (name, src) = chained;
     let done = src.split("void drift_sync_done(").nth(1).and_then(|s| s.split("\n}\n").next()).expect("the signal");
     assert!(!src.contains("nanosleep") && !done.contains("fence.acq_rel.gpu") && done.contains("barrier(") && done.contains("red.release.gpu.global.add.u32"), "{name}: {done}");
-    assert!(src.contains("fence.acq_rel.gpu"), "{name}: the exit's fence went too");
+    assert_eq!(src.matches("fence.acq_rel.gpu").count(), 1, "{name}: only the exit's fence stays (the two signals' went)");
+    let plain = compile("chain_dependent_dispatches = true\nchain_persistent_groups = 3");
+    let (_, default_src) = plain.sources.iter().find(|(_, s)| s.contains("__global uint* drift_sync")).expect("a chained kernel");
+    assert_eq!(default_src.matches("fence.acq_rel.gpu").count(), 3, "the default form fences in both signals and the exit");
     for (name, ptx) in ptx_of("spin-chain", std::iter::once(chained)) {
         assert!(!ptx.contains("nanosleep") && ptx.contains("red.release.gpu.global.add.u32"), "{name}: sleeps or lacks its signal in the PTX");
     }

@@ -505,7 +505,9 @@ void drift_sync_exit(__global uint* s, __global uint* exited, uint lane, uint gr
 
 /// The lines `tuning.chain_spin_waits` drops from [`SYNC_PTX_CL`]: the sleep between
 /// polls, and every lane's fence before a signal (the signalling lane's release add after
-/// the workgroup barrier orders the workgroup's stores, as in CUDA's grid sync).
+/// the workgroup barrier orders the workgroup's stores: the barrier synchronizes the lanes
+/// and release is cumulative, as CUDA's grid sync relies on with one thread's fence and
+/// add). Matched by indentation: the exit's fence (deeper) stays; tests count the fences.
 const PTX_POLL_SLEEP: &str = "            __asm__ __volatile__(\"nanosleep.u32 256;\" ::: \"memory\");\n";
 const PTX_SIGNAL_FENCE: &str = "    __asm__ __volatile__(\"fence.acq_rel.gpu;\" ::: \"memory\");\n    barrier(";
 

@@ -206,7 +206,8 @@ impl Device {
             max_image2d,
         };
         let nv_compiler_options = has("cl_nv_compiler_options");
-        let compute_units = dev_uint(id, CL_DEVICE_MAX_COMPUTE_UNITS, "CL_DEVICE_MAX_COMPUTE_UNITS")?;
+        // (Only co-resident dispatches use it: unreadable, they are refused, nothing else.)
+        let compute_units = dev_uint(id, CL_DEVICE_MAX_COMPUTE_UNITS, "CL_DEVICE_MAX_COMPUTE_UNITS").unwrap_or(0);
         let nv_compute_capability = if has("cl_nv_device_attribute_query") {
             dev_uint(id, CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV, "CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV").ok().zip(dev_uint(id, CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV, "CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV").ok())
         } else {

@@ -141,7 +141,9 @@ pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry,
 /// registers" in a second, verbose build of the same source); `None` where unreadable.
 /// The source gets a comment unique to this call: a build the driver finds in its compute
 /// cache assembles nothing and logs nothing (on the H200 a second process's check read no
-/// figure), so the verbose build must be one it has not seen.
+/// figure), so the verbose build must be one it has not seen. (It takes no register cap:
+/// where `build` kept a capped program, the figure is the uncapped one's, which errs
+/// towards refusing.)
 pub(crate) fn nv_registers(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<u64> {
     let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let fresh = format!("{source}\n// drift: occupancy build {} {nonce}\n", std::process::id());

@@ -3,12 +3,14 @@
 //! another) must fit, or its waits would spin out on workgroups that never start.
 //!
 //! NVIDIA (`cl_nv_device_attribute_query`): per multiprocessor, the fewest of the
-//! workgroups its 65536 registers hold (the assembler's registers per work-item, from a
-//! verbose build, allocated per warp in steps of 256; NVIDIA's CL_KERNEL_WORK_GROUP_SIZE
-//! is only the source's required size), its thread, block and shared-memory limits for the
-//! compute capability (1 KiB of shared memory reserved per block from 8.0 on), times the
-//! multiprocessors. Any other device: one workgroup per compute unit, the only count
-//! OpenCL promises nothing against but which every GPU and CPU driver here meets.
+//! workgroups its registers hold (the assembler's registers per work-item, from a verbose
+//! build, allocated per warp in steps of 256 from each of four 16384-register
+//! partitions; NVIDIA's CL_KERNEL_WORK_GROUP_SIZE is only the source's required size), its
+//! thread, block and shared-memory limits for the compute capability (1 KiB of shared
+//! memory reserved per block from 8.0 on, 128-byte steps; the largest carveout, which the
+//! driver picks for kernels that need it), times the multiprocessors. Any other device
+//! (OpenCL has no occupancy query; an Intel "compute unit" is one EU, and PoCL may run
+//! workgroups one after another): one workgroup, so only a grid of one passes.
 
 use super::device::Device;
 use super::handles::Kernel;
@@ -24,11 +26,12 @@ fn nv_multiprocessor(major: u64, minor: u64) -> Option<(u64, u64, u64)> {
     Some(match (major, minor) {
         (7, 0) | (7, 2) => (2048, 32, 96 * KIB),
         (7, 5) => (1024, 16, 64 * KIB),
-        (8, 0) | (8, 7) => (2048, 32, 164 * KIB),
+        (8, 0) => (2048, 32, 164 * KIB),
+        (8, 7) => (1536, 16, 164 * KIB),
         (8, 6) => (1536, 16, 100 * KIB),
         (8, 9) => (1536, 24, 100 * KIB),
-        (9, 0) | (10, _) => (2048, 32, 228 * KIB),
-        (12, _) => (1536, 32, 100 * KIB),
+        (9, 0) | (10, 0) => (2048, 32, 228 * KIB),
+        (12, 0) => (1536, 16, 100 * KIB),
         _ => return None,
     })
 }
@@ -39,9 +42,9 @@ pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), registers: u64, workg
     let (threads, blocks, shared) = nv_multiprocessor(cc.0, cc.1)?;
     let w = workgroup.max(1);
     let per_warp = (registers.max(1) * 32).div_ceil(256) * 256;
-    let by_registers = (65536 / per_warp) / w.div_ceil(32);
+    let by_registers = (16384 / per_warp * 4) / w.div_ceil(32);
     let reserved = if cc.0 >= 8 { 1024 } else { 0 };
-    let by_shared = if local == 0 { blocks } else { shared / (local + reserved) };
+    let by_shared = if local == 0 { blocks } else { shared / ((local + reserved).div_ceil(128) * 128) };
     Some(by_registers.min(threads / w).min(blocks).min(by_shared))
 }
 
@@ -64,14 +67,15 @@ pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: O
     let nv = dev.nv_compute_capability.zip(registers).and_then(|(cc, regs)| Some((cc, regs, nv_groups_per_multiprocessor(cc, regs, workgroup, local)?)));
     let (per_unit, how) = match nv {
         Some(((major, minor), regs, n)) => (n, format!("{n} per multiprocessor of compute capability {major}.{minor} at {regs} registers per work-item and {local} local bytes")),
-        None => (1, "one per compute unit (no occupancy figures for this device)".to_string()),
+        None => (0, String::new()),
     };
-    let holds = per_unit.saturating_mul(dev.compute_units);
+    let holds = if nv.is_some() { per_unit.saturating_mul(dev.compute_units) } else { 1 };
+    let how = if nv.is_some() { format!("{} compute units, {how}", dev.compute_units) } else { "no occupancy figures for this device: NVIDIA's compute capability and the assembler's registers".to_string() };
     if groups > holds {
         return Err(Error::Unsupported {
             what: format!(
-                "{path}: kernel '{}' launches {groups} workgroups that wait on one another, but {} holds at most {holds} of them at once ({} compute units, {how}); compile with tuning.chain_persistent_groups = {holds} or less",
-                k.name, dev.name, dev.compute_units
+                "{path}: kernel '{}' launches {groups} workgroups that wait on one another, but {} holds at most {holds} of them at once ({how}); compile with tuning.chain_persistent_groups = {holds} or less",
+                k.name, dev.name
             ),
         });
     }
@@ -95,6 +99,9 @@ mod tests {
         assert_eq!(nv_groups_per_multiprocessor((9, 0), 32, 256, 60 * 1024), Some(3));
         // 7.5: 1024 threads per multiprocessor, no reservation: 64 / 16 = 4, threads 8 -> 4.
         assert_eq!(nv_groups_per_multiprocessor((7, 5), 32, 128, 16 * 1024), Some(4));
+        // 64 items (2 warps) at 40 registers: 1280 per warp, 12 per partition, 48 warps ->
+        // 24 groups (not 65536 / 1280 = 51 warps, 25), under 32 blocks and 32 by threads.
+        assert_eq!(nv_groups_per_multiprocessor((9, 0), 40, 64, 0), Some(24));
         // Too many registers for one group: none; an unknown capability: no figure.
         assert_eq!(nv_groups_per_multiprocessor((9, 0), 255, 512, 0), Some(0));
         assert_eq!(nv_groups_per_multiprocessor((6, 1), 32, 256, 0), None);
