@@ -41,7 +41,7 @@ fn nv_multiprocessor(major: u64, minor: u64) -> Option<(u64, u64, u64)> {
 pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), registers: u64, workgroup: u64, local: u64) -> Option<u64> {
     let (threads, blocks, shared) = nv_multiprocessor(cc.0, cc.1)?;
     let w = workgroup.max(1);
-    let per_warp = (registers.max(1) * 32).div_ceil(256) * 256;
+    let per_warp = registers.clamp(1, 1 << 20).saturating_mul(32).div_ceil(256) * 256;
     let by_registers = (16384 / per_warp * 4) / w.div_ceil(32);
     let reserved = if cc.0 >= 8 { 1024 } else { 0 };
     let by_shared = if local == 0 { blocks } else { shared / ((local + reserved).div_ceil(128) * 128) };
@@ -49,8 +49,8 @@ pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), registers: u64, workg
 }
 
 /// Checks that every workgroup of a co-resident dispatch (`grid`) can be resident at once;
+/// `registers` per work-item come from NVIDIA's assembler (`kernels::nv_registers`), and
 /// `path` names the dispatch in the error.
-/// `registers`: per work-item, from NVIDIA's assembler (`kernels::nv_registers`).
 pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: Option<u64>, grid: [u32; 3], path: &str) -> Result<()> {
     if !k.co_resident {
         return Ok(());
@@ -65,12 +65,13 @@ pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: O
     };
     let local = query(CL_KERNEL_LOCAL_MEM_SIZE, "CL_KERNEL_LOCAL_MEM_SIZE")?;
     let nv = dev.nv_compute_capability.zip(registers).and_then(|(cc, regs)| Some((cc, regs, nv_groups_per_multiprocessor(cc, regs, workgroup, local)?)));
-    let (per_unit, how) = match nv {
-        Some(((major, minor), regs, n)) => (n, format!("{n} per multiprocessor of compute capability {major}.{minor} at {regs} registers per work-item and {local} local bytes")),
-        None => (0, String::new()),
+    let (holds, how) = match nv {
+        Some(((major, minor), regs, n)) => (
+            n.saturating_mul(dev.compute_units),
+            format!("{} compute units, {n} per multiprocessor of compute capability {major}.{minor} at {regs} registers per work-item and {local} local bytes", dev.compute_units),
+        ),
+        None => (1, "no occupancy figures for this device: NVIDIA's compute capability and the assembler's registers".to_string()),
     };
-    let holds = if nv.is_some() { per_unit.saturating_mul(dev.compute_units) } else { 1 };
-    let how = if nv.is_some() { format!("{} compute units, {how}", dev.compute_units) } else { "no occupancy figures for this device: NVIDIA's compute capability and the assembler's registers".to_string() };
     if groups > holds {
         return Err(Error::Unsupported {
             what: format!(
