@@ -125,33 +125,35 @@ pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry,
         }
     }
     if dev.nv_compiler_options {
-        if let Ok(verbose) = build_with(ctx, dev, i, k, source, c"-cl-nv-verbose") {
-            let log = get_program_build_data(verbose.raw(), dev.id, CL_PROGRAM_BUILD_LOG).unwrap_or_default();
-            let end = log.iter().position(|&c| c == 0).unwrap_or(log.len());
-            let text = String::from_utf8_lossy(log.get(..end).unwrap_or_default()).to_string();
-            for line in text.lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill"))) {
-                out.push(("ptxas".to_string(), line.to_string()));
-            }
+        let log = nv_assembler_log(ctx, dev, i, k, source).unwrap_or_default();
+        for line in log.lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill"))) {
+            out.push(("ptxas".to_string(), line.to_string()));
         }
     }
     out
 }
 
-/// Registers per work-item of kernel `i` as NVIDIA's assembler reports them ("Used N
-/// registers" in a second, verbose build of the same source); `None` where unreadable.
-/// The source gets a comment unique to this call: a build the driver finds in its compute
-/// cache assembles nothing and logs nothing (on the H200 a second process's check read no
-/// figure), so the verbose build must be one it has not seen. (It takes no register cap:
-/// where `build` kept a capped program, the figure is the uncapped one's, which errs
-/// towards refusing.)
-pub(crate) fn nv_registers(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<u64> {
+/// NVIDIA's build log of a second, verbose build of kernel `i`'s source (`-cl-nv-verbose`:
+/// the assembler's registers, spills, shared memory); `None` where it fails. The source
+/// gets a comment unique to this call: a build the driver finds in its compute cache
+/// assembles nothing and logs nothing (on the H200 a second process read no figure), so
+/// the verbose build must be one it has not seen. It takes no register cap: where `build`
+/// kept a capped program, the figures are the uncapped one's.
+fn nv_assembler_log(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<String> {
     let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let fresh = format!("{source}\n// drift: occupancy build {} {nonce}\n", std::process::id());
+    let fresh = format!("{source}\n// drift: verbose build {} {nonce}\n", std::process::id());
     let verbose = build_with(ctx, dev, i, k, &fresh, c"-cl-nv-verbose").ok()?;
     let log = get_program_build_data(verbose.raw(), dev.id, CL_PROGRAM_BUILD_LOG).ok()?;
     let end = log.iter().position(|&c| c == 0).unwrap_or(log.len());
-    let text = String::from_utf8_lossy(log.get(..end)?).to_string();
-    text.lines().filter_map(|l| l.split("Used ").nth(1)?.split(" registers").next()?.trim().parse().ok()).max()
+    Some(String::from_utf8_lossy(log.get(..end)?).to_string())
+}
+
+/// Registers per work-item of kernel `i` as NVIDIA's assembler reports them ("Used N
+/// registers", [`nv_assembler_log`]; the uncapped figure errs towards refusing a
+/// co-resident grid); `None` where unreadable.
+pub(crate) fn nv_registers(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<u64> {
+    let log = nv_assembler_log(ctx, dev, i, k, source)?;
+    log.lines().filter_map(|l| l.split("Used ").nth(1)?.split(" registers").next()?.trim().parse().ok()).max()
 }
 
 /// One build of kernel `i`'s source with `options`; a failure reports the compiler's log.
