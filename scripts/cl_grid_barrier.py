@@ -3,8 +3,9 @@
 phase costs inside a persistent kernel, apart from its bytes: K phases, each streaming S
 bytes split over G workgroups, with a grid-wide wait between phases (every workgroup
 signals a per-phase counter when done; the next phase's workgroups wait for it to reach
-G), against one pass over the same K x S bytes with no wait, and against K back-to-back
-launches of one phase each. The wait comes in four forms (every lane fences before the
+G), against one pass over the same K x S bytes with no wait. (The "K launches" rows enqueue
+K one-phase launches from Python, each after a buffer fill: they show the host's pace, not
+a launch's cost; `cl_launch_floor.py` measures that.) The wait comes in four forms (every lane fences before the
 signal or only the signalling lane's release orders; the polling lane sleeps 256 ns
 between polls or spins), the first being what driftc's chained kernels do. With `early`,
 each workgroup issues its next phase's first loads before it waits, as

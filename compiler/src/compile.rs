@@ -538,6 +538,10 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         let merged_spec;
         // The kernel's element type in its name: that of its first written binding.
         let written = |rbs: &[RenderBinding]| rbs.iter().find(|b| b.access == Access::Write).map(|b| b.desc.elem.clone());
+        // A launch of several members, some waiting on others: the counters' range, once.
+        let chain_range = sync_range.filter(|_| launch.len() > 1 && chained(launch));
+        // A persistent chain's workgroups wait on one another: all must be resident at once.
+        let co_resident = chain_range.is_some() && target.tuning.chain_persistent_groups > 0;
         let (src, spec, ranges, label, stem, elem) = if launch.len() == 1 {
             let spec = &first.spec;
             let (rbs, ranges, epilogue) = &bound[launch[0]];
@@ -568,7 +572,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 members.push(merge::Member { spec: &p.spec, bindings: rbs, epilogue, ranges: r });
             }
             let label = names.join(" + ");
-            let chain = match sync_range.filter(|_| chained(launch)) {
+            let chain = match chain_range {
                 Some(r) => {
                     ranges.push((r, Access::Write));
                     Some(merge::Chain { emulated: target.tuning.opencl_ptx_mma_emulated, persistent: target.tuning.chain_persistent_groups, prefetch: target.tuning.chain_prefetch_first_share, spin: target.tuning.chain_spin_waits })
@@ -582,8 +586,6 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         };
         let (grid, _) = grid_for(spec.invocations, spec.workgroup, target.limits.max_compute_workgroup_count)
             .ok_or_else(|| CompileError::Target(format!("node '{label}': {} invocations exceed target '{}' grid limits", spec.invocations, target.name)))?;
-        // A persistent chain's workgroups wait on one another: all must be resident at once.
-        let co_resident = launch.len() > 1 && sync_range.is_some() && chained(launch) && target.tuning.chain_persistent_groups > 0;
         let vfail = |stage: &'static str, message: String| CodegenError::Validate { kernel: stem.clone(), template: spec.template.into(), node: label.clone(), target: target.name.clone(), stage, message };
         let (blob, text): (Vec<u8>, Option<String>) = match blang {
             BLang::OpenclC => (src.clone().into_bytes(), None),

@@ -57,13 +57,10 @@ pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: O
     }
     let groups = grid.iter().fold(1u64, |a, &g| a.saturating_mul(u64::from(g)));
     let workgroup = k.workgroup_size.iter().fold(1u64, |a, &d| a.saturating_mul(u64::from(d)));
-    let query = |param, name: &str| {
-        get_kernel_work_group_data(kernel.raw(), dev.id, param)
-            .ok()
-            .and_then(|b| kernel_uint(&b))
-            .ok_or_else(|| Error::OpenCl { call: "clGetKernelWorkGroupInfo", message: format!("{path}: {name} unreadable") })
-    };
-    let local = query(CL_KERNEL_LOCAL_MEM_SIZE, "CL_KERNEL_LOCAL_MEM_SIZE")?;
+    let local = get_kernel_work_group_data(kernel.raw(), dev.id, CL_KERNEL_LOCAL_MEM_SIZE)
+        .ok()
+        .and_then(|b| kernel_uint(&b))
+        .ok_or_else(|| Error::OpenCl { call: "clGetKernelWorkGroupInfo", message: format!("{path}: CL_KERNEL_LOCAL_MEM_SIZE unreadable") })?;
     let nv = dev.nv_compute_capability.zip(registers).and_then(|(cc, regs)| Some((cc, regs, nv_groups_per_multiprocessor(cc, regs, workgroup, local)?)));
     let (holds, how) = match nv {
         Some(((major, minor), regs, n)) => (
