@@ -477,12 +477,13 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             let members: Vec<merge::Candidate<'_>> = l.iter().filter_map(|&j| Some(merge::Candidate { spec: &pending.get(j)?.spec, ranges: &bound.get(j)?.1 })).collect();
             let same_programs = l.first().and_then(|&j| pending.get(j)).is_some_and(|f| runs_in(f.node) == runs_in(p.node));
             let next = merge::Candidate { spec: &p.spec, ranges: &bound[i].1 };
-            let bounds = merge::Bounds { max_x: u64::from(target.limits.max_compute_workgroup_count[0]), max_shared: target.limits.max_compute_shared_memory_size, max_bindings: target.limits.max_storage_buffers_per_stage as usize };
+            let bounds = merge::Bounds { max_x: u64::from(target.limits.max_compute_workgroup_count[0]), max_shared: target.limits.max_compute_shared_memory_size, max_bindings: target.limits.max_storage_buffers_per_stage as usize, max_range: target.limits.max_storage_buffer_range };
             // A group whose members wait on each other takes only members that reach its
             // end (its last workgroup out zeroes the counters).
             let ranges: Vec<&[(BufferRange, Access)]> = members.iter().map(|c| c.ranges).collect();
             let chained_now = merge::dependencies(&ranges).iter().any(|d| !d.is_empty());
-            if same_programs && chaining && merge::may_chain(&members, &next, bounds) {
+            let room = target.tuning.chain_max_members == 0 || l.len() < target.tuning.chain_max_members as usize;
+            if same_programs && chaining && room && merge::may_chain(&members, &next, bounds, &target.tuning.chain_templates) {
                 let mut early = returns_early(i)?;
                 for &j in l {
                     early |= returns_early(j)?;
@@ -563,23 +564,18 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             (src, spec, ranges, node.name.clone(), spec.template.to_string(), written(rbs).unwrap_or_else(|| "f32".into()))
         } else {
             let mut members = Vec::with_capacity(launch.len());
-            let mut ranges = Vec::new();
             let mut names = Vec::with_capacity(launch.len());
             for &i in launch {
                 let (p, (rbs, r, epilogue)) = pending.get(i).zip(bound.get(i)).ok_or_else(|| CompileError::Target("a launch group member is missing".into()))?;
-                ranges.extend(r.iter().copied());
                 names.push(p.node_ref.name.clone());
                 members.push(merge::Member { spec: &p.spec, bindings: rbs, epilogue, ranges: r });
             }
             let label = names.join(" + ");
-            let chain = match chain_range {
-                Some(r) => {
-                    ranges.push((r, Access::Write));
-                    Some(merge::Chain { emulated: target.tuning.opencl_ptx_mma_emulated, persistent: target.tuning.chain_persistent_groups, prefetch: target.tuning.chain_prefetch_first_share, spin: target.tuning.chain_spin_waits })
-                }
-                None => None,
-            };
-            let (src, spec) = merge::render_merged(&tera, lang, &members, chain).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
+            let chain = chain_range.map(|_| merge::Chain { emulated: target.tuning.opencl_ptx_mma_emulated, persistent: target.tuning.chain_persistent_groups, prefetch: target.tuning.chain_prefetch_first_share, spin: target.tuning.chain_spin_waits });
+            let (src, spec, mut ranges) = merge::render_merged(&tera, lang, &members, chain).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
+            if let Some(r) = chain_range {
+                ranges.push((r, Access::Write));
+            }
             merged_spec = spec;
             let elem = members.iter().find_map(|m| written(m.bindings)).unwrap_or_else(|| "f32".into());
             (src, &merged_spec, ranges, label, format!("{}_x{}", first.spec.template, launch.len()), elem)

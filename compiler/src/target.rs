@@ -659,6 +659,19 @@ pub struct Tuning {
     /// `opencl_ptx_mma_emulated` the OpenCL C atomics stay as they are. Default false.
     #[serde(default)]
     pub chain_spin_waits: bool,
+    /// With `chain_dependent_dispatches`: templates whose dispatches may chain with one
+    /// another (e.g. `["linear_matvec", "cached_attention_wg"]`: a decode step's attention
+    /// joins the projections around it), where otherwise only dispatches of one template
+    /// chain (a merged kernel runs with the registers its hungriest member needs). Empty
+    /// by default.
+    #[serde(default)]
+    pub chain_templates: Vec<String>,
+    /// With `chain_dependent_dispatches`: at most this many members per chained kernel
+    /// (0: no bound but the bindings' and grid's). A decode step whose every dispatch
+    /// chains (`chain_templates`) is otherwise one kernel of hundreds of members, which
+    /// the driver compiles at load. Default 0.
+    #[serde(default)]
+    pub chain_max_members: u32,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
     /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
     /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and
@@ -784,6 +797,12 @@ impl Target {
         }
         if self.tuning.chain_spin_waits && !self.tuning.chain_dependent_dispatches {
             return Err(invalid("tuning.chain_spin_waits needs tuning.chain_dependent_dispatches (it shapes the chained kernels' waits)".into()));
+        }
+        if !self.tuning.chain_templates.is_empty() && !self.tuning.chain_dependent_dispatches {
+            return Err(invalid("tuning.chain_templates needs tuning.chain_dependent_dispatches (it shapes the chained kernels)".into()));
+        }
+        if let Some(t) = self.tuning.chain_templates.iter().find(|t| !crate::codegen::render::TEMPLATES.iter().any(|(name, ..)| name == t)) {
+            return Err(invalid(format!("tuning.chain_templates: '{t}' is not a kernel template")));
         }
         if self.tuning.chain_prefetch_first_share && self.tuning.chain_persistent_groups == 0 {
             return Err(invalid("tuning.chain_prefetch_first_share needs tuning.chain_persistent_groups".into()));

@@ -206,6 +206,62 @@ fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
     }
 }
 
+/// `chain_templates`: the decode attention chains with the projections around it, so a
+/// decode step is its embedding, one chained kernel and its argmax. However many members,
+/// the chain binds the weights and activations pools once each (covers) and the counters;
+/// each member's tensors are at constant offsets into the covers, which must land where
+/// the unchained compile of the same model binds them. `chain_max_members` bounds a chain.
+#[test]
+fn a_decode_step_with_its_attention_chains_into_one_kernel_over_two_covers() {
+    const MIXED: &str = "chain_dependent_dispatches = true\nchain_persistent_groups = 3\nchain_templates = [\"linear_matvec\", \"cached_attention_wg\"]";
+    let plain = compile("chain_dependent_dispatches = false");
+    let mixed = compile(MIXED);
+    let decode = decode_of(&mixed);
+    assert_eq!(decode.len(), 3, "{:?}", decode.iter().map(|d| &d.label).collect::<Vec<_>>());
+    let chain = &decode[1];
+    for l in ["model.layers.0.attention", "model.layers.1.attention", "model.layers.1.down_proj", "decode.logits"] {
+        assert!(chain.label.contains(l), "{l} not in the chain: {}", chain.label);
+    }
+    assert_eq!(chain.bindings.len(), 3, "{:?}", chain.bindings);
+    let (weights, acts) = (chain.bindings[0], chain.bindings[1]);
+    assert!(weights.pool == 0 && acts.pool == 1, "{:?}", chain.bindings);
+    // Every binding the unchained decode step makes (but the embedding's and argmax's) is
+    // inside a cover; every member pointer lands on one of them.
+    let plain_decode = decode_of(&plain);
+    let inner: Vec<BufferRange> = plain_decode.iter().filter(|d| d.label.contains("proj") || d.label.contains("attention") || d.label == "decode.logits").flat_map(|d| d.bindings.iter().copied()).collect();
+    assert!(inner.len() > 20, "{} bindings", inner.len());
+    for b in &inner {
+        let cover = if b.pool == 0 { weights } else { acts };
+        assert!(b.pool < 2 && b.offset >= cover.offset && b.offset + b.size <= cover.offset + cover.size, "{b:?} outside {cover:?}");
+    }
+    let i = chain.kernel as usize;
+    let (name, src) = mixed.sources.iter().find(|(n, _)| n == &mixed.manifest.kernels[i].name).expect("the chain's source");
+    let mut pointers = 0;
+    for line in src.lines().filter(|l| l.contains("(drift_pool")) {
+        let (pool, off) = line.split("(drift_pool").nth(1).and_then(|t| t.split_once(" + ")).map(|(p, o)| (p.trim(), o.split("ul").next().unwrap_or(""))).expect("a pointer into a cover");
+        let (pool, off): (u32, u64) = (pool.parse().expect("a pool"), off.parse().expect("an offset"));
+        let cover = if pool == 0 { weights } else { acts };
+        assert!(inner.iter().any(|b| b.pool == pool && b.offset == cover.offset + off), "{name}: {line} binds nothing the unchained step binds");
+        pointers += 1;
+    }
+    assert!(pointers > 20, "{name}: {pointers} pointers");
+    assert!(src.contains("void k_main(__global const uchar* restrict drift_pool0, __global uchar* drift_pool1, __global uint* drift_sync)"), "{name}: parameters");
+    for (name, ptx) in ptx_of("mixed-chain", std::iter::once(&(name.clone(), src.clone()))) {
+        assert!(ptx.contains("ld.acquire.gpu.global.u32") && ptx.contains("red.release.gpu.global.add.u32"), "{name}: waits and signals");
+        assert_eq!(implicit_nc_loads(&ptx), 0, "{name}: implicit read-only loads");
+    }
+    // At most four members per chain: more kernels, none longer.
+    let bounded = compile(&format!("{MIXED}\nchain_max_members = 4"));
+    let chains: Vec<_> = decode_of(&bounded).into_iter().filter(|d| d.label.contains(" + ")).collect();
+    assert!(chains.len() >= 3 && chains.iter().all(|d| d.label.matches(" + ").count() <= 3), "{:?}", chains.iter().map(|d| &d.label).collect::<Vec<_>>());
+    // Refused: an unknown template, and the key without chaining.
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    for (tuning, says) in [("chain_dependent_dispatches = true\nchain_templates = [\"linear_matvec\", \"attention\"]", "'attention' is not a kernel template"), ("chain_templates = [\"linear_matvec\"]", "needs tuning.chain_dependent_dispatches")] {
+        let e = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
+        assert!(e.contains(says), "{tuning}: {e}");
+    }
+}
+
 #[test]
 fn chaining_needs_ptx_on_an_opencl_target() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");

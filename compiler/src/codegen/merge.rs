@@ -89,6 +89,39 @@ fn rename_identifiers(src: &str, names: &HashMap<String, String>) -> String {
     out
 }
 
+/// Pools whose ranges a chained kernel reaches through one parameter each (weights and
+/// activations, always buffers); ranges in later pools (images) stay parameters of their own.
+const COVERED_POOLS: u32 = 2;
+
+/// A chained kernel's bindings: per covered pool its members touch, in pool order, one
+/// range from the lowest offset they touch there to the highest end (written where any of
+/// them writes there); and, apart, the ranges in other pools, each as it is. Members reach
+/// their tensors at constant offsets into the covers, so a chain's parameters stay a few
+/// however many members it has (a decode step's layers in one kernel).
+pub fn covers<'a>(ranges: impl IntoIterator<Item = &'a (BufferRange, Access)>) -> (Vec<(BufferRange, Access)>, Vec<(BufferRange, Access)>) {
+    let mut covered: Vec<(BufferRange, Access)> = Vec::new();
+    let mut own = Vec::new();
+    for &(r, a) in ranges {
+        if r.pool >= COVERED_POOLS {
+            own.push((r, a));
+            continue;
+        }
+        match covered.iter_mut().find(|(c, _)| c.pool == r.pool) {
+            Some((c, ca)) => {
+                let end = c.offset.saturating_add(c.size).max(r.offset.saturating_add(r.size));
+                c.offset = c.offset.min(r.offset);
+                c.size = end - c.offset;
+                if a == Access::Write {
+                    *ca = Access::Write;
+                }
+            }
+            None => covered.push((r, a)),
+        }
+    }
+    covered.sort_by_key(|(c, _)| c.pool);
+    (covered, own)
+}
+
 /// What a candidate brings to a group: its spec and the memory it touches.
 pub struct Candidate<'a> {
     pub spec: &'a KernelSpec,
@@ -139,6 +172,8 @@ pub struct Bounds {
     pub max_x: u64,
     pub max_shared: u32,
     pub max_bindings: usize,
+    /// Bytes one binding may span (a chained kernel's cover of a pool, [`covers`]).
+    pub max_range: u64,
 }
 
 /// Whether `next` may join `group` (whose members are consecutive dispatches of the same
@@ -150,27 +185,41 @@ pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -
 }
 
 /// Whether `next` may join `group` as a chained member (`tuning.chain_dependent_dispatches`):
-/// as [`may_join`] but memory may be shared (the later member waits), with one binding
-/// more (the counters).
+/// as [`may_join`] but memory may be shared (the later member waits), its bindings the
+/// members' [`covers`] and the counters.
 ///
-/// Only kernels of one template chain: a merged kernel runs with the registers its
-/// hungriest member needs, and on the H200 (2026-12-03) chaining the decode attention
-/// with the projections around it made a 1B f16 step 1157 -> 1375 us (the projections'
-/// workgroups fewer per multiprocessor).
-pub fn may_chain(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -> bool {
-    group.iter().all(|c| c.spec.template == next.spec.template) && fits(group, next, bounds, 1)
+/// Only kernels of one template chain, or of several that all appear in `templates`
+/// (`tuning.chain_templates`): a merged kernel runs with the registers its hungriest
+/// member needs, and on the H200 (2026-12-03) chaining the decode attention with the
+/// projections around it, one workgroup per share (tickets), made a 1B f16 step 1157 ->
+/// 1375 us (the projections' workgroups fewer per multiprocessor).
+pub fn may_chain(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, templates: &[String]) -> bool {
+    let listed = |t: &str| templates.iter().any(|x| x == t);
+    let same = group.iter().all(|c| c.spec.template == next.spec.template);
+    (same || (listed(next.spec.template) && group.iter().all(|c| listed(c.spec.template)))) && fits(group, next, bounds, 1)
 }
 
 /// Whether the merged kernel of `group` and `next` stays within `bounds` with `extra`
-/// bindings more, all cooperative with one workgroup size.
+/// bindings more, all cooperative with one workgroup size. A chained kernel (`extra` > 0)
+/// binds its members' buffers through [`covers`], each within `bounds.max_range`.
 fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: usize) -> bool {
-    let Bounds { max_x, max_shared, max_bindings } = bounds;
+    let Bounds { max_x, max_shared, max_bindings, max_range } = bounds;
     let Some(first) = group.first() else { return true };
     // (A kernel with counters of its own runs alone: they are not renamed per member.)
     if !next.spec.cooperative || !first.spec.cooperative || next.spec.workgroup != first.spec.workgroup || next.spec.counters > 0 || group.iter().any(|c| c.spec.counters > 0) {
         return false;
     }
-    let bindings: usize = group.iter().map(|c| c.ranges.len()).sum::<usize>().saturating_add(next.ranges.len()).saturating_add(extra);
+    let all = group.iter().flat_map(|c| c.ranges.iter()).chain(next.ranges.iter());
+    let bindings = if extra > 0 {
+        let (covered, own) = covers(all);
+        if covered.iter().any(|(r, _)| r.size > max_range) {
+            return false;
+        }
+        covered.len().saturating_add(own.len())
+    } else {
+        all.count()
+    }
+    .saturating_add(extra);
     if bindings > max_bindings.min(MAX_BINDINGS) {
         return false;
     }
@@ -198,7 +247,7 @@ fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: us
 /// `restrict` (one member's output is another's input; no read-only cache path for them).
 /// With `chain.persistent`, at most that many workgroups walk the members' shares instead
 /// ([`persistent_members`]: no tickets; every launched workgroup must be resident).
-pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Option<Chain>) -> Result<(String, KernelSpec), String> {
+pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Option<Chain>) -> Result<(String, KernelSpec, Vec<(BufferRange, Access)>), String> {
     let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
     let mut merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
     if chain.is_some() && lang != Lang::OpenclC {
@@ -236,6 +285,10 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
         renamed.push(own);
     }
     let all: String = bodies.concat();
+    // The kernel's parameters' ranges, in order (a chained kernel's counters follow them).
+    let mut bindings: Vec<(BufferRange, Access)> = Vec::new();
+    // A chained kernel's member pointers, declared at its start into its covers.
+    let mut pointers = String::new();
     let shared_floats = u64::from(workgroup) * u64::from(merged.shared_per_lane.max(1));
     let mut out = String::new();
     match lang {
@@ -259,16 +312,38 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
         }
         Lang::OpenclC => {
             let mut params: Vec<String> = Vec::new();
+            // A chain binds each buffer pool once ([`covers`]); its members' pointers are
+            // constant offsets into those (only the weights pool's keep `restrict`: one
+            // member's output is another's input, no read-only cache path for them).
+            let (covered, _) = if chain.is_some() { covers(members.iter().flat_map(|m| m.ranges.iter())) } else { (Vec::new(), Vec::new()) };
+            for (c, a) in &covered {
+                let (konst, restrict) = if *a == Access::Read { ("const ", if c.pool == 0 { "restrict " } else { "" }) } else { ("", "") };
+                params.push(format!("__global {konst}uchar* {restrict}drift_pool{}", c.pool));
+                bindings.push((*c, *a));
+            }
             for (b, m) in renamed.iter().zip(members) {
                 let own = super::render::opencl_params(b);
                 if chain.is_none() {
                     params.extend(own);
+                    bindings.extend(m.ranges.iter().copied());
                     continue;
                 }
                 if own.len() != m.ranges.len() {
                     return Err(format!("member '{}': {} parameters for {} ranges", m.spec.template, own.len(), m.ranges.len()));
                 }
-                params.extend(own.into_iter().zip(m.ranges).map(|(p, (r, _))| if r.pool == 0 { p } else { p.replace("* restrict ", "* ") }));
+                for (p, (r, a)) in own.into_iter().zip(m.ranges) {
+                    let p = if r.pool == 0 { p } else { p.replace("* restrict ", "* ") };
+                    match covered.iter().find(|(c, _)| c.pool == r.pool) {
+                        Some((c, _)) if !p.contains("image2d_t") => {
+                            let ty = p.rsplit_once(' ').map_or(p.as_str(), |(ty, _)| ty).replace(" restrict", "");
+                            pointers.push_str(&format!("    {p} = ({ty})(drift_pool{} + {}ul);\n", r.pool, r.offset.saturating_sub(c.offset)));
+                        }
+                        _ => {
+                            params.push(p);
+                            bindings.push((*r, *a));
+                        }
+                    }
+                }
             }
             let sync_fns = match chain {
                 Some(c) => {
@@ -287,6 +362,7 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
             }
             out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n", params.join(", ")));
             out.push_str(&super::render::opencl_locals(shared_floats, merged.shared_vec4, &merged.workgroup_arrays));
+            out.push_str(&pointers);
             if persistent > 0 {
                 out.push_str("    const uint lane = (uint)get_local_id(0);\n    const uint drift_wid = (uint)get_group_id(0);\n");
             } else if chain.is_some() {
@@ -302,7 +378,7 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
         let waited: Vec<bool> = (0..members.len()).map(|k| direct.iter().any(|d| d.contains(&k))).collect();
         out.push_str(&persistent_members(members, &bodies, &renamed, &direct, &waited, c, launched, workgroup)?);
         out.push_str(&format!("    drift_sync_exit(drift_sync, drift_sync + {SYNC_EXITED}u, lane, {launched}u, {}u);\n}}\n", sync_words(members.len())));
-        return Ok((out, merged));
+        return Ok((out, merged, bindings));
     }
     let mut start = 0u64;
     let last = members.len().saturating_sub(1);
@@ -338,7 +414,10 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
         out.push_str(&format!("    drift_sync_exit(drift_sync, drift_sync + {SYNC_EXITED}u, lane, {start}u, {}u);\n", sync_words(members.len())));
     }
     out.push_str("}\n");
-    Ok((out, merged))
+    if lang == Lang::Wgsl {
+        bindings = members.iter().flat_map(|m| m.ranges.iter().copied()).collect();
+    }
+    Ok((out, merged, bindings))
 }
 
 /// Per member, the members of `deps` it must wait for itself: those no other of its
@@ -585,6 +664,40 @@ mod tests {
     }
 
     #[test]
+    fn a_chain_binds_each_buffer_pool_once_and_images_apart() {
+        let ranges = [
+            (range(1, 1024, 64), Access::Read),
+            (range(0, 512, 512), Access::Read),
+            (range(1, 0, 64), Access::Write),
+            (range(2, 0, 4096), Access::Read),
+            (range(0, 4096, 1024), Access::Read),
+        ];
+        let (covered, own) = covers(&ranges);
+        assert_eq!(covered, vec![(range(0, 512, 4608), Access::Read), (range(1, 0, 1088), Access::Write)]);
+        assert_eq!(own, vec![(range(2, 0, 4096), Access::Read)]);
+    }
+
+    #[test]
+    fn chains_mix_templates_only_where_listed_and_within_the_binding_range() {
+        let matvec = KernelSpec::cooperative("linear_matvec", 4, 256);
+        let attention = KernelSpec::cooperative("cached_attention_wg", 4, 256);
+        let a = [(range(0, 0, 4096), Access::Read), (range(1, 0, 64), Access::Write)];
+        let b = [(range(1, 0, 64), Access::Read), (range(0, 8192, 4096), Access::Read), (range(1, 512, 64), Access::Write)];
+        let wide = Bounds { max_x: 1 << 16, max_shared: 49152, max_bindings: 64, max_range: 1 << 32 };
+        let group = [Candidate { spec: &matvec, ranges: &a }];
+        let next = Candidate { spec: &attention, ranges: &b };
+        assert!(!may_chain(&group, &next, wide, &[]));
+        let listed = ["linear_matvec".to_string(), "cached_attention_wg".to_string()];
+        assert!(may_chain(&group, &next, wide, &listed));
+        assert!(!may_chain(&group, &next, wide, &listed[1..]));
+        // Two covers (weights 12288 bytes, activations 576) and the counters: three bindings.
+        assert!(may_chain(&group, &next, Bounds { max_bindings: 3, ..wide }, &listed));
+        assert!(!may_chain(&group, &next, Bounds { max_bindings: 2, ..wide }, &listed));
+        assert!(may_chain(&group, &next, Bounds { max_range: 12288, ..wide }, &listed));
+        assert!(!may_chain(&group, &next, Bounds { max_range: 12287, ..wide }, &listed));
+    }
+
+    #[test]
     fn joins_only_independent_cooperative_kernels_of_one_workgroup_size() {
         let spec = KernelSpec::cooperative("linear_matvec", 4, 256).read("x", TensorId::from_index(0));
         let other_size = KernelSpec::cooperative("linear_matvec", 4, 128);
@@ -593,7 +706,7 @@ mod tests {
         let writes_x = [(range(1, 32, 16), Access::Write)];
         let reads_x_too = [(range(1, 0, 64), Access::Read), (range(1, 128, 64), Access::Write)];
         let group = [Candidate { spec: &spec, ranges: &reads_x }];
-        let wide = Bounds { max_x: 1 << 16, max_shared: 49152, max_bindings: 64 };
+        let wide = Bounds { max_x: 1 << 16, max_shared: 49152, max_bindings: 64, max_range: 1 << 32 };
         // Two readers of one range, each writing its own: independent.
         let next = Candidate { spec: &spec, ranges: &reads_x_too };
         assert!(may_join(&group, &next, wide));
@@ -615,6 +728,6 @@ mod tests {
         let counting = spec.clone().counters(2);
         assert!(!may_join(&group, &Candidate { spec: &counting, ranges: &reads_x_too }, wide));
         assert!(!may_join(&[Candidate { spec: &counting, ranges: &reads_x }], &next, wide));
-        assert!(!may_chain(&group, &Candidate { spec: &counting, ranges: &reads_x_too }, wide));
+        assert!(!may_chain(&group, &Candidate { spec: &counting, ranges: &reads_x_too }, wide, &[]));
     }
 }
