@@ -207,8 +207,9 @@ fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
 }
 
 /// `chain_templates`: the decode attention chains with the projections around it, so a
-/// decode step is its embedding, one chained kernel and its argmax. However many members,
-/// the chain binds the weights and activations pools once each (covers) and the counters;
+/// decode step is its embedding, one chained kernel and its argmax. Past the target's
+/// parameter bound the chain binds the weights and activations pools once each (covers)
+/// and the counters;
 /// each member's tensors are at constant offsets into the covers, which must land where
 /// the unchained compile of the same model binds them. `chain_max_members` bounds a chain.
 #[test]
@@ -237,7 +238,7 @@ fn a_decode_step_with_its_attention_chains_into_one_kernel_over_two_covers() {
     let i = chain.kernel as usize;
     let (name, src) = mixed.sources.iter().find(|(n, _)| n == &mixed.manifest.kernels[i].name).expect("the chain's source");
     let mut pointers = 0;
-    for line in src.lines().filter(|l| l.contains("(drift_pool")) {
+    for line in src.lines().filter(|l| l.starts_with("#define b") && l.contains("(drift_pool")) {
         let (pool, off) = line.split("(drift_pool").nth(1).and_then(|t| t.split_once(" + ")).map(|(p, o)| (p.trim(), o.split("ul").next().unwrap_or(""))).expect("a pointer into a cover");
         let (pool, off): (u32, u64) = (pool.parse().expect("a pool"), off.parse().expect("an offset"));
         let cover = if pool == 0 { weights } else { acts };
@@ -250,6 +251,10 @@ fn a_decode_step_with_its_attention_chains_into_one_kernel_over_two_covers() {
         assert!(ptx.contains("ld.acquire.gpu.global.u32") && ptx.contains("red.release.gpu.global.add.u32"), "{name}: waits and signals");
         assert_eq!(implicit_nc_loads(&ptx), 0, "{name}: implicit read-only loads");
     }
+    // Chains whose parameters fit keep one parameter per tensor (no covers: on the H200
+    // they cost registers).
+    let per_layer = compile("chain_dependent_dispatches = true\nchain_persistent_groups = 3");
+    assert!(per_layer.sources.iter().any(|(_, s)| s.contains("__global uint* drift_sync")) && per_layer.sources.iter().all(|(_, s)| !s.contains("drift_pool")), "a per-layer chain bound through covers");
     // At most four members per chain: more kernels, none longer.
     let bounded = compile(&format!("{MIXED}\nchain_max_members = 4"));
     let chains: Vec<_> = decode_of(&bounded).into_iter().filter(|d| d.label.contains(" + ")).collect();

@@ -44,6 +44,9 @@ pub struct Chain {
     /// PTX waits that poll without sleeping and signals ordered by the signalling lane's
     /// release alone (`tuning.chain_spin_waits`).
     pub spin: bool,
+    /// Parameters a kernel may take (the target's); past it the members' buffers are
+    /// bound through [`covers`] ([`uses_covers`]).
+    pub max_bindings: usize,
 }
 
 /// Counters of a chained kernel, 32-bit words in one range of the activations pool that
@@ -199,9 +202,19 @@ pub fn may_chain(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, 
     (same || (listed(next.spec.template) && group.iter().all(|c| listed(c.spec.template)))) && fits(group, next, bounds, 1)
 }
 
+/// Whether a chained kernel of members with `params` parameters in all binds them
+/// through [`covers`]: only where they and the counters exceed `max_bindings` (a cover's
+/// members reach their tensors at offsets from one parameter, which cost the 1B f16
+/// chains 8 registers per lane on the H200, 2026-12-03: 136 where 128 let two workgroups
+/// share a multiprocessor).
+pub fn uses_covers(params: usize, max_bindings: usize) -> bool {
+    params.saturating_add(1) > max_bindings.min(MAX_BINDINGS)
+}
+
 /// Whether the merged kernel of `group` and `next` stays within `bounds` with `extra`
 /// bindings more, all cooperative with one workgroup size. A chained kernel (`extra` > 0)
-/// binds its members' buffers through [`covers`], each within `bounds.max_range`.
+/// whose parameters are too many binds its members' buffers through [`covers`], each
+/// within `bounds.max_range`.
 fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: usize) -> bool {
     let Bounds { max_x, max_shared, max_bindings, max_range } = bounds;
     let Some(first) = group.first() else { return true };
@@ -210,14 +223,15 @@ fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: us
         return false;
     }
     let all = group.iter().flat_map(|c| c.ranges.iter()).chain(next.ranges.iter());
-    let bindings = if extra > 0 {
+    let params = all.clone().count();
+    let bindings = if extra > 0 && uses_covers(params, max_bindings) {
         let (covered, own) = covers(all);
         if covered.iter().any(|(r, _)| r.size > max_range) {
             return false;
         }
         covered.len().saturating_add(own.len())
     } else {
-        all.count()
+        params
     }
     .saturating_add(extra);
     if bindings > max_bindings.min(MAX_BINDINGS) {
@@ -287,7 +301,7 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
     let all: String = bodies.concat();
     // The kernel's parameters' ranges, in order (a chained kernel's counters follow them).
     let mut bindings: Vec<(BufferRange, Access)> = Vec::new();
-    // A chained kernel's member pointers, declared at its start into its covers.
+    // A chained kernel's member pointers into its covers (macros before the kernel).
     let mut pointers = String::new();
     let shared_floats = u64::from(workgroup) * u64::from(merged.shared_per_lane.max(1));
     let mut out = String::new();
@@ -312,10 +326,15 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
         }
         Lang::OpenclC => {
             let mut params: Vec<String> = Vec::new();
-            // A chain binds each buffer pool once ([`covers`]); its members' pointers are
-            // constant offsets into those (only the weights pool's keep `restrict`: one
-            // member's output is another's input, no read-only cache path for them).
-            let (covered, _) = if chain.is_some() { covers(members.iter().flat_map(|m| m.ranges.iter())) } else { (Vec::new(), Vec::new()) };
+            // A chain of too many parameters binds each buffer pool once ([`covers`]), its
+            // members' pointers constant offsets into those. Only pointers into the weights
+            // pool keep `restrict`: one member's output is another's input, no read-only
+            // cache path for them.
+            let tensors = members.iter().map(|m| m.ranges.len()).sum::<usize>();
+            let (covered, _) = match chain {
+                Some(c) if uses_covers(tensors, c.max_bindings) => covers(members.iter().flat_map(|m| m.ranges.iter())),
+                _ => (Vec::new(), Vec::new()),
+            };
             for (c, a) in &covered {
                 let (konst, restrict) = if *a == Access::Read { ("const ", if c.pool == 0 { "restrict " } else { "" }) } else { ("", "") };
                 params.push(format!("__global {konst}uchar* {restrict}drift_pool{}", c.pool));
@@ -335,8 +354,9 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
                     let p = if r.pool == 0 { p } else { p.replace("* restrict ", "* ") };
                     match covered.iter().find(|(c, _)| c.pool == r.pool) {
                         Some((c, _)) if !p.contains("image2d_t") => {
-                            let ty = p.rsplit_once(' ').map_or(p.as_str(), |(ty, _)| ty).replace(" restrict", "");
-                            pointers.push_str(&format!("    {p} = ({ty})(drift_pool{} + {}ul);\n", r.pool, r.offset.saturating_sub(c.offset)));
+                            let (ty, var) = p.rsplit_once(' ').unwrap_or(("", p.as_str()));
+                            let ty = ty.replace(" restrict", "");
+                            pointers.push_str(&format!("#define {var} (({ty})(drift_pool{} + {}ul))\n", r.pool, r.offset.saturating_sub(c.offset)));
                         }
                         _ => {
                             params.push(p);
@@ -360,9 +380,11 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
             if let Some(f) = &sync_fns {
                 out.push_str(f);
             }
+            // (Macros, not variables: each use is the cover's parameter plus a constant, as a
+            // parameter of its own was, and holds no register across the members.)
+            out.push_str(&pointers);
             out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n", params.join(", ")));
             out.push_str(&super::render::opencl_locals(shared_floats, merged.shared_vec4, &merged.workgroup_arrays));
-            out.push_str(&pointers);
             if persistent > 0 {
                 out.push_str("    const uint lane = (uint)get_local_id(0);\n    const uint drift_wid = (uint)get_group_id(0);\n");
             } else if chain.is_some() {
@@ -690,11 +712,15 @@ mod tests {
         let listed = ["linear_matvec".to_string(), "cached_attention_wg".to_string()];
         assert!(may_chain(&group, &next, wide, &listed));
         assert!(!may_chain(&group, &next, wide, &listed[1..]));
-        // Two covers (weights 12288 bytes, activations 576) and the counters: three bindings.
-        assert!(may_chain(&group, &next, Bounds { max_bindings: 3, ..wide }, &listed));
+        // Five parameters and the counters: six bindings, or through covers (weights 12288
+        // bytes, activations 576) and the counters, three; covers only past the bound.
+        assert!(!uses_covers(5, 6) && uses_covers(5, 5));
+        let three = Bounds { max_bindings: 3, ..wide };
+        assert!(may_chain(&group, &next, three, &listed));
         assert!(!may_chain(&group, &next, Bounds { max_bindings: 2, ..wide }, &listed));
-        assert!(may_chain(&group, &next, Bounds { max_range: 12288, ..wide }, &listed));
-        assert!(!may_chain(&group, &next, Bounds { max_range: 12287, ..wide }, &listed));
+        assert!(may_chain(&group, &next, Bounds { max_range: 12288, ..three }, &listed));
+        assert!(!may_chain(&group, &next, Bounds { max_range: 12287, ..three }, &listed));
+        assert!(may_chain(&group, &next, Bounds { max_range: 12287, ..wide }, &listed));
     }
 
     #[test]

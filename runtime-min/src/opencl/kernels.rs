@@ -126,7 +126,7 @@ pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry,
     }
     if dev.nv_compiler_options {
         let log = nv_assembler_log(ctx, dev, i, k, source).unwrap_or_default();
-        for line in log.lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill"))) {
+        for line in entry_section(&log, &k.entry).unwrap_or(&log).lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill"))) {
             out.push(("ptxas".to_string(), line.to_string()));
         }
     }
@@ -134,14 +134,16 @@ pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry,
 }
 
 /// NVIDIA's build log of a second, verbose build of kernel `i`'s source (`-cl-nv-verbose`:
-/// the assembler's registers, spills, shared memory); `None` where it fails. The source
-/// gets a comment unique to this call: a build the driver finds in its compute cache
-/// assembles nothing and logs nothing (on the H200 a second process read no figure), so
-/// the verbose build must be one it has not seen. It takes no register cap: where `build`
+/// the assembler's registers, spills, shared memory); `None` where it fails. The program
+/// gets one more kernel, storing a number unique to this call: a build the driver finds
+/// in its compute cache assembles nothing and logs nothing (on the H200 a second process
+/// read no figure), and the cache is keyed by what reaches the assembler, so a unique
+/// comment was not enough (H200, 2026-12-03). It takes no register cap: where `build`
 /// kept a capped program, the figures are the uncapped one's.
 fn nv_assembler_log(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<String> {
-    let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let fresh = format!("{source}\n// drift: verbose build {} {nonce}\n", std::process::id());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nonce = (nanos as u64) ^ (u64::from(std::process::id()) << 40) ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let fresh = format!("{source}\n__kernel void drift_verbose_build(__global ulong* p) {{\n    p[0] = {nonce}ul;\n}}\n");
     let verbose = build_with(ctx, dev, i, k, &fresh, c"-cl-nv-verbose").ok()?;
     let log = get_program_build_data(verbose.raw(), dev.id, CL_PROGRAM_BUILD_LOG).ok()?;
     let end = log.iter().position(|&c| c == 0).unwrap_or(log.len());
@@ -152,8 +154,26 @@ fn nv_assembler_log(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, sour
 /// registers", [`nv_assembler_log`]; the uncapped figure errs towards refusing a
 /// co-resident grid); `None` where unreadable.
 pub(crate) fn nv_registers(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<u64> {
-    let log = nv_assembler_log(ctx, dev, i, k, source)?;
-    log.lines().filter_map(|l| l.split("Used ").nth(1)?.split(" registers").next()?.trim().parse().ok()).max()
+    entry_registers(&nv_assembler_log(ctx, dev, i, k, source)?, &k.entry)
+}
+
+/// The registers ptxas reports for `entry` in a verbose log ([`entry_section`]); the
+/// largest figure of the log where no line names the entry.
+fn entry_registers(log: &str, entry: &str) -> Option<u64> {
+    let used = |l: &str| -> Option<u64> { l.split("Used ").nth(1)?.split(" registers").next()?.trim().parse().ok() };
+    match entry_section(log, entry) {
+        Some(section) => section.lines().find_map(used),
+        None => log.lines().filter_map(used).max(),
+    }
+}
+
+/// The lines of a verbose ptxas log about `entry`: from "Compiling entry function
+/// 'entry'" to the next kernel's (the log lists every kernel of the program); `None`
+/// where no line names it.
+fn entry_section<'a>(log: &'a str, entry: &str) -> Option<&'a str> {
+    const NEXT: &str = "Compiling entry function '";
+    let (_, rest) = log.split_once(format!("{NEXT}{entry}'").as_str())?;
+    Some(rest.split(NEXT).next().unwrap_or(rest))
 }
 
 /// One build of kernel `i`'s source with `options`; a failure reports the compiler's log.
@@ -243,7 +263,17 @@ pub(crate) fn dispatch_kernel(dev: &Device, program: &Program, i: usize, k: &Ker
 
 #[cfg(test)]
 mod tests {
-    use super::nv_register_cap;
+    use super::{entry_registers, nv_register_cap};
+
+    #[test]
+    fn registers_are_read_for_the_named_entry_of_a_verbose_log() {
+        let log = "ptxas info    : 0 bytes gmem\nptxas info    : Compiling entry function 'drift_verbose_build' for 'sm_90'\nptxas info    : Used 6 registers, 360 bytes cmem[0]\nptxas info    : Compiling entry function 'k_main' for 'sm_90'\nptxas info    : Function properties for k_main\n    0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads\nptxas info    : Used 136 registers, 10256 bytes smem, 400 bytes cmem[0]\n";
+        assert_eq!(entry_registers(log, "k_main"), Some(136));
+        assert_eq!(entry_registers(log, "drift_verbose_build"), Some(6));
+        // No line names the entry: the largest figure.
+        assert_eq!(entry_registers(log, "other"), Some(136));
+        assert_eq!(entry_registers("no figures", "k_main"), None);
+    }
 
     #[test]
     fn register_caps_fit_the_workgroup_in_65536() {
