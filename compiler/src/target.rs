@@ -382,6 +382,14 @@ pub struct Tuning {
     /// Default off.
     #[serde(default)]
     pub linear_matvec_early_loads: bool,
+    /// With `linear_matvec_persistent_groups` (OpenCL C with inline PTX): a workgroup
+    /// walking its row groups asks the L2 for its next row group's weight lines
+    /// (`prefetch.global.L2`, no registers held) as it starts the current one, so their
+    /// memory latency passes under this group's loads and row sums instead of after them
+    /// (each row group's words are otherwise one round of loads, waited for whole).
+    /// Default off.
+    #[serde(default)]
+    pub linear_matvec_prefetch_next_group: bool,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
     /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
     /// activations small. Default 64.
@@ -797,6 +805,9 @@ impl Target {
         }
         if self.tuning.chain_spin_waits && !self.tuning.chain_dependent_dispatches {
             return Err(invalid("tuning.chain_spin_waits needs tuning.chain_dependent_dispatches (it shapes the chained kernels' waits)".into()));
+        }
+        if self.tuning.linear_matvec_prefetch_next_group && !(self.tuning.linear_matvec_persistent_groups > 0 && self.inline_ptx()) {
+            return Err(invalid("tuning.linear_matvec_prefetch_next_group needs tuning.linear_matvec_persistent_groups and an OpenCL C target with tuning.opencl_ptx_mma (its prefetch is PTX)".into()));
         }
         if !self.tuning.chain_templates.is_empty() && !self.tuning.chain_dependent_dispatches {
             return Err(invalid("tuning.chain_templates needs tuning.chain_dependent_dispatches (it shapes the chained kernels)".into()));

@@ -406,3 +406,39 @@ fn persistent_projections_launch_few_workgroups_that_walk_the_rows() {
     // (clang leaves OpenCL's barrier() an external call for this triple.)
     assert!(ptx.contains(".entry") && ptx.contains("barrier") && ptx.contains("shfl.sync.bfly"), "{name}: no kernel with barriers and shuffles in the PTX");
 }
+
+/// `linear_matvec_prefetch_next_group`: a persistent projection asks the L2 for the lines
+/// of its next row group's weight rows (and the folded gate's) as it starts the current
+/// one; the rows' lines are each asked once by the row's lanes, and nothing else of the
+/// bundle changes. (Timing: the GPU; PoCL has no PTX.)
+#[test]
+fn persistent_projections_prefetch_their_next_row_group() {
+    const WALK: &str = "linear_matvec_persistent_groups = 2\ndecode_attention_split_keys = 8";
+    let walking = compile(WALK);
+    let fetching = compile(&format!("{WALK}\nlinear_matvec_prefetch_next_group = true"));
+    let grids = |c: &driftc::compile::Compiled| decode_of(c).iter().map(|d| (d.label.clone(), d.grid, d.bindings.clone())).collect::<Vec<_>>();
+    assert_eq!(grids(&walking), grids(&fetching), "the prefetch changes no dispatch");
+    let mut gated = 0;
+    let prefetching: Vec<&(String, String)> = fetching.sources.iter().filter(|(_, s)| s.contains("prefetch.global.L2")).collect();
+    assert!(!prefetching.is_empty(), "no projection prefetches");
+    for (name, src) in &prefetching {
+        let walk = src.find("for (uint rgroup = group; rgroup < ").expect("a walking projection");
+        let at = src.find("prefetch.global.L2").expect("a prefetch");
+        assert!(walk < at && src.contains("if (rgroup + 2u < "), "{name}: the prefetch is not of the next row group");
+        // Lines per row (the loop bound) times 8 words of 16 bytes is the row's words; the
+        // row's lanes (its `sub`) step through them.
+        let number = |after: &str| -> u64 { src.split(after).nth(1).and_then(|t| t.split('u').next()).and_then(|n| n.trim().parse().ok()).unwrap_or_else(|| panic!("{name}: no '{after}'")) };
+        let (lines, step, words, lanes) = (number("; l < "), number("; l += "), number("(ulong)row_n * "), number("const uint sub = lane % "));
+        assert_eq!((lines * 8, step), (words, lanes), "{name}: lines {lines} by {step} for rows of {words} words and {lanes} lanes");
+        if src.matches("prefetch.global.L2").count() == 2 {
+            gated += 1;
+        }
+    }
+    assert!(gated > 0, "no folded gate prefetches its rows too");
+    for (name, ptx) in ptx_of("prefetch-next", prefetching.into_iter().take(1)) {
+        assert!(ptx.contains("prefetch.global.L2"), "{name}: no prefetch in the PTX");
+    }
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let e = Target::from_toml(&set_tuning(&text, "linear_matvec_prefetch_next_group = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused").to_string();
+    assert!(e.contains("needs tuning.linear_matvec_persistent_groups"), "{e}");
+}
