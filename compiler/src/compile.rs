@@ -571,7 +571,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 members.push(merge::Member { spec: &p.spec, bindings: rbs, epilogue, ranges: r });
             }
             let label = names.join(" + ");
-            let chain = chain_range.map(|_| merge::Chain { emulated: target.tuning.opencl_ptx_mma_emulated, persistent: target.tuning.chain_persistent_groups, prefetch: target.tuning.chain_prefetch_first_share, spin: target.tuning.chain_spin_waits, max_bindings: target.limits.max_storage_buffers_per_stage as usize });
+            let chain = chain_range.map(|_| merge::Chain { emulated: target.tuning.opencl_ptx_mma_emulated, persistent: target.tuning.chain_persistent_groups, prefetch: target.tuning.chain_prefetch_first_share, prefetch_next: target.tuning.chain_prefetch_next_share, spin: target.tuning.chain_spin_waits, max_bindings: target.limits.max_storage_buffers_per_stage as usize });
             let (src, spec, mut ranges) = merge::render_merged(&tera, lang, &members, chain).map_err(|m| CodegenError::Render { template: first.spec.template.into(), node: label.clone(), target: target.name.clone(), message: m })?;
             if let Some(r) = chain_range {
                 ranges.push((r, Access::Write));

@@ -660,6 +660,12 @@ pub struct Tuning {
     /// weights depend on nothing the wait is for). Default false.
     #[serde(default)]
     pub chain_prefetch_first_share: bool,
+    /// With `chain_persistent_groups`: a workgroup starting one share of a member asks the
+    /// L2 for the weights of its next share of that member (PTX `prefetch.global.L2`, as
+    /// `chain_prefetch_first_share` takes a share's bytes), so their memory latency passes
+    /// under this share's loads and sums. Default false.
+    #[serde(default)]
+    pub chain_prefetch_next_share: bool,
     /// With `chain_dependent_dispatches`: a workgroup signals with its one release add
     /// after the workgroup barrier (as CUDA's grid sync does), not after a fence in every
     /// lane, and its polling lane spins instead of sleeping 256 ns between polls (its
@@ -814,6 +820,9 @@ impl Target {
         }
         if let Some(t) = self.tuning.chain_templates.iter().find(|t| !crate::codegen::render::TEMPLATES.iter().any(|(name, ..)| name == t)) {
             return Err(invalid(format!("tuning.chain_templates: '{t}' is not a kernel template")));
+        }
+        if self.tuning.chain_prefetch_next_share && self.tuning.chain_persistent_groups == 0 {
+            return Err(invalid("tuning.chain_prefetch_next_share needs tuning.chain_persistent_groups".into()));
         }
         if self.tuning.chain_prefetch_first_share && self.tuning.chain_persistent_groups == 0 {
             return Err(invalid("tuning.chain_prefetch_first_share needs tuning.chain_persistent_groups".into()));

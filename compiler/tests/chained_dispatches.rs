@@ -442,3 +442,32 @@ fn persistent_projections_prefetch_their_next_row_group() {
     let e = Target::from_toml(&set_tuning(&text, "linear_matvec_prefetch_next_group = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused").to_string();
     assert!(e.contains("needs tuning.linear_matvec_persistent_groups"), "{e}");
 }
+
+/// `chain_prefetch_next_share`: in a persistent chain, a workgroup starting a share of a
+/// member with more shares than workgroups asks the L2 for its next share's weights
+/// (bytes [g·⌊S/G⌋, (g+1)·⌊S/G⌋) of each weight, g the next share) before the share's body.
+#[test]
+fn persistent_chains_prefetch_each_next_share() {
+    let chained = compile("chain_dependent_dispatches = true\nchain_persistent_groups = 3\nchain_prefetch_next_share = true");
+    let mut seen = 0;
+    for (name, src) in chained.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")) {
+        for m in src.split("    // member ").skip(1) {
+            let groups: u64 = m.split(", ").nth(1).and_then(|t| t.split(' ').next()).and_then(|n| n.parse().ok()).expect("the member's shares");
+            let walk = m.find("for (uint drift_share").expect("the walk");
+            match m.find("const uint drift_next = drift_share + 3u;") {
+                Some(at) => {
+                    assert!(groups > 3 && at > walk && m[at..].contains("(ulong)drift_next * "), "{name}: member of {groups} shares: {}", &m[..m.len().min(400)]);
+                    assert!(m[at..].find("prefetch.global.L2").is_some_and(|p| at + p < m.len()), "{name}: no prefetch after the next share's index");
+                    seen += 1;
+                }
+                None => assert!(groups <= 3 || !m.contains("drift_ld_stream"), "{name}: a member of {groups} shares streams weights but prefetches none"),
+            }
+        }
+    }
+    assert!(seen > 0, "no member prefetches its next share");
+    let ptxs = ptx_of("next-share", chained.sources.iter().filter(|(_, s)| s.contains("drift_next")).take(1));
+    assert!(ptxs.iter().all(|(_, p)| p.contains("prefetch.global.L2")) && !ptxs.is_empty(), "no prefetch in the PTX");
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let e = Target::from_toml(&set_tuning(&text, "chain_dependent_dispatches = true\nchain_prefetch_next_share = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused").to_string();
+    assert!(e.contains("needs tuning.chain_persistent_groups"), "{e}");
+}

@@ -41,6 +41,9 @@ pub struct Chain {
     /// Persistent workgroups ask the L2 for their first share's weights before a wait
     /// (`tuning.chain_prefetch_first_share`; PTX).
     pub prefetch: bool,
+    /// Persistent workgroups ask the L2 for their next share's weights as they start a
+    /// share (`tuning.chain_prefetch_next_share`; PTX).
+    pub prefetch_next: bool,
     /// PTX waits that poll without sleeping and signals ordered by the signalling lane's
     /// release alone (`tuning.chain_spin_waits`).
     pub spin: bool,
@@ -477,7 +480,8 @@ const LINE: u64 = 128;
 /// The members of a persistent chained kernel of `launched` workgroups (OpenCL C): each
 /// member in turn, every workgroup with a share of it waits once for the members it
 /// depends on (after prefetching its first share's weights, with `chain.prefetch`), walks
-/// shares `drift_wid`, `drift_wid + launched`, ... (a barrier after each: the next share
+/// shares `drift_wid`, `drift_wid + launched`, ... (each starting with a prefetch of the
+/// next, with `chain.prefetch_next`; a barrier after each: the next share
 /// reuses the workgroup memory), and adds the shares it did to the member's counter where
 /// a later member waits on it. Every wait is on earlier members only, so with every
 /// launched workgroup resident no wait can deadlock.
@@ -489,8 +493,9 @@ fn persistent_members(members: &[Member<'_>], bodies: &[String], renamed: &[Vec<
         let groups = groups_of(m);
         out.push_str(&format!("    // member {k}: {}, {groups} workgroups' shares\n    if (drift_wid < {groups}u) {{\n", m.spec.template));
         let waits = deps.get(k).map(Vec::as_slice).unwrap_or_default();
+        let own = renamed.get(k).map(Vec::as_slice).unwrap_or_default();
         if chain.prefetch && !chain.emulated && !waits.is_empty() {
-            out.push_str(&first_share_prefetch(m, renamed.get(k).map(Vec::as_slice).unwrap_or_default(), groups, workgroup)?);
+            out.push_str(&share_prefetch(m, own, groups, workgroup, "drift_wid")?);
         }
         let mut wait = String::new();
         for j in waits {
@@ -508,6 +513,14 @@ fn persistent_members(members: &[Member<'_>], bodies: &[String], renamed: &[Vec<
             }
         };
         out.push_str(&format!("    for (uint drift_share = drift_wid; drift_share < {groups}u; drift_share += {launched}u) {{\n    const uint group = drift_share;\n"));
+        if chain.prefetch_next && !chain.emulated && groups > launched {
+            // The next share's weights asked of the L2 as this one starts: their latency
+            // passes under this share's loads and sums.
+            let next = share_prefetch(m, own, groups, workgroup, "drift_next")?;
+            if !next.is_empty() {
+                out.push_str(&format!("    if (drift_share + {launched}u < {groups}u) {{\n    const uint drift_next = drift_share + {launched}u;\n{next}    }}\n"));
+            }
+        }
         out.push_str(&body);
         out.push_str("    barrier(CLK_LOCAL_MEM_FENCE);\n    }\n");
         if waited.get(k).copied().unwrap_or(false) {
@@ -518,13 +531,13 @@ fn persistent_members(members: &[Member<'_>], bodies: &[String], renamed: &[Vec<
     Ok(out)
 }
 
-/// OpenCL C asking the L2 for a workgroup's first share (`drift_wid`) of each weight a
-/// member reads (its parameters into the weights pool of at least a line per share):
-/// share g of a weight of S bytes is taken as bytes [g·⌊S/G⌋, (g+1)·⌊S/G⌋) of G shares,
-/// one line per lane and round. An approximation where a share's rows are not in order
-/// (RoPE's q and k projections read two half-head row blocks): a hint, never a load the
-/// results depend on.
-fn first_share_prefetch(m: &Member<'_>, renamed: &[RenderBinding], groups: u64, workgroup: u32) -> Result<String, String> {
+/// OpenCL C asking the L2 for share `share` (an OpenCL C expression: the first,
+/// `drift_wid`, or the next) of each weight a member reads (its parameters into the
+/// weights pool of at least a line per share): share g of a weight of S bytes is taken as
+/// bytes [g·⌊S/G⌋, (g+1)·⌊S/G⌋) of G shares, one line per lane and round. An
+/// approximation where a share's rows are not in order (RoPE's q and k projections read
+/// two half-head row blocks): a hint, never a load the results depend on.
+fn share_prefetch(m: &Member<'_>, renamed: &[RenderBinding], groups: u64, workgroup: u32, share_of: &str) -> Result<String, String> {
     let params = super::render::opencl_params(renamed);
     if params.len() != m.ranges.len() {
         return Err(format!("member '{}': {} parameters for {} ranges", m.spec.template, params.len(), m.ranges.len()));
@@ -537,7 +550,7 @@ fn first_share_prefetch(m: &Member<'_>, renamed: &[RenderBinding], groups: u64, 
         }
         let var = p.rsplit(' ').next().unwrap_or_default().trim_start_matches('*');
         out.push_str(&format!(
-            "    for (ulong off = (ulong)lane * {LINE}ul; off < {share}ul; off += {}ul) {{\n        __asm__ __volatile__(\"prefetch.global.L2 [%0];\" :: \"l\"((ulong){var} + (ulong)drift_wid * {share}ul + off));\n    }}\n",
+            "    for (ulong off = (ulong)lane * {LINE}ul; off < {share}ul; off += {}ul) {{\n        __asm__ __volatile__(\"prefetch.global.L2 [%0];\" :: \"l\"((ulong){var} + (ulong){share_of} * {share}ul + off));\n    }}\n",
             u64::from(workgroup) * LINE
         ));
     }
