@@ -191,8 +191,8 @@ pub fn may_join(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds) -
 }
 
 /// Whether `next` may join `group` as a chained member (`tuning.chain_dependent_dispatches`):
-/// as [`may_join`] but memory may be shared (the later member waits), its bindings the
-/// members' [`covers`] and the counters.
+/// as [`may_join`] but memory may be shared (the later member waits), with the counters
+/// as one binding more (and past the parameter bound, the members' [`covers`]).
 ///
 /// Only kernels of one template chain, or of several that all appear in `templates`
 /// (`tuning.chain_templates`): a merged kernel runs with the registers its hungriest
@@ -206,10 +206,10 @@ pub fn may_chain(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, 
 }
 
 /// Whether a chained kernel of members with `params` parameters in all binds them
-/// through [`covers`]: only where they and the counters exceed `max_bindings` (a cover's
-/// members reach their tensors at offsets from one parameter, which cost the 1B f16
-/// chains 8 registers per lane on the H200, 2026-12-03: 136 where 128 let two workgroups
-/// share a multiprocessor).
+/// through [`covers`]: only where they and the counters exceed `max_bindings`. (Members
+/// reaching their tensors at offsets from one parameter cost registers: on the H200,
+/// 2026-12-03, a 1B f16 chain that had run two workgroups per multiprocessor, so at most
+/// 128 registers per lane, took 136 through covers and fit only one.)
 pub fn uses_covers(params: usize, max_bindings: usize) -> bool {
     params.saturating_add(1) > max_bindings.min(MAX_BINDINGS)
 }
