@@ -33,6 +33,13 @@ fn decode_of(c: &driftc::compile::Compiled) -> Vec<runtime_min::bundle::Dispatch
     c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone()
 }
 
+/// Asserts the GPU's OpenCL target file with `tuning` set is refused, saying `says`.
+fn refused(tuning: &str, says: &str) {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let e = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
+    assert!(e.contains(says), "{tuning}: {e}");
+}
+
 /// The PTX clang makes of each (kernel name, source), in a temporary directory of `tag`.
 fn ptx_of<'a>(tag: &str, sources: impl Iterator<Item = &'a (String, String)>) -> Vec<(String, String)> {
     let clang = clang();
@@ -199,10 +206,8 @@ fn persistent_chains_walk_each_members_shares_and_wait_once_per_member() {
         assert!(!ptx.contains("nanosleep") && ptx.contains("red.release.gpu.global.add.u32"), "{name}: sleeps or lacks its signal in the PTX");
     }
     // Refused: without chaining, or the prefetch without persistence.
-    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
     for (tuning, says) in [("chain_persistent_groups = 3", "needs tuning.chain_dependent_dispatches"), ("chain_dependent_dispatches = true\nchain_prefetch_first_share = true", "needs tuning.chain_persistent_groups"), ("chain_spin_waits = true", "needs tuning.chain_dependent_dispatches")] {
-        let e = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
-        assert!(e.contains(says), "{tuning}: {e}");
+        refused(tuning, says);
     }
 }
 
@@ -260,18 +265,13 @@ fn a_decode_step_with_its_attention_chains_into_one_kernel_over_two_covers() {
     let chains: Vec<_> = decode_of(&bounded).into_iter().filter(|d| d.label.contains(" + ")).collect();
     assert!(chains.len() >= 3 && chains.iter().all(|d| d.label.matches(" + ").count() <= 3), "{:?}", chains.iter().map(|d| &d.label).collect::<Vec<_>>());
     // Refused: an unknown template, and the key without chaining.
-    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    for (tuning, says) in [("chain_dependent_dispatches = true\nchain_templates = [\"linear_matvec\", \"attention\"]", "'attention' is not a kernel template"), ("chain_templates = [\"linear_matvec\"]", "needs tuning.chain_dependent_dispatches")] {
-        let e = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
-        assert!(e.contains(says), "{tuning}: {e}");
-    }
+    refused("chain_dependent_dispatches = true\nchain_templates = [\"linear_matvec\", \"attention\"]", "'attention' is not a kernel template");
+    refused("chain_templates = [\"linear_matvec\"]", "needs tuning.chain_dependent_dispatches");
 }
 
 #[test]
 fn chaining_needs_ptx_on_an_opencl_target() {
-    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let e = Target::from_toml(&set_tuning(&text, &format!("{PTX_OFF}\nchain_dependent_dispatches = true")), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused").to_string();
-    assert!(e.contains("tuning.chain_dependent_dispatches") && e.contains("opencl_ptx_mma"), "{e}");
+    refused(&format!("{PTX_OFF}\nchain_dependent_dispatches = true"), "tuning.chain_dependent_dispatches needs an OpenCL C target with tuning.opencl_ptx_mma");
     let vulkan = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     let e = Target::from_toml(&set_tuning(&vulkan, "chain_dependent_dispatches = true"), std::path::Path::new("nvidia-h100.toml")).expect_err("refused").to_string();
     assert!(e.contains("tuning.chain_dependent_dispatches"), "{e}");
@@ -438,9 +438,7 @@ fn persistent_projections_prefetch_their_next_row_group() {
     for (name, ptx) in ptx_of("prefetch-next", prefetching.into_iter().take(1)) {
         assert!(ptx.contains("prefetch.global.L2"), "{name}: no prefetch in the PTX");
     }
-    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let e = Target::from_toml(&set_tuning(&text, "linear_matvec_prefetch_next_group = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused").to_string();
-    assert!(e.contains("needs tuning.linear_matvec_persistent_groups"), "{e}");
+    refused("linear_matvec_prefetch_next_group = true", "needs tuning.linear_matvec_persistent_groups");
 }
 
 /// `chain_prefetch_next_share`: in a persistent chain, a workgroup starting a share of a
@@ -467,7 +465,5 @@ fn persistent_chains_prefetch_each_next_share() {
     assert!(seen > 0, "no member prefetches its next share");
     let ptxs = ptx_of("next-share", chained.sources.iter().filter(|(_, s)| s.contains("drift_next")).take(1));
     assert!(ptxs.iter().all(|(_, p)| p.contains("prefetch.global.L2")) && !ptxs.is_empty(), "no prefetch in the PTX");
-    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let e = Target::from_toml(&set_tuning(&text, "chain_dependent_dispatches = true\nchain_prefetch_next_share = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused").to_string();
-    assert!(e.contains("needs tuning.chain_persistent_groups"), "{e}");
+    refused("chain_dependent_dispatches = true\nchain_prefetch_next_share = true", "needs tuning.chain_persistent_groups");
 }
