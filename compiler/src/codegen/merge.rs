@@ -95,6 +95,9 @@ fn rename_identifiers(src: &str, names: &HashMap<String, String>) -> String {
     out
 }
 
+/// A kernel's parameters' memory: one range and its access each.
+pub type Ranges = Vec<(BufferRange, Access)>;
+
 /// Pools whose ranges a chained kernel reaches through one parameter each (weights and
 /// activations, always buffers); ranges in later pools (images) stay parameters of their own.
 const COVERED_POOLS: u32 = 2;
@@ -104,8 +107,8 @@ const COVERED_POOLS: u32 = 2;
 /// them writes there); and, apart, the ranges in other pools, each as it is. Members reach
 /// their tensors at constant offsets into the covers, so a chain's parameters stay a few
 /// however many members it has (a decode step's layers in one kernel).
-pub fn covers<'a>(ranges: impl IntoIterator<Item = &'a (BufferRange, Access)>) -> (Vec<(BufferRange, Access)>, Vec<(BufferRange, Access)>) {
-    let mut covered: Vec<(BufferRange, Access)> = Vec::new();
+pub fn covers<'a>(ranges: impl IntoIterator<Item = &'a (BufferRange, Access)>) -> (Ranges, Ranges) {
+    let mut covered: Ranges = Vec::new();
     let mut own = Vec::new();
     for &(r, a) in ranges {
         if r.pool >= COVERED_POOLS {
@@ -264,7 +267,7 @@ fn fits(group: &[Candidate<'_>], next: &Candidate<'_>, bounds: Bounds, extra: us
 /// `restrict` (one member's output is another's input; no read-only cache path for them).
 /// With `chain.persistent`, at most that many workgroups walk the members' shares instead
 /// ([`persistent_members`]: no tickets; every launched workgroup must be resident).
-pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Option<Chain>) -> Result<(String, KernelSpec, Vec<(BufferRange, Access)>), String> {
+pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Option<Chain>) -> Result<(String, KernelSpec, Ranges), String> {
     let specs: Vec<&KernelSpec> = members.iter().map(|m| m.spec).collect();
     let mut merged = merged_spec(&specs).ok_or("members declare one workgroup array with two element types")?;
     if chain.is_some() && lang != Lang::OpenclC {
@@ -303,7 +306,7 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
     }
     let all: String = bodies.concat();
     // The kernel's parameters' ranges, in order (a chained kernel's counters follow them).
-    let mut bindings: Vec<(BufferRange, Access)> = Vec::new();
+    let mut bindings: Ranges = Vec::new();
     // A chained kernel's member pointers into its covers (macros before the kernel).
     let mut pointers = String::new();
     let shared_floats = u64::from(workgroup) * u64::from(merged.shared_per_lane.max(1));

@@ -482,7 +482,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         .param("grid_groups", grid_groups)
         // The next row group's weight lines asked of the L2 (`tuning.linear_matvec_prefetch_next_group`;
         // rows of whole 128-byte lines, so no line passes the weight's end).
-        .param("prefetch_next", ptx && kb.target.tuning.linear_matvec_prefetch_next_group && decode.is_some() && grid_groups < out_groups && units % 8 == 0)
+        .param("prefetch_next", ptx && kb.target.tuning.linear_matvec_prefetch_next_group && decode.is_some() && grid_groups < out_groups && units.is_multiple_of(8))
         .param("w_var", wd.var.clone())
         .param("row_lines", units / 8)
         // The staged row's sum of squares by PTX shuffles (`tuning.decode_stage_shuffle_sums`).
