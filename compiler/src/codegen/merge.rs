@@ -319,6 +319,7 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
             for b in &renamed {
                 super::render::wgsl_bindings(&mut out, b, &mut next);
             }
+            bindings = members.iter().flat_map(|m| m.ranges.iter().copied()).collect();
             out.push_str(&super::library::prelude_for(lang, &all));
             for a in &merged.workgroup_arrays {
                 out.push_str(&format!("\nvar<workgroup> {}: array<{}, {}>;", a.name, a.elem.wgsl(), a.len));
@@ -442,9 +443,6 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
         out.push_str(&format!("    drift_sync_exit(drift_sync, drift_sync + {SYNC_EXITED}u, lane, {start}u, {}u);\n", sync_words(members.len())));
     }
     out.push_str("}\n");
-    if lang == Lang::Wgsl {
-        bindings = members.iter().flat_map(|m| m.ranges.iter().copied()).collect();
-    }
     Ok((out, merged, bindings))
 }
 

@@ -112,9 +112,10 @@ fn kernel_limit(dev: &Device, program: &Program, entry: &CString) -> Option<u64>
 /// What the driver reports of one built kernel (`SessionOptions::pipeline_statistics`):
 /// the work-items it allows per group, its private (spilled) and local bytes per item and
 /// group, and on NVIDIA (`cl_nv_compiler_options`) the assembler's own lines (registers,
-/// spills) from a second, verbose build of the same source (`-cl-nv-verbose`; the
-/// program that runs is the first). What cannot be read is left out.
-pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str, entry: &CString, program: &Program) -> Vec<(String, String)> {
+/// spills) from `verbose`, the log of a second, verbose build of the same source
+/// ([`nv_assembler_log`]; the program that runs is the first). What cannot be read is
+/// left out.
+pub(crate) fn statistics(dev: &Device, k: &KernelEntry, entry: &CString, program: &Program, verbose: Option<&str>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if let Ok(raw) = create_kernel(program.raw(), entry) {
         let kernel = Kernel::own(raw);
@@ -124,9 +125,8 @@ pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry,
             }
         }
     }
-    if dev.nv_compiler_options {
-        let log = nv_assembler_log(ctx, dev, i, k, source).unwrap_or_default();
-        for line in entry_section(&log, &k.entry).unwrap_or(&log).lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill"))) {
+    if let Some(log) = verbose {
+        for line in entry_section(log, &k.entry).unwrap_or(log).lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill"))) {
             out.push(("ptxas".to_string(), line.to_string()));
         }
     }
@@ -140,7 +140,7 @@ pub(crate) fn statistics(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry,
 /// read no figure), and the cache is keyed by what reaches the assembler, so a unique
 /// comment was not enough (H200, 2026-12-03). It takes no register cap: where `build`
 /// kept a capped program, the figures are the uncapped one's.
-fn nv_assembler_log(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<String> {
+pub(crate) fn nv_assembler_log(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<String> {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let nonce = (nanos as u64) ^ (u64::from(std::process::id()) << 40) ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let fresh = format!("{source}\n__kernel void drift_verbose_build(__global ulong* p) {{\n    p[0] = {nonce}ul;\n}}\n");
@@ -150,16 +150,11 @@ fn nv_assembler_log(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, sour
     Some(String::from_utf8_lossy(log.get(..end)?).to_string())
 }
 
-/// Registers per work-item of kernel `i` as NVIDIA's assembler reports them ("Used N
-/// registers", [`nv_assembler_log`]; the uncapped figure errs towards refusing a
-/// co-resident grid); `None` where unreadable.
-pub(crate) fn nv_registers(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &str) -> Option<u64> {
-    entry_registers(&nv_assembler_log(ctx, dev, i, k, source)?, &k.entry)
-}
-
-/// The registers ptxas reports for `entry` in a verbose log ([`entry_section`]); the
-/// largest figure of the log where no line names the entry.
-fn entry_registers(log: &str, entry: &str) -> Option<u64> {
+/// Registers per work-item that NVIDIA's assembler reports ("Used N registers") for
+/// `entry` in a verbose log ([`nv_assembler_log`], [`entry_section`]; the uncapped figure
+/// errs towards refusing a co-resident grid); the largest figure of the log where no line
+/// names the entry; `None` where unreadable.
+pub(crate) fn entry_registers(log: &str, entry: &str) -> Option<u64> {
     let used = |l: &str| -> Option<u64> { l.split("Used ").nth(1)?.split(" registers").next()?.trim().parse().ok() };
     match entry_section(log, entry) {
         Some(section) => section.lines().find_map(used),

@@ -164,11 +164,14 @@ impl Executor {
         // From here on, an early return drops `ex`, which releases what exists so far.
         for (i, (k, c)) in m.kernels.iter().zip(&checked).enumerate() {
             let program = kernels::build(&ex.context, &ex.device, i, k, c.source, &c.entry)?;
+            // One uncached verbose build (NVIDIA) serves both the statistics and the
+            // co-residency check.
+            let verbose = if (statistics || k.co_resident) && ex.device.nv_compiler_options { kernels::nv_assembler_log(&ex.context, &ex.device, i, k, c.source) } else { None };
             if statistics {
-                ex.statistics.push(kernels::statistics(&ex.context, &ex.device, i, k, c.source, &c.entry, &program));
+                ex.statistics.push(kernels::statistics(&ex.device, k, &c.entry, &program, verbose.as_deref()));
             }
             ex.built.push(program);
-            ex.registers.push(if k.co_resident && ex.device.nv_compiler_options { kernels::nv_registers(&ex.context, &ex.device, i, k, c.source) } else { None });
+            ex.registers.push(verbose.as_deref().filter(|_| k.co_resident).and_then(|log| kernels::entry_registers(log, &k.entry)));
         }
         for (i, p) in m.pools.iter().enumerate() {
             if p.size == 0 {

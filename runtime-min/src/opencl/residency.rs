@@ -49,7 +49,7 @@ pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), registers: u64, workg
 }
 
 /// Checks that every workgroup of a co-resident dispatch (`grid`) can be resident at once;
-/// `registers` per work-item come from NVIDIA's assembler (`kernels::nv_registers`), and
+/// `registers` per work-item come from NVIDIA's assembler (`kernels::entry_registers`), and
 /// `path` names the dispatch in the error.
 pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: Option<u64>, grid: [u32; 3], path: &str) -> Result<()> {
     if !k.co_resident {
