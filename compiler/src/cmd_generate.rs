@@ -53,6 +53,9 @@ fn profile_rows(times: &[runtime_min::DispatchTime]) -> Vec<(String, usize, u64)
 pub fn run(a: &Args<'_>) -> Result<()> {
     let b = Bundle::open(a.bundle)?;
     let mut g = Generator::new(&b, &SessionOptions { device_index: a.device, profile: a.profile, spin_wait_us: a.spin_wait_us, pipeline_statistics: a.pipeline_stats, no_robust_buffer_access: a.no_robust_buffer_access, ..SessionOptions::default() })?;
+    for note in g.session().launch_notes() {
+        eprintln!("note: {note}");
+    }
     if a.pipeline_stats {
         let stats = g.session().kernel_statistics();
         if stats.is_empty() {

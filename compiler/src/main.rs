@@ -544,6 +544,9 @@ fn sanitize(name: &str) -> String {
 fn cmd_run(bundle: &Path, inputs: &[String], output_dir: Option<PathBuf>, device: Option<usize>, runs: usize) -> Result<()> {
     let b = Bundle::open(bundle)?;
     let mut s = Session::new(&b, &SessionOptions { device_index: device, ..SessionOptions::default() })?;
+    for note in s.launch_notes() {
+        eprintln!("note: {note}");
+    }
     for (name, v) in read_inputs(inputs)? {
         s.set_input(&name, &driftc::host::to_host(&v))?;
     }

@@ -648,9 +648,10 @@ pub struct Tuning {
     /// tickets), waiting once per member on what it depends on and signalling once per
     /// member. Every launched workgroup must be resident at once (the waits are a grid
     /// barrier): at most the multiprocessors times the workgroups one holds at the kernel's
-    /// registers and local memory. The kernels are marked `co_resident` in the manifest, and
-    /// runtime-min refuses, at session creation, a grid past what it can show the device
-    /// holds at once (on NVIDIA from the compute capability's occupancy limits). With `linear_matvec_persistent_groups` at the same N, each
+    /// registers and local memory. The kernels are marked `co_resident` in the manifest and
+    /// walk their shares by the count launched: runtime-min launches at most what it can
+    /// show the device holds at once (on NVIDIA from the compute capability's occupancy
+    /// limits), saying so in `Session::launch_notes`. With `linear_matvec_persistent_groups` at the same N, each
     /// workgroup does one share of each member, which stages its row once and walks its row
     /// groups. Default 0: one workgroup per share, numbered by tickets.
     #[serde(default)]

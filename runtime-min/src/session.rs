@@ -125,6 +125,11 @@ pub(crate) trait Backend: Send {
     fn kernel_statistics(&self) -> Vec<Vec<(String, String)>> {
         Vec::new()
     }
+    /// Dispatches the backend launches with fewer workgroups than the bundle records,
+    /// one line each (co-resident kernels past what the device holds at once).
+    fn launch_notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 struct Io {
@@ -462,6 +467,14 @@ impl Session {
     /// device that reports them; kernels without any are left out.
     pub fn kernel_statistics(&self) -> Vec<(String, Vec<(String, String)>)> {
         self.kernel_names.iter().cloned().zip(self.backend.kernel_statistics()).filter(|(_, s)| !s.is_empty()).collect()
+    }
+
+    /// Dispatches launched with fewer workgroups than the bundle records, one line each:
+    /// kernels whose workgroups wait on one another (`Kernel::co_resident`) run as many as
+    /// the device can be shown to hold at once, which is correct but may be slower than
+    /// the grid they were compiled for.
+    pub fn launch_notes(&self) -> Vec<String> {
+        self.backend.launch_notes()
     }
 
     /// Output `name`'s position and descriptor, when the last run wrote it.

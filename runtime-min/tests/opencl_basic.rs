@@ -288,16 +288,19 @@ fn d_binding_offset_below_device_alignment_is_refused() {
     assert!(invalid_field(&e).ends_with("dispatches[1] 'y = t + b'.bindings[0]") && e.to_string().contains("alignment"), "{e}");
 }
 
-/// A kernel whose workgroups wait on one another (`co_resident`): on a device without
-/// occupancy figures (anything but NVIDIA; PoCL here) only a grid of one workgroup passes,
-/// and it runs; a grid past what the device holds is refused by name before anything runs.
+/// A kernel whose workgroups wait on one another (`co_resident`) runs with at most what
+/// the device can be shown to hold at once: on a device without occupancy figures
+/// (anything but NVIDIA; PoCL here) one workgroup, so of a grid of two only the first
+/// workgroup's outputs are written, and the session names the dispatch it cut; on NVIDIA a
+/// grid of 2^20 is cut to what its multiprocessors hold. A grid along y is refused by name.
 #[test]
-fn d_co_resident_grids_must_fit_the_device() {
+fn d_co_resident_grids_launch_what_the_device_holds() {
     let mut bld = affine_i32();
     bld.m.kernels[0].co_resident = true;
     bld.m.programs[0].dispatches[0].grid = [1, 1, 1];
     let bundle = open(bld.build());
     let mut s = session(&bundle);
+    assert!(s.launch_notes().is_empty(), "a grid of one is launched whole: {:?}", s.launch_notes());
     s.set_input("ids", &HostTensor::from_i64(&[100], &(0..100).collect::<Vec<i64>>())).unwrap();
     s.run().unwrap();
     let y = s.output("y").unwrap().to_i64().unwrap();
@@ -308,9 +311,25 @@ fn d_co_resident_grids_must_fit_the_device() {
     bld.m.kernels[0].co_resident = true;
     let grid = if nvidia { 1 << 20 } else { 2 };
     bld.m.programs[0].dispatches[0].grid = [grid, 1, 1];
+    let bundle = open(bld.build());
+    let mut s = session(&bundle);
+    let notes = s.launch_notes();
+    assert!(notes.len() == 1 && notes[0].contains("dispatches[0] 'y = 3x - 1'") && notes[0].contains(&format!("of its {grid} workgroups")), "{notes:?}");
+    if !nvidia {
+        assert!(notes[0].contains("launched with 1 of its 2 workgroups"), "{notes:?}");
+        s.set_input("ids", &HostTensor::from_i64(&[100], &(0..100).collect::<Vec<i64>>())).unwrap();
+        s.run().unwrap();
+        let y = s.output("y").unwrap().to_i64().unwrap();
+        assert_eq!(y[..64], (0..64).map(|x| 3 * x - 1).collect::<Vec<i64>>()[..], "the launched workgroup's outputs");
+        assert!(y[64..].iter().all(|&v| v == 0), "a second workgroup ran: {:?}", &y[64..]);
+    }
+    drop(s);
+    let mut bld = affine_i32();
+    bld.m.kernels[0].co_resident = true;
+    bld.m.programs[0].dispatches[0].grid = [1, 2, 1];
     let e = Session::new(&open(bld.build()), &SessionOptions::default()).map(|_| ()).unwrap_err();
     let text = e.to_string();
-    assert!(matches!(e, Error::Unsupported { .. }) && text.contains("dispatches[0] 'y = 3x - 1'") && text.contains(&format!("{grid} workgroups that wait on one another")) && text.contains("chain_persistent_groups"), "{text}");
+    assert!(matches!(e, Error::Unsupported { .. }) && text.contains("dispatches[0] 'y = 3x - 1'") && text.contains("along x alone"), "{text}");
 }
 
 #[test]

@@ -393,7 +393,9 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
             out.push_str(&format!("__kernel __attribute__((reqd_work_group_size({workgroup}, 1, 1)))\nvoid k_main({}) {{\n", params.join(", ")));
             out.push_str(&super::render::opencl_locals(shared_floats, merged.shared_vec4, &merged.workgroup_arrays));
             if persistent > 0 {
-                out.push_str("    const uint lane = (uint)get_local_id(0);\n    const uint drift_wid = (uint)get_group_id(0);\n");
+                // (The launched count is read at run time: a runtime may launch fewer
+                // workgroups than compiled, down to what the device holds at once.)
+                out.push_str("    const uint lane = (uint)get_local_id(0);\n    const uint drift_wid = (uint)get_group_id(0);\n    const uint drift_launched = (uint)get_num_groups(0);\n");
             } else if chain.is_some() {
                 out.push_str(&format!("    __local uint drift_ticket[1];\n    const uint lane = (uint)get_local_id(0);\n    if (lane == 0u) {{\n        drift_ticket[0] = drift_sync_ticket(drift_sync + {SYNC_TICKET}u);\n    }}\n    barrier(CLK_LOCAL_MEM_FENCE);\n    const uint drift_member_group = drift_ticket[0];\n"));
             } else {
@@ -406,7 +408,7 @@ pub fn render_merged(tera: &Tera, lang: Lang, members: &[Member<'_>], chain: Opt
         let direct = transitive_reduction(&deps);
         let waited: Vec<bool> = (0..members.len()).map(|k| direct.iter().any(|d| d.contains(&k))).collect();
         out.push_str(&persistent_members(members, &bodies, &renamed, &direct, &waited, c, launched, workgroup)?);
-        out.push_str(&format!("    drift_sync_exit(drift_sync, drift_sync + {SYNC_EXITED}u, lane, {launched}u, {}u);\n}}\n", sync_words(members.len())));
+        out.push_str(&format!("    drift_sync_exit(drift_sync, drift_sync + {SYNC_EXITED}u, lane, drift_launched, {}u);\n}}\n", sync_words(members.len())));
         return Ok((out, merged, bindings));
     }
     let mut start = 0u64;
@@ -478,10 +480,12 @@ pub const EARLY_LOADS_ISSUED: &str = "    // drift: early loads issued\n";
 /// Bytes one L2 prefetch request covers (a line).
 const LINE: u64 = 128;
 
-/// The members of a persistent chained kernel of `launched` workgroups (OpenCL C): each
-/// member in turn, every workgroup with a share of it waits once for the members it
-/// depends on (after prefetching its first share's weights, with `chain.prefetch`), walks
-/// shares `drift_wid`, `drift_wid + launched`, ... (each starting with a prefetch of the
+/// The members of a persistent chained kernel compiled for `launched` workgroups (OpenCL
+/// C; it reads the count launched, `drift_launched`, at run time: a runtime may launch
+/// fewer, at least one): each member in turn, every workgroup with a share of it waits
+/// once for the members it depends on (after prefetching its first share's weights, with
+/// `chain.prefetch`), walks shares `drift_wid`, `drift_wid + drift_launched`, ... (each
+/// starting with a prefetch of the
 /// next, with `chain.prefetch_next`; a barrier after each: the next share
 /// reuses the workgroup memory), and adds the shares it did to the member's counter where
 /// a later member waits on it. Every wait is on earlier members only, so with every
@@ -513,19 +517,19 @@ fn persistent_members(members: &[Member<'_>], bodies: &[String], renamed: &[Vec<
                 body.as_str().into()
             }
         };
-        out.push_str(&format!("    for (uint drift_share = drift_wid; drift_share < {groups}u; drift_share += {launched}u) {{\n    const uint group = drift_share;\n"));
+        out.push_str(&format!("    for (uint drift_share = drift_wid; drift_share < {groups}u; drift_share += drift_launched) {{\n    const uint group = drift_share;\n"));
         if chain.prefetch_next && !chain.emulated && groups > launched {
             // The next share's weights asked of the L2 as this one starts: their latency
             // passes under this share's loads and sums.
             let next = share_prefetch(m, own, groups, workgroup, "drift_next")?;
             if !next.is_empty() {
-                out.push_str(&format!("    if (drift_share + {launched}u < {groups}u) {{\n    const uint drift_next = drift_share + {launched}u;\n{next}    }}\n"));
+                out.push_str(&format!("    if (drift_share + drift_launched < {groups}u) {{\n    const uint drift_next = drift_share + drift_launched;\n{next}    }}\n"));
             }
         }
         out.push_str(&body);
         out.push_str("    barrier(CLK_LOCAL_MEM_FENCE);\n    }\n");
         if waited.get(k).copied().unwrap_or(false) {
-            out.push_str(&format!("    drift_sync_done_n(drift_sync + {}u, lane, ({groups}u - drift_wid + {}u) / {launched}u);\n", SYNC_MEMBERS + k, launched.saturating_sub(1)));
+            out.push_str(&format!("    drift_sync_done_n(drift_sync + {}u, lane, ({groups}u - drift_wid + drift_launched - 1u) / drift_launched);\n", SYNC_MEMBERS + k));
         }
         out.push_str("    }\n");
     }

@@ -205,9 +205,11 @@ pub struct Kernel {
     pub push_constant_bytes: u32,
     pub shared_memory_bytes: u32,
     /// The kernel's workgroups wait on one another (driftc's persistent chained kernels,
-    /// `tuning.chain_persistent_groups`): every workgroup of a dispatch must be resident
-    /// on the device at once, or the waits spin out and the results are wrong. A runtime
-    /// that cannot show a dispatch's grid fits refuses it.
+    /// `tuning.chain_persistent_groups`): every workgroup launched must be resident on the
+    /// device at once, or the waits spin out and the results are wrong. Such a kernel
+    /// walks its work by the count launched (its grid is along x alone), so any launch of
+    /// 1 to the dispatch's grid workgroups computes the same; a runtime launches at most
+    /// what it can show the device holds at once, and refuses the dispatch when that is none.
     pub co_resident: bool,
 }
 

@@ -93,6 +93,9 @@ pub(crate) struct Executor {
     staging: Option<std::result::Result<staging::Staging, ()>>,
     /// Per kernel, what the driver reports of its build (`SessionOptions::pipeline_statistics`).
     statistics: Vec<Vec<(String, String)>>,
+    /// Dispatches launched with fewer workgroups than the bundle records (co-resident
+    /// kernels past what the device holds at once), one line each.
+    launch_notes: Vec<String>,
 }
 
 /// Offset and length in its run's staging slot: where a chained run's read landed.
@@ -160,6 +163,7 @@ impl Executor {
             chained: VecDeque::new(),
             staging: None,
             statistics: Vec::new(),
+            launch_notes: Vec::new(),
         };
         // From here on, an early return drops `ex`, which releases what exists so far.
         for (i, (k, c)) in m.kernels.iter().zip(&checked).enumerate() {
@@ -308,9 +312,15 @@ impl Executor {
                     self.sub_buffers.push(sub);
                 }
                 let kernel = kernels::dispatch_kernel(&self.device, program, ki, k, &c.entry, &args, &d.push_constants)?;
-                residency::check(&self.device, &kernel, k, self.registers.get(ki).copied().flatten(), d.grid, &path)?;
                 let local = k.workgroup_size.map(|v| v as usize);
-                steps.push(Step { kernel, global: *global, local, path });
+                let mut global = *global;
+                // A co-resident kernel runs as many workgroups as the device holds at once.
+                let launch = residency::launch_groups(&self.device, &kernel, k, self.registers.get(ki).copied().flatten(), d.grid, &path)?;
+                if launch != d.grid[0] {
+                    global[0] = (launch as usize).saturating_mul(local[0]);
+                    self.launch_notes.push(format!("{path}: kernel '{}' launched with {launch} of its {} workgroups (the device holds no more at once)", k.name, d.grid[0]));
+                }
+                steps.push(Step { kernel, global, local, path });
             }
             self.steps.push(steps);
         }
@@ -644,6 +654,9 @@ impl Backend for Executor {
     }
     fn kernel_statistics(&self) -> Vec<Vec<(String, String)>> {
         self.statistics.clone()
+    }
+    fn launch_notes(&self) -> Vec<String> {
+        self.launch_notes.clone()
     }
 }
 

@@ -1,6 +1,7 @@
 //! How many workgroups of one built kernel the device holds at once, a lower bound: what
-//! a co-resident dispatch's grid (`Kernel::co_resident`, workgroups that wait on one
-//! another) must fit, or its waits would spin out on workgroups that never start.
+//! a co-resident dispatch (`Kernel::co_resident`, workgroups that wait on one another,
+//! walking their work by the count launched) is launched with when its recorded grid is
+//! larger, or its waits would spin out on workgroups that never start.
 //!
 //! NVIDIA (`cl_nv_device_attribute_query`): per multiprocessor, the fewest of the
 //! workgroups its registers hold (the assembler's registers per work-item, from a verbose
@@ -10,7 +11,7 @@
 //! memory reserved per block from 8.0 on, 128-byte steps; the largest carveout, which the
 //! driver picks for kernels that need it), times the multiprocessors. Any other device
 //! (OpenCL has no occupancy query; an Intel "compute unit" is one EU, and PoCL may run
-//! workgroups one after another): one workgroup, so only a grid of one passes.
+//! workgroups one after another): one workgroup.
 
 use super::device::Device;
 use super::handles::Kernel;
@@ -48,14 +49,19 @@ pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), registers: u64, workg
     Some(by_registers.min(threads / w).min(blocks).min(by_shared))
 }
 
-/// Checks that every workgroup of a co-resident dispatch (`grid`) can be resident at once;
-/// `registers` per work-item come from NVIDIA's assembler (`kernels::entry_registers`), and
-/// `path` names the dispatch in the error.
-pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: Option<u64>, grid: [u32; 3], path: &str) -> Result<()> {
+/// The workgroups to launch for a dispatch of `grid`: the grid itself, or for a
+/// co-resident kernel at most what the device can be shown to hold at once (`registers`
+/// per work-item come from NVIDIA's assembler, `kernels::entry_registers`); `path` names
+/// the dispatch in the error when not even one workgroup fits or the grid is not along x
+/// alone (the count launched is what the kernel walks its shares by).
+pub(crate) fn launch_groups(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: Option<u64>, grid: [u32; 3], path: &str) -> Result<u32> {
     if !k.co_resident {
-        return Ok(());
+        return Ok(grid[0]);
     }
-    let groups = grid.iter().fold(1u64, |a, &g| a.saturating_mul(u64::from(g)));
+    let unsupported = |what: String| Error::Unsupported { what: format!("{path}: kernel '{}' {what}", k.name) };
+    if grid[1] != 1 || grid[2] != 1 {
+        return Err(unsupported(format!("waits on its workgroups across a {grid:?} grid; co-resident grids are along x alone")));
+    }
     let workgroup = k.workgroup_size.iter().fold(1u64, |a, &d| a.saturating_mul(u64::from(d)));
     let local = get_kernel_work_group_data(kernel.raw(), dev.id, CL_KERNEL_LOCAL_MEM_SIZE)
         .ok()
@@ -69,15 +75,10 @@ pub(crate) fn check(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: O
         ),
         None => (1, "no occupancy figures for this device: NVIDIA's compute capability and the assembler's registers".to_string()),
     };
-    if groups > holds {
-        return Err(Error::Unsupported {
-            what: format!(
-                "{path}: kernel '{}' launches {groups} workgroups that wait on one another, but {} holds at most {holds} of them at once ({how}); compile with tuning.chain_persistent_groups = {holds} or less",
-                k.name, dev.name
-            ),
-        });
+    if holds == 0 {
+        return Err(unsupported(format!("has workgroups that wait on one another, but {} holds none of them ({how})", dev.name)));
     }
-    Ok(())
+    Ok(grid[0].min(u32::try_from(holds).unwrap_or(u32::MAX)))
 }
 
 #[cfg(test)]
