@@ -390,6 +390,13 @@ pub struct Tuning {
     /// Default off.
     #[serde(default)]
     pub linear_matvec_prefetch_next_group: bool,
+    /// With `linear_matvec_persistent_groups` (OpenCL C): a workgroup walking its row
+    /// groups loads the next group's first round of weight words into registers as soon as
+    /// the current group's words are summed, so their memory latency passes under the
+    /// current group's row sums, barrier and epilogue (each row group is otherwise one
+    /// round of loads issued only after the previous group's epilogue). Default off.
+    #[serde(default)]
+    pub linear_matvec_carry_loads: bool,
     /// Tokens per LLM prefill chunk when `--prefill-tokens` is not given (capped at the
     /// context): larger chunks fill a large GPU's tiles, smaller ones keep a phone's
     /// activations small. Default 64.
@@ -640,7 +647,8 @@ pub struct Tuning {
     /// OpenCL C target with `opencl_ptx_mma` (NVIDIA, PTX) and
     /// `features.barriers_in_uniform_branches`. Default false: on the H200 each workgroup's
     /// ticket, wait and signal cost more than the launches they saved (decode steps 5-10%
-    /// slower; `targets/nvidia-h100-opencl.toml` lists the runs).
+    /// slower); `nvidia-h100-opencl` sets it with `chain_persistent_groups`, whose
+    /// persistent chains were faster (its file lists the runs).
     #[serde(default)]
     pub chain_dependent_dispatches: bool,
     /// With `chain_dependent_dispatches`: a chained kernel launches at most this many
@@ -815,6 +823,9 @@ impl Target {
         }
         if self.tuning.linear_matvec_prefetch_next_group && !(self.tuning.linear_matvec_persistent_groups > 0 && self.inline_ptx()) {
             return Err(invalid("tuning.linear_matvec_prefetch_next_group needs tuning.linear_matvec_persistent_groups and an OpenCL C target with tuning.opencl_ptx_mma (its prefetch is PTX)".into()));
+        }
+        if self.tuning.linear_matvec_carry_loads && !(self.tuning.linear_matvec_persistent_groups > 0 && self.api == Api::OpenCl) {
+            return Err(invalid("tuning.linear_matvec_carry_loads needs tuning.linear_matvec_persistent_groups and an OpenCL C target (its row groups are walked there)".into()));
         }
         if !self.tuning.chain_templates.is_empty() && !self.tuning.chain_dependent_dispatches {
             return Err(invalid("tuning.chain_templates needs tuning.chain_dependent_dispatches (it shapes the chained kernels)".into()));

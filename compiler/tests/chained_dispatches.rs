@@ -14,9 +14,20 @@ use common::*;
 use driftc::target::{Precision, Target};
 use runtime_min::bundle::{Access, BufferRange};
 
+/// The chaining and walking keys off (the GPU target turns them on): each test sets the
+/// ones it looks at.
+const UNCHAINED: &str = "chain_dependent_dispatches = false\nchain_persistent_groups = 0\nchain_spin_waits = false\nlinear_matvec_early_loads = false\nlinear_matvec_persistent_groups = 0\nlinear_matvec_carry_loads = false";
+
+/// [`UNCHAINED`] with `tuning`'s keys set over it.
+fn over_unchained(tuning: &str) -> String {
+    let set: Vec<&str> = tuning.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k.trim()).collect();
+    let base = UNCHAINED.lines().filter(|l| l.split_once('=').is_some_and(|(k, _)| !set.contains(&k.trim())));
+    base.chain(tuning.lines()).collect::<Vec<_>>().join("\n")
+}
+
 fn compile(tuning: &str) -> driftc::compile::Compiled {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let t = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
+    let t = Target::from_toml(&set_tuning(&text, &over_unchained(tuning)), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
     let case = load_case("llama_tiny");
     driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).unwrap_or_else(|e| panic!("{tuning}: {e}"))
 }
@@ -36,7 +47,7 @@ fn decode_of(c: &driftc::compile::Compiled) -> Vec<runtime_min::bundle::Dispatch
 /// Asserts the GPU's OpenCL target file with `tuning` set is refused, saying `says`.
 fn refused(tuning: &str, says: &str) {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let e = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
+    let e = Target::from_toml(&set_tuning(&text, &over_unchained(tuning)), std::path::Path::new("nvidia-h100-opencl.toml")).expect_err(tuning).to_string();
     assert!(e.contains(says), "{tuning}: {e}");
 }
 
@@ -273,7 +284,7 @@ fn a_decode_step_with_its_attention_chains_into_one_kernel_over_two_covers() {
 
 #[test]
 fn chaining_needs_ptx_on_an_opencl_target() {
-    refused(&format!("{PTX_OFF}\nchain_dependent_dispatches = true"), "tuning.chain_dependent_dispatches needs an OpenCL C target with tuning.opencl_ptx_mma");
+    refused(&PTX_OFF.replace("chain_dependent_dispatches = false\nchain_persistent_groups = 0\nchain_spin_waits = false", "chain_dependent_dispatches = true"), "tuning.chain_dependent_dispatches needs an OpenCL C target with tuning.opencl_ptx_mma");
     let vulkan = std::fs::read_to_string(repo().join("targets/nvidia-h100.toml")).expect("target file");
     let e = Target::from_toml(&set_tuning(&vulkan, "chain_dependent_dispatches = true"), std::path::Path::new("nvidia-h100.toml")).expect_err("refused").to_string();
     assert!(e.contains("tuning.chain_dependent_dispatches"), "{e}");
@@ -441,6 +452,61 @@ fn persistent_projections_prefetch_their_next_row_group() {
         assert!(ptx.contains("prefetch.global.L2"), "{name}: no prefetch in the PTX");
     }
     refused("linear_matvec_prefetch_next_group = true", "needs tuning.linear_matvec_persistent_groups");
+}
+
+/// The GPU target as shipped chains its decode projections into persistent kernels
+/// (co-resident, walking by the count launched); clang makes PTX of them. (The tiny
+/// model's projections have fewer row groups than the 264 workgroups, so none walks or
+/// carries here: `persistent_projections_carry_their_next_row_groups_words` has 2.)
+#[test]
+fn the_gpu_targets_decode_step_is_persistent_chains() {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let t = Target::from_toml(&text, std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
+    let case = load_case("llama_tiny");
+    let shipped = driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).expect("compiles");
+    let chained: Vec<&(String, String)> = shipped.sources.iter().filter(|(_, s)| s.contains("__global uint* drift_sync")).collect();
+    assert!(!chained.is_empty(), "no chained kernel");
+    for (name, src) in &chained {
+        let k = shipped.manifest.kernels.iter().find(|k| &k.name == name).expect("a kernel");
+        assert!(k.co_resident && src.contains("drift_share += drift_launched)"), "{name}: not a persistent chain walking by the count launched");
+    }
+    for (name, ptx) in ptx_of("shipped", chained.into_iter().take(1)) {
+        assert!(ptx.contains("ld.acquire.gpu.global.u32") && ptx.contains("red.release.gpu.global.add.u32"), "{name}: waits and counts in the PTX");
+    }
+}
+
+/// `linear_matvec_carry_loads`: a persistent projection loads its next row group's first
+/// round of words once the current group's are summed (before its row sums meet), and
+/// round 0 of every group sums the words so carried; in a chain with early loads the
+/// first group's are still issued before the wait. clang makes PTX of such a chain.
+/// (Results: `llm_generate.rs` on PoCL; timing: the GPU.)
+#[test]
+fn persistent_projections_carry_their_next_row_groups_words() {
+    const WALK: &str = "chain_dependent_dispatches = true\nchain_persistent_groups = 2\nlinear_matvec_persistent_groups = 2\nlinear_matvec_early_loads = true\ndecode_attention_split_keys = 8";
+    let walking = compile(WALK);
+    let carrying = compile(&format!("{WALK}\nlinear_matvec_carry_loads = true"));
+    let grids = |c: &driftc::compile::Compiled| decode_of(c).iter().map(|d| (d.label.clone(), d.grid, d.bindings.clone())).collect::<Vec<_>>();
+    assert_eq!(grids(&walking), grids(&carrying), "carrying changes no dispatch");
+    let carried: Vec<&(String, String)> = carrying.sources.iter().filter(|(_, s)| s.contains("        cw0 = ")).collect();
+    assert!(!carried.is_empty(), "no projection carries its next row group's words");
+    for (name, src) in &carried {
+        for m in src.split("    // member ").filter(|m| m.contains("        cw0 = ")) {
+            let walk = m.find("for (uint rgroup = group; rgroup < ").expect("a walking projection");
+            let (sum, load, meet) = (m[walk..].find("cw0"), m[walk..].find("        cw0 = "), m[walk..].find("drift_lanes_sum(acc"));
+            assert!(matches!((sum, load, meet), (Some(s), Some(l), Some(r)) if s < l && l < r), "{name}: not summed, then loaded for the next group, then met");
+            assert!(m[walk..].contains("if (rgroup + 2u < ") && m[..walk].contains("cw0 = "), "{name}: the carry is not of the next row group, or the first group's words are not loaded before the walk");
+            // (A member that stages nothing, e.g. down_proj, has no early words: its first
+            // group's load after its wait, right before the walk.)
+            let (early, wait) = (m.find("cw0 = "), m.find("drift_sync_wait("));
+            assert!(!m.contains("// drift: early loads issued") || wait.is_none() || matches!((early, wait), (Some(e), Some(w)) if e < w), "{name}: the first group's early words load after the wait");
+        }
+    }
+    let chained: Vec<&(String, String)> = carried.into_iter().filter(|(_, s)| s.contains("__global uint* drift_sync")).collect();
+    assert!(!chained.is_empty(), "no chained kernel carries");
+    for (name, ptx) in ptx_of("carry", chained.into_iter().take(1)) {
+        assert!(ptx.contains(".entry") && ptx.contains("ld.acquire.gpu.global.u32"), "{name}: no chained kernel in the PTX");
+    }
+    refused("linear_matvec_carry_loads = true", "needs tuning.linear_matvec_persistent_groups");
 }
 
 /// `chain_prefetch_next_share`: in a persistent chain, a workgroup starting a share of a

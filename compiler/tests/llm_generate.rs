@@ -414,6 +414,10 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::Q844, Precision::F32, "gate_early", 1e-4),
         ("pocl", Quant::None, Precision::F32, "gate_persistent_early", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "combined_persistent_early", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "persistent_carry", 1e-4),
+        ("pocl", Quant::Q844, Precision::F32, "gate_persistent_carry", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "gate_persistent_carry_early", 1e-4),
+        ("pocl", Quant::Q8, Precision::F32, "combined_persistent_carry_early", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "", 3e-2),
         ("lavapipe", Quant::None, Precision::F32, "k_cut", 1e-4),
         ("lavapipe", Quant::Q8, Precision::F32, "k_cut", 1e-4),
@@ -477,6 +481,12 @@ fn decode_steps_match_prefill_scoring() {
             // later ones loaded as they come.
             "gate_persistent_early" => set_tuning(&text, "decode_fused_gate = true\nlinear_matvec_early_loads = true\nlinear_matvec_persistent_groups = 1"),
             "combined_persistent_early" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\nlinear_matvec_early_loads = true\nlinear_matvec_persistent_groups = 1"),
+            // Each later row group's round-0 words loaded by the group before it
+            // (tuning.linear_matvec_carry_loads): the first group's before the walk, or early.
+            "persistent_carry" => set_tuning(&text, "linear_matvec_persistent_groups = 1\nlinear_matvec_carry_loads = true"),
+            "gate_persistent_carry" => set_tuning(&text, "linear_matvec_persistent_groups = 1\ndecode_fused_gate = true\nlinear_matvec_carry_loads = true"),
+            "gate_persistent_carry_early" => set_tuning(&text, "decode_fused_gate = true\nlinear_matvec_early_loads = true\nlinear_matvec_persistent_groups = 1\nlinear_matvec_carry_loads = true"),
+            "combined_persistent_carry_early" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\nlinear_matvec_early_loads = true\nlinear_matvec_persistent_groups = 1\nlinear_matvec_carry_loads = true"),
             "combine_last" => set_tuning(&text, "decode_attention_combine_last = true\ndecode_combine_in_projection = true\nattention_combine_all_heads = true\ndecode_attention_prefetch = true\ndecode_attention_split_keys = 8"),
             // Independent dispatches merged (q/k/v in one dispatch per layer, prefill's too),
             // with int8 decode activations packed once per row for q8.
@@ -513,11 +523,13 @@ fn decode_steps_match_prefill_scoring() {
         let decode = m.programs.iter().find(|p| p.name == "decode").expect("decode program");
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
-        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last" | "combined_persistent" | "combined_early" | "combined_persistent_early"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last" | "combined_persistent" | "combined_early" | "combined_persistent_early" | "combined_persistent_carry_early"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
         let early = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("const uint base_e = ")).count();
         assert_eq!(early > 0, acts.ends_with("early"), "{target} {quant:?} {acts}: {early} decode projection kernels load round 0's weights before their prologue");
         let persistent = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();
         assert_eq!(persistent > 0, acts.contains("persistent"), "{target} {quant:?} {acts}: {persistent} decode projection kernels walk several row groups");
+        let carried = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("        cw0 = ")).count();
+        assert_eq!(carried > 0, acts.contains("carry"), "{target} {quant:?} {acts}: {carried} decode projection kernels load the next row group's words after their sums");
         if acts == "gate_unroll" {
             // Four words per lane (16 words a row, 4 lanes), two at once at most.
             let loads = |marker: &str| compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains(marker)).count();
@@ -646,7 +658,10 @@ fn int8_decode_activations_match_their_reference() {
     // With round 0's weights loaded before the row is quantized (tuning.linear_matvec_early_loads).
     let early = "linear_matvec_early_loads = true\n";
     let early_gate = "linear_matvec_early_loads = true\ndecode_fused_gate = true\n";
-    let pocl = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, persistent), (Quant::Q844, persistent_gate), (Quant::Q8, early), (Quant::Q844, early_gate)];
+    // With each later row group's words loaded by the group before (tuning.linear_matvec_carry_loads).
+    let carry = "linear_matvec_persistent_groups = 1\nlinear_matvec_carry_loads = true\n";
+    let carry_gate_early = "linear_matvec_persistent_groups = 1\ndecode_fused_gate = true\nlinear_matvec_early_loads = true\nlinear_matvec_carry_loads = true\n";
+    let pocl = [(Quant::Q8, ""), (Quant::Q844, ""), (Quant::Q8, gate), (Quant::Q844, gate), (Quant::Q8, persistent), (Quant::Q844, persistent_gate), (Quant::Q8, early), (Quant::Q844, early_gate), (Quant::Q8, carry), (Quant::Q844, carry_gate_early)];
     for (target, quant, extra) in lavapipe.into_iter().map(|(q, e)| ("lavapipe", q, e)).chain(pocl.into_iter().map(|(q, e)| ("pocl", q, e))) {
         let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
         let t = driftc::target::Target::from_toml(&set_tuning(&text, &format!("decode_int8_activations = true\n{extra}")), std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
@@ -960,9 +975,10 @@ fn fused_gate_compiles_for_nvidia_h100() {
         let gates = decode.dispatches.iter().filter(|d| d.label.contains("gate_proj") && m.kernels[d.kernel as usize].name.starts_with("linear_matvec")).count();
         assert_eq!(gates == 0, folded, "{quant:?}: {gates} gate projection dispatches in decode");
     }
-    // OpenCL C: the same fold, with q, k and v merged into one dispatch per layer.
+    // OpenCL C: the same fold, with q, k and v merged into one dispatch per layer (the
+    // target's chains off: they would merge the dependent dispatches too).
     let opencl = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let t = driftc::target::Target::from_toml(&set_tuning(&opencl, "decode_fused_gate = true\nmerge_independent_dispatches = true"), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
+    let t = driftc::target::Target::from_toml(&set_tuning(&opencl, "decode_fused_gate = true\nmerge_independent_dispatches = true\nchain_dependent_dispatches = false\nchain_persistent_groups = 0\nchain_spin_waits = false"), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
     for quant in [Quant::None, Quant::Q8] {
         let mut o = case.options(Some(Precision::F16));
         o.import.quant = quant;

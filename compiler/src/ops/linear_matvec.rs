@@ -478,6 +478,9 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
         // prologue (`tuning.linear_matvec_early_loads`; OpenCL C, whole rounds; persistent
         // workgroups load their first row group's).
         .param("early", kb.lang == Lang::OpenclC && kb.target.tuning.linear_matvec_early_loads && decode.is_some() && rounds > 0 && (stage.is_some() || act_int8 || combine.is_some()))
+        // Each later row group's round-0 words loaded by the group before it
+        // (`tuning.linear_matvec_carry_loads`; OpenCL C, persistent workgroups, whole rounds).
+        .param("carry", kb.lang == Lang::OpenclC && kb.target.tuning.linear_matvec_carry_loads && decode.is_some() && grid_groups < out_groups && rounds > 0)
         .param("out_groups", out_groups)
         .param("grid_groups", grid_groups)
         // The next row group's weight lines asked of the L2 (`tuning.linear_matvec_prefetch_next_group`;
