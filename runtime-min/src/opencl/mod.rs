@@ -315,10 +315,10 @@ impl Executor {
                 let local = k.workgroup_size.map(|v| v as usize);
                 let mut global = *global;
                 // A co-resident kernel runs as many workgroups as the device holds at once.
-                let launch = residency::launch_groups(&self.device, &kernel, k, self.registers.get(ki).copied().flatten(), d.grid, &path)?;
+                let (launch, how) = residency::launch_groups(&self.device, &kernel, k, self.registers.get(ki).copied().flatten(), d.grid, &path)?;
                 if launch != d.grid[0] {
                     global[0] = (launch as usize).saturating_mul(local[0]);
-                    self.launch_notes.push(format!("{path}: kernel '{}' launched with {launch} of its {} workgroups (the device holds no more at once)", k.name, d.grid[0]));
+                    self.launch_notes.push(format!("{path}: kernel '{}' launched with {launch} of its {} workgroups (the device holds no more at once: {how})", k.name, d.grid[0]));
                 }
                 steps.push(Step { kernel, global, local, path });
             }

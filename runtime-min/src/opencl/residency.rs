@@ -9,7 +9,8 @@
 //! partitions; NVIDIA's CL_KERNEL_WORK_GROUP_SIZE is only the source's required size), its
 //! thread, block and shared-memory limits for the compute capability (1 KiB of shared
 //! memory reserved per block from 8.0 on, 128-byte steps; the largest carveout, which the
-//! driver picks for kernels that need it), times the multiprocessors. Any other device
+//! driver picks for kernels that need it), times the multiprocessors (at 255 registers
+//! where the assembler's figure could not be read). Any other device
 //! (OpenCL has no occupancy query; an Intel "compute unit" is one EU, and PoCL may run
 //! workgroups one after another): one workgroup.
 
@@ -19,6 +20,10 @@ use super::kernels::kernel_uint;
 use crate::bundle::Kernel as KernelEntry;
 use crate::error::{Error, Result};
 use opencl3::kernel::{get_kernel_work_group_data, CL_KERNEL_LOCAL_MEM_SIZE};
+
+/// Registers per work-item an NVIDIA kernel may use at most (the bound taken where the
+/// assembler's figure could not be read).
+const MAX_REGISTERS: u64 = 255;
 
 /// Per multiprocessor of an NVIDIA compute capability: threads, blocks, shared-memory bytes
 /// (CUDA C Programming Guide, "Technical Specifications per Compute Capability").
@@ -49,14 +54,15 @@ pub(crate) fn nv_groups_per_multiprocessor(cc: (u64, u64), registers: u64, workg
     Some(by_registers.min(threads / w).min(blocks).min(by_shared))
 }
 
-/// The workgroups to launch for a dispatch of `grid`: the grid itself, or for a
-/// co-resident kernel at most what the device can be shown to hold at once (`registers`
-/// per work-item come from NVIDIA's assembler, `kernels::entry_registers`); `path` names
-/// the dispatch in the error when not even one workgroup fits or the grid is not along x
-/// alone (the count launched is what the kernel walks its shares by).
-pub(crate) fn launch_groups(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: Option<u64>, grid: [u32; 3], path: &str) -> Result<u32> {
+/// The workgroups to launch for a dispatch of `grid`, with how the device's bound was
+/// found: the grid itself, or for a co-resident kernel at most what the device can be
+/// shown to hold at once (`registers` per work-item come from NVIDIA's assembler,
+/// `kernels::entry_registers`); `path` names the dispatch in the error when not even one
+/// workgroup fits or the grid is not along x alone (the count launched is what the kernel
+/// walks its shares by).
+pub(crate) fn launch_groups(dev: &Device, kernel: &Kernel, k: &KernelEntry, registers: Option<u64>, grid: [u32; 3], path: &str) -> Result<(u32, String)> {
     if !k.co_resident {
-        return Ok(grid[0]);
+        return Ok((grid[0], String::new()));
     }
     let unsupported = |what: String| Error::Unsupported { what: format!("{path}: kernel '{}' {what}", k.name) };
     if grid[1] != 1 || grid[2] != 1 {
@@ -67,18 +73,26 @@ pub(crate) fn launch_groups(dev: &Device, kernel: &Kernel, k: &KernelEntry, regi
         .ok()
         .and_then(|b| kernel_uint(&b))
         .ok_or_else(|| Error::OpenCl { call: "clGetKernelWorkGroupInfo", message: format!("{path}: CL_KERNEL_LOCAL_MEM_SIZE unreadable") })?;
-    let nv = dev.nv_compute_capability.zip(registers).and_then(|(cc, regs)| Some((cc, regs, nv_groups_per_multiprocessor(cc, regs, workgroup, local)?)));
+    // (Registers unread, e.g. no verbose build: the most a work-item can hold, 255.)
+    let nv = dev.nv_compute_capability.and_then(|cc| {
+        let regs = registers.unwrap_or(MAX_REGISTERS);
+        Some((cc, regs, nv_groups_per_multiprocessor(cc, regs, workgroup, local)?))
+    });
     let (holds, how) = match nv {
         Some(((major, minor), regs, n)) => (
             n.saturating_mul(dev.compute_units),
-            format!("{} compute units, {n} per multiprocessor of compute capability {major}.{minor} at {regs} registers per work-item and {local} local bytes", dev.compute_units),
+            format!(
+                "{} compute units, {n} per multiprocessor of compute capability {major}.{minor} at {regs} registers per work-item{} and {local} local bytes",
+                dev.compute_units,
+                if registers.is_none() { " (the assembler's figure unread: the most there can be)" } else { "" }
+            ),
         ),
         None => (1, "no occupancy figures for this device: NVIDIA's compute capability and the assembler's registers".to_string()),
     };
     if holds == 0 {
         return Err(unsupported(format!("has workgroups that wait on one another, but {} holds none of them ({how})", dev.name)));
     }
-    Ok(grid[0].min(u32::try_from(holds).unwrap_or(u32::MAX)))
+    Ok((grid[0].min(u32::try_from(holds).unwrap_or(u32::MAX)), how))
 }
 
 #[cfg(test)]
