@@ -44,6 +44,11 @@ fn decode_of(c: &driftc::compile::Compiled) -> Vec<runtime_min::bundle::Dispatch
     c.manifest.programs.iter().find(|p| p.name == "decode").expect("a decode program").dispatches.clone()
 }
 
+/// Each decode dispatch's label, grid and bindings.
+fn dispatch_shapes(c: &driftc::compile::Compiled) -> Vec<(String, [u32; 3], Vec<BufferRange>)> {
+    decode_of(c).iter().map(|d| (d.label.clone(), d.grid, d.bindings.clone())).collect()
+}
+
 /// Asserts the GPU's OpenCL target file with `tuning` set is refused, saying `says`.
 fn refused(tuning: &str, says: &str) {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
@@ -429,8 +434,7 @@ fn persistent_projections_prefetch_their_next_row_group() {
     const WALK: &str = "linear_matvec_persistent_groups = 2\ndecode_attention_split_keys = 8";
     let walking = compile(WALK);
     let fetching = compile(&format!("{WALK}\nlinear_matvec_prefetch_next_group = true"));
-    let grids = |c: &driftc::compile::Compiled| decode_of(c).iter().map(|d| (d.label.clone(), d.grid, d.bindings.clone())).collect::<Vec<_>>();
-    assert_eq!(grids(&walking), grids(&fetching), "the prefetch changes no dispatch");
+    assert_eq!(dispatch_shapes(&walking), dispatch_shapes(&fetching), "the prefetch changes no dispatch");
     let mut gated = 0;
     let prefetching: Vec<&(String, String)> = fetching.sources.iter().filter(|(_, s)| s.contains("prefetch.global.L2")).collect();
     assert!(!prefetching.is_empty(), "no projection prefetches");
@@ -485,8 +489,7 @@ fn persistent_projections_carry_their_next_row_groups_words() {
     const WALK: &str = "chain_dependent_dispatches = true\nchain_persistent_groups = 2\nlinear_matvec_persistent_groups = 2\nlinear_matvec_early_loads = true\ndecode_attention_split_keys = 8";
     let walking = compile(WALK);
     let carrying = compile(&format!("{WALK}\nlinear_matvec_carry_loads = true"));
-    let grids = |c: &driftc::compile::Compiled| decode_of(c).iter().map(|d| (d.label.clone(), d.grid, d.bindings.clone())).collect::<Vec<_>>();
-    assert_eq!(grids(&walking), grids(&carrying), "carrying changes no dispatch");
+    assert_eq!(dispatch_shapes(&walking), dispatch_shapes(&carrying), "carrying changes no dispatch");
     let carried: Vec<&(String, String)> = carrying.sources.iter().filter(|(_, s)| s.contains("        cw0 = ")).collect();
     assert!(!carried.is_empty(), "no projection carries its next row group's words");
     for (name, src) in &carried {
