@@ -125,8 +125,8 @@ pub(crate) trait Backend: Send {
     fn kernel_statistics(&self) -> Vec<Vec<(String, String)>> {
         Vec::new()
     }
-    /// Dispatches the backend launches with fewer workgroups than the bundle records,
-    /// one line each (co-resident kernels past what the device holds at once).
+    /// Kernels the backend launches with fewer workgroups than the bundle records, one
+    /// line each (co-resident kernels past what the device holds at once).
     fn launch_notes(&self) -> Vec<String> {
         Vec::new()
     }
@@ -469,10 +469,10 @@ impl Session {
         self.kernel_names.iter().cloned().zip(self.backend.kernel_statistics()).filter(|(_, s)| !s.is_empty()).collect()
     }
 
-    /// Dispatches launched with fewer workgroups than the bundle records, one line each:
-    /// kernels whose workgroups wait on one another (`Kernel::co_resident`) run as many as
-    /// the device can be shown to hold at once, which is correct but may be slower than
-    /// the grid they were compiled for.
+    /// Kernels launched with fewer workgroups than the bundle records, one line each (its
+    /// first such dispatch, and how many more): kernels whose workgroups wait on one
+    /// another (`Kernel::co_resident`) run as many as the device can be shown to hold at
+    /// once, which is correct but may be slower than the grid they were compiled for.
     pub fn launch_notes(&self) -> Vec<String> {
         self.backend.launch_notes()
     }

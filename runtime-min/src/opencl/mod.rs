@@ -93,9 +93,10 @@ pub(crate) struct Executor {
     staging: Option<std::result::Result<staging::Staging, ()>>,
     /// Per kernel, what the driver reports of its build (`SessionOptions::pipeline_statistics`).
     statistics: Vec<Vec<(String, String)>>,
-    /// Dispatches launched with fewer workgroups than the bundle records (co-resident
-    /// kernels past what the device holds at once), one line each.
-    launch_notes: Vec<String>,
+    /// Kernels launched with fewer workgroups than the bundle records (co-resident kernels
+    /// past what the device holds at once): kernel index, the first such dispatch's note,
+    /// and how many dispatches of it were cut.
+    launch_notes: Vec<(usize, String, usize)>,
 }
 
 /// Offset and length in its run's staging slot: where a chained run's read landed.
@@ -318,7 +319,10 @@ impl Executor {
                 let (launch, how) = residency::launch_groups(&self.device, &kernel, k, self.registers.get(ki).copied().flatten(), d.grid, &path)?;
                 if launch != d.grid[0] {
                     global[0] = (launch as usize).saturating_mul(local[0]);
-                    self.launch_notes.push(format!("{path}: kernel '{}' launched with {launch} of its {} workgroups (the device holds no more at once: {how})", k.name, d.grid[0]));
+                    match self.launch_notes.iter_mut().find(|(i, ..)| *i == ki) {
+                        Some((_, _, cut)) => *cut += 1,
+                        None => self.launch_notes.push((ki, format!("{path}: kernel '{}' launched with {launch} of its {} workgroups (the device holds no more at once: {how})", k.name, d.grid[0]), 1)),
+                    }
                 }
                 steps.push(Step { kernel, global, local, path });
             }
@@ -656,7 +660,7 @@ impl Backend for Executor {
         self.statistics.clone()
     }
     fn launch_notes(&self) -> Vec<String> {
-        self.launch_notes.clone()
+        self.launch_notes.iter().map(|(_, note, cut)| if *cut > 1 { format!("{note}; so were its {} other dispatches", cut - 1) } else { note.clone() }).collect()
     }
 }
 
