@@ -51,6 +51,8 @@ pub struct CompileReport {
     pub spirv_cooperative: usize,
     /// Weights that had no data and were zero-filled (`zero_missing_weights`).
     pub zero_filled_weights: usize,
+    /// What the compiler chose for this model against the target's file, in words.
+    pub notes: Vec<String>,
 }
 
 /// A compiled model: the bundle bytes plus text forms for goldens and inspection.
@@ -278,6 +280,18 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         Some(kind) => {
             overridden = target.with_activation_storage(kind).map_err(|m| CompileError::Target(format!("--storage: {m}")))?;
             &overridden
+        }
+        None => target,
+    };
+    // Wide models compile without the persistent decode keys (`tuning.persistent_decode_max_input`).
+    let widest_input = g.nodes.node_weights().filter(|n| n.op.op_type() == "Linear").filter_map(|n| Some(g.tensor((*n.inputs.first()?)?).shape.last().copied()? as u64)).max().unwrap_or(0);
+    let mut notes = Vec::new();
+    let narrowed;
+    let target = match target.for_widest_input(widest_input) {
+        Some((t, why)) => {
+            notes.push(why);
+            narrowed = t;
+            &narrowed
         }
         None => target,
     };
@@ -771,6 +785,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         spirv_validated,
         spirv_cooperative,
         zero_filled_weights: zero_filled,
+        notes,
     };
     Ok(Compiled { bundle: bytes, manifest, report, sources, translated })
 }

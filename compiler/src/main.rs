@@ -425,6 +425,9 @@ fn cmd_compile(m: &ModelArgs, output: Option<PathBuf>, dump_after: Option<String
         if r.spirv_validated > 0 { format!(", {} SPIR-V modules passed spirv-val", r.spirv_validated) } else { String::new() },
         if r.spirv_cooperative > 0 { format!(" ({} with cooperative matrices not checked: spirv-val here predates them)", r.spirv_cooperative) } else { String::new() }
     );
+    for n in &r.notes {
+        eprintln!("note: {n}");
+    }
     if r.zero_filled_weights > 0 {
         eprintln!("warning: {} weights had no data and were zero-filled: this bundle computes nothing meaningful (inspection only)", r.zero_filled_weights);
     }

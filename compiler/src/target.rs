@@ -695,6 +695,15 @@ pub struct Tuning {
     /// the driver compiles at load. Default 0.
     #[serde(default)]
     pub chain_max_members: u32,
+    /// The persistent decode keys (`chain_dependent_dispatches` and the `chain_*` keys
+    /// with it, `linear_matvec_persistent_groups`, `linear_matvec_early_loads`,
+    /// `linear_matvec_carry_loads`, `linear_matvec_prefetch_next_group`) apply only to
+    /// models whose widest projection (`Linear`) takes at most this many inputs; wider
+    /// models compile with them off, and the compile report says so. Their gain is each
+    /// launch's fixed cost saved, which a larger model's longer projections hide.
+    /// 0: no bound. Default 0.
+    #[serde(default)]
+    pub persistent_decode_max_input: u64,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
     /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
     /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and
@@ -909,6 +918,31 @@ impl Target {
             t.tuning.prefill_fused_gate = false;
         }
         t
+    }
+
+    /// This target with the persistent decode keys off, and why, when a model whose widest
+    /// projection takes `widest_input` inputs exceeds `tuning.persistent_decode_max_input`
+    /// (None: the target as it is).
+    pub fn for_widest_input(&self, widest_input: u64) -> Option<(Target, String)> {
+        let max = self.tuning.persistent_decode_max_input;
+        let tu = &self.tuning;
+        let any = tu.chain_dependent_dispatches || tu.linear_matvec_persistent_groups > 0 || tu.linear_matvec_early_loads || tu.linear_matvec_carry_loads || tu.linear_matvec_prefetch_next_group;
+        if max == 0 || widest_input <= max || !any {
+            return None;
+        }
+        let mut t = self.clone();
+        let tu = &mut t.tuning;
+        tu.chain_dependent_dispatches = false;
+        tu.chain_persistent_groups = 0;
+        tu.chain_spin_waits = false;
+        tu.chain_prefetch_first_share = false;
+        tu.chain_prefetch_next_share = false;
+        tu.linear_matvec_persistent_groups = 0;
+        tu.linear_matvec_early_loads = false;
+        tu.linear_matvec_carry_loads = false;
+        tu.linear_matvec_prefetch_next_group = false;
+        let why = format!("target '{}': persistent decode kernels off (chains, persistent projections, early and carried loads): the model's widest projection takes {widest_input} inputs, above tuning.persistent_decode_max_input = {max}", self.name);
+        Some((t, why))
     }
 
     /// A directory of target files to use instead of the built-in ones: `$DRIFTC_TARGETS`.

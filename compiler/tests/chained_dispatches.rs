@@ -479,6 +479,25 @@ fn the_gpu_targets_decode_step_is_persistent_chains() {
     }
 }
 
+/// `persistent_decode_max_input`: a model whose widest projection takes more inputs than
+/// the bound compiles exactly as with the persistent decode keys off, and the report says
+/// why; one within it keeps them.
+#[test]
+fn wide_models_compile_without_the_persistent_decode_keys() {
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let with_bound = |max: &str| {
+        let t = Target::from_toml(&set_tuning(&text, &format!("persistent_decode_max_input = {max}")), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
+        let case = load_case("llama_tiny");
+        driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).expect("compiles")
+    };
+    let (wide, narrow, unchained) = (with_bound("1"), with_bound("1000000"), compile(""));
+    assert!(narrow.sources.iter().any(|(_, s)| s.contains("__global uint* drift_sync")), "the bound above the model's widest input turned the chains off");
+    assert!(narrow.report.notes.is_empty(), "{:?}", narrow.report.notes);
+    assert_eq!(wide.sources, unchained.sources, "a model past the bound compiles otherwise than with the keys off");
+    assert_eq!(dispatch_shapes(&wide), dispatch_shapes(&unchained));
+    assert!(matches!(wide.report.notes.as_slice(), [n] if n.contains("persistent decode kernels off") && n.contains("above tuning.persistent_decode_max_input = 1")), "{:?}", wide.report.notes);
+}
+
 /// `linear_matvec_carry_loads`: a persistent projection loads its next row group's first
 /// round of words once the current group's are summed (before its row sums meet), and
 /// round 0 of every group sums the words so carried; in a chain with early loads the
