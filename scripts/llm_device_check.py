@@ -183,6 +183,8 @@ for shape in a.bench:
         prec = ["--precision", "f16"] if wq in ("q8", "8/4/4") else []
         out = sh(a.driftc, "compile", ckpt, "--target", tgt, "--quant", wq, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(max(a.max_context, a.prompt + a.new)), "-o", b)
         print(f"{shape} {q}: compiled in {time.time() - t0:.0f} s: {out.strip().splitlines()[0]}; bundle {os.path.getsize(b)} B", flush=True)
+        for note in (l for l in out.splitlines() if l.startswith("note: ")):
+            print(f"{shape} {q}: compile {note}", flush=True)
         # The prefill program alone on the first chunk of the prompt, against transformers'
         # f32 logits for the same tokens (the full-size kernels' correctness: head size 64
         # or 128 attention tiles, cooperative-matrix projections where the target has them);
