@@ -371,8 +371,10 @@ pub struct Tuning {
     #[serde(default)]
     pub linear_matvec_persistent_groups: u32,
     /// Most 16-byte weight words each lane of a decode projection (`linear_matvec`) loads
-    /// before summing them (per weight row; a folded gate doubles it): 8, 4, 2 or 1. Fewer
-    /// hold fewer registers, so more workgroups may share a multiprocessor. Default 8.
+    /// before summing them (per weight row; a folded gate doubles it): 16, 8, 4, 2 or 1.
+    /// Fewer hold fewer registers, so more workgroups may share a multiprocessor; 16 puts
+    /// a 4096-input f16 row's words (32 lanes) in one round of loads instead of two.
+    /// Default 8.
     #[serde(default = "default_matvec_unroll")]
     pub linear_matvec_max_unroll: u32,
     /// OpenCL C decode projections (`linear_matvec`) whose row is first staged, quantized
@@ -779,8 +781,8 @@ impl Target {
         if rows > 0 && !lanes.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_many_rows: lanes {lanes} is not a power of two")));
         }
-        if ![1, 2, 4, 8].contains(&self.tuning.linear_matvec_max_unroll) {
-            return Err(invalid(format!("tuning.linear_matvec_max_unroll {} is not 1, 2, 4 or 8", self.tuning.linear_matvec_max_unroll)));
+        if ![1, 2, 4, 8, 16].contains(&self.tuning.linear_matvec_max_unroll) {
+            return Err(invalid(format!("tuning.linear_matvec_max_unroll {} is not 1, 2, 4, 8 or 16", self.tuning.linear_matvec_max_unroll)));
         }
         if !self.tuning.linear_lanes_per_row.is_power_of_two() {
             return Err(invalid(format!("tuning.linear_lanes_per_row {} is not a power of two", self.tuning.linear_lanes_per_row)));
@@ -1038,9 +1040,9 @@ mod tests {
     }
 
     #[test]
-    fn a_decode_unroll_other_than_1_2_4_or_8_is_refused_by_name() {
+    fn a_decode_unroll_other_than_1_2_4_8_or_16_is_refused_by_name() {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../targets/pocl.toml"));
-        for (unroll, ok) in [(0, false), (1, true), (3, false), (4, true), (8, true), (16, false)] {
+        for (unroll, ok) in [(0, false), (1, true), (3, false), (4, true), (8, true), (16, true), (32, false)] {
             let r = Target::from_toml(&text.replace("[tuning]", &format!("[tuning]\nlinear_matvec_max_unroll = {unroll}")), Path::new("targets/pocl.toml"));
             assert_eq!(r.is_ok(), ok, "{unroll}");
             if let Err(e) = r {

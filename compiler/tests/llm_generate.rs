@@ -408,6 +408,8 @@ fn decode_steps_match_prefill_scoring() {
         ("pocl", Quant::Q844, Precision::F32, "persistent", 1e-4),
         ("pocl", Quant::Q844, Precision::F32, "gate_persistent", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "gate_unroll", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "unroll16", 1e-4),
+        ("pocl", Quant::None, Precision::F32, "gate_persistent_carry_unroll16", 1e-4),
         ("pocl", Quant::None, Precision::F32, "combined_persistent", 1e-4),
         ("pocl", Quant::None, Precision::F32, "combined_early", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "combined_early", 1e-4),
@@ -469,6 +471,10 @@ fn decode_steps_match_prefill_scoring() {
             "persistent" => set_tuning(&text, "linear_matvec_persistent_groups = 1"),
             // Two weight words in flight per lane, not four (tuning.linear_matvec_max_unroll).
             "gate_unroll" => set_tuning(&text, "decode_fused_gate = true\nlinear_lanes_per_row = 4\nlinear_matvec_max_unroll = 2"),
+            // Sixteen weight words in flight per lane (one lane per row: the tiny model's
+            // 64-input f32 rows are 16 words, its down projection's several rounds of 16).
+            "unroll16" => set_tuning(&text, "linear_lanes_per_row = 1\nlinear_matvec_max_unroll = 16"),
+            "gate_persistent_carry_unroll16" => set_tuning(&text, "decode_fused_gate = true\nlinear_lanes_per_row = 1\nlinear_matvec_max_unroll = 16\nlinear_matvec_persistent_groups = 1\nlinear_matvec_carry_loads = true"),
             // Persistent projections whose workgroups combine the attention's partials once
             // and walk their row groups (the GPU target's defaults with the key).
             "combined_persistent" => set_tuning(&text, "decode_combine_in_projection = true\ndecode_attention_split_keys = 8\nlinear_matvec_persistent_groups = 1"),
@@ -530,6 +536,10 @@ fn decode_steps_match_prefill_scoring() {
         assert_eq!(persistent > 0, acts.contains("persistent"), "{target} {quant:?} {acts}: {persistent} decode projection kernels walk several row groups");
         let carried = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("        cw0 = ")).count();
         assert_eq!(carried > 0, acts.contains("carry"), "{target} {quant:?} {acts}: {carried} decode projection kernels load the next row group's words after their sums");
+        if acts.ends_with("unroll16") {
+            let sixteen = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("const uint j15 = ")).count();
+            assert!(sixteen > 0, "{target} {quant:?} {acts}: no decode projection loads sixteen words per lane at once");
+        }
         if acts == "gate_unroll" {
             // Four words per lane (16 words a row, 4 lanes), two at once at most.
             let loads = |marker: &str| compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains(marker)).count();

@@ -341,7 +341,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<Q4>
     let per_lane = units / lanes;
     // Loads in flight per lane: at most `tuning.linear_matvec_max_unroll` (fewer registers).
     let max_unroll = kb.target.tuning.linear_matvec_max_unroll as usize;
-    let unroll = [8, 4, 2, 1].into_iter().find(|&u| per_lane >= u && u <= max_unroll).unwrap_or(1);
+    let unroll = [16, 8, 4, 2, 1].into_iter().find(|&u| per_lane >= u && u <= max_unroll).unwrap_or(1);
     let rounds = units / (lanes * unroll);
     let y_rank = kb.shape(y).len().max(1);
     let names: Vec<String> = (0..y_rank).map(|d| format!("c{d}")).collect();
