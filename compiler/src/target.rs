@@ -285,6 +285,12 @@ pub struct Tuning {
     /// nvidia-h100-opencl: 11.8 -> 9.3 us; bench/RESULTS.md).
     #[serde(default)]
     pub decode_attention_prefetch: bool,
+    /// With `decode_attention_prefetch` (OpenCL C): the split decode attention loads its
+    /// first tile's key and value words before staging the queries, and each later tile's
+    /// as the tile before has summed its values, so the cache's memory latency passes under
+    /// the staging (a split of at most 256 keys is one tile: its every word). Default false.
+    #[serde(default)]
+    pub decode_attention_early_words: bool,
     /// A decode step's output projection combines the split attention's partials itself,
     /// in each of its workgroups (`passes::fuse_combine_linear`), instead of after a
     /// combining dispatch of its own. Default false (nvidia-h100 and nvidia-h100-opencl set
@@ -843,6 +849,9 @@ impl Target {
         }
         if let Some(t) = self.tuning.chain_templates.iter().find(|t| !crate::codegen::render::TEMPLATES.iter().any(|(name, ..)| name == t)) {
             return Err(invalid(format!("tuning.chain_templates: '{t}' is not a kernel template")));
+        }
+        if self.tuning.decode_attention_early_words && !(self.tuning.decode_attention_prefetch && self.api == Api::OpenCl) {
+            return Err(invalid("tuning.decode_attention_early_words needs tuning.decode_attention_prefetch and an OpenCL C target (its tiles' words are loaded there)".into()));
         }
         if self.tuning.chain_prefetch_next_share && self.tuning.chain_persistent_groups == 0 {
             return Err(invalid("tuning.chain_prefetch_next_share needs tuning.chain_persistent_groups".into()));

@@ -325,7 +325,9 @@ fn score_matches_transformers_log_probs() {
 /// a 560-token prompt match transformers on the same checkpoint
 /// (scripts/make_long_context_golden.py), on Vulkan and OpenCL; and on Vulkan with the
 /// decode attention in two splits of up to 320 keys, each two 256-key tiles whose words the
-/// kernel loads at each tile's start (`tuning.decode_attention_prefetch`).
+/// kernel loads at each tile's start (`tuning.decode_attention_prefetch`); and on OpenCL so,
+/// with the first tile's words loaded before the queries are staged and the second's as the
+/// first has summed its values (`tuning.decode_attention_early_words`).
 #[test]
 fn long_context_matches_transformers() {
     let case = load_case("llama_tiny");
@@ -335,14 +337,16 @@ fn long_context_matches_transformers() {
     let want_gen = ids("outputs/long_generated_ids.npy");
     let mut opts = case.options(Some(Precision::F32));
     opts.import.max_context = Some(640);
-    for (target, tuning) in [("lavapipe", ""), ("pocl", ""), ("lavapipe", "decode_attention_prefetch = true\ndecode_attention_split_keys = 320")] {
+    for (target, tuning) in [("lavapipe", ""), ("pocl", ""), ("lavapipe", "decode_attention_prefetch = true\ndecode_attention_split_keys = 320"), ("pocl", "decode_attention_prefetch = true\ndecode_attention_split_keys = 320\ndecode_attention_early_words = true")] {
         let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
         let text = if tuning.is_empty() { text } else { set_tuning(&text, tuning) };
         let t = driftc::target::Target::from_toml(&text, std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
         let c = driftc::compile::compile_file(&case.model(), &t, &opts).unwrap_or_else(|e| panic!("{target}: {e}"));
         if !tuning.is_empty() {
-            let tiles = c.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.contains("let kr0: vec4<u32>")).count();
+            let tiles = c.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && (src.contains("let kr0: vec4<u32>") || src.contains("kr0 = "))).count();
             assert!(tiles > 0, "{target} {tuning}: the split decode attention kernel with prefetched tiles is used");
+            let early = c.sources.iter().filter(|(k, src)| k.starts_with("cached_attention_gqa") && src.find("kr0 = ").zip(src.find("drift_att_q[wi * ")).is_some_and(|(load, stage)| load < stage) && src.contains("if (b1 - base >= 256u) {")).count();
+            assert_eq!(early > 0, tuning.contains("early_words"), "{target} {tuning}: {early} decode attention kernels load the first tile's words before staging the queries and the next tile's in the loop");
         }
         let b = Bundle::from_vec(c.bundle).expect("bundle opens");
         let mut g = Generator::new(&b, &SessionOptions::default()).unwrap_or_else(|e| panic!("{target}: {e}"));

@@ -96,6 +96,8 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
     let spec = spec
         .read("position", p)
         .param("prefetch", prefetch)
+        // The first tile's words before the queries' staging (`tuning.decode_attention_early_words`).
+        .param("early", prefetch && kb.lang == Lang::OpenclC && kb.target.tuning.decode_attention_early_words)
         .param("k_word", k_word)
         .param("v_word", v_word)
         .param("k_reg", k_reg)
