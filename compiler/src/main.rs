@@ -619,6 +619,9 @@ fn cmd_verify(m: &ModelArgs, inputs: &[String], device: Option<usize>, tolerance
     }
     let expected = reference::run(&reference_graph, &given)?;
     let c = compile::compile_file(&m.model, &target, &opts)?;
+    for n in &c.report.notes {
+        eprintln!("note: {n}");
+    }
     let b = Bundle::from_vec(c.bundle)?;
     let mut s = Session::new(&b, &SessionOptions { device_index: device, ..SessionOptions::default() })?;
     for (name, v) in &given {
