@@ -40,6 +40,7 @@ ap.add_argument("--spin-wait-us", type=int, default=20000, help="driftc generate
 ap.add_argument("--pipeline-stats", action="store_true", help="print each kernel's compile statistics for the benched bundles (Vulkan: the driver's pipeline statistics; OpenCL: the work-group limit, private and local bytes, and on NVIDIA the assembler's registers and spills)")
 ap.add_argument("--skip-parity", action="store_true", help="no tiny-checkpoint parity or cooperative-matrix checks (already run with this binary)")
 ap.add_argument("--against-tiled", action="store_true", help="the prefill-chunk check also compiles each benched bundle without the target's tensor-core prefill (opencl_ptx_mma / prefill_cooperative_matrix off: linear_tiled) and bounds the two chunks' logits against each other (rel L2 <= 5e-3; for q8 and 8/4/4, whose distance to transformers' f32 logits is their quantization's)")
+ap.add_argument("--quick", action="store_true", help="A/B runs: only the timed generation per bundle (no step-by-step companion run, no decode-step or prefill-chunk profile)")
 ap.add_argument("--skip-chunk-check", action="store_true", help="no prefill-chunk logits check against transformers' f32 model (it loads that model first: tens of seconds for an 8B shape; for kernel A/B runs)")
 a = ap.parse_args()
 os.makedirs(a.outdir, exist_ok=True)
@@ -251,7 +252,7 @@ for shape in a.bench:
         chains = bool(r.get("decode_chained"))
         print(f"| {shape} | driftc {a.target} {q}{' (decode steps chained)' if chains else ''} | {r['prefill_tok_s']:.0f} | {r['decode_tok_s']:.1f} |", flush=True)
         rs = r
-        if chains:
+        if chains and not a.quick:
             # The same generation step by step: its row beside, and its tokens must be the
             # chained run's (greedy, the same bundle and prompt).
             rs = json.loads(sh(a.driftc, "generate", b, "--prompt-ids", ",".join(map(str, ids)), "--max-new-tokens", str(a.new), "--ignore-eos", "--json", "--spin-wait-us", str(a.spin_wait_us), "--warmup", str(a.warmup), "--step-by-step", *(["--no-robust-buffer-access"] if a.no_robust_buffer_access else [])))
@@ -274,6 +275,10 @@ for shape in a.bench:
         kv = cfg["num_hidden_layers"] * 2 * cfg["num_key_value_heads"] * hd * (a.prompt + a.new / 2) * (4 if wq == "f32" else 2)
         bw = (wbytes + kv) * r["decode_tok_s"]
         print(f"{shape} {q}: decode reads {(wbytes + kv) / 1e9:.3f} GB per token -> {bw / 1e9:.0f} GB/s = {100 * bw / copy_bw:.0f}% of the copy bandwidth", flush=True)
+        if a.quick:
+            print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us{' chained' if chains else ''} (--quick: no step-by-step run, no profiles)", flush=True)
+            os.remove(b)
+            continue
         if chains:
             print(f"{shape} {q}: per decode step {r['decode_us_per_token']:.1f} us chained; step by step:", flush=True)
         print(f"{shape} {q}: per decode step {rs['decode_us_per_token']:.1f} us = run {rs['decode_run_us_per_token']:.1f} us (GPU {rs['decode_gpu_us_per_token']:.1f} us) + host between runs {rs['decode_us_per_token'] - rs['decode_run_us_per_token']:.1f} us", flush=True)
