@@ -284,7 +284,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         None => target,
     };
     // Wide models compile without the persistent decode keys (`tuning.persistent_decode_max_input`).
-    let widest_input = g.nodes.node_weights().filter(|n| n.op.op_type() == "Linear").filter_map(|n| Some(g.tensor((*n.inputs.first()?)?).shape.last().copied()? as u64)).max().unwrap_or(0);
+    let widest_input = g.nodes.node_weights().filter(|n| matches!(n.op.op_type(), "Linear" | "LinearQ4")).filter_map(|n| Some(g.tensor((*n.inputs.first()?)?).shape.last().copied()? as u64)).max().unwrap_or(0);
     let mut notes = Vec::new();
     let narrowed;
     let target = match target.for_widest_input(widest_input) {

@@ -706,7 +706,7 @@ pub struct Tuning {
     /// The persistent decode keys (`chain_dependent_dispatches` and the `chain_*` keys
     /// with it, `linear_matvec_persistent_groups`, `linear_matvec_early_loads`,
     /// `linear_matvec_carry_loads`, `linear_matvec_prefetch_next_group`) apply only to
-    /// models whose widest projection (`Linear`) takes at most this many inputs; wider
+    /// models whose widest projection (`Linear`, `LinearQ4`) takes at most this many inputs; wider
     /// models compile with them off, and the compile report says so. Their gain is each
     /// launch's fixed cost saved, which a larger model's longer projections hide.
     /// 0: no bound. Default 0.

@@ -485,17 +485,25 @@ fn the_gpu_targets_decode_step_is_persistent_chains() {
 #[test]
 fn wide_models_compile_without_the_persistent_decode_keys() {
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
-    let with_bound = |max: &str| {
+    let with_bound = |max: &str, quant: driftc::front::llm::Quant| {
         let t = Target::from_toml(&set_tuning(&text, &format!("persistent_decode_max_input = {max}")), std::path::Path::new("nvidia-h100-opencl.toml")).expect("target parses");
         let case = load_case("llama_tiny");
-        driftc::compile::compile_file(&case.model(), &t, &case.options(Some(Precision::F16))).expect("compiles")
+        let mut o = case.options(Some(Precision::F16));
+        o.import.quant = quant;
+        driftc::compile::compile_file(&case.model(), &t, &o).expect("compiles")
     };
-    let (wide, narrow, unchained) = (with_bound("1"), with_bound("1000000"), compile(""));
+    use driftc::front::llm::Quant;
+    let (wide, narrow, unchained) = (with_bound("1", Quant::None), with_bound("1000000", Quant::None), compile(""));
     assert!(narrow.sources.iter().any(|(_, s)| s.contains("__global uint* drift_sync")), "the bound above the model's widest input turned the chains off");
     assert!(narrow.report.notes.is_empty(), "{:?}", narrow.report.notes);
     assert_eq!(wide.sources, unchained.sources, "a model past the bound compiles otherwise than with the keys off");
     assert_eq!(dispatch_shapes(&wide), dispatch_shapes(&unchained));
     assert!(matches!(wide.report.notes.as_slice(), [n] if n.contains("persistent decode kernels off") && n.contains("above tuning.persistent_decode_max_input = 1")), "{:?}", wide.report.notes);
+    // Int4 projections (8/4/4's feed-forward, `LinearQ4`) count too: the tiny model's widest
+    // input is its down projection's (intermediate size), int4 there; q/k/v/o stay int8 `Linear`s.
+    let hidden = 64;
+    let int4 = with_bound(&hidden.to_string(), Quant::Q844);
+    assert!(!int4.sources.iter().any(|(_, s)| s.contains("__global uint* drift_sync")) && int4.report.notes.len() == 1, "an 8/4/4 model whose int4 projections are past the bound kept its chains: {:?}", int4.report.notes);
 }
 
 /// `linear_matvec_carry_loads`: a persistent projection loads its next row group's first
