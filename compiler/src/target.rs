@@ -714,8 +714,9 @@ pub struct Tuning {
     pub persistent_decode_max_input: u64,
     /// LLM prefill projections with int8 weights quantize their activations in a kernel of
     /// their own (`QuantizeRows`: per block of 32 inputs, amax / 127) and multiply in int8 dot products
-    /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` and
-    /// a SPIR-V, MSL or WGSL target. Targets that prefill on cooperative matrices keep f16
+    /// (`LinearInt8`, 64 × 64 tiles), the paper's stage-aware prefill; needs `int8_dot` on
+    /// a SPIR-V, MSL or WGSL target (OpenCL C targets: plain int sums, or NVIDIA's tensor
+    /// cores with `opencl_ptx_mma`). Targets that prefill on cooperative matrices keep f16
     /// products there. Default false.
     #[serde(default)]
     pub prefill_int8_activations: bool,
@@ -865,8 +866,8 @@ impl Target {
         if self.tuning.opencl_ptx_stream_loads && !self.tuning.opencl_ptx_mma {
             return Err(invalid("tuning.opencl_ptx_stream_loads needs tuning.opencl_ptx_mma (the loads are PTX)".into()));
         }
-        if self.tuning.prefill_int8_activations && (!self.features.int8_dot || self.kernel_language == KernelLanguage::OpenclC) {
-            return Err(invalid("tuning.prefill_int8_activations needs features.int8_dot and a SPIR-V, MSL or WGSL target (the kernels use WGSL's pack4xI8 and dot4I8Packed)".into()));
+        if self.tuning.prefill_int8_activations && !self.features.int8_dot && self.kernel_language != KernelLanguage::OpenclC {
+            return Err(invalid("tuning.prefill_int8_activations needs features.int8_dot on a SPIR-V, MSL or WGSL target (the kernels use WGSL's pack4xI8 and dot4I8Packed); OpenCL C targets need no feature".into()));
         }
         if self.default_precision == Precision::F16 && !self.features.fp16 {
             return Err(invalid("default_precision is f16 but features.fp16 is false".into()));

@@ -398,6 +398,7 @@ fn decode_steps_match_prefill_scoring() {
         ("lavapipe", Quant::Q8, Precision::F32, "merged", 1e-4),
         ("lavapipe", Quant::None, Precision::F16, "merged", 3e-2),
         ("pocl", Quant::Q844, Precision::F32, "", 1e-4),
+        ("pocl", Quant::Q8, Precision::F32, "int8_prefill", 1e-4),
         ("pocl", Quant::None, Precision::F32, "gate", 1e-4),
         ("pocl", Quant::Q8, Precision::F32, "gate", 1e-4),
         ("pocl", Quant::Q844, Precision::F32, "gate", 1e-4),
@@ -450,6 +451,8 @@ fn decode_steps_match_prefill_scoring() {
         let text = match acts {
             "float" => text.replace("prefill_int8_activations = true", "prefill_int8_activations = false"),
             "int8" => set_tuning(&text, "decode_int8_activations = true"),
+            // OpenCL C: prefill's int8 products too (QuantizeRows and the plain LinearInt8).
+            "int8_prefill" => set_tuning(&text, "decode_int8_activations = true\nprefill_int8_activations = true"),
             // 8 keys per split: the 64-row cache's attention in 8 splits and a combine.
             "splits" => set_tuning(&text, "decode_attention_split_keys = 8"),
             // Norms keep their own dispatches (tuning.fold_rms_norm = false), float activations.
@@ -535,6 +538,10 @@ fn decode_steps_match_prefill_scoring() {
         let combines = decode.dispatches.iter().filter(|d| m.kernels[d.kernel as usize].name.starts_with("attention_combine")).count();
         let splits = decode.dispatches.iter().filter(|d| d.label.ends_with("attention.splits")).count();
         assert_eq!(splits > 0, matches!(acts, "splits" | "subgroups" | "prefetch" | "all_heads" | "combined" | "combined_int8" | "combine_last" | "combined_persistent" | "combined_early" | "combined_persistent_early" | "combined_persistent_carry_early"), "{target} {quant:?} {acts}: {splits} split decode attention dispatches");
+        let int8_products = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_int8") || k.starts_with("quantize_rows")).count();
+        if target == "pocl" {
+            assert_eq!(int8_products > 0, acts == "int8_prefill", "{target} {quant:?} {acts}: {int8_products} int8 prefill kernels");
+        }
         let early = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("const uint base_e = ")).count();
         assert_eq!(early > 0, acts.ends_with("early"), "{target} {quant:?} {acts}: {early} decode projection kernels load round 0's weights before their prologue");
         let persistent = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_matvec") && src.contains("for (uint rgroup = group; rgroup < ")).count();

@@ -7,14 +7,17 @@
 //!
 //! Kernel `linear_int8` (WGSL: `dot4I8Packed`): 64 × 64 tiles of rows × outputs per
 //! workgroup of 16 × 16 lanes, both operands staged as words in workgroup memory one block
-//! (8 words) per step, with the tile rows' scales of that block.
+//! (8 words) per step, with the tile rows' scales of that block. OpenCL C: with
+//! `tuning.opencl_ptx_mma` (NVIDIA) and whole 128 × 128 or 64 × 64 tiles and steps of 64
+//! inputs, on the tensor cores (`mma.sync.m16n8k32` s8 × s8 through inline PTX, staged as
+//! `linear_mma` stages); else a plain kernel, one lane per output.
 
 use std::any::Any;
 
 use super::linear::{int8_block_dot, ACT_INT8_BLOCK};
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang, WorkgroupElem};
-use crate::ir::{numel, DType, Value};
+use crate::ir::{numel, DType, TensorId, Value};
 
 /// Lanes of the kernel: 16 × 16.
 const LANES: usize = 256;
@@ -85,6 +88,9 @@ impl Op for LinearInt8 {
         let (xq, xs, w, y) = (kb.input(0)?, kb.input(1)?, kb.input(2)?, kb.output(0)?);
         let (m, k, n) = geometry(kb.shape(xq), kb.shape(xs), kb.shape(w)).map_err(|e| kb.err(e.to_string()))?;
         let plain = kb.desc("xq", xq)?.is_plain_buffer() && kb.desc("w", w)?.is_plain_buffer();
+        if kb.lang == Lang::OpenclC {
+            return opencl(kb, (xq, xs, w, y), (m, k, n), plain);
+        }
         if kb.lang != Lang::Wgsl || !kb.target.features.int8_dot || (kb.wg_cooperative() as usize) < LANES || !plain {
             return Err(kb.no_kernel("int8 prefill products need WGSL/SPIR-V/MSL with int8 dot products, workgroups of 256 lanes and single-buffer operands"));
         }
@@ -118,6 +124,71 @@ impl Op for LinearInt8 {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// Steps of the tensor-core form: 64 inputs (64 bytes of either operand, two blocks).
+const MMA_STEP: usize = 64;
+/// Bytes between staged rows of the tensor-core form: a step's 64 plus 16 (the 8 rows one
+/// `ldmatrix` reads fall on distinct 16-byte bank groups), as `linear_mma` pads them.
+const MMA_ROW_BYTES: usize = 80;
+/// Lanes of the plain OpenCL form's workgroups (fewer where the target caps them).
+const PLAIN_LANES: u32 = 64;
+
+/// The OpenCL C kernels: tensor cores where the target and the shape allow, else plain.
+fn opencl(kb: &mut KernelBuilder<'_>, (xq, xs, w, y): (TensorId, TensorId, TensorId, TensorId), (m, k, n): (usize, usize, usize), plain: bool) -> Result<(), CodegenError> {
+    let xs_plain = kb.desc("xs", xs)?;
+    if !plain || !xs_plain.is_plain_buffer() || xs_plain.elem != "f32" {
+        return Err(kb.no_kernel("OpenCL int8 prefill products need single-buffer operands and f32 block scales"));
+    }
+    let t = kb.target;
+    let (xq_var, w_var, xs_var) = (kb.desc("xq", xq)?.var, kb.desc("w", w)?.var, xs_plain.var);
+    let blocks = k / ACT_INT8_BLOCK;
+    let whole = |tile: usize| m > 0 && n > 0 && m.is_multiple_of(tile) && n.is_multiple_of(tile) && k.is_multiple_of(MMA_STEP);
+    let tile = super::linear_mma::TILES.into_iter().find(|&tile| whole(tile) && (tile == 64 || (m / tile) * (n / tile) >= t.tuning.opencl_mma_large_min_tiles));
+    let mma = t.tuning.opencl_ptx_mma && kb.wg_cooperative() >= 128;
+    if let (Some(tile), true) = (tile, mma) {
+        let stage_bytes = tile * (2 * MMA_ROW_BYTES + 8);
+        let tiles = (m / tile) * (n / tile);
+        if let Some(spec) = super::linear_mma::ptx_spec(kb, "linear_int8", tiles as u64, 2 * stage_bytes) {
+            let spec = spec
+                .read_view("xq", xq, vec![m, k / 4])
+                .read_view("xs", xs, vec![m, blocks])
+                .read("w", w)
+                .param("mma", true)
+                .param("xq_var", xq_var)
+                .param("w_var", w_var)
+                .param("xs_var", xs_var)
+                .param("blocks", blocks)
+                .param("tile", tile)
+                .param("fm", tile / 32)
+                .param("fn", tile / 16)
+                .param("loads", tile * 4 / 128)
+                .param("tiles_m", m / tile)
+                .param("steps", k / MMA_STEP)
+                .param("row_bytes", MMA_ROW_BYTES)
+                .param("b_at", tile * MMA_ROW_BYTES)
+                .param("s_at", 2 * tile * MMA_ROW_BYTES)
+                .param("stage_bytes", stage_bytes)
+                // A step's two blocks unrolled in the small tiles only (ptxas 12.9, sm_90,
+                // large tiles: 255 registers and spills unrolled, none rolled).
+                .param("kk_unroll", if tile == 128 { 1 } else { 2 });
+            kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
+            return Ok(());
+        }
+    }
+    let lanes = PLAIN_LANES.min(kb.wg_cooperative()).max(1);
+    let groups = m.saturating_mul(n.div_ceil(lanes as usize)) as u64;
+    let spec = KernelSpec::cooperative("linear_int8", groups, lanes)
+        .read_view("xq", xq, vec![m, k / 4])
+        .read_view("xs", xs, vec![m, blocks])
+        .read("w", w)
+        .param("mma", false)
+        .param("xq_var", xq_var)
+        .param("w_var", w_var)
+        .param("blocks", blocks)
+        .param("wg", lanes);
+    kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, groups as usize));
+    Ok(())
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ const LANES: u32 = 128;
 /// Square tiles: 128 (each subgroup 4 × 8 blocks of 16 × 8, 64 × 64 outputs) where they
 /// make at least `tuning.opencl_mma_large_min_tiles` workgroups, else 64 (2 × 4 blocks,
 /// four times as many workgroups).
-const TILES: [usize; 2] = [128, 64];
+pub(crate) const TILES: [usize; 2] = [128, 64];
 /// Bytes between staged rows with two stages: a step's 64 bytes plus 16 (the 8 rows one
 /// `ldmatrix` reads then fall on distinct 16-byte bank groups). Three stages
 /// (`tuning.opencl_mma_stages`) keep rows of 64 bytes, their 16-byte units swizzled, to fit

@@ -6,8 +6,8 @@
 //! low byte: XQ [.., K / 4] (int32 words holding int8 × 4), XS [.., K / 32] (f32 scales).
 //! [`super::linear_int8`] consumes both. K must be a multiple of 32.
 //!
-//! Kernel `quantize_rows` (WGSL: `pack4xI8`): one workgroup per row; each lane takes whole
-//! blocks (amax, scale, then eight packed words).
+//! Kernel `quantize_rows` (WGSL: `pack4xI8`; OpenCL C: `convert_char4`): one workgroup per
+//! row; each lane takes whole blocks (amax, scale, then eight packed words).
 
 use std::any::Any;
 
@@ -74,8 +74,9 @@ impl Op for QuantizeRows {
         let rows = numel(kb.shape(x)).unwrap_or(0) / k;
         let wg = kb.wg_cooperative();
         let qd = kb.desc("q", q)?;
-        if kb.lang != Lang::Wgsl || !kb.target.features.int8_dot || wg < 2 || !qd.is_plain_buffer() {
-            return Err(kb.no_kernel("int8 activation rows need WGSL/SPIR-V/MSL with int8 dot products (pack4xI8) and a single-buffer output"));
+        let packs = kb.lang == Lang::OpenclC || (kb.lang == Lang::Wgsl && kb.target.features.int8_dot);
+        if !packs || wg < 2 || !qd.is_plain_buffer() {
+            return Err(kb.no_kernel("int8 activation rows need OpenCL C, or WGSL/SPIR-V/MSL with int8 dot products (pack4xI8), and a single-buffer output"));
         }
         let spec = KernelSpec::cooperative("quantize_rows", rows as u64, wg)
             .read_view("x", x, vec![rows, k])
@@ -83,9 +84,9 @@ impl Op for QuantizeRows {
             .write_view("s", s, vec![rows, k / ACT_INT8_BLOCK])
             .param("k", k)
             .param("blocks", k / ACT_INT8_BLOCK)
-            .param("wg", wg)
-            .uses_int8_dot();
-        kb.emit(spec);
+            .param("wg", wg);
+        // (OpenCL C packs bytes without the int8 dot-product feature.)
+        kb.emit(if kb.lang == Lang::Wgsl { spec.uses_int8_dot() } else { spec });
         Ok(())
     }
     fn as_any(&self) -> &dyn Any {
