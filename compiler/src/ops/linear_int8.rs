@@ -146,19 +146,16 @@ fn opencl(kb: &mut KernelBuilder<'_>, (xq, xs, w, y): (TensorId, TensorId, Tenso
     let whole = |tile: usize| m > 0 && n > 0 && m.is_multiple_of(tile) && n.is_multiple_of(tile) && k.is_multiple_of(MMA_STEP);
     let tile = super::linear_mma::TILES.into_iter().find(|&tile| whole(tile) && (tile == 64 || (m / tile) * (n / tile) >= t.tuning.opencl_mma_large_min_tiles));
     let mma = t.tuning.opencl_ptx_mma && kb.wg_cooperative() >= 128;
+    // What both forms read: the operands and their variables.
+    let operands = |spec: KernelSpec, mma: bool| {
+        spec.read_view("xq", xq, vec![m, k / 4]).read_view("xs", xs, vec![m, blocks]).read("w", w).param("mma", mma).param("xq_var", xq_var.clone()).param("w_var", w_var.clone()).param("blocks", blocks)
+    };
     if let (Some(tile), true) = (tile, mma) {
         let stage_bytes = tile * (2 * MMA_ROW_BYTES + 8);
         let tiles = (m / tile) * (n / tile);
         if let Some(spec) = super::linear_mma::ptx_spec(kb, "linear_int8", tiles as u64, 2 * stage_bytes) {
-            let spec = spec
-                .read_view("xq", xq, vec![m, k / 4])
-                .read_view("xs", xs, vec![m, blocks])
-                .read("w", w)
-                .param("mma", true)
-                .param("xq_var", xq_var)
-                .param("w_var", w_var)
+            let spec = operands(spec, true)
                 .param("xs_var", xs_var)
-                .param("blocks", blocks)
                 .param("tile", tile)
                 .param("fm", tile / 32)
                 .param("fn", tile / 16)
@@ -178,15 +175,7 @@ fn opencl(kb: &mut KernelBuilder<'_>, (xq, xs, w, y): (TensorId, TensorId, Tenso
     }
     let lanes = PLAIN_LANES.min(kb.wg_cooperative()).max(1);
     let groups = m.saturating_mul(n.div_ceil(lanes as usize)) as u64;
-    let spec = KernelSpec::cooperative("linear_int8", groups, lanes)
-        .read_view("xq", xq, vec![m, k / 4])
-        .read_view("xs", xs, vec![m, blocks])
-        .read("w", w)
-        .param("mma", false)
-        .param("xq_var", xq_var)
-        .param("w_var", w_var)
-        .param("blocks", blocks)
-        .param("wg", lanes);
+    let spec = operands(KernelSpec::cooperative("linear_int8", groups, lanes), false).param("wg", lanes);
     kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, groups as usize));
     Ok(())
 }
