@@ -34,7 +34,7 @@ if [ "${AB_SETUP:-0}" = 1 ]; then
     export VK_DRIVER_FILES=${VK_DRIVER_FILES:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}
 fi
 export PYTHONUNBUFFERED=1 DRIFTC_TARGETS=${DRIFTC_TARGETS:-$here/../targets}
-keep='^\| [a-z]|launched with|compile note|device copy|per decode step|decode step at|vs transformers|digest|compiled in|tokens equal|copy bandwidth|Error|error|refused|holds none|timed out'
+keep='^\| [a-z]|launched with|compile note|device copy|per decode step|decode step at|vs transformers|vs linear_tiled|digest|compiled in|tokens equal|copy bandwidth|Error|error|refused|holds none|timed out'
 set -f
 for run in "$@"; do
     limit=${run%%|*}
