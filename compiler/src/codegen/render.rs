@@ -31,6 +31,7 @@ templates!(
     "linear_coop",
     "linear_mma",
     "mma_ptx",
+    "mma_store",
     "cached_attention_mma",
     "gather_q4",
     "cached_attention",
