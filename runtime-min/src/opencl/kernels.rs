@@ -10,11 +10,13 @@
 //! registers capped) and gets its arguments set once, at session creation.
 
 use super::device::Device;
+use super::ptx;
 use super::handles::{cl_error, Context, Kernel, Program};
 use crate::bundle::{BundleError, Kernel as KernelEntry, KernelLanguage};
 use crate::error::{Error, Result};
 use opencl3::kernel::{create_kernel, get_kernel_data, get_kernel_work_group_data, set_kernel_arg, CL_KERNEL_COMPILE_WORK_GROUP_SIZE, CL_KERNEL_LOCAL_MEM_SIZE, CL_KERNEL_NUM_ARGS, CL_KERNEL_PRIVATE_MEM_SIZE, CL_KERNEL_WORK_GROUP_SIZE};
-use opencl3::program::{build_program, create_program_with_source, get_program_build_data, CL_PROGRAM_BUILD_LOG};
+use opencl3::program::{build_program, create_program_with_binary, create_program_with_source, get_program_build_data, get_program_info, CL_PROGRAM_BINARIES, CL_PROGRAM_BUILD_LOG};
+use cl3::info_type::InfoType;
 use opencl3::types::cl_mem;
 use std::ffi::{c_void, CString};
 
@@ -112,7 +114,7 @@ fn kernel_limit(dev: &Device, program: &Program, entry: &CString) -> Option<u64>
 /// What the driver reports of one built kernel (`SessionOptions::pipeline_statistics`):
 /// the work-items it allows per group, its private (spilled) and local bytes per item and
 /// group, and on NVIDIA (`cl_nv_compiler_options`) the assembler's own lines (registers,
-/// spills) from `verbose`, the log of a second, verbose build of the same source
+/// spills, "Potential Performance Loss" such as serialized wgmma) from `verbose`, the log of a second, verbose build of the same source
 /// ([`nv_assembler_log`]; the program that runs is the first). What cannot be read is
 /// left out.
 pub(crate) fn statistics(dev: &Device, k: &KernelEntry, entry: &CString, program: &Program, verbose: Option<&str>) -> Vec<(String, String)> {
@@ -126,7 +128,7 @@ pub(crate) fn statistics(dev: &Device, k: &KernelEntry, entry: &CString, program
         }
     }
     if let Some(log) = verbose {
-        for line in entry_section(log, &k.entry).unwrap_or(log).lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill"))) {
+        for line in entry_section(log, &k.entry).unwrap_or(log).lines().map(str::trim).filter(|l| l.contains("ptxas") && (l.contains("Used") || l.contains("spill") || l.contains("Performance"))) {
             out.push(("ptxas".to_string(), line.to_string()));
         }
     }
@@ -188,7 +190,51 @@ fn build_with(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &s
             message: format!("{what}: {} ({code}); build log:\n{log}", opencl3::error_codes::error_text(code)),
         });
     }
+    if source.contains(ptx::MARK) {
+        if let Some(arch) = build_for_sm90a(ctx, dev, &what, &program, options)? {
+            return Ok(arch);
+        }
+    }
     Ok(program)
+}
+
+/// The program built again from its own PTX with the `sm_90a` instructions uncommented
+/// ([`ptx::retarget`]); `None` where the built PTX holds none (the marks sat in unused
+/// macros). A device whose PTX targets another architecture is refused by name.
+fn build_for_sm90a(ctx: &Context, dev: &Device, what: &str, program: &Program, options: &std::ffi::CStr) -> Result<Option<Program>> {
+    let binaries = match get_program_info(program.raw(), CL_PROGRAM_BINARIES) {
+        Ok(InfoType::VecVecUchar(b)) => b,
+        Ok(_) => return Err(Error::OpenCl { call: "clGetProgramInfo", message: format!("{what}: CL_PROGRAM_BINARIES answered no binaries") }),
+        Err(code) => return Err(cl_error("clGetProgramInfo", what, code)),
+    };
+    let Some(binary) = binaries.first() else {
+        return Err(Error::OpenCl { call: "clGetProgramInfo", message: format!("{what}: the program has no binary for the device") });
+    };
+    let end = binary.iter().position(|&c| c == 0).unwrap_or(binary.len());
+    let text = String::from_utf8_lossy(binary.get(..end).unwrap_or_default());
+    let patched = match ptx::retarget(&text) {
+        None => return Ok(None),
+        Some(Ok(p)) => p,
+        Some(Err(e)) => return Err(Error::Unsupported { what: format!("{what} on {}: {e}", dev.name) }),
+    };
+    let mut bytes = patched.into_bytes();
+    bytes.push(0);
+    // SAFETY: one device, one binary, both valid for the call.
+    let raw = unsafe { create_program_with_binary(ctx.raw(), &[dev.id], &[bytes.as_slice()]) }.map_err(|code| cl_error("clCreateProgramWithBinary", what, code))?;
+    let rebuilt = Program::own(raw);
+    if let Err(code) = build_program(rebuilt.raw(), &[dev.id], options, None, std::ptr::null_mut()) {
+        let log = get_program_build_data(rebuilt.raw(), dev.id, CL_PROGRAM_BUILD_LOG)
+            .map(|b| {
+                let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+                String::from_utf8_lossy(b.get(..end).unwrap_or_default()).trim().to_string()
+            })
+            .unwrap_or_default();
+        return Err(Error::OpenCl {
+            call: "clBuildProgram",
+            message: format!("{what}: its PTX with the sm_90a instructions uncommented did not build: {} ({code}); build log:\n{log}", opencl3::error_codes::error_text(code)),
+        });
+    }
+    Ok(Some(rebuilt))
 }
 
 pub(crate) fn kernel_uint(bytes: &[u8]) -> Option<u64> {

@@ -27,6 +27,7 @@
 mod device;
 mod handles;
 mod kernels;
+mod ptx;
 mod residency;
 mod staging;
 
