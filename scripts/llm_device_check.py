@@ -211,7 +211,7 @@ for shape in a.bench:
             if a.against_tiled:
                 # The same weights on linear_tiled (the target's tensor-core prefill off, and
                 # what needs it), the same chunk.
-                off = ["opencl_ptx_mma=false", "subgroup_reductions=false", "attention_subgroup_reductions=false", "opencl_ptx_stream_loads=false", "chain_dependent_dispatches=false", "chain_persistent_groups=0", "chain_spin_waits=false"] if "opencl_ptx_mma = true" in target_text else ["prefill_cooperative_matrix=false"]
+                off = ["opencl_ptx_mma=false", "opencl_ptx_wgmma=false", "subgroup_reductions=false", "attention_subgroup_reductions=false", "opencl_ptx_stream_loads=false", "chain_dependent_dispatches=false", "chain_persistent_groups=0", "chain_spin_waits=false"] if "opencl_ptx_mma = true" in target_text else ["prefill_cooperative_matrix=false"]
                 bt = b + ".tiled"
                 sh(a.driftc, "compile", ckpt, "--target", target_with(overrides + off, "tiled"), "--quant", wq, *prec, *(["--prefill-tokens", str(a.chunk)] if a.chunk else []), "--max-context", str(max(a.max_context, a.prompt + a.new)), "-o", bt)
                 sh(a.driftc, "run", bt, "--input", f"input_ids={a.outdir}/bench_ids.npy", "--input", f"position={a.outdir}/bench_pos.npy", "--input", f"last_row={a.outdir}/bench_last.npy", "--output-dir", os.path.join(a.outdir, "tiled_out"))

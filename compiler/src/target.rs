@@ -475,6 +475,16 @@ pub struct Tuning {
     /// where there is no NVIDIA GPU (PoCL). Default false.
     #[serde(default)]
     pub opencl_ptx_mma_emulated: bool,
+    /// With `opencl_ptx_mma`: f16 prefill products on whole 128 x 128 tiles and steps of 32
+    /// inputs run on Hopper's warpgroup tensor-core instructions (`linear_wgmma`: one
+    /// warpgroup of 128 lanes, `wgmma.mma_async` m64n128k16 from operands staged in local
+    /// memory, three stages of `cp.async`), the rest stays on `linear_mma`. NVIDIA's OpenCL
+    /// compiler targets sm_90, whose assembler refuses `wgmma`, so the kernel carries those
+    /// instructions in PTX comments and runtime-min uncomments them in the PTX the driver
+    /// built and builds that for sm_90a (`clCreateProgramWithBinary`): sm_90 devices only
+    /// (H100, H200). Default false.
+    #[serde(default)]
+    pub opencl_ptx_wgmma: bool,
     /// `linear_mma` takes 128 x 128 tiles where they make at least this many workgroups,
     /// else 64 x 64 (four times as many). Default 128 (our choice, not measured: two
     /// workgroups of the large kernel fit an H100 SM, so fewer than ~132 large tiles leave
@@ -820,6 +830,9 @@ impl Target {
         }
         if self.tuning.opencl_ptx_mma && self.kernel_language != KernelLanguage::OpenclC {
             return Err(invalid("tuning.opencl_ptx_mma needs an OpenCL C target (its kernel is OpenCL C with inline PTX)".into()));
+        }
+        if self.tuning.opencl_ptx_wgmma && !self.tuning.opencl_ptx_mma {
+            return Err(invalid("tuning.opencl_ptx_wgmma needs tuning.opencl_ptx_mma (its kernel is built on the same PTX staging, and emulated with it)".into()));
         }
         if self.tuning.linear_split_k[0] > 16 {
             return Err(invalid(format!("tuning.linear_split_k: {} parts (at most 16)", self.tuning.linear_split_k[0])));

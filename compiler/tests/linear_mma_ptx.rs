@@ -152,7 +152,8 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     assert!(tiled > 0, "prefill projections on linear_tiled without the key");
     let clang = clang();
     for (large, stages) in [(false, 2), (true, 2), (false, 3), (true, 3)] {
-        let tuning = format!("opencl_ptx_mma = true\nopencl_mma_stages = {stages}{}", if large { LARGE } else { "" });
+        // (Without linear_wgmma, which takes the whole 128 x 128 tiles where it is on.)
+        let tuning = format!("opencl_ptx_mma = true\nopencl_ptx_wgmma = false\nopencl_mma_stages = {stages}{}", if large { LARGE } else { "" });
         let mma = compile(&dir.join("ckpt"), &tuning);
         assert_eq!(count(&mma, "linear_tiled"), 0, "every prefill projection on linear_mma with the key");
         assert!(count(&mma, "linear_mma") > 0, "linear_mma kernels with the key");
@@ -219,5 +220,63 @@ fn int8_decode_activations_compile_to_dp4a() {
             assert!(ptx.contains("dp4a.s32.s32"), "{quant:?} {name}: no dp4a in the PTX");
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// tuning.opencl_ptx_wgmma: the f16 prefill projections on whole 128 x 128 tiles take
+/// `linear_wgmma` (Hopper's warpgroup instructions, in PTX comments runtime-min uncomments
+/// for sm_90a). clang's NVPTX back end accepts each kernel and keeps, per step and half
+/// tile, the marked `wgmma.mma_async` m64n128k16 with its 64 accumulator registers
+/// substituted, and 4 copies of 16 bytes per lane and operand for each of three stages,
+/// the stages aligned for the 64-byte swizzle.
+/// With `opencl_ptx_mma_emulated`, PoCL runs the same kernel (each lane summing its own
+/// accumulators from the staged tiles as the descriptors lay them out): the prompt's logits
+/// equal those of the `linear_tiled` bundle. The real instructions run on the GPU machine
+/// (`scripts/llm_device_check.py ... --against-tiled --tuning opencl_ptx_wgmma=true`).
+#[test]
+fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_pocl() {
+    let dir = std::env::temp_dir().join(format!("driftc-wgmma-{}", std::process::id()));
+    checkpoint(&dir.join("ckpt"));
+    let count = |sources: &[(String, String)], kernel: &str| sources.iter().filter(|(k, _)| k.starts_with(kernel)).count();
+    let sources = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true");
+    assert_eq!(count(&sources, "linear_mma") + count(&sources, "linear_tiled"), 0, "every prefill projection (128-wide tiles) on linear_wgmma");
+    let clang = clang();
+    let mut kernels = 0;
+    for (name, src) in sources.iter().filter(|(k, _)| k.starts_with("linear_wgmma")) {
+        // The stages on the swizzle's period; descriptors with the 64-byte swizzle (mode 2 at
+        // bit 62) and groups of 8 rows 512 bytes apart.
+        assert!(src.contains("drift_mma[3072] __attribute__((aligned(1024)))"), "{name}: stages aligned");
+        assert!(src.contains("(1ul << 16) | (32ul << 32) | (2ul << 62)"), "{name}: descriptors");
+        let ptx = nvptx(&clang, &dir, name, src);
+        let members = merged_members(name);
+        let products: Vec<&str> = ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).collect();
+        assert_eq!(products.len(), 4 * members, "{name}: two halves of 64 rows, two of 16 inputs per step");
+        for line in &products {
+            let regs = line.split('{').nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
+            assert_eq!(regs.split(',').filter(|r| r.trim().starts_with("%f")).count(), 64, "{name}: 64 float registers substituted: {line}");
+        }
+        for (instruction, want) in [("// DRIFT_SM90A wgmma.fence.sync.aligned;", 1), ("// DRIFT_SM90A wgmma.commit_group.sync.aligned;", 1), ("// DRIFT_SM90A wgmma.wait_group.sync.aligned 0;", 1), ("fence.proxy.async.shared::cta;", 1), ("cp.async.cg.shared.global", 2 * 4 * 3)] {
+            assert_eq!(ptx.matches(instruction).count(), want * members, "{name}: {instruction}");
+        }
+        kernels += 1;
+    }
+    assert!(kernels > 0, "linear_wgmma kernels with the key");
+    // On PoCL, emulated, against linear_tiled.
+    let prompt: Vec<u32> = (0..128u32).map(|i| (i * 37 + 11) % 256).collect();
+    let logits = |tuning: &str| {
+        let compiled = compile_for(&dir.join("ckpt"), "pocl", tuning);
+        let wgmma = compiled.sources.iter().filter(|(k, _)| k.starts_with("linear_wgmma")).count();
+        let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("{tuning}: {e}"));
+        (wgmma, g.prefill(&prompt).unwrap_or_else(|e| panic!("{tuning}: {e}")))
+    };
+    let (none, want) = logits(PTX_OFF);
+    assert_eq!(none, 0);
+    let (wgmma, got) = logits("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true");
+    assert!(wgmma > 0, "the prefill projections on linear_wgmma on PoCL");
+    let err = driftc::reference::rel_l2(&got, &want);
+    assert!(err <= 1e-3, "emulated linear_wgmma vs linear_tiled: logits rel L2 {err:.3e}");
+    let err = Target::from_toml(&set_tuning(&std::fs::read_to_string(repo().join("targets/pocl.toml")).expect("target file"), "opencl_ptx_wgmma = true"), std::path::Path::new("pocl.toml")).expect_err("refused without opencl_ptx_mma");
+    assert!(err.to_string().contains("tuning.opencl_ptx_wgmma needs tuning.opencl_ptx_mma"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -149,7 +149,10 @@ fn shared_arrays<'a>(specs: impl IntoIterator<Item = &'a KernelSpec>) -> Option<
         for a in &s.workgroup_arrays {
             match out.iter_mut().find(|o| o.name == a.name) {
                 Some(o) if o.elem != a.elem => return None,
-                Some(o) => o.len = o.len.max(a.len),
+                Some(o) => {
+                    o.len = o.len.max(a.len);
+                    o.align = o.align.max(a.align);
+                }
                 None => out.push(a.clone()),
             }
         }

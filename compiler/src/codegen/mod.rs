@@ -145,6 +145,10 @@ pub struct WorkgroupArray {
     pub name: String,
     pub elem: WorkgroupElem,
     pub len: u32,
+    /// Byte alignment asked of its start (OpenCL C `aligned`), 0 for the element's own:
+    /// `linear_wgmma`'s swizzled tiles, whose pattern the tensor cores read from the
+    /// address bits.
+    pub align: u32,
 }
 
 /// Element type of a [`WorkgroupArray`].
@@ -222,7 +226,15 @@ impl KernelSpec {
     }
     /// Declares workgroup array `name` of `len` `elem`s (cooperative kernels).
     pub fn workgroup_array(mut self, name: &str, elem: WorkgroupElem, len: u32) -> Self {
-        self.workgroup_arrays.push(WorkgroupArray { name: name.into(), elem, len });
+        self.workgroup_arrays.push(WorkgroupArray { name: name.into(), elem, len, align: 0 });
+        self
+    }
+    /// Asks workgroup array `name` (declared before) to start at a multiple of `bytes`
+    /// (OpenCL C; WGSL has no such attribute, and no kernel that asks has a WGSL form).
+    pub fn workgroup_array_aligned(mut self, name: &str, bytes: u32) -> Self {
+        if let Some(a) = self.workgroup_arrays.iter_mut().find(|a| a.name == name) {
+            a.align = a.align.max(bytes);
+        }
         self
     }
     /// Marks the dispatch as the alternative of its node's previous one

@@ -30,6 +30,7 @@ templates!(
     "linear_tiled",
     "linear_coop",
     "linear_mma",
+    "linear_wgmma",
     "mma_ptx",
     "mma_store",
     "cached_attention_mma",
@@ -297,7 +298,8 @@ pub(crate) fn opencl_params(bindings: &[RenderBinding]) -> Vec<String> {
 pub(crate) fn opencl_locals(floats: u64, vec4s: u32, arrays: &[super::WorkgroupArray]) -> String {
     let mut out = if vec4s > 0 { format!("    __local float4 drift_shared4[{vec4s}];\n") } else { String::new() };
     for a in arrays {
-        out.push_str(&format!("    __local {} {}[{}];\n", a.elem.opencl(), a.name, a.len));
+        let align = if a.align > 0 { format!(" __attribute__((aligned({})))", a.align) } else { String::new() };
+        out.push_str(&format!("    __local {} {}[{}]{align};\n", a.elem.opencl(), a.name, a.len));
     }
     if floats > 0 {
         out.push_str(&format!("    __local float drift_shared[{floats}];\n"));

@@ -48,6 +48,10 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
     if !(t.tuning.opencl_ptx_mma && kb.lang == Lang::OpenclC && kb.precision == Precision::F16 && splits <= 1 && kb.wg_cooperative() >= LANES) {
         return Ok(false);
     }
+    // f16 weights on whole 128 × 128 tiles: Hopper's warpgroup instructions where asked.
+    if q4.is_none() && super::linear_wgmma::emit(kb, x, w, y, m, n, k)? {
+        return Ok(true);
+    }
     let whole = |tile: usize| m > 0 && n > 0 && k > 0 && m.is_multiple_of(tile) && n.is_multiple_of(tile) && k.is_multiple_of(STEP);
     let Some(tile) = TILES.into_iter().find(|&tile| whole(tile) && (tile == TILES[1] || (m / tile) * (n / tile) >= t.tuning.opencl_mma_large_min_tiles)) else {
         return Ok(false);

@@ -42,6 +42,7 @@ pub mod linear_q4;
 pub mod linear_matvec;
 pub mod linear_coop;
 pub mod linear_mma;
+pub mod linear_wgmma;
 pub mod linear_int8;
 pub mod linear_tiled;
 pub mod matvec;

@@ -155,7 +155,7 @@ impl Rng {
 /// `nvidia-h100-opencl` without inline PTX: the tensor-core kernels off, and with them the
 /// decode projections' PTX shuffles and streaming loads and the chained kernels' PTX
 /// waits, which need them.
-pub const PTX_OFF: &str = "opencl_ptx_mma = false\nsubgroup_reductions = false\nattention_subgroup_reductions = false\nopencl_ptx_stream_loads = false\nchain_dependent_dispatches = false\nchain_persistent_groups = 0\nchain_spin_waits = false";
+pub const PTX_OFF: &str = "opencl_ptx_mma = false\nopencl_ptx_wgmma = false\nsubgroup_reductions = false\nattention_subgroup_reductions = false\nopencl_ptx_stream_loads = false\nchain_dependent_dispatches = false\nchain_persistent_groups = 0\nchain_spin_waits = false";
 
 /// A target file's text with `entries` (`key = value` lines) set in its `[tuning]` table:
 /// a key the file already sets is replaced, not repeated (TOML refuses duplicate keys).
