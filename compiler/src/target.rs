@@ -210,6 +210,10 @@ fn default_coop_small() -> [u32; 4] {
     [2, 2, 2, 2]
 }
 
+fn default_opencl_wgmma_stages() -> u32 {
+    3
+}
+
 fn default_opencl_mma_stages() -> u32 {
     2
 }
@@ -485,6 +489,12 @@ pub struct Tuning {
     /// (H100, H200). Default false.
     #[serde(default)]
     pub opencl_ptx_wgmma: bool,
+    /// `linear_wgmma`'s stages of staged tiles (16 KB each; at least 3): one multiplying,
+    /// the rest landed or in flight. Default 3 (48 KB, what NVIDIA's OpenCL reports as its
+    /// workgroup memory); more are skipped where `limits.max_compute_shared_memory_size`
+    /// does not hold them (the kernel then falls back to `linear_mma`).
+    #[serde(default = "default_opencl_wgmma_stages")]
+    pub opencl_wgmma_stages: u32,
     /// `linear_mma` takes 128 x 128 tiles where they make at least this many workgroups,
     /// else 64 x 64 (four times as many). Default 128 (our choice, not measured: two
     /// workgroups of the large kernel fit an H100 SM, so fewer than ~132 large tiles leave

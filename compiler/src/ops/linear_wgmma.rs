@@ -1,6 +1,6 @@
 //! Prefill kernel of Linear on Hopper's warpgroup tensor-core instructions through OpenCL
 //! (`linear_wgmma`, `tuning.opencl_ptx_wgmma`): one warpgroup (128 lanes) per 128 × 128
-//! tile of rows × outputs, both f16 operands copied by `cp.async` into three stages of
+//! tile of rows × outputs, both f16 operands copied by `cp.async` into three (`tuning.opencl_wgmma_stages`) stages of
 //! local memory laid out as wgmma's K-major tiles with the 64-byte swizzle, and multiplied by
 //! `wgmma.mma_async` m64n128k16 (f32 sums in registers, 128 per lane) straight from local
 //! memory, with no `ldmatrix`, one group of them in flight. NVIDIA's OpenCL compiler builds for sm_90, whose assembler
@@ -19,9 +19,6 @@ pub(crate) const TILE: usize = 128;
 pub(crate) const STEP: usize = 32;
 /// One warpgroup.
 const LANES: u32 = 128;
-/// Stages of staged tiles: a step multiplying, the next one's copies landed or landing,
-/// the one after's in flight (48 KB: NVIDIA's OpenCL workgroup memory).
-const STAGES: usize = 3;
 /// Bytes of one staged row: a step's 32 inputs, in 4 units of 16 bytes.
 const ROW_BYTES: usize = STEP * 2;
 /// Bytes between groups of 8 rows: the descriptors' stride offset.
@@ -35,7 +32,7 @@ const OPERAND_BYTES: usize = TILE * ROW_BYTES;
 const STAGE_ALIGN: u32 = 1024;
 
 /// Emits y = x · wᵀ for f16 x [M, K] and f16 w [N, K] with M and N multiples of 128 and K
-/// of 32, where the target asks for it and its workgroup memory holds three stages;
+/// of 32, where the target asks for it and its workgroup memory holds its stages;
 /// false otherwise (the caller then tries `linear_mma`).
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m: usize, n: usize, k: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
@@ -47,14 +44,17 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
         return Ok(false);
     }
     let stage_bytes = 2 * OPERAND_BYTES;
-    if STAGES * stage_bytes > t.limits.max_compute_shared_memory_size as usize {
+    // Stages of staged tiles: a step multiplying, the next ones' copies landed or in flight
+    // (3: 48 KB, NVIDIA's OpenCL workgroup memory as it reports it).
+    let stages = t.tuning.opencl_wgmma_stages as usize;
+    if stages < 3 || stages * stage_bytes > t.limits.max_compute_shared_memory_size as usize {
         return Ok(false);
     }
     let tiles = (m / TILE) * (n / TILE);
     let emulated = t.tuning.opencl_ptx_mma_emulated;
     let spec = KernelSpec::cooperative("linear_wgmma", tiles as u64, LANES)
         .without_drift_shared()
-        .workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (STAGES * stage_bytes / 16) as u32)
+        .workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (stages * stage_bytes / 16) as u32)
         .workgroup_array_aligned("drift_mma", STAGE_ALIGN)
         .param("emulated", emulated)
         .read("x", x)
@@ -69,6 +69,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
         .param("block_rows", 64)
         .param("tiles_m", m / TILE)
         .param("steps", k / STEP)
+        .param("stages", stages)
         .param("stage_bytes", stage_bytes)
         .param("b_at", OPERAND_BYTES)
         .param("row_bytes", ROW_BYTES)
