@@ -482,7 +482,7 @@ pub struct Tuning {
     /// With `opencl_ptx_mma`: f16 prefill products on whole 128 x 128 tiles and steps of 32
     /// inputs run on Hopper's warpgroup tensor-core instructions (`linear_wgmma`: one
     /// warpgroup of 128 lanes, `wgmma.mma_async` m64n128k16 from operands staged in local
-    /// memory, three stages of `cp.async`), the rest stays on `linear_mma`. NVIDIA's OpenCL
+    /// memory, `opencl_wgmma_stages` stages of `cp.async`), the rest stays on `linear_mma`. NVIDIA's OpenCL
     /// compiler targets sm_90, whose assembler refuses `wgmma`, so the kernel carries those
     /// instructions in PTX comments and runtime-min uncomments them in the PTX the driver
     /// built and builds that for sm_90a (`clCreateProgramWithBinary`): sm_90 devices only

@@ -1,9 +1,10 @@
 //! Prefill kernel of Linear on Hopper's warpgroup tensor-core instructions through OpenCL
 //! (`linear_wgmma`, `tuning.opencl_ptx_wgmma`): one warpgroup (128 lanes) per 128 × 128
-//! tile of rows × outputs, both f16 operands copied by `cp.async` into three (`tuning.opencl_wgmma_stages`) stages of
-//! local memory laid out as wgmma's K-major tiles with the 64-byte swizzle, and multiplied by
-//! `wgmma.mma_async` m64n128k16 (f32 sums in registers, 128 per lane) straight from local
-//! memory, with no `ldmatrix`, one group of them in flight. NVIDIA's OpenCL compiler builds for sm_90, whose assembler
+//! tile of rows × outputs, both f16 operands copied by `cp.async` into stages (three, or
+//! `tuning.opencl_wgmma_stages`) of local memory laid out as wgmma's K-major tiles with the
+//! 64-byte swizzle, and multiplied by `wgmma.mma_async` m64n128k16 (f32 sums in registers,
+//! 128 per lane) straight from local memory, with no `ldmatrix`, one group of them in
+//! flight. NVIDIA's OpenCL compiler builds for sm_90, whose assembler
 //! refuses `wgmma`, so those instructions sit in PTX comments marked `DRIFT_SM90A`, and
 //! runtime-min uncomments them in the built PTX and rebuilds it for sm_90a. With
 //! `tuning.opencl_ptx_mma_emulated` each lane sums its own accumulators from the staged
@@ -14,9 +15,9 @@ use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, WorkgroupElem};
 use crate::ir::TensorId;
 
 /// Rows and outputs per workgroup tile.
-pub(crate) const TILE: usize = 128;
+const TILE: usize = 128;
 /// Inputs per step (64 bytes of each staged row: 4 core matrices along K).
-pub(crate) const STEP: usize = 32;
+const STEP: usize = 32;
 /// One warpgroup.
 const LANES: u32 = 128;
 /// Bytes of one staged row: a step's 32 inputs, in 4 units of 16 bytes.
@@ -28,7 +29,8 @@ const OPERAND_BYTES: usize = TILE * ROW_BYTES;
 /// Alignment of the stages: the 64-byte swizzle's pattern is read from the address bits
 /// (unit bits 4-5 XOR bits 7-8), so the tiles must start on its period (512 bytes;
 /// 1024 as measured on the H200: staged at NVIDIA's placement, 16 bytes past 0, the
-/// products were wrong and the copies half as fast).
+/// products were wrong and the copies half as fast). The padding this costs is the
+/// driver's placement, not counted in the kernel's declared workgroup bytes.
 const STAGE_ALIGN: u32 = 1024;
 
 /// Emits y = x · wᵀ for f16 x [M, K] and f16 w [N, K] with M and N multiples of 128 and K

@@ -114,8 +114,9 @@ fn kernel_limit(dev: &Device, program: &Program, entry: &CString) -> Option<u64>
 /// What the driver reports of one built kernel (`SessionOptions::pipeline_statistics`):
 /// the work-items it allows per group, its private (spilled) and local bytes per item and
 /// group, and on NVIDIA (`cl_nv_compiler_options`) the assembler's own lines (registers,
-/// spills, "Potential Performance Loss" such as serialized wgmma) from `verbose`, the log of a second, verbose build of the same source
-/// ([`nv_assembler_log`]; the program that runs is the first). What cannot be read is
+/// spills, "Potential Performance Loss" such as serialized wgmma) from `verbose`, the log
+/// of a second, verbose build of the same source ([`nv_assembler_log`]; the program that
+/// runs is the first). What cannot be read is
 /// left out.
 pub(crate) fn statistics(dev: &Device, k: &KernelEntry, entry: &CString, program: &Program, verbose: Option<&str>) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -179,12 +180,7 @@ fn build_with(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &s
     let raw = create_program_with_source(ctx.raw(), &[source]).map_err(|code| cl_error("clCreateProgramWithSource", &what, code))?;
     let program = Program::own(raw);
     if let Err(code) = build_program(program.raw(), &[dev.id], options, None, std::ptr::null_mut()) {
-        let log = get_program_build_data(program.raw(), dev.id, CL_PROGRAM_BUILD_LOG)
-            .map(|b| {
-                let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-                String::from_utf8_lossy(b.get(..end).unwrap_or_default()).trim().to_string()
-            })
-            .unwrap_or_else(|e| format!("(no build log: {})", opencl3::error_codes::error_text(e)));
+        let log = build_log(dev, &program);
         return Err(Error::OpenCl {
             call: "clBuildProgram",
             message: format!("{what}: {} ({code}); build log:\n{log}", opencl3::error_codes::error_text(code)),
@@ -223,18 +219,23 @@ fn build_for_sm90a(ctx: &Context, dev: &Device, what: &str, program: &Program, o
     let raw = unsafe { create_program_with_binary(ctx.raw(), &[dev.id], &[bytes.as_slice()]) }.map_err(|code| cl_error("clCreateProgramWithBinary", what, code))?;
     let rebuilt = Program::own(raw);
     if let Err(code) = build_program(rebuilt.raw(), &[dev.id], options, None, std::ptr::null_mut()) {
-        let log = get_program_build_data(rebuilt.raw(), dev.id, CL_PROGRAM_BUILD_LOG)
-            .map(|b| {
-                let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-                String::from_utf8_lossy(b.get(..end).unwrap_or_default()).trim().to_string()
-            })
-            .unwrap_or_default();
+        let log = build_log(dev, &rebuilt);
         return Err(Error::OpenCl {
             call: "clBuildProgram",
             message: format!("{what}: its PTX with the sm_90a instructions uncommented did not build: {} ({code}); build log:\n{log}", opencl3::error_codes::error_text(code)),
         });
     }
     Ok(Some(rebuilt))
+}
+
+/// A program's build log for `dev`, trimmed (what the compiler said of a failed build).
+fn build_log(dev: &Device, program: &Program) -> String {
+    get_program_build_data(program.raw(), dev.id, CL_PROGRAM_BUILD_LOG)
+        .map(|b| {
+            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+            String::from_utf8_lossy(b.get(..end).unwrap_or_default()).trim().to_string()
+        })
+        .unwrap_or_else(|e| format!("(no build log: {})", opencl3::error_codes::error_text(e)))
 }
 
 pub(crate) fn kernel_uint(bytes: &[u8]) -> Option<u64> {
