@@ -210,6 +210,10 @@ fn default_coop_small() -> [u32; 4] {
     [2, 2, 2, 2]
 }
 
+fn default_opencl_wgmma_row_groups() -> u32 {
+    1
+}
+
 fn default_opencl_wgmma_stages() -> u32 {
     3
 }
@@ -489,12 +493,17 @@ pub struct Tuning {
     /// (H100, H200). Default false.
     #[serde(default)]
     pub opencl_ptx_wgmma: bool,
-    /// `linear_wgmma`'s stages of staged tiles (16 KB each; at least 3): one multiplying,
+    /// `linear_wgmma`'s stages of staged tiles (16 or 24 KB each; at least 3): one multiplying,
     /// the rest landed or in flight. Default 3 (48 KB, what NVIDIA's OpenCL reports as its
     /// workgroup memory); more are skipped where `limits.max_compute_shared_memory_size`
     /// does not hold them (the kernel then falls back to `linear_mma`).
     #[serde(default = "default_opencl_wgmma_stages")]
     pub opencl_wgmma_stages: u32,
+    /// `linear_wgmma`'s warpgroups per workgroup: 1 (128 rows × 128 outputs per tile) or 2
+    /// (256 × 128 where the chunk's rows fill it: each weight tile staged once for twice
+    /// the rows; stages of 24 KB instead of 16). Default 1.
+    #[serde(default = "default_opencl_wgmma_row_groups")]
+    pub opencl_wgmma_row_groups: u32,
     /// `linear_mma` takes 128 x 128 tiles where they make at least this many workgroups,
     /// else 64 x 64 (four times as many). Default 128 (our choice, not measured: two
     /// workgroups of the large kernel fit an H100 SM, so fewer than ~132 large tiles leave
@@ -840,6 +849,9 @@ impl Target {
         }
         if self.tuning.opencl_ptx_mma && self.kernel_language != KernelLanguage::OpenclC {
             return Err(invalid("tuning.opencl_ptx_mma needs an OpenCL C target (its kernel is OpenCL C with inline PTX)".into()));
+        }
+        if !matches!(self.tuning.opencl_wgmma_row_groups, 1 | 2) {
+            return Err(invalid(format!("tuning.opencl_wgmma_row_groups: {} (1 or 2 warpgroups per workgroup)", self.tuning.opencl_wgmma_row_groups)));
         }
         if self.tuning.opencl_ptx_wgmma && !self.tuning.opencl_ptx_mma {
             return Err(invalid("tuning.opencl_ptx_wgmma needs tuning.opencl_ptx_mma (its kernel is built on the same PTX staging, and emulated with it)".into()));

@@ -76,9 +76,14 @@ fn compile_for(dir: &std::path::Path, target: &str, tuning: &str) -> driftc::com
 }
 
 fn compile_quant(dir: &std::path::Path, target: &str, tuning: &str, quant: driftc::front::llm::Quant) -> driftc::compile::Compiled {
+    compile_chunk(dir, target, tuning, quant, 128)
+}
+
+/// The checkpoint compiled with prefill chunks of `chunk` tokens.
+fn compile_chunk(dir: &std::path::Path, target: &str, tuning: &str, quant: driftc::front::llm::Quant, chunk: usize) -> driftc::compile::Compiled {
     let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
     let t = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
-    let import = ImportOptions { shapes: Default::default(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant, prefill_tokens: Some(128), target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: Some(256) };
+    let import = ImportOptions { shapes: Default::default(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant, prefill_tokens: Some(chunk), target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: Some(256) };
     let options = CompileOptions { precision: Some(Precision::F16), import, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false, storage: None };
     driftc::compile::compile_file(dir, &t, &options).unwrap_or_else(|e| panic!("{target} {tuning}: {e}"))
 }
@@ -231,7 +236,8 @@ fn int8_decode_activations_compile_to_dp4a() {
 /// the stages aligned for the 64-byte swizzle.
 /// With `opencl_ptx_mma_emulated`, PoCL runs the same kernel (each lane summing its own
 /// accumulators from the staged tiles as the descriptors lay them out): the prompt's logits
-/// equal those of the `linear_tiled` bundle. The real instructions run on the GPU machine
+/// equal those of the `linear_tiled` bundle, in three and four stages and with two
+/// warpgroups per workgroup. The real instructions run on the GPU machine
 /// (`scripts/llm_device_check.py ... --against-tiled --tuning opencl_ptx_wgmma=true`).
 #[test]
 fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_pocl() {
@@ -279,6 +285,21 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         let err = driftc::reference::rel_l2(&got, &want);
         assert!(err <= 1e-3, "emulated linear_wgmma ({stages} stages) vs linear_tiled: logits rel L2 {err:.3e}");
     }
+    // Two warpgroups per workgroup (256 rows × 128 outputs) on a full chunk of 256 rows
+    // (the second warpgroup's rows are prompt rows), against linear_tiled on the same chunk.
+    let long: Vec<u32> = (0..256u32).map(|i| (i * 37 + 11) % 256).collect();
+    let chunk_logits = |tuning: &str| {
+        let compiled = compile_chunk(&dir.join("ckpt"), "pocl", tuning, Default::default(), 256);
+        let wide = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_wgmma") && src.contains("reqd_work_group_size(256, 1, 1)")).count();
+        let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
+        let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("{tuning}: {e}"));
+        (wide, g.prefill(&long).unwrap_or_else(|e| panic!("{tuning}: {e}")))
+    };
+    let (_, want) = chunk_logits(PTX_OFF);
+    let (wide, got) = chunk_logits("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2");
+    assert!(wide > 0, "linear_wgmma with two warpgroups on PoCL");
+    let err = driftc::reference::rel_l2(&got, &want);
+    assert!(err <= 1e-3, "emulated linear_wgmma (two warpgroups) vs linear_tiled: logits rel L2 {err:.3e}");
     // Four stages (64 KB) exceed the 48 KB the NVIDIA target's file gives: linear_mma.
     let four = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = 4");
     assert_eq!(count(&four, "linear_wgmma"), 0, "four stages do not fit the target's workgroup memory");
