@@ -55,6 +55,15 @@ pub(crate) struct Device {
     pub(crate) nv_compute_capability: Option<(u64, u64)>,
 }
 
+/// Local memory a workgroup may declare on an NVIDIA GPU of compute capability `cc`, where
+/// it is known to exceed what NVIDIA's OpenCL reports (CL_DEVICE_LOCAL_MEM_SIZE: 48 KB):
+/// on sm_90 a kernel declaring 197632 bytes built and ran (H200, driver 580.159.04,
+/// 2026-12-04, bench/RESULTS.md twenty-ninth session; the architecture allows 227 KB, not
+/// measured through OpenCL). `None` elsewhere (the reported figure stands).
+pub(crate) fn nv_local_memory_bytes(cc: Option<(u64, u64)>) -> Option<u64> {
+    matches!(cc, Some((9, _))).then_some(197_632)
+}
+
 /// `cl_nv_device_attribute_query`'s CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV and _MINOR_NV.
 const CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV: cl_device_info = 0x4000;
 const CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV: cl_device_info = 0x4001;
@@ -185,6 +194,11 @@ impl Device {
         let max_global_size = usize::try_from(device_size_max).unwrap_or(usize::MAX);
         // OpenCL has no work-group-count limit; the bound is grid * work-group size <= size_t.
         let max_count = |axis: usize| sat_u32(device_size_max / u64::from(item_sizes[axis].max(1)));
+        let nv_compute_capability = if has("cl_nv_device_attribute_query") {
+            dev_uint(id, CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV, "CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV").ok().zip(dev_uint(id, CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV, "CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV").ok())
+        } else {
+            None
+        };
         let limits = DeviceLimits {
             max_storage_buffer_range: max_alloc_bytes,
             max_workgroup_invocations: sat_u32(max_wg),
@@ -192,7 +206,7 @@ impl Device {
             max_workgroup_count: [max_count(0), max_count(1), max_count(2)],
             // Push constants travel as one by-value kernel argument (see `kernels`).
             max_push_constants_size: sat_u32(max_parameter_bytes),
-            max_shared_memory_bytes: sat_u32(local),
+            max_shared_memory_bytes: sat_u32(nv_local_memory_bytes(nv_compute_capability).map_or(local, |nv| nv.max(local))),
             min_storage_buffer_offset_alignment: (align_bits / 8).max(1),
             fp16: has("cl_khr_fp16"),
             int8_dot: has("cl_khr_integer_dot_product") || has("cl_arm_integer_dot_product_int8"),
@@ -208,11 +222,6 @@ impl Device {
         let nv_compiler_options = has("cl_nv_compiler_options");
         // (Only co-resident dispatches use it: unreadable, they are refused, nothing else.)
         let compute_units = dev_uint(id, CL_DEVICE_MAX_COMPUTE_UNITS, "CL_DEVICE_MAX_COMPUTE_UNITS").unwrap_or(0);
-        let nv_compute_capability = if has("cl_nv_device_attribute_query") {
-            dev_uint(id, CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV, "CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV").ok().zip(dev_uint(id, CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV, "CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV").ok())
-        } else {
-            None
-        };
         Ok(Device { id, name, limits, max_global_size, pointer_bytes: (address_bits / 8).max(4), max_parameter_bytes, max_alloc_bytes, nv_compiler_options, compute_units, nv_compute_capability })
     }
 }
