@@ -179,13 +179,7 @@ fn build_with(ctx: &Context, dev: &Device, i: usize, k: &KernelEntry, source: &s
     let what = kernel_path(i, k);
     let raw = create_program_with_source(ctx.raw(), &[source]).map_err(|code| cl_error("clCreateProgramWithSource", &what, code))?;
     let program = Program::own(raw);
-    if let Err(code) = build_program(program.raw(), &[dev.id], options, None, std::ptr::null_mut()) {
-        let log = build_log(dev, &program);
-        return Err(Error::OpenCl {
-            call: "clBuildProgram",
-            message: format!("{what}: {} ({code}); build log:\n{log}", opencl3::error_codes::error_text(code)),
-        });
-    }
+    build_checked(dev, &program, options, &what)?;
     if source.contains(ptx::MARK) {
         if let Some(arch) = build_for_sm90a(ctx, dev, &what, &program, options)? {
             return Ok(arch);
@@ -218,24 +212,22 @@ fn build_for_sm90a(ctx: &Context, dev: &Device, what: &str, program: &Program, o
     // SAFETY: one device, one binary, both valid for the call.
     let raw = unsafe { create_program_with_binary(ctx.raw(), &[dev.id], &[bytes.as_slice()]) }.map_err(|code| cl_error("clCreateProgramWithBinary", what, code))?;
     let rebuilt = Program::own(raw);
-    if let Err(code) = build_program(rebuilt.raw(), &[dev.id], options, None, std::ptr::null_mut()) {
-        let log = build_log(dev, &rebuilt);
-        return Err(Error::OpenCl {
-            call: "clBuildProgram",
-            message: format!("{what}: its PTX with the sm_90a instructions uncommented did not build: {} ({code}); build log:\n{log}", opencl3::error_codes::error_text(code)),
-        });
-    }
+    build_checked(dev, &rebuilt, options, &format!("{what}, its PTX with the sm_90a instructions uncommented,"))?;
     Ok(Some(rebuilt))
 }
 
-/// A program's build log for `dev`, trimmed (what the compiler said of a failed build).
-fn build_log(dev: &Device, program: &Program) -> String {
-    get_program_build_data(program.raw(), dev.id, CL_PROGRAM_BUILD_LOG)
+/// Builds `program` for `dev`; a failure reports `what` and the compiler's log.
+fn build_checked(dev: &Device, program: &Program, options: &std::ffi::CStr, what: &str) -> Result<()> {
+    let Err(code) = build_program(program.raw(), &[dev.id], options, None, std::ptr::null_mut()) else {
+        return Ok(());
+    };
+    let log = get_program_build_data(program.raw(), dev.id, CL_PROGRAM_BUILD_LOG)
         .map(|b| {
             let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
             String::from_utf8_lossy(b.get(..end).unwrap_or_default()).trim().to_string()
         })
-        .unwrap_or_else(|e| format!("(no build log: {})", opencl3::error_codes::error_text(e)))
+        .unwrap_or_else(|e| format!("(no build log: {})", opencl3::error_codes::error_text(e)));
+    Err(Error::OpenCl { call: "clBuildProgram", message: format!("{what}: {} ({code}); build log:\n{log}", opencl3::error_codes::error_text(code)) })
 }
 
 pub(crate) fn kernel_uint(bytes: &[u8]) -> Option<u64> {
