@@ -491,7 +491,12 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
             let members: Vec<merge::Candidate<'_>> = l.iter().filter_map(|&j| Some(merge::Candidate { spec: &pending.get(j)?.spec, ranges: &bound.get(j)?.1 })).collect();
             let same_programs = l.first().and_then(|&j| pending.get(j)).is_some_and(|f| runs_in(f.node) == runs_in(p.node));
             let next = merge::Candidate { spec: &p.spec, ranges: &bound[i].1 };
-            let bounds = merge::Bounds { max_x: u64::from(target.limits.max_compute_workgroup_count[0]), max_shared: target.limits.max_compute_shared_memory_size, max_bindings: target.limits.max_storage_buffers_per_stage as usize, max_range: target.limits.max_storage_buffer_range };
+            // A merged kernel may declare the opt-in workgroup memory only where one of its
+            // members already does (a `linear_wgmma`); others keep the reported figure.
+            let base_shared = target.limits.max_compute_shared_memory_size;
+            let opted_in = members.iter().map(|c| c.spec).chain([&p.spec]).any(|s| s.shared_bytes() > base_shared);
+            let max_shared = if opted_in { target.limits.shared_memory_opt_in() } else { base_shared };
+            let bounds = merge::Bounds { max_x: u64::from(target.limits.max_compute_workgroup_count[0]), max_shared, max_bindings: target.limits.max_storage_buffers_per_stage as usize, max_range: target.limits.max_storage_buffer_range };
             // A group whose members wait on each other takes only members that reach its
             // end (its last workgroup out zeroes the counters).
             let ranges: Vec<&[(BufferRange, Access)]> = members.iter().map(|c| c.ranges).collect();

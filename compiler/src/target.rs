@@ -164,6 +164,13 @@ pub struct Limits {
     pub max_compute_workgroup_count: [u32; 3],
     /// Vulkan maxComputeSharedMemorySize / OpenCL CL_DEVICE_LOCAL_MEM_SIZE, bytes.
     pub max_compute_shared_memory_size: u32,
+    /// Workgroup memory a kernel may declare where it asks for more than the reported
+    /// figure (CUDA's opt-in, `sharedMemPerBlockOptin`), bytes. Only the kernels built to
+    /// use it (`linear_wgmma`'s stages, and merged dispatches holding one) go past
+    /// `max_compute_shared_memory_size`; every other kernel still sizes itself by that.
+    /// Default: `max_compute_shared_memory_size`.
+    #[serde(default)]
+    pub max_compute_shared_memory_opt_in: Option<u32>,
     /// Vulkan minStorageBufferOffsetAlignment / OpenCL CL_DEVICE_MEM_BASE_ADDR_ALIGN (bytes).
     /// The planner aligns every tensor offset to at least this.
     pub min_storage_buffer_offset_alignment: u32,
@@ -185,6 +192,14 @@ pub struct Limits {
     /// (WebGPU's default limit).
     #[serde(default = "default_storage_buffers")]
     pub max_storage_buffers_per_stage: u32,
+}
+
+impl Limits {
+    /// Workgroup memory of the kernels that opt in to more than the reported figure
+    /// (`max_compute_shared_memory_opt_in`, else `max_compute_shared_memory_size`).
+    pub fn shared_memory_opt_in(&self) -> u32 {
+        self.max_compute_shared_memory_opt_in.unwrap_or(self.max_compute_shared_memory_size).max(self.max_compute_shared_memory_size)
+    }
 }
 
 fn default_storage_buffers() -> u32 {
@@ -212,6 +227,14 @@ fn default_coop_small() -> [u32; 4] {
 
 fn default_opencl_wgmma_row_groups() -> u32 {
     1
+}
+
+fn default_opencl_wgmma_warpgroup_rows() -> u32 {
+    128
+}
+
+fn default_opencl_wgmma_step_inputs() -> u32 {
+    32
 }
 
 fn default_opencl_wgmma_stages() -> u32 {
@@ -483,27 +506,40 @@ pub struct Tuning {
     /// where there is no NVIDIA GPU (PoCL). Default false.
     #[serde(default)]
     pub opencl_ptx_mma_emulated: bool,
-    /// With `opencl_ptx_mma`: f16 prefill products on whole 128 x 128 tiles and steps of 32
-    /// inputs run on Hopper's warpgroup tensor-core instructions (`linear_wgmma`: one
-    /// warpgroup of 128 lanes, `wgmma.mma_async` m64n128k16 from operands staged in local
-    /// memory, `opencl_wgmma_stages` stages of `cp.async`), the rest stays on `linear_mma`. NVIDIA's OpenCL
+    /// With `opencl_ptx_mma`: f16 prefill products on whole 128 x 128 tiles and steps of
+    /// `opencl_wgmma_step_inputs` inputs run on Hopper's warpgroup tensor-core instructions
+    /// (`linear_wgmma`: warpgroups of 128 lanes, `wgmma.mma_async` m64n128k16 from operands
+    /// staged in local memory, `opencl_wgmma_stages` stages of `cp.async`), the rest stays
+    /// on `linear_mma`. NVIDIA's OpenCL
     /// compiler targets sm_90, whose assembler refuses `wgmma`, so the kernel carries those
     /// instructions in PTX comments and runtime-min uncomments them in the PTX the driver
     /// built and builds that for sm_90a (`clCreateProgramWithBinary`): sm_90 devices only
     /// (H100, H200). Default false.
     #[serde(default)]
     pub opencl_ptx_wgmma: bool,
-    /// `linear_wgmma`'s stages of staged tiles (16 or 24 KB each; at least 3): one multiplying,
-    /// the rest landed or in flight. Default 3 (48 KB, what NVIDIA's OpenCL reports as its
-    /// workgroup memory); more are skipped where `limits.max_compute_shared_memory_size`
-    /// does not hold them (the kernel then falls back to `linear_mma`).
+    /// `linear_wgmma`'s stages of staged tiles (16 or 24 KB each at 32 inputs per step, twice
+    /// that at 64; at least 3): one multiplying, the rest landed or in flight. Default 3
+    /// (48 KB, what NVIDIA's OpenCL reports as its workgroup memory); where
+    /// `limits.max_compute_shared_memory_opt_in` does not hold them the kernel falls back
+    /// to `linear_mma`.
     #[serde(default = "default_opencl_wgmma_stages")]
     pub opencl_wgmma_stages: u32,
-    /// `linear_wgmma`'s warpgroups per workgroup: 1 (128 rows × 128 outputs per tile) or 2
-    /// (256 × 128 where the chunk's rows fill it: each weight tile staged once for twice
-    /// the rows; stages of 24 KB instead of 16). Default 1.
+    /// `linear_wgmma`'s warpgroups per workgroup: 1, 2 or 4 (of `opencl_wgmma_warpgroup_rows`
+    /// rows each; e.g. 2 of 128: 256 × 128 tiles where the chunk's rows fill them, each
+    /// weight tile staged once for twice the rows). Default 1.
     #[serde(default = "default_opencl_wgmma_row_groups")]
     pub opencl_wgmma_row_groups: u32,
+    /// `linear_wgmma`'s rows per warpgroup: 128 (two halves of 64, 128 sums per lane) or 64
+    /// (one, 64 sums per lane: fewer registers, so more warpgroups per multiprocessor or per
+    /// workgroup). A workgroup's tile holds `opencl_wgmma_row_groups` × this many rows
+    /// (at most 256). Default 128.
+    #[serde(default = "default_opencl_wgmma_warpgroup_rows")]
+    pub opencl_wgmma_warpgroup_rows: u32,
+    /// `linear_wgmma`'s inputs per step: 32 (staged rows of 64 bytes, wgmma's 64-byte
+    /// swizzle) or 64 (rows of 128 bytes, the 128-byte swizzle: stages twice as large, half
+    /// the steps and barriers). Default 32.
+    #[serde(default = "default_opencl_wgmma_step_inputs")]
+    pub opencl_wgmma_step_inputs: u32,
     /// `linear_mma` takes 128 x 128 tiles where they make at least this many workgroups,
     /// else 64 x 64 (four times as many). Default 128 (our choice, not measured: two
     /// workgroups of the large kernel fit an H100 SM, so fewer than ~132 large tiles leave
@@ -850,8 +886,19 @@ impl Target {
         if self.tuning.opencl_ptx_mma && self.kernel_language != KernelLanguage::OpenclC {
             return Err(invalid("tuning.opencl_ptx_mma needs an OpenCL C target (its kernel is OpenCL C with inline PTX)".into()));
         }
-        if !matches!(self.tuning.opencl_wgmma_row_groups, 1 | 2) {
-            return Err(invalid(format!("tuning.opencl_wgmma_row_groups: {} (1 or 2 warpgroups per workgroup)", self.tuning.opencl_wgmma_row_groups)));
+        if !matches!(self.tuning.opencl_wgmma_row_groups, 1 | 2 | 4) || !matches!(self.tuning.opencl_wgmma_warpgroup_rows, 64 | 128) || self.tuning.opencl_wgmma_row_groups * self.tuning.opencl_wgmma_warpgroup_rows > 256 {
+            return Err(invalid(format!(
+                "tuning.opencl_wgmma_row_groups = {} warpgroups of tuning.opencl_wgmma_warpgroup_rows = {} rows: 1, 2 or 4 warpgroups of 64 or 128 rows, at most 256 rows per workgroup",
+                self.tuning.opencl_wgmma_row_groups, self.tuning.opencl_wgmma_warpgroup_rows
+            )));
+        }
+        if !matches!(self.tuning.opencl_wgmma_step_inputs, 32 | 64) {
+            return Err(invalid(format!("tuning.opencl_wgmma_step_inputs: {} (32 or 64 inputs per step)", self.tuning.opencl_wgmma_step_inputs)));
+        }
+        if let Some(opt_in) = self.limits.max_compute_shared_memory_opt_in {
+            if opt_in < self.limits.max_compute_shared_memory_size {
+                return Err(invalid(format!("limits.max_compute_shared_memory_opt_in: {opt_in} bytes, below limits.max_compute_shared_memory_size ({})", self.limits.max_compute_shared_memory_size)));
+            }
         }
         if self.tuning.opencl_ptx_wgmma && !self.tuning.opencl_ptx_mma {
             return Err(invalid("tuning.opencl_ptx_wgmma needs tuning.opencl_ptx_mma (its kernel is built on the same PTX staging, and emulated with it)".into()));

@@ -82,7 +82,12 @@ fn compile_quant(dir: &std::path::Path, target: &str, tuning: &str, quant: drift
 /// The checkpoint compiled with prefill chunks of `chunk` tokens.
 fn compile_chunk(dir: &std::path::Path, target: &str, tuning: &str, quant: driftc::front::llm::Quant, chunk: usize) -> driftc::compile::Compiled {
     let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
-    let t = Target::from_toml(&set_tuning(&text, tuning), std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
+    compile_text(dir, target, &text, tuning, quant, chunk)
+}
+
+/// The checkpoint compiled for the target file's text `text` (named `target`).
+fn compile_text(dir: &std::path::Path, target: &str, text: &str, tuning: &str, quant: driftc::front::llm::Quant, chunk: usize) -> driftc::compile::Compiled {
+    let t = Target::from_toml(&set_tuning(text, tuning), std::path::Path::new(&format!("{target}.toml"))).expect("target parses");
     let import = ImportOptions { shapes: Default::default(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant, prefill_tokens: Some(chunk), target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: Some(256) };
     let options = CompileOptions { precision: Some(Precision::F16), import, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false, storage: None };
     driftc::compile::compile_file(dir, &t, &options).unwrap_or_else(|e| panic!("{target} {tuning}: {e}"))
@@ -237,14 +242,15 @@ fn int8_decode_activations_compile_to_dp4a() {
 /// With `opencl_ptx_mma_emulated`, PoCL runs the same kernel (each lane summing its own
 /// accumulators from the staged tiles as the descriptors lay them out): the prompt's logits
 /// equal those of the `linear_tiled` bundle, in three and four stages and with two
-/// warpgroups per workgroup. The real instructions run on the GPU machine
+/// warpgroups per workgroup, and in steps of 64 inputs (the 128-byte swizzle). The
+/// opt-in workgroup memory bounds the stages and moves no other kernel. The real instructions run on the GPU machine
 /// (`scripts/llm_device_check.py ... --against-tiled --tuning opencl_ptx_wgmma=true`).
 #[test]
 fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_pocl() {
     let dir = std::env::temp_dir().join(format!("driftc-wgmma-{}", std::process::id()));
     checkpoint(&dir.join("ckpt"));
     let count = |sources: &[(String, String)], kernel: &str| sources.iter().filter(|(k, _)| k.starts_with(kernel)).count();
-    let sources = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true");
+    let sources = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_step_inputs = 32");
     assert_eq!(count(&sources, "linear_mma") + count(&sources, "linear_tiled"), 0, "every prefill projection (128-wide tiles) on linear_wgmma");
     let clang = clang();
     let mut kernels = 0;
@@ -267,6 +273,47 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         kernels += 1;
     }
     assert!(kernels > 0, "linear_wgmma kernels with the key");
+    // Steps of 64 inputs: rows of 128 bytes with the 128-byte swizzle (mode 1, groups of 8
+    // rows 1024 bytes apart), three stages of 32 KB (the target's opt-in workgroup memory),
+    // four inputs' quarters per step and half tile, 8 copies per lane and operand.
+    let wide_steps = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_step_inputs = 64");
+    let mut kernels = 0;
+    for (name, src) in wide_steps.iter().filter(|(k, _)| k.starts_with("linear_wgmma")) {
+        assert!(src.contains("drift_mma[6144] __attribute__((aligned(1024)))"), "{name}: three stages of 32 KB, aligned");
+        assert!(src.contains("(1ul << 16) | (64ul << 32) | (1ul << 62)"), "{name}: descriptors");
+        let ptx = nvptx(&clang, &dir, name, src);
+        let members = merged_members(name);
+        assert_eq!(ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).count(), 8 * members, "{name}: two halves, four quarters of 16 inputs per step");
+        // Per member, the first two steps' copies before its loop and the later steps' in it
+        // (none where the member has only two steps: a 128-input projection).
+        let sites: usize = src.split("for (uint kt = 0u; kt < ").skip(1).filter_map(|rest| rest.split('u').next()?.parse::<usize>().ok()).map(|steps| steps.min(2) + usize::from(steps > 2)).sum();
+        assert_eq!(src.matches("for (uint kt = 0u; kt < ").count(), members, "{name}: one loop per member");
+        assert_eq!(ptx.matches("cp.async.cg.shared.global").count(), 2 * 8 * sites, "{name}: copies");
+        kernels += 1;
+    }
+    assert!(kernels > 0, "linear_wgmma kernels with steps of 64");
+    // Warpgroups of 64 rows (one half tile, 64 sums per lane), two per workgroup: per step
+    // one product per quarter of inputs, each with its own A descriptor and the shared B.
+    let half_rows = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64");
+    let mut kernels = 0;
+    for (name, src) in half_rows.iter().filter(|(k, _)| k.starts_with("linear_wgmma")) {
+        assert!(src.contains("reqd_work_group_size(256, 1, 1)"), "{name}: two warpgroups");
+        let ptx = nvptx(&clang, &dir, name, src);
+        let members = merged_members(name);
+        let products: Vec<&str> = ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).collect();
+        assert_eq!(products.len(), 4 * members, "{name}: one half tile, four quarters of 16 inputs per step");
+        for line in &products {
+            let operands = line.split('}').nth(1).unwrap_or("");
+            assert_eq!(operands.matches("%rd").count(), 2, "{name}: the A and B descriptors of each product: {line}");
+        }
+        kernels += 1;
+    }
+    assert!(kernels > 0, "linear_wgmma kernels with warpgroups of 64 rows");
+    for (groups, rows) in [(4, 128), (3, 64)] {
+        let text = set_tuning(&std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file"), &format!("opencl_wgmma_row_groups = {groups}\nopencl_wgmma_warpgroup_rows = {rows}"));
+        let err = Target::from_toml(&text, std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
+        assert!(err.to_string().contains("at most 256 rows per workgroup"), "{err}");
+    }
     // On PoCL, emulated, against linear_tiled.
     let prompt: Vec<u32> = (0..128u32).map(|i| (i * 37 + 11) % 256).collect();
     let logits = |tuning: &str| {
@@ -278,32 +325,48 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
     };
     let (none, want) = logits(PTX_OFF);
     assert_eq!(none, 0);
-    // Three stages (the default) and four (the copies of two later steps in flight).
-    for stages in [3, 4] {
-        let (wgmma, got) = logits(&format!("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = {stages}"));
-        assert!(wgmma > 0, "the prefill projections on linear_wgmma on PoCL ({stages} stages)");
+    // Three stages (the default) and four (the copies of two later steps in flight), steps
+    // of 32 inputs (64-byte swizzle) and of 64 (128-byte swizzle).
+    for (stages, step) in [(3, 32), (4, 32), (3, 64)] {
+        let (wgmma, got) = logits(&format!("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = {stages}\nopencl_wgmma_step_inputs = {step}"));
+        assert!(wgmma > 0, "the prefill projections on linear_wgmma on PoCL ({stages} stages, steps of {step})");
         let err = driftc::reference::rel_l2(&got, &want);
-        assert!(err <= 1e-3, "emulated linear_wgmma ({stages} stages) vs linear_tiled: logits rel L2 {err:.3e}");
+        assert!(err <= 1e-3, "emulated linear_wgmma ({stages} stages, steps of {step}) vs linear_tiled: logits rel L2 {err:.3e}");
     }
     // Two warpgroups per workgroup (256 rows × 128 outputs) on a full chunk of 256 rows
     // (the second warpgroup's rows are prompt rows), against linear_tiled on the same chunk.
     let long: Vec<u32> = (0..256u32).map(|i| (i * 37 + 11) % 256).collect();
     let chunk_logits = |tuning: &str| {
         let compiled = compile_chunk(&dir.join("ckpt"), "pocl", tuning, Default::default(), 256);
-        let wide = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_wgmma") && src.contains("reqd_work_group_size(256, 1, 1)")).count();
+        let wide = compiled.sources.iter().filter(|(k, src)| k.starts_with("linear_wgmma") && !src.contains("reqd_work_group_size(128, 1, 1)")).count();
         let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
         let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("{tuning}: {e}"));
         (wide, g.prefill(&long).unwrap_or_else(|e| panic!("{tuning}: {e}")))
     };
     let (_, want) = chunk_logits(PTX_OFF);
-    let (wide, got) = chunk_logits("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2");
-    assert!(wide > 0, "linear_wgmma with two warpgroups on PoCL");
-    let err = driftc::reference::rel_l2(&got, &want);
-    assert!(err <= 1e-3, "emulated linear_wgmma (two warpgroups) vs linear_tiled: logits rel L2 {err:.3e}");
-    // Four stages (64 KB) exceed the 48 KB the NVIDIA target's file gives: linear_mma.
-    let four = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = 4");
-    assert_eq!(count(&four, "linear_wgmma"), 0, "four stages do not fit the target's workgroup memory");
-    assert!(count(&four, "linear_mma") > 0);
+    // Also four warpgroups of 64 rows (512 lanes).
+    for (groups, rows, step) in [(2, 128, 32), (2, 128, 64), (4, 64, 64)] {
+        let (wide, got) = chunk_logits(&format!("opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = {groups}\nopencl_wgmma_warpgroup_rows = {rows}\nopencl_wgmma_step_inputs = {step}"));
+        assert!(wide > 0, "linear_wgmma with {groups} warpgroups of {rows} rows on PoCL (steps of {step})");
+        let err = driftc::reference::rel_l2(&got, &want);
+        assert!(err <= 1e-3, "emulated linear_wgmma ({groups} warpgroups of {rows} rows, steps of {step}) vs linear_tiled: logits rel L2 {err:.3e}");
+    }
+    // The NVIDIA target's opt-in workgroup memory (197632 bytes) bounds the stages: seven of
+    // 32 KB do not fit (linear_mma); without the opt-in line, four of 16 KB exceed the 48
+    // KB reported. No other kernel changes with the opt-in line.
+    let seven = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = 7\nopencl_wgmma_step_inputs = 64");
+    assert_eq!(count(&seven, "linear_wgmma"), 0, "seven stages of 32 KB do not fit the opt-in workgroup memory");
+    assert!(count(&seven, "linear_mma") > 0);
+    let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
+    let reported: String = text.lines().filter(|l| !l.starts_with("max_compute_shared_memory_opt_in")).map(|l| format!("{l}\n")).collect();
+    assert_ne!(reported, text, "the target file gives an opt-in figure");
+    let four = |text: &str| compile_text(&dir.join("ckpt"), "nvidia-h100-opencl", text, "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = 4\nopencl_wgmma_step_inputs = 32", Default::default(), 128).sources;
+    let (opted, plain) = (four(&text), four(&reported));
+    assert!(count(&opted, "linear_wgmma") > 0, "four stages of 16 KB within the opt-in figure");
+    assert_eq!(count(&plain, "linear_wgmma"), 0, "four stages do not fit the reported workgroup memory");
+    assert!(count(&plain, "linear_mma") > 0);
+    let others = |sources: &[(String, String)]| -> Vec<(String, String)> { sources.iter().filter(|(k, _)| !k.starts_with("linear_")).cloned().collect() };
+    assert_eq!(others(&opted), others(&plain), "the kernels other than the products are the same with and without the opt-in figure");
     let err = Target::from_toml(&set_tuning(&std::fs::read_to_string(repo().join("targets/pocl.toml")).expect("target file"), "opencl_ptx_wgmma = true"), std::path::Path::new("pocl.toml")).expect_err("refused without opencl_ptx_mma");
     assert!(err.to_string().contains("tuning.opencl_ptx_wgmma needs tuning.opencl_ptx_mma"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);

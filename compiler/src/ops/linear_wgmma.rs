@@ -1,59 +1,92 @@
 //! Prefill kernel of Linear on Hopper's warpgroup tensor-core instructions through OpenCL
 //! (`linear_wgmma`, `tuning.opencl_ptx_wgmma`): one warpgroup (128 lanes) per 128 × 128
-//! tile of rows × outputs, both f16 operands copied by `cp.async` into stages (three, or
-//! `tuning.opencl_wgmma_stages`) of local memory laid out as wgmma's K-major tiles with the
-//! 64-byte swizzle, and multiplied by `wgmma.mma_async` m64n128k16 (f32 sums in registers,
-//! 128 per lane) straight from local memory, with no `ldmatrix`, one group of them in
-//! flight. NVIDIA's OpenCL compiler builds for sm_90, whose assembler
-//! refuses `wgmma`, so those instructions sit in PTX comments marked `DRIFT_SM90A`, and
-//! runtime-min uncomments them in the built PTX and rebuilds it for sm_90a. With
-//! `tuning.opencl_ptx_mma_emulated` each lane sums its own accumulators from the staged
-//! tiles in OpenCL C, reading them through the same descriptors' layout, so the kernel's
-//! data flow is checked on CPU OpenCL.
+//! tile of rows × outputs (`tuning.opencl_wgmma_row_groups` warpgroups of
+//! `tuning.opencl_wgmma_warpgroup_rows` rows: e.g. two of 128, 256 × 128), both f16
+//! operands copied by `cp.async` into stages (three, or `tuning.opencl_wgmma_stages`) of
+//! local memory laid out as wgmma's K-major tiles with the 64-byte swizzle (steps of 32
+//! inputs) or the 128-byte one (steps of 64, `tuning.opencl_wgmma_step_inputs`), and
+//! multiplied by `wgmma.mma_async` m64n128k16 (f32 sums in registers, 128 per lane)
+//! straight from local memory, with no `ldmatrix`, one group of them in flight. NVIDIA's
+//! OpenCL compiler builds for sm_90, whose assembler refuses `wgmma`, so those
+//! instructions sit in PTX comments marked `DRIFT_SM90A`, and runtime-min uncomments them
+//! in the built PTX and rebuilds it for sm_90a. With `tuning.opencl_ptx_mma_emulated` each
+//! lane sums its own accumulators from the staged tiles in OpenCL C, reading them through
+//! the same descriptors' layout, so the kernel's data flow is checked on CPU OpenCL.
 
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, WorkgroupElem};
 use crate::ir::TensorId;
 
 /// Rows and outputs per workgroup tile.
 const TILE: usize = 128;
-/// Inputs per step (64 bytes of each staged row: 4 core matrices along K).
-const STEP: usize = 32;
 /// Lanes of one warpgroup (a workgroup holds `tuning.opencl_wgmma_row_groups` of them).
 const WARPGROUP: usize = 128;
-/// Bytes of one staged row: a step's 32 inputs, in 4 units of 16 bytes.
-const ROW_BYTES: usize = STEP * 2;
-/// Bytes between groups of 8 rows: the descriptors' stride offset.
-const ROW_GROUP_BYTES: usize = 8 * ROW_BYTES;
-/// Bytes of one operand's tile per stage.
-const OPERAND_BYTES: usize = TILE * ROW_BYTES;
-/// Alignment of the stages: the 64-byte swizzle's pattern is read from the address bits
-/// (unit bits 4-5 XOR bits 7-8), so the tiles must start on its period (512 bytes;
-/// 1024 as measured on the H200: staged at NVIDIA's placement, 16 bytes past 0, the
-/// products were wrong and the copies half as fast). The padding this costs is the
-/// driver's placement, not counted in the kernel's declared workgroup bytes.
+/// Alignment of the stages: the swizzles' patterns are read from the address bits (the
+/// 16-byte unit's bits XOR bits 7 on), so the tiles must start on their period (512
+/// bytes for the 64-byte swizzle, 1024 for the 128-byte one; 1024 as measured on the
+/// H200: staged at NVIDIA's placement, 16 bytes past 0, the products were wrong and the
+/// copies half as fast). The padding this costs is the driver's placement, not counted
+/// in the kernel's declared workgroup bytes.
 const STAGE_ALIGN: u32 = 1024;
 
+/// How one step's inputs are staged: `tuning.opencl_wgmma_step_inputs` inputs of a row
+/// make one staged row of 2 bytes each, in units of 16 bytes (a core matrix's row), whose
+/// order wgmma's swizzle permutes by the row's place.
+struct Staging {
+    /// Inputs per step (32 or 64).
+    inputs: usize,
+    /// Bytes of one staged row.
+    row_bytes: usize,
+    /// The descriptor's layout type: 2 = 64-byte swizzle, 1 = 128-byte swizzle.
+    mode: u64,
+    /// Unit q of row r lies at unit q ^ ((r / div) % units): the row's address bits 7 on.
+    div: usize,
+}
+
+impl Staging {
+    fn of(inputs: usize) -> Staging {
+        match inputs {
+            64 => Staging { inputs, row_bytes: 128, mode: 1, div: 1 },
+            _ => Staging { inputs: 32, row_bytes: 64, mode: 2, div: 2 },
+        }
+    }
+}
+
 /// Emits y = x · wᵀ for f16 x [M, K] and f16 w [N, K] with M and N multiples of 128 and K
-/// of 32, where the target asks for it and its workgroup memory holds its stages;
-/// false otherwise (the caller then tries `linear_mma`). With
+/// of the step's inputs, where the target asks for it and its workgroup memory (opt-in
+/// figure) holds its stages; false otherwise (the caller then tries `linear_mma`). With
 /// `tuning.opencl_wgmma_row_groups` = 2 and M a multiple of 256, a workgroup of two
 /// warpgroups owns 256 rows × 128 outputs (each weight tile staged once for twice the rows).
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m: usize, n: usize, k: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
-    if !(t.tuning.opencl_ptx_wgmma && m > 0 && n > 0 && k > 0 && m.is_multiple_of(TILE) && n.is_multiple_of(TILE) && k.is_multiple_of(STEP)) {
+    let staging = Staging::of(t.tuning.opencl_wgmma_step_inputs as usize);
+    if !(t.tuning.opencl_ptx_wgmma && m > 0 && n > 0 && k > 0 && m.is_multiple_of(TILE) && n.is_multiple_of(TILE) && k.is_multiple_of(staging.inputs)) {
         return Ok(false);
     }
     let (xd, wd) = (kb.desc("x", x)?, kb.desc("w", w)?);
     if !(xd.elem == "f16" && wd.elem == "f16" && xd.is_plain_buffer() && wd.is_plain_buffer()) {
         return Ok(false);
     }
-    let groups = if t.tuning.opencl_wgmma_row_groups == 2 && m.is_multiple_of(2 * TILE) { 2 } else { 1 };
-    let (rows, lanes) = (groups * TILE, groups * WARPGROUP);
-    let stage_bytes = (groups + 1) * OPERAND_BYTES;
+    // Warpgroups of `wg_rows` rows (128: two halves of 64; 64: one, half the accumulators),
+    // as many as the tuning asks where the chunk's rows fill their tiles.
+    let wg_rows = t.tuning.opencl_wgmma_warpgroup_rows as usize;
+    let mut groups = t.tuning.opencl_wgmma_row_groups as usize;
+    while groups > 1 && !m.is_multiple_of(groups * wg_rows) {
+        groups /= 2;
+    }
+    let (rows, lanes) = (groups * wg_rows, groups * WARPGROUP);
+    let row_bytes = staging.row_bytes;
+    let operand_bytes = TILE * row_bytes;
+    let stage_bytes = (rows + TILE) * row_bytes;
+    // Copies of 16 bytes per lane and step, rows then weights: whole rounds of the lanes.
+    let (loads, w_loads) = (rows * row_bytes / 16 / lanes, operand_bytes / 16 / lanes);
+    if loads * lanes * 16 != rows * row_bytes || w_loads * lanes * 16 != operand_bytes || w_loads == 0 {
+        return Ok(false);
+    }
     // Stages of staged tiles: a step multiplying, the next ones' copies landed or in flight
-    // (3: 48 KB, NVIDIA's OpenCL workgroup memory as it reports it).
+    // (3 of 16 KB: 48 KB, NVIDIA's OpenCL workgroup memory as it reports it; more where the
+    // target's opt-in figure holds them).
     let stages = t.tuning.opencl_wgmma_stages as usize;
-    if stages < 3 || stages * stage_bytes > t.limits.max_compute_shared_memory_size as usize {
+    if stages < 3 || stages * stage_bytes > t.limits.shared_memory_opt_in() as usize {
         return Ok(false);
     }
     let tiles = (m / rows) * (n / TILE);
@@ -70,22 +103,27 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
         .param("tile", TILE)
         .param("tile_rows", rows)
         .param("lanes", lanes)
-        // The store's blocks: 2 halves of 64 rows of its warpgroup's 128 (each lane's
+        // The store's blocks: the halves of 64 rows of its warpgroup's (each lane's
         // subgroup owns 16 of each), 16 blocks of 8 outputs.
-        .param("fm", 2)
+        .param("fm", wg_rows / 64)
+        .param("wg_rows", wg_rows)
         .param("fn", TILE / 8)
         .param("block_rows", 64)
         .param("tiles_m", m / rows)
-        .param("steps", k / STEP)
+        .param("step", staging.inputs)
+        .param("steps", k / staging.inputs)
         .param("stages", stages)
         .param("stage_bytes", stage_bytes)
-        .param("b_at", groups * OPERAND_BYTES)
-        .param("row_bytes", ROW_BYTES)
-        .param("row_group", ROW_GROUP_BYTES)
-        .param("half_at", 64 * ROW_BYTES)
-        // Copies of 16 bytes per lane and step: rows, then weights.
-        .param("loads", groups * OPERAND_BYTES / 16 / lanes)
-        .param("w_loads", OPERAND_BYTES / 16 / lanes);
+        .param("b_at", rows * row_bytes)
+        .param("row_bytes", row_bytes)
+        .param("row_units", row_bytes / 16)
+        .param("swizzle_div", staging.div)
+        .param("swizzle_mode", staging.mode)
+        // Bytes between groups of 8 rows: the descriptors' stride offset.
+        .param("row_group", 8 * row_bytes)
+        .param("half_at", 64 * row_bytes)
+        .param("loads", loads)
+        .param("w_loads", w_loads);
     kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
     Ok(true)
 }
