@@ -233,6 +233,11 @@ fn int8_decode_activations_compile_to_dp4a() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The marked m64n128k16 products of a `linear_wgmma` kernel's PTX, a line each.
+fn wgmma_products(ptx: &str) -> Vec<&str> {
+    ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).collect()
+}
+
 /// tuning.opencl_ptx_wgmma: the f16 prefill projections on whole 128 x 128 tiles take
 /// `linear_wgmma` (Hopper's warpgroup instructions, in PTX comments runtime-min uncomments
 /// for sm_90a). clang's NVPTX back end accepts each kernel and keeps, per step and half
@@ -261,7 +266,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         assert!(src.contains("(1ul << 16) | (32ul << 32) | (2ul << 62)"), "{name}: descriptors");
         let ptx = nvptx(&clang, &dir, name, src);
         let members = merged_members(name);
-        let products: Vec<&str> = ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).collect();
+        let products = wgmma_products(&ptx);
         assert_eq!(products.len(), 4 * members, "{name}: two halves of 64 rows, two of 16 inputs per step");
         for line in &products {
             let regs = line.split('{').nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
@@ -283,7 +288,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         assert!(src.contains("(1ul << 16) | (64ul << 32) | (1ul << 62)"), "{name}: descriptors");
         let ptx = nvptx(&clang, &dir, name, src);
         let members = merged_members(name);
-        assert_eq!(ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).count(), 8 * members, "{name}: two halves, four quarters of 16 inputs per step");
+        assert_eq!(wgmma_products(&ptx).len(), 8 * members, "{name}: two halves, four quarters of 16 inputs per step");
         // Per member, the first two steps' copies before its loop and the later steps' in it
         // (none where the member has only two steps: a 128-input projection).
         let sites: usize = src.split("for (uint kt = 0u; kt < ").skip(1).filter_map(|rest| rest.split('u').next()?.parse::<usize>().ok()).map(|steps| steps.min(2) + usize::from(steps > 2)).sum();
@@ -300,7 +305,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         assert!(src.contains("reqd_work_group_size(256, 1, 1)"), "{name}: two warpgroups");
         let ptx = nvptx(&clang, &dir, name, src);
         let members = merged_members(name);
-        let products: Vec<&str> = ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).collect();
+        let products = wgmma_products(&ptx);
         assert_eq!(products.len(), 4 * members, "{name}: one half tile, four quarters of 16 inputs per step");
         for line in &products {
             let operands = line.split('}').nth(1).unwrap_or("");
