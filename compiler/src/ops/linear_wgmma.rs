@@ -54,8 +54,9 @@ impl Staging {
 /// Emits y = x · wᵀ for f16 x [M, K] and f16 w [N, K] with M and N multiples of 128 and K
 /// of the step's inputs, where the target asks for it and its workgroup memory (opt-in
 /// figure) holds its stages; false otherwise (the caller then tries `linear_mma`). With
-/// `tuning.opencl_wgmma_row_groups` = 2 and M a multiple of 256, a workgroup of two
-/// warpgroups owns 256 rows × 128 outputs (each weight tile staged once for twice the rows).
+/// `tuning.opencl_wgmma_row_groups` = 2 or 4 where M is a multiple of the tile's rows, a
+/// workgroup of that many warpgroups (of `tuning.opencl_wgmma_warpgroup_rows` rows each)
+/// owns their rows × 128 outputs (each weight tile staged once for all of them).
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m: usize, n: usize, k: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
     let staging = Staging::of(t.tuning.opencl_wgmma_step_inputs as usize);
@@ -83,8 +84,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
         return Ok(false);
     }
     // Stages of staged tiles: a step multiplying, the next ones' copies landed or in flight
-    // (3 of 16 KB: 48 KB, NVIDIA's OpenCL workgroup memory as it reports it; more where the
-    // target's opt-in figure holds them).
+    // (as many as the target's opt-in figure holds: NVIDIA's OpenCL reports 48 KB, three
+    // stages of 32 inputs, and runs kernels declaring 193 KB).
     let stages = t.tuning.opencl_wgmma_stages as usize;
     if stages < 3 || stages * stage_bytes > t.limits.shared_memory_opt_in() as usize {
         return Ok(false);
