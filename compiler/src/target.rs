@@ -529,6 +529,12 @@ pub struct Tuning {
     /// weight tile staged once for twice the rows). Default 1.
     #[serde(default = "default_opencl_wgmma_row_groups")]
     pub opencl_wgmma_row_groups: u32,
+    /// Keys per block of the tensor-core chunk attention (`cached_attention_mma`): 0 (the
+    /// default) for 4096 / head size (32 at 128: two stages of K and V in 32 KB), or a
+    /// larger multiple of 16 (e.g. 64: half the blocks, each with its softmax update and
+    /// barrier), whose stages may take the target's opt-in workgroup memory.
+    #[serde(default)]
+    pub attention_mma_block_keys: u32,
     /// `linear_wgmma`'s rows per warpgroup: 128 (two halves of 64, 128 sums per lane) or 64
     /// (one, 64 sums per lane: fewer registers, so more warpgroups per multiprocessor or per
     /// workgroup). A workgroup's tile holds `opencl_wgmma_row_groups` × this many rows
@@ -891,6 +897,9 @@ impl Target {
                 "tuning.opencl_wgmma_row_groups = {} warpgroups of tuning.opencl_wgmma_warpgroup_rows = {} rows: 1, 2 or 4 warpgroups of 64 or 128 rows, at most 256 rows per workgroup",
                 self.tuning.opencl_wgmma_row_groups, self.tuning.opencl_wgmma_warpgroup_rows
             )));
+        }
+        if !(self.tuning.attention_mma_block_keys.is_multiple_of(16) && self.tuning.attention_mma_block_keys <= 256) {
+            return Err(invalid(format!("tuning.attention_mma_block_keys: {} (0, or a multiple of 16 up to 256)", self.tuning.attention_mma_block_keys)));
         }
         if !matches!(self.tuning.opencl_wgmma_step_inputs, 32 | 64) {
             return Err(invalid(format!("tuning.opencl_wgmma_step_inputs: {} (32 or 64 inputs per step)", self.tuning.opencl_wgmma_step_inputs)));

@@ -34,6 +34,11 @@ fn compile(g: &Graph, target: &str, tuning: &str) -> Compiled {
 const EMULATED: &str = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true";
 
 fn check(c: &Case, seed: u64) {
+    check_with(c, seed, "");
+}
+
+/// [`check`] with `tuning` entries on top of the emulated tensor cores.
+fn check_with(c: &Case, seed: u64, tuning: &str) {
     let g = graph(c);
     let mut inputs = attention_inputs(&mut Rng(seed), 500.0, c.heads, c.t, c.kv_heads, c.ctx, c.d, c.pos, c.pos + c.t - 1);
     if c.attention.seq_major {
@@ -49,12 +54,12 @@ fn check(c: &Case, seed: u64) {
     }
     let want = driftc::reference::run(&g, &inputs).expect("reference runs").remove("y").expect("y").as_f32();
     assert!(want.iter().all(|x| x.is_finite()), "the reference reads no NaN row");
-    let compiled = compile(&g, "pocl", EMULATED);
-    assert!(compiled.sources.iter().any(|(k, _)| k.starts_with("cached_attention_mma")), "d={}: cached_attention_mma is chosen", c.d);
+    let compiled = compile(&g, "pocl", &format!("{EMULATED}\n{tuning}"));
+    assert!(compiled.sources.iter().any(|(k, _)| k.starts_with("cached_attention_mma")), "d={} ({tuning}): cached_attention_mma is chosen", c.d);
     let got = run_on_device(&compiled, &inputs).remove("y").expect("y");
     let err = rel_l2(&got, &want);
     // f16 probabilities and output: a few units of f16 rounding.
-    assert!(err <= 2e-3, "d={} t={} pos={}: rel L2 {err:.3e} vs the CPU reference", c.d, c.t, c.pos);
+    assert!(err <= 2e-3, "d={} t={} pos={} ({tuning}): rel L2 {err:.3e} vs the CPU reference", c.d, c.t, c.pos);
 }
 
 #[test]
@@ -68,6 +73,10 @@ fn emulated_tensor_core_attention_matches_the_reference_on_pocl() {
     check(&Case { d: 64, heads: 2, kv_heads: 1, t: 130, ctx: 320, pos: 150, attention: CachedAttention { seq_major: true, ..plain(0.125) } }, 0x6d6d_0002);
     // Head size 128 (blocks of 32 keys), Gemma 2's window (16 keys) and soft-capping (30).
     check(&Case { d: 128, heads: 2, kv_heads: 1, t: 70, ctx: 128, pos: 33, attention: CachedAttention { scale: 0.09, softcap: 30.0, window: 16, seq_major: false } }, 0x6d6d_0003);
+    // Larger key blocks (`attention_mma_block_keys`): 64 keys at head size 128 over keys
+    // 0..=299 (five blocks, the last partly past the chunk), and 128 at head size 64.
+    check_with(&Case { d: 128, heads: 4, kv_heads: 1, t: 150, ctx: 320, pos: 150, attention: plain(0.088) }, 0x6d6d_0004, "attention_mma_block_keys = 64");
+    check_with(&Case { d: 64, heads: 2, kv_heads: 1, t: 130, ctx: 320, pos: 150, attention: CachedAttention { seq_major: true, ..plain(0.125) } }, 0x6d6d_0005, "attention_mma_block_keys = 128");
 }
 
 #[test]
@@ -79,15 +88,17 @@ fn attention_compiles_to_inline_ptx_only_where_asked() {
     assert!(!uses(&compile(&graph(&case(64)), "nvidia-h100-opencl", PTX_OFF)), "no tensor-core attention without the key");
     assert!(!uses(&compile(&graph(&case(80)), "nvidia-h100-opencl", "opencl_ptx_mma = true")), "head size 80 is left to the other kernels");
     let clang = clang();
-    for d in [64usize, 128] {
-        let compiled = compile(&graph(&case(d)), "nvidia-h100-opencl", "opencl_ptx_mma = true");
+    // (Blocks of 64 keys at head size 128: 64 KB of stages, the target's opt-in memory.)
+    for (d, keys) in [(64usize, 0usize), (128, 0), (128, 64)] {
+        let compiled = compile(&graph(&case(d)), "nvidia-h100-opencl", &format!("opencl_ptx_mma = true\nattention_mma_block_keys = {keys}"));
         let (name, src) = compiled.sources.iter().find(|(k, _)| k.starts_with("cached_attention_mma")).unwrap_or_else(|| panic!("d={d}: cached_attention_mma chosen"));
         let ptx = nvptx(&clang, &dir, name, src);
-        // Per key block of bk = 4096 / d keys: d / 16 x bk / 8 score products and as many
-        // value products; fragments: the query block's d / 16, then per block (d / 16) x
-        // (bk / 16) of K and as many (transposed) of V; 4 shuffles per block (two rows'
-        // maxima) and 4 at the end (their sums); bk / 4 packs per block.
-        let bk = 4096 / d;
+        // Per key block of bk = 4096 / d keys (or the tuning's): d / 16 x bk / 8 score
+        // products and as many value products; fragments: the query block's d / 16, then
+        // per block (d / 16) x (bk / 16) of K and as many (transposed) of V; 4 shuffles per
+        // block (two rows' maxima) and 4 at the end (their sums); bk / 4 packs per block.
+        let bk = keys.max(4096 / d);
+        assert!(src.contains(&format!("drift_mma[{}]", 2 * 2 * bk * d * 2 / 16)), "d={d}: two stages of {bk} keys' K and V");
         let products = 2 * (d / 16) * (bk / 8);
         for (instruction, want) in [
             ("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", products),
@@ -96,7 +107,7 @@ fn attention_compiles_to_inline_ptx_only_where_asked() {
             ("shfl.sync.bfly.b32", 8),
             ("cvt.rn.f16x2.f32", bk / 4),
         ] {
-            assert_eq!(ptx.matches(instruction).count(), want, "d={d}: {instruction}");
+            assert_eq!(ptx.matches(instruction).count(), want, "d={d}, {bk} keys per block: {instruction}");
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

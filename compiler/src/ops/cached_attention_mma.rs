@@ -31,11 +31,17 @@ pub(crate) fn emit(att: &CachedAttention, kb: &mut KernelBuilder<'_>, g: &Geomet
         return Ok(false);
     }
     // Blocks of 4096 / d keys: a stage (K and V) is 16 KB, two stages 32 KB, and the
-    // query block (64 rows) fits the first before the keys come.
-    let bk = 4096 / g.d;
+    // query block (64 rows) fits the first before the keys come. With
+    // `tuning.attention_mma_block_keys` (a multiple of 16, at least 4096 / d) larger blocks,
+    // within the target's opt-in workgroup memory.
+    let bk = (t.tuning.attention_mma_block_keys as usize).max(4096 / g.d);
+    if !bk.is_multiple_of(16) {
+        return Ok(false);
+    }
     let stage_bytes = 2 * bk * g.d * 2;
     let q_blocks = g.t.div_ceil(BQ);
-    let Some(spec) = super::linear_mma::ptx_spec(kb, "cached_attention_mma", (g.heads * q_blocks) as u64, 2 * stage_bytes) else {
+    let limit = if bk > 4096 / g.d { t.limits.shared_memory_opt_in() } else { t.limits.max_compute_shared_memory_size };
+    let Some(spec) = super::linear_mma::ptx_spec_within(kb, "cached_attention_mma", (g.heads * q_blocks) as u64, 2 * stage_bytes, limit) else {
         return Ok(false);
     };
     let spec = spec

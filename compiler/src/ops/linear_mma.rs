@@ -117,9 +117,15 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
 /// exchange (`drift_mma_x`: two halves of six words per lane); `None` where that does not
 /// fit the target's workgroup memory.
 pub(crate) fn ptx_spec(kb: &KernelBuilder<'_>, name: &'static str, groups: u64, bytes: usize) -> Option<KernelSpec> {
+    ptx_spec_within(kb, name, groups, bytes, kb.target.limits.max_compute_shared_memory_size)
+}
+
+/// [`ptx_spec`] for a kernel that may declare up to `limit` bytes of workgroup memory (the
+/// target's opt-in figure, for kernels built to use it).
+pub(crate) fn ptx_spec_within(kb: &KernelBuilder<'_>, name: &'static str, groups: u64, bytes: usize, limit: u32) -> Option<KernelSpec> {
     let emulated = kb.target.tuning.opencl_ptx_mma_emulated;
     let exchange = if emulated { 2 * 6 * LANES } else { 0 };
-    if bytes as u64 + u64::from(exchange) * 4 > u64::from(kb.target.limits.max_compute_shared_memory_size) {
+    if bytes as u64 + u64::from(exchange) * 4 > u64::from(limit) {
         return None;
     }
     let mut spec = KernelSpec::cooperative(name, groups, LANES).without_drift_shared().workgroup_array("drift_mma", WorkgroupElem::Vec4U32, (bytes / 16) as u32);
