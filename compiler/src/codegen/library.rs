@@ -96,6 +96,15 @@ const H8_CL: &str = "float8 drift_h8(uint4 u) {
 }
 ";
 
+/// Eight f32 rounded to halves (to nearest even, as `vstore_half`) packed into a 16-byte
+/// word, for the caller to store whole through a word pointer.
+const PACK_H8_CL: &str = "uint4 drift_pack_h8(float8 v) {
+    uint4 u;
+    vstore_half8(v, 0, (__private half*)&u);
+    return u;
+}
+";
+
 /// Word `j` of a buffer read with NVIDIA's streaming hints (`tuning.opencl_ptx_stream_loads`:
 /// read-only path, no L1 line kept, the next 256 bytes fetched into L2).
 const STREAM_CL: &str = "uint4 drift_ld_stream(__global const uint4* p, uint j) {
@@ -181,6 +190,9 @@ pub fn prelude_for(lang: Lang, src: &str) -> String {
     }
     if lang == Lang::OpenclC && src.contains("drift_h8(") {
         out.push_str(H8_CL);
+    }
+    if lang == Lang::OpenclC && src.contains("drift_pack_h8(") {
+        out.push_str(PACK_H8_CL);
     }
     if lang == Lang::OpenclC && src.contains("drift_ld_stream(") {
         out.push_str(STREAM_CL);

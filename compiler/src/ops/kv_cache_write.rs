@@ -13,7 +13,7 @@
 use std::any::Any;
 
 use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
-use crate::codegen::{CodegenError, KernelBuilder, KernelSpec};
+use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang};
 use crate::ir::{numel, Value};
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -124,8 +124,19 @@ impl Op for KvCacheWrite {
         let (c, n, p, y) = (k.input(0)?, k.input(1)?, k.input(2)?, k.output(0)?);
         let rows = self.check(k.shape(c), k.shape(n), k.shape(p)).map_err(|e| k.err(e.to_string()))?;
         let ctx = k.shape(c)[2];
-        let (names, view) = if self.seq_major { (["b", "t", "h", "e"], vec![rows.b, rows.t, rows.h, rows.d]) } else { (["b", "h", "t", "e"], vec![rows.b, rows.h, rows.t, rows.d]) };
+        // OpenCL f16 rows of whole 16-byte words are copied a word per work-item (an element
+        // each cost NVIDIA an instruction stream per half: 7 us per prefill chunk's K on an H200).
+        let (nd, yd) = (k.desc("rows", n)?, k.desc("y", y)?);
+        let words = k.lang == Lang::OpenclC && self.parts == 0 && rows.d.is_multiple_of(8) && nd.elem == "f16" && yd.elem == "f16" && nd.is_plain_buffer() && yd.is_plain_buffer();
+        let (last, row_len) = if words { ("ew", rows.d / 8) } else { ("e", rows.d) };
+        let (names, view) = if self.seq_major { (["b", "t", "h", last], vec![rows.b, rows.t, rows.h, row_len]) } else { (["b", "h", "t", last], vec![rows.b, rows.h, rows.t, row_len]) };
         let spec = KernelSpec::new("kv_cache_write", numel(&view).unwrap_or(0) as u64, k.wg_elementwise());
+        if words {
+            let spec = spec.read("rows", n).read("position", p).write("y", y).param("names", names.to_vec()).param("view", view).param("part_idx", Vec::<Vec<String>>::new());
+            let spec = spec.param("ctx", ctx).param("words", true).param("heads", rows.h).param("row_words", row_len);
+            k.emit(k.read_last_row(spec));
+            return Ok(());
+        }
         // Token-major rows seen as [B, T, H, D] (with their parts: [P, B, T, H, D]); each
         // part's index of an element, when they are summed.
         let spec = match (self.seq_major, self.parts) {
