@@ -233,6 +233,10 @@ fn default_opencl_wgmma_warpgroup_rows() -> u32 {
     128
 }
 
+fn default_opencl_wgmma_tile_outputs() -> u32 {
+    128
+}
+
 fn default_opencl_wgmma_step_inputs() -> u32 {
     32
 }
@@ -546,6 +550,12 @@ pub struct Tuning {
     /// the steps and barriers). Default 32.
     #[serde(default = "default_opencl_wgmma_step_inputs")]
     pub opencl_wgmma_step_inputs: u32,
+    /// `linear_wgmma`'s outputs per workgroup tile: 128 (wgmma m64n128k16) or 256
+    /// (m64n256k16: each staged row of x serves twice the outputs, a quarter fewer bytes
+    /// copied per product; 128 sums per lane per half tile, so warpgroups of 64 rows only).
+    /// Projections whose outputs do not fill 256-wide tiles keep 128. Default 128.
+    #[serde(default = "default_opencl_wgmma_tile_outputs")]
+    pub opencl_wgmma_tile_outputs: u32,
     /// `linear_mma` takes 128 x 128 tiles where they make at least this many workgroups,
     /// else 64 x 64 (four times as many). Default 128 (our choice, not measured: two
     /// workgroups of the large kernel fit an H100 SM, so fewer than ~132 large tiles leave
@@ -900,6 +910,14 @@ impl Target {
         }
         if !(self.tuning.attention_mma_block_keys.is_multiple_of(16) && self.tuning.attention_mma_block_keys <= 256) {
             return Err(invalid(format!("tuning.attention_mma_block_keys: {} (0, or a multiple of 16 up to 256)", self.tuning.attention_mma_block_keys)));
+        }
+        match (self.tuning.opencl_wgmma_tile_outputs, self.tuning.opencl_wgmma_warpgroup_rows) {
+            (128, _) | (256, 64) => {}
+            (outs, rows) => {
+                return Err(invalid(format!(
+                    "tuning.opencl_wgmma_tile_outputs = {outs} with tuning.opencl_wgmma_warpgroup_rows = {rows}: 128, or 256 with warpgroups of 64 rows (256 outputs of 128 rows would need 256 sums per lane)"
+                )))
+            }
         }
         if !matches!(self.tuning.opencl_wgmma_step_inputs, 32 | 64) {
             return Err(invalid(format!("tuning.opencl_wgmma_step_inputs: {} (32 or 64 inputs per step)", self.tuning.opencl_wgmma_step_inputs)));

@@ -314,6 +314,33 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         kernels += 1;
     }
     assert!(kernels > 0, "linear_wgmma kernels with warpgroups of 64 rows");
+    // Tiles of 256 outputs (m64n256k16, 128 sums per lane) where the outputs fill them (the
+    // feed-forward's 256), 128 elsewhere; three stages of 48 KB.
+    let wide = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64\nopencl_wgmma_tile_outputs = 256\nopencl_wgmma_step_inputs = 64");
+    let (mut wide_kernels, mut narrow_kernels) = (0, 0);
+    for (name, src) in wide.iter().filter(|(k, _)| k.starts_with("linear_wgmma")) {
+        let ptx = nvptx(&clang, &dir, name, src);
+        let wide_products: Vec<&str> = ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16 {")).collect();
+        if wide_products.is_empty() {
+            assert_eq!(wgmma_products(&ptx).len(), 4 * merged_members(name), "{name}: 128-wide tiles, four quarters per step");
+            narrow_kernels += 1;
+            continue;
+        }
+        assert!(src.contains("drift_mma[9216] __attribute__((aligned(1024)))"), "{name}: three stages of 48 KB (128 rows and 256 outputs of 128 bytes)");
+        assert_eq!(wide_products.len(), 4 * merged_members(name), "{name}: one half tile per warpgroup, four quarters of 16 inputs per step");
+        for line in &wide_products {
+            let regs = line.split('{').nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
+            assert_eq!(regs.split(',').filter(|r| r.trim().starts_with("%f")).count(), 128, "{name}: 128 float registers substituted: {line}");
+        }
+        // Per step and lane: 4 copies of the 128 rows, 8 of the 256 outputs.
+        let sites: usize = src.split("for (uint kt = 0u; kt < ").skip(1).filter_map(|rest| rest.split('u').next()?.parse::<usize>().ok()).map(|steps| steps.min(2) + usize::from(steps > 2)).sum();
+        assert_eq!(ptx.matches("cp.async.cg.shared.global").count(), 12 * sites, "{name}: copies");
+        wide_kernels += 1;
+    }
+    assert!(wide_kernels > 0 && narrow_kernels > 0, "256-wide tiles for the feed-forward, 128 for the rest ({wide_kernels}, {narrow_kernels})");
+    let text = set_tuning(&std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file"), "opencl_wgmma_tile_outputs = 256\nopencl_wgmma_warpgroup_rows = 128");
+    let err = Target::from_toml(&text, std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
+    assert!(err.to_string().contains("warpgroups of 64 rows"), "{err}");
     for (groups, rows) in [(4, 128), (3, 64)] {
         let text = set_tuning(&std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file"), &format!("opencl_wgmma_row_groups = {groups}\nopencl_wgmma_warpgroup_rows = {rows}"));
         let err = Target::from_toml(&text, std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
@@ -338,6 +365,14 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         let err = driftc::reference::rel_l2(&got, &want);
         assert!(err <= 1e-3, "emulated linear_wgmma ({stages} stages, steps of {step}) vs linear_tiled: logits rel L2 {err:.3e}");
     }
+    // Tiles of 256 outputs (the feed-forward's gate and up), two warpgroups of 64 rows.
+    let wide_tiles = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64\nopencl_wgmma_tile_outputs = 256\nopencl_wgmma_step_inputs = 64";
+    let wide_sources = compile_for(&dir.join("ckpt"), "pocl", wide_tiles).sources;
+    // (Emulated: a warpgroup of 64 rows sums 128 accumulators per lane only on 256 outputs.)
+    assert!(wide_sources.iter().any(|(k, src)| k.starts_with("linear_wgmma") && src.contains("float acc[128];")), "256-wide tiles on PoCL");
+    let (_, got) = logits(wide_tiles);
+    let err = driftc::reference::rel_l2(&got, &want);
+    assert!(err <= 1e-3, "emulated linear_wgmma (256-wide tiles) vs linear_tiled: logits rel L2 {err:.3e}");
     // Two warpgroups per workgroup (256 rows × 128 outputs) on a full chunk of 256 rows
     // (the second warpgroup's rows are prompt rows), against linear_tiled on the same chunk.
     let long: Vec<u32> = (0..256u32).map(|i| (i * 37 + 11) % 256).collect();

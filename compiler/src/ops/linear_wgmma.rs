@@ -1,7 +1,8 @@
 //! Prefill kernel of Linear on Hopper's warpgroup tensor-core instructions through OpenCL
 //! (`linear_wgmma`, `tuning.opencl_ptx_wgmma`): one warpgroup (128 lanes) per 128 × 128
 //! tile of rows × outputs (`tuning.opencl_wgmma_row_groups` warpgroups of
-//! `tuning.opencl_wgmma_warpgroup_rows` rows: e.g. two of 128, 256 × 128), both f16
+//! `tuning.opencl_wgmma_warpgroup_rows` rows: e.g. two of 128, 256 × 128; with
+//! `tuning.opencl_wgmma_tile_outputs` 256 outputs, m64n256k16), both f16
 //! operands copied by `cp.async` into stages (three, or `tuning.opencl_wgmma_stages`) of
 //! local memory laid out as wgmma's K-major tiles with the 64-byte swizzle (steps of 32
 //! inputs) or the 128-byte one (steps of 64, `tuning.opencl_wgmma_step_inputs`), and
@@ -16,7 +17,7 @@
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, WorkgroupElem};
 use crate::ir::TensorId;
 
-/// Rows and outputs per workgroup tile.
+/// Rows per workgroup tile, and outputs unless `tuning.opencl_wgmma_tile_outputs` widens them.
 const TILE: usize = 128;
 /// Lanes of one warpgroup (a workgroup holds `tuning.opencl_wgmma_row_groups` of them).
 const WARPGROUP: usize = 128;
@@ -60,7 +61,10 @@ impl Staging {
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m: usize, n: usize, k: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
     let staging = Staging::of(t.tuning.opencl_wgmma_step_inputs as usize);
-    if !(t.tuning.opencl_ptx_wgmma && m > 0 && n > 0 && k > 0 && m.is_multiple_of(TILE) && n.is_multiple_of(TILE) && k.is_multiple_of(staging.inputs)) {
+    // Outputs per tile: the tuning's where they fill whole tiles, else 128.
+    let wide = t.tuning.opencl_wgmma_tile_outputs as usize;
+    let outs = if wide > TILE && n.is_multiple_of(wide) { wide } else { TILE };
+    if !(t.tuning.opencl_ptx_wgmma && m > 0 && n > 0 && k > 0 && m.is_multiple_of(TILE) && n.is_multiple_of(outs) && k.is_multiple_of(staging.inputs)) {
         return Ok(false);
     }
     let (xd, wd) = (kb.desc("x", x)?, kb.desc("w", w)?);
@@ -76,11 +80,11 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
     }
     let (rows, lanes) = (groups * wg_rows, groups * WARPGROUP);
     let row_bytes = staging.row_bytes;
-    let operand_bytes = TILE * row_bytes;
-    let stage_bytes = (rows + TILE) * row_bytes;
+    let operand_bytes = outs * row_bytes;
+    let stage_bytes = (rows + outs) * row_bytes;
     // Copies of 16 bytes per lane and step, rows then weights: whole rounds of the lanes.
     let (loads, w_loads) = (rows * row_bytes / 16 / lanes, operand_bytes / 16 / lanes);
-    if loads * lanes * 16 != rows * row_bytes || w_loads * lanes * 16 != operand_bytes || w_loads == 0 {
+    if loads * lanes * 16 != rows * row_bytes || w_loads * lanes * 16 != operand_bytes || w_loads == 0 || loads == 0 {
         return Ok(false);
     }
     // Stages of staged tiles: a step multiplying, the next ones' copies landed or in flight
@@ -90,7 +94,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
     if stages < 3 || stages * stage_bytes > t.limits.shared_memory_opt_in() as usize {
         return Ok(false);
     }
-    let tiles = (m / rows) * (n / TILE);
+    let tiles = (m / rows) * (n / outs);
     let emulated = t.tuning.opencl_ptx_mma_emulated;
     let spec = KernelSpec::cooperative("linear_wgmma", tiles as u64, lanes as u32)
         .without_drift_shared()
@@ -101,14 +105,14 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
         .read("w", w)
         .param("x_var", xd.var.clone())
         .param("w_var", wd.var.clone())
-        .param("tile", TILE)
+        .param("tile", outs)
         .param("tile_rows", rows)
         .param("lanes", lanes)
         // The store's blocks: the halves of 64 rows of its warpgroup's (each lane's
         // subgroup owns 16 of each), 16 blocks of 8 outputs.
         .param("fm", wg_rows / 64)
         .param("wg_rows", wg_rows)
-        .param("fn", TILE / 8)
+        .param("fn", outs / 8)
         .param("block_rows", 64)
         .param("tiles_m", m / rows)
         .param("step", staging.inputs)
@@ -124,7 +128,8 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
         .param("row_group", 8 * row_bytes)
         .param("half_at", 64 * row_bytes)
         .param("loads", loads)
-        .param("w_loads", w_loads);
+        .param("w_loads", w_loads)
+        .param("copy_rounds", loads.max(w_loads));
     kb.emit(super::linear_tiled::tiled_product(kb, spec, y, m, n, k, None, 1, tiles));
     Ok(true)
 }
