@@ -68,6 +68,10 @@ fn compile(dir: &std::path::Path, tuning: &str) -> Vec<(String, String)> {
     compile_for(dir, "nvidia-h100-opencl", tuning).sources
 }
 
+/// linear_wgmma's tiles of 128 x 128 (one warpgroup of 128 rows), which the checks below
+/// take as the base form; the target's own are 128 x 256 where the outputs fill them.
+const NARROW: &str = "\nopencl_wgmma_tile_outputs = 128\nopencl_wgmma_warpgroup_rows = 128\nopencl_wgmma_row_groups = 1";
+
 /// Large (128 x 128) tiles everywhere, for the checkpoint's few tiles.
 const LARGE: &str = "\nopencl_mma_large_min_tiles = 1";
 
@@ -255,7 +259,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
     let dir = std::env::temp_dir().join(format!("driftc-wgmma-{}", std::process::id()));
     checkpoint(&dir.join("ckpt"));
     let count = |sources: &[(String, String)], kernel: &str| sources.iter().filter(|(k, _)| k.starts_with(kernel)).count();
-    let sources = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_step_inputs = 32");
+    let sources = compile(&dir.join("ckpt"), &format!("opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_step_inputs = 32{NARROW}"));
     assert_eq!(count(&sources, "linear_mma") + count(&sources, "linear_tiled"), 0, "every prefill projection (128-wide tiles) on linear_wgmma");
     let clang = clang();
     let mut kernels = 0;
@@ -281,7 +285,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
     // Steps of 64 inputs: rows of 128 bytes with the 128-byte swizzle (mode 1, groups of 8
     // rows 1024 bytes apart), three stages of 32 KB (the target's opt-in workgroup memory),
     // four inputs' quarters per step and half tile, 8 copies per lane and operand.
-    let wide_steps = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_step_inputs = 64");
+    let wide_steps = compile(&dir.join("ckpt"), &format!("opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_step_inputs = 64{NARROW}"));
     let mut kernels = 0;
     for (name, src) in wide_steps.iter().filter(|(k, _)| k.starts_with("linear_wgmma")) {
         assert!(src.contains("drift_mma[6144] __attribute__((aligned(1024)))"), "{name}: three stages of 32 KB, aligned");
@@ -299,7 +303,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
     assert!(kernels > 0, "linear_wgmma kernels with steps of 64");
     // Warpgroups of 64 rows (one half tile, 64 sums per lane), two per workgroup: per step
     // one product per quarter of inputs, each with its own A descriptor and the shared B.
-    let half_rows = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64");
+    let half_rows = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64\nopencl_wgmma_tile_outputs = 128");
     let mut kernels = 0;
     for (name, src) in half_rows.iter().filter(|(k, _)| k.starts_with("linear_wgmma")) {
         assert!(src.contains("reqd_work_group_size(256, 1, 1)"), "{name}: two warpgroups");
@@ -394,13 +398,13 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
     // The NVIDIA target's opt-in workgroup memory (197632 bytes) bounds the stages: seven of
     // 32 KB do not fit (linear_mma); without the opt-in line, four of 16 KB exceed the 48
     // KB reported. No other kernel changes with the opt-in line.
-    let seven = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = 7\nopencl_wgmma_step_inputs = 64");
+    let seven = compile(&dir.join("ckpt"), &format!("opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = 7\nopencl_wgmma_step_inputs = 64{NARROW}"));
     assert_eq!(count(&seven, "linear_wgmma"), 0, "seven stages of 32 KB do not fit the opt-in workgroup memory");
     assert!(count(&seven, "linear_mma") > 0);
     let text = std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file");
     let reported: String = text.lines().filter(|l| !l.starts_with("max_compute_shared_memory_opt_in")).map(|l| format!("{l}\n")).collect();
     assert_ne!(reported, text, "the target file gives an opt-in figure");
-    let four = |text: &str| compile_text(&dir.join("ckpt"), "nvidia-h100-opencl", text, "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = 4\nopencl_wgmma_step_inputs = 32", Default::default(), 128).sources;
+    let four = |text: &str| compile_text(&dir.join("ckpt"), "nvidia-h100-opencl", text, &format!("opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_stages = 4\nopencl_wgmma_step_inputs = 32{NARROW}"), Default::default(), 128).sources;
     let (opted, plain) = (four(&text), four(&reported));
     assert!(count(&opted, "linear_wgmma") > 0, "four stages of 16 KB within the opt-in figure");
     assert_eq!(count(&plain, "linear_wgmma"), 0, "four stages do not fit the reported workgroup memory");
