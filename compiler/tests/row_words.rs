@@ -54,14 +54,18 @@ fn f16_llama_with_word_kernels_matches_transformers_on_pocl() {
     assert!(err <= 1e-2, "f16 words, two chunks: rel L2 {err:.3e}");
 }
 
-/// `g` compiled for PoCL at f16 and run on `inputs`: output `y` and the kernel sources.
-fn run_f16(g: &Graph, inputs: &BTreeMap<String, Value>) -> (Vec<f32>, Vec<(String, String)>) {
+/// `g` compiled for PoCL at f16 and run on `inputs`: its `kernel` in the word form or not
+/// (`words`), and output `y` within f16 rounding of the CPU reference. `what` names the case.
+fn check_f16(g: &Graph, inputs: &BTreeMap<String, Value>, kernel: &str, words: bool, what: &str) {
+    let want = driftc::reference::run(g, inputs).expect("reference").remove("y").expect("y").as_f32();
     let t = Target::load("pocl").expect("target");
     let opts = CompileOptions { precision: Some(Precision::F16), ..CompileOptions::default() };
-    let compiled = compile_graph(g, &t, &opts, 1).unwrap_or_else(|e| panic!("{}: {e}", g.name));
-    let sources = compiled.sources.clone();
-    let y = run_on_device(&compiled, inputs).remove("y").expect("y");
-    (y, sources)
+    let compiled = compile_graph(g, &t, &opts, 1).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let src = compiled.sources.iter().find(|(k, _)| k.starts_with(kernel)).map(|(_, s)| s.clone()).unwrap_or_else(|| panic!("{what}: a {kernel} kernel"));
+    assert_eq!(src.contains("drift_pack_h8("), words, "{what}: word form {words}");
+    let got = run_on_device(&compiled, inputs).remove("y").expect("y");
+    let err = rel_l2(&got, &want);
+    assert!(err <= 2e-3, "{what}: rel L2 {err:.3e} vs the CPU reference");
 }
 
 fn values(rng: &mut Rng, n: usize, scale: f32) -> Vec<f32> {
@@ -86,12 +90,7 @@ fn rms_norm_words_match_the_reference() {
         g.outputs = vec![y];
         g.add_node(Node::new("norm", Box::new(RmsNorm { axis: -1, epsilon: 1e-5 }), vec![Some(x), Some(s)], vec![y]));
         let inputs = BTreeMap::from([("x".to_string(), f16_input(vec![2, 5, len], values(&mut rng, 10 * len, 3.0)))]);
-        let want = driftc::reference::run(&g, &inputs).expect("reference").remove("y").expect("y").as_f32();
-        let (got, srcs) = run_f16(&g, &inputs);
-        let kernel = srcs.iter().find(|(k, _)| k.starts_with("rms_norm")).map(|(_, s)| s.as_str()).expect("rms_norm kernel");
-        assert_eq!(kernel.contains("drift_pack_h8("), words, "rows of {len}: word form {words}");
-        let err = rel_l2(&got, &want);
-        assert!(err <= 2e-3, "rows of {len}: rel L2 {err:.3e} vs the CPU reference");
+        check_f16(&g, &inputs, "rms_norm", words, &format!("rows of {len}"));
     }
 }
 
@@ -125,11 +124,6 @@ fn rotary_words_match_the_reference() {
         }
         g.outputs = vec![y];
         g.add_node(Node::new("rotary", Box::new(Rotary { interleaved, num_heads: heads, rotary_dim: 0, parts: 0 }), args, vec![y]));
-        let want = driftc::reference::run(&g, &inputs).expect("reference").remove("y").expect("y").as_f32();
-        let (got, srcs) = run_f16(&g, &inputs);
-        let kernel = srcs.iter().find(|(k, _)| k.starts_with("rotary")).map(|(_, s)| s.as_str()).expect("rotary kernel");
-        assert_eq!(kernel.contains("drift_pack_h8("), words, "{shape:?} interleaved {interleaved}: word form {words}");
-        let err = rel_l2(&got, &want);
-        assert!(err <= 2e-3, "{shape:?} interleaved {interleaved}: rel L2 {err:.3e} vs the CPU reference");
+        check_f16(&g, &inputs, "rotary", words, &format!("{shape:?} interleaved {interleaved}"));
     }
 }
