@@ -238,6 +238,13 @@ fn int8_decode_activations_compile_to_dp4a() {
 }
 
 /// The marked m64n128k16 products of a `linear_wgmma` kernel's PTX, a line each.
+/// Places a three-stage `linear_wgmma` source issues a step's copies: per member, the
+/// first two steps' before its loop and the later steps' in it (none where the member has
+/// only two steps).
+fn copy_sites(src: &str) -> usize {
+    src.split("for (uint kt = 0u; kt < ").skip(1).filter_map(|rest| rest.split('u').next()?.parse::<usize>().ok()).map(|steps| steps.min(2) + usize::from(steps > 2)).sum()
+}
+
 fn wgmma_products(ptx: &str) -> Vec<&str> {
     ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).collect()
 }
@@ -293,9 +300,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         let ptx = nvptx(&clang, &dir, name, src);
         let members = merged_members(name);
         assert_eq!(wgmma_products(&ptx).len(), 8 * members, "{name}: two halves, four quarters of 16 inputs per step");
-        // Per member, the first two steps' copies before its loop and the later steps' in it
-        // (none where the member has only two steps: a 128-input projection).
-        let sites: usize = src.split("for (uint kt = 0u; kt < ").skip(1).filter_map(|rest| rest.split('u').next()?.parse::<usize>().ok()).map(|steps| steps.min(2) + usize::from(steps > 2)).sum();
+        let sites = copy_sites(src);
         assert_eq!(src.matches("for (uint kt = 0u; kt < ").count(), members, "{name}: one loop per member");
         assert_eq!(ptx.matches("cp.async.cg.shared.global").count(), 2 * 8 * sites, "{name}: copies");
         kernels += 1;
@@ -337,7 +342,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
             assert_eq!(regs.split(',').filter(|r| r.trim().starts_with("%f")).count(), 128, "{name}: 128 float registers substituted: {line}");
         }
         // Per step and lane: 4 copies of the 128 rows, 8 of the 256 outputs.
-        let sites: usize = src.split("for (uint kt = 0u; kt < ").skip(1).filter_map(|rest| rest.split('u').next()?.parse::<usize>().ok()).map(|steps| steps.min(2) + usize::from(steps > 2)).sum();
+        let sites = copy_sites(src);
         assert_eq!(ptx.matches("cp.async.cg.shared.global").count(), 12 * sites, "{name}: copies");
         wide_kernels += 1;
     }
