@@ -162,6 +162,18 @@ pub fn word_vec4s(lang: Lang, t: &TensorDesc) -> Option<Vec<String>> {
     }
 }
 
+/// OpenCL C: elements 8 WI .. 8 WI + 8 of `t` (f16 or f32, one plain buffer) as a float8,
+/// read through 16-byte vector pointers (one word of halves, two of floats). `None` for
+/// other element types.
+pub fn float8_at(t: &TensorDesc) -> Option<String> {
+    let v = &t.var;
+    match t.elem.as_str() {
+        "f16" => Some(format!("drift_h8(((__global const uint4*)({v}))[WI])")),
+        "f32" => Some(format!("(float8)(((__global const float4*)({v}))[2u * (WI)], ((__global const float4*)({v}))[2u * (WI) + 1u])")),
+        _ => None,
+    }
+}
+
 fn element_offset(lang: Lang, t: &TensorDesc, idx: &[String]) -> Result<String, String> {
     if idx.len() != t.shape.len() {
         return Err(format!("tensor '{}' has rank {} but {} coordinates were given", t.var, t.shape.len(), idx.len()));

@@ -32,19 +32,14 @@ impl RmsNorm {
     /// `spec` with param `words`: true (and `row_words`, `scale_word`) where OpenCL rows of
     /// f16 whole 16-byte words along the last axis, with a plain scale of one row and no
     /// fused epilogue, can be read and written a word at a time. Scalar halves cost NVIDIA
-    /// an instruction stream per element: a prefill chunk's norm (1024 rows of 4096) took
-    /// 26 us on an H200 read that way.
+    /// an instruction stream per element: an 8B prefill chunk's two norms per layer (1024
+    /// rows of 4096) took 26 us on an H200 read that way, 16 us in words.
     fn words(&self, k: &KernelBuilder<'_>, spec: KernelSpec, last_axis: bool, len: usize) -> Result<KernelSpec, CodegenError> {
         let (x, s, y) = (k.input(0)?, k.input(1)?, k.output(0)?);
         let (xd, sd, yd) = (k.desc("x", x)?, k.desc("scale", s)?, k.desc("y", y)?);
         let plain = xd.is_plain_buffer() && yd.is_plain_buffer() && sd.is_plain_buffer();
         let fits = k.lang == Lang::OpenclC && last_axis && len.is_multiple_of(8) && len > 0 && xd.elem == "f16" && yd.elem == "f16" && numel(k.shape(s)) == Some(len);
-        let scale_word = match sd.elem.as_str() {
-            "f16" => helpers::word_vec4s(k.lang, &sd).map(|_| format!("drift_h8(((__global const uint4*)({}))[WI])", sd.var)),
-            "f32" => Some(format!("(float8)(((__global const float4*)({v}))[2u * (WI)], ((__global const float4*)({v}))[2u * (WI) + 1u])", v = sd.var)),
-            _ => None,
-        };
-        Ok(match scale_word {
+        Ok(match helpers::float8_at(&sd) {
             Some(sw) if plain && fits && k.node.epilogue.is_empty() => spec.param("words", true).param("row_words", len / 8).param("scale_word", sw),
             _ => spec.param("words", false),
         })
