@@ -553,7 +553,8 @@ pub struct Tuning {
     /// `linear_wgmma`'s outputs per workgroup tile: 128 (wgmma m64n128k16) or 256
     /// (m64n256k16: each staged row of x serves twice the outputs, a quarter fewer bytes
     /// copied per product; 128 sums per lane per half tile, so warpgroups of 64 rows only).
-    /// Projections whose outputs do not fill 256-wide tiles keep 128. Default 128.
+    /// Projections whose outputs do not fill 256-wide tiles, or whose 256-wide tiles would
+    /// be fewer than `opencl_mma_large_min_tiles`, keep 128. Default 128.
     #[serde(default = "default_opencl_wgmma_tile_outputs")]
     pub opencl_wgmma_tile_outputs: u32,
     /// `linear_mma` takes 128 x 128 tiles where they make at least this many workgroups,

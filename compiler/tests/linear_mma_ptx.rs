@@ -325,7 +325,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
     assert!(kernels > 0, "linear_wgmma kernels with warpgroups of 64 rows");
     // Tiles of 256 outputs (m64n256k16, 128 sums per lane) where the outputs fill them (the
     // feed-forward's 256), 128 elsewhere; three stages of 48 KB.
-    let wide = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64\nopencl_wgmma_tile_outputs = 256\nopencl_wgmma_step_inputs = 64");
+    let wide = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64\nopencl_wgmma_tile_outputs = 256\nopencl_wgmma_step_inputs = 64\nopencl_mma_large_min_tiles = 1");
     let (mut wide_kernels, mut narrow_kernels) = (0, 0);
     for (name, src) in wide.iter().filter(|(k, _)| k.starts_with("linear_wgmma")) {
         let ptx = nvptx(&clang, &dir, name, src);
@@ -347,6 +347,10 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         wide_kernels += 1;
     }
     assert!(wide_kernels > 0 && narrow_kernels > 0, "256-wide tiles for the feed-forward, 128 for the rest ({wide_kernels}, {narrow_kernels})");
+    // Without the lowered bound, the checkpoint's one 256-wide tile per projection is fewer
+    // than tuning.opencl_mma_large_min_tiles (128): 128 wide.
+    let few = compile(&dir.join("ckpt"), "opencl_ptx_mma = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64\nopencl_wgmma_tile_outputs = 256\nopencl_wgmma_step_inputs = 64");
+    assert!(count(&few, "linear_wgmma") > 0 && few.iter().filter(|(k, _)| k.starts_with("linear_wgmma")).all(|(_, src)| !src.contains("m64n256k16")), "too few 256-wide tiles: 128 wide");
     let text = set_tuning(&std::fs::read_to_string(repo().join("targets/nvidia-h100-opencl.toml")).expect("target file"), "opencl_wgmma_tile_outputs = 256\nopencl_wgmma_warpgroup_rows = 128");
     let err = Target::from_toml(&text, std::path::Path::new("nvidia-h100-opencl.toml")).expect_err("refused");
     assert!(err.to_string().contains("warpgroups of 64 rows"), "{err}");
@@ -375,7 +379,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         assert!(err <= 1e-3, "emulated linear_wgmma ({stages} stages, steps of {step}) vs linear_tiled: logits rel L2 {err:.3e}");
     }
     // Tiles of 256 outputs (the feed-forward's gate and up), two warpgroups of 64 rows.
-    let wide_tiles = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64\nopencl_wgmma_tile_outputs = 256\nopencl_wgmma_step_inputs = 64";
+    let wide_tiles = "opencl_ptx_mma = true\nopencl_ptx_mma_emulated = true\nopencl_ptx_wgmma = true\nopencl_wgmma_row_groups = 2\nopencl_wgmma_warpgroup_rows = 64\nopencl_wgmma_tile_outputs = 256\nopencl_wgmma_step_inputs = 64\nopencl_mma_large_min_tiles = 1";
     let wide_sources = compile_for(&dir.join("ckpt"), "pocl", wide_tiles).sources;
     // (Emulated: a warpgroup of 64 rows sums 128 accumulators per lane only on 256 outputs.)
     assert!(wide_sources.iter().any(|(k, src)| k.starts_with("linear_wgmma") && src.contains("float acc[128];")), "256-wide tiles on PoCL");

@@ -61,10 +61,7 @@ impl Staging {
 pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m: usize, n: usize, k: usize) -> Result<bool, CodegenError> {
     let t = kb.target;
     let staging = Staging::of(t.tuning.opencl_wgmma_step_inputs as usize);
-    // Outputs per tile: the tuning's where they fill whole tiles, else 128.
-    let wide = t.tuning.opencl_wgmma_tile_outputs as usize;
-    let outs = if wide > TILE && n.is_multiple_of(wide) { wide } else { TILE };
-    if !(t.tuning.opencl_ptx_wgmma && m > 0 && n > 0 && k > 0 && m.is_multiple_of(TILE) && n.is_multiple_of(outs) && k.is_multiple_of(staging.inputs)) {
+    if !(t.tuning.opencl_ptx_wgmma && m > 0 && n > 0 && k > 0 && m.is_multiple_of(TILE) && n.is_multiple_of(TILE) && k.is_multiple_of(staging.inputs)) {
         return Ok(false);
     }
     let (xd, wd) = (kb.desc("x", x)?, kb.desc("w", w)?);
@@ -79,6 +76,13 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, y: TensorId, m
         groups /= 2;
     }
     let (rows, lanes) = (groups * wg_rows, groups * WARPGROUP);
+    // Outputs per tile: the tuning's where they fill whole tiles and make at least
+    // `tuning.opencl_mma_large_min_tiles` workgroups, else 128. (A 128 x 256 tile's
+    // workgroup holds a multiprocessor alone: fewer of them leave more idle. On the H200 an
+    // 8B prefill's 128-tile projections gained with them; a 1B's 64-tile ones were not
+    // measured.)
+    let wide = t.tuning.opencl_wgmma_tile_outputs as usize;
+    let outs = if wide > TILE && n.is_multiple_of(wide) && (m / rows) * (n / wide) >= t.tuning.opencl_mma_large_min_tiles { wide } else { TILE };
     let row_bytes = staging.row_bytes;
     let operand_bytes = outs * row_bytes;
     let stage_bytes = (rows + outs) * row_bytes;
