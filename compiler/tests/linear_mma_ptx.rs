@@ -245,6 +245,12 @@ fn copy_sites(src: &str) -> usize {
     src.split("for (uint kt = 0u; kt < ").skip(1).filter_map(|rest| rest.split('u').next()?.parse::<usize>().ok()).map(|steps| steps.min(2) + usize::from(steps > 2)).sum()
 }
 
+/// Float registers among a marked product's accumulators (the braces' list).
+fn float_registers(line: &str) -> usize {
+    let regs = line.split('{').nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
+    regs.split(',').filter(|r| r.trim().starts_with("%f")).count()
+}
+
 fn wgmma_products(ptx: &str) -> Vec<&str> {
     ptx.lines().filter(|l| l.contains("// DRIFT_SM90A wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 {")).collect()
 }
@@ -280,8 +286,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         let products = wgmma_products(&ptx);
         assert_eq!(products.len(), 4 * members, "{name}: two halves of 64 rows, two of 16 inputs per step");
         for line in &products {
-            let regs = line.split('{').nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
-            assert_eq!(regs.split(',').filter(|r| r.trim().starts_with("%f")).count(), 64, "{name}: 64 float registers substituted: {line}");
+            assert_eq!(float_registers(line), 64, "{name}: 64 float registers substituted: {line}");
         }
         for (instruction, want) in [("// DRIFT_SM90A wgmma.fence.sync.aligned;", 1), ("// DRIFT_SM90A wgmma.commit_group.sync.aligned;", 1), ("// DRIFT_SM90A wgmma.wait_group.sync.aligned 0;", 1), ("fence.proxy.async.shared::cta;", 1), ("cp.async.cg.shared.global", 2 * 4 * 3)] {
             assert_eq!(ptx.matches(instruction).count(), want * members, "{name}: {instruction}");
@@ -338,8 +343,7 @@ fn warpgroup_prefill_compiles_to_marked_wgmma_and_matches_the_tiled_kernel_on_po
         assert!(src.contains("drift_mma[9216] __attribute__((aligned(1024)))"), "{name}: three stages of 48 KB (128 rows and 256 outputs of 128 bytes)");
         assert_eq!(wide_products.len(), 4 * merged_members(name), "{name}: one half tile per warpgroup, four quarters of 16 inputs per step");
         for line in &wide_products {
-            let regs = line.split('{').nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
-            assert_eq!(regs.split(',').filter(|r| r.trim().starts_with("%f")).count(), 128, "{name}: 128 float registers substituted: {line}");
+            assert_eq!(float_registers(line), 128, "{name}: 128 float registers substituted: {line}");
         }
         // Per step and lane: 4 copies of the 128 rows, 8 of the 256 outputs.
         let sites = copy_sites(src);
