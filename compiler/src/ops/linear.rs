@@ -509,12 +509,14 @@ impl Op for Linear {
             return Err(kb.no_kernel("a Linear combining attention partials needs the decode kernel (WGSL, workgroups of two lanes or more)"));
         }
         if gate.is_some() {
-            // Several rows: the gated cooperative-matrix product (the fold asked
-            // `linear_coop::gate_qualifies` first).
-            if !folded && !self.act_int8 && self.packed.is_none() && self.k_splits <= 1 && super::linear_coop::emit(kb, x, w, None, y, k, n, 1, gate)? {
+            // Several rows: the gated cooperative-matrix product, or on OpenCL the gated
+            // warpgroup product (the fold asked `linear_coop::gate_qualifies` or
+            // `linear_wgmma::gate_qualifies` first).
+            let m = numel(kb.shape(x)).unwrap_or(0) / k.max(1);
+            if !folded && !self.act_int8 && self.packed.is_none() && self.k_splits <= 1 && (super::linear_wgmma::emit(kb, x, w, y, m, n, k, gate.as_ref())? || super::linear_coop::emit(kb, x, w, None, y, k, n, 1, gate)?) {
                 return Ok(());
             }
-            return Err(kb.no_kernel("a gated Linear needs one activation row and the decode kernel (workgroups of two lanes or more), or several rows and the gated cooperative-matrix product (tuning.prefill_fused_gate on a target with prefill cooperative matrices, f16)"));
+            return Err(kb.no_kernel("a gated Linear needs one activation row and the decode kernel (workgroups of two lanes or more), or several rows and the gated cooperative-matrix product (tuning.prefill_fused_gate on a target with prefill cooperative matrices, f16) or, on OpenCL, the gated warpgroup product (tuning.opencl_ptx_wgmma, f16, whole tiles)"));
         }
         if self.act_int8 || self.packed.is_some() {
             return Err(kb.no_kernel("a Linear with int8 activations needs one activation row and workgroups of two lanes or more"));

@@ -49,7 +49,7 @@ pub fn emit(kb: &mut KernelBuilder<'_>, x: TensorId, w: TensorId, q4: Option<sup
         return Ok(false);
     }
     // f16 weights on whole 128 × 128 tiles: Hopper's warpgroup instructions where asked.
-    if q4.is_none() && super::linear_wgmma::emit(kb, x, w, y, m, n, k)? {
+    if q4.is_none() && super::linear_wgmma::emit(kb, x, w, y, m, n, k, None)? {
         return Ok(true);
     }
     let whole = |tile: usize| m > 0 && n > 0 && k > 0 && m.is_multiple_of(tile) && n.is_multiple_of(tile) && k.is_multiple_of(STEP);

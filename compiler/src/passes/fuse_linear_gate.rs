@@ -23,7 +23,10 @@
 //! chunk's, on SPIR-V, MSL or WGSL targets; no norm, int8 activations or packed row there)
 //! folds too where the gated cooperative-matrix product takes it
 //! (`linear_coop::gate_qualifies`: f16, int8 or int4 weights staged as words; f16 bundles
-//! only: `Target::for_precision` clears the key for f32 ones).
+//! only: `Target::for_precision` clears the key for f32 ones), and on OpenCL where the
+//! gated warpgroup product takes it (`linear_wgmma::gate_qualifies`: f16 weights, whole
+//! tiles; one product of the gate and up rows staged side by side, the gate's outputs never
+//! written).
 
 use super::patterns::sole_consumer;
 use super::{Pass, PassError, PassReport};
@@ -131,7 +134,14 @@ fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<T
     let takes = if one_row {
         target.tuning.decode_fused_gate
     } else {
-        target.tuning.prefill_fused_gate && target.kernel_language != KernelLanguage::OpenclC && !packed && !p.norm && !p.act_int8.0 && p.format.is_some_and(|f| crate::ops::linear_coop::gate_qualifies(target, p.k, f))
+        let plain = target.tuning.prefill_fused_gate && !packed && !p.norm && !p.act_int8.0;
+        if target.kernel_language == KernelLanguage::OpenclC {
+            let m = numel(xs).unwrap_or(0) / p.k.max(1);
+            let n = g.tensor(up_node.input(1)?).shape.first().copied().unwrap_or(0);
+            plain && p.format == Some(crate::ops::linear_coop::GateWeight::F16) && crate::ops::linear_wgmma::gate_qualifies(target, m, n, p.k)
+        } else {
+            plain && p.format.is_some_and(|f| crate::ops::linear_coop::gate_qualifies(target, p.k, f))
+        }
     };
     // The gate's inputs go after all of the up projection's.
     if !takes || up_node.inputs.len() != p.gate_at {
@@ -172,7 +182,9 @@ fn candidate(g: &Graph, target: &Target, consumers: &std::collections::HashMap<T
     }
     // Several rows: both weights constants of one binding each (the gated product reads
     // them as whole words from plain buffers): f16 or int8 bytes within a binding.
-    if !one_row {
+    // (On OpenCL the warpgroup product reads them through plain pointers: any f16 tensor,
+    // such as a q8 weight widened per chunk.)
+    if !one_row && target.kernel_language != KernelLanguage::OpenclC {
         let whole = |t: TensorId| {
             let w = g.tensor(t);
             let bytes = numel(&w.shape).unwrap_or(usize::MAX).saturating_mul(if crate::ir::value::is_float(w.dtype) { 2 } else { 1 });

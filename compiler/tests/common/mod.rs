@@ -226,3 +226,76 @@ pub fn nvptx(clang: &str, dir: &Path, name: &str, src: &str) -> String {
     assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     std::fs::read_to_string(&ptx).expect("ptx")
 }
+
+/// A one-layer Llama checkpoint: hidden 128 (4 heads of 32: the chunk attention stays off
+/// `cached_attention_mma`, which `attention_mma` checks), feed-forward 256, vocabulary
+/// 256, f16 weights drawn from a fixed sequence (magnitudes 1/32 to 1/2, norms 1/2 to 2).
+pub fn llama_f16_checkpoint(dir: &Path) {
+    let config = r#"{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":128,"intermediate_size":256,"num_attention_heads":4,"num_key_value_heads":4,"num_hidden_layers":1,"vocab_size":256,"max_position_embeddings":256,"rms_norm_eps":1e-6,"rope_theta":10000.0,"hidden_act":"silu","tie_word_embeddings":false}"#;
+    let l = "model.layers.0";
+    let tensors: Vec<(String, Vec<usize>)> = vec![
+        ("model.embed_tokens.weight".into(), vec![256, 128]),
+        (format!("{l}.input_layernorm.weight"), vec![128]),
+        (format!("{l}.self_attn.q_proj.weight"), vec![128, 128]),
+        (format!("{l}.self_attn.k_proj.weight"), vec![128, 128]),
+        (format!("{l}.self_attn.v_proj.weight"), vec![128, 128]),
+        (format!("{l}.self_attn.o_proj.weight"), vec![128, 128]),
+        (format!("{l}.post_attention_layernorm.weight"), vec![128]),
+        (format!("{l}.mlp.gate_proj.weight"), vec![256, 128]),
+        (format!("{l}.mlp.up_proj.weight"), vec![256, 128]),
+        (format!("{l}.mlp.down_proj.weight"), vec![128, 256]),
+        ("model.norm.weight".into(), vec![128]),
+        ("lm_head.weight".into(), vec![256, 128]),
+    ];
+    let mut header = Vec::new();
+    let mut at = 0usize;
+    for (name, shape) in &tensors {
+        let bytes = shape.iter().product::<usize>() * 2;
+        header.push(format!(r#""{name}":{{"dtype":"F16","shape":{shape:?},"data_offsets":[{at},{}]}}"#, at + bytes));
+        at += bytes;
+    }
+    let header = format!("{{{}}}", header.join(","));
+    let mut file = (header.len() as u64).to_le_bytes().to_vec();
+    file.extend_from_slice(header.as_bytes());
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for (_, shape) in &tensors {
+        let norm = shape.len() == 1;
+        for _ in 0..shape.iter().product::<usize>() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let r = (state >> 33) as u16;
+            // f16 bits: sign, exponent 10..13 (norms 14..15, positive), 10 mantissa bits.
+            let (sign, exp) = if norm { (0, 14 + (r >> 10) % 2) } else { ((r >> 15) << 15, 10 + (r >> 10) % 4) };
+            file.extend_from_slice(&(sign | exp << 10 | (r & 0x3ff)).to_le_bytes());
+        }
+    }
+    std::fs::create_dir_all(dir).expect("checkpoint dir");
+    std::fs::write(dir.join("config.json"), config).expect("config");
+    std::fs::write(dir.join("model.safetensors"), file).expect("safetensors");
+}
+
+/// Float registers among a marked product's accumulators (the braces' list).
+pub fn float_registers(line: &str) -> usize {
+    let regs = line.split('{').nth(1).and_then(|r| r.split('}').next()).unwrap_or("");
+    regs.split(',').filter(|r| r.trim().starts_with("%f")).count()
+}
+
+/// Members of a merged kernel (`linear_mma_x3_f16_5`: the q, k and v products, each
+/// with its own instructions; the target merges independent dispatches), 1 for a kernel
+/// of its own.
+pub fn merged_members(kernel: &str) -> usize {
+    kernel.split("_x").nth(1).and_then(|r| r.split('_').next()).and_then(|n| n.parse().ok()).unwrap_or(1)
+}
+
+/// The checkpoint compiled with prefill chunks of `chunk` tokens.
+pub fn compile_chunk(dir: &Path, target: &str, tuning: &str, quant: driftc::front::llm::Quant, chunk: usize) -> Compiled {
+    let text = std::fs::read_to_string(repo().join(format!("targets/{target}.toml"))).expect("target file");
+    compile_text(dir, target, &text, tuning, quant, chunk)
+}
+
+/// The checkpoint compiled for the target file's text `text` (named `target`).
+pub fn compile_text(dir: &Path, target: &str, text: &str, tuning: &str, quant: driftc::front::llm::Quant, chunk: usize) -> Compiled {
+    let t = Target::from_toml(&set_tuning(text, tuning), Path::new(&format!("{target}.toml"))).expect("target parses");
+    let import = ImportOptions { shapes: Default::default(), allow_missing_weights: false, runtime_inputs: None, frozen_inputs: Default::default(), quant, prefill_tokens: Some(chunk), target_prefill_tokens: None, decode_int8_activations: None, prefill_int8_activations: None, decode_split_keys: None, max_context: Some(256) };
+    let options = CompileOptions { precision: Some(Precision::F16), import, strategy: None, stop_after: None, validate_spirv: false, zero_missing_weights: false, storage: None };
+    driftc::compile::compile_file(dir, &t, &options).unwrap_or_else(|e| panic!("{target} {tuning}: {e}"))
+}
