@@ -380,10 +380,12 @@ pub struct Tuning {
     /// product (`passes::fuse_linear_gate`, `linear_coop` with a gate): each subgroup's
     /// columns of blocks half gate, half up projection of the same outputs, up · act(gate)
     /// stored from the epilogue; no gate tensor written and read back, one product fewer.
-    /// Where `linear_coop::gate_qualifies` holds (f16 bundles). Default false (its first
-    /// form, a branch choosing each staged weight row's buffer, measured slower on the
-    /// H200 than the two products apart; the present form, each weight load's buffer
-    /// fixed, not yet measured).
+    /// Where `linear_coop::gate_qualifies` holds (f16 bundles); on OpenCL, one warpgroup
+    /// product staging the up and gate rows side by side (`linear_wgmma::gate_qualifies`).
+    /// Default false (on SPIR-V its first form, a branch choosing each staged weight row's
+    /// buffer, measured slower on the H200 than the two products apart; the present form,
+    /// each weight load's buffer fixed, not yet measured); nvidia-h100-opencl sets it
+    /// (measured faster).
     #[serde(default)]
     pub prefill_fused_gate: bool,
     /// Lanes of one workgroup of the decode kernel of a Linear layer (`linear_matvec`; a
@@ -573,6 +575,12 @@ pub struct Tuning {
     /// where they would take `linear_tiled`. Default false (`nvidia-h100-opencl`: true, measured).
     #[serde(default)]
     pub opencl_mma_int8_weights: bool,
+    /// With `opencl_ptx_wgmma`: a prefill chunk's products with int8 weights (q8) read them
+    /// widened to f16 by a Cast run once per chunk (`passes::widen_prefill_weights`; exact)
+    /// and take `linear_wgmma`, instead of `linear_mma` on int8 tiles. f16 bundles only.
+    /// Default false.
+    #[serde(default)]
+    pub prefill_widened_weights: bool,
     /// With `opencl_ptx_mma`: 8/4/4 bundles' int4 prefill weights (blocks of a multiple of
     /// 32 inputs) also go to `linear_mma` (a quarter of the f16 bytes staged; each lane
     /// turns its fragment's nibble pairs into f16 and multiplies them by the block's f16
@@ -1033,11 +1041,12 @@ impl Target {
 
     /// This target as the passes see it for a bundle of `precision`: the keys that hold for
     /// f16 bundles only (`tuning.prefill_fused_gate`: its product runs on f16 cooperative
-    /// matrices) off for f32 ones, so no pass folds what no kernel then takes.
+    /// matrices; `tuning.prefill_widened_weights`: on f16 warpgroup products) off for f32 ones, so no pass folds what no kernel then takes.
     pub fn for_precision(&self, precision: Precision) -> Target {
         let mut t = self.clone();
         if precision != Precision::F16 {
             t.tuning.prefill_fused_gate = false;
+            t.tuning.prefill_widened_weights = false;
         }
         t
     }

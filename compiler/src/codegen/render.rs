@@ -24,6 +24,7 @@ macro_rules! templates {
 
 templates!(
     "elementwise",
+    "widen_words",
     "kv_cache_write",
     "linear_q4",
     "linear_matvec",

@@ -24,6 +24,7 @@ pub mod split_linear_k;
 pub mod quantize;
 pub mod simplify;
 pub mod virtualize;
+pub mod widen_prefill_weights;
 
 use crate::ir::{Graph, IrError};
 use crate::target::Target;
@@ -66,6 +67,7 @@ pub fn pipeline() -> Vec<Box<dyn Pass>> {
         Box::new(fuse_linear_kv_append::FuseLinearKvAppend),
         Box::new(fit_int8_activations::FitInt8Activations),
         Box::new(share_int8_activations::ShareInt8Activations),
+        Box::new(widen_prefill_weights::WidenPrefillWeights),
         Box::new(fuse_linear_gate::FuseLinearGate),
         Box::new(fuse_split_combine::FuseSplitCombine),
         Box::new(fuse_combine_linear::FuseCombineLinear),
