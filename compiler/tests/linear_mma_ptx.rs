@@ -124,7 +124,8 @@ fn prefill_projections_compile_to_inline_ptx_tensor_core_kernels() {
     let int8 = (driftc::front::llm::Quant::Q8, "DRIFT_I8X2_F16X2(b0_0", "opencl_mma_int8_weights", &["sub.f16x2"][..]);
     let int4 = (driftc::front::llm::Quant::Q844, "DRIFT_I4X2_F16X2(b0_0", "opencl_mma_int4_weights", &["sub.f16x2", "mul.rn.f16x2"][..]);
     for ((quant, marker, key, converting), large) in [int8, int4].into_iter().flat_map(|c| [(c, false), (c, true)]) {
-        let tuning = format!("opencl_ptx_mma = true\n{key} = true{}", if large { LARGE } else { "" });
+        // (Not widened to f16 for linear_wgmma: `widened_weights` checks that form.)
+        let tuning = format!("opencl_ptx_mma = true\n{key} = true\nprefill_widened_weights = false{}", if large { LARGE } else { "" });
         let sources = compile_quant(&dir.join("ckpt"), "nvidia-h100-opencl", &tuning, quant).sources;
         let converted: Vec<_> = sources.iter().filter(|(k, src)| k.starts_with("linear_mma") && src.contains(marker)).collect();
         assert!(!converted.is_empty(), "{quant:?} projections on linear_mma with {tuning}");
