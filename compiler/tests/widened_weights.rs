@@ -2,7 +2,7 @@
 //! widened to f16 once per chunk (`widen_words`: 16 values per work-item) and run on the
 //! f16 warpgroup product (`linear_wgmma`, the gate and up projections as one), while the
 //! decode step keeps the int8 weights. For the NVIDIA target every prefill product of the
-//! checkpoint is a `linear_wgmma`; on PoCL, emulated, the prompt's logits equal those of the q8 bundle on `linear_tiled`
+//! checkpoint is a `linear_wgmma`, a layer's q, k and v in one launch; on PoCL, emulated, the prompt's logits equal those of the q8 bundle on `linear_tiled`
 //! (its int8 product checked against transformers in `llm_generate`), and the decode
 //! step's tokens follow.
 
@@ -34,6 +34,9 @@ fn q8_prefill_products_read_widened_weights() {
     assert_eq!(count(sources, "linear_mma"), 0, "no int8 prefill product left on linear_mma");
     assert!(sources.iter().any(|(k, s)| k.starts_with("linear_wgmma") && s.contains("wgb")), "the gate and up projections as one warpgroup product");
     assert!(count(sources, "linear_matvec") > 0, "the decode step keeps its int8 products");
+    // The widened weights live until the last of a layer's q, k and v products: they
+    // launch as one kernel.
+    assert!(count(sources, "linear_wgmma_x3") > 0, "the q, k and v products on widened weights merged");
     // On PoCL, emulated, against the q8 bundle without tensor cores; then 8 greedy tokens.
     let prompt: Vec<u32> = (0..100u32).map(|i| (i * 37 + 11) % 256).collect();
     let run = |tuning: &str| {

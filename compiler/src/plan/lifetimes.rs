@@ -3,7 +3,7 @@
 //! 0; graph outputs to the last step. Buffer tensors become usage records of the pool
 //! plan; texture tensors go to [`super::texture_pools`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use runtime_min::bundle::{PoolRole, StorageKind};
 
@@ -40,6 +40,25 @@ pub fn spans(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>
             touch(root(t), step);
         }
     }
+    // A tensor made from constants alone (a weight widened per prefill chunk) lives until
+    // the last of its reader's siblings, the steps right after the reader that read one of
+    // its activations too: no sibling's output takes its memory, so the siblings (a layer's
+    // q, k and v products) may launch as one kernel. (Constant folding leaves no such
+    // tensor in a graph as imported: only passes after it make them.)
+    let activation = |t: TensorId| physical.get(&root(t)).is_some_and(|p| p.pool == PoolRole::Activations);
+    let main_inputs = |id: NodeId| -> BTreeSet<TensorId> { g.node(id).inputs.iter().flatten().copied().filter(|&t| activation(t)).map(root).collect() };
+    let of_constants = |t: TensorId| g.tensor(t).producer.is_some_and(|p| !g.node(p).all_inputs().any(|i| activation(i) || g.inputs.contains(&i)));
+    for (step, &id) in order.iter().enumerate() {
+        let widened: Vec<TensorId> = g.node(id).inputs.iter().flatten().copied().filter(|&t| activation(t) && of_constants(t)).collect();
+        if widened.is_empty() {
+            continue;
+        }
+        let shared: BTreeSet<TensorId> = main_inputs(id).into_iter().filter(|t| !widened.contains(t)).collect();
+        let run_end = order.iter().enumerate().skip(step + 1).take_while(|(_, &n)| !main_inputs(n).is_disjoint(&shared)).map(|(i, _)| i).last().unwrap_or(step);
+        for t in widened {
+            touch(root(t), run_end);
+        }
+    }
     for &t in &g.outputs {
         touch(root(t), last);
     }
@@ -52,4 +71,36 @@ pub fn spans(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>
         .filter(|(t, _)| physical.get(t).is_some_and(|p| p.pool == PoolRole::Activations && p.alias_of.is_none()))
         .map(|(t, (first, last))| (t, UsageRecord { size: physical.get(&t).map_or(0, |p| p.bytes), first, last }))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{DType, Node, Role};
+    use crate::ops::identity::Identity;
+    use runtime_min::bundle::{ElemType, Layout};
+
+    /// q and k projections of x read weights widened from constants: q's widened weight
+    /// lives on through k's step (its sibling), k's ends at its own; x's as ever.
+    #[test]
+    fn weights_made_from_constants_live_through_their_readers_siblings() {
+        let (mut g, mut physical) = (Graph::default(), HashMap::new());
+        let mut tensor = |g: &mut Graph, name: &str, role: Role| {
+            let t = g.add_tensor(name, DType::F32, vec![4], role);
+            let pool = if role == Role::Weight { PoolRole::Weights } else { PoolRole::Activations };
+            physical.insert(t, Physical { pool, elem: ElemType::F32, layout: Layout::Linear, storage: StorageKind::Buffer, bytes: 16, alias_of: None, objects: Vec::new(), texture: None });
+            t
+        };
+        let x = tensor(&mut g, "x", Role::Input);
+        let [wq, wk] = ["wq", "wk"].map(|n| tensor(&mut g, n, Role::Weight));
+        let [wide_q, wide_k, q, k] = ["wide_q", "wide_k", "q", "k"].map(|n| tensor(&mut g, n, Role::Activation));
+        g.inputs = vec![x];
+        g.outputs = vec![q, k];
+        let node = |name: &str, inputs: &[TensorId], output: TensorId| Node::new(name, Box::new(Identity { name: "Identity" }), inputs.iter().map(|&t| Some(t)).collect(), vec![output]);
+        let order: Vec<NodeId> = [node("q_widen", &[wq], wide_q), node("k_widen", &[wk], wide_k), node("q_proj", &[x, wide_q], q), node("k_proj", &[x, wide_k], k)].into_iter().map(|n| g.add_node(n)).collect();
+        let span = |t: TensorId| spans(&g, &order, &physical).into_iter().find(|(s, _)| *s == t).map(|(_, r)| (r.first, r.last));
+        assert_eq!(span(wide_q), Some((0, 3)), "through k_proj, q_proj's sibling");
+        assert_eq!(span(wide_k), Some((1, 3)));
+        assert_eq!(span(x), Some((0, 3)));
+    }
 }
