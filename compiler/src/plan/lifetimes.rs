@@ -40,14 +40,15 @@ pub fn spans(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>
             touch(root(t), step);
         }
     }
-    // A tensor made from constants alone (a weight widened per prefill chunk) lives until
-    // the last of its reader's siblings, the steps right after the reader that read one of
-    // its activations too: no sibling's output takes its memory, so the siblings (a layer's
-    // q, k and v products) may launch as one kernel. (Constant folding leaves no such
-    // tensor in a graph as imported: only passes after it make them.)
+    // A tensor made from constants alone (a weight widened per prefill chunk,
+    // `super::order::of_constants`) lives until the last of its reader's siblings, the steps
+    // right after the reader that read one of its activations too: no sibling's output
+    // takes its memory, so the siblings (a layer's q, k and v products) may launch as one
+    // kernel. (An order was given, so the graph has no cycle; were it to, the set is empty.)
+    let made = super::order::of_constants(g, physical).unwrap_or_default();
     let activation = |t: TensorId| physical.get(&root(t)).is_some_and(|p| p.pool == PoolRole::Activations);
     let main_inputs = |id: NodeId| -> BTreeSet<TensorId> { g.node(id).inputs.iter().flatten().copied().filter(|&t| activation(t)).map(root).collect() };
-    let of_constants = |t: TensorId| g.tensor(t).producer.is_some_and(|p| !g.node(p).all_inputs().any(|i| activation(i) || g.inputs.contains(&i)));
+    let of_constants = |t: TensorId| g.tensor(t).producer.is_some_and(|p| made.contains(&p));
     for (step, &id) in order.iter().enumerate() {
         let widened: Vec<TensorId> = g.node(id).inputs.iter().flatten().copied().filter(|&t| activation(t) && of_constants(t)).collect();
         if widened.is_empty() {

@@ -34,7 +34,7 @@ pub fn memory_aware(g: &Graph, physical: &HashMap<TensorId, Physical>, siblings:
     // Nodes that read no graph input, directly or through their producers (a weight cast
     // per chunk): held back until a reader of theirs has run all its other producers,
     // then released (with their own held-back producers) to run before any other ready node.
-    let held = held_back(g, &pinned, root)?;
+    let held = of_constants(g, physical)?;
     let mut waiting: HashMap<NodeId, usize> = g.nodes.node_indices().map(|n| (n, 0)).collect();
     for e in (&g.nodes).edge_references() {
         if !held.contains(&e.source()) {
@@ -133,10 +133,13 @@ pub fn memory_aware(g: &Graph, physical: &HashMap<TensorId, Physical>, siblings:
     Ok(order)
 }
 
-/// The nodes that read no graph input, directly or through their producers: those whose
-/// producers are all such nodes and whose inputs and outputs include none of `pinned`
-/// (graph inputs and outputs), in the model's order.
-fn held_back(g: &Graph, pinned: &BTreeSet<TensorId>, root: impl Fn(TensorId) -> TensorId) -> Result<BTreeSet<NodeId>, IrError> {
+/// The nodes that read no graph input, directly or through their producers (a weight
+/// widened per chunk): those whose producers are all such nodes and whose inputs and
+/// outputs include no graph input or output. (Constant folding leaves none in a graph as
+/// imported: only passes after it make them.)
+pub(super) fn of_constants(g: &Graph, physical: &HashMap<TensorId, Physical>) -> Result<BTreeSet<NodeId>, IrError> {
+    let root = |t: TensorId| physical.get(&t).and_then(|p| p.alias_of).unwrap_or(t);
+    let pinned: BTreeSet<TensorId> = g.outputs.iter().chain(&g.inputs).map(|&t| root(t)).collect();
     let mut held = BTreeSet::new();
     for n in g.order()? {
         let producers_held = g.nodes.neighbors_directed(n, petgraph::Direction::Incoming).all(|p| held.contains(&p));
