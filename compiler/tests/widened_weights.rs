@@ -1,5 +1,5 @@
 //! tuning.prefill_widened_weights: a q8 bundle's prefill products read their int8 weights
-//! widened to f16 once per chunk (`widen_words`: 16 values per work-item) and run on the
+//! widened to f16 once per chunk (`widen_words`: 8 values per work-item) and run on the
 //! f16 warpgroup product (`linear_wgmma`, the gate and up projections as one), while the
 //! decode step keeps the int8 weights. For the NVIDIA target every prefill product of the
 //! checkpoint is a `linear_wgmma`, a layer's q, k and v in one launch; on PoCL, emulated, the prompt's logits equal those of the q8 bundle on `linear_tiled`

@@ -51,15 +51,16 @@ impl Op for Cast {
         // truncate toward zero, as ONNX Cast does); booleans need an explicit test.
         // Integer values beyond 2^24 lose precision on the device.
         let to_bool = self.to == DType::Bool;
-        // OpenCL int8 to f16 in whole 16-byte words (a q8 weight widened per prefill chunk,
-        // `passes::widen_prefill_weights`): one word per work-item (an 8B-shaped gate weight
-        // at 2.7 TB/s on an H200; four consecutive words per work-item, adjacent lanes' stores
-        // 128 bytes apart, took twice as long).
+        // OpenCL int8 to f16 in words (a q8 weight widened per prefill chunk,
+        // `passes::widen_prefill_weights`): 8 values per work-item, so that a subgroup's
+        // loads and stores are each contiguous. (One 16-value word per work-item, its two
+        // stores 32 bytes apart across lanes, streamed an 8B-shaped gate weight at 2.7 TB/s
+        // on an H200; four such words per work-item took twice as long.)
         let (x, y) = (k.input(0)?, k.output(0)?);
         let (xd, yd) = (k.desc("x", x)?, k.desc("y", y)?);
         let n = numel(k.shape(x)).unwrap_or(0);
-        if k.lang == Lang::OpenclC && k.node.epilogue.is_empty() && xd.elem == "i8" && yd.elem == "f16" && xd.is_plain_buffer() && yd.is_plain_buffer() && n > 0 && n.is_multiple_of(16) {
-            k.emit(KernelSpec::new("widen_words", (n / 16) as u64, k.wg_elementwise()).read("x", x).write("y", y));
+        if k.lang == Lang::OpenclC && k.node.epilogue.is_empty() && xd.elem == "i8" && yd.elem == "f16" && xd.is_plain_buffer() && yd.is_plain_buffer() && n > 0 && n.is_multiple_of(8) {
+            k.emit(KernelSpec::new("widen_words", (n / 8) as u64, k.wg_elementwise()).read("x", x).write("y", y));
             return Ok(());
         }
         super::elementwise::emit(k, 1, |lang, args| {
