@@ -117,10 +117,10 @@ pub struct TexturePlan {
 }
 
 /// Shares images among the texture tensors of `physical` by lifetime in `order`.
-fn plan_textures(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, virtualize::Physical>) -> TexturePlan {
+fn plan_textures(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, virtualize::Physical>, side: bool) -> TexturePlan {
     let mut owners: Vec<(TensorId, usize)> = Vec::new();
     let mut records = Vec::new();
-    for (t, r) in plan::spans(g, order, physical) {
+    for (t, r) in plan::spans(g, order, physical, side) {
         let Some(ph) = physical.get(&t) else { continue };
         let Some(tex) = &ph.texture else { continue };
         for (j, &h) in tex.heights.iter().enumerate() {
@@ -143,6 +143,8 @@ pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: O
     target.storage_supported(target.tuning.activation_storage).map_err(CompileError::Target)?;
     let file_order = g.order()?;
     let virt = virtualize::run(g, target, precision, &file_order);
+    // Nodes that may run on a second queue (OpenCL) live from where they may start.
+    let side = side_queue(target);
     // Candidate orders: the model's, one scheduled to keep the live set small, and the
     // same keeping the readers of one activation side by side (siblings), which the target
     // may merge into one launch: taken instead of the memory-aware one where that wins and
@@ -160,7 +162,7 @@ pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: O
     let align = (target.limits.min_storage_buffer_offset_alignment as u64).max(16);
     let mut best: Option<MemoryPlan> = None;
     for (order, order_name) in orders {
-        let records = plan::usage_records(g, &order, &virt.physical);
+        let records = plan::usage_records(g, &order, &virt.physical, side);
         let recs: Vec<plan::UsageRecord> = records.iter().map(|r| r.1).collect();
         let naive = plan::naive(&recs, align)?;
         let lower = plan::lower_bound(&recs, align)?;
@@ -187,8 +189,38 @@ pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: O
         }
     }
     let mut best = best.ok_or_else(|| CompileError::Target("empty graph".into()))?;
-    best.textures = plan_textures(g, &best.order, &best.virt.physical);
+    best.textures = plan_textures(g, &best.order, &best.virt.physical, side);
     Ok(best)
+}
+
+/// Marks the dispatches of side nodes (`starts`: node → the node from which it may run)
+/// to run beside others: from the first dispatch of its start node, or later where a
+/// dispatch between binds memory it writes (the plan keeps those apart; this keeps the
+/// bundle safe whatever it did). A dispatch that reads outside the weights pool (0) stays.
+fn assign_side_starts(dispatches: &mut [Dispatch], kept: &[(&Vec<NodeId>, &Vec<(BufferRange, Access)>)], starts: &HashMap<NodeId, NodeId>) {
+    let overlaps = |a: &BufferRange, b: &BufferRange| a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
+    for (j, (ids, ranges)) in kept.iter().enumerate() {
+        let [node] = ids.as_slice() else { continue };
+        let Some(from) = starts.get(node) else { continue };
+        let Some(first) = kept.iter().position(|(other, _)| other.contains(from)) else { continue };
+        if first >= j || ranges.iter().any(|(r, acc)| *acc != Access::Write && r.pool != 0) {
+            continue;
+        }
+        let written: Vec<&BufferRange> = ranges.iter().filter(|(_, acc)| *acc == Access::Write).map(|(r, _)| r).collect();
+        let mut a = j;
+        while a > first && kept.get(a - 1).is_some_and(|(_, before)| !before.iter().any(|(r, _)| written.iter().any(|w| overlaps(r, w)))) {
+            a -= 1;
+        }
+        if let Some(d) = dispatches.get_mut(j).filter(|_| a < j) {
+            d.side_after = Some(a as u32);
+        }
+    }
+}
+
+/// Whether dispatches of nodes made from constants alone may run on a second queue
+/// (`tuning.opencl_side_queue`, OpenCL C only).
+fn side_queue(t: &Target) -> bool {
+    t.tuning.opencl_side_queue && t.kernel_language == KernelLanguage::OpenclC
 }
 
 fn kernel_language(t: &Target) -> (Lang, BLang) {
@@ -683,7 +715,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         cooperative_matrix |= spec.cooperative_matrix;
         subgroup_arithmetic |= spec.subgroup_arithmetic;
         int8_dot |= spec.int8_dot;
-        let dispatch = Dispatch { kernel, label, bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false };
+        let dispatch = Dispatch { kernel, label, bindings: ranges.iter().map(|(r, _)| *r).collect(), grid, push_constants: Vec::new(), barrier_before: false, side_after: None };
         let nodes: Vec<NodeId> = launch.iter().filter_map(|&i| pending.get(i)).map(|p| p.node).collect();
         let exclusive = launch.len() == 1 && spec.exclusive_with_previous && emitted.last().is_some_and(|(prev, ..)| *prev == nodes);
         emitted.push((nodes, dispatch, ranges, exclusive));
@@ -695,6 +727,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     let overlaps = |a: &BufferRange, b: &BufferRange| a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
     let specs = g.program_specs();
     let mut programs = Vec::with_capacity(specs.len());
+    // Each side node (`plan::side`) and the node from which it may run.
+    let side_starts: HashMap<NodeId, NodeId> = if side_queue(target) { plan::side::starts(g, &mp.order, physical).into_iter().filter_map(|(n, step)| mp.order.get(step).map(|&from| (n, from))).collect() } else { HashMap::new() };
     for (ps, members) in specs.iter().zip(&program_sets) {
         let mut written: Vec<BufferRange> = Vec::new();
         let mut read: Vec<BufferRange> = Vec::new();
@@ -702,7 +736,8 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         // How much of `written` / `read` the previous dispatch found there (its own ranges
         // follow): an alternative of it is checked against those only.
         let mut before_previous = (0, 0);
-        for (_, d, ranges, exclusive) in emitted.iter().filter(|(ids, ..)| ids.iter().all(|id| members.contains(id))) {
+        let mut kept: Vec<(&Vec<NodeId>, &Vec<(BufferRange, Access)>)> = Vec::new();
+        for (ids, d, ranges, exclusive) in emitted.iter().filter(|(ids, ..)| ids.iter().all(|id| members.contains(id))) {
             let (w_end, r_end) = if *exclusive && !dispatches.is_empty() { before_previous } else { (written.len(), read.len()) };
             let (w_seen, r_seen) = (written.get(..w_end).unwrap_or(&written), read.get(..r_end).unwrap_or(&read));
             let hazard = ranges.iter().any(|(r, acc)| w_seen.iter().any(|w| overlaps(r, w)) || (*acc == Access::Write && r_seen.iter().any(|x| overlaps(r, x))));
@@ -719,6 +754,10 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
                 }
             }
             dispatches.push(Dispatch { barrier_before: hazard, ..d.clone() });
+            kept.push((ids, ranges));
+        }
+        if !side_starts.is_empty() {
+            assign_side_starts(&mut dispatches, &kept, &side_starts);
         }
         let position = |list: &[TensorId], t: TensorId, what: &str| -> Result<u32, CompileError> {
             list.iter().position(|&x| x == t).map(|i| i as u32).ok_or_else(|| CompileError::Target(format!("program '{}': {what} '{}' is not a graph {what}", ps.name, g.tensor(t).name)))

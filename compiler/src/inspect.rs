@@ -49,7 +49,8 @@ pub fn text(view: &BundleView<'_>) -> String {
         let _ = writeln!(o, "program {} ({} dispatches) inputs [{}] outputs [{}]", prog.name, prog.dispatches.len(), names(&prog.inputs, &m.inputs), names(&prog.outputs, &m.outputs));
         for d in &prog.dispatches {
             let b: Vec<String> = d.bindings.iter().map(|b| format!("p{}+{}:{}", b.pool, b.offset, b.size)).collect();
-            let _ = writeln!(o, "  {}k{} grid={:?} [{}]  # {}", if d.barrier_before { "| " } else { "  " }, d.kernel, d.grid, b.join(" "), d.label);
+            let side = d.side_after.map(|a| format!(" (second queue, from dispatch {a})")).unwrap_or_default();
+            let _ = writeln!(o, "  {}k{} grid={:?} [{}]  # {}{side}", if d.barrier_before { "| " } else { "  " }, d.kernel, d.grid, b.join(" "), d.label);
         }
     }
     o

@@ -581,6 +581,12 @@ pub struct Tuning {
     /// Default false.
     #[serde(default)]
     pub prefill_widened_weights: bool,
+    /// OpenCL C: nodes made from constants alone whose kernels read only weights (the
+    /// widening above) run on a second queue, each from the product before its reader on,
+    /// beside it (`plan::side`; their outputs live from there, so the plan grows by what
+    /// they hold meanwhile). Default false.
+    #[serde(default)]
+    pub opencl_side_queue: bool,
     /// With `opencl_ptx_mma`: 8/4/4 bundles' int4 prefill weights (blocks of a multiple of
     /// 32 inputs) also go to `linear_mma` (a quarter of the f16 bytes staged; each lane
     /// turns its fragment's nibble pairs into f16 and multiplies them by the block's f16

@@ -4,7 +4,8 @@
 //! decode step keeps the int8 weights. For the NVIDIA target every prefill product of the
 //! checkpoint is a `linear_wgmma`, a layer's q, k and v in one launch; on PoCL, emulated, the prompt's logits equal those of the q8 bundle on `linear_tiled`
 //! (its int8 product checked against transformers in `llm_generate`), and the decode
-//! step's tokens follow.
+//! step's tokens follow; with the widenings run on a second queue (`opencl_side_queue`),
+//! the logits and tokens are the same.
 
 mod common;
 
@@ -59,6 +60,17 @@ fn q8_prefill_products_read_widened_weights() {
     let err = driftc::reference::rel_l2(&got, &want);
     assert!(err <= 1e-3, "q8 prefill on widened weights vs linear_tiled on int8: logits rel L2 {err:.3e}");
     assert_eq!(tokens, want_tokens, "the decode steps after the chunk");
+    // The widenings on a second queue, each from the product before its reader on
+    // (`tuning.opencl_side_queue`): the same kernels, so the same logits and tokens.
+    let side = format!("{WIDENED}\nopencl_ptx_mma_emulated = true\nopencl_side_queue = true");
+    let compiled = compile("pocl", &side);
+    let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
+    let prefill = bundle.manifest().programs.iter().find(|p| p.name == "prefill").expect("a prefill program");
+    let beside: Vec<&str> = prefill.dispatches.iter().filter(|d| d.side_after.is_some()).map(|d| d.label.as_str()).collect();
+    assert!(beside.iter().any(|l| l.contains("down_proj")) && beside.iter().all(|l| l.ends_with(".widen")), "widenings beside the products: {beside:?}");
+    let (_, side_logits, side_tokens) = run(&side);
+    assert_eq!(side_logits, got, "prefill logits with the widenings on a second queue");
+    assert_eq!(side_tokens, tokens);
     // 8/4/4: the attention projections' int8 weights widened, the feed-forward's int4 kept.
     let run844 = |tuning: &str| {
         let compiled = compile_chunk(&ckpt, "pocl", tuning, Quant::Q844, 128);

@@ -152,6 +152,34 @@ fn input_index_past_the_tensor_table() {
     refused(&b, &["inputs[0]"], "tensor index 5 out of range");
 }
 
+// ---- dispatches run beside others (side_after) ------------------------------------------
+
+#[test]
+fn side_dispatch_that_starts_at_or_after_itself() {
+    let mut b = base();
+    b.m.programs[0].dispatches[1].side_after = Some(1);
+    refused(&b, &["dispatches[1]", "side_after"], "is not before the dispatch's own index 1");
+}
+
+#[test]
+fn side_dispatch_that_reads_activations() {
+    let mut b = base();
+    b.m.programs[0].dispatches[1].side_after = Some(0);
+    refused(&b, &["dispatches[1]", "bindings[0]"], "reads only the weights pool");
+}
+
+#[test]
+fn side_dispatch_whose_output_a_dispatch_beside_it_binds() {
+    // A third dispatch, t = a * b (weights only), from dispatch 0 on: dispatches 0 and 1,
+    // which write and read t, would run beside it.
+    let mut b = base();
+    let mut d = b.m.programs[0].dispatches[0].clone();
+    d.bindings = vec![b.m.programs[0].dispatches[0].bindings[0], b.m.programs[0].dispatches[1].bindings[1], b.m.programs[0].dispatches[0].bindings[2]];
+    d.side_after = Some(0);
+    b.m.programs[0].dispatches.push(d);
+    refused(&b, &["dispatches[2]", "side_after"], "dispatch 0 't = a * x', which may run beside it, binds memory it writes");
+}
+
 // ---- pools -----------------------------------------------------------------------------
 
 #[test]

@@ -162,6 +162,55 @@ fn a_two_kernels_weights_offsets_push_constant_and_2d_grid_exact() {
     eprintln!("axpb on {}: {stats:?}", s.device_name());
 }
 
+/// w = a + b after `iters` idle turns (weights only: a dispatch that may run beside others).
+const SLOW_SUM_F32: &str = r#"
+__kernel __attribute__((reqd_work_group_size(64, 1, 1)))
+void k_main(__global const float* restrict b_a, __global const float* restrict b_b, __global float* restrict b_w, const uint iters) {
+    const uint i = (uint)get_global_id(0);
+    if (i >= 1000u) return;
+    float acc = b_a[i];
+    for (uint k = 0u; k < iters; k++) {
+        acc = acc * 0.5f + b_a[i] * 0.5f;
+    }
+    b_w[i] = acc + b_b[i];
+}
+"#;
+
+/// t = a * x; w = a + b (slowly) on the second queue from dispatch 0 on; y = t + w, which
+/// must wait for it. Profiled too, so every dispatch keeps its event.
+#[test]
+fn a_side_dispatch_runs_beside_and_its_reader_waits() {
+    let (mut bld, a, b) = axpb();
+    let n64 = u64::from(AXPB_N);
+    let ap = 1;
+    let ra = bld.m.programs[0].dispatches[0].bindings[0];
+    let rb = bld.m.programs[0].dispatches[1].bindings[1];
+    let rt = bld.m.programs[0].dispatches[0].bindings[2];
+    let ry = bld.m.programs[0].dispatches[1].bindings[2];
+    bld.m.pools[ap].size = 20480;
+    let rw = bld.tensor("w", DType::F32, &[n64], ap as u32, 16384, ElemType::F32);
+    let k_slow = cl_kernel(&mut bld, "slow_sum_f32", SLOW_SUM_F32, vec![Access::Read, Access::Read, Access::ReadWrite], 4);
+    let k_add = bld.m.programs[0].dispatches[1].kernel;
+    bld.m.programs[0].dispatches.truncate(1);
+    bld.dispatch(k_slow, "w = a + b", vec![ra, rb, rw], [AXPB_N.div_ceil(64), 1, 1], 200_000u32.to_le_bytes().to_vec(), false);
+    bld.m.programs[0].dispatches[1].side_after = Some(0);
+    bld.dispatch(k_add, "y = t + w", vec![rt, rw, ry], [8, 2, 1], vec![], true);
+    let bundle = open(bld.build());
+    let x = values(AXPB_N as usize, 3);
+    let want: Vec<f32> = a.iter().zip(&x).zip(&b).map(|((a, x), b)| a * x + (a + b)).collect();
+    for profile in [false, true] {
+        let mut s = match Session::new(&bundle, &SessionOptions { profile, ..SessionOptions::default() }) {
+            Ok(s) => s,
+            Err(e) => panic!("Session::new failed: {e}"),
+        };
+        for _ in 0..2 {
+            s.set_input("x", &HostTensor::from_f32(&[n64], &x)).unwrap();
+            s.run().unwrap();
+            assert_eq!(s.output("y").unwrap().to_f32().unwrap(), want, "profile {profile}");
+        }
+    }
+}
+
 #[test]
 fn a_device_limits_and_info() {
     let path = std::env::temp_dir().join(format!("runtime-min-opencl-test-{}.bundle", std::process::id()));

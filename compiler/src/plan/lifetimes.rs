@@ -13,16 +13,17 @@ use crate::passes::virtualize::Physical;
 
 /// Usage records of activation roots stored in buffers, ordered by tensor handle
 /// (deterministic).
-pub fn usage_records(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>) -> Vec<(TensorId, UsageRecord)> {
-    spans(g, order, physical)
+pub fn usage_records(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>, side: bool) -> Vec<(TensorId, UsageRecord)> {
+    spans(g, order, physical, side)
         .into_iter()
         .filter(|(t, _)| physical.get(t).is_some_and(|p| p.storage == StorageKind::Buffer))
         .collect()
 }
 
 /// Usage records (size, first, last) of every activation root, whatever its storage,
-/// ordered by tensor handle.
-pub fn spans(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>) -> Vec<(TensorId, UsageRecord)> {
+/// ordered by tensor handle. With `side`, the outputs of nodes that may run beside others
+/// (`super::side`) live from the step they may start at.
+pub fn spans(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>, side: bool) -> Vec<(TensorId, UsageRecord)> {
     let root = |t: TensorId| physical.get(&t).and_then(|p| p.alias_of).unwrap_or(t);
     let mut span: BTreeMap<TensorId, (usize, usize)> = BTreeMap::new();
     let mut touch = |t: TensorId, step: usize| {
@@ -58,6 +59,13 @@ pub fn spans(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>
         let run_end = order.iter().enumerate().skip(step + 1).take_while(|(_, &n)| !main_inputs(n).is_disjoint(&shared)).map(|(i, _)| i).last().unwrap_or(step);
         for t in widened {
             touch(root(t), run_end);
+        }
+    }
+    if side {
+        for (n, step) in super::side::starts(g, order, physical) {
+            for &t in &g.node(n).outputs {
+                touch(root(t), step);
+            }
         }
     }
     for &t in &g.outputs {
@@ -99,7 +107,7 @@ mod tests {
         g.outputs = vec![q, k];
         let node = |name: &str, inputs: &[TensorId], output: TensorId| Node::new(name, Box::new(Identity { name: "Identity" }), inputs.iter().map(|&t| Some(t)).collect(), vec![output]);
         let order: Vec<NodeId> = [node("q_widen", &[wq], wide_q), node("k_widen", &[wk], wide_k), node("q_proj", &[x, wide_q], q), node("k_proj", &[x, wide_k], k)].into_iter().map(|n| g.add_node(n)).collect();
-        let span = |t: TensorId| spans(&g, &order, &physical).into_iter().find(|(s, _)| *s == t).map(|(_, r)| (r.first, r.last));
+        let span = |t: TensorId| spans(&g, &order, &physical, false).into_iter().find(|(s, _)| *s == t).map(|(_, r)| (r.first, r.last));
         assert_eq!(span(wide_q), Some((0, 3)), "through k_proj, q_proj's sibling");
         assert_eq!(span(wide_k), Some((1, 3)));
         assert_eq!(span(x), Some((0, 3)));

@@ -6,6 +6,7 @@ pub mod greedy_by_breadth;
 pub mod greedy_by_size;
 pub mod lifetimes;
 pub mod order;
+pub mod side;
 pub mod svg;
 pub mod texture_pools;
 

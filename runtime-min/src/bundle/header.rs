@@ -14,7 +14,8 @@ pub const MAGIC: [u8; 8] = *b"DRIFTBND";
 /// v8: `Kernel::co_resident` (workgroups that wait on one another).
 /// v9: a co-resident kernel walks its work by the count launched, so a runtime launches
 /// at most what the device holds at once (a v8 one assumed its recorded grid).
-pub const FORMAT_VERSION: u32 = 9;
+/// v10: `Dispatch::side_after` (dispatches that may run on a second queue).
+pub const FORMAT_VERSION: u32 = 10;
 /// Bytes in the header; sections start at or after this offset.
 pub const HEADER_LEN: usize = 8 + 4 + 4 + 6 * 8 + 32;
 /// Alignment of the weights section and of every weight inside it.

@@ -232,6 +232,13 @@ pub struct Dispatch {
     pub push_constants: Vec<u8>,
     /// True when this dispatch reads memory an earlier dispatch wrote, so a barrier is needed.
     pub barrier_before: bool,
+    /// `Some(a)`: the dispatch reads only the weights pool and may run on a second queue
+    /// (where the backend has one) as soon as the program's dispatches before index `a`
+    /// are done, beside those from `a` on, none of which touches what it writes; the first
+    /// later dispatch that binds memory it writes waits for it. (A q8 prefill's weights
+    /// widened under the products before their readers.) Backends without a second queue
+    /// run it in its place.
+    pub side_after: Option<u32>,
 }
 
 /// One entry point of a bundle (e.g. "main", or "prefill" and "decode" of an LLM). Programs

@@ -227,6 +227,9 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
                     }
                 }
             }
+            if let Some(a) = d.side_after {
+                check_side(m, prog, di, a, &f)?;
+            }
             if d.grid.contains(&0) {
                 return Err(invalid(format!("{f}.grid"), format!("{:?} has a zero dimension", d.grid)));
             }
@@ -245,6 +248,38 @@ pub fn verify(m: &Manifest, kernels_len: u64, weights_len: u64, device: Option<&
     if let Some(dev) = device {
         if dev.memory_bytes != 0 && pool_total > dev.memory_bytes {
             return Err(invalid("pools", format!("{pool_total} bytes of pools exceeds the device memory {}", dev.memory_bytes)));
+        }
+    }
+    Ok(())
+}
+
+/// A dispatch that may run beside others (`Dispatch::side_after` = `a`, at `di`): `a` lies
+/// before it, it reads only the weights pool, and none of the dispatches from `a` up to
+/// it touches memory it writes (what runs beside it may not race it).
+fn check_side(m: &Manifest, prog: &super::Program, di: usize, a: u32, f: &str) -> Result<(), BundleError> {
+    let field = format!("{f}.side_after");
+    if a as usize >= di {
+        return Err(invalid(field, format!("{a} is not before the dispatch's own index {di}")));
+    }
+    let writes = |d: &super::Dispatch| -> Vec<super::BufferRange> {
+        let k = m.kernels.get(d.kernel as usize);
+        d.bindings.iter().enumerate().filter(|(bi, _)| k.and_then(|k| k.bindings.get(*bi)) != Some(&super::Access::Read)).map(|(_, b)| *b).collect()
+    };
+    let Some(d) = prog.dispatches.get(di) else {
+        return Err(invalid(field, "dispatch out of range"));
+    };
+    let k = m.kernels.get(d.kernel as usize).ok_or_else(|| invalid(format!("{f}.kernel"), "kernel index out of range"))?;
+    for (bi, b) in d.bindings.iter().enumerate() {
+        let role = m.pools.get(b.pool as usize).map(|p| p.role);
+        if k.bindings.get(bi) == Some(&super::Access::Read) && role != Some(PoolRole::Weights) {
+            return Err(invalid(format!("{f}.bindings[{bi}]"), "a dispatch run beside others reads only the weights pool"));
+        }
+    }
+    let overlaps = |x: &super::BufferRange, y: &super::BufferRange| x.pool == y.pool && x.offset < y.offset.saturating_add(y.size) && y.offset < x.offset.saturating_add(x.size);
+    let written = writes(d);
+    for (ci, c) in prog.dispatches.iter().enumerate().take(di).skip(a as usize) {
+        if c.bindings.iter().any(|b| written.iter().any(|w| overlaps(b, w))) {
+            return Err(invalid(field, format!("dispatch {ci} '{}', which may run beside it, binds memory it writes", c.label)));
         }
     }
     Ok(())

@@ -29,6 +29,7 @@ mod handles;
 mod kernels;
 mod ptx;
 mod residency;
+mod side;
 mod staging;
 
 pub(crate) use device::Device;
@@ -38,11 +39,11 @@ use crate::bundle::{BundleError, DeviceLimits, ElemType, ImageGeometry, Manifest
 use crate::error::{Error, Result};
 use crate::session::{Backend, IoSlot};
 use handles::{cl_error, Context, Event, Kernel, Mem, Program, Queue};
-use opencl3::command_queue::{create_command_queue, enqueue_copy_buffer, enqueue_fill_buffer, enqueue_nd_range_kernel, enqueue_read_buffer, enqueue_write_buffer, finish, flush, CL_QUEUE_PROFILING_ENABLE};
+use opencl3::command_queue::{create_command_queue, enqueue_copy_buffer, enqueue_fill_buffer, enqueue_marker_with_wait_list, enqueue_nd_range_kernel, enqueue_read_buffer, enqueue_write_buffer, finish, flush, CL_QUEUE_PROFILING_ENABLE};
 use opencl3::context::context::create_context;
 use opencl3::event::{get_event_profiling_data, wait_for_events, CL_PROFILING_COMMAND_END, CL_PROFILING_COMMAND_START};
 use opencl3::memory::{create_buffer, create_image, create_sub_buffer, CL_BUFFER_CREATE_TYPE_REGION, CL_FLOAT, CL_HALF_FLOAT, CL_MEM_OBJECT_IMAGE2D, CL_MEM_READ_WRITE, CL_R};
-use opencl3::types::{cl_buffer_region, cl_image_desc, cl_image_format, cl_mem, CL_FALSE, CL_TRUE};
+use opencl3::types::{cl_buffer_region, cl_command_queue, cl_event, cl_image_desc, cl_image_format, cl_mem, cl_uint, CL_FALSE, CL_TRUE};
 use std::collections::{HashMap, VecDeque};
 use std::ffi::c_void;
 
@@ -74,6 +75,10 @@ pub(crate) struct Executor {
     /// Per kernel, its registers per work-item where it is co-resident and the NVIDIA
     /// assembler says (`residency`).
     registers: Vec<Option<u64>>,
+    /// Per program, where its side dispatches run (`side`); `None` when it has none.
+    side_plans: Vec<Option<side::SidePlan>>,
+    /// The second queue, where a program has side dispatches and the device gave one.
+    side_queue: Option<Queue>,
     queue: Queue,
     context: Context,
     device: Device,
@@ -152,6 +157,8 @@ impl Executor {
             pools: Vec::with_capacity(m.pools.len()),
             built: Vec::with_capacity(m.kernels.len()),
             registers: Vec::with_capacity(m.kernels.len()),
+            side_plans: m.programs.iter().map(|p| side::SidePlan::of(&m.kernels, p)).collect(),
+            side_queue: None,
             queue: Queue::own(queue),
             context,
             device,
@@ -199,6 +206,12 @@ impl Executor {
         ex.zero_activations(m)?;
         ex.upload_weights(m, weights_section)?;
         ex.create_steps(m, &checked, &sizes)?;
+        if ex.side_plans.iter().any(Option::is_some) {
+            // Without a second queue, side dispatches run in their places on the first.
+            let props = if ex.profiling { CL_QUEUE_PROFILING_ENABLE } else { 0 };
+            // SAFETY: `device.id` is the one device the context was created for.
+            ex.side_queue = unsafe { create_command_queue(ex.context.raw(), ex.device.id, props) }.ok().map(Queue::own);
+        }
         Ok(ex)
     }
 
@@ -361,29 +374,42 @@ impl Executor {
         let mut first: Option<Event> = None;
         let mut last: Option<Event> = None;
         let per_dispatch = self.per_dispatch && self.profiling;
-        let last_step = steps.len().saturating_sub(1);
+        // Side dispatches run on the second queue where there is one (`side`).
+        let plan = self.side_queue.as_ref().zip(self.side_plans.get(index).and_then(Option::as_ref));
+        let on_side = |i: usize| plan.is_some_and(|(_, p)| p.side.get(i).copied().unwrap_or(false));
+        let last_step = (0..steps.len()).rev().find(|&i| !on_side(i)).unwrap_or(0);
+        // Each dispatch's event where one is kept, by index (`all` takes them in order).
+        let mut kept: Vec<Option<Event>> = (0..steps.len()).map(|_| None).collect();
         for (i, s) in steps.iter().enumerate() {
+            if let Some((sq, p)) = plan {
+                self.start_side(q, sq.raw(), steps, p, i, &mut kept)?;
+            }
+            if on_side(i) {
+                continue;
+            }
+            let waits: Vec<cl_event> = plan.and_then(|(_, p)| p.waits.get(i)).map(|w| w.iter().filter_map(|&j| kept.get(j).and_then(Option::as_ref)).map(Event::raw).collect()).unwrap_or_default();
             // Only the first and last dispatch (every one when profiling each) return an
             // event: the driver creates and releases none for the others.
             if !per_dispatch && i != 0 && i != last_step {
-                enqueue_without_event(q, s)?;
+                enqueue_without_event(q, s, &waits)?;
                 continue;
             }
-            // SAFETY: the kernel's arguments were all set at creation; `global` and `local`
-            // are 3-element arrays live across the call, global a multiple of local per axis.
-            let ev = unsafe { enqueue_nd_range_kernel(q, s.kernel.raw(), 3, std::ptr::null(), s.global.as_ptr(), s.local.as_ptr(), 0, std::ptr::null()) }
-                .map_err(|c| cl_error("clEnqueueNDRangeKernel", &s.path, c))?;
-            let ev = Event::own(ev);
+            let ev = Event::own(enqueue_with_event(q, s, &waits)?);
             if per_dispatch {
                 // SAFETY: `ev` is a valid event; retaining it gives `all` its own reference.
                 unsafe { opencl3::event::retain_event(ev.raw()) }.map_err(|c| cl_error("clRetainEvent", "dispatch event", c))?;
-                all.push(Event::own(ev.raw()));
+                if let Some(slot) = kept.get_mut(i) {
+                    *slot = Some(Event::own(ev.raw()));
+                }
             }
             if first.is_none() {
                 first = Some(ev);
             } else {
                 last = Some(ev);
             }
+        }
+        if per_dispatch {
+            all.extend(kept.into_iter().flatten());
         }
         Ok(match (first, last) {
             (Some(f), Some(l)) => Some((f, l)),
@@ -396,6 +422,28 @@ impl Executor {
             }
             _ => None,
         })
+    }
+
+    /// Starts on the second queue `sq` the side dispatches `plan` starts before dispatch
+    /// `i`, after a marker on `q` (every dispatch before `i` done); their events go to
+    /// `kept`, where the dispatches that wait for them find them.
+    fn start_side(&self, q: cl_command_queue, sq: cl_command_queue, steps: &[Step], plan: &side::SidePlan, i: usize, kept: &mut [Option<Event>]) -> Result<()> {
+        let Some(starting) = plan.starts.get(i).filter(|s| !s.is_empty()) else {
+            return Ok(());
+        };
+        // SAFETY: `q` is this executor's live queue; no wait list, so every command
+        // enqueued before the marker completes first (in-order queue).
+        let marker = Event::own(unsafe { enqueue_marker_with_wait_list(q, 0, std::ptr::null()) }.map_err(|c| cl_error("clEnqueueMarkerWithWaitList", &self.device.name, c))?);
+        for &j in starting {
+            let Some(s) = steps.get(j) else {
+                continue;
+            };
+            let ev = enqueue_with_event(sq, s, &[marker.raw()])?;
+            if let Some(slot) = kept.get_mut(j) {
+                *slot = Some(Event::own(ev));
+            }
+        }
+        flush(sq).map_err(|c| cl_error("clFlush", &self.device.name, c))
     }
 
     fn profile(&self, ev: &Event, param: u32, name: &'static str) -> Result<u64> {
@@ -518,7 +566,7 @@ impl Executor {
             drop(Event::own(ev));
         }
         for s in steps {
-            enqueue_without_event(q, s)?;
+            enqueue_without_event(q, s, &[])?;
         }
         let what = format!("output {read}");
         let slot = self.outputs.get(read).filter(|_| writes.contains(&read)).ok_or_else(|| Error::Unsupported { what: format!("{what}: not written by program {index}") })?;
@@ -554,7 +602,9 @@ impl Executor {
         // Always wait, even after a failed enqueue: commands already queued still read the
         // inputs borrowed above.
         let finished = finish(self.queue.raw()).map_err(|c| cl_error("clFinish", &self.device.name, c));
+        let side_finished = self.side_queue.as_ref().map_or(Ok(()), |sq| finish(sq.raw()).map_err(|c| cl_error("clFinish", &self.device.name, c)));
         let events = enqueued?;
+        side_finished?;
         finished?;
         if !all.is_empty() {
             let mut times = Vec::with_capacity(all.len());
@@ -576,13 +626,24 @@ impl Executor {
     }
 }
 
-/// Enqueues one dispatch asking for no event (through the loader opencl3 itself uses).
-fn enqueue_without_event(q: opencl3::types::cl_command_queue, s: &Step) -> Result<()> {
+/// Enqueues one dispatch after the events `waits`, returning its event.
+fn enqueue_with_event(q: cl_command_queue, s: &Step, waits: &[cl_event]) -> Result<cl_event> {
+    let wait_list = if waits.is_empty() { std::ptr::null() } else { waits.as_ptr() };
+    // SAFETY: the kernel's arguments were all set at creation; `global` and `local` are
+    // 3-element arrays live across the call, global a multiple of local per axis; `waits`
+    // holds live events, as many as passed.
+    unsafe { enqueue_nd_range_kernel(q, s.kernel.raw(), 3, std::ptr::null(), s.global.as_ptr(), s.local.as_ptr(), waits.len() as cl_uint, wait_list) }.map_err(|c| cl_error("clEnqueueNDRangeKernel", &s.path, c))
+}
+
+/// Enqueues one dispatch after the events `waits`, asking for no event (through the loader
+/// opencl3 itself uses).
+fn enqueue_without_event(q: cl_command_queue, s: &Step, waits: &[cl_event]) -> Result<()> {
     let cl = cl3::load_library().as_ref().map_err(|_| cl_error("clEnqueueNDRangeKernel", &s.path, cl3::error_codes::DLOPEN_RUNTIME_LOAD_FAILED))?;
+    let wait_list = if waits.is_empty() { std::ptr::null() } else { waits.as_ptr() };
     // (The loader declares the call safe.) The kernel's arguments were all set at creation;
     // `global` and `local` are 3-element arrays live across the call, global a multiple of
-    // local per axis; a null event pointer is allowed and asks for no event.
-    let status = cl.clEnqueueNDRangeKernel(q, s.kernel.raw(), 3, std::ptr::null(), s.global.as_ptr(), s.local.as_ptr(), 0, std::ptr::null(), std::ptr::null_mut());
+    // local per axis; `waits` holds live events; a null event pointer asks for no event.
+    let status = cl.clEnqueueNDRangeKernel(q, s.kernel.raw(), 3, std::ptr::null(), s.global.as_ptr(), s.local.as_ptr(), waits.len() as cl_uint, wait_list, std::ptr::null_mut());
     match status {
         Some(0) => Ok(()),
         Some(code) => Err(cl_error("clEnqueueNDRangeKernel", &s.path, code)),
@@ -669,6 +730,9 @@ impl Drop for Executor {
     fn drop(&mut self) {
         // Nothing queued may still use what is released below.
         let _ = finish(self.queue.raw());
+        if let Some(sq) = &self.side_queue {
+            let _ = finish(sq.raw());
+        }
         if let Some(Ok(st)) = self.staging.take() {
             st.unmap(self.queue.raw());
         }

@@ -166,7 +166,7 @@ impl Builder {
     }
 
     pub fn dispatch(&mut self, kernel: u32, label: &str, bindings: Vec<BufferRange>, grid: [u32; 3], push_constants: Vec<u8>, barrier_before: bool) {
-        self.m.programs[0].dispatches.push(Dispatch { kernel, label: label.into(), bindings, grid, push_constants, barrier_before });
+        self.m.programs[0].dispatches.push(Dispatch { kernel, label: label.into(), bindings, grid, push_constants, barrier_before, side_after: None });
     }
 
     pub fn build(&self) -> Vec<u8> {
