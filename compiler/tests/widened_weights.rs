@@ -4,7 +4,7 @@
 //! decode step keeps the int8 weights. For the NVIDIA target every prefill product of the
 //! checkpoint is a `linear_wgmma`, a layer's q, k and v in one launch; on PoCL, emulated, the prompt's logits equal those of the q8 bundle on `linear_tiled`
 //! (its int8 product checked against transformers in `llm_generate`), and the decode
-//! step's tokens follow; with the widenings run on a second queue (`opencl_side_queue`),
+//! step's tokens follow (8/4/4's int4 weights widened too, `widen_q4`); with the widenings run on a second queue (`opencl_side_queue`),
 //! the logits and tokens are the same.
 
 mod common;
@@ -71,10 +71,14 @@ fn q8_prefill_products_read_widened_weights() {
     let (_, side_logits, side_tokens) = run(&side);
     assert_eq!(side_logits, got, "prefill logits with the widenings on a second queue");
     assert_eq!(side_tokens, tokens);
-    // 8/4/4: the attention projections' int8 weights widened, the feed-forward's int4 kept.
+    // 8/4/4: the attention projections' int8 weights widened (`widen_words`), the
+    // feed-forward's int4 ones too (`widen_q4`: each weight rounded once to f16).
+    let nvidia = compile_chunk(&ckpt, "nvidia-h100-opencl", WIDENED, Quant::Q844, 128).sources;
+    assert!(count(&nvidia, "widen_q4") > 0 && count(&nvidia, "widen_words") > 0, "8/4/4: int8 and int4 weights widened");
+    assert_eq!(count(&nvidia, "linear_mma"), 0, "8/4/4: no prefill product left on linear_mma");
     let run844 = |tuning: &str| {
         let compiled = compile_chunk(&ckpt, "pocl", tuning, Quant::Q844, 128);
-        let widening = count(&compiled.sources, "widen_words");
+        let widening = count(&compiled.sources, "widen_words") + count(&compiled.sources, "widen_q4");
         let bundle = runtime_min::Bundle::from_vec(compiled.bundle).expect("bundle opens");
         let mut g = runtime_min::Generator::new(&bundle, &runtime_min::SessionOptions::default()).unwrap_or_else(|e| panic!("{tuning}: {e}"));
         (widening, g.prefill(&prompt).unwrap_or_else(|e| panic!("{tuning}: {e}")))

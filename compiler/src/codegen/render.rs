@@ -25,6 +25,7 @@ macro_rules! templates {
 templates!(
     "elementwise",
     "widen_words",
+    "widen_q4",
     "kv_cache_write",
     "linear_q4",
     "linear_matvec",

@@ -73,6 +73,7 @@ pub mod shape;
 pub mod slice;
 pub mod softmax;
 pub mod transpose;
+pub mod widen_q4;
 
 /// What is known about one input when inferring shapes: its type, and its value when it is
 /// a constant or could be folded.

@@ -10,7 +10,11 @@
 //!   x ─ Linear(W: i8 const) ─ y   ⇒   W ─ Cast(f16) ─ W'; x ─ Linear(W') ─ y
 //! ```
 //!
-//! Only plain Linears (no folded norm, RoPE, KV-cache append, row scale, gate, int8
+//! 8/4/4's int4 weights likewise (`LinearQ4` → `WidenQ4` + a plain `Linear`): each
+//! (q − 8) · block scale rounded once to f16, as `linear_mma`'s int4 tiles dequantize in
+//! registers; the chunk pays half a byte read and two written per weight.
+//!
+//! Only plain products (no folded norm, RoPE, KV-cache append, row scale, gate, int8
 //! activations, packed row or cut along K) whose shapes the warpgroup product takes
 //! (`linear_wgmma::qualifies`), in f16 bundles (`Target::for_precision` clears the key for
 //! f32 ones).
@@ -19,6 +23,8 @@ use super::{Pass, PassError, PassReport};
 use crate::ir::{numel, DType, Graph, Node, NodeId, Role};
 use crate::ops::cast::Cast;
 use crate::ops::linear::Linear;
+use crate::ops::linear_q4::LinearQ4;
+use crate::ops::widen_q4::WidenQ4;
 use crate::target::Target;
 
 pub struct WidenPrefillWeights;
@@ -34,6 +40,17 @@ impl Pass for WidenPrefillWeights {
         let order = g.order().map_err(|e| PassError::Failed { pass: "widen-prefill-weights", message: e.to_string() })?;
         let mut changes = 0;
         for id in order {
+            if let Some(int4) = int4_candidate(g, target, id) {
+                let (name, weight) = (g.nodes[id].name.clone(), g.tensor(int4.packed).name.clone());
+                let wide = g.add_tensor(format!("{weight}.f16"), DType::F16, vec![int4.n, int4.k], Role::Activation);
+                g.add_node(Node::new(format!("{name}.widen"), Box::new(WidenQ4 { block: int4.block }), vec![Some(int4.packed), Some(int4.scales)], vec![wide]));
+                let node = &mut g.nodes[id];
+                let x = node.inputs.first().copied().flatten();
+                node.op = Box::new(Linear::default());
+                node.inputs = vec![x, Some(wide)];
+                changes += 1;
+                continue;
+            }
             let Some((w, n, k)) = candidate(g, target, id) else { continue };
             let (name, weight) = (g.nodes[id].name.clone(), g.tensor(w).name.clone());
             let wide = g.add_tensor(format!("{weight}.f16"), DType::F16, vec![n, k], Role::Activation);
@@ -68,6 +85,36 @@ fn candidate(g: &Graph, target: &Target, id: NodeId) -> Option<(crate::ir::Tenso
     }
     let m = numel(&g.tensor(node.input(0)?).shape)? / k.max(1);
     (m > 1 && crate::ops::linear_wgmma::qualifies(target, m, n, k)).then_some((w, n, k))
+}
+
+/// An int4 weight a prefill product reads (`LinearQ4`'s packed bytes and block scales).
+struct Int4Weight {
+    packed: crate::ir::TensorId,
+    scales: crate::ir::TensorId,
+    block: usize,
+    n: usize,
+    k: usize,
+}
+
+/// Node `id` when it is a plain several-row `LinearQ4` on constant int4 weights (blocks
+/// and K multiples of 8, `widen_q4`'s words) that the warpgroup product takes.
+fn int4_candidate(g: &Graph, target: &Target, id: NodeId) -> Option<Int4Weight> {
+    let node = g.nodes.node_weight(id)?;
+    let l = node.op.as_any().downcast_ref::<LinearQ4>()?;
+    if l.norm.is_some() || l.act_int8 || l.packed.is_some() || l.k_splits > 1 || l.gate.is_some() || node.inputs.len() != 3 || l.block == 0 || !l.block.is_multiple_of(8) {
+        return None;
+    }
+    let (packed, scales) = (node.input(1)?, node.input(2)?);
+    let (qt, st) = (g.tensor(packed), g.tensor(scales));
+    let (n, k) = match (qt.shape.as_slice(), st.shape.as_slice()) {
+        ([n, half], [n2, blocks]) if n == n2 && blocks * l.block == half * 2 => (*n, half * 2),
+        _ => return None,
+    };
+    if qt.dtype != DType::I8 || qt.value.is_none() || st.value.is_none() || !k.is_multiple_of(8) {
+        return None;
+    }
+    let m = numel(&g.tensor(node.input(0)?).shape)? / k.max(1);
+    (m > 1 && crate::ops::linear_wgmma::qualifies(target, m, n, k)).then_some(Int4Weight { packed, scales, block: l.block, n, k })
 }
 
 #[cfg(test)]
