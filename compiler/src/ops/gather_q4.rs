@@ -17,15 +17,21 @@ pub struct GatherQ4 {
     pub block: usize,
 }
 
+/// Rows and columns of an int4 table packed two columns per byte, [rows, cols/2], with
+/// its block scales [rows, cols/block] (also `WidenQ4`'s weights).
+pub(super) fn packed_geometry(block: usize, q: &[usize], s: &[usize]) -> Result<(usize, usize), OpError> {
+    let (&[v, half], &[v2, blocks]) = (q, s) else {
+        return Err(invalid(format!("packed {q:?} and scales {s:?} must be [rows, cols/2] and [rows, cols/block]")));
+    };
+    if v != v2 || block == 0 || blocks * block != half * 2 {
+        return Err(invalid(format!("packed {q:?} and scales {s:?} do not match blocks of {block}")));
+    }
+    Ok((v, half * 2))
+}
+
 impl GatherQ4 {
     fn geometry(&self, q: &[usize], s: &[usize]) -> Result<(usize, usize), OpError> {
-        let (&[v, half], &[v2, blocks]) = (q, s) else {
-            return Err(invalid(format!("packed {q:?} and scales {s:?} must be [V, H/2] and [V, H/block]")));
-        };
-        if v != v2 || self.block == 0 || blocks * self.block != half * 2 {
-            return Err(invalid(format!("packed {q:?} and scales {s:?} do not match blocks of {}", self.block)));
-        }
-        Ok((v, half * 2))
+        packed_geometry(self.block, q, s)
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::any::Any;
 
-use super::{arg, fact, invalid, Fact, Op, OpError, OutFact};
+use super::{arg, fact, Fact, Op, OpError, OutFact};
 use crate::codegen::{CodegenError, KernelBuilder, KernelSpec, Lang};
 use crate::ir::{DType, Value};
 use crate::passes::quantize::unpack;
@@ -21,13 +21,7 @@ pub struct WidenQ4 {
 impl WidenQ4 {
     /// N and K of a packed weight and its scales.
     fn geometry(&self, q: &[usize], s: &[usize]) -> Result<(usize, usize), OpError> {
-        let (&[n, half], &[n2, blocks]) = (q, s) else {
-            return Err(invalid(format!("packed {q:?} and scales {s:?} must be [N, K/2] and [N, K/block]")));
-        };
-        if n != n2 || self.block == 0 || blocks * self.block != half * 2 {
-            return Err(invalid(format!("packed {q:?} and scales {s:?} do not match blocks of {}", self.block)));
-        }
-        Ok((n, half * 2))
+        super::gather_q4::packed_geometry(self.block, q, s)
     }
 }
 

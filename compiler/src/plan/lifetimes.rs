@@ -85,31 +85,33 @@ pub fn spans(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{DType, Node, Role};
-    use crate::ops::identity::Identity;
-    use runtime_min::bundle::{ElemType, Layout};
+    use crate::ir::Role;
+    use crate::plan::fixtures::Fixture;
 
     /// q and k projections of x read weights widened from constants: q's widened weight
     /// lives on through k's step (its sibling), k's ends at its own; x's as ever.
     #[test]
     fn weights_made_from_constants_live_through_their_readers_siblings() {
-        let (mut g, mut physical) = (Graph::default(), HashMap::new());
-        let mut tensor = |g: &mut Graph, name: &str, role: Role| {
-            let t = g.add_tensor(name, DType::F32, vec![4], role);
-            let pool = if role == Role::Weight { PoolRole::Weights } else { PoolRole::Activations };
-            physical.insert(t, Physical { pool, elem: ElemType::F32, layout: Layout::Linear, storage: StorageKind::Buffer, bytes: 16, alias_of: None, objects: Vec::new(), texture: None });
-            t
-        };
-        let x = tensor(&mut g, "x", Role::Input);
-        let [wq, wk] = ["wq", "wk"].map(|n| tensor(&mut g, n, Role::Weight));
-        let [wide_q, wide_k, q, k] = ["wide_q", "wide_k", "q", "k"].map(|n| tensor(&mut g, n, Role::Activation));
-        g.inputs = vec![x];
-        g.outputs = vec![q, k];
-        let node = |name: &str, inputs: &[TensorId], output: TensorId| Node::new(name, Box::new(Identity { name: "Identity" }), inputs.iter().map(|&t| Some(t)).collect(), vec![output]);
-        let order: Vec<NodeId> = [node("q_widen", &[wq], wide_q), node("k_widen", &[wk], wide_k), node("q_proj", &[x, wide_q], q), node("k_proj", &[x, wide_k], k)].into_iter().map(|n| g.add_node(n)).collect();
-        let span = |t: TensorId| spans(&g, &order, &physical, false).into_iter().find(|(s, _)| *s == t).map(|(_, r)| (r.first, r.last));
+        let mut f = Fixture::default();
+        let x = f.tensor("x", Role::Input);
+        let [wq, wk] = f.tensors(["wq", "wk"], Role::Weight);
+        let [wide_q, wide_k, q, k] = f.tensors(["wide_q", "wide_k", "q", "k"], Role::Activation);
+        f.g.inputs = vec![x];
+        f.g.outputs = vec![q, k];
+        let order = f.nodes(&[("q_widen", &[wq], wide_q), ("k_widen", &[wk], wide_k), ("q_proj", &[x, wide_q], q), ("k_proj", &[x, wide_k], k)]);
+        let span = |t: TensorId| spans(&f.g, &order, &f.physical, false).into_iter().find(|(s, _)| *s == t).map(|(_, r)| (r.first, r.last));
         assert_eq!(span(wide_q), Some((0, 3)), "through k_proj, q_proj's sibling");
         assert_eq!(span(wide_k), Some((1, 3)));
         assert_eq!(span(x), Some((0, 3)));
+    }
+
+    /// With side starts, the second widening's output lives from the first product's
+    /// step, where it may start (`super::super::side`); without, from its own.
+    #[test]
+    fn a_side_node_s_output_lives_from_where_it_may_start() {
+        let (f, order, wide2) = crate::plan::fixtures::two_widened_products();
+        let span = |side: bool| spans(&f.g, &order, &f.physical, side).into_iter().find(|(s, _)| *s == wide2).map(|(_, r)| (r.first, r.last));
+        assert_eq!(span(false), Some((3, 4)));
+        assert_eq!(span(true), Some((1, 4)));
     }
 }

@@ -5,6 +5,8 @@
 pub mod greedy_by_breadth;
 pub mod greedy_by_size;
 pub mod lifetimes;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod order;
 pub mod side;
 pub mod svg;

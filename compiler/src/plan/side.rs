@@ -35,29 +35,13 @@ pub fn starts(g: &Graph, order: &[NodeId], physical: &HashMap<TensorId, Physical
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{DType, Node, Role};
-    use crate::ops::identity::Identity;
-    use runtime_min::bundle::{ElemType, Layout, StorageKind};
 
-    /// Two products of x, each on a weight widened from a constant: the second widening
-    /// may start at the first product's step; the first has no product before it.
+    /// Two products, each on a weight widened from a constant: the second widening may
+    /// start at the first product's step; the first has no product before it.
     #[test]
     fn a_widening_starts_at_the_product_before_its_reader() {
-        let (mut g, mut physical) = (Graph::default(), HashMap::new());
-        let mut tensor = |g: &mut Graph, name: &str, role: Role| {
-            let t = g.add_tensor(name, DType::F32, vec![4], role);
-            let pool = if role == Role::Weight { PoolRole::Weights } else { PoolRole::Activations };
-            physical.insert(t, Physical { pool, elem: ElemType::F32, layout: Layout::Linear, storage: StorageKind::Buffer, bytes: 16, alias_of: None, objects: Vec::new(), texture: None });
-            t
-        };
-        let x = tensor(&mut g, "x", Role::Input);
-        let [w1, w2] = ["w1", "w2"].map(|n| tensor(&mut g, n, Role::Weight));
-        let [wide1, wide2, y1, x2, y2] = ["wide1", "wide2", "y1", "x2", "y2"].map(|n| tensor(&mut g, n, Role::Activation));
-        g.inputs = vec![x];
-        g.outputs = vec![y2];
-        let node = |name: &str, inputs: &[TensorId], output: TensorId| Node::new(name, Box::new(Identity { name: "Identity" }), inputs.iter().map(|&t| Some(t)).collect(), vec![output]);
-        let order: Vec<NodeId> = [node("widen1", &[w1], wide1), node("proj1", &[x, wide1], y1), node("norm", &[y1], x2), node("widen2", &[w2], wide2), node("proj2", &[x2, wide2], y2)].into_iter().map(|n| g.add_node(n)).collect();
-        let got: Vec<(String, usize)> = starts(&g, &order, &physical).into_iter().map(|(n, s)| (g.node(n).name.clone(), s)).collect();
+        let (f, order, _) = crate::plan::fixtures::two_widened_products();
+        let got: Vec<(String, usize)> = starts(&f.g, &order, &f.physical).into_iter().map(|(n, s)| (f.g.node(n).name.clone(), s)).collect();
         assert_eq!(got, [("widen2".to_string(), 1)]);
     }
 }
