@@ -237,6 +237,10 @@ fn default_opencl_wgmma_tile_outputs() -> u32 {
     128
 }
 
+fn default_prefill_widened_max_bytes() -> u64 {
+    512 << 20
+}
+
 fn default_opencl_wgmma_step_inputs() -> u32 {
     32
 }
@@ -581,6 +585,12 @@ pub struct Tuning {
     /// Default false.
     #[serde(default)]
     pub prefill_widened_weights: bool,
+    /// With `prefill_widened_weights`: a weight whose f16 copy would take more bytes than
+    /// this keeps its int8/int4 form (an 8B's LM head over every row of the full-logits
+    /// prefill program: 1.05 GB of activation memory, where its largest layer weight takes
+    /// 117 MB). Default 512 MiB.
+    #[serde(default = "default_prefill_widened_max_bytes")]
+    pub prefill_widened_max_bytes: u64,
     /// OpenCL C: nodes made from constants alone whose kernels read only weights (the
     /// widening above) run on a second queue, each from the product before its reader on,
     /// beside it (`plan::side`; their outputs live from there, so the plan grows by what

@@ -14,6 +14,9 @@
 //! (q − 8) · block scale rounded once to f16, as `linear_mma`'s int4 tiles dequantize in
 //! registers; the chunk pays half a byte read and two written per weight.
 //!
+//! A weight whose f16 copy would exceed `tuning.prefill_widened_max_bytes` keeps its form (an
+//! 8B's LM head over every row of the full-logits prefill program: 1.05 GB).
+//!
 //! Only plain products (no folded norm, RoPE, KV-cache append, row scale, gate, int8
 //! activations, packed row or cut along K) whose shapes the warpgroup product takes
 //! (`linear_wgmma::qualifies`), in f16 bundles (`Target::for_precision` clears the key for
@@ -84,7 +87,12 @@ fn candidate(g: &Graph, target: &Target, id: NodeId) -> Option<(crate::ir::Tenso
         return None;
     }
     let m = numel(&g.tensor(node.input(0)?).shape)? / k.max(1);
-    (m > 1 && crate::ops::linear_wgmma::qualifies(target, m, n, k)).then_some((w, n, k))
+    (m > 1 && fits(target, n, k) && crate::ops::linear_wgmma::qualifies(target, m, n, k)).then_some((w, n, k))
+}
+
+/// Whether an [N, K] weight's f16 copy stays within `tuning.prefill_widened_max_bytes`.
+fn fits(target: &Target, n: usize, k: usize) -> bool {
+    (n as u64).saturating_mul(k as u64).saturating_mul(2) <= target.tuning.prefill_widened_max_bytes
 }
 
 /// An int4 weight a prefill product reads (`LinearQ4`'s packed bytes and block scales).
@@ -114,7 +122,7 @@ fn int4_candidate(g: &Graph, target: &Target, id: NodeId) -> Option<Int4Weight> 
         return None;
     }
     let m = numel(&g.tensor(node.input(0)?).shape)? / k.max(1);
-    (m > 1 && crate::ops::linear_wgmma::qualifies(target, m, n, k)).then_some(Int4Weight { packed, scales, block: l.block, n, k })
+    (m > 1 && fits(target, n, k) && crate::ops::linear_wgmma::qualifies(target, m, n, k)).then_some(Int4Weight { packed, scales, block: l.block, n, k })
 }
 
 #[cfg(test)]
@@ -161,6 +169,13 @@ mod tests {
         assert_eq!(got, want, "int8 values are exact in f16");
         let mut one = build(1);
         assert_eq!(WidenPrefillWeights.run(&mut one, &t).expect("pass runs").changes, 0, "a decode row keeps int8");
+        // A weight whose f16 copy (32 KiB here) exceeds the bound keeps int8.
+        t.tuning.prefill_widened_max_bytes = 128 * 128 * 2 - 1;
+        let mut large = build(128);
+        assert_eq!(WidenPrefillWeights.run(&mut large, &t).expect("pass runs").changes, 0, "past the bound");
+        t.tuning.prefill_widened_max_bytes = 128 * 128 * 2;
+        let mut fitting = build(128);
+        assert_eq!(WidenPrefillWeights.run(&mut fitting, &t).expect("pass runs").changes, 1, "at the bound");
         t.tuning.prefill_widened_weights = false;
         let mut off = build(128);
         assert_eq!(WidenPrefillWeights.run(&mut off, &t).expect("pass runs").changes, 0, "not without the key");
