@@ -198,7 +198,6 @@ pub fn plan_memory(g: &Graph, target: &Target, precision: Precision, strategy: O
 /// dispatch between binds memory it writes (the plan keeps those apart; this keeps the
 /// bundle safe whatever it did). A dispatch that reads outside the weights pool (0) stays.
 fn assign_side_starts(dispatches: &mut [Dispatch], kept: &[(&Vec<NodeId>, &Vec<(BufferRange, Access)>)], starts: &HashMap<NodeId, NodeId>) {
-    let overlaps = |a: &BufferRange, b: &BufferRange| a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
     for (j, (ids, ranges)) in kept.iter().enumerate() {
         let [node] = ids.as_slice() else { continue };
         let Some(from) = starts.get(node) else { continue };
@@ -208,7 +207,7 @@ fn assign_side_starts(dispatches: &mut [Dispatch], kept: &[(&Vec<NodeId>, &Vec<(
         }
         let written: Vec<&BufferRange> = ranges.iter().filter(|(_, acc)| *acc == Access::Write).map(|(r, _)| r).collect();
         let mut a = j;
-        while a > first && kept.get(a - 1).is_some_and(|(_, before)| !before.iter().any(|(r, _)| written.iter().any(|w| overlaps(r, w)))) {
+        while a > first && kept.get(a - 1).is_some_and(|(_, before)| !before.iter().any(|(r, _)| written.iter().any(|w| r.overlaps(w)))) {
             a -= 1;
         }
         if let Some(d) = dispatches.get_mut(j).filter(|_| a < j) {
@@ -724,7 +723,6 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
     // Programs: each runs the dispatches of the nodes its outputs depend on, in order. A
     // barrier is needed when a dispatch touches memory an earlier dispatch of the same
     // program wrote since the last barrier, or writes memory one of them read.
-    let overlaps = |a: &BufferRange, b: &BufferRange| a.pool == b.pool && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
     let specs = g.program_specs();
     let mut programs = Vec::with_capacity(specs.len());
     // Each side node (`plan::side`) and the node from which it may run.
@@ -740,7 +738,7 @@ pub fn compile_graph(g: &Graph, target: &Target, options: &CompileOptions, nodes
         for (ids, d, ranges, exclusive) in emitted.iter().filter(|(ids, ..)| ids.iter().all(|id| members.contains(id))) {
             let (w_end, r_end) = if *exclusive && !dispatches.is_empty() { before_previous } else { (written.len(), read.len()) };
             let (w_seen, r_seen) = (written.get(..w_end).unwrap_or(&written), read.get(..r_end).unwrap_or(&read));
-            let hazard = ranges.iter().any(|(r, acc)| w_seen.iter().any(|w| overlaps(r, w)) || (*acc == Access::Write && r_seen.iter().any(|x| overlaps(r, x))));
+            let hazard = ranges.iter().any(|(r, acc)| w_seen.iter().any(|w| r.overlaps(w)) || (*acc == Access::Write && r_seen.iter().any(|x| r.overlaps(x))));
             if hazard {
                 written.clear();
                 read.clear();

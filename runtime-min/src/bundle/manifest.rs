@@ -221,6 +221,14 @@ pub struct BufferRange {
     pub size: u64,
 }
 
+impl BufferRange {
+    /// Whether the two ranges share a byte (same pool; ends saturate, so a hostile range
+    /// cannot wrap).
+    pub fn overlaps(&self, other: &BufferRange) -> bool {
+        self.pool == other.pool && self.offset < other.offset.saturating_add(other.size) && other.offset < self.offset.saturating_add(self.size)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct Dispatch {
     pub kernel: u32,
@@ -239,6 +247,15 @@ pub struct Dispatch {
     /// widened under the products before their readers.) Backends without a second queue
     /// run it in its place.
     pub side_after: Option<u32>,
+}
+
+impl Dispatch {
+    /// The ranges it binds that its kernel (in `kernels`) may write; every range when the
+    /// kernel index or a binding's access is missing.
+    pub fn written(&self, kernels: &[Kernel]) -> Vec<BufferRange> {
+        let k = kernels.get(self.kernel as usize);
+        self.bindings.iter().enumerate().filter(|(bi, _)| k.and_then(|k| k.bindings.get(*bi)) != Some(&Access::Read)).map(|(_, b)| *b).collect()
+    }
 }
 
 /// One entry point of a bundle (e.g. "main", or "prefill" and "decode" of an LLM). Programs

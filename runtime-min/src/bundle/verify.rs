@@ -261,10 +261,6 @@ fn check_side(m: &Manifest, prog: &super::Program, di: usize, a: u32, f: &str) -
     if a as usize >= di {
         return Err(invalid(field, format!("{a} is not before the dispatch's own index {di}")));
     }
-    let writes = |d: &super::Dispatch| -> Vec<super::BufferRange> {
-        let k = m.kernels.get(d.kernel as usize);
-        d.bindings.iter().enumerate().filter(|(bi, _)| k.and_then(|k| k.bindings.get(*bi)) != Some(&super::Access::Read)).map(|(_, b)| *b).collect()
-    };
     let Some(d) = prog.dispatches.get(di) else {
         return Err(invalid(field, "dispatch out of range"));
     };
@@ -275,10 +271,9 @@ fn check_side(m: &Manifest, prog: &super::Program, di: usize, a: u32, f: &str) -
             return Err(invalid(format!("{f}.bindings[{bi}]"), "a dispatch run beside others reads only the weights pool"));
         }
     }
-    let overlaps = |x: &super::BufferRange, y: &super::BufferRange| x.pool == y.pool && x.offset < y.offset.saturating_add(y.size) && y.offset < x.offset.saturating_add(x.size);
-    let written = writes(d);
+    let written = d.written(&m.kernels);
     for (ci, c) in prog.dispatches.iter().enumerate().take(di).skip(a as usize) {
-        if c.bindings.iter().any(|b| written.iter().any(|w| overlaps(b, w))) {
+        if c.bindings.iter().any(|b| written.iter().any(|w| b.overlaps(w))) {
             return Err(invalid(field, format!("dispatch {ci} '{}', which may run beside it, binds memory it writes", c.label)));
         }
     }

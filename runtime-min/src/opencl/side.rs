@@ -2,7 +2,7 @@
 //! there before each of the program's dispatches, and which of them each later dispatch
 //! waits for, worked out once at load from the verified bundle's bindings.
 
-use crate::bundle::{Access, BufferRange, Dispatch, Kernel, Program};
+use crate::bundle::{Kernel, Program};
 
 /// Where a program's side dispatches start and who waits for them, by dispatch index.
 #[derive(Debug)]
@@ -15,15 +15,6 @@ pub(crate) struct SidePlan {
     pub waits: Vec<Vec<usize>>,
     /// True when the dispatch runs on the second queue.
     pub side: Vec<bool>,
-}
-
-fn writes(kernels: &[Kernel], d: &Dispatch) -> Vec<BufferRange> {
-    let k = kernels.get(d.kernel as usize);
-    d.bindings.iter().enumerate().filter(|(bi, _)| k.and_then(|k| k.bindings.get(*bi)) != Some(&Access::Read)).map(|(_, b)| *b).collect()
-}
-
-fn overlaps(x: &BufferRange, y: &BufferRange) -> bool {
-    x.pool == y.pool && x.offset < y.offset.saturating_add(y.size) && y.offset < x.offset.saturating_add(x.size)
 }
 
 impl SidePlan {
@@ -48,8 +39,8 @@ impl SidePlan {
             if !plan.side.get(j).copied().unwrap_or(false) {
                 continue;
             }
-            let written = writes(kernels, d);
-            let reader = p.dispatches.iter().enumerate().skip(j + 1).find(|(i, c)| !plan.side.get(*i).copied().unwrap_or(false) && c.bindings.iter().any(|b| written.iter().any(|w| overlaps(b, w))));
+            let written = d.written(kernels);
+            let reader = p.dispatches.iter().enumerate().skip(j + 1).find(|(i, c)| !plan.side.get(*i).copied().unwrap_or(false) && c.bindings.iter().any(|b| written.iter().any(|w| b.overlaps(w))));
             if let Some(list) = reader.and_then(|(i, _)| plan.waits.get_mut(i)) {
                 list.push(j);
             }
@@ -61,7 +52,7 @@ impl SidePlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::{ByteRange, KernelLanguage};
+    use crate::bundle::{Access, BufferRange, ByteRange, Dispatch, KernelLanguage};
 
     fn range(pool: u32, offset: u64) -> BufferRange {
         BufferRange { pool, offset, size: 16 }
